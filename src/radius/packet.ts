@@ -1,0 +1,120 @@
+/**
+ * Raw RADIUS packets: header + attribute list, no dictionary knowledge (layeh/radius packet.go style).
+ * Parsing checks every length before reading; encoding computes the length first and allocates once.
+ */
+import { Attr, HEADER_LENGTH, MAX_PACKET_LENGTH, MIN_PACKET_LENGTH } from './codes.js';
+import { RadiusError } from './errors.js';
+
+/** One attribute as on the wire. `value` is a view into the packet buffer when parsed (no copy). */
+export interface RawAttribute {
+  readonly type: number;
+  readonly value: Buffer;
+}
+
+export interface RawPacket {
+  readonly code: number;
+  readonly identifier: number;
+  /** 16-byte Request/Response Authenticator, a view into `raw`. */
+  readonly authenticator: Buffer;
+  /** Attributes in wire order. */
+  readonly attributes: RawAttribute[];
+  /** The packet bytes, trimmed to the header's Length (octets beyond Length are padding, RFC 2865 §3). */
+  readonly raw: Buffer;
+  /** Byte offset in `raw` of the Message-Authenticator's 16 value bytes, or -1 when absent. */
+  readonly messageAuthenticatorOffset: number;
+}
+
+/**
+ * Parse a datagram. Throws RadiusError:
+ * RADIUS_TOO_SHORT (datagram below 20 octets or below its Length field), RADIUS_BAD_LENGTH (Length < 20),
+ * RADIUS_TOO_LONG (Length > 4096), RADIUS_ATTR_TOO_SHORT (attribute length < 2), RADIUS_ATTR_OVERRUN,
+ * RADIUS_DUPLICATE_MESSAGE_AUTHENTICATOR, RADIUS_BAD_MESSAGE_AUTHENTICATOR (its length is not 18).
+ */
+export function parsePacket(datagram: Buffer): RawPacket {
+  if (datagram.length < MIN_PACKET_LENGTH) {
+    throw new RadiusError('RADIUS_TOO_SHORT', `datagram of ${datagram.length} octets is shorter than the header`);
+  }
+  const length = datagram.readUInt16BE(2);
+  if (length < MIN_PACKET_LENGTH) throw new RadiusError('RADIUS_BAD_LENGTH', `Length field ${length} is below 20`);
+  if (length > MAX_PACKET_LENGTH) throw new RadiusError('RADIUS_TOO_LONG', `Length field ${length} is above 4096`);
+  if (datagram.length < length) {
+    throw new RadiusError('RADIUS_TOO_SHORT', `Length field ${length} but only ${datagram.length} octets received`);
+  }
+  const raw = datagram.length === length ? datagram : datagram.subarray(0, length);
+  const attributes: RawAttribute[] = [];
+  let maOffset = -1;
+  let offset = HEADER_LENGTH;
+  while (offset < length) {
+    if (offset + 2 > length) throw new RadiusError('RADIUS_ATTR_OVERRUN', `attribute header at offset ${offset} runs past the packet`);
+    const type = raw[offset] as number;
+    const attrLength = raw[offset + 1] as number;
+    if (attrLength < 2) throw new RadiusError('RADIUS_ATTR_TOO_SHORT', `attribute ${type} at offset ${offset} has length ${attrLength}`);
+    const end = offset + attrLength;
+    if (end > length) throw new RadiusError('RADIUS_ATTR_OVERRUN', `attribute ${type} at offset ${offset} runs past the packet`);
+    if (type === Attr.MessageAuthenticator) {
+      if (maOffset !== -1) throw new RadiusError('RADIUS_DUPLICATE_MESSAGE_AUTHENTICATOR');
+      if (attrLength !== 18) throw new RadiusError('RADIUS_BAD_MESSAGE_AUTHENTICATOR', `Message-Authenticator of length ${attrLength}`);
+      maOffset = offset + 2;
+    }
+    attributes.push({ type, value: raw.subarray(offset + 2, end) });
+    offset = end;
+  }
+  return {
+    code: raw[0] as number,
+    identifier: raw[1] as number,
+    authenticator: raw.subarray(4, 20),
+    attributes,
+    raw,
+    messageAuthenticatorOffset: maOffset,
+  };
+}
+
+/** First attribute of a type, or undefined. */
+export function findAttribute(packet: RawPacket, type: number): RawAttribute | undefined {
+  for (const a of packet.attributes) if (a.type === type) return a;
+  return undefined;
+}
+
+/** All attributes of a type, in wire order. */
+export function findAttributes(packet: RawPacket, type: number): RawAttribute[] {
+  return packet.attributes.filter((a) => a.type === type);
+}
+
+/** Encoded size of an attribute list; throws RADIUS_ENCODE_VALUE for a value longer than 253 octets. */
+export function attributesLength(attributes: readonly RawAttribute[]): number {
+  let n = 0;
+  for (const a of attributes) {
+    if (a.value.length > 253) {
+      throw new RadiusError('RADIUS_ENCODE_VALUE', `attribute ${a.type} value of ${a.value.length} octets exceeds 253`);
+    }
+    n += 2 + a.value.length;
+  }
+  return n;
+}
+
+/** Write attributes at `offset`; returns the offset after them. The caller sized `buf` with attributesLength. */
+export function writeAttributes(buf: Buffer, offset: number, attributes: readonly RawAttribute[]): number {
+  for (const a of attributes) {
+    buf[offset] = a.type;
+    buf[offset + 1] = a.value.length + 2;
+    a.value.copy(buf, offset + 2);
+    offset += 2 + a.value.length;
+  }
+  return offset;
+}
+
+/**
+ * Encode a packet with the given authenticator bytes (no signing: see crypto.ts for that).
+ * Throws RADIUS_ENCODE_TOO_LONG above 4096 octets.
+ */
+export function encodePacket(code: number, identifier: number, authenticator: Buffer, attributes: readonly RawAttribute[]): Buffer {
+  const length = HEADER_LENGTH + attributesLength(attributes);
+  if (length > MAX_PACKET_LENGTH) throw new RadiusError('RADIUS_ENCODE_TOO_LONG', `packet of ${length} octets`);
+  const buf = Buffer.allocUnsafe(length);
+  buf[0] = code;
+  buf[1] = identifier;
+  buf.writeUInt16BE(length, 2);
+  authenticator.copy(buf, 4, 0, 16);
+  writeAttributes(buf, HEADER_LENGTH, attributes);
+  return buf;
+}
