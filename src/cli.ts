@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/**
+ * `tollgate` command line: serve (default), config check, version.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDictionary } from './app.js';
+import { ConfigError } from './config/errors.js';
+import { loadConfig } from './config/load.js';
+import { main } from './main.js';
+import { packageRoot } from './paths.js';
+
+const USAGE = `Usage: tollgate [command] [options]
+
+Commands:
+  serve [--config FILE]          run the daemon (default command)
+  config check [--config FILE]   validate the configuration and the dictionaries, print a summary
+  version                        print the version
+
+The configuration file is FILE, else $TOLLGATE_CONFIG, else config/tollgate.yaml, else the built-in
+development defaults. TOLLGATE_* environment variables override keys (see the README).
+`;
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  if (v === undefined || v.startsWith('--')) fail(`${name} needs a value`);
+  return v;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`tollgate: ${message}\n\n${USAGE}`);
+  process.exit(64); // EX_USAGE
+}
+
+async function run(argv: string[]): Promise<void> {
+  const [command = 'serve', ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return main(option(rest, '--config'));
+    case 'config': {
+      if (rest[0] !== 'check') fail(`unknown config subcommand ${JSON.stringify(rest[0] ?? '')}`);
+      try {
+        const { config, source, warnings } = loadConfig({ file: option(rest, '--config') });
+        const dict = loadDictionary(config);
+        for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+        process.stdout.write(
+          `${source}: ok (${config.clients.length} clients, ${config.users.length} users, ${dict.attributeCount} dictionary attributes)\n`,
+        );
+      } catch (err) {
+        process.stderr.write(`${err instanceof ConfigError ? err.message : `tollgate: ${(err as Error).message}`}\n`);
+        process.exit(err instanceof ConfigError ? 78 : 1);
+      }
+      return;
+    }
+    case 'version':
+    case '--version': {
+      const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+      process.stdout.write(`tollgate ${pkg.version}\n`);
+      return;
+    }
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return;
+    default:
+      if (command.startsWith('--')) return main(option(argv, '--config'));
+      fail(`unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+void run(process.argv.slice(2));

@@ -1,0 +1,95 @@
+/**
+ * The configuration schema: one place for every key, its type and its default. `Config` is derived from it.
+ * config/tollgate.example.yaml documents the same keys for operators; test/unit/config keeps the two in step.
+ */
+import { bool, int, list, obj, optional, record, scalar, str, type Infer, type Node } from './schema-dsl.js';
+
+/** Vendor profiles a NAS can name (reply attributes per profile arrive with subscribers and tariffs). */
+export const VENDOR_PROFILES = ['generic', 'mikrotik', 'accel-ppp', 'cisco', 'juniper', 'huawei', 'ericsson', 'vasexperts'] as const;
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/** An IPv4/IPv6 address, optionally with a /prefix; checked properly by the NAS table at load. */
+const addressOrCidr = str({ pattern: /^[0-9a-fA-F:.]+(\/\d{1,3})?$/, hint: 'an IPv4/IPv6 address or CIDR such as 10.0.0.0/8' });
+
+function scalarOrList(): Node<string | number | boolean | (string | number | boolean)[]> {
+  const one = scalar();
+  const many = list(scalar());
+  return {
+    kind: 'scalar-or-list',
+    describe: 'a value or a list of values',
+    parse(value, key, issues) {
+      return Array.isArray(value) ? many.parse(value, key, issues) : one.parse(value, key, issues);
+    },
+  };
+}
+
+export const clientSchema = obj({
+  name: str(),
+  address: addressOrCidr,
+  secret: str({ minLength: 6, hint: 'use at least 16 random characters in production' }),
+  vendor: str({ enum: VENDOR_PROFILES, default: 'generic' }),
+  requireMessageAuthenticator: optional(bool()),
+  limitProxyState: optional(bool()),
+  coaPort: int({ default: 3799, min: 1, max: 65535 }),
+});
+
+export const userSchema = obj({
+  username: str({ minLength: 1 }),
+  /** Cleartext password: needed for CHAP; PAP and MS-CHAPv2 also work from it. */
+  password: optional(str()),
+  /** NT hash (32 hex digits) instead of a password: PAP and MS-CHAPv2 work, CHAP cannot. */
+  ntHash: optional(str({ pattern: /^[0-9a-fA-F]{32}$/, hint: '32 hexadecimal digits (MD4 of the UTF-16LE password)' })),
+  /** Reply attributes by dictionary name, e.g. `Mikrotik-Rate-Limit: 10M/50M`. */
+  reply: record(scalarOrList(), { default: {} }),
+});
+
+export const configSchema = obj({
+  dataDir: str({ default: './data' }),
+  log: obj({
+    level: str({ enum: LOG_LEVELS, default: 'info' }),
+  }),
+  radius: obj({
+    listen: list(str({ pattern: /^[0-9a-fA-F:.]+$/, hint: 'an IPv4 or IPv6 address' }), { default: ['0.0.0.0', '::'] }),
+    authPort: int({ default: 1812, min: 0, max: 65535 }),
+    acctPort: int({ default: 1813, min: 0, max: 65535 }),
+    receiveBufferBytes: int({ default: 4 * 1024 * 1024, min: 65536 }),
+    sendBufferBytes: int({ default: 1024 * 1024, min: 65536 }),
+    /** Processes sharing the RADIUS sockets (node:cluster). 0 = one per CPU core. */
+    workers: int({ default: 1, min: 0, max: 64 }),
+    /** RFC 5080 duplicate detection: how long a reply is kept to answer a retransmission. */
+    replyCacheSeconds: int({ default: 5, min: 0, max: 120 }),
+    /** Defaults for clients that do not set their own. */
+    requireMessageAuthenticator: bool({ default: true }),
+    limitProxyState: bool({ default: true }),
+    /** Extra FreeRADIUS-format dictionary files loaded after the shipped ones. */
+    dictionaries: list(str(), { default: [] }),
+    /** Seconds between "unknown client" log lines per source address. */
+    unknownClientLogIntervalSeconds: int({ default: 60, min: 1 }),
+  }),
+  clients: list(clientSchema, { default: [] }),
+  users: list(userSchema, { default: [] }),
+  admin: obj({
+    listen: str({ default: '127.0.0.1' }),
+    port: int({ default: 9812, min: 0, max: 65535 }),
+    token: optional(str({ minLength: 16, hint: 'a bearer token of at least 16 characters' })),
+  }),
+  portal: obj({
+    listen: str({ default: '0.0.0.0' }),
+    port: int({ default: 8080, min: 0, max: 65535 }),
+  }),
+  database: obj({
+    url: optional(str({ pattern: /^postgres(ql)?:\/\//, hint: 'a postgres:// URL' })),
+  }),
+  redis: obj({
+    url: optional(str({ pattern: /^rediss?:\/\//, hint: 'a redis:// URL' })),
+  }),
+  shutdown: obj({
+    /** How long SIGTERM waits for in-flight requests before closing anyway. */
+    drainTimeoutMs: int({ default: 5000, min: 0 }),
+  }),
+});
+
+export type Config = Infer<typeof configSchema>;
+export type ClientConfig = Infer<typeof clientSchema>;
+export type UserConfig = Infer<typeof userSchema>;

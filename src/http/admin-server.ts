@@ -1,0 +1,65 @@
+/**
+ * The admin HTTP listener: Prometheus metrics, liveness and readiness. The admin REST API mounts here
+ * too. Errors are JSON `{ "error": { "code", "message" } }`.
+ */
+import http from 'node:http';
+import type { Logger } from '../observability/logger.js';
+
+export interface AdminServerOptions {
+  readonly log: Logger;
+  /** Metrics text in the Prometheus exposition format (aggregated across workers in cluster mode). */
+  readonly metrics: () => Promise<{ contentType: string; body: string }>;
+  /** True while the RADIUS listeners are bound and not draining. */
+  readonly ready: () => boolean;
+}
+
+export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function sendError(res: http.ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { error: { code, message } });
+}
+
+export function createAdminServer(options: AdminServerOptions): http.Server {
+  const { log } = options;
+  return http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return sendError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}`);
+    }
+    switch (path) {
+      case '/healthz':
+        return sendJson(res, 200, { status: 'ok' });
+      case '/readyz':
+        return options.ready() ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: 'not ready' });
+      case '/metrics':
+        options.metrics().then(
+          ({ contentType, body }) => {
+            res.writeHead(200, { 'content-type': contentType });
+            res.end(body);
+          },
+          (err: unknown) => {
+            log.error({ err }, 'metrics collection failed');
+            sendError(res, 500, 'METRICS_FAILED', 'metrics collection failed');
+          },
+        );
+        return;
+      default:
+        return sendError(res, 404, 'NOT_FOUND', `no route for ${path}`);
+    }
+  });
+}
+
+export function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}

@@ -1,0 +1,190 @@
+/**
+ * Entry: config → app → signals → start. With `radius.workers` > 1 the primary process forks workers that
+ * share the RADIUS sockets (node:cluster hands every worker the same UDP socket) and serves the admin
+ * listener itself, aggregating the workers' metrics. SIGTERM/SIGINT drain; SIGHUP reloads clients and users.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { AggregatorRegistry } from 'prom-client';
+import { startApp, type RunningApp } from './app.js';
+import { ConfigError } from './config/errors.js';
+import { loadConfig, type LoadedConfig } from './config/load.js';
+import { createAdminServer, listen } from './http/admin-server.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { registry, startDefaultMetrics } from './observability/metrics.js';
+
+type WorkerMessage = { type: 'ready'; ports: RunningApp['ports'] } | { type: 'reload-failed'; error: string };
+type PrimaryMessage = { type: 'reload' } | { type: 'shutdown' };
+
+function loadOrExit(configFile?: string): LoadedConfig {
+  try {
+    return loadConfig({ file: configFile });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}
+
+function installCrashHandlers(log: Logger): void {
+  process.on('uncaughtException', (err) => {
+    log.fatal({ err }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (err) => {
+    log.fatal({ err }, 'unhandled rejection; exiting');
+    process.exit(1);
+  });
+}
+
+async function runSingle(loaded: LoadedConfig, log: Logger, configFile?: string): Promise<void> {
+  startDefaultMetrics();
+  const app = await startApp({ loaded, log, reloadConfig: () => loadConfig({ file: configFile }) });
+  log.info({ ports: app.ports, source: loaded.source }, 'tollgate started');
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'draining');
+    app.stop().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => {
+    try {
+      app.reload();
+    } catch {
+      /* logged by reload */
+    }
+  });
+}
+
+async function runPrimary(loaded: LoadedConfig, log: Logger, count: number, configFile?: string): Promise<void> {
+  const { config } = loaded;
+  const ready = new Set<number>();
+  let stopping = false;
+  const fork = (): Worker => {
+    const w = cluster.fork({ TOLLGATE_WORKER: '1' });
+    w.on('message', (msg: WorkerMessage) => {
+      if (msg.type === 'ready') {
+        ready.add(w.id);
+        if (ready.size === count) log.info({ workers: count, ports: msg.ports, source: loaded.source }, 'tollgate started');
+      }
+    });
+    return w;
+  };
+  for (let i = 0; i < count; i++) fork();
+  cluster.on('exit', (w, code, signal) => {
+    ready.delete(w.id);
+    if (stopping) return;
+    log.error({ worker: w.id, code, signal }, 'worker exited; starting a new one');
+    setTimeout(fork, 1000).unref();
+  });
+
+  const aggregator = new AggregatorRegistry();
+  const admin = createAdminServer({
+    log,
+    ready: () => !stopping && ready.size === count,
+    metrics: async () => ({ contentType: aggregator.contentType, body: await aggregator.clusterMetrics() }),
+  });
+  const adminPort = await listen(admin, config.admin.port, config.admin.listen);
+  log.info({ address: config.admin.listen, port: adminPort }, 'admin listener ready');
+
+  const broadcast = (msg: PrimaryMessage): void => {
+    for (const w of Object.values(cluster.workers ?? {})) w?.send(msg);
+  };
+  process.on('SIGHUP', () => {
+    try {
+      loadConfig({ file: configFile });
+      broadcast({ type: 'reload' });
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'reload refused: configuration invalid; workers keep the running one');
+    }
+  });
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'draining workers');
+    broadcast({ type: 'shutdown' });
+    const deadline = setTimeout(() => {
+      log.warn('workers did not stop in time; killing them');
+      for (const w of Object.values(cluster.workers ?? {})) w?.kill('SIGKILL');
+    }, config.shutdown.drainTimeoutMs + 2000);
+    const check = setInterval(() => {
+      if (Object.keys(cluster.workers ?? {}).length > 0) return;
+      clearInterval(check);
+      clearTimeout(deadline);
+      admin.close(() => {
+        log.info('stopped');
+        process.exit(0);
+      });
+      admin.closeAllConnections();
+    }, 50);
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function runWorker(loaded: LoadedConfig, log: Logger, configFile?: string): Promise<void> {
+  AggregatorRegistry.setRegistries([registry]);
+  startDefaultMetrics();
+  const app = await startApp({ loaded, log, admin: false, sharedSockets: true, reloadConfig: () => loadConfig({ file: configFile }) });
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    app.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('message', (msg: PrimaryMessage) => {
+    if (msg.type === 'shutdown') stop();
+    else if (msg.type === 'reload') {
+      try {
+        app.reload();
+      } catch (err) {
+        process.send?.({ type: 'reload-failed', error: (err as Error).message } satisfies WorkerMessage);
+      }
+    }
+  });
+  // The terminal's Ctrl-C reaches the whole process group: the primary coordinates the drain.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', stop);
+  process.on('SIGHUP', () => undefined);
+  process.send?.({ type: 'ready', ports: app.ports } satisfies WorkerMessage);
+}
+
+export async function main(configFile?: string): Promise<void> {
+  const loaded = loadOrExit(configFile);
+  const log = createLogger(loaded.config.log.level);
+  installCrashHandlers(log);
+  if (cluster.isPrimary) for (const w of loaded.warnings) log.warn(w);
+  const count = loaded.config.radius.workers === 0 ? availableParallelism() : loaded.config.radius.workers;
+  try {
+    if (count <= 1) await runSingle(loaded, log, configFile);
+    else if (cluster.isPrimary) await runPrimary(loaded, log, count, configFile);
+    else await runWorker(loaded, log.child({ worker: cluster.worker?.id }), configFile);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    log.fatal({ err }, 'start-up failed');
+    process.exit(1);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) void main();

@@ -1,0 +1,181 @@
+/**
+ * The NAS client table: source address → client (secret, vendor profile, policy). Compiled once per
+ * (re)load: exact addresses in a Map, CIDR ranges as integer ranges searched longest-prefix first, and a
+ * bounded memo of CIDR hits so a packet costs one Map lookup. The secret is chosen by source address only,
+ * never by NAS-IP-Address (../shared/REFERENCE.md §2).
+ */
+import { isIP } from 'node:net';
+import type { Counter } from 'prom-client';
+import { radiusRequests, radiusResponses } from '../observability/metrics.js';
+import { codeName } from '../radius/codes.js';
+
+export interface NasClientSpec {
+  readonly name: string;
+  readonly address: string;
+  readonly secret: string;
+  readonly vendor: string;
+  readonly requireMessageAuthenticator?: boolean | undefined;
+  readonly limitProxyState?: boolean | undefined;
+  readonly coaPort: number;
+}
+
+export interface NasPolicyDefaults {
+  readonly requireMessageAuthenticator: boolean;
+  readonly limitProxyState: boolean;
+}
+
+/** Counter children resolved per client and code, so the hot path does no label hashing. */
+class ClientCounters {
+  private readonly requests = new Map<number, Counter.Internal>();
+  private readonly responses = new Map<number, Counter.Internal>();
+  constructor(private readonly nas: string) {}
+  request(code: number): void {
+    let c = this.requests.get(code);
+    if (!c) this.requests.set(code, (c = radiusRequests.labels(codeName(code), this.nas)));
+    c.inc();
+  }
+  response(code: number): void {
+    let c = this.responses.get(code);
+    if (!c) this.responses.set(code, (c = radiusResponses.labels(codeName(code), this.nas)));
+    c.inc();
+  }
+}
+
+export class NasClient {
+  readonly name: string;
+  readonly address: string;
+  readonly secret: Buffer;
+  readonly vendor: string;
+  readonly requireMessageAuthenticator: boolean;
+  readonly limitProxyState: boolean;
+  readonly coaPort: number;
+  readonly counters: ClientCounters;
+  constructor(spec: NasClientSpec, defaults: NasPolicyDefaults) {
+    this.name = spec.name;
+    this.address = spec.address;
+    this.secret = Buffer.from(spec.secret, 'utf8');
+    this.vendor = spec.vendor;
+    this.requireMessageAuthenticator = spec.requireMessageAuthenticator ?? defaults.requireMessageAuthenticator;
+    this.limitProxyState = spec.limitProxyState ?? defaults.limitProxyState;
+    this.coaPort = spec.coaPort;
+    this.counters = new ClientCounters(spec.name);
+  }
+  /** Keeps the secret out of logs and JSON. */
+  toJSON(): object {
+    return { name: this.name, address: this.address, vendor: this.vendor };
+  }
+}
+
+interface Range {
+  readonly family: 4 | 6;
+  readonly prefix: number;
+  readonly start: bigint;
+  readonly end: bigint;
+  readonly client: NasClient;
+}
+
+/** IPv4 or IPv6 text → integer; IPv4-mapped IPv6 (::ffff:a.b.c.d) is returned as IPv4. */
+export function addressToBigInt(address: string): { family: 4 | 6; value: bigint } | undefined {
+  const mapped = unmapIPv4(address);
+  const fam = isIP(mapped);
+  if (fam === 4) {
+    let v = 0n;
+    for (const part of mapped.split('.')) v = (v << 8n) | BigInt(Number(part));
+    return { family: 4, value: v };
+  }
+  if (fam !== 6) return undefined;
+  let text = mapped;
+  const zone = text.indexOf('%');
+  if (zone >= 0) text = text.slice(0, zone);
+  // An embedded dotted quad in the last 32 bits.
+  const lastColon = text.lastIndexOf(':');
+  const tail = text.slice(lastColon + 1);
+  if (tail.includes('.')) {
+    const v4 = addressToBigInt(tail);
+    if (!v4) return undefined;
+    text = `${text.slice(0, lastColon + 1)}${(v4.value >> 16n).toString(16)}:${(v4.value & 0xffffn).toString(16)}`;
+  }
+  const [head = '', rest] = text.split('::');
+  const h = head ? head.split(':') : [];
+  const r = rest !== undefined && rest !== '' ? rest.split(':') : [];
+  const groups = rest === undefined ? h : [...h, ...Array<string>(8 - h.length - r.length).fill('0'), ...r];
+  let v = 0n;
+  for (const g of groups) v = (v << 16n) | BigInt(parseInt(g, 16));
+  return { family: 6, value: v };
+}
+
+export function unmapIPv4(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
+export class NasTable {
+  private readonly exact = new Map<string, NasClient>();
+  private readonly ranges: Range[] = [];
+  private readonly memo = new Map<string, NasClient | null>();
+  private static readonly MEMO_LIMIT = 65536;
+  readonly clients: readonly NasClient[];
+
+  constructor(specs: readonly NasClientSpec[], defaults: NasPolicyDefaults) {
+    const clients: NasClient[] = [];
+    for (const spec of specs) {
+      const client = new NasClient(spec, defaults);
+      clients.push(client);
+      const [addr = '', prefixText] = spec.address.split('/');
+      const parsed = addressToBigInt(addr);
+      if (!parsed) throw new Error(`client ${spec.name}: ${spec.address} is not an IP address or CIDR`);
+      const bits = parsed.family === 4 ? 32 : 128;
+      const prefix = prefixText === undefined ? bits : Number(prefixText);
+      if (prefix === bits) {
+        this.exact.set(canonical(parsed.family, parsed.value), client);
+      } else {
+        const hostBits = BigInt(bits - prefix);
+        const start = (parsed.value >> hostBits) << hostBits;
+        this.ranges.push({ family: parsed.family, prefix, start, end: start + (1n << hostBits) - 1n, client });
+      }
+    }
+    this.ranges.sort((a, b) => b.prefix - a.prefix);
+    this.clients = clients;
+  }
+
+  /** The client for a packet's source address, or undefined (the packet is dropped). */
+  lookup(address: string): NasClient | undefined {
+    const hit = this.exact.get(address);
+    if (hit) return hit;
+    const memo = this.memo.get(address);
+    if (memo !== undefined) return memo ?? undefined;
+    const result = this.resolve(address);
+    if (this.memo.size >= NasTable.MEMO_LIMIT) this.memo.clear();
+    this.memo.set(address, result ?? null);
+    return result;
+  }
+
+  private resolve(address: string): NasClient | undefined {
+    const parsed = addressToBigInt(address);
+    if (!parsed) return undefined;
+    const exact = this.exact.get(canonical(parsed.family, parsed.value));
+    if (exact) return exact;
+    for (const r of this.ranges) {
+      if (r.family === parsed.family && parsed.value >= r.start && parsed.value <= r.end) return r.client;
+    }
+    return undefined;
+  }
+}
+
+/** The text form Node's dgram reports for a source address, so exact lookups hit the Map directly. */
+function canonical(family: 4 | 6, value: bigint): string {
+  if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join('.');
+  const groups: string[] = [];
+  for (let s = 112n; s >= 0n; s -= 16n) groups.push(((value >> s) & 0xffffn).toString(16));
+  // Compress the longest run of zero groups as RFC 5952 and Node do.
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== '0') { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === '0') j++;
+    if (j - i > bestLen && j - i > 1) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  if (bestStart < 0) return groups.join(':');
+  return `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLen).join(':')}`;
+}
