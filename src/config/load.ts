@@ -27,6 +27,7 @@ export const ENV_OVERRIDES: ReadonlyArray<readonly [string, readonly string[]]> 
   ['TOLLGATE_RADIUS_ACCT_PORT', ['radius', 'acctPort']],
   ['TOLLGATE_WORKERS', ['radius', 'workers']],
   ['TOLLGATE_ADMIN_PORT', ['admin', 'port']],
+  ['TOLLGATE_ADMIN_LISTEN', ['admin', 'listen']],
   ['TOLLGATE_ADMIN_TOKEN', ['admin', 'token']],
   ['TOLLGATE_PORTAL_PORT', ['portal', 'port']],
   ['TOLLGATE_DATABASE_URL', ['database', 'url']],
@@ -142,7 +143,7 @@ export function loadConfig(options: { file?: string | undefined; env?: NodeJS.Pr
   }
   const config = validateConfig(input, source);
   for (const c of config.clients) {
-    if (c.secret.length < 12) warnings.push(`client ${c.name}: shared secret shorter than 12 characters; use 16 or more random characters`);
+    if (c.secret.length < 12 && source !== 'built-in development defaults') warnings.push(`client ${c.name}: shared secret shorter than 12 characters; use 16 or more random characters`);
   }
   return { config, source, warnings };
 }

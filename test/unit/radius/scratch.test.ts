@@ -1,16 +1,23 @@
-import { Dictionary } from '../../../src/radius/dictionary.js';
-import { test } from "vitest"; test("x", () => {
-const t0 = performance.now();
-const d = Dictionary.loadFiles(['/usr/share/freeradius/dictionary']);
-console.log('ms', performance.now() - t0, d.attributeCount);
-for (const n of ['User-Name','Service-Type','Tunnel-Password','Frag-Status','IP-Port-Type','WiMAX-Release','FreeRADIUS-802.1X-Anonce','Mikrotik-Rate-Limit','NAS-IP-Address','Client-Id','Ascend-Send-Secret','EAP-Message','Auth-Type'])
-  { const a = d.attribute(n) as any; console.log(n, a && {v:a.vendorId,t:a.type,dt:a.dataType,tag:a.hasTag,enc:a.encrypt,onWire:a.onWire,parent:a.parent?.name}); }
-console.log(d.attributeByNumber(0,4)?.name, d.attributeByNumber(0,6)?.valueNames.get(6), d.attribute('Service-Type')?.values.get('Shell-User'));
-console.log(d.vendor('WiMAX'), d.vendor(429), d.vendor('starent'));
-const t1 = performance.now();
-Dictionary.loadFiles(['/usr/share/freeradius/dictionary']);
-console.log('ms2', performance.now() - t1);
-for (const f of ['dictionary.dhcp','dictionary.wimax.wichorus','dictionary.vqp','dictionary.freedhcp','dictionary.rfc5090','dictionary.openser']) {
-  try { const x = Dictionary.loadFiles(['/usr/share/freeradius/dictionary', '/usr/share/freeradius/'+f]); console.log(f,'ok', x.attributeCount); } catch (e) { console.log(f, (e as Error).message); }
-}
+import { test } from 'vitest';
+import { testDictionary, hex } from './test-dictionary.js';
+import { parsePacket, decodeAttributes, encodeAttributes, encodeAttribute, formatAttribute, encodeReply, verifyResponseAuthenticator } from '../../../src/radius/index.js';
+test('x', () => {
+  const d = testDictionary();
+  const req = parsePacket(hex('01 00 00 38 0f 40 3f 94 73 97 80 57 bd 83 d5 cb 98 f4 22 7a 01 06 6e 65 6d 6f 02 12 0d be 70 8d 93 d4 13 ce 31 96 e4 3f 78 2a 0a ee 04 06 c0 a8 01 10 05 06 00 00 00 03'));
+  const secret = Buffer.from('xyzzy5461');
+  const attrs = decodeAttributes(d, req.attributes, { secret, authenticator: req.authenticator });
+  console.log(attrs, attrs.map(a => formatAttribute(d, a)));
+  const resp = parsePacket(hex('02 00 00 26 86 fe 22 0e 76 24 ba 2a 10 05 f6 bf 9b 55 e0 b2 06 06 00 00 00 01 0f 06 00 00 00 00 0e 06 c0 a8 01 03'));
+  console.log(verifyResponseAuthenticator(resp, req.authenticator, secret));
+  const ra = decodeAttributes(d, resp.attributes);
+  console.log(ra.map(a => formatAttribute(d, a)));
+  const enc = encodeReply(2, 0, req.authenticator, encodeAttributes(d, ra), secret, { messageAuthenticator: false });
+  console.log(enc.equals(resp.raw));
+  const usr = encodeAttribute(d, { name: 'USR-Event-Id', value: 1234 });
+  console.log(usr.value.toString('hex'));
+  console.log(encodeAttribute(d, { name: 'SN-VPN-Name', value: 'foo' }).value.toString('hex'));
+  const crypto = { secret: Buffer.from('testing123'), authenticator: hex('000102030405060708090a0b0c0d0e0f') };
+  console.log(encodeAttribute(d, { name: 'User-Password', value: 'bob' }, crypto).value.toString('hex'));
+  console.log(decodeAttributes(d, [{ type: 69, value: hex('00 99 73 05 1d e6 c5 57 30 7d ac d5 da a5 99 f4 e2 6e 7e') }], crypto));
+  console.log(decodeAttributes(d, [{ type: 64, value: hex('01 00 00 01') }]).map(a => formatAttribute(d, a)));
 });

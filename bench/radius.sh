@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Drives a Tollgate daemon with ../shared/bench/radload (FreeRADIUS's load generator for this project) and
+# prints radload's RESULT lines and the median of each case. Loopback only; each run is bounded by -d.
+#
+#   bench/radius.sh                      # auth and acct, window 64, 3 runs of 14 s each, 2 workers
+#   CASES="auth" REPS=1 DUR=8 WORKERS=1 bench/radius.sh
+#   WITH_FREERADIUS=1 bench/radius.sh    # also FreeRADIUS 3.2 files backend, same cases, same run
+#
+# Knobs: CASES (auth acct), WINDOWS (64), REPS (3), DUR (14), WARM (2), WORKERS (2), USERS (100000).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+shared=${SHARED_DIR:-$root/../shared}
+B=${BENCH_DIR:-/tmp/tollgate-bench}
+CASES=${CASES:-"auth acct"}
+WINDOWS=${WINDOWS:-64}
+REPS=${REPS:-3}
+DUR=${DUR:-14}
+WARM=${WARM:-2}
+WORKERS=${WORKERS:-2}
+USERS=${USERS:-100000}
+SECRET=testing123
+AUTH_PORT=${AUTH_PORT:-28120}
+ACCT_PORT=${ACCT_PORT:-28130}
+ADMIN_PORT=${ADMIN_PORT:-28112}
+mkdir -p "$B/results"
+
+# radload, built from the shared source (no dependencies).
+if [ ! -x "$B/radload" ] || [ "$shared/bench/radload.c" -nt "$B/radload" ]; then
+  gcc -O2 -Wall -o "$B/radload" "$shared/bench/radload.c"
+fi
+# The same users file FreeRADIUS is measured with: "user000001 pw000001" ...
+if [ ! -s "$B/users.txt" ] || [ "$(wc -l <"$B/users.txt")" != "$USERS" ]; then
+  awk -v n="$USERS" 'BEGIN{for(i=1;i<=n;i++) printf "user%06d pw%06d\n", i, i}' >"$B/users.txt"
+fi
+# A Tollgate config with those users (each with Session-Timeout 3600, as FreeRADIUS's authorize file has).
+cfg="$B/tollgate-bench.yaml"
+{
+  printf 'dataDir: %s/data\nlog: { level: warn }\n' "$B"
+  printf 'radius: { listen: ["127.0.0.1"], authPort: %s, acctPort: %s, workers: %s }\n' "$AUTH_PORT" "$ACCT_PORT" "$WORKERS"
+  printf 'admin: { listen: 127.0.0.1, port: %s }\n' "$ADMIN_PORT"
+  printf 'clients:\n  - { name: radload, address: 127.0.0.1, secret: %s }\nusers:\n' "$SECRET"
+  awk '{printf "  - { username: %s, password: %s, reply: { Session-Timeout: 3600 } }\n", $1, $2}' "$B/users.txt"
+} >"$cfg"
+
+(cd "$root" && npm run build --silent)
+node "$root/dist/src/cli.js" serve --config "$cfg" >"$B/tollgate.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  curl -fs "http://127.0.0.1:$ADMIN_PORT/readyz" >/dev/null 2>&1 && break
+  kill -0 $pid 2>/dev/null || { cat "$B/tollgate.log"; exit 1; }
+  sleep 0.25
+done
+curl -fs "http://127.0.0.1:$ADMIN_PORT/readyz" >/dev/null || { echo "tollgate did not become ready"; exit 1; }
+
+run_case() { # name port mode window
+  local name=$1 port=$2 mode=$3 win=$4 n
+  for n in $(seq 1 "$REPS"); do
+    "$B/radload" -s "127.0.0.1:$port" -S "$SECRET" -m "$mode" -u "$B/users.txt" -n 1000000000 -w "$win" \
+      -d "$DUR" -W "$WARM" -t 3000 >"$B/results/$name.$n.txt" 2>&1 || true
+    grep '^RESULT' "$B/results/$name.$n.txt" | sed "s/^/$name run $n: /"
+  done
+  # Median req/s and p99 over the runs.
+  grep -h '^RESULT' "$B"/results/"$name".*.txt | sed -E 's/.*rps=([0-9.]+).*p99_ms=([0-9.]+).*/\1 \2/' | sort -n |
+    awk -v name="$name" '{r[NR]=$1; p[NR]=$2} END {m=int((NR+1)/2); printf "MEDIAN %s rps=%s p99_ms=%s (of %d runs)\n", name, r[m], p[m], NR}'
+}
+
+for win in $WINDOWS; do
+  for c in $CASES; do
+    port=$AUTH_PORT; [ "$c" = acct ] && port=$ACCT_PORT
+    run_case "tollgate-$c-w$win" "$port" "$c" "$win"
+  done
+done
+echo "tollgate RSS (kB): $(ps -o rss= --ppid $pid | paste -sd+ | bc) in workers + $(ps -o rss= -p $pid) in the primary"
+curl -fs "http://127.0.0.1:$ADMIN_PORT/metrics" | grep -E '^tollgate_radius_dropped_total\{.*\} [1-9]' || echo "no drops"
+kill $pid; wait $pid 2>/dev/null || true
+trap - EXIT
+
+if [ "${WITH_FREERADIUS:-0}" = 1 ]; then
+  (cd "$shared/bench" && BENCH_DIR=$B ./setup-freeradius.sh files --threads 2:2 --spare 1:2 --recv-buff 4194304 >/dev/null)
+  for win in $WINDOWS; do
+    for c in $CASES; do
+      port=18120; [ "$c" = acct ] && port=18130
+      run_case "freeradius-files-$c-w$win" "$port" "$c" "$win"
+    done
+  done
+  (cd "$shared/bench" && BENCH_DIR=$B ./setup-freeradius.sh stop >/dev/null)
+fi

@@ -1,0 +1,87 @@
+/**
+ * Starts the real daemon in-process on ephemeral loopback ports, with logs captured as parsed JSON lines.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { startApp, type RunningApp } from '../../src/app.js';
+import { validateConfig } from '../../src/config/load.js';
+import { createLogger } from '../../src/observability/logger.js';
+
+export const SECRET = 'integration-secret-0123';
+
+export interface TestDaemon {
+  readonly app: RunningApp;
+  readonly logs: Record<string, unknown>[];
+  readonly dataDir: string;
+  /** Prometheus text from the admin listener. */
+  metrics(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export function testConfigInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-it-'));
+  return {
+    dataDir,
+    log: { level: 'debug' },
+    radius: { listen: ['127.0.0.1', '::1'], authPort: 0, acctPort: 0, replyCacheSeconds: 5 },
+    admin: { listen: '127.0.0.1', port: 0 },
+    clients: [
+      { name: 'bras-v4', address: '127.0.0.1', secret: SECRET, vendor: 'mikrotik' },
+      { name: 'bras-v6', address: '::1', secret: SECRET, vendor: 'mikrotik' },
+      // No Message-Authenticator required, Proxy-State limited: 127.0.0.3 plays an older NAS.
+      { name: 'legacy', address: '127.0.0.3', secret: SECRET, requireMessageAuthenticator: false, limitProxyState: true },
+      { name: 'legacy-open', address: '127.0.0.4', secret: SECRET, requireMessageAuthenticator: false, limitProxyState: false },
+    ],
+    users: [
+      { username: 'alice', password: 'alice-password', reply: { 'Mikrotik-Rate-Limit': '50M/50M', 'Session-Timeout': 3600 } },
+      { username: 'carol', ntHash: '8846F7EAEE8FB117AD06BDD830B7586C', reply: { 'Framed-IP-Address': '100.64.0.3' } },
+    ],
+    ...overrides,
+  };
+}
+
+export async function startTestDaemon(input: Record<string, unknown> = testConfigInput()): Promise<TestDaemon> {
+  const config = validateConfig(input, 'test');
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      cb();
+    },
+  });
+  const log = createLogger(config.log.level, sink);
+  let current = input;
+  const app = await startApp({
+    loaded: { config, source: 'test', warnings: [] },
+    log,
+    reloadConfig: () => ({ config: validateConfig(current, 'test'), source: 'test', warnings: [] }),
+  });
+  const daemon: TestDaemon & { setInput(next: Record<string, unknown>): void } = {
+    app,
+    logs,
+    dataDir: config.dataDir,
+    async metrics() {
+      const res = await fetch(`http://127.0.0.1:${app.ports.admin}/metrics`);
+      return res.text();
+    },
+    stop: () => app.stop(),
+    setInput(next) {
+      current = next;
+    },
+  };
+  return daemon;
+}
+
+/** The value of one sample in Prometheus text, 0 when absent. */
+export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const m = /^([a-z_]+)(\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const got = Object.fromEntries([...(m[3] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[4]);
+  }
+  return 0;
+}
