@@ -6,9 +6,8 @@
  * logged and counted.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { Counter } from 'prom-client';
 import type { Logger } from '../observability/logger.js';
-import { authResults } from '../observability/metrics.js';
+import { authResults, Tally } from '../observability/metrics.js';
 import { Attr, Code } from '../radius/codes.js';
 import { hideSalted, unhidePassword } from '../radius/crypto.js';
 import { RadiusError } from '../radius/errors.js';
@@ -34,12 +33,12 @@ export type RejectReason =
 const MPPE_POLICY = vendorAttribute(Vendor.Microsoft, MsAttr.MPPEEncryptionPolicy, Buffer.from([0, 0, 0, 1]));
 const MPPE_TYPES = vendorAttribute(Vendor.Microsoft, MsAttr.MPPEEncryptionTypes, Buffer.from([0, 0, 0, 6]));
 
-const resultCounters = new Map<string, Counter.Internal>();
+const resultTallies = new Map<string, Tally>();
 function countResult(method: AuthMethod, result: string): void {
   const key = `${method}|${result}`;
-  let c = resultCounters.get(key);
-  if (!c) resultCounters.set(key, (c = authResults.labels(method, result)));
-  c.inc();
+  let t = resultTallies.get(key);
+  if (!t) resultTallies.set(key, (t = Tally.of(authResults, method, result)));
+  t.inc();
 }
 
 export class AccessHandler {

@@ -1,16 +1,56 @@
 /**
- * Every metric Tollgate exports, declared once. Other modules import the handles; the hot path keeps
- * pre-resolved label children (see NasMetrics) so a packet costs no label hashing.
+ * Every metric Tollgate exports, declared once. Other modules import the handles. Counters on the packet
+ * path are Tallies: a plain number incremented per packet and added to the prom-client counter when it is
+ * scraped, so a packet costs no label hashing (prom-client hashes the label set on every inc, even on a child).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const registry = new Registry();
+
+const talliesByCounter = new Map<Counter, Map<string, Tally>>();
+
+/** A counter cell with fixed label values, incremented as a plain number and flushed at scrape time. */
+export class Tally {
+  private value = 0;
+  private flushed = 0;
+  private constructor(private readonly target: { inc(n: number): void }) {
+    target.inc(0); // the series exists, at 0, from the moment it can be counted
+  }
+
+  /** The tally for these label values of `counter` (the same object for the same values). */
+  static of(counter: Counter, ...labels: string[]): Tally {
+    let cells = talliesByCounter.get(counter);
+    if (!cells) talliesByCounter.set(counter, (cells = new Map()));
+    const key = labels.join('\u0000');
+    let t = cells.get(key);
+    if (!t) cells.set(key, (t = new Tally(labels.length > 0 ? counter.labels(...labels) : counter)));
+    return t;
+  }
+
+  inc(n = 1): void {
+    this.value += n;
+  }
+
+  flush(): void {
+    if (this.value > this.flushed) {
+      this.target.inc(this.value - this.flushed);
+      this.flushed = this.value;
+    }
+  }
+}
+
+/** Passed as `collect` to counters that have tallies. */
+function flushTallies(this: Counter): void {
+  const cells = talliesByCounter.get(this);
+  if (cells) for (const t of cells.values()) t.flush();
+}
 
 export const radiusRequests = new Counter({
   name: 'tollgate_radius_requests_total',
   help: 'RADIUS requests received from known clients that passed authenticity checks, by packet code and NAS',
   labelNames: ['code', 'nas'] as const,
   registers: [registry],
+  collect: flushTallies,
 });
 
 export const radiusResponses = new Counter({
@@ -18,6 +58,7 @@ export const radiusResponses = new Counter({
   help: 'RADIUS replies sent, by packet code and NAS',
   labelNames: ['code', 'nas'] as const,
   registers: [registry],
+  collect: flushTallies,
 });
 
 export const radiusDropped = new Counter({
@@ -25,6 +66,7 @@ export const radiusDropped = new Counter({
   help: 'RADIUS datagrams dropped without a reply, by reason',
   labelNames: ['reason'] as const,
   registers: [registry],
+  collect: flushTallies,
 });
 
 export const radiusDuration = new Histogram({
@@ -39,12 +81,14 @@ export const replyCacheHits = new Counter({
   name: 'tollgate_radius_reply_cache_hits_total',
   help: 'Retransmitted requests answered from the duplicate-detection reply cache (RFC 5080)',
   registers: [registry],
+  collect: flushTallies,
 });
 
 export const duplicatesInProgress = new Counter({
   name: 'tollgate_radius_duplicates_in_progress_total',
   help: 'Retransmissions dropped because the original request was still being processed',
   registers: [registry],
+  collect: flushTallies,
 });
 
 export const authResults = new Counter({
@@ -52,6 +96,7 @@ export const authResults = new Counter({
   help: 'Authentication outcomes, by method and result (accept, or the reject reason)',
   labelNames: ['method', 'result'] as const,
   registers: [registry],
+  collect: flushTallies,
 });
 
 export const inFlight = new Gauge({
@@ -91,12 +136,8 @@ export const DropReason = {
 } as const;
 export type DropReasonValue = (typeof DropReason)[keyof typeof DropReason];
 
-const dropChildren = new Map<string, Counter.Internal>();
-for (const reason of Object.values(DropReason)) {
-  const child = radiusDropped.labels(reason);
-  dropChildren.set(reason, child);
-}
-/** Counts a drop without hashing labels on the hot path. */
+const dropTallies = new Map<string, Tally>(Object.values(DropReason).map((r) => [r, Tally.of(radiusDropped, r)]));
+/** Counts a drop; every reason's series exists from start-up, at 0. */
 export function countDrop(reason: DropReasonValue): void {
-  (dropChildren.get(reason) as Counter.Internal).inc();
+  (dropTallies.get(reason) as Tally).inc();
 }

@@ -25,6 +25,50 @@ export interface RawPacket {
 }
 
 /**
+ * What parsePacket returns: attribute offsets are recorded while checking lengths, and the RawAttribute list
+ * (one object and one Buffer view per attribute) is only built if someone asks for it. The hot path finds
+ * the few attributes it needs with findAttribute/hasAttribute, which scan the offsets.
+ */
+class ParsedPacket implements RawPacket {
+  private list: RawAttribute[] | undefined;
+  private auth: Buffer | undefined;
+  constructor(
+    readonly raw: Buffer,
+    readonly messageAuthenticatorOffset: number,
+    /** Offset of each attribute's type octet, in wire order. */
+    readonly offsets: readonly number[],
+  ) {}
+  get code(): number {
+    return this.raw[0] as number;
+  }
+  get identifier(): number {
+    return this.raw[1] as number;
+  }
+  get authenticator(): Buffer {
+    return (this.auth ??= this.raw.subarray(4, 20));
+  }
+  get attributes(): RawAttribute[] {
+    if (!this.list) {
+      const raw = this.raw;
+      this.list = this.offsets.map((o) => ({ type: raw[o] as number, value: raw.subarray(o + 2, o + (raw[o + 1] as number)) }));
+    }
+    return this.list;
+  }
+  find(type: number): RawAttribute | undefined {
+    const raw = this.raw;
+    for (const o of this.offsets) {
+      if (raw[o] === type) return { type, value: raw.subarray(o + 2, o + (raw[o + 1] as number)) };
+    }
+    return undefined;
+  }
+  has(type: number): boolean {
+    const raw = this.raw;
+    for (const o of this.offsets) if (raw[o] === type) return true;
+    return false;
+  }
+}
+
+/**
  * Parse a datagram. Throws RadiusError:
  * RADIUS_TOO_SHORT (datagram below 20 octets or below its Length field), RADIUS_BAD_LENGTH (Length < 20),
  * RADIUS_TOO_LONG (Length > 4096), RADIUS_ATTR_TOO_SHORT (attribute length < 2), RADIUS_ATTR_OVERRUN,
@@ -41,7 +85,7 @@ export function parsePacket(datagram: Buffer): RawPacket {
     throw new RadiusError('RADIUS_TOO_SHORT', `Length field ${length} but only ${datagram.length} octets received`);
   }
   const raw = datagram.length === length ? datagram : datagram.subarray(0, length);
-  const attributes: RawAttribute[] = [];
+  const offsets: number[] = [];
   let maOffset = -1;
   let offset = HEADER_LENGTH;
   while (offset < length) {
@@ -56,23 +100,23 @@ export function parsePacket(datagram: Buffer): RawPacket {
       if (attrLength !== 18) throw new RadiusError('RADIUS_BAD_MESSAGE_AUTHENTICATOR', `Message-Authenticator of length ${attrLength}`);
       maOffset = offset + 2;
     }
-    attributes.push({ type, value: raw.subarray(offset + 2, end) });
+    offsets.push(offset);
     offset = end;
   }
-  return {
-    code: raw[0] as number,
-    identifier: raw[1] as number,
-    authenticator: raw.subarray(4, 20),
-    attributes,
-    raw,
-    messageAuthenticatorOffset: maOffset,
-  };
+  return new ParsedPacket(raw, maOffset, offsets);
 }
 
 /** First attribute of a type, or undefined. */
 export function findAttribute(packet: RawPacket, type: number): RawAttribute | undefined {
+  if (packet instanceof ParsedPacket) return packet.find(type);
   for (const a of packet.attributes) if (a.type === type) return a;
   return undefined;
+}
+
+/** Whether the packet has an attribute of this type. */
+export function hasAttribute(packet: RawPacket, type: number): boolean {
+  if (packet instanceof ParsedPacket) return packet.has(type);
+  return packet.attributes.some((a) => a.type === type);
 }
 
 /** All attributes of a type, in wire order. */

@@ -5,8 +5,7 @@
  * never by NAS-IP-Address (../shared/REFERENCE.md §2).
  */
 import { isIP } from 'node:net';
-import type { Counter } from 'prom-client';
-import { radiusRequests, radiusResponses } from '../observability/metrics.js';
+import { radiusRequests, radiusResponses, Tally } from '../observability/metrics.js';
 import { codeName } from '../radius/codes.js';
 
 export interface NasClientSpec {
@@ -24,20 +23,16 @@ export interface NasPolicyDefaults {
   readonly limitProxyState: boolean;
 }
 
-/** Counter children resolved per client and code, so the hot path does no label hashing. */
+/** Request/response tallies per client and packet code, resolved once per code. */
 class ClientCounters {
-  private readonly requests = new Map<number, Counter.Internal>();
-  private readonly responses = new Map<number, Counter.Internal>();
+  private readonly requests: (Tally | undefined)[] = [];
+  private readonly responses: (Tally | undefined)[] = [];
   constructor(private readonly nas: string) {}
   request(code: number): void {
-    let c = this.requests.get(code);
-    if (!c) this.requests.set(code, (c = radiusRequests.labels(codeName(code), this.nas)));
-    c.inc();
+    (this.requests[code] ??= Tally.of(radiusRequests, codeName(code), this.nas)).inc();
   }
   response(code: number): void {
-    let c = this.responses.get(code);
-    if (!c) this.responses.set(code, (c = radiusResponses.labels(codeName(code), this.nas)));
-    c.inc();
+    (this.responses[code] ??= Tally.of(radiusResponses, codeName(code), this.nas)).inc();
   }
 }
 

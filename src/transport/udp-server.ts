@@ -15,12 +15,13 @@ import {
   inFlight,
   radiusDuration,
   replyCacheHits,
+  Tally,
   type DropReasonValue,
 } from '../observability/metrics.js';
 import { Attr, Code, codeName } from '../radius/codes.js';
 import { encodeReply, verifyMessageAuthenticator, verifyRequestAuthenticator } from '../radius/crypto.js';
 import { RadiusError, type RadiusErrorCode } from '../radius/errors.js';
-import { parsePacket, type RawAttribute, type RawPacket } from '../radius/packet.js';
+import { findAttributes, hasAttribute, parsePacket, type RawAttribute, type RawPacket } from '../radius/packet.js';
 import type { NasClient, NasTable } from './nas-table.js';
 import { ReplyCache, type CacheEntry } from './reply-cache.js';
 
@@ -61,6 +62,9 @@ const DROP_FOR_ERROR: Partial<Record<RadiusErrorCode, DropReasonValue>> = {
   RADIUS_BAD_MESSAGE_AUTHENTICATOR: DropReason.BadMessageAuthenticator,
   RADIUS_DUPLICATE_MESSAGE_AUTHENTICATOR: DropReason.BadMessageAuthenticator,
 };
+
+const cacheHits = Tally.of(replyCacheHits);
+const duplicates = Tally.of(duplicatesInProgress);
 
 const durationByCode = new Map<number, ReturnType<typeof radiusDuration.labels>>();
 function observeDuration(code: number, seconds: number): void {
@@ -192,12 +196,12 @@ export class UdpServer {
 
     const lookup = listener.cache.begin(address, port, packet.identifier, packet.authenticator, started);
     if (lookup.kind === 'replay') {
-      replyCacheHits.inc();
+      cacheHits.inc();
       listener.socket.send(lookup.reply, port, address);
       return;
     }
     if (lookup.kind === 'in-progress') {
-      duplicatesInProgress.inc();
+      duplicates.inc();
       return this.drop(DropReason.DuplicateInProgress);
     }
     const ctx: RequestContext = { client, packet, source: { address, port }, role: listener.role };
@@ -229,14 +233,9 @@ export class UdpServer {
     const code = packet.code;
     if (code === Code.AccessRequest || code === Code.StatusServer) {
       if (code === Code.AccessRequest && role !== 'auth') return DropReason.UnexpectedCode;
-      let hasEap = false;
-      let hasPassword = false;
-      let hasProxyState = false;
-      for (const a of packet.attributes) {
-        if (a.type === Attr.EAPMessage) hasEap = true;
-        else if (a.type === Attr.UserPassword || a.type === Attr.CHAPPassword) hasPassword = true;
-        else if (a.type === Attr.ProxyState) hasProxyState = true;
-      }
+      const hasEap = hasAttribute(packet, Attr.EAPMessage);
+      const hasPassword = hasEap && (hasAttribute(packet, Attr.UserPassword) || hasAttribute(packet, Attr.CHAPPassword));
+      const hasProxyState = hasAttribute(packet, Attr.ProxyState);
       if (hasEap && hasPassword) return DropReason.EapWithPassword;
       if (packet.messageAuthenticatorOffset < 0) {
         // RFC 5997 and RFC 3579 require it on Status-Server and with EAP whatever the client setting.
@@ -274,12 +273,12 @@ export class UdpServer {
   private respond(listener: Listener, ctx: RequestContext, entry: CacheEntry | null, reply: Reply | null, started: number): void {
     const { packet, source, client } = ctx;
     if (!reply) {
-      listener.cache.abandon(source.address, source.port, packet.identifier, entry);
+      listener.cache.abandon(entry);
       return;
     }
     const answersAccess = packet.code === Code.AccessRequest || packet.code === Code.StatusServer;
-    let proxyStates: RawAttribute[] | undefined;
-    for (const a of packet.attributes) if (a.type === Attr.ProxyState) (proxyStates ??= []).push(a);
+    // RFC 2865 §5.33: every Proxy-State is copied to the reply, unmodified and in order.
+    const proxyStates = hasAttribute(packet, Attr.ProxyState) ? findAttributes(packet, Attr.ProxyState) : undefined;
     let bytes: Buffer;
     try {
       bytes = encodeReply(reply.code, packet.identifier, packet.authenticator, reply.attributes, client.secret, { messageAuthenticator: answersAccess }, proxyStates);
@@ -294,7 +293,7 @@ export class UdpServer {
   }
 
   private failed(listener: Listener, ctx: RequestContext, entry: CacheEntry | null, err: unknown): void {
-    listener.cache.abandon(ctx.source.address, ctx.source.port, ctx.packet.identifier, entry);
+    listener.cache.abandon(entry);
     this.drop(DropReason.HandlerError);
     this.log.error({ err, nas: ctx.client.name, id: ctx.packet.identifier, code: codeName(ctx.packet.code) }, 'request failed; no reply sent');
   }

@@ -1,7 +1,12 @@
 /**
  * PAP (RFC 2865 §5.2): the User-Password the NAS sent, already unhidden, against the stored cleartext.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+
+/** RFC 2865 §5.2: a User-Password carries at most 128 octets. */
+const MAX_PASSWORD = 128;
+const GIVEN = Buffer.alloc(MAX_PASSWORD);
+const STORED = Buffer.alloc(MAX_PASSWORD);
 
 /**
  * True when `given` equals `cleartext`, compared in constant time.
@@ -10,12 +15,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  */
 export function verifyPap(given: Buffer, cleartext: Buffer): boolean {
   if (given.length === 0 || cleartext.length === 0) return false;
-  // timingSafeEqual needs equal lengths. Comparing fixed-size digests instead keeps the time independent of
-  // where the passwords differ and of whether their lengths differ; only hashing time follows the lengths.
-  const same = timingSafeEqual(sha256(given), sha256(cleartext));
+  if (given.length > MAX_PASSWORD || cleartext.length > MAX_PASSWORD) return false;
+  // Both sides zero-padded to the same fixed size, so the comparison takes the same time wherever the
+  // passwords differ and whatever their lengths; the lengths are compared after.
+  GIVEN.fill(0);
+  given.copy(GIVEN);
+  STORED.fill(0);
+  cleartext.copy(STORED);
+  const same = timingSafeEqual(GIVEN, STORED);
   return same && given.length === cleartext.length;
-}
-
-function sha256(data: Buffer): Buffer {
-  return createHash('sha256').update(data).digest();
 }

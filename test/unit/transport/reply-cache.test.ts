@@ -27,8 +27,18 @@ describe('ReplyCache (RFC 5080 duplicate detection)', () => {
     const cache = new ReplyCache(5000);
     const first = cache.begin('10.0.0.1', 1000, 7, auth(1), 0);
     if (first.kind !== 'new') throw new Error('not new');
-    cache.abandon('10.0.0.1', 1000, 7, first.entry);
+    cache.abandon(first.entry);
     expect(cache.begin('10.0.0.1', 1000, 7, auth(1), 1).kind).toBe('new');
+  });
+
+  it('evicts the oldest entry when full', () => {
+    const cache = new ReplyCache(5000, 2);
+    cache.begin('a', 1, 1, auth(1), 0);
+    cache.begin('a', 1, 2, auth(1), 1);
+    cache.begin('a', 1, 3, auth(1), 2);
+    expect(cache.size).toBe(2);
+    expect(cache.begin('a', 1, 1, auth(1), 3).kind).toBe('new');
+    expect(cache.begin('a', 1, 3, auth(1), 4).kind).toBe('in-progress');
   });
 
   it('sweeps expired entries and is off with a ttl of 0', () => {
