@@ -74,25 +74,8 @@ async function runSingle(loaded: LoadedConfig, log: Logger, configFile?: string)
 async function runPrimary(loaded: LoadedConfig, log: Logger, count: number, configFile?: string): Promise<void> {
   const { config } = loaded;
   const ready = new Set<number>();
+  const started = new Set<number>();
   let stopping = false;
-  const fork = (): Worker => {
-    const w = cluster.fork({ TOLLGATE_WORKER: '1' });
-    w.on('message', (msg: WorkerMessage) => {
-      if (msg.type === 'ready') {
-        ready.add(w.id);
-        if (ready.size === count) log.info({ workers: count, ports: msg.ports, source: loaded.source }, 'tollgate started');
-      }
-    });
-    return w;
-  };
-  for (let i = 0; i < count; i++) fork();
-  cluster.on('exit', (w, code, signal) => {
-    ready.delete(w.id);
-    if (stopping) return;
-    log.error({ worker: w.id, code, signal }, 'worker exited; starting a new one');
-    setTimeout(fork, 1000).unref();
-  });
-
   const aggregator = new AggregatorRegistry();
   const admin = createAdminServer({
     log,
@@ -101,6 +84,35 @@ async function runPrimary(loaded: LoadedConfig, log: Logger, count: number, conf
   });
   const adminPort = await listen(admin, config.admin.port, config.admin.listen);
   log.info({ address: config.admin.listen, port: adminPort }, 'admin listener ready');
+
+  const fork = (): Worker => {
+    const w = cluster.fork({ TOLLGATE_WORKER: '1' });
+    w.on('message', (msg: WorkerMessage) => {
+      if (msg.type === 'reload-failed') log.error({ worker: w.id, err: msg.error }, 'worker refused the reload');
+      if (msg.type === 'ready') {
+        ready.add(w.id);
+        started.add(w.id);
+        if (ready.size === count) log.info({ workers: count, ports: { ...msg.ports, admin: adminPort }, source: loaded.source }, 'tollgate started');
+      }
+    });
+    return w;
+  };
+  for (let i = 0; i < count; i++) fork();
+  cluster.on('exit', (w, code, signal) => {
+    ready.delete(w.id);
+    if (stopping) return;
+    if (!started.has(w.id)) {
+      // A worker that never came up (port in use, bad dictionary…) would fail again: stop instead of looping.
+      log.fatal({ worker: w.id, code, signal }, 'worker failed during start-up; stopping');
+      stopping = true;
+      for (const other of Object.values(cluster.workers ?? {})) other?.kill('SIGTERM');
+      admin.close();
+      process.exitCode = 1;
+      return;
+    }
+    log.error({ worker: w.id, code, signal }, 'worker exited; starting a new one');
+    setTimeout(fork, 1000).unref();
+  });
 
   const broadcast = (msg: PrimaryMessage): void => {
     for (const w of Object.values(cluster.workers ?? {})) w?.send(msg);
@@ -138,6 +150,8 @@ async function runPrimary(loaded: LoadedConfig, log: Logger, count: number, conf
 }
 
 async function runWorker(loaded: LoadedConfig, log: Logger, configFile?: string): Promise<void> {
+  // Constructing one installs prom-client's worker-side listener that answers the primary's metric requests.
+  new AggregatorRegistry();
   AggregatorRegistry.setRegistries([registry]);
   startDefaultMetrics();
   const app = await startApp({ loaded, log, admin: false, sharedSockets: true, reloadConfig: () => loadConfig({ file: configFile }) });

@@ -24,7 +24,7 @@ export class AccountingHandler {
     for (const a of decodeAttributes(this.dict, ctx.packet.attributes)) {
       const key = a.tag ? `${a.name}:${a.tag}` : a.name;
       const prev = attributes[key];
-      attributes[key] = prev === undefined ? a.value : Array.isArray(prev) ? [...prev, a.value] : [prev, a.value];
+      attributes[key] = prev === undefined ? a.value : Array.isArray(prev) ? [...(prev as unknown[]), a.value] : [prev, a.value];
     }
     await this.journal.append({
       receivedAt: new Date().toISOString(),

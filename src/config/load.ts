@@ -133,7 +133,7 @@ export function loadConfig(options: { file?: string | undefined; env?: NodeJS.Pr
     input = readFile(source);
   } else {
     source = 'built-in development defaults';
-    input = structuredClone(developmentConfig) as unknown as Record<string, unknown>;
+    input = structuredClone(developmentConfig);
     warnings.push(
       'no configuration file: using the built-in development defaults (localhost NAS with secret "testing123", demo users alice and bob); set TOLLGATE_CONFIG for production',
     );

@@ -20,7 +20,7 @@ export class Tally {
   /** The tally for these label values of `counter` (the same object for the same values). */
   static of(counter: Counter, ...labels: string[]): Tally {
     let cells = talliesByCounter.get(counter);
-    if (!cells) talliesByCounter.set(counter, (cells = new Map()));
+    if (!cells) talliesByCounter.set(counter, (cells = new Map<string, Tally>()));
     const key = labels.join('\u0000');
     let t = cells.get(key);
     if (!t) cells.set(key, (t = new Tally(labels.length > 0 ? counter.labels(...labels) : counter)));

@@ -40,7 +40,7 @@ export class ReplyCache {
   begin(address: string, port: number, identifier: number, authenticator: Buffer, now: number): Lookup {
     if (this.ttlMs === 0) return UNCACHED;
     let bySource = this.sources.get(address);
-    if (!bySource) this.sources.set(address, (bySource = new Map()));
+    if (!bySource) this.sources.set(address, (bySource = new Map<number, CacheEntry>()));
     const key = port * 256 + identifier;
     const existing = bySource.get(key);
     if (existing && now - existing.at < this.ttlMs && existing.authenticator.equals(authenticator)) {

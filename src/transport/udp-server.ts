@@ -325,6 +325,9 @@ export class UdpServer {
       });
       if (this.inflight > 0) this.log.warn({ inflight: this.inflight }, 'drain timed out; closing with requests in flight');
     }
+    // socket.send() resolves the address on the next tick before it hands the datagram to the kernel: let the
+    // replies just sent leave before the sockets close.
+    await new Promise((resolve) => setImmediate(resolve));
     await Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.socket.close(() => resolve()))));
     this.listeners.length = 0;
   }

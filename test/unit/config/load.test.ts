@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -100,10 +100,10 @@ users:
   });
 
   it('the example file validates and names every top-level key of the schema', () => {
-    const example = join(__dirname, '../../../config/tollgate.example.yaml');
+    const example = join(import.meta.dirname, '../../../config/tollgate.example.yaml');
     const { config } = loadConfig({ file: example, env: {} });
     expect(config.clients[0]?.name).toBe('bras-1');
-    const doc = parse(require('node:fs').readFileSync(example, 'utf8')) as Record<string, unknown>;
+    const doc = parse(readFileSync(example, 'utf8')) as Record<string, unknown>;
     const topKeys = Object.keys(configSchema.parse({}, '', []) ?? {});
     for (const key of topKeys) expect(Object.keys(doc)).toContain(key);
   });

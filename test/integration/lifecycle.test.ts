@@ -1,0 +1,159 @@
+/**
+ * Reload, drain and the multi-process mode: what an operator does to a running daemon.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Attr, Code } from '../../src/radius/codes.js';
+import { encodeRequest, hidePassword, randomAuthenticator } from '../../src/radius/crypto.js';
+import type { RawAttribute } from '../../src/radius/packet.js';
+import { metricValue, SECRET, startTestDaemon, testConfigInput } from '../helpers/daemon.js';
+import { burst, exchange } from '../helpers/udp-client.js';
+
+const secret = Buffer.from(SECRET);
+const root = join(import.meta.dirname, '../..');
+
+function pap(user: string, password: string, id = 1): Buffer {
+  const authenticator = randomAuthenticator();
+  const attrs: RawAttribute[] = [
+    { type: Attr.UserName, value: Buffer.from(user) },
+    { type: Attr.UserPassword, value: hidePassword(Buffer.from(password), secret, authenticator) },
+  ];
+  return encodeRequest(Code.AccessRequest, id, attrs, secret, { messageAuthenticator: true, authenticator });
+}
+
+function accountingStart(id: number): Buffer {
+  const attrs: RawAttribute[] = [
+    { type: Attr.UserName, value: Buffer.from('alice') },
+    { type: Attr.AcctStatusType, value: Buffer.from([0, 0, 0, 1]) },
+    { type: Attr.AcctSessionId, value: Buffer.from(`drain-${id}`) },
+  ];
+  return encodeRequest(Code.AccountingRequest, id, attrs, secret, { messageAuthenticator: false });
+}
+
+describe('reload', () => {
+  it('swaps users and clients; an invalid configuration is refused and the running one stays', async () => {
+    const input = testConfigInput();
+    const d = await startTestDaemon(input);
+    try {
+      const { auth } = d.app.ports;
+      expect((await exchange(auth, pap('dave', 'dave-pw')))?.[0]).toBe(Code.AccessReject);
+
+      const users = [...(input.users as object[]), { username: 'dave', password: 'dave-pw' }];
+      (d as unknown as { setInput(i: object): void }).setInput({ ...input, users });
+      d.app.reload();
+      expect((await exchange(auth, pap('dave', 'dave-pw')))?.[0]).toBe(Code.AccessAccept);
+
+      (d as unknown as { setInput(i: object): void }).setInput({ ...input, users: [{ username: 'x' }] });
+      expect(() => d.app.reload()).toThrow(/needs password or ntHash/);
+      expect((await exchange(auth, pap('dave', 'dave-pw')))?.[0]).toBe(Code.AccessAccept);
+      expect(metricValue(await d.metrics(), 'tollgate_config_reloads_total', { result: 'error' })).toBe(1);
+
+      // Removing the client: its packets are now from an unknown source.
+      const clients = (input.clients as { address: string }[]).filter((c) => c.address !== '127.0.0.1');
+      (d as unknown as { setInput(i: object): void }).setInput({ ...input, users, clients });
+      d.app.reload();
+      expect(await exchange(auth, pap('dave', 'dave-pw'), { timeoutMs: 300 })).toBeNull();
+    } finally {
+      await d.stop();
+    }
+  });
+});
+
+describe('drain', () => {
+  it('every accounting request it started processing gets its reply before the sockets close', async () => {
+    const d = await startTestDaemon();
+    const { acct } = d.app.ports;
+    const datagrams = Array.from({ length: 50 }, (_, i) => accountingStart(i));
+    const collecting = burst(acct, datagrams, 800);
+    // Let some requests in, then stop while their journal writes are in flight.
+    await new Promise((r) => setTimeout(r, 5));
+    const text = await d.metrics();
+    await d.stop();
+    const replies = await collecting;
+    const processed = metricValue(text, 'tollgate_radius_requests_total', { code: 'Accounting-Request', nas: 'bras-v4' });
+    expect(processed).toBeGreaterThan(0);
+    // Requests counted after the scrape were also answered: at least as many replies as requests seen then.
+    expect(replies.length).toBeGreaterThanOrEqual(processed);
+    for (const r of replies) expect(r[0]).toBe(Code.AccountingResponse);
+  });
+});
+
+describe('several worker processes sharing the sockets', () => {
+  let child: ChildProcess;
+  let ports: { auth: number; acct: number; admin: number };
+  let configPath: string;
+  const lines: Record<string, unknown>[] = [];
+
+  function writeConfig(users: object[]): void {
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        dataDir: join(configPath, '..', 'data'),
+        log: { level: 'info' },
+        radius: { listen: ['127.0.0.1'], authPort: 0, acctPort: 0, workers: 2 },
+        admin: { listen: '127.0.0.1', port: 0 },
+        clients: [{ name: 'bras', address: '127.0.0.1', secret: SECRET }],
+        users,
+      }),
+    );
+  }
+
+  beforeAll(async () => {
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'ignore' });
+    configPath = join(mkdtempSync(join(tmpdir(), 'tollgate-cluster-')), 'tollgate.json');
+    writeConfig([{ username: 'alice', password: 'alice-password' }]);
+    child = spawn(process.execPath, [join(root, 'dist/src/cli.js'), 'serve', '--config', configPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+    ports = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('daemon did not start')), 20_000);
+      let buffered = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const parts = buffered.split('\n');
+        buffered = parts.pop() ?? '';
+        for (const part of parts) {
+          const line = JSON.parse(part) as Record<string, unknown>;
+          lines.push(line);
+          if (line.msg === 'tollgate started') {
+            clearTimeout(timer);
+            resolve(line.ports as typeof ports);
+          }
+        }
+      });
+    });
+  });
+
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('both workers answer on the one port, and the primary aggregates their metrics', async () => {
+    const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => exchange(ports.auth, pap('alice', 'alice-password', i))));
+    expect(replies.every((r) => r?.[0] === Code.AccessAccept)).toBe(true);
+    const text = await (await fetch(`http://127.0.0.1:${ports.admin}/metrics`)).text();
+    expect(metricValue(text, 'tollgate_radius_responses_total', { code: 'Access-Accept', nas: 'bras' })).toBe(40);
+    expect((await fetch(`http://127.0.0.1:${ports.admin}/readyz`)).status).toBe(200);
+  });
+
+  it('SIGHUP reloads users in every worker', async () => {
+    writeConfig([{ username: 'alice', password: 'alice-password' }, { username: 'erin', password: 'erin-password' }]);
+    child.kill('SIGHUP');
+    await new Promise((r) => setTimeout(r, 500));
+    const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => exchange(ports.auth, pap('erin', 'erin-password', i))));
+    expect(replies.every((r) => r?.[0] === Code.AccessAccept)).toBe(true);
+    expect(lines.filter((l) => l.msg === 'clients and users reloaded').length).toBe(2);
+  });
+
+  it('SIGHUP with an invalid file is refused; SIGTERM drains and exits 0', async () => {
+    writeFileSync(configPath, '{ "radius": { "authPort": "x" } }');
+    child.kill('SIGHUP');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(lines.some((l) => l.msg === 'reload refused: configuration invalid; workers keep the running one')).toBe(true);
+    expect((await exchange(ports.auth, pap('erin', 'erin-password')))?.[0]).toBe(Code.AccessAccept);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
