@@ -24,21 +24,20 @@ export class Md5 {
 
   update(data: Buffer, start = 0, end = data.length): this {
     let p = start;
+    const blk = this.block;
     this.length += end - start;
     if (this.used > 0) {
-      const n = Math.min(64 - this.used, end - p);
-      data.copy(this.block, this.used, p, p + n);
-      this.used += n;
-      p += n;
-      if (this.used < 64) return this;
-      block(this.h, this.block, 0);
+      let u = this.used;
+      while (u < 64 && p < end) blk[u++] = data[p++] as number;
+      this.used = u;
+      if (u < 64) return this;
+      block(this.h, blk, 0);
       this.used = 0;
     }
     for (; end - p >= 64; p += 64) block(this.h, data, p);
-    if (p < end) {
-      data.copy(this.block, 0, p, end);
-      this.used = end - p;
-    }
+    let u = 0;
+    while (p < end) blk[u++] = data[p++] as number;
+    this.used = u;
     return this;
   }
 
@@ -51,21 +50,34 @@ export class Md5 {
   digestInto(out: Buffer, offset: number): void {
     const b = this.block;
     const bits = this.length * 8;
-    b[this.used++] = 0x80;
-    if (this.used > 56) {
-      b.fill(0, this.used);
+    let u = this.used;
+    b[u++] = 0x80;
+    if (u > 56) {
+      while (u < 64) b[u++] = 0;
       block(this.h, b, 0);
-      this.used = 0;
+      u = 0;
     }
-    b.fill(0, this.used, 56);
-    b.writeUInt32LE(bits >>> 0, 56);
-    b.writeUInt32LE(Math.floor(bits / 0x100000000), 60);
+    while (u < 56) b[u++] = 0;
+    const lo = bits >>> 0;
+    const hi = Math.floor(bits / 0x100000000);
+    b[56] = lo;
+    b[57] = lo >>> 8;
+    b[58] = lo >>> 16;
+    b[59] = lo >>> 24;
+    b[60] = hi;
+    b[61] = hi >>> 8;
+    b[62] = hi >>> 16;
+    b[63] = hi >>> 24;
     block(this.h, b, 0);
     const h = this.h;
-    out.writeInt32LE(h[0] as number, offset);
-    out.writeInt32LE(h[1] as number, offset + 4);
-    out.writeInt32LE(h[2] as number, offset + 8);
-    out.writeInt32LE(h[3] as number, offset + 12);
+    for (let i = 0; i < 4; i++) {
+      const w = h[i] as number;
+      const o = offset + i * 4;
+      out[o] = w;
+      out[o + 1] = w >>> 8;
+      out[o + 2] = w >>> 16;
+      out[o + 3] = w >>> 24;
+    }
     this.used = 0;
   }
 
@@ -268,14 +280,34 @@ export function hmacMd5Key(secret: Buffer): HmacMd5Key {
 }
 
 const innerDigest = Buffer.alloc(16);
+let current: HmacMd5Key | undefined;
+
+/** The shared context, reset: feed it with update() and finish with digestInto() before any other call here. */
+export function md5Begin(): Md5 {
+  return scratch.reset();
+}
+
+/** The shared context started as HMAC-MD5 with `secret`: feed it with update(), then call hmacMd5End(). */
+export function hmacMd5Begin(secret: Buffer): Md5 {
+  const key = hmacMd5Key(secret);
+  current = key;
+  return scratch.reset(key.inner, 64);
+}
+
+/** Finish the HMAC begun by hmacMd5Begin(), writing it to out[offset..offset+16) (`out` may be an input). */
+export function hmacMd5End(out: Buffer, offset: number): void {
+  const key = current;
+  if (key === undefined) throw new Error('hmacMd5End() without hmacMd5Begin()');
+  current = undefined;
+  scratch.digestInto(innerDigest, 0);
+  scratch.reset(key.outer, 64).update(innerDigest).digestInto(out, offset);
+}
 
 /** HMAC-MD5(secret, concatenation of parts) written to out[offset..offset+16); `out` may be one of the parts. */
 export function hmacMd5Into(secret: Buffer, parts: readonly Buffer[], out: Buffer, offset: number): void {
-  const key = hmacMd5Key(secret);
-  scratch.reset(key.inner, 64);
-  for (const part of parts) scratch.update(part);
-  scratch.digestInto(innerDigest, 0);
-  scratch.reset(key.outer, 64).update(innerDigest).digestInto(out, offset);
+  const ctx = hmacMd5Begin(secret);
+  for (const part of parts) ctx.update(part);
+  hmacMd5End(out, offset);
 }
 
 /** HMAC-MD5(secret, data). */
