@@ -1,21 +1,38 @@
 /**
- * The composition root: the only module that knows the concrete classes. Builds the dictionary, NAS table,
- * user directory, handlers and listeners from a validated config, and owns reload and drain.
+ * The composition root: the only module that knows the concrete classes. From a validated config it builds
+ * the database (PostgreSQL, or PGlite under the data dir), the hot cache (Redis, or in-process), the
+ * dictionary, NAS table, subscriber directory, handlers and listeners, and owns reload and drain.
+ *
+ * One process runs both roles; with several workers the primary runs the admin role (API, metrics) and each
+ * worker the RADIUS role, all sharing PostgreSQL and the change channel.
  */
 import type http from 'node:http';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { AccessHandler } from './aaa/access-handler.js';
 import { AccountingHandler } from './aaa/accounting-handler.js';
+import { AuthLogWriter } from './aaa/auth-log-writer.js';
+import { hotCacheChangeFeed, SubscriberDirectory } from './aaa/subscriber-directory.js';
 import { ConfigUserDirectory } from './aaa/users.js';
+import { VendorProfiles } from './aaa/vendor-profiles.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
+import type { Nas } from './domain/types.js';
+import { createApiHandler } from './http/api/index.js';
 import { createAdminServer, listen } from './http/admin-server.js';
 import type { Logger } from './observability/logger.js';
-import { configReloads, registry } from './observability/metrics.js';
+import { configReloads, registry, subscriberLookups, subscribersCached } from './observability/metrics.js';
 import { shippedDictionary } from './paths.js';
 import { Dictionary } from './radius/dictionary.js';
 import { AccountingJournal } from './store/accounting-journal.js';
-import { NasTable } from './transport/nas-table.js';
+import { seedDemo } from './store/demo-seed.js';
+import { createMemoryCache } from './store/memory-cache.js';
+import { runMigrations } from './store/migrations.js';
+import { createPGliteSql } from './store/pglite.js';
+import type { ChangeEvent, HotCache, Sql, Store } from './store/ports.js';
+import { createPostgresSql } from './store/postgres.js';
+import { createRedisCache } from './store/redis-cache.js';
+import { createStore } from './store/store.js';
+import { NasTable, type NasClientSpec } from './transport/nas-table.js';
 import { UdpServer } from './transport/udp-server.js';
 
 export interface AppOptions {
@@ -23,18 +40,31 @@ export interface AppOptions {
   readonly log: Logger;
   /** Re-reads the configuration on reload (SIGHUP); defaults to loadConfig() with the same environment. */
   readonly reloadConfig?: () => LoadedConfig;
-  /** Serve the admin listener here (false in cluster workers: the primary serves it). */
+  /** Serve RADIUS (false in a cluster primary). */
+  readonly radius?: boolean;
+  /** Serve the admin listener (false in cluster workers). */
   readonly admin?: boolean;
+  /** Metrics for the admin listener; defaults to this process's registry (the primary passes the aggregate). */
+  readonly metrics?: () => Promise<{ contentType: string; body: string }>;
   /** Sockets shared by node:cluster workers. */
   readonly sharedSockets?: boolean;
+  /** A HotCache to use instead of building one (cluster workers without Redis relay through the primary). */
+  readonly cache?: HotCache;
+  /** Apply migrations and seed (the primary does it once before forking workers). */
+  readonly prepareDatabase?: boolean;
+  /** An extra readiness condition for /readyz (the primary: every worker is up). */
+  readonly ready?: () => boolean;
 }
 
 export interface RunningApp {
   readonly ports: { readonly auth: number; readonly acct: number; readonly admin: number };
   readonly config: Config;
   readonly dictionary: Dictionary;
+  readonly store: Store;
+  readonly cache: HotCache;
+  readonly subscribers: SubscriberDirectory | undefined;
   isReady(): boolean;
-  /** Re-reads clients and users; on error keeps the running ones and rethrows. */
+  /** Re-reads clients and static users; on error keeps the running ones and rethrows. */
   reload(): void;
   stop(): Promise<void>;
 }
@@ -43,61 +73,149 @@ export function loadDictionary(config: Config, cwd = process.cwd()): Dictionary 
   return Dictionary.loadFiles([shippedDictionary(), ...config.radius.dictionaries.map((f) => resolve(cwd, f))]);
 }
 
-export function buildNasTable(config: Config): NasTable {
-  return new NasTable(config.clients, {
+/** NAS clients from the config file and from the database; a database entry for the same address wins. */
+export function buildNasTable(config: Config, fromDatabase: readonly Nas[] = []): NasTable {
+  const byAddress = new Map<string, NasClientSpec>();
+  for (const c of config.clients) byAddress.set(c.address, c);
+  for (const n of fromDatabase) byAddress.set(n.address, n);
+  return new NasTable([...byAddress.values()], {
     requireMessageAuthenticator: config.radius.requireMessageAuthenticator,
     limitProxyState: config.radius.limitProxyState,
   });
 }
 
+export async function openDatabase(config: Config, log: Logger): Promise<Sql> {
+  if (config.database.url) return createPostgresSql(config.database.url, { max: config.database.poolSize });
+  const dir = join(resolve(config.dataDir), 'pglite');
+  log.info({ dir }, 'using the embedded database (PGlite); set database.url for PostgreSQL');
+  return createPGliteSql(dir);
+}
+
+export async function openCache(config: Config): Promise<HotCache> {
+  return config.redis.url ? createRedisCache(config.redis.url) : createMemoryCache();
+}
+
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { log } = options;
   let config = options.loaded.config;
+  const serveRadius = options.radius !== false;
   const dictionary = loadDictionary(config);
+  const profiles = VendorProfiles.compile(dictionary, config.vendors);
   log.info({ attributes: dictionary.attributeCount }, 'dictionary loaded');
 
-  const access = new AccessHandler(new ConfigUserDirectory(config.users, dictionary), log);
-  const journal = new AccountingJournal(resolve(config.dataDir));
-  const accounting = new AccountingHandler(dictionary, journal, log);
-  const udp = new UdpServer(
-    buildNasTable(config),
-    { access: (ctx) => access.handle(ctx), accounting: (ctx) => accounting.handle(ctx) },
-    { ...config.radius, shared: options.sharedSockets ?? false },
-    log,
-  );
-  await udp.start();
+  const sql = await openDatabase(config, log);
+  if (options.prepareDatabase !== false) {
+    if (config.database.migrate) {
+      const { applied } = await runMigrations(sql, log);
+      if (applied.length > 0) log.info({ applied }, 'database migrations applied');
+    }
+    if (!config.database.url && config.demo.seed) {
+      const seeded = await seedDemo(sql);
+      if (seeded) log.info(seeded, 'empty embedded database: seeded the demo tariff and subscribers');
+    }
+  }
+  const store = createStore(sql);
+  const cache = options.cache ?? (await openCache(config));
+  const changes = hotCacheChangeFeed(cache, store.subscribers);
+
+  let udp: UdpServer | null = null;
+  let journal: AccountingJournal | null = null;
+  let authLog: AuthLogWriter | null = null;
+  let subscribers: SubscriberDirectory | undefined;
+  let nasRows = await store.nas.list();
+  let lookupTimer: NodeJS.Timeout | null = null;
+  let swapStaticUsers: ((next: Config) => void) | null = null;
+
+  if (serveRadius) {
+    subscribers = new SubscriberDirectory(
+      store.subscribers,
+      cache,
+      { maxEntries: config.subscribers.maxCached, negativeTtlSeconds: config.subscribers.negativeTtlSeconds, sharedTtlSeconds: config.subscribers.sharedTtlSeconds },
+      log,
+    );
+    const warmed = await subscribers.warm();
+    log.info(warmed, 'subscriber snapshots loaded');
+    if (config.authLog.enabled) {
+      authLog = new AuthLogWriter(store.authLog, config.authLog, log);
+      authLog.start();
+    }
+    const writer = authLog;
+    const access = new AccessHandler({
+      staticUsers: new ConfigUserDirectory(config.users, dictionary),
+      subscribers,
+      profiles,
+      authLog: writer ? (entry) => writer.add(entry) : undefined,
+      log,
+    });
+    journal = new AccountingJournal(resolve(config.dataDir));
+    const accounting = new AccountingHandler(dictionary, journal, log);
+    const server = new UdpServer(
+      buildNasTable(config, nasRows),
+      { access: (ctx) => access.handle(ctx), accounting: (ctx) => accounting.handle(ctx) },
+      { ...config.radius, shared: options.sharedSockets ?? false },
+      log,
+    );
+    udp = server;
+    await subscribers.follow((event: ChangeEvent) => {
+      if (event.kind !== 'nas') return;
+      store.nas.list().then(
+        (rows) => {
+          nasRows = rows;
+          server.setNasTable(buildNasTable(config, rows));
+          log.info({ clients: rows.length }, 'NAS clients reloaded from the database');
+        },
+        (err: unknown) => log.error({ err }, 'could not reload NAS clients; keeping the running table'),
+      );
+    });
+    await server.start();
+    const dir = subscribers;
+    lookupTimer = setInterval(() => {
+      const c = dir.counters();
+      subscriberLookups.labels('memory').set(c.memoryHits);
+      subscriberLookups.labels('shared').set(c.sharedHits);
+      subscriberLookups.labels('database').set(c.databaseLoads);
+      subscribersCached.set(dir.size);
+    }, 1000);
+    lookupTimer.unref();
+    swapStaticUsers = (next) => access.setStaticUsers(new ConfigUserDirectory(next.users, dictionary));
+  }
   let ready = true;
 
   let adminServer: http.Server | null = null;
   let adminPort = 0;
   if (options.admin !== false) {
+    const api = createApiHandler({ store, changes, token: config.admin.token, log });
     adminServer = createAdminServer({
       log,
-      ready: () => ready,
-      metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+      ready: () => ready && (options.ready?.() ?? true),
+      metrics: options.metrics ?? (async () => ({ contentType: registry.contentType, body: await registry.metrics() })),
+      api,
     });
     adminPort = await listen(adminServer, config.admin.port, config.admin.listen);
-    log.info({ address: config.admin.listen, port: adminPort }, 'admin listener ready');
+    log.info({ address: config.admin.listen, port: adminPort, api: config.admin.token ? 'enabled' : 'disabled (no admin.token)' }, 'admin listener ready');
   }
 
   const reloadConfig = options.reloadConfig ?? (() => loadConfig());
+  const ports = udp ? udp.ports() : { auth: 0, acct: 0 };
   return {
-    ports: { ...udp.ports(), admin: adminPort },
+    ports: { ...ports, admin: adminPort },
     get config() {
       return config;
     },
     dictionary,
+    store,
+    cache,
+    subscribers,
     isReady: () => ready,
     reload() {
       try {
         const next = reloadConfig();
-        const nas = buildNasTable(next.config);
-        const users = new ConfigUserDirectory(next.config.users, dictionary);
-        udp.setNasTable(nas);
-        access.setUsers(users);
+        const nas = buildNasTable(next.config, nasRows);
+        swapStaticUsers?.(next.config);
+        udp?.setNasTable(nas);
         config = next.config;
         configReloads.labels('ok').inc();
-        log.info({ clients: nas.clients.length, users: users.size }, 'clients and users reloaded');
+        log.info({ clients: nas.clients.length, users: next.config.users.length }, 'clients and users reloaded');
       } catch (err) {
         configReloads.labels('error').inc();
         log.error({ err: (err as Error).message }, 'reload failed; keeping the running clients and users');
@@ -106,13 +224,17 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     },
     async stop() {
       ready = false;
-      await udp.stop(config.shutdown.drainTimeoutMs);
-      await journal.close();
+      if (lookupTimer) clearInterval(lookupTimer);
+      if (udp) await udp.stop(config.shutdown.drainTimeoutMs);
+      await journal?.close();
+      await authLog?.stop();
       if (adminServer) {
         const server = adminServer;
         await new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
       }
+      if (!options.cache) await cache.close();
+      await sql.close();
     },
   };
 }

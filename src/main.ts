@@ -10,9 +10,10 @@ import { AggregatorRegistry } from 'prom-client';
 import { startApp, type RunningApp } from './app.js';
 import { ConfigError } from './config/errors.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
-import { createAdminServer, listen } from './http/admin-server.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { registry, startDefaultMetrics } from './observability/metrics.js';
+import { clusterRelayCache } from './store/cluster-relay.js';
+import { createMemoryCache } from './store/memory-cache.js';
 
 type WorkerMessage = { type: 'ready'; ports: RunningApp['ports'] } | { type: 'reload-failed'; error: string };
 type PrimaryMessage = { type: 'reload' } | { type: 'shutdown' };
@@ -77,13 +78,17 @@ async function runPrimary(loaded: LoadedConfig, log: Logger, count: number, conf
   const started = new Set<number>();
   let stopping = false;
   const aggregator = new AggregatorRegistry();
-  const admin = createAdminServer({
+  // The primary owns the admin listener (API + aggregated metrics) and prepares the database once.
+  const app = await startApp({
+    loaded,
     log,
+    radius: false,
+    admin: true,
     ready: () => !stopping && ready.size === count,
     metrics: async () => ({ contentType: aggregator.contentType, body: await aggregator.clusterMetrics() }),
+    ...(config.redis.url ? {} : { cache: clusterRelayCache(createMemoryCache()) }),
   });
-  const adminPort = await listen(admin, config.admin.port, config.admin.listen);
-  log.info({ address: config.admin.listen, port: adminPort }, 'admin listener ready');
+  const adminPort = app.ports.admin;
 
   const fork = (): Worker => {
     const w = cluster.fork({ TOLLGATE_WORKER: '1' });
@@ -106,8 +111,7 @@ async function runPrimary(loaded: LoadedConfig, log: Logger, count: number, conf
       log.fatal({ worker: w.id, code, signal }, 'worker failed during start-up; stopping');
       stopping = true;
       for (const other of Object.values(cluster.workers ?? {})) other?.kill('SIGTERM');
-      admin.close();
-      process.exitCode = 1;
+      void app.stop().finally(() => process.exit(1));
       return;
     }
     log.error({ worker: w.id, code, signal }, 'worker exited; starting a new one');
@@ -138,11 +142,16 @@ async function runPrimary(loaded: LoadedConfig, log: Logger, count: number, conf
       if (Object.keys(cluster.workers ?? {}).length > 0) return;
       clearInterval(check);
       clearTimeout(deadline);
-      admin.close(() => {
-        log.info('stopped');
-        process.exit(0);
-      });
-      admin.closeAllConnections();
+      app.stop().then(
+        () => {
+          log.info('stopped');
+          process.exit(0);
+        },
+        (err: unknown) => {
+          log.error({ err }, 'error while stopping');
+          process.exit(1);
+        },
+      );
     }, 50);
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -154,7 +163,15 @@ async function runWorker(loaded: LoadedConfig, log: Logger, configFile?: string)
   new AggregatorRegistry();
   AggregatorRegistry.setRegistries([registry]);
   startDefaultMetrics();
-  const app = await startApp({ loaded, log, admin: false, sharedSockets: true, reloadConfig: () => loadConfig({ file: configFile }) });
+  const app = await startApp({
+    loaded,
+    log,
+    admin: false,
+    sharedSockets: true,
+    prepareDatabase: false,
+    reloadConfig: () => loadConfig({ file: configFile }),
+    ...(loaded.config.redis.url ? {} : { cache: clusterRelayCache(createMemoryCache()) }),
+  });
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;

@@ -1,11 +1,17 @@
 /**
- * Access-Request → Access-Accept / Access-Reject. Picks the method from the attributes present
- * (User-Password → PAP, CHAP-Password → CHAP, MS-CHAP-Challenge + MS-CHAP2-Response → MS-CHAPv2),
- * checks the credential against the directory in constant time, and answers with the user's reply
- * attributes (plus MS-CHAP2-Success and MPPE keys for MS-CHAPv2). Every reject carries a reason that is
- * logged and counted.
+ * Access-Request → Access-Accept / redirect-to-portal / Access-Reject.
+ *
+ * 1. Find the credentials: static users from the config first (monitoring probes, tests), then the subscriber
+ *    directory (memory → shared cache → PostgreSQL).
+ * 2. Check the credential the NAS sent, in constant time: User-Password → PAP, CHAP-Password → CHAP,
+ *    MS-CHAP-Challenge + MS-CHAP2-Response → MS-CHAPv2 (answering MS-CHAP2-Success and MPPE keys).
+ * 3. Decide from status and money (authorize.ts) and answer with the NAS's vendor profile: the normal service
+ *    attributes, or the profile's redirect (an Access-Accept into the captive portal for most BRAS, the
+ *    restricted Access-Reject for VAS Experts SKAT).
+ * Every decision is counted, logged when it is not an accept, and written to the auth log in batches.
  */
 import { timingSafeEqual } from 'node:crypto';
+import type { AuthLogEntry, SubscriberSnapshot } from '../domain/types.js';
 import type { Logger } from '../observability/logger.js';
 import { authResults, Tally } from '../observability/metrics.js';
 import { Attr, Code } from '../radius/codes.js';
@@ -17,21 +23,28 @@ import type { Reply, RequestContext } from '../transport/udp-server.js';
 import { verifyChap } from './auth/chap.js';
 import { ntPasswordHash, verifyMsChapV2 } from './auth/mschapv2.js';
 import { verifyPap } from './auth/pap.js';
-import type { UserDirectory, UserEntry } from './users.js';
+import { authorize, macAllowed } from './authorize.js';
+import type { SubscriberDirectory } from './subscriber-directory.js';
+import type { UserDirectory } from './users.js';
+import type { VendorProfiles } from './vendor-profiles.js';
+import type { VendorName } from '../domain/types.js';
 
 export type AuthMethod = 'pap' | 'chap' | 'mschapv2' | 'none';
-export type RejectReason =
-  | 'no_username'
-  | 'unknown_user'
-  | 'bad_password'
-  | 'bad_format'
-  | 'unsupported_method'
-  | 'no_credentials'
-  | 'chap_needs_cleartext';
+
+/** What a credential is checked against: cleartext when stored, and the NT hash. */
+export interface Credentials {
+  readonly cleartext: Buffer | undefined;
+  readonly ntHash: Buffer | undefined;
+}
+
+type Verified =
+  | { readonly ok: true; readonly method: AuthMethod; readonly extra: readonly RawAttribute[] }
+  | { readonly ok: false; readonly method: AuthMethod; readonly reason: string; readonly attributes: readonly RawAttribute[] };
 
 /** MS-MPPE-Encryption-Policy 1 (allowed) and -Types 6 (40- and 128-bit RC4), FreeRADIUS rlm_mschap's defaults. */
 const MPPE_POLICY = vendorAttribute(Vendor.Microsoft, MsAttr.MPPEEncryptionPolicy, Buffer.from([0, 0, 0, 1]));
 const MPPE_TYPES = vendorAttribute(Vendor.Microsoft, MsAttr.MPPEEncryptionTypes, Buffer.from([0, 0, 0, 6]));
+const NO_ATTRIBUTES: readonly RawAttribute[] = [];
 
 const resultTallies = new Map<string, Tally>();
 function countResult(method: AuthMethod, result: string): void {
@@ -41,93 +54,170 @@ function countResult(method: AuthMethod, result: string): void {
   t.inc();
 }
 
-export class AccessHandler {
-  constructor(
-    private users: UserDirectory,
-    private readonly log: Logger,
-  ) {}
+export interface AccessHandlerDeps {
+  readonly staticUsers: UserDirectory;
+  readonly subscribers: SubscriberDirectory | undefined;
+  readonly profiles: VendorProfiles;
+  /** Receives one entry per decision (batched to the database by the caller). */
+  readonly authLog: ((entry: AuthLogEntry) => void) | undefined;
+  readonly log: Logger;
+}
 
-  setUsers(users: UserDirectory): void {
-    this.users = users;
+export class AccessHandler {
+  private staticUsers: UserDirectory;
+  constructor(private readonly deps: AccessHandlerDeps) {
+    this.staticUsers = deps.staticUsers;
   }
 
-  handle(ctx: RequestContext): Reply {
-    const { packet } = ctx;
-    const nameAttr = findAttribute(packet, Attr.UserName);
-    if (!nameAttr || nameAttr.value.length === 0) return this.reject(ctx, 'none', 'no_username', '');
+  setStaticUsers(users: UserDirectory): void {
+    this.staticUsers = users;
+  }
+
+  handle(ctx: RequestContext): Reply | Promise<Reply> {
+    const nameAttr = findAttribute(ctx.packet, Attr.UserName);
+    if (!nameAttr || nameAttr.value.length === 0) return this.reject(ctx, 'none', 'no_username', '', NO_ATTRIBUTES);
     const username = nameAttr.value.toString('utf8');
 
-    const password = findAttribute(packet, Attr.UserPassword);
-    if (password) return this.pap(ctx, username, password.value);
-    const chap = findAttribute(packet, Attr.CHAPPassword);
-    if (chap) return this.chap(ctx, username, chap.value);
-    const msResponse = findVendorAttribute(packet, Vendor.Microsoft, MsAttr.CHAP2Response);
-    if (msResponse) return this.mschapv2(ctx, username, msResponse);
-    if (findAttribute(packet, Attr.EAPMessage)) return this.reject(ctx, 'none', 'unsupported_method', username);
-    return this.reject(ctx, 'none', 'no_credentials', username);
+    const staticUser = this.staticUsers.get(username);
+    if (staticUser) {
+      const v = this.verify(ctx, username, staticUser);
+      return v.ok ? this.accept(ctx, v.method, username, [...staticUser.reply, ...v.extra], 'accept', null) : this.reject(ctx, v.method, v.reason, username, v.attributes);
+    }
+    const found = this.deps.subscribers?.get(username);
+    if (found instanceof Promise) return found.then((entry) => this.decide(ctx, username, entry));
+    return this.decide(ctx, username, found);
   }
 
-  private pap(ctx: RequestContext, username: string, hidden: Buffer): Reply {
-    const user = this.users.get(username);
-    if (!user) return this.reject(ctx, 'pap', 'unknown_user', username);
+  private decide(ctx: RequestContext, username: string, entry: (Credentials & { readonly snapshot: SubscriberSnapshot }) | undefined): Reply {
+    if (!entry) return this.reject(ctx, this.methodOf(ctx), 'unknown_user', username, NO_ATTRIBUTES);
+    const v = this.verify(ctx, username, entry);
+    if (!v.ok) return this.reject(ctx, v.method, v.reason, username, v.attributes);
+    const snapshot = entry.snapshot;
+    if (snapshot.mac !== null && !macAllowed(snapshot, findAttribute(ctx.packet, Attr.CallingStationId)?.value.toString('latin1'))) {
+      return this.reject(ctx, v.method, 'mac_mismatch', username, NO_ATTRIBUTES);
+    }
+    const vendor = ctx.client.vendor as VendorName;
+    const decision = authorize(snapshot);
+    if (decision.kind === 'reject') return this.reject(ctx, v.method, decision.reason, username, NO_ATTRIBUTES);
+    if (decision.kind === 'redirect') {
+      const redirect = this.deps.profiles.redirect(vendor, snapshot);
+      if (redirect.code === Code.AccessReject) {
+        // SKAT-style restricted reject: carries the profile's attributes; not a credential failure.
+        countResult(v.method, `redirect_${decision.reason}`);
+        this.record(ctx, username, v.method, 'redirect', decision.reason);
+        return { code: Code.AccessReject, attributes: redirect.attributes };
+      }
+      return this.accept(ctx, v.method, username, [...redirect.attributes, ...v.extra], 'redirect', decision.reason);
+    }
+    return this.accept(ctx, v.method, username, [...this.deps.profiles.accept(vendor, snapshot), ...v.extra], 'accept', null);
+  }
+
+  private methodOf(ctx: RequestContext): AuthMethod {
+    if (findAttribute(ctx.packet, Attr.UserPassword)) return 'pap';
+    if (findAttribute(ctx.packet, Attr.CHAPPassword)) return 'chap';
+    if (findVendorAttribute(ctx.packet, Vendor.Microsoft, MsAttr.CHAP2Response)) return 'mschapv2';
+    return 'none';
+  }
+
+  private verify(ctx: RequestContext, username: string, creds: Credentials): Verified {
+    const { packet } = ctx;
+    const password = findAttribute(packet, Attr.UserPassword);
+    if (password) return this.pap(ctx, password.value, creds);
+    const chap = findAttribute(packet, Attr.CHAPPassword);
+    if (chap) return this.chap(ctx, chap.value, creds);
+    const msResponse = findVendorAttribute(packet, Vendor.Microsoft, MsAttr.CHAP2Response);
+    if (msResponse) return this.mschapv2(ctx, username, msResponse, creds);
+    if (findAttribute(packet, Attr.EAPMessage)) return { ok: false, method: 'none', reason: 'unsupported_method', attributes: NO_ATTRIBUTES };
+    return { ok: false, method: 'none', reason: 'no_credentials', attributes: NO_ATTRIBUTES };
+  }
+
+  private pap(ctx: RequestContext, hidden: Buffer, creds: Credentials): Verified {
     let given: Buffer;
     try {
       given = unhidePassword(hidden, ctx.client.secret, ctx.packet.authenticator);
     } catch (err) {
-      if (err instanceof RadiusError) return this.reject(ctx, 'pap', 'bad_format', username);
+      if (err instanceof RadiusError) return { ok: false, method: 'pap', reason: 'bad_format', attributes: NO_ATTRIBUTES };
       throw err;
     }
-    const ok = user.cleartext ? verifyPap(given, user.cleartext) : ntHashEquals(ntPasswordHash(given.toString('utf8')), user.ntHash);
-    return ok ? this.accept(ctx, 'pap', user, user.reply) : this.reject(ctx, 'pap', 'bad_password', username);
+    const ok = creds.cleartext
+      ? verifyPap(given, creds.cleartext)
+      : creds.ntHash !== undefined && given.length > 0 && equal(ntPasswordHash(given.toString('utf8')), creds.ntHash);
+    return ok ? { ok: true, method: 'pap', extra: NO_ATTRIBUTES } : { ok: false, method: 'pap', reason: 'bad_password', attributes: NO_ATTRIBUTES };
   }
 
-  private chap(ctx: RequestContext, username: string, chapPassword: Buffer): Reply {
-    const user = this.users.get(username);
-    if (!user) return this.reject(ctx, 'chap', 'unknown_user', username);
-    if (!user.cleartext) return this.reject(ctx, 'chap', 'chap_needs_cleartext', username);
-    if (chapPassword.length !== 17) return this.reject(ctx, 'chap', 'bad_format', username);
+  private chap(ctx: RequestContext, chapPassword: Buffer, creds: Credentials): Verified {
+    if (!creds.cleartext) return { ok: false, method: 'chap', reason: 'chap_needs_cleartext', attributes: NO_ATTRIBUTES };
+    if (chapPassword.length !== 17) return { ok: false, method: 'chap', reason: 'bad_format', attributes: NO_ATTRIBUTES };
     // RFC 2865 §5.3: without CHAP-Challenge the Request Authenticator is the challenge.
     const challenge = findAttribute(ctx.packet, Attr.CHAPChallenge)?.value ?? ctx.packet.authenticator;
-    return verifyChap(chapPassword, challenge, user.cleartext)
-      ? this.accept(ctx, 'chap', user, user.reply)
-      : this.reject(ctx, 'chap', 'bad_password', username);
+    return verifyChap(chapPassword, challenge, creds.cleartext)
+      ? { ok: true, method: 'chap', extra: NO_ATTRIBUTES }
+      : { ok: false, method: 'chap', reason: 'bad_password', attributes: NO_ATTRIBUTES };
   }
 
-  private mschapv2(ctx: RequestContext, username: string, response: Buffer): Reply {
+  private mschapv2(ctx: RequestContext, username: string, response: Buffer, creds: Credentials): Verified {
     const challenge = findVendorAttribute(ctx.packet, Vendor.Microsoft, MsAttr.CHAPChallenge);
-    if (!challenge) return this.reject(ctx, 'mschapv2', 'bad_format', username);
-    const user = this.users.get(username);
-    if (!user) return this.reject(ctx, 'mschapv2', 'unknown_user', username);
-    const result = verifyMsChapV2({ userName: username, authenticatorChallenge: challenge, response }, user.ntHash);
+    if (!challenge || !creds.ntHash) return { ok: false, method: 'mschapv2', reason: 'bad_format', attributes: NO_ATTRIBUTES };
+    const result = verifyMsChapV2({ userName: username, authenticatorChallenge: challenge, response }, creds.ntHash);
     if (!result.ok) {
       const error = vendorAttribute(Vendor.Microsoft, MsAttr.CHAPError, result.error);
-      return this.reject(ctx, 'mschapv2', result.reason === 'bad-format' ? 'bad_format' : 'bad_password', username, [error]);
+      return { ok: false, method: 'mschapv2', reason: result.reason === 'bad-format' ? 'bad_format' : 'bad_password', attributes: [error] };
     }
     const { secret } = ctx.client;
     const ra = ctx.packet.authenticator;
-    const extra: RawAttribute[] = [
-      vendorAttribute(Vendor.Microsoft, MsAttr.CHAP2Success, result.success),
-      vendorAttribute(Vendor.Microsoft, MsAttr.MPPERecvKey, hideSalted(result.recvKey, secret, ra)),
-      vendorAttribute(Vendor.Microsoft, MsAttr.MPPESendKey, hideSalted(result.sendKey, secret, ra)),
-      MPPE_POLICY,
-      MPPE_TYPES,
-    ];
-    return this.accept(ctx, 'mschapv2', user, [...user.reply, ...extra]);
+    return {
+      ok: true,
+      method: 'mschapv2',
+      extra: [
+        vendorAttribute(Vendor.Microsoft, MsAttr.CHAP2Success, result.success),
+        vendorAttribute(Vendor.Microsoft, MsAttr.MPPERecvKey, hideSalted(result.recvKey, secret, ra)),
+        vendorAttribute(Vendor.Microsoft, MsAttr.MPPESendKey, hideSalted(result.sendKey, secret, ra)),
+        MPPE_POLICY,
+        MPPE_TYPES,
+      ],
+    };
   }
 
-  private accept(ctx: RequestContext, method: AuthMethod, user: UserEntry, attributes: readonly RawAttribute[]): Reply {
-    countResult(method, 'accept');
-    if (this.log.isLevelEnabled('debug')) this.log.debug({ nas: ctx.client.name, id: ctx.packet.identifier, user: user.username, method }, 'access accepted');
+  private accept(
+    ctx: RequestContext,
+    method: AuthMethod,
+    username: string,
+    attributes: readonly RawAttribute[],
+    result: 'accept' | 'redirect',
+    reason: string | null,
+  ): Reply {
+    countResult(method, result === 'accept' ? 'accept' : `redirect_${reason}`);
+    this.record(ctx, username, method, result, reason);
+    if (result === 'redirect') this.deps.log.info({ nas: ctx.client.name, id: ctx.packet.identifier, user: username, method, reason }, 'access redirected to the portal');
+    else if (this.deps.log.isLevelEnabled('debug')) this.deps.log.debug({ nas: ctx.client.name, id: ctx.packet.identifier, user: username, method }, 'access accepted');
     return { code: Code.AccessAccept, attributes };
   }
 
-  private reject(ctx: RequestContext, method: AuthMethod, reason: RejectReason, username: string, attributes: RawAttribute[] = []): Reply {
+  private reject(ctx: RequestContext, method: AuthMethod, reason: string, username: string, attributes: readonly RawAttribute[]): Reply {
     countResult(method, reason);
-    this.log.info({ nas: ctx.client.name, id: ctx.packet.identifier, user: username, method, reason }, 'access rejected');
+    this.record(ctx, username, method, 'reject', reason);
+    this.deps.log.info({ nas: ctx.client.name, id: ctx.packet.identifier, user: username, method, reason }, 'access rejected');
     return { code: Code.AccessReject, attributes };
+  }
+
+  private record(ctx: RequestContext, username: string, method: AuthMethod, result: AuthLogEntry['result'], reason: string | null): void {
+    const sink = this.deps.authLog;
+    if (!sink) return;
+    const calling = findAttribute(ctx.packet, Attr.CallingStationId);
+    const port = findAttribute(ctx.packet, Attr.NASPort);
+    sink({
+      at: new Date().toISOString(),
+      username,
+      nas: ctx.client.name,
+      result,
+      reason,
+      method,
+      callingStationId: calling ? calling.value.toString('latin1') : null,
+      nasPort: port && port.value.length === 4 ? String(port.value.readUInt32BE(0)) : null,
+    });
   }
 }
 
-function ntHashEquals(a: Buffer, b: Buffer): boolean {
+function equal(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }

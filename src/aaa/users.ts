@@ -13,7 +13,7 @@ import { ntPasswordHash } from './auth/mschapv2.js';
 export interface UserEntry {
   readonly username: string;
   /** Cleartext password octets, when stored: PAP, CHAP and MS-CHAPv2 work. */
-  readonly cleartext?: Buffer;
+  readonly cleartext: Buffer | undefined;
   /** NT hash (MD4 of UTF-16LE password): PAP and MS-CHAPv2 work without the cleartext. */
   readonly ntHash: Buffer;
   /** Reply attributes for an Access-Accept, already encoded. */
@@ -56,7 +56,7 @@ export class ConfigUserDirectory implements UserDirectory {
       const cleartext = u.password !== undefined ? Buffer.from(u.password, 'utf8') : undefined;
       const ntHash = u.ntHash !== undefined ? Buffer.from(u.ntHash, 'hex') : ntPasswordHash(u.password ?? '');
       const reply = compileReplyAttributes(dict, u.reply, `users[${i}].reply`);
-      this.users.set(u.username, cleartext ? { username: u.username, cleartext, ntHash, reply } : { username: u.username, ntHash, reply });
+      this.users.set(u.username, { username: u.username, cleartext, ntHash, reply });
     });
   }
 

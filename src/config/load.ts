@@ -98,6 +98,12 @@ function crossCheck(config: Config, issues: Issue[]): void {
     if (prev !== undefined) issues.push({ key: `users[${i}].username`, message: `${u.username} is already defined at users[${prev}]` });
     else seenUser.set(u.username, i);
   });
+  if (config.radius.workers !== 1 && !config.database.url) {
+    issues.push({
+      key: 'radius.workers',
+      message: 'more than one worker needs database.url (PostgreSQL): the embedded database lives in one process',
+    });
+  }
   config.radius.listen.forEach((a, i) => {
     if (isIP(a) === 0) issues.push({ key: `radius.listen[${i}]`, message: `${JSON.stringify(a)} is not an IP address` });
   });

@@ -2,10 +2,12 @@
  * The configuration schema: one place for every key, its type and its default. `Config` is derived from it.
  * config/tollgate.example.yaml documents the same keys for operators; test/unit/config keeps the two in step.
  */
+import { profilesSchema } from '../aaa/vendor-profiles.js';
+import { VENDORS } from '../domain/types.js';
 import { bool, int, list, obj, optional, record, scalar, str, type Infer, type Node } from './schema-dsl.js';
 
-/** Vendor profiles a NAS can name (reply attributes per profile arrive with subscribers and tariffs). */
-export const VENDOR_PROFILES = ['generic', 'mikrotik', 'accel-ppp', 'cisco', 'juniper', 'huawei', 'ericsson', 'vasexperts'] as const;
+/** Vendor profiles a NAS can name (see src/aaa/vendor-profiles.ts). */
+export const VENDOR_PROFILES = VENDORS;
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -79,10 +81,37 @@ export const configSchema = obj({
     port: int({ default: 8080, min: 0, max: 65535 }),
   }),
   database: obj({
+    /** PostgreSQL; unset = the embedded database (PGlite) under dataDir. */
     url: optional(str({ pattern: /^postgres(ql)?:\/\//, hint: 'a postgres:// URL' })),
+    /** Connections per process. 8 suited FreeRADIUS best on 2 cores (../shared/bench/README.md). */
+    poolSize: int({ default: 8, min: 1, max: 200 }),
+    /** Apply pending migrations at start-up (`tollgate migrate` does it by hand). */
+    migrate: bool({ default: true }),
   }),
   redis: obj({
+    /** Shared hot state and change notifications across instances; unset = in-process. */
     url: optional(str({ pattern: /^rediss?:\/\//, hint: 'a redis:// URL' })),
+  }),
+  subscribers: obj({
+    /** Snapshots kept in each process's memory (all of them are loaded at start-up, up to this many). */
+    maxCached: int({ default: 2_000_000, min: 1000 }),
+    /** Seconds an unknown username is remembered, so repeated bad logins do not each cost a query. */
+    negativeTtlSeconds: int({ default: 30, min: 0 }),
+    /** Seconds a snapshot lives in the shared cache (Redis). */
+    sharedTtlSeconds: int({ default: 300, min: 1 }),
+  }),
+  authLog: obj({
+    enabled: bool({ default: true }),
+    flushIntervalMs: int({ default: 1000, min: 10 }),
+    batchSize: int({ default: 1000, min: 1, max: 10000 }),
+    /** Entries held while the database is unavailable; beyond this the oldest are dropped and counted. */
+    maxQueued: int({ default: 100_000, min: 1000 }),
+  }),
+  /** Overrides of the built-in vendor profiles (reply attributes per BRAS type), key by key. */
+  vendors: profilesSchema,
+  demo: obj({
+    /** Seed a demo tariff, a funded and an indebted subscriber into an empty embedded database. */
+    seed: bool({ default: true }),
   }),
   shutdown: obj({
     /** How long SIGTERM waits for in-flight requests before closing anyway. */

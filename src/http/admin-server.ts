@@ -11,6 +11,8 @@ export interface AdminServerOptions {
   readonly metrics: () => Promise<{ contentType: string; body: string }>;
   /** True while the RADIUS listeners are bound and not draining. */
   readonly ready: () => boolean;
+  /** The admin REST API: answers what is under /api/v1 and returns false for anything else. */
+  readonly api?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>;
 }
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
@@ -26,7 +28,19 @@ export function sendError(res: http.ServerResponse, status: number, code: string
 export function createAdminServer(options: AdminServerOptions): http.Server {
   const { log } = options;
   return http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (options.api && path.startsWith('/api/')) {
+      options.api(req, res).then(
+        (handled) => {
+          if (!handled) sendError(res, 404, 'NOT_FOUND', `no route for ${path}`);
+        },
+        (err: unknown) => {
+          log.error({ err, path }, 'admin API request failed');
+          if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'internal error');
+        },
+      );
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return sendError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}`);
     }

@@ -112,6 +112,31 @@ export const configReloads = new Counter({
   registers: [registry],
 });
 
+export const authLogWritten = new Counter({
+  name: 'tollgate_auth_log_written_total',
+  help: 'Auth log entries written to the database',
+  registers: [registry],
+});
+
+export const authLogDropped = new Counter({
+  name: 'tollgate_auth_log_dropped_total',
+  help: 'Auth log entries dropped because the database was unavailable for longer than the queue holds',
+  registers: [registry],
+});
+
+export const subscriberLookups = new Gauge({
+  name: 'tollgate_subscriber_lookups',
+  help: 'Subscriber snapshot lookups since start, by tier that answered (memory, shared cache, database)',
+  labelNames: ['tier'] as const,
+  registers: [registry],
+});
+
+export const subscribersCached = new Gauge({
+  name: 'tollgate_subscribers_cached',
+  help: 'Subscriber snapshots held in this process',
+  registers: [registry],
+});
+
 let defaultsStarted = false;
 /** Process metrics (CPU, RSS, event-loop lag) under the tollgate_ prefix. */
 export function startDefaultMetrics(): void {

@@ -16,9 +16,9 @@
  * - Tunnel-Password (tagged, encrypt=2): the tag octet is always present and precedes the salt.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { Attr } from './codes.js';
+import { Attr as Attributes } from './codes.js';
 import { hidePassword, hideSalted, unhidePassword, unhideSalted } from './crypto.js';
-import { Kind, type Dictionary, type ResolvedAttributeDef, type VendorEntry } from './dictionary.js';
+import { Kind as DictionaryKind, type Dictionary, type ResolvedAttributeDef, type VendorEntry } from './dictionary.js';
 import { RadiusError } from './errors.js';
 import type { RawAttribute } from './packet.js';
 
@@ -39,6 +39,11 @@ export interface CryptoContext {
   readonly secret: Buffer;
   readonly authenticator: Buffer;
 }
+
+// Module-local copies of imported constants: read per attribute on the hot path, and a bundler's or test runner's
+// import binding can cost a getter call per read.
+const Kind = DictionaryKind;
+const Attr = Attributes;
 
 const MAX_VALUE = 253;
 const TAG_MAX = 0x1f;
@@ -163,7 +168,7 @@ const FIXED_SIZE: Partial<Record<number, number>> = {
 function decodeScalar(kind: number, d: Buffer): AttributeValue | undefined {
   switch (kind) {
     case Kind.String:
-      return d.toString('utf8');
+      return d.toString(); // UTF-8; the no-argument form is Node's fastest path
     case Kind.Integer:
     case Kind.Date:
       return d.length === 4 ? d.readUInt32BE(0) : undefined;
@@ -399,7 +404,8 @@ function encodeInto(
     }
     const entry = dict.vendors.get(def.vendorId);
     if (entry === undefined) throw encodeError(def.name, `vendor ${def.vendorId} is not in the dictionary`);
-    out.push({ type: Attr.VendorSpecific, value: encodeVsa(entry, def.type, def.name, (room) => encodeData(def, attr, crypto, room, salts)) });
+    const header = vsaHeaderSize(entry);
+    out.push({ type: Attr.VendorSpecific, value: writeVsaHeader(entry, def.type, def.name, encodeData(def, attr, crypto, 4 + header, salts)) });
     return;
   }
   if (parent.kind === Kind.Extended || parent.kind === Kind.LongExtended) {
@@ -421,12 +427,17 @@ function encodeInto(
   throw encodeError(def.name, `is a member of ${parent.name} (${parent.dataType}); encode ${parent.name} as octets instead`);
 }
 
-/** Vendor-Specific value: Vendor-Id, then one sub-attribute in the vendor's format, allocated once. */
-function encodeVsa(entry: VendorEntry, type: number, name: string, data: (room: number) => Buffer): Buffer {
+function vsaHeaderSize(entry: VendorEntry): number {
+  return entry.def.typeSize + entry.def.lengthSize + (entry.continuation ? 1 : 0);
+}
+
+/**
+ * Fill in the Vendor-Id and sub-attribute header in the first 4 + vsaHeaderSize() octets of `buf`, which holds
+ * the sub-attribute's value after them: one allocation per VSA.
+ */
+function writeVsaHeader(entry: VendorEntry, type: number, name: string, buf: Buffer): Buffer {
   const { id, typeSize, lengthSize } = entry.def;
   if (type >= 2 ** (8 * typeSize)) throw encodeError(name, `number ${type} does not fit the vendor's ${typeSize}-octet type field`);
-  const header = typeSize + lengthSize + (entry.continuation ? 1 : 0);
-  const buf = data(4 + header);
   if (buf.length > MAX_VALUE) throw tooLong(name, buf.length, MAX_VALUE);
   buf.writeUInt32BE(id, 0);
   if (typeSize === 1) buf[4] = type;
@@ -499,14 +510,9 @@ function encodeRawName(dict: Dictionary, attr: Attribute): RawAttribute {
         attributes: new Map(),
       };
       const octets = rawOctets(name, attr.value);
-      return {
-        type: Attr.VendorSpecific,
-        value: encodeVsa(entry, type[0] as number, name, (room) => {
-          const buf = Buffer.allocUnsafe(room + octets.length);
-          octets.copy(buf, room);
-          return buf;
-        }),
-      };
+      const buf = Buffer.allocUnsafe(4 + vsaHeaderSize(entry) + octets.length);
+      octets.copy(buf, 4 + vsaHeaderSize(entry));
+      return { type: Attr.VendorSpecific, value: writeVsaHeader(entry, type[0] as number, name, buf) };
     }
   }
   throw new RadiusError('RADIUS_UNKNOWN_ATTRIBUTE', `attribute "${name}" is not in the dictionary`);

@@ -6,10 +6,15 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Attr, Code, HEADER_LENGTH, MAX_PACKET_LENGTH } from './codes.js';
 import { RadiusError } from './errors.js';
-import { hmacMd5Begin, hmacMd5End, hmacMd5Into, md5Begin, md5 as md5Of } from './md5.js';
+import * as md5lib from './md5.js';
 import { attributesLength, writeAttributes, type RawAttribute, type RawPacket } from './packet.js';
 
 const ZERO16 = Buffer.alloc(16);
+
+// Module-local copies of the hashing entry points: called several times per packet, and a bundler's or test
+// runner's import binding can cost a getter call per use.
+const { hmacMd5Begin, hmacMd5End, hmacMd5Into, md5Begin } = md5lib;
+const md5Of = md5lib.md5;
 
 /*
  * Hashing goes through md5.ts: MD5 in JavaScript, which for RADIUS-sized inputs beats node:crypto's per-call cost
@@ -102,17 +107,22 @@ export function unhidePassword(hidden: Buffer, secret: Buffer, requestAuthentica
  * b1 = MD5(secret + iv), c1 = p1 XOR b1, b2 = MD5(secret + c1) ... in place.
  * `encrypting` says whether `buf` holds plaintext (chain on the output) or ciphertext (chain on the input).
  */
+const CHAIN_DIGEST = Buffer.alloc(16);
+const CHAIN_CIPHER = Buffer.alloc(16);
+
 function xorChain(buf: Buffer, secret: Buffer, iv: Buffer, encrypting: boolean): void {
-  const b = Buffer.allocUnsafe(16);
-  const cipherBlock = encrypting ? b : Buffer.allocUnsafe(16);
+  const b = CHAIN_DIGEST;
   for (let i = 0; i < buf.length; i += 16) {
     const h = md5Begin().update(secret);
     if (i === 0) h.update(iv);
     else if (encrypting) h.update(buf, i - 16, i);
-    else h.update(cipherBlock, 0, 16);
+    else h.update(CHAIN_CIPHER, 0, 16);
     h.digestInto(b, 0);
-    if (!encrypting) buf.copy(cipherBlock, 0, i, i + 16);
-    for (let j = 0; j < 16; j++) buf[i + j] = (buf[i + j] as number) ^ (b[j] as number);
+    for (let j = 0; j < 16; j++) {
+      const c = buf[i + j] as number;
+      if (!encrypting) CHAIN_CIPHER[j] = c;
+      buf[i + j] = c ^ (b[j] as number);
+    }
   }
 }
 

@@ -266,7 +266,7 @@ const keys = new WeakMap<Buffer, HmacMd5Key>();
 /** The prepared key for `secret`, cached per Buffer (and re-derived if its octets were changed in place). */
 export function hmacMd5Key(secret: Buffer): HmacMd5Key {
   const cached = keys.get(secret);
-  if (cached !== undefined && cached.secret.equals(secret)) return cached;
+  if (cached !== undefined && sameOctets(cached.secret, secret)) return cached;
   const key = secret.length > 64 ? md5(secret) : secret;
   const pad = Buffer.alloc(64);
   key.copy(pad);
@@ -277,6 +277,12 @@ export function hmacMd5Key(secret: Buffer): HmacMd5Key {
   const entry: HmacMd5Key = { secret: Buffer.from(secret), inner, outer };
   keys.set(secret, entry);
   return entry;
+}
+
+function sameOctets(a: Buffer, b: Buffer): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 const innerDigest = Buffer.alloc(16);

@@ -1,0 +1,184 @@
+/**
+ * Subscriber snapshots for the access path, in three tiers: this process's memory (warmed from PostgreSQL at
+ * start-up, bounded), the shared HotCache (Redis: survives restarts, shared by instances), and PostgreSQL only
+ * on a miss of both. Changes arrive as ChangeEvents on the HotCache channel and refresh every instance.
+ * Unknown usernames are remembered briefly so a flood of bad logins does not become a flood of SQL.
+ */
+import type { SubscriberSnapshot } from '../domain/types.js';
+import type { Logger } from '../observability/logger.js';
+import type { ChangeEvent, HotCache, SubscriberRepository } from '../store/ports.js';
+
+export const CHANGES_CHANNEL = 'changes';
+const SNAPSHOT_KEY = (username: string): string => `snap:${username}`;
+
+export interface SubscriberEntry {
+  readonly snapshot: SubscriberSnapshot;
+  readonly cleartext: Buffer | undefined;
+  readonly ntHash: Buffer | undefined;
+}
+
+export interface DirectoryOptions {
+  /** Most snapshots kept in this process (warm-up stops there; beyond it, least recently loaded go first). */
+  readonly maxEntries: number;
+  /** Seconds an unknown username is remembered as unknown. */
+  readonly negativeTtlSeconds: number;
+  /** Seconds a snapshot lives in the shared cache. */
+  readonly sharedTtlSeconds: number;
+}
+
+function entryOf(snapshot: SubscriberSnapshot): SubscriberEntry {
+  return {
+    snapshot,
+    cleartext: snapshot.password !== null ? Buffer.from(snapshot.password, 'utf8') : undefined,
+    ntHash: snapshot.ntHash !== null ? Buffer.from(snapshot.ntHash, 'hex') : undefined,
+  };
+}
+
+export class SubscriberDirectory {
+  private readonly entries = new Map<string, SubscriberEntry>();
+  private readonly unknown = new Map<string, number>();
+  /** In-flight loads, so concurrent requests for one cold username cost one query. */
+  private readonly loading = new Map<string, Promise<SubscriberEntry | undefined>>();
+  private stats = { memoryHits: 0, sharedHits: 0, databaseLoads: 0 };
+
+  constructor(
+    private readonly repo: SubscriberRepository,
+    private readonly cache: HotCache,
+    private readonly options: DirectoryOptions,
+    private readonly log: Logger,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  counters(): Readonly<typeof this.stats> {
+    return this.stats;
+  }
+
+  /** Loads every snapshot (up to maxEntries) into memory; returns how many and how long it took. */
+  async warm(batchSize = 10_000): Promise<{ count: number; ms: number }> {
+    const started = performance.now();
+    let count = 0;
+    for await (const batch of this.repo.snapshotBatches(batchSize)) {
+      for (const s of batch) {
+        if (this.entries.size >= this.options.maxEntries) break;
+        this.entries.set(s.username, entryOf(s));
+        count++;
+      }
+      if (this.entries.size >= this.options.maxEntries) break;
+    }
+    return { count, ms: Math.round(performance.now() - started) };
+  }
+
+  /** The entry for a username: synchronously when in memory, else a promise (shared cache, then PostgreSQL). */
+  get(username: string): SubscriberEntry | undefined | Promise<SubscriberEntry | undefined> {
+    const hit = this.entries.get(username);
+    if (hit) {
+      this.stats.memoryHits++;
+      return hit;
+    }
+    const until = this.unknown.get(username);
+    if (until !== undefined) {
+      if (until > Date.now()) return undefined;
+      this.unknown.delete(username);
+    }
+    let pending = this.loading.get(username);
+    if (!pending) {
+      pending = this.load(username).finally(() => this.loading.delete(username));
+      this.loading.set(username, pending);
+    }
+    return pending;
+  }
+
+  private async load(username: string): Promise<SubscriberEntry | undefined> {
+    const shared = await this.cache.get(SNAPSHOT_KEY(username));
+    if (shared) {
+      this.stats.sharedHits++;
+      const entry = entryOf(JSON.parse(shared) as SubscriberSnapshot);
+      this.remember(entry);
+      return entry;
+    }
+    this.stats.databaseLoads++;
+    const snapshot = await this.repo.snapshot(username);
+    if (!snapshot) {
+      if (this.unknown.size > 100_000) this.unknown.clear();
+      this.unknown.set(username, Date.now() + this.options.negativeTtlSeconds * 1000);
+      return undefined;
+    }
+    await this.cache.set(SNAPSHOT_KEY(username), JSON.stringify(snapshot), this.options.sharedTtlSeconds);
+    const entry = entryOf(snapshot);
+    this.remember(entry);
+    return entry;
+  }
+
+  private remember(entry: SubscriberEntry): void {
+    if (this.entries.size >= this.options.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(entry.snapshot.username, entry);
+  }
+
+  /** Applies a change published by any instance: drops what it affects and reloads it from PostgreSQL. */
+  async apply(event: ChangeEvent): Promise<void> {
+    switch (event.kind) {
+      case 'subscriber':
+        for (const u of event.usernames) await this.refresh(u);
+        return;
+      case 'account': {
+        const snapshots = await this.repo.snapshotsOfAccount(event.id);
+        for (const s of snapshots) this.entries.set(s.username, entryOf(s));
+        return;
+      }
+      case 'tariff': {
+        // A tariff change touches every subscriber on it: refresh those held here.
+        const affected = [...this.entries.values()].filter((e) => e.snapshot.tariff?.id === event.id).map((e) => e.snapshot.username);
+        for (const u of affected) await this.refresh(u);
+        return;
+      }
+      case 'nas':
+        return;
+    }
+  }
+
+  private async refresh(username: string): Promise<void> {
+    this.unknown.delete(username);
+    const snapshot = await this.repo.snapshot(username);
+    if (snapshot) this.entries.set(username, entryOf(snapshot));
+    else this.entries.delete(username);
+  }
+
+  /** Subscribes to the change channel; every instance runs this at start-up. */
+  async follow(onOther: (event: ChangeEvent) => void = () => undefined): Promise<void> {
+    await this.cache.subscribe(CHANGES_CHANNEL, (message) => {
+      let event: ChangeEvent;
+      try {
+        event = JSON.parse(message) as ChangeEvent;
+      } catch {
+        this.log.warn({ message }, 'ignoring a malformed change event');
+        return;
+      }
+      this.apply(event).then(
+        () => onOther(event),
+        (err: unknown) => this.log.error({ err, event }, 'could not apply a change event; the snapshot may be stale until the next change'),
+      );
+    });
+  }
+}
+
+/** The ChangeFeed every writer uses: drops the shared snapshots first, then tells every instance. */
+export function hotCacheChangeFeed(cache: HotCache, repo: SubscriberRepository): { publish(event: ChangeEvent): Promise<void> } {
+  return {
+    async publish(event) {
+      if (event.kind === 'subscriber' && event.usernames.length > 0) await cache.del(...event.usernames.map(SNAPSHOT_KEY));
+      if (event.kind === 'account') {
+        const usernames = (await repo.snapshotsOfAccount(event.id)).map((s) => s.username);
+        if (usernames.length > 0) await cache.del(...usernames.map(SNAPSHOT_KEY));
+      }
+      // A tariff change alters the tariff embedded in shared snapshots; every instance refreshes the memory copies
+      // it holds (what the access path reads) on the event, and shared copies expire after sharedTtlSeconds.
+      await cache.publish(CHANGES_CHANNEL, JSON.stringify(event));
+    },
+  };
+}
