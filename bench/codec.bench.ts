@@ -52,15 +52,22 @@ const replyAttributes: Attribute[] = [
 
 let sink = 0;
 
+/** One request in, one signed Access-Accept out: what the server does per Access-Request. */
+function pair(): void {
+  const packet = parsePacket(request);
+  if (!verifyMessageAuthenticator(packet, secret, null)) throw new Error('Message-Authenticator did not verify');
+  const attrs = decodeAttributes(dict, packet.attributes, { secret, authenticator: packet.authenticator });
+  const reply = encodeReply(Code.AccessAccept, packet.identifier, packet.authenticator, encodeAttributes(dict, replyAttributes), secret, {
+    messageAuthenticator: true,
+  });
+  sink += attrs.length + reply.length;
+}
+
 describe('Access-Request -> Access-Accept', () => {
-  bench('verify MA + parse + decode + encode/sign Accept (one pair)', () => {
-    const packet = parsePacket(request);
-    if (!verifyMessageAuthenticator(packet, secret, null)) throw new Error('MA did not verify');
-    const attrs = decodeAttributes(dict, packet.attributes, { secret, authenticator: packet.authenticator });
-    const reply = encodeReply(Code.AccessAccept, packet.identifier, packet.authenticator, encodeAttributes(dict, replyAttributes), secret, {
-      messageAuthenticator: true,
-    });
-    sink += attrs.length + reply.length;
+  bench('verify MA + parse + decode + encode/sign Accept (one pair)', pair);
+  // The harness times every call; 100 per call shows the code's own rate (pairs/s = hz x 100).
+  bench('the same, 100 pairs per iteration', () => {
+    for (let i = 0; i < 100; i++) pair();
   });
 });
 

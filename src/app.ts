@@ -54,6 +54,8 @@ export interface AppOptions {
   readonly prepareDatabase?: boolean;
   /** An extra readiness condition for /readyz (the primary: every worker is up). */
   readonly ready?: () => boolean;
+  /** A database connection to use instead of opening one from the config (tests); the app closes it on stop. */
+  readonly sql?: Sql;
 }
 
 export interface RunningApp {
@@ -91,8 +93,17 @@ export async function openDatabase(config: Config, log: Logger): Promise<Sql> {
   return createPGliteSql(dir);
 }
 
-export async function openCache(config: Config): Promise<HotCache> {
-  return config.redis.url ? createRedisCache(config.redis.url) : createMemoryCache();
+export async function openCache(config: Config, log: Logger): Promise<HotCache> {
+  if (!config.redis.url) return createMemoryCache();
+  let lastLogged = 0;
+  return createRedisCache(config.redis.url, {
+    // ioredis keeps reconnecting by itself; one line per 10 s is enough to tell the operator.
+    onError: (err) => {
+      if (Date.now() - lastLogged < 10_000) return;
+      lastLogged = Date.now();
+      log.error({ err }, 'Redis error (reconnecting; authorization continues from memory and PostgreSQL)');
+    },
+  });
 }
 
 export async function startApp(options: AppOptions): Promise<RunningApp> {
@@ -103,19 +114,19 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const profiles = VendorProfiles.compile(dictionary, config.vendors);
   log.info({ attributes: dictionary.attributeCount }, 'dictionary loaded');
 
-  const sql = await openDatabase(config, log);
+  const sql = options.sql ?? (await openDatabase(config, log));
   if (options.prepareDatabase !== false) {
     if (config.database.migrate) {
       const { applied } = await runMigrations(sql, log);
       if (applied.length > 0) log.info({ applied }, 'database migrations applied');
     }
-    if (!config.database.url && config.demo.seed) {
+    if (sql.kind === 'pglite' && config.demo.seed) {
       const seeded = await seedDemo(sql);
       if (seeded) log.info(seeded, 'empty embedded database: seeded the demo tariff and subscribers');
     }
   }
   const store = createStore(sql);
-  const cache = options.cache ?? (await openCache(config));
+  const cache = options.cache ?? (await openCache(config, log));
   const changes = hotCacheChangeFeed(cache, store.subscribers);
 
   let udp: UdpServer | null = null;

@@ -98,9 +98,11 @@ export class AccessHandler {
     }
     const vendor = ctx.client.vendor as VendorName;
     const decision = authorize(snapshot);
+    const framed = findAttribute(ctx.packet, Attr.FramedIPAddress)?.value;
+    const request = framed?.length === 4 ? { framedIp: `${framed[0]}.${framed[1]}.${framed[2]}.${framed[3]}` } : {};
     if (decision.kind === 'reject') return this.reject(ctx, v.method, decision.reason, username, NO_ATTRIBUTES);
     if (decision.kind === 'redirect') {
-      const redirect = this.deps.profiles.redirect(vendor, snapshot);
+      const redirect = this.deps.profiles.redirect(vendor, snapshot, request);
       if (redirect.code === Code.AccessReject) {
         // SKAT-style restricted reject: carries the profile's attributes; not a credential failure.
         countResult(v.method, `redirect_${decision.reason}`);
@@ -109,7 +111,7 @@ export class AccessHandler {
       }
       return this.accept(ctx, v.method, username, [...redirect.attributes, ...v.extra], 'redirect', decision.reason);
     }
-    return this.accept(ctx, v.method, username, [...this.deps.profiles.accept(vendor, snapshot), ...v.extra], 'accept', null);
+    return this.accept(ctx, v.method, username, [...this.deps.profiles.accept(vendor, snapshot, request), ...v.extra], 'accept', null);
   }
 
   private methodOf(ctx: RequestContext): AuthMethod {

@@ -141,7 +141,7 @@ export function loadConfig(options: { file?: string | undefined; env?: NodeJS.Pr
     source = 'built-in development defaults';
     input = structuredClone(developmentConfig);
     warnings.push(
-      'no configuration file: using the built-in development defaults (localhost NAS with secret "testing123", demo users alice and bob); set TOLLGATE_CONFIG for production',
+      'no configuration file: using the built-in development defaults (localhost NAS with secret "testing123", demo subscribers alice and bob in the embedded database); set TOLLGATE_CONFIG for production',
     );
   }
   for (const [name, path] of ENV_OVERRIDES) {

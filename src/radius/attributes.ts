@@ -175,7 +175,7 @@ function decodeScalar(kind: number, d: Buffer): AttributeValue | undefined {
     case Kind.IPAddr:
       return d.length === 4 ? formatIPv4(d, 0) : undefined;
     case Kind.Byte:
-      return d.length === 1 ? (d[0] as number) : undefined;
+      return d.length === 1 ? d.readUInt8(0) : undefined;
     case Kind.Short:
       return d.length === 2 ? d.readUInt16BE(0) : undefined;
     case Kind.Signed:

@@ -416,11 +416,16 @@ export class Dictionary {
       const eq = option.indexOf('=');
       const key = eq === -1 ? '' : option.slice(0, eq);
       if (key !== 'format' && key !== 'parent') throw dictError(state, 'DICT_SYNTAX', `BEGIN-VENDOR ${name}: unknown option "${option}"`);
-      const target = this.resolveName(option.slice(eq + 1));
-      if (target === undefined || target.kind !== Kind.Evs) {
-        throw dictError(state, 'DICT_UNKNOWN_ATTRIBUTE', `BEGIN-VENDOR ${name}: "${option.slice(eq + 1)}" is not a defined evs attribute`);
+      const targetName = option.slice(eq + 1);
+      const target = this.resolveName(targetName);
+      const isVsa = targetName.toLowerCase() === 'vendor-specific' || target?.kind === Kind.Vsa;
+      if (!isVsa) {
+        // `format=Vendor-Specific` is the ordinary case spelled out: nothing changes.
+        if (target === undefined || target.kind !== Kind.Evs) {
+          throw dictError(state, 'DICT_UNKNOWN_ATTRIBUTE', `BEGIN-VENDOR ${name}: "${targetName}" is not a defined evs attribute`);
+        }
+        parent = target;
       }
-      parent = target;
     }
     state.blocks.push({ keyword: 'BEGIN-VENDOR', name, vendor, parent });
   }

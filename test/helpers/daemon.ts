@@ -7,12 +7,17 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { validateConfig } from '../../src/config/load.js';
+import { runMigrations } from '../../src/store/migrations.js';
+import type { Sql } from '../../src/store/ports.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { createTestSql } from './sql.js';
 
 export const SECRET = 'integration-secret-0123';
 
 export interface TestDaemon {
   readonly app: RunningApp;
+  /** The test database (shared with a second daemon by passing this daemon as `shareWith`). */
+  readonly sql: Sql;
   readonly logs: Record<string, unknown>[];
   readonly dataDir: string;
   /** Prometheus text from the admin listener. */
@@ -25,6 +30,7 @@ export function testConfigInput(overrides: Record<string, unknown> = {}): Record
   return {
     dataDir,
     log: { level: 'debug' },
+    demo: { seed: false },
     radius: { listen: ['127.0.0.1', '::1'], authPort: 0, acctPort: 0, replyCacheSeconds: 5 },
     admin: { listen: '127.0.0.1', port: 0 },
     clients: [
@@ -42,8 +48,21 @@ export function testConfigInput(overrides: Record<string, unknown> = {}): Record
   };
 }
 
-export async function startTestDaemon(input: Record<string, unknown> = testConfigInput()): Promise<TestDaemon> {
+/**
+ * The daemon on a fresh database: PostgreSQL (own schema) when TEST_DATABASE_URL is set, else in-memory PGlite.
+ * `prepare` runs after migrations, before the daemon starts (to insert subscribers, NAS rows…).
+ */
+export async function startTestDaemon(
+  input: Record<string, unknown> = testConfigInput(),
+  prepare?: (sql: Sql) => Promise<void>,
+  shareWith?: TestDaemon,
+): Promise<TestDaemon> {
   const config = validateConfig(input, 'test');
+  const { sql, cleanup } = shareWith ? { sql: shareWith.sql, cleanup: () => Promise.resolve() } : await createTestSql();
+  if (prepare) {
+    await runMigrations(sql);
+    await prepare(sql);
+  }
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -53,20 +72,27 @@ export async function startTestDaemon(input: Record<string, unknown> = testConfi
   });
   const log = createLogger(config.log.level, sink);
   let current = input;
+  // The app closes its Sql on stop; cleanup() closes the real one (and drops the test schema) after it.
+  const appSql: Sql = { kind: sql.kind, query: (t, p) => sql.query(t, p), transaction: (fn) => sql.transaction(fn), close: () => Promise.resolve() };
   const app = await startApp({
     loaded: { config, source: 'test', warnings: [] },
     log,
+    sql: appSql,
     reloadConfig: () => ({ config: validateConfig(current, 'test'), source: 'test', warnings: [] }),
   });
   const daemon: TestDaemon & { setInput(next: Record<string, unknown>): void } = {
     app,
+    sql,
     logs,
     dataDir: config.dataDir,
     async metrics() {
       const res = await fetch(`http://127.0.0.1:${app.ports.admin}/metrics`);
       return res.text();
     },
-    stop: () => app.stop(),
+    async stop() {
+      await app.stop();
+      await cleanup();
+    },
     setInput(next) {
       current = next;
     },

@@ -5,7 +5,9 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresSql } from '../../src/store/postgres.js';
 import { Attr, Code } from '../../src/radius/codes.js';
 import { encodeRequest, hidePassword, randomAuthenticator } from '../../src/radius/crypto.js';
 import type { RawAttribute } from '../../src/radius/packet.js';
@@ -81,8 +83,13 @@ describe('drain', () => {
   });
 });
 
-describe('several worker processes sharing the sockets', () => {
+// Several workers need PostgreSQL (the embedded database lives in one process): this runs where
+// TEST_DATABASE_URL is set, as in CI, in a schema of its own.
+const databaseUrl = process.env.TEST_DATABASE_URL;
+describe.skipIf(!databaseUrl)('several worker processes sharing the sockets (PostgreSQL)', () => {
   let child: ChildProcess;
+  const schema = `tg_cluster_${randomBytes(5).toString('hex')}`;
+  const url = `${databaseUrl ?? ''}${(databaseUrl ?? '').includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   let ports: { auth: number; acct: number; admin: number };
   let configPath: string;
   const lines: Record<string, unknown>[] = [];
@@ -93,6 +100,7 @@ describe('several worker processes sharing the sockets', () => {
       JSON.stringify({
         dataDir: join(configPath, '..', 'data'),
         log: { level: 'info' },
+        database: { url, poolSize: 2 },
         radius: { listen: ['127.0.0.1'], authPort: 0, acctPort: 0, workers: 2 },
         admin: { listen: '127.0.0.1', port: 0 },
         clients: [{ name: 'bras', address: '127.0.0.1', secret: SECRET }],
@@ -102,6 +110,9 @@ describe('several worker processes sharing the sockets', () => {
   }
 
   beforeAll(async () => {
+    const admin = createPostgresSql(databaseUrl ?? '', { max: 1 });
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.close();
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'ignore' });
     configPath = join(mkdtempSync(join(tmpdir(), 'tollgate-cluster-')), 'tollgate.json');
     writeConfig([{ username: 'alice', password: 'alice-password' }]);
@@ -125,8 +136,11 @@ describe('several worker processes sharing the sockets', () => {
     });
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     if (child.exitCode === null) child.kill('SIGKILL');
+    const admin = createPostgresSql(databaseUrl ?? '', { max: 1 });
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.close();
   });
 
   it('both workers answer on the one port, and the primary aggregates their metrics', async () => {

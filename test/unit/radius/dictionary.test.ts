@@ -212,6 +212,9 @@ describe('syntax', () => {
         'BEGIN-VENDOR Acme format=Extended-Vendor-Specific-1',
         'ATTRIBUTE Acme-Extended 1 string',
         'END-VENDOR Acme',
+        'BEGIN-VENDOR Acme format=Vendor-Specific',
+        'ATTRIBUTE Acme-Plain 4 string',
+        'END-VENDOR Acme',
         'BEGIN Acme-Caps',
         'ATTRIBUTE Acme-Caps-Other 3 short',
         'END Acme-Caps',
@@ -235,6 +238,7 @@ describe('syntax', () => {
     expect(dict.attribute('Acme-Caps-Level')).toMatchObject({ vendorId: 32473, type: 2 });
     expect(dict.attribute('Acme-Caps-Other')).toMatchObject({ vendorId: 32473, type: 3 });
     expect(dict.attribute('Acme-Extended')).toMatchObject({ vendorId: 32473, type: 1 });
+    expect(dict.attributeByNumber(32473, 4)?.name).toBe('Acme-Plain');
     // Members are not top-level attributes.
     expect(dict.attributeByNumber(32473, 2)).toBeUndefined();
     expect(dict.attributeByNumber(0, 1)).toBeUndefined();

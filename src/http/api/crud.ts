@@ -1,0 +1,127 @@
+/**
+ * The five routes of a resource (list, create, get, patch, delete), built from its definition. Every write reads
+ * the row first where the change event needs it (a renamed subscriber's old username), then publishes.
+ */
+import { ApiError } from './errors.js';
+import { integer } from './fields.js';
+import { responseMapper, type AnyResource } from './resources.js';
+import { idParam, type ApiRoute } from './route.js';
+import { parseBody, parseQuery, type BodyMode, type PatchOf, type Shape } from './validate.js';
+
+export const API_PREFIX = '/api/v1';
+
+/** `limit` and `offset` of every list. */
+export const pageQuery = {
+  limit: integer({ description: 'Page size.', minimum: 1, maximum: 1000 }).withDefault(50),
+  offset: integer({ description: 'Items to skip.', minimum: 0 }).withDefault(0),
+};
+
+const WRITE_ERRORS = ['VALIDATION_FAILED', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'BODY_TOO_LARGE', 'CONFLICT', 'REFERENCE'] as const;
+
+export const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+export function crudRoutes(def: AnyResource): ApiRoute[] {
+  const collection = `${API_PREFIX}/${def.path}`;
+  const item = `${collection}/:id`;
+  const toResponse = responseMapper(def);
+  const readOnly = Object.fromEntries(Object.entries(def.readOnly).map(([k, f]) => [k, f.message]));
+  const listQuery: Shape = { ...pageQuery, ...def.filters };
+  const name = def.schemaName;
+
+  const validated = (body: unknown, mode: BodyMode): PatchOf<Shape> => {
+    const input = mode === 'create' ? parseBody(def.fields, body, 'create', readOnly) : parseBody(def.fields, body, 'patch', readOnly);
+    const issues = def.crossCheck?.(input, mode) ?? [];
+    if (issues.length > 0) throw ApiError.validation(issues);
+    return input;
+  };
+  const notFound = (id: number) => new ApiError('NOT_FOUND', `no ${def.title} with id ${id}`);
+
+  return [
+    {
+      method: 'GET',
+      pattern: collection,
+      operationId: `list${name}`,
+      summary: `List ${def.title}s`,
+      tag: name,
+      query: listQuery,
+      success: { status: 200, description: `A page of ${def.title}s`, schema: schemaRef(`${name}Page`) },
+      errors: ['VALIDATION_FAILED'],
+      async handle(ctx) {
+        const { limit, offset, ...filter } = parseQuery(listQuery, ctx.query) as { limit: number; offset: number } & Record<string, unknown>;
+        const page = await def.repository(ctx.store).list({ limit, offset }, filter);
+        return { status: 200, body: { items: page.items.map(toResponse), total: page.total, limit, offset } };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: collection,
+      operationId: `create${name}`,
+      summary: `Create a ${def.title}`,
+      tag: name,
+      requestBody: `${name}Create`,
+      success: { status: 201, description: `The created ${def.title}; Location names it`, schema: schemaRef(name) },
+      errors: [...WRITE_ERRORS],
+      async handle(ctx) {
+        const input = validated(await ctx.readBody(), 'create');
+        const row = await def.repository(ctx.store).create(input);
+        await ctx.publish(def.changeEvent(row, undefined));
+        return { status: 201, body: toResponse(row), headers: { location: `${collection}/${row.id}` } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: item,
+      operationId: `get${name}`,
+      summary: `Get one ${def.title}`,
+      tag: name,
+      success: { status: 200, description: `The ${def.title}`, schema: schemaRef(name) },
+      errors: ['NOT_FOUND'],
+      async handle(ctx) {
+        const id = idParam(ctx);
+        const row = await def.repository(ctx.store).get(id);
+        if (!row) throw notFound(id);
+        return { status: 200, body: toResponse(row) };
+      },
+    },
+    {
+      method: 'PATCH',
+      pattern: item,
+      operationId: `update${name}`,
+      summary: `Change some fields of a ${def.title}`,
+      tag: name,
+      requestBody: `${name}Patch`,
+      success: { status: 200, description: `The ${def.title} after the change`, schema: schemaRef(name) },
+      errors: ['NOT_FOUND', ...WRITE_ERRORS],
+      async handle(ctx) {
+        const id = idParam(ctx);
+        const patch = validated(await ctx.readBody(), 'patch');
+        const repo = def.repository(ctx.store);
+        const before = await repo.get(id);
+        if (!before) throw notFound(id);
+        // Nothing to change: answer with the row as it is, without a write or an event.
+        if (Object.keys(patch).length === 0) return { status: 200, body: toResponse(before) };
+        const after = await repo.update(id, patch);
+        if (!after) throw notFound(id);
+        await ctx.publish(def.changeEvent(after, before));
+        return { status: 200, body: toResponse(after) };
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: item,
+      operationId: `delete${name}`,
+      summary: `Delete a ${def.title}`,
+      tag: name,
+      success: { status: 204, description: 'Deleted' },
+      errors: ['NOT_FOUND', 'REFERENCE'],
+      async handle(ctx) {
+        const id = idParam(ctx);
+        const repo = def.repository(ctx.store);
+        const before = await repo.get(id);
+        if (!before || !(await repo.delete(id))) throw notFound(id);
+        await ctx.publish(def.changeEvent(before, undefined));
+        return { status: 204 };
+      },
+    },
+  ];
+}

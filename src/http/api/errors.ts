@@ -1,0 +1,100 @@
+/**
+ * Every way the admin API answers with an error, with a stable code. The body is always
+ * `{ "error": { "code", "message", "field"?, "details"? } }`; docs/api.md documents each code (a test checks it).
+ */
+import { StoreError } from '../../store/ports.js';
+
+export const ApiErrorCodes = {
+  VALIDATION_FAILED: { status: 400, description: 'a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all' },
+  MALFORMED_JSON: { status: 400, description: 'the request body is not valid JSON' },
+  UNAUTHORIZED: { status: 401, description: 'the Authorization header is missing or does not carry the admin token' },
+  NOT_FOUND: { status: 404, description: 'no route for the path, or no resource with the id' },
+  METHOD_NOT_ALLOWED: { status: 405, description: 'the route exists but not for this method; the Allow header lists the methods' },
+  CONFLICT: { status: 409, description: 'a unique value (a name, a username, an address) is already taken' },
+  REFERENCE: { status: 422, description: 'a referenced id does not exist (422), or the resource is still referenced and cannot be deleted (409)' },
+  BODY_TOO_LARGE: { status: 413, description: 'the request body exceeds 1 MiB' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'a request body was sent without Content-Type: application/json' },
+  INTERNAL: { status: 500, description: 'an unexpected failure; the message is generic and the cause is logged' },
+  API_DISABLED: { status: 503, description: 'no admin token is configured, so the API is off' },
+  UNAVAILABLE: { status: 503, description: 'the database is unreachable; retry later' },
+} as const satisfies Record<string, { status: number; description: string }>;
+
+export type ApiErrorCode = keyof typeof ApiErrorCodes;
+
+/** Every status a code can be answered with (REFERENCE is 409 on DELETE, 422 on a write naming a missing id). */
+export const ApiErrorStatuses: Readonly<Record<ApiErrorCode, readonly number[]>> = {
+  ...(Object.fromEntries(Object.entries(ApiErrorCodes).map(([code, { status }]) => [code, [status]])) as Record<ApiErrorCode, number[]>),
+  REFERENCE: [409, 422],
+};
+
+export interface FieldIssue {
+  readonly field: string;
+  readonly message: string;
+}
+
+export interface ApiErrorOptions {
+  readonly field?: string;
+  readonly details?: readonly FieldIssue[];
+  /** Overrides the code's default status (only to another status listed in ApiErrorStatuses). */
+  readonly status?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly cause?: unknown;
+}
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly code: ApiErrorCode;
+  readonly status: number;
+  readonly field: string | undefined;
+  readonly details: readonly FieldIssue[] | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(code: ApiErrorCode, message: string, options: ApiErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = options.status ?? ApiErrorCodes[code].status;
+    this.field = options.field;
+    this.details = options.details;
+    this.headers = options.headers ?? {};
+  }
+
+  /** One VALIDATION_FAILED for every issue at once; the first names `field` and `message`. */
+  static validation(issues: readonly FieldIssue[]): ApiError {
+    const [first] = issues;
+    if (!first) throw new TypeError('ApiError.validation needs at least one issue');
+    return new ApiError('VALIDATION_FAILED', first.message, { field: first.field, details: issues });
+  }
+
+  toJSON(): { error: { code: ApiErrorCode; message: string; field?: string; details?: readonly FieldIssue[] } } {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.field === undefined ? {} : { field: this.field }),
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    };
+  }
+}
+
+/**
+ * Maps whatever a handler threw to the ApiError the client sees. `onDelete` picks 409 for STORE_REFERENCE
+ * (still in use) rather than 422 (points at a missing id). Anything else is INTERNAL with a generic message.
+ */
+export function toApiError(err: unknown, context: { onDelete: boolean }): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof StoreError) {
+    const field = err.field === undefined ? {} : { field: err.field };
+    switch (err.code) {
+      case 'STORE_CONFLICT':
+        return new ApiError('CONFLICT', err.message, { ...field, cause: err });
+      case 'STORE_REFERENCE':
+        return new ApiError('REFERENCE', err.message, { ...field, status: context.onDelete ? 409 : 422, cause: err });
+      case 'STORE_NOT_FOUND':
+        return new ApiError('NOT_FOUND', err.message, { ...field, cause: err });
+      case 'STORE_UNAVAILABLE':
+        return new ApiError('UNAVAILABLE', 'the database is unavailable; retry later', { headers: { 'retry-after': '5' }, cause: err });
+    }
+  }
+  return new ApiError('INTERNAL', 'internal error; the cause is in the server log', { cause: err });
+}

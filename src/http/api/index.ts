@@ -1,0 +1,129 @@
+/**
+ * The admin REST API under /api/v1: bearer-token auth, a router over the resource routes, JSON errors from one
+ * registry, change events after writes, and the OpenAPI document generated from the same definitions.
+ *
+ * @example
+ * const api = createApiHandler({ store, changes, token: config.admin.token, log });
+ * http.createServer(async (req, res) => { if (!(await api(req, res))) sendError(res, 404, 'NOT_FOUND', 'no route'); });
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../../observability/logger.js';
+import type { ChangeEvent, ChangeFeed, Store } from '../../store/ports.js';
+import { sendJson } from '../admin-server.js';
+import { createTokenCheck } from './auth.js';
+import { authLogRoute } from './auth-log.js';
+import { readJsonBody } from './body.js';
+import { API_PREFIX, crudRoutes } from './crud.js';
+import { ApiError, toApiError } from './errors.js';
+import { buildOpenApi, openApiRoute } from './openapi.js';
+import { RESOURCES } from './resources.js';
+import type { ApiContext, ApiReply, ApiRoute } from './route.js';
+import { Router } from './router.js';
+
+export { ApiError, ApiErrorCodes, type ApiErrorCode } from './errors.js';
+export { API_PREFIX } from './crud.js';
+export { OPENAPI_PATH } from './openapi.js';
+
+export interface ApiDeps {
+  readonly store: Store;
+  readonly changes: ChangeFeed;
+  /** The admin token; undefined turns the API off (503 API_DISABLED) except for the OpenAPI document. */
+  readonly token: string | undefined;
+  readonly log: Logger;
+}
+
+export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+/** Every route the API serves and the OpenAPI document describing them, built once. */
+export function createApiRoutes(): { routes: readonly ApiRoute[]; openapi: Record<string, unknown> } {
+  let documentText = '';
+  const routes: ApiRoute[] = [...RESOURCES.flatMap(crudRoutes), authLogRoute, openApiRoute(() => documentText)];
+  const openapi = buildOpenApi(routes, RESOURCES);
+  documentText = JSON.stringify(openapi);
+  return { routes, openapi };
+}
+
+/** Answers requests under /api/v1 and resolves true; resolves false for any other path (left to the caller). */
+export function createApiHandler(deps: ApiDeps): ApiHandler {
+  const log = deps.log.child({ component: 'admin-api' });
+  const router = new Router(createApiRoutes().routes);
+  // An empty token would be a configuration slip, not an open door: treat it as no token.
+  const tokenMatches = deps.token === undefined || deps.token === '' ? undefined : createTokenCheck(deps.token);
+
+  const publish = async (event: ChangeEvent): Promise<void> => {
+    try {
+      await deps.changes.publish(event);
+    } catch (err) {
+      // The write is committed; failing the request would invite a retry that duplicates it.
+      log.error({ err: loggableError(err), event }, 'change event not published; other instances may serve stale data');
+    }
+  };
+
+  async function dispatch(req: IncomingMessage, method: string, path: string, search: string): Promise<ApiReply> {
+    const match = router.match(method, path);
+    if (!(match.kind === 'found' && match.route.public === true)) {
+      if (!tokenMatches) throw new ApiError('API_DISABLED', 'set admin.token or TOLLGATE_ADMIN_TOKEN to enable the admin API');
+      if (!tokenMatches(req.headers.authorization)) {
+        throw new ApiError('UNAUTHORIZED', 'send the admin token as Authorization: Bearer <token>', { headers: { 'www-authenticate': 'Bearer' } });
+      }
+    }
+    if (match.kind === 'not-found') throw new ApiError('NOT_FOUND', `no route for ${path} (ids are positive integers)`);
+    if (match.kind === 'method-not-allowed') {
+      throw new ApiError('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; use ${match.allow.join(', ')}`, { headers: { allow: match.allow.join(', ') } });
+    }
+    const ctx: ApiContext = {
+      params: match.params,
+      query: new URLSearchParams(search),
+      store: deps.store,
+      readBody: () => readJsonBody(req),
+      publish,
+    };
+    return match.route.handle(ctx);
+  }
+
+  return async (req, res) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    if (path !== API_PREFIX && !path.startsWith(`${API_PREFIX}/`)) return false;
+    const started = process.hrtime.bigint();
+    const method = req.method ?? 'GET';
+    let status: number;
+    try {
+      const reply = await dispatch(req, method, path, q < 0 ? '' : url.slice(q + 1));
+      status = reply.status;
+      send(res, reply);
+    } catch (err) {
+      const apiError = toApiError(err, { onDelete: method === 'DELETE' });
+      status = apiError.status;
+      if (apiError.code === 'INTERNAL') log.error({ err: loggableError(err), method, path }, 'api request failed');
+      else if (apiError.code === 'UNAVAILABLE') log.warn({ err: loggableError(err), method, path }, 'api request failed: database unavailable');
+      if (res.headersSent) res.destroy();
+      else send(res, { status, body: apiError.toJSON(), headers: apiError.headers });
+    }
+    // Never the body or the query: they can carry passwords and secrets.
+    log.info({ method, path, status, durationMs: Number(process.hrtime.bigint() - started) / 1e6 }, 'api request');
+    return true;
+  };
+}
+
+function send(res: ServerResponse, reply: ApiReply): void {
+  res.setHeader('cache-control', 'no-store');
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  if (reply.json !== undefined) {
+    res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(reply.json) });
+    res.end(reply.json);
+  } else if (reply.body === undefined) {
+    res.writeHead(reply.status);
+    res.end();
+  } else {
+    sendJson(res, reply.status, reply.body);
+  }
+}
+
+/** What of an unexpected error reaches the log: driver errors can carry row values in `detail` or `parameters`. */
+function loggableError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { message: String(err) };
+  const code = (err as { code?: unknown }).code;
+  return { type: err.name, message: err.message, ...(typeof code === 'string' ? { code } : {}), stack: err.stack };
+}

@@ -1,0 +1,181 @@
+/**
+ * The OpenAPI 3.1 document, generated from the router's routes and the resources' field shapes — the same
+ * objects the validator runs — so the description cannot drift from what the API accepts.
+ */
+import { ApiErrorCodes, ApiErrorStatuses, type ApiErrorCode } from './errors.js';
+import type { JsonSchema } from './fields.js';
+import { authLogEntrySchema, authLogPageSchema } from './auth-log.js';
+import { API_PREFIX, schemaRef } from './crud.js';
+import { outputKeys, type AnyResource } from './resources.js';
+import type { ApiRoute } from './route.js';
+import { openApiPath } from './router.js';
+import { MAX_BODY_BYTES } from './body.js';
+
+export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
+
+/** Errors any authenticated route can answer with. */
+const COMMON_ERRORS: readonly ApiErrorCode[] = ['UNAUTHORIZED', 'API_DISABLED', 'UNAVAILABLE', 'INTERNAL'];
+
+const errorSchema: JsonSchema = {
+  type: 'object',
+  required: ['error'],
+  additionalProperties: false,
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      additionalProperties: false,
+      properties: {
+        code: { type: 'string', enum: Object.keys(ApiErrorCodes), description: 'Stable; see the table in docs/api.md.' },
+        message: { type: 'string', description: 'For people; may change between releases.' },
+        field: { type: 'string', description: 'The body field or query parameter the (first) problem is about.' },
+        details: {
+          type: 'array',
+          description: 'VALIDATION_FAILED: every problem, the first of which is repeated in field and message.',
+          items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
+        },
+      },
+    },
+  },
+};
+
+function withoutDefault(schema: JsonSchema): JsonSchema {
+  return Object.fromEntries(Object.entries(schema).filter(([k]) => k !== 'default'));
+}
+
+export function resourceSchemas(def: AnyResource): Record<string, JsonSchema> {
+  const name = def.schemaName;
+  const inputProps = Object.fromEntries(Object.entries(def.fields).map(([k, f]) => [k, f.jsonSchema()]));
+  const outputProps: Record<string, JsonSchema> = {};
+  for (const key of outputKeys(def)) {
+    const ro = def.readOnly[key];
+    const field = def.fields[key];
+    if (ro) outputProps[key] = { ...ro.schema, readOnly: true };
+    else if (field) outputProps[key] = withoutDefault(field.jsonSchema());
+  }
+  return {
+    [name]: { type: 'object', description: def.description, properties: outputProps, required: Object.keys(outputProps) },
+    [`${name}Create`]: {
+      type: 'object',
+      additionalProperties: false,
+      properties: inputProps,
+      required: Object.entries(def.fields)
+        .filter(([, f]) => f.presence === 'required')
+        .map(([k]) => k),
+    },
+    [`${name}Patch`]: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Any subset of the fields; null clears a nullable one.',
+      properties: Object.fromEntries(Object.entries(inputProps).map(([k, s]) => [k, withoutDefault(s)])),
+    },
+    [`${name}Page`]: {
+      type: 'object',
+      required: ['items', 'total', 'limit', 'offset'],
+      properties: {
+        items: { type: 'array', items: schemaRef(name) },
+        total: { type: 'integer', minimum: 0 },
+        limit: { type: 'integer', minimum: 1 },
+        offset: { type: 'integer', minimum: 0 },
+      },
+    },
+  };
+}
+
+function errorStatus(code: ApiErrorCode, route: ApiRoute): number {
+  if (code === 'REFERENCE') return route.method === 'DELETE' ? 409 : 422;
+  return ApiErrorStatuses[code][0] ?? ApiErrorCodes[code].status;
+}
+
+function operation(route: ApiRoute): Record<string, unknown> {
+  const parameters: unknown[] = [];
+  for (const m of route.pattern.matchAll(/:(\w+)/g)) {
+    parameters.push({ name: m[1], in: 'path', required: true, schema: { type: 'integer', minimum: 1 } });
+  }
+  for (const [name, field] of Object.entries(route.query ?? {})) {
+    parameters.push({ name, in: 'query', required: false, description: field.schema.description, schema: field.jsonSchema() });
+  }
+  const responses: Record<string, unknown> = {
+    [String(route.success.status)]: {
+      description: route.success.description,
+      ...(route.success.schema ? { content: { 'application/json': { schema: route.success.schema } } } : {}),
+      ...(route.success.status === 201 ? { headers: { Location: { schema: { type: 'string' }, description: 'The path of the new resource.' } } } : {}),
+    },
+  };
+  const byStatus = new Map<number, ApiErrorCode[]>();
+  for (const code of [...route.errors, ...(route.public ? ['INTERNAL' as const] : COMMON_ERRORS)]) {
+    const status = errorStatus(code, route);
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    responses[String(status)] = {
+      description: codes.map((c) => `${c}: ${ApiErrorCodes[c].description}`).join('; '),
+      content: { 'application/json': { schema: schemaRef('Error') } },
+      ...(status === 401 ? { headers: { 'WWW-Authenticate': { schema: { type: 'string', const: 'Bearer' } } } } : {}),
+    };
+  }
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    tags: [route.tag],
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(route.requestBody
+      ? {
+          requestBody: {
+            required: true,
+            description: `JSON, at most ${MAX_BODY_BYTES} bytes. Unknown fields are refused.`,
+            content: { 'application/json': { schema: schemaRef(route.requestBody) } },
+          },
+        }
+      : {}),
+    responses,
+    ...(route.public ? { security: [] } : {}),
+  };
+}
+
+export function buildOpenApi(routes: readonly ApiRoute[], resources: readonly AnyResource[]): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const path = openApiPath(route.pattern);
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route) };
+  }
+  const schemas: Record<string, JsonSchema> = { Error: errorSchema, AuthLogEntry: authLogEntrySchema, AuthLogPage: authLogPageSchema };
+  for (const def of resources) Object.assign(schemas, resourceSchemas(def));
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Tollgate admin API',
+      version: '1.0.0',
+      description: 'Manage NAS clients, tariffs, accounts and subscribers. Money is integer minor units. Errors are `{ "error": { "code", "message", "field"?, "details"? } }`.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearerAuth: [] }],
+    tags: [
+      ...resources.map((r) => ({ name: r.schemaName, description: r.description })),
+      { name: 'AuthLog', description: 'Authentication results.' },
+      { name: 'Meta', description: 'This document.' },
+    ],
+    paths,
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'The admin token (admin.token or TOLLGATE_ADMIN_TOKEN).' },
+      },
+      schemas,
+    },
+  };
+}
+
+/** The route that serves the document itself (no token needed). */
+export function openApiRoute(documentText: () => string): ApiRoute {
+  return {
+    method: 'GET',
+    pattern: OPENAPI_PATH,
+    operationId: 'getOpenApi',
+    summary: 'This OpenAPI 3.1 document (no token needed)',
+    tag: 'Meta',
+    public: true,
+    success: { status: 200, description: 'The OpenAPI document', schema: { type: 'object' } },
+    errors: [],
+    handle: () => Promise.resolve({ status: 200, json: documentText() }),
+  };
+}

@@ -1,0 +1,220 @@
+/**
+ * The four CRUD resources: their writable fields (validator + OpenAPI), read-only fields (returned, refused on
+ * write with a reason), list filters, store bindings and the change event each write publishes.
+ */
+import { SUBSCRIBER_STATUSES, VENDORS, ACCOUNT_STATES, type Account, type Nas, type Page, type Subscriber, type Tariff } from '../../domain/types.js';
+import type { ChangeEvent, PageRequest, Store } from '../../store/ports.js';
+import type { FieldIssue } from './errors.js';
+import { addressOrCidr, boolean, hex32, integer, ipv4, mac, money, oneOf, ref, text, type JsonSchema } from './fields.js';
+import type { BodyMode, CreateOf, PatchOf, Shape } from './validate.js';
+
+/** A field the API returns but never accepts. `message` is the answer to a client that tries to write it. */
+export interface ReadOnlyField {
+  readonly schema: JsonSchema;
+  readonly message: string;
+}
+
+export interface Repository<E, C, P, F> {
+  list(page: PageRequest, filter: F): Promise<Page<E>>;
+  get(id: number): Promise<E | undefined>;
+  create(input: C): Promise<E>;
+  update(id: number, patch: P): Promise<E | undefined>;
+  delete(id: number): Promise<boolean>;
+}
+
+export interface ResourceDef<E extends { readonly id: number }, S extends Shape, F extends Shape> {
+  /** The path segment under /api/v1 (`nas`, `tariffs`, …). */
+  readonly path: string;
+  /** The OpenAPI schema name (`Nas`, `Tariff`, …) and the tag. */
+  readonly schemaName: string;
+  /** For messages: "no NAS client with id 7". */
+  readonly title: string;
+  readonly description: string;
+  readonly fields: S;
+  readonly readOnly: Readonly<Record<string, ReadOnlyField>>;
+  readonly filters: F;
+  /** Rules across fields, run after every field is valid on its own. */
+  crossCheck?(input: PatchOf<S>, mode: BodyMode): FieldIssue[];
+  repository(store: Store): Repository<E, CreateOf<S>, PatchOf<S>, CreateOf<F>>;
+  /** The event after a write of `row` (the created, updated or deleted row); `previous` is the row before an update. */
+  changeEvent(row: E, previous: E | undefined): ChangeEvent;
+}
+
+const timestampSchema = (description: string): JsonSchema => ({ type: 'string', format: 'date-time', description });
+const idField: ReadOnlyField = { schema: { type: 'integer', minimum: 1, description: 'Assigned by the server.' }, message: 'id is assigned by the server and cannot be written' };
+const timestamps: Record<string, ReadOnlyField> = {
+  createdAt: { schema: timestampSchema('When the row was created (UTC).'), message: 'createdAt is set by the server' },
+  updatedAt: { schema: timestampSchema('When the row last changed (UTC).'), message: 'updatedAt is set by the server' },
+};
+
+/** Lists with an in-memory page when the repository returns everything (the NAS table is small by nature). */
+function pageOf<T>(all: readonly T[], page: PageRequest): Page<T> {
+  return { items: all.slice(page.offset, page.offset + page.limit), total: all.length, limit: page.limit, offset: page.offset };
+}
+
+const nasFields = {
+  name: text({ description: 'Unique name, used in logs and metrics.', maxLength: 64, example: 'bras-1' }),
+  address: addressOrCidr('Source address of the NAS: an IPv4/IPv6 address or a CIDR (no host bits set).'),
+  secret: text({ description: 'RADIUS shared secret, at least 8 characters. Write-only: never returned.', minLength: 8, maxLength: 128 }).secret(),
+  vendor: oneOf(VENDORS, 'Vendor profile for replies and CoA.'),
+  coaPort: integer({ description: 'UDP port for CoA/Disconnect requests (RFC 5176).', minimum: 1, maximum: 65535 }).withDefault(3799),
+  requireMessageAuthenticator: boolean('Drop Access-Requests without Message-Authenticator (BlastRADIUS).').withDefault(true),
+  limitProxyState: boolean('Drop requests with Proxy-State but no Message-Authenticator (BlastRADIUS).').withDefault(true),
+};
+
+export const nasResource: ResourceDef<Nas, typeof nasFields, Record<never, never>> = {
+  path: 'nas',
+  schemaName: 'Nas',
+  title: 'NAS client',
+  description: 'RADIUS clients (BRAS, BNG, access points): who may send requests and with which secret.',
+  fields: nasFields,
+  readOnly: { id: idField, ...timestamps },
+  filters: {},
+  repository: (store) => ({
+    list: async (page) => pageOf(await store.nas.list(), page),
+    get: (id) => store.nas.get(id),
+    create: (input) => store.nas.create(input),
+    update: (id, patch) => store.nas.update(id, patch),
+    delete: (id) => store.nas.delete(id),
+  }),
+  changeEvent: () => ({ kind: 'nas' }),
+};
+
+const count = (description: string) => integer({ description, minimum: 0 }).withDefault(0);
+
+const tariffFields = {
+  name: text({ description: 'Unique tariff name.', maxLength: 128, example: 'Home 100' }),
+  monthlyFee: money('Subscription fee per calendar month, charged daily.').withDefault(0),
+  downKbps: count('Download rate limit in kbit/s; 0 = no limit.'),
+  upKbps: count('Upload rate limit in kbit/s; 0 = no limit.'),
+  pricePerGB: money('Price per 10^9 bytes beyond includedBytes in a calendar month.').withDefault(0),
+  includedBytes: count('Bytes per calendar month included in the fee.'),
+  pricePerMinute: money('Price per minute of session time.').withDefault(0),
+};
+
+export const tariffResource: ResourceDef<Tariff, typeof tariffFields, Record<never, never>> = {
+  path: 'tariffs',
+  schemaName: 'Tariff',
+  title: 'tariff',
+  description: 'Rate plans: fees, prices and rate limits. Money is integer minor units.',
+  fields: tariffFields,
+  readOnly: { id: idField, ...timestamps },
+  filters: {},
+  repository: (store) => ({
+    list: (page) => store.tariffs.list(page),
+    get: (id) => store.tariffs.get(id),
+    create: (input) => store.tariffs.create(input),
+    update: (id, patch) => store.tariffs.update(id, patch),
+    delete: (id) => store.tariffs.delete(id),
+  }),
+  changeEvent: (row) => ({ kind: 'tariff', id: row.id }),
+};
+
+const accountFields = {
+  creditLimit: money('Permanent credit: the account stays active while balance + creditLimit + activeCredit ≥ 0.').withDefault(0),
+};
+
+const BALANCE_READ_ONLY = 'balance is read-only: payments, adjustments and charges change balances, not the accounts API';
+
+export const accountResource: ResourceDef<Account, typeof accountFields, Record<never, never>> = {
+  path: 'accounts',
+  schemaName: 'Account',
+  title: 'account',
+  description: 'Billing accounts: one balance shared by one or more subscribers.',
+  fields: accountFields,
+  readOnly: {
+    id: idField,
+    balance: { schema: { type: 'integer', description: 'Integer minor units. Changed by payments, adjustments and charges only.' }, message: BALANCE_READ_ONLY },
+    activeCredit: { schema: { type: 'integer', minimum: 0, description: 'Sum of unexpired temporary credits (minor units).' }, message: 'activeCredit is the sum of temporary credits and cannot be written' },
+    state: { schema: { type: 'string', enum: ACCOUNT_STATES, description: 'Derived from balance and credit.' }, message: 'state is read-only: it is derived from balance, creditLimit and active credits' },
+    stateSince: { schema: timestampSchema('When the current state began.'), message: 'stateSince is set by the server' },
+    ...timestamps,
+  },
+  filters: {},
+  repository: (store) => ({
+    list: (page) => store.accounts.list(page),
+    get: (id) => store.accounts.get(id),
+    create: (input) => store.accounts.create(input),
+    update: (id, patch) => store.accounts.update(id, patch),
+    delete: (id) => store.accounts.delete(id),
+  }),
+  changeEvent: (row) => ({ kind: 'account', id: row.id }),
+};
+
+const subscriberFields = {
+  username: text({ description: 'RADIUS User-Name, matched exactly.', maxLength: 253, example: 'alice@isp' }),
+  password: text({ description: 'Cleartext password (PAP, CHAP, MS-CHAPv2). Write-only: never returned.', maxLength: 128 }).secret().optional(),
+  ntHash: hex32('NT hash (32 hex digits) when only the hash is known (PAP, MS-CHAPv2; no CHAP). Write-only: never returned.').secret().optional(),
+  accountId: ref('The account whose balance this subscriber uses.'),
+  tariffId: ref('The tariff, or null for none.').orNull().optional(),
+  framedIp: ipv4('Static Framed-IP-Address, or null.').orNull().optional(),
+  framedPool: text({ description: 'Framed-Pool name, or null.', maxLength: 64 }).orNull().optional(),
+  mac: mac('Calling-Station-Id binding, or null for none.').orNull().optional(),
+  simultaneousUse: integer({ description: 'Simultaneous-Use limit, or null for no limit.', minimum: 1, maximum: 65535 }).orNull().optional(),
+  status: oneOf(SUBSCRIBER_STATUSES, 'active: normal service; suspended: redirected; disabled: rejected.').withDefault('active'),
+};
+
+const subscriberFilters = {
+  username: text({ description: 'Only the subscriber with this exact username.', maxLength: 253 }).optional(),
+  accountId: ref('Only the subscribers of this account.').optional(),
+};
+
+export const subscriberResource: ResourceDef<Subscriber, typeof subscriberFields, typeof subscriberFilters> = {
+  path: 'subscribers',
+  schemaName: 'Subscriber',
+  title: 'subscriber',
+  description: 'RADIUS users: credentials, bindings and the account and tariff they belong to.',
+  fields: subscriberFields,
+  readOnly: {
+    id: idField,
+    hasCleartextPassword: {
+      schema: { type: 'boolean', description: 'Whether a cleartext password is stored (CHAP needs one); the credentials themselves are never returned.' },
+      message: 'hasCleartextPassword is derived: set password or ntHash instead',
+    },
+    ...timestamps,
+  },
+  filters: subscriberFilters,
+  crossCheck(input) {
+    return input.password !== undefined && input.ntHash !== undefined
+      ? [{ field: 'ntHash', message: 'ntHash cannot be given together with password: the NT hash is derived from the password' }]
+      : [];
+  },
+  repository: (store) => ({
+    list: (page, filter) => store.subscribers.list(page, filter),
+    get: (id) => store.subscribers.get(id),
+    create: (input) => store.subscribers.create(input),
+    update: (id, patch) => store.subscribers.update(id, patch),
+    delete: (id) => store.subscribers.delete(id),
+  }),
+  changeEvent(row, previous) {
+    // Caches are keyed by username: a rename must drop the old name as well as load the new one.
+    const usernames = previous && previous.username !== row.username ? [previous.username, row.username] : [row.username];
+    return { kind: 'subscriber', id: row.id, usernames };
+  },
+};
+
+/** Any resource, for code that treats them alike (routes, OpenAPI); each is type-checked where it is defined. */
+export type AnyResource = ResourceDef<{ readonly id: number }, Shape, Shape>;
+
+export const RESOURCES: readonly AnyResource[] = [nasResource, tariffResource, accountResource, subscriberResource];
+
+/** The properties a response carries, in order: id, the writable fields that are not secret, the read-only rest. */
+export function outputKeys(def: AnyResource): string[] {
+  const writable = Object.entries(def.fields).filter(([, f]) => !f.writeOnly).map(([k]) => k);
+  const readOnly = Object.keys(def.readOnly);
+  return ['id', ...writable, ...readOnly.filter((k) => k !== 'id')];
+}
+
+/**
+ * Builds the response mapper for a resource: an allow-list of the output keys, so a column the store adds (or a
+ * secret) never reaches a client unless a field here declares it.
+ */
+export function responseMapper(def: AnyResource): (row: object) => Record<string, unknown> {
+  const keys = outputKeys(def);
+  return (row) => {
+    const out: Record<string, unknown> = {};
+    const source = row as Record<string, unknown>;
+    for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
+    return out;
+  };
+}

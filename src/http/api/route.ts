@@ -1,0 +1,51 @@
+/**
+ * What a route is: the router's method + pattern, the OpenAPI description of the operation (generated from the
+ * same field shapes the handler validates with) and the handler.
+ */
+import type { ChangeEvent, Store } from '../../store/ports.js';
+import type { ApiErrorCode } from './errors.js';
+import type { JsonSchema } from './fields.js';
+import type { RouteSpec } from './router.js';
+import type { Shape } from './validate.js';
+
+export interface ApiContext {
+  readonly params: Readonly<Record<string, number>>;
+  readonly query: URLSearchParams;
+  readonly store: Store;
+  /** The parsed JSON body (`{}` when the request has none). Throws ApiError for 413, 415 and bad JSON. */
+  readBody(): Promise<unknown>;
+  /** Publishes a change after a committed write; a failure is logged, not returned to the client. */
+  publish(event: ChangeEvent): Promise<void>;
+}
+
+export interface ApiReply {
+  readonly status: number;
+  /** Sent as JSON. */
+  readonly body?: unknown;
+  /** Sent as is, as application/json (a document serialised once). */
+  readonly json?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface ApiRoute extends RouteSpec {
+  readonly operationId: string;
+  readonly summary: string;
+  readonly tag: string;
+  /** Served without the token (the OpenAPI document). */
+  readonly public?: boolean;
+  /** Query parameters, validated with parseQuery. */
+  readonly query?: Shape;
+  /** `#/components/schemas/<name>` of the JSON request body. */
+  readonly requestBody?: string;
+  readonly success: { readonly status: 200 | 201 | 204; readonly description: string; readonly schema?: JsonSchema };
+  /** The error codes this operation can answer with, besides the ones every route can (401, 500, 503). */
+  readonly errors: readonly ApiErrorCode[];
+  handle(ctx: ApiContext): Promise<ApiReply>;
+}
+
+/** The id parameter of a `/:id` route (the router only matches positive integers). */
+export function idParam(ctx: ApiContext): number {
+  const id = ctx.params.id;
+  if (id === undefined) throw new TypeError('route has no :id parameter');
+  return id;
+}

@@ -1,0 +1,82 @@
+/**
+ * Turns constraint violations into StoreErrors naming the input field. Constraints are named explicitly in
+ * migrations.ts (`<table>_<column>_key` / `_fkey`), so the field follows from the name; the few that do not
+ * follow the pattern are listed.
+ */
+import { StoreError, type Sql } from './ports.js';
+
+const UNIQUE_VIOLATION = '23505';
+const FOREIGN_KEY_VIOLATION = '23503';
+// ON DELETE RESTRICT reports restrict_violation rather than foreign_key_violation.
+const RESTRICT_VIOLATION = '23001';
+
+const TABLES = [
+  'nas',
+  'tariffs',
+  'accounts',
+  'account_states',
+  'credits',
+  'subscribers',
+  'subscriptions',
+  'sessions',
+  'charges',
+  'payments',
+  'adjustments',
+  'usage_monthly',
+] as const;
+const CONSTRAINT_NAME = new RegExp(`^(${TABLES.join('|')})_(.+?)_(key|fkey)$`);
+
+const SPECIAL: Readonly<Record<string, string>> = {
+  charges_subscription_fee_day_key: 'feeDay',
+  account_states_open_key: 'accountId',
+};
+
+const camel = (snake: string): string => snake.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+/** The input field a constraint is about (`subscribers_account_id_fkey` → `accountId`), or undefined. */
+export function fieldOfConstraint(constraint: string): string | undefined {
+  const special = SPECIAL[constraint];
+  if (special !== undefined) return special;
+  const match = CONSTRAINT_NAME.exec(constraint);
+  return match?.[2] !== undefined ? camel(match[2]) : undefined;
+}
+
+/** Maps a unique or foreign-key violation to a StoreError; returns anything else unchanged. */
+export function toStoreError(err: unknown): unknown {
+  if (err instanceof StoreError || !(err instanceof Error)) return err;
+  const { code, constraint, detail } = err as { code?: unknown; constraint?: unknown; detail?: unknown };
+  if (code !== UNIQUE_VIOLATION && code !== FOREIGN_KEY_VIOLATION && code !== RESTRICT_VIOLATION) return err;
+  const name = typeof constraint === 'string' ? constraint : '';
+  const field = fieldOfConstraint(name);
+  const what = field ?? name;
+  if (code === UNIQUE_VIOLATION) {
+    return new StoreError('STORE_CONFLICT', `${what} is already in use`, field, { cause: err });
+  }
+  const stillReferenced = code === RESTRICT_VIOLATION || (typeof detail === 'string' && detail.includes('still referenced'));
+  const message = stillReferenced
+    ? `still in use: rows refer to it through ${what}`
+    : `${what} refers to a row that does not exist`;
+  return new StoreError('STORE_REFERENCE', message, field, { cause: err });
+}
+
+/** The same Sql, with constraint violations thrown as StoreErrors. */
+export function withStoreErrors(sql: Sql): Sql {
+  return {
+    kind: sql.kind,
+    async query(text, params) {
+      try {
+        return await sql.query(text, params);
+      } catch (err) {
+        throw toStoreError(err);
+      }
+    },
+    async transaction(fn) {
+      try {
+        return await sql.transaction((tx) => fn(withStoreErrors(tx)));
+      } catch (err) {
+        throw toStoreError(err);
+      }
+    },
+    close: () => sql.close(),
+  };
+}

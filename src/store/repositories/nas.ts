@@ -1,0 +1,98 @@
+/** NAS clients (the RADIUS client table the transport compiles at start-up and on change). */
+import { VENDORS, type Nas, type VendorName } from '../../domain/types.js';
+import type { NasInput, NasPatch, NasRepository, Sql } from '../ports.js';
+import { assignments } from '../sql-build.js';
+import { isoTime } from '../sql-values.js';
+import { addressOrCidr, intInRange, nonEmpty, oneOf } from '../validate.js';
+
+interface NasRow {
+  id: number;
+  name: string;
+  address: string;
+  secret: string;
+  vendor: VendorName;
+  coa_port: number;
+  require_message_authenticator: boolean;
+  limit_proxy_state: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS =
+  'id, name, address, secret, vendor, coa_port, require_message_authenticator, limit_proxy_state, created_at, updated_at';
+
+const PATCH_COLUMNS = {
+  name: 'name',
+  address: 'address',
+  secret: 'secret',
+  vendor: 'vendor',
+  coaPort: 'coa_port',
+  requireMessageAuthenticator: 'require_message_authenticator',
+  limitProxyState: 'limit_proxy_state',
+} as const;
+
+function toNas(row: NasRow): Nas {
+  return {
+    id: row.id,
+    name: row.name,
+    address: row.address,
+    secret: row.secret,
+    vendor: row.vendor,
+    coaPort: row.coa_port,
+    requireMessageAuthenticator: row.require_message_authenticator,
+    limitProxyState: row.limit_proxy_state,
+    createdAt: isoTime(row.created_at),
+    updatedAt: isoTime(row.updated_at),
+  };
+}
+
+function check(patch: NasPatch): void {
+  if (patch.name !== undefined) nonEmpty('name', patch.name);
+  if (patch.address !== undefined) addressOrCidr('address', patch.address);
+  if (patch.secret !== undefined) nonEmpty('secret', patch.secret);
+  if (patch.vendor !== undefined) oneOf('vendor', patch.vendor, VENDORS);
+  if (patch.coaPort !== undefined) intInRange('coaPort', patch.coaPort, 1, 65535);
+}
+
+async function getOne(sql: Sql, id: number): Promise<Nas | undefined> {
+  const [row] = await sql.query<NasRow>(`SELECT ${COLUMNS} FROM nas WHERE id = $1`, [id]);
+  return row && toNas(row);
+}
+
+export function nasRepository(sql: Sql): NasRepository {
+  return {
+    async list() {
+      return (await sql.query<NasRow>(`SELECT ${COLUMNS} FROM nas ORDER BY id`)).map(toNas);
+    },
+    get: (id) => getOne(sql, id),
+    async create(input: NasInput) {
+      check(input);
+      const [row] = await sql.query<NasRow>(
+        `INSERT INTO nas (name, address, secret, vendor, coa_port, require_message_authenticator, limit_proxy_state)
+         VALUES ($1, $2, $3, $4, coalesce($5, 3799), coalesce($6, true), coalesce($7, true))
+         RETURNING ${COLUMNS}`,
+        [
+          input.name,
+          input.address,
+          input.secret,
+          input.vendor,
+          input.coaPort ?? null,
+          input.requireMessageAuthenticator ?? null,
+          input.limitProxyState ?? null,
+        ],
+      );
+      return toNas(row!);
+    },
+    async update(id, patch) {
+      check(patch);
+      const params: unknown[] = [id];
+      const sets = assignments(patch, PATCH_COLUMNS, params);
+      if (sets.length === 0) return getOne(sql, id);
+      const [row] = await sql.query<NasRow>(`UPDATE nas SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, params);
+      return row && toNas(row);
+    },
+    async delete(id) {
+      return (await sql.query('DELETE FROM nas WHERE id = $1 RETURNING id', [id])).length > 0;
+    },
+  };
+}

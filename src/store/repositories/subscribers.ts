@@ -1,0 +1,212 @@
+/**
+ * Subscribers and their AAA snapshots. A password is stored twice: as given (CHAP needs the cleartext) and as
+ * its NT hash (PAP and MS-CHAPv2 work from the hash alone); an operator without CHAP stores only the hash.
+ * Secrets leave the store only through the snapshot* methods, the AAA view.
+ */
+import { ntPasswordHash } from '../../aaa/auth/mschapv2.js';
+import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberSnapshot, type SubscriberStatus } from '../../domain/types.js';
+import type { AccountState, Sql, SubscriberPatch, SubscriberRepository } from '../ports.js';
+import { assignments, pageOf } from '../sql-build.js';
+import { isoTime } from '../sql-values.js';
+import { hostAddress, intInRange, macAddress, nonEmpty, ntHash, oneOf } from '../validate.js';
+
+interface SubscriberRow {
+  id: number;
+  username: string;
+  account_id: number;
+  tariff_id: number | null;
+  framed_ip: string | null;
+  framed_pool: string | null;
+  mac: string | null;
+  simultaneous_use: number | null;
+  status: SubscriberStatus;
+  has_cleartext_password: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface SnapshotRow {
+  id: number;
+  username: string;
+  status: SubscriberStatus;
+  password_cleartext: string | null;
+  nt_hash: string | null;
+  framed_ip: string | null;
+  framed_pool: string | null;
+  mac: string | null;
+  simultaneous_use: number | null;
+  account_id: number;
+  balance: number;
+  credit_limit: number;
+  active_credit: number;
+  state: AccountState;
+  tariff_id: number | null;
+  tariff_name: string | null;
+  down_kbps: number | null;
+  up_kbps: number | null;
+}
+
+const COLUMNS = `id, username, account_id, tariff_id, host(framed_ip) AS framed_ip, framed_pool, mac::text AS mac,
+  simultaneous_use, status, password_cleartext IS NOT NULL AS has_cleartext_password, created_at, updated_at`;
+
+// One read for the AAA core: subscriber + account + tariff + Σ unexpired credits.
+const SNAPSHOT = `SELECT s.id, s.username, s.status, s.password_cleartext, s.nt_hash, host(s.framed_ip) AS framed_ip,
+    s.framed_pool, s.mac::text AS mac, s.simultaneous_use,
+    a.id AS account_id, a.balance, a.credit_limit, a.state, coalesce(cr.active_credit, 0) AS active_credit,
+    t.id AS tariff_id, t.name AS tariff_name, t.down_kbps, t.up_kbps
+  FROM subscribers s
+  JOIN accounts a ON a.id = s.account_id
+  LEFT JOIN tariffs t ON t.id = s.tariff_id
+  LEFT JOIN LATERAL (
+    SELECT sum(c.amount) AS active_credit FROM credits c WHERE c.account_id = a.id AND c.expires_at > now()
+  ) cr ON true`;
+
+const PATCH_COLUMNS = {
+  username: 'username',
+  password: 'password_cleartext',
+  ntHash: 'nt_hash',
+  accountId: 'account_id',
+  tariffId: 'tariff_id',
+  framedIp: 'framed_ip',
+  framedPool: 'framed_pool',
+  mac: 'mac',
+  simultaneousUse: 'simultaneous_use',
+  status: 'status',
+} as const;
+
+function toSubscriber(row: SubscriberRow): Subscriber {
+  return {
+    id: row.id,
+    username: row.username,
+    accountId: row.account_id,
+    tariffId: row.tariff_id,
+    framedIp: row.framed_ip,
+    framedPool: row.framed_pool,
+    mac: row.mac,
+    simultaneousUse: row.simultaneous_use,
+    status: row.status,
+    hasCleartextPassword: row.has_cleartext_password,
+    createdAt: isoTime(row.created_at),
+    updatedAt: isoTime(row.updated_at),
+  };
+}
+
+function toSnapshot(row: SnapshotRow): SubscriberSnapshot {
+  return {
+    subscriberId: row.id,
+    username: row.username,
+    status: row.status,
+    password: row.password_cleartext,
+    ntHash: row.nt_hash,
+    framedIp: row.framed_ip,
+    framedPool: row.framed_pool,
+    mac: row.mac,
+    simultaneousUse: row.simultaneous_use,
+    accountId: row.account_id,
+    balance: row.balance,
+    creditLimit: row.credit_limit,
+    activeCredit: row.active_credit,
+    accountState: row.state,
+    tariff:
+      row.tariff_id === null
+        ? null
+        : { id: row.tariff_id, name: row.tariff_name ?? '', downKbps: row.down_kbps ?? 0, upKbps: row.up_kbps ?? 0 },
+  };
+}
+
+/**
+ * The column values of a create or patch, validated and normalised. `password` sets the cleartext and the
+ * NT hash; `ntHash` alone sets the hash and clears the cleartext (which would no longer match it).
+ */
+function columnValues(input: SubscriberPatch): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  if (input.username !== undefined) values.username = nonEmpty('username', input.username);
+  if (input.password !== undefined) {
+    values.password = input.password;
+    values.ntHash = ntPasswordHash(input.password).toString('hex');
+  } else if (input.ntHash !== undefined) {
+    values.password = null;
+    values.ntHash = ntHash('ntHash', input.ntHash);
+  }
+  if (input.accountId !== undefined) values.accountId = input.accountId;
+  if (input.tariffId !== undefined) values.tariffId = input.tariffId;
+  if (input.framedIp !== undefined) values.framedIp = input.framedIp === null ? null : hostAddress('framedIp', input.framedIp);
+  if (input.framedPool !== undefined) values.framedPool = input.framedPool;
+  if (input.mac !== undefined) values.mac = input.mac === null ? null : macAddress('mac', input.mac);
+  if (input.simultaneousUse !== undefined) {
+    values.simultaneousUse =
+      input.simultaneousUse === null ? null : intInRange('simultaneousUse', input.simultaneousUse, 1, 2_147_483_647);
+  }
+  if (input.status !== undefined) values.status = oneOf('status', input.status, SUBSCRIBER_STATUSES);
+  return values;
+}
+
+async function getSubscriber(sql: Sql, id: number): Promise<Subscriber | undefined> {
+  const [row] = await sql.query<SubscriberRow>(`SELECT ${COLUMNS} FROM subscribers WHERE id = $1`, [id]);
+  return row && toSubscriber(row);
+}
+
+export function subscriberRepository(sql: Sql): SubscriberRepository {
+  return {
+    list(page, filter = {}) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (filter.username !== undefined) {
+        params.push(filter.username);
+        where.push(`username = $${params.length}`);
+      }
+      if (filter.accountId !== undefined) {
+        params.push(filter.accountId);
+        where.push(`account_id = $${params.length}`);
+      }
+      const clause = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
+      return pageOf(
+        sql,
+        page,
+        { text: `SELECT ${COLUMNS} FROM subscribers${clause}`, params },
+        `SELECT count(*) AS total FROM subscribers${clause}`,
+        toSubscriber,
+      );
+    },
+    get: (id) => getSubscriber(sql, id),
+    async create(input) {
+      const values = { password: null, ntHash: null, tariffId: null, framedIp: null, framedPool: null, mac: null, simultaneousUse: null, status: 'active', ...columnValues(input) };
+      const columns = Object.values(PATCH_COLUMNS);
+      const params = Object.keys(PATCH_COLUMNS).map((key) => values[key as keyof typeof values] ?? null);
+      const [row] = await sql.query<SubscriberRow>(
+        `INSERT INTO subscribers (${columns.join(', ')}) VALUES (${columns.map((_c, i) => `$${i + 1}`).join(', ')}) RETURNING ${COLUMNS}`,
+        params,
+      );
+      return toSubscriber(row!);
+    },
+    async update(id, patch) {
+      const params: unknown[] = [id];
+      const sets = assignments(columnValues(patch), PATCH_COLUMNS, params);
+      if (sets.length === 0) return getSubscriber(sql, id);
+      const [row] = await sql.query<SubscriberRow>(`UPDATE subscribers SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, params);
+      return row && toSubscriber(row);
+    },
+    async delete(id) {
+      return (await sql.query('DELETE FROM subscribers WHERE id = $1 RETURNING id', [id])).length > 0;
+    },
+    async snapshot(username) {
+      const [row] = await sql.query<SnapshotRow>(`${SNAPSHOT} WHERE s.username = $1`, [username]);
+      return row && toSnapshot(row);
+    },
+    async snapshotsOfAccount(accountId) {
+      return (await sql.query<SnapshotRow>(`${SNAPSHOT} WHERE s.account_id = $1 ORDER BY s.id`, [accountId])).map(toSnapshot);
+    },
+    async *snapshotBatches(batchSize) {
+      intInRange('batchSize', batchSize, 1, 100_000);
+      // Keyset pagination: each batch starts after the last id seen, so every batch is an index range scan.
+      let after = 0;
+      for (;;) {
+        const rows = await sql.query<SnapshotRow>(`${SNAPSHOT} WHERE s.id > $1 ORDER BY s.id LIMIT $2`, [after, batchSize]);
+        if (rows.length === 0) return;
+        yield rows.map(toSnapshot);
+        if (rows.length < batchSize) return;
+        after = rows[rows.length - 1]!.id;
+      }
+    },
+  };
+}

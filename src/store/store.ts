@@ -1,0 +1,30 @@
+/**
+ * The Store on any `Sql` (PostgreSQL or PGlite): every repository, SQL written once. Unique and foreign-key
+ * violations surface as StoreErrors naming the input field (db-errors.ts).
+ */
+import { withStoreErrors } from './db-errors.js';
+import type { Sql, Store } from './ports.js';
+import { accountRepository } from './repositories/accounts.js';
+import { authLogRepository } from './repositories/auth-log.js';
+import { nasRepository } from './repositories/nas.js';
+import { subscriberRepository } from './repositories/subscribers.js';
+import { tariffRepository } from './repositories/tariffs.js';
+
+/**
+ * @example
+ * const sql = await createPGliteSql('memory');
+ * await runMigrations(sql);
+ * const store = createStore(sql);
+ * const account = await store.accounts.create({ creditLimit: 0 });
+ */
+export function createStore(sql: Sql): Store {
+  const db = withStoreErrors(sql);
+  return {
+    sql,
+    nas: nasRepository(db),
+    tariffs: tariffRepository(db),
+    accounts: accountRepository(db),
+    subscribers: subscriberRepository(db),
+    authLog: authLogRepository(db),
+  };
+}

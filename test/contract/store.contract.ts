@@ -1,0 +1,742 @@
+/**
+ * The Store contract: one suite of behaviour, run against every Sql implementation (PGlite, PostgreSQL), so
+ * the embedded default and production are held to the same assertions. `makeSql` returns an empty database;
+ * the suite migrates it itself (twice, concurrently) and shares it across its tests, so every test makes
+ * its own rows (unique names) and asserts relative to them.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ntPasswordHash } from '../../src/aaa/auth/mschapv2.js';
+import type { AuthLogEntry } from '../../src/domain/types.js';
+import { rederiveAccountStates } from '../../src/store/account-state.js';
+import { seedBenchSubscribers } from '../../src/store/bench-seed.js';
+import { MIGRATIONS, runMigrations } from '../../src/store/migrations.js';
+import { StoreError, type Sql, type Store } from '../../src/store/ports.js';
+import { createStore } from '../../src/store/store.js';
+import type { TestSql } from '../helpers/sql.js';
+
+const unique = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+async function expectStoreError(promise: Promise<unknown>, code: StoreError['code'], field?: string): Promise<void> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(StoreError);
+  expect((err as StoreError).code).toBe(code);
+  if (field !== undefined) expect((err as StoreError).field).toBe(field);
+}
+
+/** Moves a balance the way the ledger does: an adjustment row and the balance in one transaction. */
+async function adjustBalance(sql: Sql, accountId: number, amount: number): Promise<void> {
+  await sql.transaction(async (tx) => {
+    await tx.query("INSERT INTO adjustments (account_id, amount, reason) VALUES ($1, $2, 'test')", [accountId, amount]);
+    await tx.query('UPDATE accounts SET balance = balance + $2 WHERE id = $1', [accountId, amount]);
+  });
+}
+
+async function addCredit(sql: Sql, accountId: number, amount: number, expiresInSeconds: number): Promise<void> {
+  await sql.query(
+    "INSERT INTO credits (account_id, amount, expires_at, reason) VALUES ($1, $2, now() + make_interval(secs => $3), 'test')",
+    [accountId, amount, expiresInSeconds],
+  );
+}
+
+export function storeContract(name: string, makeSql: () => Promise<TestSql>): void {
+  describe(`Store contract: ${name}`, () => {
+    let db: TestSql;
+    let sql: Sql;
+    let store: Store;
+    let concurrentRuns: PromiseSettledResult<{ applied: number[] }>[];
+
+    beforeAll(async () => {
+      db = await makeSql();
+      sql = db.sql;
+      // Two instances starting together on an empty database.
+      concurrentRuns = await Promise.allSettled([runMigrations(sql), runMigrations(sql)]);
+      store = createStore(sql);
+    });
+    afterAll(async () => {
+      await db?.cleanup();
+    });
+
+    describe('migrations', () => {
+      it('applies every migration exactly once when two instances migrate concurrently', () => {
+        expect(concurrentRuns.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+        const applied = concurrentRuns.flatMap((r) => (r.status === 'fulfilled' ? r.value.applied : []));
+        expect(applied.sort((a, b) => a - b)).toEqual(MIGRATIONS.map((m) => m.version));
+      });
+
+      it('is idempotent: a second run applies nothing and schema_migrations lists each version once', async () => {
+        expect(await runMigrations(sql)).toEqual({ applied: [] });
+        const rows = await sql.query<{ version: number; name: string; applied_at: Date }>(
+          'SELECT version, name, applied_at FROM schema_migrations ORDER BY version',
+        );
+        expect(rows.map((r) => [r.version, r.name])).toEqual(MIGRATIONS.map((m) => [m.version, m.name]));
+        expect(rows.every((r) => r.applied_at instanceof Date)).toBe(true);
+      });
+
+      it('declares versions in strictly increasing order', () => {
+        const versions = MIGRATIONS.map((m) => m.version);
+        expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
+      });
+
+      it('creates every table of the product schema', async () => {
+        const rows = await sql.query<{ table_name: string }>(
+          "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+        );
+        expect(rows.map((r) => r.table_name).sort()).toEqual(
+          [
+            'account_states',
+            'accounts',
+            'adjustments',
+            'auth_log',
+            'charges',
+            'coa_audit',
+            'credits',
+            'nas',
+            'payments',
+            'schema_migrations',
+            'sessions',
+            'subscribers',
+            'subscriptions',
+            'tariffs',
+            'usage_monthly',
+          ].sort(),
+        );
+      });
+
+      it('logs each applied migration through the optional logger', async () => {
+        const lines: object[] = [];
+        const log = { info: (obj: object) => lines.push(obj), warn: (obj: object) => lines.push(obj) };
+        const extra = { version: 9_000_001, name: 'test: no-op', sql: 'SELECT 1' };
+        expect(await runMigrations(sql, log, [...MIGRATIONS, extra])).toEqual({ applied: [9_000_001] });
+        expect(lines).toEqual([expect.objectContaining({ version: 9_000_001 })]);
+        // The release without that migration warns instead of failing (a rolling upgrade).
+        lines.length = 0;
+        expect(await runMigrations(sql, log)).toEqual({ applied: [] });
+        expect(lines).toEqual([expect.objectContaining({ versions: [9_000_001] })]);
+        await sql.query('DELETE FROM schema_migrations WHERE version = 9000001');
+      });
+
+      it('rolls a failing migration back and leaves it pending', async () => {
+        const broken = { version: 9_000_002, name: 'test: broken', sql: 'CREATE TABLE tg_half_done (id int); SELECT 1/0' };
+        await expect(runMigrations(sql, undefined, [...MIGRATIONS, broken])).rejects.toThrow(/division by zero/);
+        expect(await sql.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'tg_half_done'")).toEqual([]);
+        expect(await sql.query('SELECT 1 FROM schema_migrations WHERE version = 9000002')).toEqual([]);
+      });
+    });
+
+    describe('Sql adapter', () => {
+      it('returns int8 and sums as exact numbers, dates as strings, timestamptz as Date', async () => {
+        const [row] = await sql.query<Record<string, unknown>>(
+          "SELECT 9007199254740991::bigint AS max, sum(x)::numeric AS total, DATE '2024-02-29' AS day, now() AS t FROM (VALUES (1::bigint), (2::bigint)) v(x)",
+        );
+        expect(row).toEqual({ max: Number.MAX_SAFE_INTEGER, total: 3, day: '2024-02-29', t: expect.any(Date) });
+      });
+
+      it('throws rather than return an int8 beyond the safe integer range', async () => {
+        await expect(sql.query('SELECT 9007199254740993::bigint AS x')).rejects.toThrow(RangeError);
+      });
+
+      it('commits a transaction and rolls it back on throw, with savepoints for nested ones', async () => {
+        const name = unique('tx');
+        await expect(
+          sql.transaction(async (tx) => {
+            await tx.query('INSERT INTO tariffs (name) VALUES ($1)', [`${name}-a`]);
+            await tx
+              .transaction(async (inner) => {
+                await inner.query('INSERT INTO tariffs (name) VALUES ($1)', [`${name}-b`]);
+                throw new Error('inner');
+              })
+              .catch(() => undefined);
+            await tx.query('INSERT INTO tariffs (name) VALUES ($1)', [`${name}-c`]);
+          }),
+        ).resolves.toBeUndefined();
+        const kept = await sql.query<{ name: string }>('SELECT name FROM tariffs WHERE name LIKE $1 ORDER BY name', [`${name}-%`]);
+        expect(kept.map((r) => r.name)).toEqual([`${name}-a`, `${name}-c`]);
+
+        await expect(
+          sql.transaction(async (tx) => {
+            await tx.query('INSERT INTO tariffs (name) VALUES ($1)', [`${name}-d`]);
+            throw new Error('rolled back');
+          }),
+        ).rejects.toThrow('rolled back');
+        expect(await sql.query('SELECT 1 FROM tariffs WHERE name = $1', [`${name}-d`])).toEqual([]);
+      });
+
+      it('never deadlocks on the outer Sql inside a transaction (PGlite: one connection, so it fails fast)', async () => {
+        const outer = sql.transaction(async () => sql.query<{ one: number }>('SELECT 1 AS one', [] as unknown[]));
+        if (sql.kind === 'pglite') await expect(outer).rejects.toThrow(/use the tx/);
+        else await expect(outer).resolves.toEqual([{ one: 1 }]);
+      });
+
+      it('runs concurrent transactions without losing updates', async () => {
+        const account = await store.accounts.create({});
+        await Promise.all(Array.from({ length: 10 }, () => adjustBalance(sql, account.id, 7)));
+        expect((await store.accounts.get(account.id))?.balance).toBe(70);
+      });
+    });
+
+    describe('nas', () => {
+      it('creates with defaults, gets, lists by id, updates and deletes', async () => {
+        const name = unique('bras');
+        const created = await store.nas.create({ name, address: '192.0.2.10', secret: 's3cret', vendor: 'mikrotik' });
+        expect(created).toMatchObject({
+          name,
+          address: '192.0.2.10',
+          secret: 's3cret',
+          vendor: 'mikrotik',
+          coaPort: 3799,
+          requireMessageAuthenticator: true,
+          limitProxyState: true,
+        });
+        expect(created.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        expect(await store.nas.get(created.id)).toEqual(created);
+
+        const second = await store.nas.create({
+          name: unique('bras'),
+          address: '198.51.100.0/24',
+          secret: 'x',
+          vendor: 'cisco',
+          coaPort: 1700,
+          requireMessageAuthenticator: false,
+          limitProxyState: false,
+        });
+        expect(second).toMatchObject({ coaPort: 1700, requireMessageAuthenticator: false, limitProxyState: false });
+        const ids = (await store.nas.list()).map((n) => n.id);
+        expect(ids).toEqual([...ids].sort((a, b) => a - b));
+        expect(ids).toEqual(expect.arrayContaining([created.id, second.id]));
+
+        const updated = await store.nas.update(created.id, { secret: 'rotated', coaPort: 3800 });
+        expect(updated).toMatchObject({ id: created.id, name, secret: 'rotated', coaPort: 3800, vendor: 'mikrotik' });
+        expect(await store.nas.update(created.id, {})).toEqual(updated);
+
+        expect(await store.nas.delete(created.id)).toBe(true);
+        expect(await store.nas.delete(created.id)).toBe(false);
+        expect(await store.nas.get(created.id)).toBeUndefined();
+        await store.nas.delete(second.id);
+      });
+
+      it('returns undefined when updating a missing NAS', async () => {
+        expect(await store.nas.update(987_654_321, { secret: 'x' })).toBeUndefined();
+      });
+
+      it('rejects a duplicate name or address with STORE_CONFLICT naming the field', async () => {
+        const name = unique('dup');
+        const nas = await store.nas.create({ name, address: '192.0.2.20', secret: 'x', vendor: 'generic' });
+        await expectStoreError(store.nas.create({ name, address: '192.0.2.21', secret: 'x', vendor: 'generic' }), 'STORE_CONFLICT', 'name');
+        // The same address written as a /32 is the same client.
+        await expectStoreError(
+          store.nas.create({ name: unique('dup'), address: '192.0.2.20/32', secret: 'x', vendor: 'generic' }),
+          'STORE_CONFLICT',
+          'address',
+        );
+        const other = await store.nas.create({ name: unique('dup'), address: '192.0.2.22', secret: 'x', vendor: 'generic' });
+        await expectStoreError(store.nas.update(other.id, { name }), 'STORE_CONFLICT', 'name');
+        await store.nas.delete(nas.id);
+        await store.nas.delete(other.id);
+      });
+
+      it('rejects an invalid vendor, address or port before writing', async () => {
+        const base = { name: unique('bad'), secret: 'x', address: '192.0.2.30', vendor: 'generic' } as const;
+        await expect(store.nas.create({ ...base, vendor: 'acme' as 'generic' })).rejects.toThrow(/vendor/);
+        await expect(store.nas.create({ ...base, address: 'bras.example' })).rejects.toThrow(/address/);
+        await expect(store.nas.create({ ...base, coaPort: 0 })).rejects.toThrow(/coaPort/);
+      });
+    });
+
+    describe('tariffs', () => {
+      it('creates with zero defaults, gets, updates and deletes', async () => {
+        const name = unique('plan');
+        const t = await store.tariffs.create({ name });
+        expect(t).toMatchObject({ name, monthlyFee: 0, downKbps: 0, upKbps: 0, pricePerGB: 0, includedBytes: 0, pricePerMinute: 0 });
+        expect(await store.tariffs.get(t.id)).toEqual(t);
+        const u = await store.tariffs.update(t.id, {
+          monthlyFee: 50_000,
+          downKbps: 100_000,
+          upKbps: 50_000,
+          pricePerGB: 1_234,
+          includedBytes: 5_000_000_000_000,
+          pricePerMinute: 3,
+        });
+        expect(u).toMatchObject({ id: t.id, name, monthlyFee: 50_000, pricePerGB: 1_234, includedBytes: 5_000_000_000_000, pricePerMinute: 3 });
+        expect(await store.tariffs.update(987_654_321, { name: unique('x') })).toBeUndefined();
+        expect(await store.tariffs.delete(t.id)).toBe(true);
+        expect(await store.tariffs.delete(t.id)).toBe(false);
+      });
+
+      it('pages in id order with the total count', async () => {
+        const before = (await store.tariffs.list({ limit: 0, offset: 0 })).total;
+        const made = [];
+        for (let i = 0; i < 5; i++) made.push(await store.tariffs.create({ name: unique('page') }));
+        const first = await store.tariffs.list({ limit: 2, offset: before });
+        expect(first).toMatchObject({ total: before + 5, limit: 2, offset: before });
+        expect(first.items.map((t) => t.id)).toEqual(made.slice(0, 2).map((t) => t.id));
+        const rest = await store.tariffs.list({ limit: 10, offset: before + 2 });
+        expect(rest.items.map((t) => t.id)).toEqual(made.slice(2).map((t) => t.id));
+        expect((await store.tariffs.list({ limit: 10, offset: before + 100 })).items).toEqual([]);
+      });
+
+      it('rejects a duplicate name and negative money', async () => {
+        const name = unique('plan');
+        await store.tariffs.create({ name });
+        await expectStoreError(store.tariffs.create({ name }), 'STORE_CONFLICT', 'name');
+        await expect(store.tariffs.create({ name: unique('plan'), monthlyFee: -1 })).rejects.toThrow(/monthlyFee/);
+        await expect(store.tariffs.create({ name: unique('plan'), pricePerGB: 1.5 })).rejects.toThrow(/pricePerGB/);
+      });
+
+      it('refuses to delete a tariff in use with STORE_REFERENCE tariffId', async () => {
+        const t = await store.tariffs.create({ name: unique('used') });
+        const a = await store.accounts.create({});
+        const s = await store.subscribers.create({ username: unique('u'), accountId: a.id, tariffId: t.id });
+        await expectStoreError(store.tariffs.delete(t.id), 'STORE_REFERENCE', 'tariffId');
+        await store.subscribers.delete(s.id);
+        expect(await store.tariffs.delete(t.id)).toBe(true);
+      });
+    });
+
+    describe('accounts', () => {
+      it('creates an active account with zero balance and an open state period', async () => {
+        const a = await store.accounts.create({ creditLimit: 1_000 });
+        expect(a).toMatchObject({ balance: 0, creditLimit: 1_000, activeCredit: 0, state: 'active' });
+        expect(a.stateSince).toBe(a.createdAt);
+        expect(await store.accounts.get(a.id)).toEqual(a);
+        const periods = await sql.query('SELECT state, until, reason FROM account_states WHERE account_id = $1', [a.id]);
+        expect(periods).toEqual([{ state: 'active', until: null, reason: 'created' }]);
+      });
+
+      it('pages in id order with the total count', async () => {
+        const before = (await store.accounts.list({ limit: 0, offset: 0 })).total;
+        const made = [await store.accounts.create({}), await store.accounts.create({}), await store.accounts.create({})];
+        const page = await store.accounts.list({ limit: 2, offset: before + 1 });
+        expect(page.total).toBe(before + 3);
+        expect(page.items.map((a) => a.id)).toEqual(made.slice(1).map((a) => a.id));
+      });
+
+      it('derives the state from balance + credit limit + unexpired credits, with a dated history', async () => {
+        const a = await store.accounts.create({});
+        await adjustBalance(sql, a.id, -500);
+        const blocked = await store.accounts.update(a.id, {});
+        expect(blocked).toMatchObject({ balance: -500, state: 'blocked' });
+
+        // An expired credit does not count; an unexpired one does.
+        await addCredit(sql, a.id, 10_000, -60);
+        expect(await store.accounts.update(a.id, {})).toMatchObject({ state: 'blocked', activeCredit: 0 });
+        await addCredit(sql, a.id, 200, 3600);
+        expect(await store.accounts.update(a.id, {})).toMatchObject({ state: 'blocked', activeCredit: 200 });
+
+        // Raising the credit limit to exactly cover the balance: -500 + 300 + 200 = 0 is active.
+        const active = await store.accounts.update(a.id, { creditLimit: 300 });
+        expect(active).toMatchObject({ creditLimit: 300, activeCredit: 200, state: 'active' });
+
+        const history = await sql.query<{ state: string; until: Date | null; reason: string }>(
+          'SELECT state, until, reason FROM account_states WHERE account_id = $1 ORDER BY id',
+          [a.id],
+        );
+        expect(history.map((h) => [h.state, h.until === null, h.reason])).toEqual([
+          ['active', false, 'created'],
+          ['blocked', false, 'rederived'],
+          ['active', true, 'credit_limit'],
+        ]);
+      });
+
+      it('re-derives inside a caller transaction and reports only real transitions', async () => {
+        const a = await store.accounts.create({});
+        const b = await store.accounts.create({});
+        const changes = await sql.transaction(async (tx) => {
+          await tx.query('INSERT INTO adjustments (account_id, amount, reason) VALUES ($1, -1, $2)', [a.id, 'test']);
+          await tx.query('UPDATE accounts SET balance = balance - 1 WHERE id = $1', [a.id]);
+          return rederiveAccountStates(tx, [a.id, b.id, a.id], 'charge');
+        });
+        expect(changes).toEqual([{ accountId: a.id, state: 'blocked' }]);
+        expect((await store.accounts.get(a.id))?.state).toBe('blocked');
+        expect((await store.accounts.get(b.id))?.state).toBe('active');
+      });
+
+      it('returns undefined or false for a missing account', async () => {
+        expect(await store.accounts.get(987_654_321)).toBeUndefined();
+        expect(await store.accounts.update(987_654_321, { creditLimit: 1 })).toBeUndefined();
+        expect(await store.accounts.delete(987_654_321)).toBe(false);
+      });
+
+      it('rejects a negative credit limit', async () => {
+        await expect(store.accounts.create({ creditLimit: -1 })).rejects.toThrow(/creditLimit/);
+      });
+
+      it('refuses to delete an account with subscribers (STORE_REFERENCE accountId), deletes it once free', async () => {
+        const a = await store.accounts.create({});
+        const s = await store.subscribers.create({ username: unique('u'), accountId: a.id });
+        await expectStoreError(store.accounts.delete(a.id), 'STORE_REFERENCE', 'accountId');
+        await store.subscribers.delete(s.id);
+        await addCredit(sql, a.id, 1, 60);
+        expect(await store.accounts.delete(a.id)).toBe(true);
+        expect(await sql.query('SELECT 1 FROM account_states WHERE account_id = $1', [a.id])).toEqual([]);
+      });
+
+      it('refuses to delete an account with money history (payments)', async () => {
+        const a = await store.accounts.create({});
+        await sql.query('INSERT INTO payments (account_id, amount, external_id) VALUES ($1, 100, $2)', [a.id, unique('pay')]);
+        await expectStoreError(store.accounts.delete(a.id), 'STORE_REFERENCE', 'accountId');
+      });
+    });
+
+    describe('subscribers', () => {
+      let accountId: number;
+      let tariffId: number;
+      beforeAll(async () => {
+        accountId = (await store.accounts.create({ creditLimit: 100 })).id;
+        tariffId = (await store.tariffs.create({ name: unique('sub-plan'), downKbps: 20_000, upKbps: 10_000 })).id;
+      });
+
+      it('stores a password as cleartext and NT hash, and never returns either outside snapshots', async () => {
+        const username = unique('alice');
+        const s = await store.subscribers.create({ username, password: 'password', accountId, tariffId });
+        expect(s).toMatchObject({ username, accountId, tariffId, status: 'active', hasCleartextPassword: true, framedIp: null });
+        expect(JSON.stringify(s)).not.toContain('password"');
+        expect(Object.keys(s)).not.toEqual(expect.arrayContaining(['password']));
+        expect(Object.keys(s)).not.toContain('ntHash');
+        const [stored] = await sql.query<{ password_cleartext: string; nt_hash: string }>(
+          'SELECT password_cleartext, nt_hash FROM subscribers WHERE id = $1',
+          [s.id],
+        );
+        // RFC 2759 / well-known vector: NT hash of "password".
+        expect(stored).toEqual({ password_cleartext: 'password', nt_hash: '8846f7eaee8fb117ad06bdd830b7586c' });
+        const snap = await store.subscribers.snapshot(username);
+        expect(snap).toMatchObject({ password: 'password', ntHash: '8846f7eaee8fb117ad06bdd830b7586c' });
+        expect(await store.subscribers.get(s.id)).toEqual(s);
+      });
+
+      it('stores only the NT hash when given only the hash (lower-cased), so CHAP is impossible', async () => {
+        const username = unique('carol');
+        const s = await store.subscribers.create({ username, ntHash: '8846F7EAEE8FB117AD06BDD830B7586C', accountId });
+        expect(s.hasCleartextPassword).toBe(false);
+        expect(await store.subscribers.snapshot(username)).toMatchObject({ password: null, ntHash: '8846f7eaee8fb117ad06bdd830b7586c' });
+        await expect(store.subscribers.create({ username: unique('bad'), ntHash: 'xyz', accountId })).rejects.toThrow(/ntHash/);
+      });
+
+      it('replaces both secrets on a password change, and clears the cleartext on a hash-only change', async () => {
+        const username = unique('dave');
+        const s = await store.subscribers.create({ username, password: 'old', accountId });
+        await store.subscribers.update(s.id, { password: 'new-pässword' });
+        expect(await store.subscribers.snapshot(username)).toMatchObject({
+          password: 'new-pässword',
+          ntHash: ntPasswordHash('new-pässword').toString('hex'),
+        });
+        const hashOnly = await store.subscribers.update(s.id, { ntHash: ntPasswordHash('other').toString('hex') });
+        expect(hashOnly?.hasCleartextPassword).toBe(false);
+        expect(await store.subscribers.snapshot(username)).toMatchObject({ password: null, ntHash: ntPasswordHash('other').toString('hex') });
+      });
+
+      it('stores a subscriber without credentials (MAC authentication)', async () => {
+        const username = unique('mac');
+        await store.subscribers.create({ username, accountId, mac: 'AA-BB-CC-00-11-22' });
+        expect(await store.subscribers.snapshot(username)).toMatchObject({ password: null, ntHash: null, mac: 'aa:bb:cc:00:11:22' });
+      });
+
+      it('updates every field, including setting nullable ones to null', async () => {
+        const s = await store.subscribers.create({ username: unique('eve'), password: 'pw', accountId, tariffId });
+        const other = await store.accounts.create({});
+        const updated = await store.subscribers.update(s.id, {
+          accountId: other.id,
+          tariffId: null,
+          framedIp: '100.64.7.9',
+          framedPool: 'pool-a',
+          mac: 'aabb.cc00.1122',
+          simultaneousUse: 2,
+          status: 'suspended',
+        });
+        expect(updated).toMatchObject({
+          accountId: other.id,
+          tariffId: null,
+          framedIp: '100.64.7.9',
+          framedPool: 'pool-a',
+          mac: 'aa:bb:cc:00:11:22',
+          simultaneousUse: 2,
+          status: 'suspended',
+          hasCleartextPassword: true,
+        });
+        const cleared = await store.subscribers.update(s.id, { framedIp: null, framedPool: null, mac: null, simultaneousUse: null });
+        expect(cleared).toMatchObject({ framedIp: null, framedPool: null, mac: null, simultaneousUse: null });
+        expect(await store.subscribers.update(s.id, {})).toEqual(cleared);
+        expect(await store.subscribers.update(987_654_321, { status: 'disabled' })).toBeUndefined();
+      });
+
+      it('rejects a duplicate username or static IP with STORE_CONFLICT naming the field', async () => {
+        const username = unique('dup');
+        const s = await store.subscribers.create({ username, accountId, framedIp: '100.64.1.1' });
+        await expectStoreError(store.subscribers.create({ username, accountId }), 'STORE_CONFLICT', 'username');
+        await expectStoreError(store.subscribers.create({ username: unique('dup'), accountId, framedIp: '100.64.1.1' }), 'STORE_CONFLICT', 'framedIp');
+        const other = await store.subscribers.create({ username: unique('dup'), accountId });
+        await expectStoreError(store.subscribers.update(other.id, { username }), 'STORE_CONFLICT', 'username');
+        await store.subscribers.delete(s.id);
+      });
+
+      it('rejects a missing account or tariff with STORE_REFERENCE naming the field', async () => {
+        await expectStoreError(store.subscribers.create({ username: unique('x'), accountId: 987_654_321 }), 'STORE_REFERENCE', 'accountId');
+        await expectStoreError(
+          store.subscribers.create({ username: unique('x'), accountId, tariffId: 987_654_321 }),
+          'STORE_REFERENCE',
+          'tariffId',
+        );
+        const s = await store.subscribers.create({ username: unique('x'), accountId });
+        await expectStoreError(store.subscribers.update(s.id, { tariffId: 987_654_321 }), 'STORE_REFERENCE', 'tariffId');
+      });
+
+      it('rejects invalid addresses, MACs, statuses and limits before writing', async () => {
+        const base = { username: unique('bad'), accountId };
+        await expect(store.subscribers.create({ ...base, framedIp: '10.0.0.0/24' })).rejects.toThrow(/framedIp/);
+        await expect(store.subscribers.create({ ...base, mac: 'not-a-mac' })).rejects.toThrow(/mac/);
+        await expect(store.subscribers.create({ ...base, status: 'gone' as 'active' })).rejects.toThrow(/status/);
+        await expect(store.subscribers.create({ ...base, simultaneousUse: 0 })).rejects.toThrow(/simultaneousUse/);
+      });
+
+      it('lists by account and by exact username, paged in id order with totals', async () => {
+        const owner = await store.accounts.create({});
+        const made = [];
+        for (let i = 0; i < 5; i++) made.push(await store.subscribers.create({ username: unique('list'), accountId: owner.id }));
+        const page = await store.subscribers.list({ limit: 2, offset: 2 }, { accountId: owner.id });
+        expect(page).toMatchObject({ total: 5, limit: 2, offset: 2 });
+        expect(page.items.map((s) => s.id)).toEqual(made.slice(2, 4).map((s) => s.id));
+        const byName = await store.subscribers.list({ limit: 10, offset: 0 }, { username: made[3]!.username });
+        expect(byName.items).toEqual([made[3]]);
+        expect(byName.total).toBe(1);
+        const both = await store.subscribers.list({ limit: 10, offset: 0 }, { username: made[3]!.username, accountId: accountId });
+        expect(both.total).toBe(0);
+        const all = await store.subscribers.list({ limit: 1, offset: 0 });
+        expect(all.total).toBeGreaterThanOrEqual(5);
+      });
+
+      it('deletes a subscriber; its sessions keep the username', async () => {
+        const username = unique('gone');
+        const s = await store.subscribers.create({ username, accountId });
+        await sql.query(
+          `INSERT INTO sessions (acct_unique_id, nas_name, acct_session_id, username, subscriber_id, account_id, started_at, updated_at, last_status)
+           VALUES ($1, 'bras', 'abc', $2, $3, $4, now(), now(), 'start')`,
+          [unique('uniq'), username, s.id, accountId],
+        );
+        expect(await store.subscribers.delete(s.id)).toBe(true);
+        expect(await store.subscribers.delete(s.id)).toBe(false);
+        expect(await store.subscribers.get(s.id)).toBeUndefined();
+        expect(await store.subscribers.snapshot(username)).toBeUndefined();
+        expect(await sql.query('SELECT subscriber_id FROM sessions WHERE username = $1', [username])).toEqual([{ subscriber_id: null }]);
+      });
+    });
+
+    describe('snapshots', () => {
+      it('joins subscriber, account, tariff and unexpired credits in one read', async () => {
+        const t = await store.tariffs.create({ name: unique('snap'), downKbps: 100_000, upKbps: 50_000, monthlyFee: 50_000 });
+        const a = await store.accounts.create({ creditLimit: 100 });
+        const username = unique('snap');
+        const s = await store.subscribers.create({
+          username,
+          password: 'pw',
+          accountId: a.id,
+          tariffId: t.id,
+          framedIp: '2001:db8::7',
+          framedPool: 'v6',
+          simultaneousUse: 1,
+        });
+        await addCredit(sql, a.id, 250, 3600);
+        await addCredit(sql, a.id, 40, 7200);
+        await addCredit(sql, a.id, 999, -1);
+        await adjustBalance(sql, a.id, -300);
+        expect(await store.subscribers.snapshot(username)).toEqual({
+          subscriberId: s.id,
+          username,
+          status: 'active',
+          password: 'pw',
+          ntHash: ntPasswordHash('pw').toString('hex'),
+          framedIp: '2001:db8::7',
+          framedPool: 'v6',
+          mac: null,
+          simultaneousUse: 1,
+          accountId: a.id,
+          balance: -300,
+          creditLimit: 100,
+          activeCredit: 290,
+          accountState: 'active',
+          tariff: { id: t.id, name: t.name, downKbps: 100_000, upKbps: 50_000 },
+        });
+      });
+
+      it('shows the stored state: blocked once re-derived, active again after credit', async () => {
+        const a = await store.accounts.create({});
+        const username = unique('blk');
+        await store.subscribers.create({ username, accountId: a.id });
+        await adjustBalance(sql, a.id, -10);
+        await store.accounts.update(a.id, {});
+        expect(await store.subscribers.snapshot(username)).toMatchObject({ balance: -10, accountState: 'blocked', tariff: null });
+        await addCredit(sql, a.id, 10, 60);
+        await store.accounts.update(a.id, {});
+        expect(await store.subscribers.snapshot(username)).toMatchObject({ activeCredit: 10, accountState: 'active' });
+      });
+
+      it('matches the username exactly (case-sensitive), undefined when unknown', async () => {
+        const username = unique('Case');
+        await store.subscribers.create({ username, accountId: (await store.accounts.create({})).id });
+        expect(await store.subscribers.snapshot(username.toLowerCase())).toBeUndefined();
+        expect(await store.subscribers.snapshot('')).toBeUndefined();
+        expect((await store.subscribers.snapshot(username))?.username).toBe(username);
+      });
+
+      it('returns the snapshots of one account in id order', async () => {
+        const a = await store.accounts.create({});
+        const names = [unique('fam'), unique('fam'), unique('fam')];
+        for (const username of names) await store.subscribers.create({ username, accountId: a.id });
+        expect((await store.subscribers.snapshotsOfAccount(a.id)).map((s) => s.username)).toEqual(names);
+        expect(await store.subscribers.snapshotsOfAccount(987_654_321)).toEqual([]);
+      });
+
+      it('pages every snapshot in id order with keyset batches', async () => {
+        const a = await store.accounts.create({});
+        for (let i = 0; i < 7; i++) await store.subscribers.create({ username: unique('batch'), accountId: a.id });
+        const [{ total }] = (await sql.query<{ total: number }>('SELECT count(*) AS total FROM subscribers')) as [{ total: number }];
+        const batches: number[][] = [];
+        for await (const batch of store.subscribers.snapshotBatches(3)) batches.push(batch.map((s) => s.subscriberId));
+        const ids = batches.flat();
+        expect(ids).toHaveLength(total);
+        expect(ids).toEqual([...ids].sort((x, y) => x - y));
+        expect(new Set(ids).size).toBe(total);
+        expect(batches.slice(0, -1).every((b) => b.length === 3)).toBe(true);
+        expect(batches.at(-1)!.length).toBeGreaterThan(0);
+      });
+    });
+
+    describe('auth log', () => {
+      const entry = (username: string, at: string, result: AuthLogEntry['result'] = 'accept'): AuthLogEntry => ({
+        at,
+        username,
+        nas: 'bras-1',
+        result,
+        reason: result === 'accept' ? null : 'bad_password',
+        method: 'pap',
+        callingStationId: 'aa:bb:cc:dd:ee:ff',
+        nasPort: '15',
+      });
+
+      it('appends a batch and reads it back newest first, filtered by user, with a before cursor', async () => {
+        const user = unique('log');
+        const t0 = Date.parse('2030-01-01T00:00:00.000Z');
+        const entries = Array.from({ length: 5 }, (_v, i) => entry(user, new Date(t0 + i * 1000).toISOString(), i % 2 ? 'reject' : 'accept'));
+        await store.authLog.append([entries[2]!, entries[0]!, entries[4]!, entries[1]!, entries[3]!]);
+        await store.authLog.append([entry(unique('other'), new Date(t0 + 500).toISOString())]);
+        const newest = await store.authLog.query({ username: user, limit: 3 });
+        expect(newest).toEqual([entries[4], entries[3], entries[2]]);
+        const older = await store.authLog.query({ username: user, limit: 10, before: entries[2]!.at });
+        expect(older).toEqual([entries[1], entries[0]]);
+        const any = await store.authLog.query({ limit: 2, before: new Date(t0 + 1000).toISOString() });
+        expect(any.map((e) => e.at)).toEqual([new Date(t0 + 500).toISOString(), entries[0]!.at]);
+      });
+
+      it('appends more rows than one INSERT holds, all or nothing, and accepts an empty batch', async () => {
+        const user = unique('bulk');
+        const t0 = Date.parse('2031-01-01T00:00:00.000Z');
+        const many = Array.from({ length: 2_345 }, (_v, i) => entry(user, new Date(t0 + i).toISOString()));
+        await store.authLog.append(many);
+        await store.authLog.append([]);
+        const [{ n }] = (await sql.query<{ n: number }>('SELECT count(*) AS n FROM auth_log WHERE username = $1', [user])) as [{ n: number }];
+        expect(n).toBe(2_345);
+        expect((await store.authLog.query({ username: user, limit: 1 }))[0]).toEqual(many.at(-1));
+
+        const failing = [...many.slice(0, 1_500).map((e) => ({ ...e, username: `${user}-x` })), { ...entry(user, 'not a time') }];
+        await expect(store.authLog.append(failing)).rejects.toThrow();
+        expect(await sql.query('SELECT 1 FROM auth_log WHERE username = $1', [`${user}-x`])).toEqual([]);
+      });
+    });
+
+    describe('bench seed', () => {
+      it('creates funded subscribers with cleartext and NT hash on the bench tariff, ledger balanced', async () => {
+        const { subscribers, tariffId } = await seedBenchSubscribers(sql, 1_203, { batchSize: 500, balance: 12_345 });
+        expect(subscribers).toBe(1_203);
+        expect(await store.subscribers.snapshot('user001203')).toMatchObject({
+          password: 'pw001203',
+          ntHash: ntPasswordHash('pw001203').toString('hex'),
+          balance: 12_345,
+          accountState: 'active',
+          tariff: { id: tariffId, name: 'bench', downKbps: 100_000, upKbps: 50_000 },
+        });
+        expect((await store.tariffs.get(tariffId))?.monthlyFee).toBe(50_000);
+        const [ledger] = await sql.query<{ n: number; distinct_accounts: number; unbalanced: number }>(
+          `SELECT count(*) AS n, count(DISTINCT s.account_id) AS distinct_accounts,
+             count(*) FILTER (WHERE a.balance <> (SELECT coalesce(sum(p.amount), 0) FROM payments p WHERE p.account_id = a.id)) AS unbalanced
+           FROM subscribers s JOIN accounts a ON a.id = s.account_id WHERE s.username LIKE 'user%' AND s.tariff_id = $1`,
+          [tariffId],
+        );
+        expect(ledger).toEqual({ n: 1_203, distinct_accounts: 1_203, unbalanced: 0 });
+        const [periods] = (await sql.query<{ n: number }>(
+          "SELECT count(*) AS n FROM account_states st JOIN subscribers s ON s.account_id = st.account_id WHERE s.tariff_id = $1 AND st.until IS NULL",
+          [tariffId],
+        )) as [{ n: number }];
+        expect(periods.n).toBe(1_203);
+      });
+    });
+
+    describe('schema invariants', () => {
+      it('charges a daily fee once per subscription and day', async () => {
+        const a = await store.accounts.create({});
+        const t = await store.tariffs.create({ name: unique('fee') });
+        const [sub] = (await sql.query<{ id: number }>(
+          "INSERT INTO subscriptions (account_id, tariff_id, activated_on) VALUES ($1, $2, '2030-01-01') RETURNING id",
+          [a.id, t.id],
+        )) as [{ id: number }];
+        const charge = "INSERT INTO charges (account_id, kind, amount, subscription_id, fee_day) VALUES ($1, 'fee', 1613, $2, '2030-01-02')";
+        await sql.query(charge, [a.id, sub.id]);
+        await expect(sql.query(charge, [a.id, sub.id])).rejects.toMatchObject({ code: '23505' });
+        const [{ n }] = (await sql.query<{ n: number }>('SELECT count(*) AS n FROM charges WHERE subscription_id = $1', [sub.id])) as [{ n: number }];
+        expect(n).toBe(1);
+        // A fee needs its subscription and day; other kinds have no fee day.
+        await expect(sql.query("INSERT INTO charges (account_id, kind, amount) VALUES ($1, 'fee', 1)", [a.id])).rejects.toMatchObject({
+          code: '23514',
+        });
+      });
+
+      it('accepts a payment once per external id; money columns refuse negative amounts', async () => {
+        const a = await store.accounts.create({});
+        const ext = unique('psp');
+        await sql.query('INSERT INTO payments (account_id, amount, external_id) VALUES ($1, 500, $2)', [a.id, ext]);
+        await expect(sql.query('INSERT INTO payments (account_id, amount, external_id) VALUES ($1, 500, $2)', [a.id, ext])).rejects.toMatchObject({
+          code: '23505',
+          constraint: 'payments_external_id_key',
+        });
+        await expect(sql.query('INSERT INTO payments (account_id, amount, external_id) VALUES ($1, 0, $2)', [a.id, unique('p')])).rejects.toMatchObject({
+          code: '23514',
+        });
+        await expect(sql.query("INSERT INTO charges (account_id, kind, amount) VALUES ($1, 'one_off', -1)", [a.id])).rejects.toMatchObject({
+          code: '23514',
+        });
+        await expect(sql.query('UPDATE accounts SET credit_limit = -1 WHERE id = $1', [a.id])).rejects.toMatchObject({ code: '23514' });
+      });
+
+      it('keeps a cleartext password only together with its NT hash', async () => {
+        const a = await store.accounts.create({});
+        await expect(
+          sql.query("INSERT INTO subscribers (username, password_cleartext, account_id) VALUES ($1, 'pw', $2)", [unique('raw'), a.id]),
+        ).rejects.toMatchObject({ code: '23514', constraint: 'subscribers_password_check' });
+      });
+
+      it('answers "who had IP X at time T" from sessions, open sessions included', async () => {
+        const ip = '100.100.3.7';
+        const insert = `INSERT INTO sessions (acct_unique_id, nas_name, acct_session_id, username, framed_ip, started_at, updated_at, stopped_at, last_status)
+          VALUES ($1, 'bras', $2, $3, $4, $5, $5, $6, $7)`;
+        await sql.query(insert, [unique('u'), 's1', 'first', ip, '2030-03-01T10:00:00Z', '2030-03-01T11:00:00Z', 'stop']);
+        await sql.query(insert, [unique('u'), 's2', 'second', ip, '2030-03-01T12:00:00Z', null, 'start']);
+        const whoHad = (at: string): Promise<{ username: string }[]> =>
+          sql.query(
+            "SELECT username FROM sessions WHERE framed_ip = $1::inet AND tstzrange(started_at, stopped_at, '[]') @> $2::timestamptz",
+            [ip, at],
+          );
+        expect(await whoHad('2030-03-01T10:30:00Z')).toEqual([{ username: 'first' }]);
+        expect(await whoHad('2030-03-01T11:30:00Z')).toEqual([]);
+        expect(await whoHad('2031-01-01T00:00:00Z')).toEqual([{ username: 'second' }]);
+        const [index] = (await sql.query<{ indexdef: string }>(
+          "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'sessions_ip_time_idx'",
+        )) as [{ indexdef: string }];
+        expect(index.indexdef).toMatch(/USING gist \(framed_ip inet_ops, tstzrange\(started_at, stopped_at, '\[\]'::text\)\)/);
+        await expect(sql.query(insert, [unique('u'), 's3', 'x', ip, '2030-03-01T12:00:00Z', '2030-03-01T11:00:00Z', 'stop'])).rejects.toMatchObject({
+          code: '23514',
+        });
+      });
+    });
+  });
+}

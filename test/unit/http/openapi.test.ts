@@ -1,0 +1,80 @@
+/**
+ * The OpenAPI document is generated from the routes and field shapes; these checks keep it complete.
+ */
+import { describe, expect, it } from 'vitest';
+import { createApiRoutes } from '../../../src/http/api/index.js';
+import { outputKeys, RESOURCES } from '../../../src/http/api/resources.js';
+import { openApiPath } from '../../../src/http/api/router.js';
+
+const { routes, openapi } = createApiRoutes();
+const doc = JSON.parse(JSON.stringify(openapi)) as {
+  openapi: string;
+  paths: Record<string, Record<string, { operationId: string; security?: unknown[]; responses: Record<string, unknown>; parameters?: { name: string; in: string }[] }>>;
+  components: { schemas: Record<string, { properties: Record<string, { writeOnly?: boolean; readOnly?: boolean }>; required?: string[]; additionalProperties?: boolean }>; securitySchemes: Record<string, unknown> };
+  security: unknown[];
+};
+
+/** Every `$ref` in the document. */
+function refs(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(refs);
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => (k === '$ref' && typeof v === 'string' ? [v] : refs(v)));
+  }
+  return [];
+}
+
+describe('openapi.json', () => {
+  it('is OpenAPI 3.1 with the bearer scheme applied by default', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.components.securitySchemes.bearerAuth).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
+    expect(doc.security).toEqual([{ bearerAuth: [] }]);
+  });
+
+  it.each(routes.map((r) => [r.method, r.pattern] as const))('describes %s %s', (method, pattern) => {
+    const op = doc.paths[openApiPath(pattern)]?.[method.toLowerCase()];
+    expect(op, `${method} ${pattern} missing`).toBeDefined();
+    if (pattern.includes(':id')) expect(op?.parameters).toContainEqual(expect.objectContaining({ name: 'id', in: 'path' }));
+  });
+
+  it('has no operation without a route, and unique operation ids', () => {
+    const ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([m, op]) => ({ path, m, id: op.operationId })));
+    expect(ops).toHaveLength(routes.length);
+    expect(new Set(ops.map((o) => o.id)).size).toBe(ops.length);
+  });
+
+  it('leaves only the document itself open', () => {
+    const open = Object.entries(doc.paths).flatMap(([path, methods]) => Object.values(methods).filter((op) => op.security !== undefined).map(() => path));
+    expect(open).toEqual(['/api/v1/openapi.json']);
+  });
+
+  it('resolves every $ref', () => {
+    for (const ref of refs(doc)) {
+      const name = ref.replace('#/components/schemas/', '');
+      expect(doc.components.schemas[name], ref).toBeDefined();
+    }
+  });
+
+  it.each(RESOURCES.map((r) => [r.schemaName, r] as const))('%s schemas follow the field definitions', (name, def) => {
+    const out = doc.components.schemas[name]!;
+    const create = doc.components.schemas[`${name}Create`]!;
+    expect(Object.keys(out.properties)).toEqual(outputKeys(def));
+    expect(Object.keys(create.properties)).toEqual(Object.keys(def.fields));
+    expect(create.additionalProperties).toBe(false);
+    for (const [key, field] of Object.entries(def.fields)) {
+      if (field.writeOnly) {
+        expect(out.properties[key], `${key} must not be in the ${name} response schema`).toBeUndefined();
+        expect(create.properties[key]?.writeOnly).toBe(true);
+      }
+    }
+    for (const key of Object.keys(def.readOnly)) {
+      expect(out.properties[key]?.readOnly).toBe(true);
+      expect(create.properties[key]).toBeUndefined();
+    }
+  });
+
+  it('documents the 401 and the error shape on protected routes', () => {
+    const op = doc.paths['/api/v1/subscribers/{id}']!.patch!;
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '404', '409', '413', '415', '422', '500', '503']);
+    expect(doc.paths['/api/v1/tariffs/{id}']!.delete!.responses['409']).toBeDefined();
+  });
+});
