@@ -93,7 +93,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Sql> {
   return createPGliteSql(dir);
 }
 
-export async function openCache(config: Config, log: Logger): Promise<HotCache> {
+export function openCache(config: Config, log: Logger): HotCache {
   if (!config.redis.url) return createMemoryCache();
   let lastLogged = 0;
   return createRedisCache(config.redis.url, {
@@ -126,7 +126,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     }
   }
   const store = createStore(sql);
-  const cache = options.cache ?? (await openCache(config, log));
+  const cache = options.cache ?? openCache(config, log);
   const changes = hotCacheChangeFeed(cache, store.subscribers);
 
   let udp: UdpServer | null = null;

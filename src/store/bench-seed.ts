@@ -30,15 +30,13 @@ export function benchPassword(i: number, n: number): string {
 }
 
 // Account ids are drawn from the sequence in the CTE (evaluated once, being volatile), so each subscriber,
-// its account, the account's opening state period and its payment are tied together in one statement.
+// its account and the account's payment are tied together in one statement (a trigger opens the state history).
 const INSERT_BATCH = /* sql */ `
 WITH input AS (
   SELECT u.username, u.password, u.nt_hash, nextval(pg_get_serial_sequence('accounts', 'id')) AS account_id
   FROM unnest($1::text[], $2::text[], $3::text[]) AS u(username, password, nt_hash)
 ), account AS (
-  INSERT INTO accounts (id, balance, credit_limit, state) SELECT account_id, $4, 0, 'active' FROM input RETURNING id, state_since
-), period AS (
-  INSERT INTO account_states (account_id, state, since, reason) SELECT id, 'active', state_since, 'created' FROM account
+  INSERT INTO accounts (id, balance, credit_limit, state) SELECT account_id, $4, 0, 'active' FROM input
 ), payment AS (
   INSERT INTO payments (account_id, amount, external_id, comment)
   SELECT account_id, $4, 'bench-seed:' || username, 'bench seed' FROM input

@@ -306,6 +306,15 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
         expect(periods).toEqual([{ state: 'active', until: null, reason: 'created' }]);
       });
 
+      it('opens the state history of accounts inserted by direct SQL too', async () => {
+        const rows = await sql.query<{ id: number }>('INSERT INTO accounts (balance) SELECT 0 FROM generate_series(1, 3) RETURNING id');
+        const periods = await sql.query<{ n: number }>(
+          "SELECT count(*) AS n FROM account_states WHERE account_id = ANY($1::bigint[]) AND until IS NULL AND reason = 'created'",
+          [rows.map((r) => r.id)],
+        );
+        expect(periods).toEqual([{ n: 3 }]);
+      });
+
       it('pages in id order with the total count', async () => {
         const before = (await store.accounts.list({ limit: 0, offset: 0 })).total;
         const made = [await store.accounts.create({}), await store.accounts.create({}), await store.accounts.create({})];

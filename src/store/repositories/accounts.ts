@@ -53,12 +53,8 @@ export function accountRepository(sql: Sql): AccountRepository {
           "INSERT INTO accounts (balance, credit_limit, state) VALUES (0, $1, 'active') RETURNING id",
           [creditLimit],
         );
-        const id = row!.id;
-        await tx.query(
-          "INSERT INTO account_states (account_id, state, since, reason) SELECT id, state, state_since, 'created' FROM accounts WHERE id = $1",
-          [id],
-        );
-        return (await getAccount(tx, id))!;
+        // The accounts_open_history trigger opens the first account_states period.
+        return (await getAccount(tx, row!.id))!;
       });
     },
     async update(id, patch) {
