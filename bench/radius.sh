@@ -5,8 +5,10 @@
 #   bench/radius.sh                      # auth and acct, window 64, 3 runs of 14 s each, 2 workers
 #   CASES="auth" REPS=1 DUR=8 WORKERS=1 bench/radius.sh
 #   WITH_FREERADIUS=1 bench/radius.sh    # also FreeRADIUS 3.2 files backend, same cases, same run
+#   STORE=config bench/radius.sh         # users in the config file instead of PostgreSQL
 #
-# Knobs: CASES (auth acct), WINDOWS (64), REPS (3), DUR (14), WARM (2), WORKERS (2), USERS (100000).
+# Knobs: CASES (auth acct), WINDOWS (64), REPS (3), DUR (14), WARM (2), WORKERS (2), USERS (100000),
+#        STORE (postgres | config), PG_URL (postgres://postgres@127.0.0.1:5432), REDIS_URL (unset: in-process).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -19,6 +21,8 @@ DUR=${DUR:-14}
 WARM=${WARM:-2}
 WORKERS=${WORKERS:-2}
 USERS=${USERS:-100000}
+STORE=${STORE:-postgres}
+PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 SECRET=testing123
 AUTH_PORT=${AUTH_PORT:-28120}
 ACCT_PORT=${ACCT_PORT:-28130}
@@ -33,20 +37,37 @@ fi
 if [ ! -s "$B/users.txt" ] || [ "$(wc -l <"$B/users.txt")" != "$USERS" ]; then
   awk -v n="$USERS" 'BEGIN{for(i=1;i<=n;i++) printf "user%06d pw%06d\n", i, i}' >"$B/users.txt"
 fi
-# A Tollgate config with those users (each with Session-Timeout 3600, as FreeRADIUS's authorize file has).
-# JSON (which is YAML too): the config loader reads a large generated JSON file much faster.
-cfg="$B/tollgate-bench.json"
-awk -v b="$B" -v ap="$AUTH_PORT" -v cp="$ACCT_PORT" -v w="$WORKERS" -v adm="$ADMIN_PORT" -v s="$SECRET" '
-  BEGIN {
-    printf "{\"dataDir\": \"%s/data\", \"log\": {\"level\": \"warn\"},\n", b
-    printf " \"radius\": {\"listen\": [\"127.0.0.1\"], \"authPort\": %s, \"acctPort\": %s, \"workers\": %s},\n", ap, cp, w
-    printf " \"admin\": {\"listen\": \"127.0.0.1\", \"port\": %s},\n", adm
-    printf " \"clients\": [{\"name\": \"radload\", \"address\": \"127.0.0.1\", \"secret\": \"%s\"}],\n \"users\": [\n", s
-  }
-  { printf "%s  {\"username\": \"%s\", \"password\": \"%s\", \"reply\": {\"Session-Timeout\": 3600}}", (NR > 1 ? ",\n" : ""), $1, $2 }
-  END { print "\n]}" }' "$B/users.txt" >"$cfg"
-
 (cd "$root" && npm run build --silent)
+# A Tollgate config: subscribers in PostgreSQL (database tollgate_bench, recreated and seeded with the same
+# users, auth log on) or, with STORE=config, the users in the file (each with Session-Timeout 3600, as
+# FreeRADIUS's authorize file has). JSON, which is YAML too: a large generated JSON file loads much faster.
+cfg="$B/tollgate-bench.json"
+if [ "$STORE" = postgres ]; then
+  psql "$PG_URL/postgres" -qc 'DROP DATABASE IF EXISTS tollgate_bench' -c 'CREATE DATABASE tollgate_bench' >/dev/null
+  node --expose-gc "$root/bench/seed-subscribers.mjs" "$PG_URL/tollgate_bench" "$USERS"
+  store_json=$(printf '"database": {"url": "%s/tollgate_bench", "poolSize": 8}, "users": [],' "$PG_URL")
+  if [ -n "${REDIS_URL:-}" ]; then store_json="$store_json \"redis\": {\"url\": \"$REDIS_URL\"},"; fi
+  awk -v b="$B" -v ap="$AUTH_PORT" -v cp="$ACCT_PORT" -v w="$WORKERS" -v adm="$ADMIN_PORT" -v s="$SECRET" -v st="$store_json" '
+    BEGIN {
+      printf "{\"dataDir\": \"%s/data\", \"log\": {\"level\": \"warn\"}, %s\n", b, st
+      printf " \"radius\": {\"listen\": [\"127.0.0.1\"], \"authPort\": %s, \"acctPort\": %s, \"workers\": %s},\n", ap, cp, w
+      printf " \"admin\": {\"listen\": \"127.0.0.1\", \"port\": %s},\n", adm
+      printf " \"clients\": [{\"name\": \"radload\", \"address\": \"127.0.0.1\", \"secret\": \"%s\", \"vendor\": \"mikrotik\"}]}\n", s
+    }' >"$cfg"
+else
+  awk -v b="$B" -v ap="$AUTH_PORT" -v cp="$ACCT_PORT" -v w="$WORKERS" -v adm="$ADMIN_PORT" -v s="$SECRET" '
+    BEGIN {
+      printf "{\"dataDir\": \"%s/data\", \"log\": {\"level\": \"warn\"},\n", b
+      printf " \"radius\": {\"listen\": [\"127.0.0.1\"], \"authPort\": %s, \"acctPort\": %s, \"workers\": %s},\n", ap, cp, w
+      printf " \"database\": {\"url\": \"%s/tollgate_bench\"},\n", ENVIRON["PG_URL"]
+      printf " \"admin\": {\"listen\": \"127.0.0.1\", \"port\": %s},\n", adm
+      printf " \"clients\": [{\"name\": \"radload\", \"address\": \"127.0.0.1\", \"secret\": \"%s\"}],\n \"users\": [\n", s
+    }
+    { printf "%s  {\"username\": \"%s\", \"password\": \"%s\", \"reply\": {\"Session-Timeout\": 3600}}", (NR > 1 ? ",\n" : ""), $1, $2 }
+    END { print "\n]}" }' "$B/users.txt" >"$cfg"
+  psql "$PG_URL/postgres" -qc 'DROP DATABASE IF EXISTS tollgate_bench' -c 'CREATE DATABASE tollgate_bench' >/dev/null
+fi
+
 node "$root/dist/src/cli.js" serve --config "$cfg" >"$B/tollgate.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
@@ -77,6 +98,9 @@ for win in $WINDOWS; do
 done
 echo "tollgate RSS (kB): $(ps -o rss= --ppid $pid | paste -sd+ | bc) in workers + $(ps -o rss= -p $pid) in the primary"
 curl -fs "http://127.0.0.1:$ADMIN_PORT/metrics" | grep -E '^tollgate_radius_dropped_total\{.*\} [1-9]' || echo "no drops"
+if [ "$STORE" = postgres ]; then
+  echo "auth_log rows: $(psql "$PG_URL/tollgate_bench" -Atc 'select count(*) from auth_log')"
+fi
 kill $pid; wait $pid 2>/dev/null || true
 trap - EXIT
 

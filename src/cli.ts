@@ -4,17 +4,20 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDictionary } from './app.js';
+import { loadDictionary, openDatabase } from './app.js';
 import { ConfigError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
 import { main } from './main.js';
+import { createLogger } from './observability/logger.js';
 import { packageRoot } from './paths.js';
+import { runMigrations } from './store/migrations.js';
 
 const USAGE = `Usage: tollgate [command] [options]
 
 Commands:
   serve [--config FILE]          run the daemon (default command)
   config check [--config FILE]   validate the configuration and the dictionaries, print a summary
+  migrate [--config FILE]        apply pending database migrations and exit
   version                        print the version
 
 The configuration file is FILE, else $TOLLGATE_CONFIG, else config/tollgate.yaml, else the built-in
@@ -50,6 +53,23 @@ async function run(argv: string[]): Promise<void> {
         );
       } catch (err) {
         process.stderr.write(`${err instanceof ConfigError ? err.message : `tollgate: ${(err as Error).message}`}\n`);
+        process.exit(err instanceof ConfigError ? 78 : 1);
+      }
+      return;
+    }
+    case 'migrate': {
+      try {
+        const { config } = loadConfig({ file: option(rest, '--config') });
+        const log = createLogger('warn');
+        const sql = await openDatabase(config, log);
+        try {
+          const { applied } = await runMigrations(sql);
+          process.stdout.write(applied.length > 0 ? `applied migrations ${applied.join(', ')}\n` : 'database is up to date\n');
+        } finally {
+          await sql.close();
+        }
+      } catch (err) {
+        process.stderr.write(`${err instanceof ConfigError ? err.message : `tollgate migrate: ${(err as Error).message}`}\n`);
         process.exit(err instanceof ConfigError ? 78 : 1);
       }
       return;

@@ -102,8 +102,8 @@ export const configSchema = obj({
   }),
   authLog: obj({
     enabled: bool({ default: true }),
-    flushIntervalMs: int({ default: 1000, min: 10 }),
-    batchSize: int({ default: 1000, min: 1, max: 10000 }),
+    flushIntervalMs: int({ default: 200, min: 10 }),
+    batchSize: int({ default: 2000, min: 1, max: 50000 }),
     /** Entries held while the database is unavailable; beyond this the oldest are dropped and counted. */
     maxQueued: int({ default: 100_000, min: 1000 }),
   }),

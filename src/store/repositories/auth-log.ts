@@ -16,8 +16,16 @@ interface AuthLogRow {
 }
 
 const COLUMNS = ['at', 'username', 'nas', 'result', 'reason', 'method', 'calling_station_id', 'nas_port'] as const;
-// 8 parameters a row: 1000 rows stay far below PostgreSQL's 65535 bind parameters per statement.
-const ROWS_PER_INSERT = 1000;
+
+/*
+ * One statement per batch, the rows as one JSON parameter (INSERT … SELECT FROM json_to_recordset): a short
+ * statement PostgreSQL plans once, whatever the batch size, and JSON.stringify (native) instead of the
+ * driver escaping thousands of array elements in JavaScript on the daemon's event loop.
+ */
+const INSERT = `INSERT INTO auth_log (${COLUMNS.join(', ')})
+  SELECT at, username, nas, result, reason, method, calling_station_id, nas_port
+  FROM json_to_recordset($1::json) AS r(at timestamptz, username text, nas text, result text, reason text,
+    method text, calling_station_id text, nas_port text)`;
 
 function toEntry(row: AuthLogRow): AuthLogEntry {
   return {
@@ -32,33 +40,26 @@ function toEntry(row: AuthLogRow): AuthLogEntry {
   };
 }
 
-function insertOf(entries: readonly AuthLogEntry[]): { text: string; params: unknown[] } {
-  const params: unknown[] = [];
-  const rows: string[] = [];
-  for (const e of entries) {
-    const n = params.length;
-    params.push(e.at, e.username, e.nas, e.result, e.reason, e.method, e.callingStationId, e.nasPort);
-    rows.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8})`);
-  }
-  return { text: `INSERT INTO auth_log (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`, params };
+function rowsJson(entries: readonly AuthLogEntry[]): string {
+  return JSON.stringify(
+    entries.map((e) => ({
+      at: e.at,
+      username: e.username,
+      nas: e.nas,
+      result: e.result,
+      reason: e.reason,
+      method: e.method,
+      calling_station_id: e.callingStationId,
+      nas_port: e.nasPort,
+    })),
+  );
 }
 
 export function authLogRepository(sql: Sql): AuthLogRepository {
   return {
     async append(entries) {
       if (entries.length === 0) return;
-      if (entries.length <= ROWS_PER_INSERT) {
-        const { text, params } = insertOf(entries);
-        await sql.query(text, params);
-        return;
-      }
-      // A batch larger than one statement still commits as a whole.
-      await sql.transaction(async (tx) => {
-        for (let i = 0; i < entries.length; i += ROWS_PER_INSERT) {
-          const { text, params } = insertOf(entries.slice(i, i + ROWS_PER_INSERT));
-          await tx.query(text, params);
-        }
-      });
+      await sql.query(INSERT, [rowsJson(entries)]);
     },
     async query(filter) {
       intInRange('limit', filter.limit, 1, 10_000);
