@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { VendorProfiles } from './aaa/vendor-profiles.js';
 import { loadDictionary, openDatabase } from './app.js';
 import { ConfigError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
@@ -16,7 +17,7 @@ const USAGE = `Usage: tollgate [command] [options]
 
 Commands:
   serve [--config FILE]          run the daemon (default command)
-  config check [--config FILE]   validate the configuration and the dictionaries, print a summary
+  config check [--config FILE]   validate the configuration, dictionaries and vendor profiles
   migrate [--config FILE]        apply pending database migrations and exit
   version                        print the version
 
@@ -47,6 +48,7 @@ async function run(argv: string[]): Promise<void> {
       try {
         const { config, source, warnings } = loadConfig({ file: option(rest, '--config') });
         const dict = loadDictionary(config);
+        VendorProfiles.compile(dict, config.vendors);
         for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
         process.stdout.write(
           `${source}: ok (${config.clients.length} clients, ${config.users.length} users, ${dict.attributeCount} dictionary attributes)\n`,
