@@ -55,11 +55,11 @@ if [ "$STORE" = postgres ]; then
       printf " \"clients\": [{\"name\": \"radload\", \"address\": \"127.0.0.1\", \"secret\": \"%s\", \"vendor\": \"mikrotik\"}]}\n", s
     }' >"$cfg"
 else
-  awk -v b="$B" -v ap="$AUTH_PORT" -v cp="$ACCT_PORT" -v w="$WORKERS" -v adm="$ADMIN_PORT" -v s="$SECRET" '
+  awk -v b="$B" -v ap="$AUTH_PORT" -v cp="$ACCT_PORT" -v w="$WORKERS" -v adm="$ADMIN_PORT" -v s="$SECRET" -v pg="$PG_URL" '
     BEGIN {
       printf "{\"dataDir\": \"%s/data\", \"log\": {\"level\": \"warn\"},\n", b
       printf " \"radius\": {\"listen\": [\"127.0.0.1\"], \"authPort\": %s, \"acctPort\": %s, \"workers\": %s},\n", ap, cp, w
-      printf " \"database\": {\"url\": \"%s/tollgate_bench\"},\n", ENVIRON["PG_URL"]
+      printf " \"database\": {\"url\": \"%s/tollgate_bench\"},\n", pg
       printf " \"admin\": {\"listen\": \"127.0.0.1\", \"port\": %s},\n", adm
       printf " \"clients\": [{\"name\": \"radload\", \"address\": \"127.0.0.1\", \"secret\": \"%s\"}],\n \"users\": [\n", s
     }
