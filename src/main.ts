@@ -41,6 +41,20 @@ function installCrashHandlers(log: Logger): void {
   });
 }
 
+/** Drains the app and exits: 0 when it stopped cleanly, 1 otherwise. */
+function stopAndExit(app: RunningApp, log: Logger): void {
+  app.stop().then(
+    () => {
+      log.info('stopped');
+      process.exit(0);
+    },
+    (err: unknown) => {
+      log.error({ err }, 'error while stopping');
+      process.exit(1);
+    },
+  );
+}
+
 async function runSingle(loaded: LoadedConfig, log: Logger, configFile?: string): Promise<void> {
   startDefaultMetrics();
   const app = await startApp({ loaded, log, reloadConfig: () => loadConfig({ file: configFile }) });
@@ -50,16 +64,7 @@ async function runSingle(loaded: LoadedConfig, log: Logger, configFile?: string)
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'draining');
-    app.stop().then(
-      () => {
-        log.info('stopped');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        log.error({ err }, 'error while stopping');
-        process.exit(1);
-      },
-    );
+    stopAndExit(app, log);
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
@@ -142,16 +147,7 @@ async function runPrimary(loaded: LoadedConfig, log: Logger, count: number, conf
       if (Object.keys(cluster.workers ?? {}).length > 0) return;
       clearInterval(check);
       clearTimeout(deadline);
-      app.stop().then(
-        () => {
-          log.info('stopped');
-          process.exit(0);
-        },
-        (err: unknown) => {
-          log.error({ err }, 'error while stopping');
-          process.exit(1);
-        },
-      );
+      stopAndExit(app, log);
     }, 50);
   };
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -4,28 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { accountActive, authorize, macAllowed, normalizeMac, type Decision } from '../../../src/aaa/authorize.js';
-import type { AccountState, SubscriberSnapshot, SubscriberStatus } from '../../../src/domain/types.js';
+import type { AccountState, SubscriberStatus } from '../../../src/domain/types.js';
+import { snapshot } from '../../helpers/snapshot.js';
 
-function snapshot(over: Partial<SubscriberSnapshot> = {}): SubscriberSnapshot {
-  return {
-    subscriberId: 7,
-    username: 'alice',
-    status: 'active',
-    password: 'secret',
-    ntHash: null,
-    framedIp: null,
-    framedPool: null,
-    mac: null,
-    simultaneousUse: null,
-    accountId: 3,
-    balance: 1000,
-    creditLimit: 0,
-    activeCredit: 0,
-    accountState: 'active',
-    tariff: { id: 1, name: 'Home', downKbps: 100_000, upKbps: 50_000 },
-    ...over,
-  };
-}
 
 const ACCEPT: Decision = { kind: 'accept' };
 const BLOCKED: Decision = { kind: 'redirect', reason: 'blocked' };

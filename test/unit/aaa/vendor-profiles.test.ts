@@ -16,30 +16,14 @@ import { ConfigError } from '../../../src/config/errors.js';
 import type { Issue } from '../../../src/config/schema-dsl.js';
 import { VENDORS, type SubscriberSnapshot, type VendorName } from '../../../src/domain/types.js';
 import { shippedDictionary } from '../../../src/paths.js';
+import { snapshot as baseSnapshot } from '../../helpers/snapshot.js';
 import { Code, decodeAttributes, Dictionary, encodeAttributes, RadiusError, type RawAttribute } from '../../../src/radius/index.js';
 
 const dict = Dictionary.loadFiles([shippedDictionary()]);
 const profiles = VendorProfiles.compile(dict);
 
 function snapshot(over: Partial<SubscriberSnapshot> = {}): SubscriberSnapshot {
-  return {
-    subscriberId: 7,
-    username: 'alice',
-    status: 'active',
-    password: 'secret',
-    ntHash: null,
-    framedIp: '10.0.0.5',
-    framedPool: null,
-    mac: null,
-    simultaneousUse: null,
-    accountId: 3,
-    balance: 1000,
-    creditLimit: 0,
-    activeCredit: 0,
-    accountState: 'active',
-    tariff: { id: 4, name: 'Home 100', downKbps: 100_000, upKbps: 50_000 },
-    ...over,
-  };
+  return baseSnapshot({ framedIp: '10.0.0.5', ...over });
 }
 
 /** Attributes as on the wire: Type, Length, Value (RFC 2865 §5). */
