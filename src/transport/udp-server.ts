@@ -153,8 +153,10 @@ export class UdpServer {
         socket.on('error', (err) => this.log.error({ err, address, role }, 'socket error'));
         listener.port = socket.address().port;
         const got = socket.getRecvBufferSize();
-        // Linux reports twice the requested size; less than asked means net.core.rmem_max capped it.
-        if (got < this.options.receiveBufferBytes) {
+        // Linux doubles the value asked for (bookkeeping overhead) and reports that: half of it is what was
+        // granted. Less than asked means net.core.rmem_max capped it.
+        const granted = process.platform === 'linux' ? got / 2 : got;
+        if (granted < this.options.receiveBufferBytes) {
           this.log.warn(
             { requested: this.options.receiveBufferBytes, got },
             'UDP receive buffer smaller than configured; raise net.core.rmem_max to avoid drops under bursts',
