@@ -9,6 +9,9 @@
 import type http from 'node:http';
 import { join, resolve } from 'node:path';
 import { AccessHandler } from './aaa/access-handler.js';
+import { AccountingWriter } from './billing/accounting-writer.js';
+import { BlockingService } from './coa/blocking.js';
+import { CoaClient } from './coa/client.js';
 import { AccountingHandler } from './aaa/accounting-handler.js';
 import { AuthLogWriter } from './aaa/auth-log-writer.js';
 import { hotCacheChangeFeed, SubscriberDirectory } from './aaa/subscriber-directory.js';
@@ -23,7 +26,6 @@ import type { Logger } from './observability/logger.js';
 import { configReloads, registry, subscriberLookups, subscribersCached } from './observability/metrics.js';
 import { shippedDictionary } from './paths.js';
 import { Dictionary } from './radius/dictionary.js';
-import { AccountingJournal } from './store/accounting-journal.js';
 import { seedDemo } from './store/demo-seed.js';
 import { createMemoryCache } from './store/memory-cache.js';
 import { runMigrations } from './store/migrations.js';
@@ -130,12 +132,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const changes = hotCacheChangeFeed(cache, store.subscribers);
 
   let udp: UdpServer | null = null;
-  let journal: AccountingJournal | null = null;
+  let accountingWriter: AccountingWriter | null = null;
+  let coa: CoaClient | null = null;
+  let reconcileTimer: NodeJS.Timeout | null = null;
   let authLog: AuthLogWriter | null = null;
   let subscribers: SubscriberDirectory | undefined;
   let nasRows = await store.nas.list();
   let lookupTimer: NodeJS.Timeout | null = null;
   let swapStaticUsers: ((next: Config) => void) | null = null;
+  let swapNasTable: ((next: NasTable) => void) | null = null;
 
   if (serveRadius) {
     subscribers = new SubscriberDirectory(
@@ -158,26 +163,50 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       authLog: writer ? (entry) => writer.add(entry) : undefined,
       log,
     });
-    journal = new AccountingJournal(resolve(config.dataDir));
-    const accounting = new AccountingHandler(dictionary, journal, log);
+    accountingWriter = new AccountingWriter(sql, { maxBatch: config.accounting.maxBatch, maxInFlight: config.accounting.maxInFlight }, log);
+    const accounting = new AccountingHandler(accountingWriter, changes, log);
+    let nasTable = buildNasTable(config, nasRows);
     const server = new UdpServer(
-      buildNasTable(config, nasRows),
+      nasTable,
       { access: (ctx) => access.handle(ctx), accounting: (ctx) => accounting.handle(ctx) },
       { ...config.radius, shared: options.sharedSockets ?? false },
       log,
     );
     udp = server;
+    // Blocking and restoring live sessions when an account's state changes (RFC 5176 CoA / Disconnect).
+    const coaClient = new CoaClient({ sql, log });
+    await coaClient.start();
+    coa = coaClient;
+    swapNasTable = (next) => {
+      nasTable = next;
+      server.setNasTable(next);
+    };
+    const blocking = new BlockingService({
+      sql,
+      subscribers: store.subscribers,
+      profiles,
+      coa: coaClient,
+      nasByName: (name) => nasTable.clients.find((c) => c.name === name),
+      log,
+    });
+    const reconcile = (ids: number[] | null): void => {
+      blocking.reconcile(ids).catch((err: unknown) => log.error({ err }, 'CoA reconciliation failed; retrying on the next pass'));
+    };
     await subscribers.follow((event: ChangeEvent) => {
+      if (event.kind === 'account') reconcile([event.id]);
       if (event.kind !== 'nas') return;
       store.nas.list().then(
         (rows) => {
           nasRows = rows;
-          server.setNasTable(buildNasTable(config, rows));
+          swapNasTable?.(buildNasTable(config, rows));
           log.info({ clients: rows.length }, 'NAS clients reloaded from the database');
         },
         (err: unknown) => log.error({ err }, 'could not reload NAS clients; keeping the running table'),
       );
     });
+    // Events can be missed (an instance restarting, Redis away): a periodic pass catches up.
+    reconcileTimer = setInterval(() => reconcile(null), 60_000);
+    reconcileTimer.unref();
     await server.start();
     const dir = subscribers;
     lookupTimer = setInterval(() => {
@@ -194,7 +223,20 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
   let adminServer: http.Server | null = null;
   let adminPort = 0;
+  let creditSweep: NodeJS.Timeout | null = null;
   if (options.admin !== false) {
+    // Temporary credits that expired may block an account: re-derive and tell every instance. Idempotent, so
+    // each instance may run it.
+    creditSweep = setInterval(() => {
+      store.ledger.expireCredits().then(
+        async (changed) => {
+          for (const id of changed) await changes.publish({ kind: 'account', id });
+          if (changed.length > 0) log.info({ accounts: changed.length }, 'temporary credits expired; account states re-derived');
+        },
+        (err: unknown) => log.error({ err }, 'credit expiry sweep failed; retrying next minute'),
+      );
+    }, 60_000);
+    creditSweep.unref();
     const api = createApiHandler({ store, changes, token: config.admin.token, log });
     adminServer = createAdminServer({
       log,
@@ -223,7 +265,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         const next = reloadConfig();
         const nas = buildNasTable(next.config, nasRows);
         swapStaticUsers?.(next.config);
-        udp?.setNasTable(nas);
+        swapNasTable?.(nas);
         config = next.config;
         configReloads.labels('ok').inc();
         log.info({ clients: nas.clients.length, users: next.config.users.length }, 'clients and users reloaded');
@@ -236,8 +278,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     async stop() {
       ready = false;
       if (lookupTimer) clearInterval(lookupTimer);
+      if (creditSweep) clearInterval(creditSweep);
+      if (reconcileTimer) clearInterval(reconcileTimer);
       if (udp) await udp.stop(config.shutdown.drainTimeoutMs);
-      await journal?.close();
+      await accountingWriter?.stop();
+      await coa?.stop();
       await authLog?.stop();
       if (adminServer) {
         const server = adminServer;

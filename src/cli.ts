@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `tollgate` command line: serve (default), config check, version.
+ * `tollgate` command line: serve (default), config check, migrate, ledger verify, version.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { main } from './main.js';
 import { createLogger } from './observability/logger.js';
 import { packageRoot } from './paths.js';
 import { runMigrations } from './store/migrations.js';
+import { createStore } from './store/store.js';
 
 const USAGE = `Usage: tollgate [command] [options]
 
@@ -19,6 +20,9 @@ Commands:
   serve [--config FILE]          run the daemon (default command)
   config check [--config FILE]   validate the configuration, dictionaries and vendor profiles
   migrate [--config FILE]        apply pending database migrations and exit
+  ledger verify [--config FILE] [--json]
+                                 check balance = payments + adjustments - charges for every account
+                                 (exit 1 when any account does not match)
   version                        print the version
 
 The configuration file is FILE, else $TOLLGATE_CONFIG, else config/tollgate.yaml, else the built-in
@@ -76,6 +80,35 @@ async function run(argv: string[]): Promise<void> {
       }
       return;
     }
+    // ---- ledger verify ------------------------------------------------------------------------------------
+    case 'ledger': {
+      if (rest[0] !== 'verify') fail(`unknown ledger subcommand ${JSON.stringify(rest[0] ?? '')}`);
+      let mismatched = false;
+      try {
+        const { config } = loadConfig({ file: option(rest, '--config') });
+        const sql = await openDatabase(config, createLogger('warn'));
+        try {
+          const result = await createStore(sql).ledger.verify();
+          mismatched = result.mismatches.length > 0;
+          if (rest.includes('--json')) {
+            process.stdout.write(`${JSON.stringify(result)}\n`);
+          } else {
+            for (const m of result.mismatches) {
+              process.stdout.write(`account ${m.accountId}: balance ${m.balance}, expected ${m.expected} (difference ${m.balance - m.expected})\n`);
+            }
+            process.stdout.write(`ledger: ${result.accounts} accounts, ${result.mismatches.length} mismatches\n`);
+          }
+        } finally {
+          await sql.close();
+        }
+      } catch (err) {
+        process.stderr.write(`${err instanceof ConfigError ? err.message : `tollgate ledger verify: ${(err as Error).message}`}\n`);
+        process.exit(err instanceof ConfigError ? 78 : 1);
+      }
+      if (mismatched) process.exitCode = 1;
+      return;
+    }
+    // ---- end ledger verify --------------------------------------------------------------------------------
     case 'version':
     case '--version': {
       const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };

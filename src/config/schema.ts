@@ -107,6 +107,12 @@ export const configSchema = obj({
     /** Entries held while the database is unavailable; beyond this the oldest are dropped and counted. */
     maxQueued: int({ default: 100_000, min: 1000 }),
   }),
+  accounting: obj({
+    /** Most Accounting-Requests committed in one transaction (group commit). */
+    maxBatch: int({ default: 1000, min: 1, max: 10000 }),
+    /** Transactions committing at once per process (more overlap round trips; each takes its own connection). */
+    maxInFlight: int({ default: 2, min: 1, max: 16 }),
+  }),
   /** Overrides of the built-in vendor profiles (reply attributes per BRAS type), key by key. */
   vendors: profilesSchema,
   demo: obj({

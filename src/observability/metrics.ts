@@ -166,3 +166,33 @@ const dropTallies = new Map<string, Tally>(Object.values(DropReason).map((r) => 
 export function countDrop(reason: DropReasonValue): void {
   (dropTallies.get(reason) as Tally).inc();
 }
+
+export const coaRequests = new Counter({
+  name: 'tollgate_coa_requests_total',
+  help: 'CoA and Disconnect requests sent to NAS (RFC 5176), by kind (coa, disconnect) and final result (ack, nak, timeout)',
+  labelNames: ['kind', 'result'] as const,
+  registers: [registry],
+  collect: flushTallies,
+});
+
+export const coaRtt = new Histogram({
+  name: 'tollgate_coa_rtt_seconds',
+  help: 'Time from the first transmission of a CoA or Disconnect request to its verified ACK or NAK',
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [registry],
+});
+
+export const coaRetransmissions = new Counter({
+  name: 'tollgate_coa_retransmissions_total',
+  help: 'CoA and Disconnect requests sent again because no reply came in time',
+  registers: [registry],
+  collect: flushTallies,
+});
+
+export const coaRepliesDropped = new Counter({
+  name: 'tollgate_coa_replies_dropped_total',
+  help: 'Datagrams received on the CoA client socket and dropped, by reason (malformed, unsolicited, unexpected_code, bad_authenticator, bad_message_authenticator)',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+  collect: flushTallies,
+});

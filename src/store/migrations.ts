@@ -272,10 +272,22 @@ CREATE INDEX coa_audit_session_id_idx ON coa_audit (session_id) WHERE session_id
 `;
 
 /** Every migration, in the order they apply. Versions only grow; released entries never change. */
+/*
+ * Which service the NAS was last told to give a live session: a session of a blocked account should be
+ * 'restricted', of an active one 'normal'. The blocking reconciler claims mismatched sessions by updating this
+ * column (one UPDATE … RETURNING, so of several instances exactly one sends each CoA) and puts it back when the
+ * NAS did not acknowledge, so the next pass retries.
+ */
+const COA_STATE = /* sql */ `
+ALTER TABLE sessions ADD COLUMN coa_state text NOT NULL DEFAULT 'normal'
+  CONSTRAINT sessions_coa_state_check CHECK (coa_state IN ('normal', 'restricted'));
+`;
+
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'core: nas, tariffs, accounts, account_states, credits, subscribers', sql: CORE },
   { version: 2, name: 'billing: subscriptions, sessions, charges, payments, adjustments, usage_monthly', sql: BILLING },
   { version: 3, name: 'audit: auth_log, coa_audit', sql: AUDIT },
+  { version: 4, name: 'sessions.coa_state: what the NAS was last told (restricted or normal)', sql: COA_STATE },
 ]);
 
 const CREATE_SCHEMA_MIGRATIONS = /* sql */ `

@@ -122,6 +122,188 @@ export interface AuthLogRepository {
   query(filter: { username?: string; limit: number; before?: string }): Promise<AuthLogEntry[]>;
 }
 
+/** Money received (minor units > 0), idempotent on the payment system's `externalId`. */
+export interface Payment {
+  readonly id: number;
+  readonly accountId: number;
+  readonly amount: number;
+  readonly externalId: string;
+  readonly comment: string | null;
+  readonly createdAt: string;
+}
+
+/** A manual correction of a balance (signed minor units, never 0). */
+export interface Adjustment {
+  readonly id: number;
+  readonly accountId: number;
+  readonly amount: number;
+  readonly reason: string;
+  readonly createdAt: string;
+}
+
+/** Temporary credit: counts toward the allowance while `expiresAt` is in the future. Not money: no ledger row. */
+export interface Credit {
+  readonly id: number;
+  readonly accountId: number;
+  readonly amount: number;
+  readonly expiresAt: string;
+  readonly reason: string;
+  readonly createdAt: string;
+  /** Unexpired when read. */
+  readonly active: boolean;
+}
+
+export type ChargeKind = 'traffic' | 'time' | 'fee' | 'one_off';
+
+/** Money taken (written by rating, the fee run and one-off charges; read here). */
+export interface Charge {
+  readonly id: number;
+  readonly accountId: number;
+  readonly kind: ChargeKind;
+  readonly amount: number;
+  readonly sessionId: number | null;
+  readonly subscriptionId: number | null;
+  /** YYYY-MM-DD (UTC) for `fee` charges, else null. */
+  readonly feeDay: string | null;
+  readonly comment: string | null;
+  readonly createdAt: string;
+}
+
+export interface PaymentInput {
+  readonly accountId: number;
+  readonly amount: number;
+  readonly externalId: string;
+  readonly comment?: string | null;
+}
+
+export interface PaymentResult {
+  readonly payment: Payment;
+  /** False when `externalId` was already paid (a redelivery): nothing changed. */
+  readonly created: boolean;
+}
+
+export interface AdjustmentInput {
+  readonly accountId: number;
+  readonly amount: number;
+  readonly reason: string;
+}
+
+export interface CreditInput {
+  readonly accountId: number;
+  readonly amount: number;
+  /** ISO-8601 instant; must be in the future. */
+  readonly expiresAt: string;
+  readonly reason: string;
+}
+
+export interface LedgerMismatch {
+  readonly accountId: number;
+  readonly balance: number;
+  /** Σ payments + Σ adjustments − Σ charges. */
+  readonly expected: number;
+}
+
+export interface LedgerVerification {
+  /** Accounts checked. */
+  readonly accounts: number;
+  readonly mismatches: readonly LedgerMismatch[];
+}
+
+/**
+ * Money rows and temporary credit. Every write changes the rows and `accounts.balance` in one transaction and
+ * re-derives the account's state in it (invariants 1 and 2 of docs/schema.md). An unknown account is
+ * StoreError STORE_REFERENCE on `accountId`.
+ */
+export interface LedgerRepository {
+  /**
+   * Idempotent on `externalId`: a new one adds `amount` to the balance (`created: true`); the same one with the
+   * same account and amount returns the existing payment (`created: false`) and changes nothing; with another
+   * account or amount it is StoreError STORE_CONFLICT on `externalId`. Concurrent identical payments apply once.
+   */
+  pay(input: PaymentInput): Promise<PaymentResult>;
+  /** Adds the signed, non-zero `amount` to the balance. */
+  adjust(input: AdjustmentInput): Promise<Adjustment>;
+  grantCredit(input: CreditInput): Promise<Credit>;
+  /** Every credit of the account (expired ones too), newest first. */
+  listCredits(accountId: number): Promise<Credit[]>;
+  /** Newest first. */
+  charges(accountId: number, page: PageRequest): Promise<Page<Charge>>;
+  payments(accountId: number, page: PageRequest): Promise<Page<Payment>>;
+  adjustments(accountId: number, page: PageRequest): Promise<Page<Adjustment>>;
+  /** Checks balance = Σ payments + Σ adjustments − Σ charges for every account, in one query. */
+  verify(): Promise<LedgerVerification>;
+  /**
+   * Re-derives the accounts whose credits expired since this repository's previous run (every expired credit
+   * on the first run); returns the ids of the accounts whose state changed. Idempotent; safe on every instance.
+   */
+  expireCredits(): Promise<number[]>;
+}
+
+/** One accounting session (a row of `sessions`), as the API shows it. Counters are bytes and seconds. */
+export interface Session {
+  readonly id: number;
+  readonly username: string;
+  /** NAS name (`sessions.nas_name`). */
+  readonly nas: string;
+  readonly acctSessionId: string;
+  readonly framedIp: string | null;
+  readonly callingStationId: string | null;
+  readonly nasPort: string | null;
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  /** Null while the session is open. */
+  readonly stoppedAt: string | null;
+  readonly terminateCause: string | null;
+  readonly inputOctets: number;
+  readonly outputOctets: number;
+  readonly sessionTime: number;
+  readonly subscriberId: number | null;
+  readonly accountId: number | null;
+}
+
+export interface SessionFilter {
+  /** true: open sessions only; false: stopped ones only; absent: both. */
+  readonly active?: boolean;
+  readonly username?: string;
+  readonly accountId?: number;
+}
+
+/** The NAS of a session as a Disconnect-Request needs it (from the `nas` table). Secret: never log it. */
+export interface SessionNas {
+  readonly id: number;
+  readonly name: string;
+  /** As stored: an address, or a CIDR. */
+  readonly address: string;
+  readonly secret: string;
+  readonly coaPort: number;
+  readonly vendor: VendorName;
+}
+
+/** A session and its NAS, when the NAS is in the `nas` table (by `nas_id`, else by name). */
+export interface SessionWithNas {
+  readonly session: Session;
+  readonly nas: SessionNas | null;
+}
+
+/** Read access to `sessions` (written by the accounting pipeline), plus the stale-session sweep. */
+export interface SessionRepository {
+  /** Newest first (started_at, then id). */
+  list(filter: SessionFilter, page: PageRequest): Promise<Page<Session>>;
+  /** The sessions that held Framed-IP-Address `ip` at the instant `at` (bounds inclusive; open sessions unbounded). Newest first. */
+  byIpAt(ip: string, at: Date): Promise<Session[]>;
+  get(id: number): Promise<Session | undefined>;
+  /** The session and what a Disconnect-Request needs of its NAS. */
+  withNas(id: number): Promise<SessionWithNas | undefined>;
+  /** Open sessions of `username` (Simultaneous-Use). */
+  countActive(username: string): Promise<number>;
+  /**
+   * Closes open sessions whose `updated_at` is more than `olderThanSeconds` before `now` (default: the database
+   * clock): stopped_at = updated_at, terminate_cause 'Stale-Session'. Returns how many. Rows being written at the
+   * moment are skipped (they are not stale).
+   */
+  closeStale(olderThanSeconds: number, now?: Date): Promise<number>;
+}
+
 export interface Store {
   readonly sql: Sql;
   readonly nas: NasRepository;
@@ -129,6 +311,8 @@ export interface Store {
   readonly accounts: AccountRepository;
   readonly subscribers: SubscriberRepository;
   readonly authLog: AuthLogRepository;
+  readonly ledger: LedgerRepository;
+  readonly sessions: SessionRepository;
 }
 
 /** Shared hot state across instances (Redis), or in-process when Redis is not configured. */

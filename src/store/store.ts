@@ -6,7 +6,9 @@ import { withStoreErrors } from './db-errors.js';
 import type { Sql, Store } from './ports.js';
 import { accountRepository } from './repositories/accounts.js';
 import { authLogRepository } from './repositories/auth-log.js';
+import { ledgerRepository } from './repositories/ledger.js';
 import { nasRepository } from './repositories/nas.js';
+import { sessionRepository } from './repositories/sessions.js';
 import { subscriberRepository } from './repositories/subscribers.js';
 import { tariffRepository } from './repositories/tariffs.js';
 
@@ -26,5 +28,7 @@ export function createStore(sql: Sql): Store {
     accounts: accountRepository(db),
     subscribers: subscriberRepository(db),
     authLog: authLogRepository(db),
+    ledger: ledgerRepository(db),
+    sessions: sessionRepository(db),
   };
 }

@@ -1,8 +1,6 @@
 /**
  * FreeRADIUS's own client tools against the running daemon: what an ISP engineer will try first.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateAuthenticatorResponse, generateNtResponse, mppeMasterKeys, ntPasswordHash } from '../../src/aaa/auth/mschapv2.js';
 import { haveRadclient, radclient, radtest } from '../helpers/radclient.js';
@@ -85,22 +83,22 @@ describe.skipIf(!haveRadclient)('radclient and radtest against the daemon', () =
     expect((await radclient(acct, 'status', SECRET, 'Message-Authenticator = 0x00\n')).code).toBe('Accounting-Response');
   });
 
-  it('accounting Start/Interim/Stop are acknowledged after they are in the journal', async () => {
-    for (const status of ['Start', 'Interim-Update', 'Stop']) {
+  it('accounting Start/Interim/Stop are acknowledged after the session is committed', async () => {
+    for (const [status, octets] of [['Start', 0], ['Interim-Update', 1000], ['Stop', 5000]] as const) {
       const r = await radclient(
         acct,
         'acct',
         SECRET,
-        `User-Name = alice\nAcct-Status-Type = ${status}\nAcct-Session-Id = "sess-1"\nAcct-Input-Octets = 1000\nAcct-Input-Gigawords = 1\nFramed-IP-Address = 100.64.0.9\n`,
+        `User-Name = alice\nAcct-Status-Type = ${status}\nAcct-Session-Id = "sess-1"\nAcct-Input-Octets = ${octets}\nAcct-Input-Gigawords = 1\nAcct-Session-Time = 60\nFramed-IP-Address = 100.64.0.9\n`,
       );
       expect(r.code).toBe('Accounting-Response');
     }
-    const dir = join(d.dataDir, 'accounting');
-    const lines = readdirSync(dir).flatMap((f) => readFileSync(join(dir, f), 'utf8').trim().split('\n'));
-    const records = lines.map((l) => JSON.parse(l) as { nas: string; attributes: Record<string, unknown> });
-    expect(records.map((r) => r.attributes['Acct-Status-Type'])).toEqual([1, 3, 2]);
-    expect(records[2]?.attributes).toMatchObject({ 'User-Name': 'alice', 'Acct-Session-Id': 'sess-1', 'Acct-Input-Gigawords': 1, 'Framed-IP-Address': '100.64.0.9' });
-    expect(records[0]?.nas).toBe('bras-v4');
+    const rows = await d.sql.query<{ username: string; nas_name: string; input_octets: number; stopped_at: Date | null; framed_ip: string }>(
+      `SELECT username, nas_name, input_octets, stopped_at, host(framed_ip) AS framed_ip FROM sessions WHERE acct_session_id = 'sess-1'`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ username: 'alice', nas_name: 'bras-v4', input_octets: 2 ** 32 + 5000, framed_ip: '100.64.0.9' });
+    expect(rows[0]?.stopped_at).not.toBeNull();
   });
 
   it('answers over IPv6', async () => {

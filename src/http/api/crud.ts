@@ -16,7 +16,7 @@ export const pageQuery = {
   offset: integer({ description: 'Items to skip.', minimum: 0 }).withDefault(0),
 };
 
-const WRITE_ERRORS = ['VALIDATION_FAILED', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'BODY_TOO_LARGE', 'CONFLICT', 'REFERENCE'] as const;
+export const WRITE_ERRORS = ['VALIDATION_FAILED', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'BODY_TOO_LARGE', 'CONFLICT', 'REFERENCE'] as const;
 
 export const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 

@@ -10,13 +10,15 @@ export const ApiErrorCodes = {
   UNAUTHORIZED: { status: 401, description: 'the Authorization header is missing or does not carry the admin token' },
   NOT_FOUND: { status: 404, description: 'no route for the path, or no resource with the id' },
   METHOD_NOT_ALLOWED: { status: 405, description: 'the route exists but not for this method; the Allow header lists the methods' },
-  CONFLICT: { status: 409, description: 'a unique value (a name, a username, an address) is already taken' },
+  CONFLICT: { status: 409, description: 'a unique value (a name, a username, an address) is already taken, a payment externalId belongs to another payment, or the session to disconnect has already stopped' },
   REFERENCE: { status: 422, description: 'a referenced id does not exist (422), or the resource is still referenced and cannot be deleted (409)' },
   BODY_TOO_LARGE: { status: 413, description: 'the request body exceeds 1 MiB' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'a request body was sent without Content-Type: application/json' },
   INTERNAL: { status: 500, description: 'an unexpected failure; the message is generic and the cause is logged' },
   API_DISABLED: { status: 503, description: 'no admin token is configured, so the API is off' },
   UNAVAILABLE: { status: 503, description: 'the database is unreachable; retry later' },
+  COA_FAILED: { status: 502, description: 'the NAS refused the Disconnect-Request (nak) or did not answer it (timeout); the body also carries result, errorCause and attempts' },
+  COA_UNAVAILABLE: { status: 503, description: "a Disconnect-Request cannot be sent: this instance has no CoA client, or the session's NAS is not in the nas table (or is a network, not one address)" },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ApiErrorCode = keyof typeof ApiErrorCodes;

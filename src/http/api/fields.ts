@@ -27,6 +27,8 @@ export interface JsonSchema {
   readonly additionalProperties?: boolean;
   readonly minProperties?: number;
   readonly $ref?: string;
+  readonly not?: JsonSchema;
+  readonly const?: unknown;
 }
 
 export type Check<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
@@ -148,6 +150,35 @@ export function money(description: string): Field<number, 'required'> {
     'required',
   );
 }
+
+/** Money that must be more than zero (payments, credits): a safe integer ≥ 1 in minor units. */
+export function positiveMoney(description: string): Field<number, 'required'> {
+  const f = integer({ description: `${description} Integer minor units (e.g. cents), at least 1.`, minimum: 1, example: 1500 });
+  return new Field(f.schema, (v) => (typeof v === 'number' && !Number.isInteger(v) ? fail(fractionMessage(v)) : f.check(v)), 'required');
+}
+
+/** Signed money that must not be zero (adjustments): negative debits, positive credits the balance. */
+export function signedMoney(description: string): Field<number, 'required'> {
+  const range = `a non-zero integer number of minor units between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`;
+  return new Field(
+    {
+      type: 'integer',
+      description: `${description} Integer minor units (e.g. cents), signed, not 0.`,
+      minimum: -Number.MAX_SAFE_INTEGER,
+      maximum: Number.MAX_SAFE_INTEGER,
+      not: { const: 0 },
+      examples: [-500, 1500],
+    },
+    (v) => {
+      if (typeof v === 'number' && Number.isFinite(v) && !Number.isInteger(v)) return fail(fractionMessage(v));
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v === 0) return fail(`must be ${range}, ${describeValue(v)}`);
+      return ok(v);
+    },
+    'required',
+  );
+}
+
+const fractionMessage = (v: unknown): string => `must be an integer number of minor units, not a fraction (${describeValue(v)})`;
 
 /** A database id another resource is referred to by. */
 export function ref(description: string): Field<number, 'required'> {

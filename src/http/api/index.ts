@@ -7,6 +7,7 @@
  * http.createServer(async (req, res) => { if (!(await api(req, res))) sendError(res, 404, 'NOT_FOUND', 'no route'); });
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CoaClient } from '../../coa/client.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ChangeEvent, ChangeFeed, Store } from '../../store/ports.js';
 import { sendJson } from '../admin-server.js';
@@ -15,8 +16,10 @@ import { authLogRoute } from './auth-log.js';
 import { readJsonBody } from './body.js';
 import { API_PREFIX, crudRoutes } from './crud.js';
 import { ApiError, toApiError } from './errors.js';
+import { ledgerRoutes } from './ledger.js';
 import { buildOpenApi, openApiRoute } from './openapi.js';
 import { RESOURCES } from './resources.js';
+import { sessionRoutes } from './sessions.js';
 import type { ApiContext, ApiReply, ApiRoute } from './route.js';
 import { Router } from './router.js';
 
@@ -30,14 +33,22 @@ export interface ApiDeps {
   /** The admin token; undefined turns the API off (503 API_DISABLED) except for the OpenAPI document. */
   readonly token: string | undefined;
   readonly log: Logger;
+  /** Sends Disconnect-Requests for POST /sessions/{id}/disconnect; without it that route answers 503 COA_UNAVAILABLE. */
+  readonly coa?: Pick<CoaClient, 'send'> | undefined;
 }
 
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 /** Every route the API serves and the OpenAPI document describing them, built once. */
-export function createApiRoutes(): { routes: readonly ApiRoute[]; openapi: Record<string, unknown> } {
+export function createApiRoutes(options: { readonly coa?: Pick<CoaClient, 'send'> | undefined } = {}): { routes: readonly ApiRoute[]; openapi: Record<string, unknown> } {
   let documentText = '';
-  const routes: ApiRoute[] = [...RESOURCES.flatMap(crudRoutes), authLogRoute, openApiRoute(() => documentText)];
+  const routes: ApiRoute[] = [
+    ...RESOURCES.flatMap(crudRoutes),
+    ...ledgerRoutes,
+    ...sessionRoutes(options.coa),
+    authLogRoute,
+    openApiRoute(() => documentText),
+  ];
   const openapi = buildOpenApi(routes, RESOURCES);
   documentText = JSON.stringify(openapi);
   return { routes, openapi };
@@ -46,7 +57,7 @@ export function createApiRoutes(): { routes: readonly ApiRoute[]; openapi: Recor
 /** Answers requests under /api/v1 and resolves true; resolves false for any other path (left to the caller). */
 export function createApiHandler(deps: ApiDeps): ApiHandler {
   const log = deps.log.child({ component: 'admin-api' });
-  const router = new Router(createApiRoutes().routes);
+  const router = new Router(createApiRoutes({ coa: deps.coa }).routes);
   // An empty token would be a configuration slip, not an open door: treat it as no token.
   const tokenMatches = deps.token === undefined || deps.token === '' ? undefined : createTokenCheck(deps.token);
 

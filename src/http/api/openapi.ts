@@ -5,6 +5,8 @@
 import { ApiErrorCodes, ApiErrorStatuses, type ApiErrorCode } from './errors.js';
 import type { JsonSchema } from './fields.js';
 import { authLogEntrySchema, authLogPageSchema } from './auth-log.js';
+import { LEDGER_SCHEMAS } from './ledger.js';
+import { DISCONNECT_PATTERN, SESSION_SCHEMAS } from './sessions.js';
 import { API_PREFIX, schemaRef } from './crud.js';
 import { outputKeys, type AnyResource } from './resources.js';
 import type { ApiRoute } from './route.js';
@@ -95,13 +97,15 @@ function operation(route: ApiRoute): Record<string, unknown> {
   for (const [name, field] of Object.entries(route.query ?? {})) {
     parameters.push({ name, in: 'query', required: false, description: field.schema.description, schema: field.jsonSchema() });
   }
-  const responses: Record<string, unknown> = {
-    [String(route.success.status)]: {
-      description: route.success.description,
-      ...(route.success.schema ? { content: { 'application/json': { schema: route.success.schema } } } : {}),
-      ...(route.success.status === 201 ? { headers: { Location: { schema: { type: 'string' }, description: 'The path of the new resource.' } } } : {}),
-    },
-  };
+  const responses: Record<string, unknown> = {};
+  for (const success of route.alternative ? [route.success, route.alternative] : [route.success]) {
+    const location = success.status === 201 && !('location' in success && success.location === false);
+    responses[String(success.status)] = {
+      description: success.description,
+      ...(success.schema ? { content: { 'application/json': { schema: success.schema } } } : {}),
+      ...(location ? { headers: { Location: { schema: { type: 'string' }, description: 'The path of the new resource.' } } } : {}),
+    };
+  }
   const byStatus = new Map<number, ApiErrorCode[]>();
   for (const code of [...route.errors, ...(route.public ? ['INTERNAL' as const] : COMMON_ERRORS)]) {
     const status = errorStatus(code, route);
@@ -139,19 +143,24 @@ export function buildOpenApi(routes: readonly ApiRoute[], resources: readonly An
     const path = openApiPath(route.pattern);
     paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route) };
   }
-  const schemas: Record<string, JsonSchema> = { Error: errorSchema, AuthLogEntry: authLogEntrySchema, AuthLogPage: authLogPageSchema };
+  // A failed Disconnect answers the error and the NAS's outcome together.
+  const disconnectFailed = (paths[openApiPath(DISCONNECT_PATTERN)]?.post as { responses?: Record<string, { content?: unknown }> } | undefined)?.responses?.['502'];
+  if (disconnectFailed) disconnectFailed.content = { 'application/json': { schema: schemaRef('DisconnectFailure') } };
+  const schemas: Record<string, JsonSchema> = { Error: errorSchema, AuthLogEntry: authLogEntrySchema, AuthLogPage: authLogPageSchema, ...LEDGER_SCHEMAS, ...SESSION_SCHEMAS };
   for (const def of resources) Object.assign(schemas, resourceSchemas(def));
   return {
     openapi: '3.1.0',
     info: {
       title: 'Tollgate admin API',
       version: '1.0.0',
-      description: 'Manage NAS clients, tariffs, accounts and subscribers. Money is integer minor units. Errors are `{ "error": { "code", "message", "field"?, "details"? } }`.',
+      description: 'Manage NAS clients, tariffs, accounts and subscribers; take payments, adjustments and credits; look up and disconnect sessions. Money is integer minor units. Errors are `{ "error": { "code", "message", "field"?, "details"? } }`.',
     },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }],
     tags: [
       ...resources.map((r) => ({ name: r.schemaName, description: r.description })),
+      { name: 'Ledger', description: 'Payments, adjustments, temporary credits and account statements. Money is integer minor units.' },
+      { name: 'Sessions', description: 'Accounting sessions: lists, who had an IP address at an instant, Disconnect-Requests.' },
       { name: 'AuthLog', description: 'Authentication results.' },
       { name: 'Meta', description: 'This document.' },
     ],

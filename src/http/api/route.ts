@@ -37,7 +37,15 @@ export interface ApiRoute extends RouteSpec {
   readonly query?: Shape;
   /** `#/components/schemas/<name>` of the JSON request body. */
   readonly requestBody?: string;
-  readonly success: { readonly status: 200 | 201 | 204; readonly description: string; readonly schema?: JsonSchema };
+  readonly success: {
+    readonly status: 200 | 201 | 204;
+    readonly description: string;
+    readonly schema?: JsonSchema;
+    /** False when a 201 sets no Location header (the created row has no URL of its own). */
+    readonly location?: false;
+  };
+  /** Another success answer of the same operation (an idempotent retry answered 200 instead of 201). */
+  readonly alternative?: { readonly status: 200 | 201 | 204; readonly description: string; readonly schema?: JsonSchema };
   /** The error codes this operation can answer with, besides the ones every route can (401, 500, 503). */
   readonly errors: readonly ApiErrorCode[];
   handle(ctx: ApiContext): Promise<ApiReply>;

@@ -1,0 +1,168 @@
+/**
+ * Accounting-Request → AccountingRecord, read straight from the raw attributes (no dictionary: this is the
+ * per-packet fast path). Octet counters are combined with their Gigawords into exact bigints; the event time is
+ * Event-Timestamp when present, else the receive time minus Acct-Delay-Time (RFC 2866 §5.2).
+ */
+import { Attr } from '../radius/codes.js';
+import { findAttribute, type RawPacket } from '../radius/packet.js';
+
+/** Acct-Terminate-Cause (RFC 2866 §5.10, RFC 3580 §2.4); not in the core Attr table. */
+const ACCT_TERMINATE_CAUSE = 49;
+const NAS_PORT_ID = 87;
+
+export type AccountingStatus = 'start' | 'stop' | 'interim-update' | 'accounting-on' | 'accounting-off' | 'other';
+
+const STATUS: Readonly<Record<number, AccountingStatus>> = {
+  1: 'start',
+  2: 'stop',
+  3: 'interim-update',
+  7: 'accounting-on',
+  8: 'accounting-off',
+};
+
+const TERMINATE_CAUSES: readonly string[] = [
+  '',
+  'User-Request',
+  'Lost-Carrier',
+  'Lost-Service',
+  'Idle-Timeout',
+  'Session-Timeout',
+  'Admin-Reset',
+  'Admin-Reboot',
+  'Port-Error',
+  'NAS-Error',
+  'NAS-Request',
+  'NAS-Reboot',
+  'Port-Unneeded',
+  'Port-Preempted',
+  'Port-Suspended',
+  'Service-Unavailable',
+  'Callback',
+  'User-Error',
+  'Host-Request',
+  'Supplicant-Restart',
+  'Reauthentication-Failure',
+  'Port-Reinitialized',
+  'Port-Administratively-Disabled',
+];
+
+/** One octet counter as the NAS reported it. */
+export interface OctetCounter {
+  /** gigawords × 2^32 + octets (gigawords 0 when absent). */
+  readonly bytes: bigint;
+  /** Whether Acct-*-Gigawords was present (without it a 32-bit wrap is inferred from a large drop). */
+  readonly gigawords: boolean;
+}
+
+export interface AccountingRecord {
+  readonly nas: string;
+  readonly status: AccountingStatus;
+  /** Acct-Status-Type as sent. */
+  readonly statusType: number;
+  /** Acct-Session-Id ('' on Accounting-On/Off and 'other' when absent). */
+  readonly acctSessionId: string;
+  readonly username: string;
+  readonly framedIp: string | null;
+  readonly callingStationId: string | null;
+  /** NAS-Port-Id, or NAS-Port as decimal text. */
+  readonly nasPort: string | null;
+  /** Acct-Session-Time in seconds, null when absent. */
+  readonly sessionTime: bigint | null;
+  readonly input: OctetCounter | null;
+  readonly output: OctetCounter | null;
+  /** When the event happened (Event-Timestamp, else receivedAt − Acct-Delay-Time). */
+  readonly eventTime: Date;
+  readonly receivedAt: Date;
+  readonly delayTime: number;
+  /** Acct-Terminate-Cause name (or the number as text when unknown), null when absent. */
+  readonly terminateCause: string | null;
+}
+
+const TWO_32 = 1n << 32n;
+
+function uint32(packet: RawPacket, type: number, name: string): number | undefined | { error: string } {
+  const a = findAttribute(packet, type);
+  if (a === undefined) return undefined;
+  if (a.value.length !== 4) return { error: `${name} has ${a.value.length} octets, expected 4` };
+  return a.value.readUInt32BE(0);
+}
+
+function text(packet: RawPacket, type: number): string | null {
+  const a = findAttribute(packet, type);
+  return a === undefined ? null : a.value.toString('utf8');
+}
+
+function isError(v: unknown): v is { error: string } {
+  return typeof v === 'object' && v !== null && 'error' in v;
+}
+
+/**
+ * @example
+ * const r = accountingRecordOf(packet, client, new Date());
+ * if ('error' in r) drop(r.error); else await writer.submit(r);
+ */
+export function accountingRecordOf(packet: RawPacket, nas: { name: string }, receivedAt: Date): AccountingRecord | { error: string } {
+  const ints: Record<string, number | undefined> = {};
+  const wanted: readonly [string, number][] = [
+    ['Acct-Status-Type', Attr.AcctStatusType],
+    ['Acct-Delay-Time', Attr.AcctDelayTime],
+    ['Acct-Input-Octets', Attr.AcctInputOctets],
+    ['Acct-Output-Octets', Attr.AcctOutputOctets],
+    ['Acct-Input-Gigawords', Attr.AcctInputGigawords],
+    ['Acct-Output-Gigawords', Attr.AcctOutputGigawords],
+    ['Acct-Session-Time', Attr.AcctSessionTime],
+    ['Event-Timestamp', Attr.EventTimestamp],
+    ['Acct-Terminate-Cause', ACCT_TERMINATE_CAUSE],
+    ['NAS-Port', Attr.NASPort],
+  ];
+  for (const [name, type] of wanted) {
+    const v = uint32(packet, type, name);
+    if (isError(v)) return v;
+    ints[name] = v;
+  }
+  const statusType = ints['Acct-Status-Type'];
+  if (statusType === undefined) return { error: 'Acct-Status-Type missing' };
+  const status = STATUS[statusType] ?? 'other';
+
+  const acctSessionId = text(packet, Attr.AcctSessionId);
+  const perSession = status === 'start' || status === 'stop' || status === 'interim-update';
+  if (perSession && (acctSessionId === null || acctSessionId === '')) return { error: 'Acct-Session-Id missing' };
+
+  let framedIp: string | null = null;
+  const ip = findAttribute(packet, Attr.FramedIPAddress);
+  if (ip !== undefined) {
+    if (ip.value.length !== 4) return { error: `Framed-IP-Address has ${ip.value.length} octets, expected 4` };
+    framedIp = `${ip.value[0]}.${ip.value[1]}.${ip.value[2]}.${ip.value[3]}`;
+  }
+
+  const counter = (octets: number | undefined, giga: number | undefined): OctetCounter | null =>
+    octets === undefined && giga === undefined
+      ? null
+      : { bytes: BigInt(giga ?? 0) * TWO_32 + BigInt(octets ?? 0), gigawords: giga !== undefined };
+
+  const delayTime = ints['Acct-Delay-Time'] ?? 0;
+  const eventTs = ints['Event-Timestamp'];
+  const eventTime = eventTs !== undefined ? new Date(eventTs * 1000) : new Date(receivedAt.getTime() - delayTime * 1000);
+  const cause = ints['Acct-Terminate-Cause'];
+  const nasPortId = text(packet, NAS_PORT_ID);
+  const nasPort = ints['NAS-Port'];
+  const sessionTime = ints['Acct-Session-Time'];
+
+  return {
+    nas: nas.name,
+    status,
+    statusType,
+    acctSessionId: acctSessionId ?? '',
+    username: text(packet, Attr.UserName) ?? '',
+    framedIp,
+    callingStationId: text(packet, Attr.CallingStationId),
+    nasPort: nasPortId ?? (nasPort === undefined ? null : String(nasPort)),
+    sessionTime: sessionTime === undefined ? null : BigInt(sessionTime),
+    input: counter(ints['Acct-Input-Octets'], ints['Acct-Input-Gigawords']),
+    output: counter(ints['Acct-Output-Octets'], ints['Acct-Output-Gigawords']),
+    eventTime,
+    receivedAt,
+    delayTime,
+    terminateCause: cause === undefined ? null : TERMINATE_CAUSES[cause] || String(cause),
+  };
+}

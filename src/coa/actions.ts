@@ -1,0 +1,106 @@
+/**
+ * Restrict and restore a live session (REFERENCE.md §6): the NAS's vendor profile says which CoA attributes do it
+ * and whether restore is a Disconnect instead; the session's identity (User-Name, Acct-Session-Id,
+ * Framed-IP-Address) says which session. A NAKed CoA falls back to a Disconnect-Request, after which the
+ * subscriber re-authenticates and gets the answer for the new state; so does a profile without a CoA form for
+ * the action (an empty template set).
+ */
+import { isIPv4 } from 'node:net';
+import type { VendorProfiles } from '../aaa/vendor-profiles.js';
+import type { SubscriberSnapshot, VendorName } from '../domain/types.js';
+import { Attr } from '../radius/codes.js';
+import type { RawAttribute } from '../radius/packet.js';
+import type { CoaClient, CoaNas, CoaOutcome } from './client.js';
+
+/** A NAS as the actions need it: where to send, and which vendor profile applies. */
+export interface CoaTarget extends CoaNas {
+  readonly vendor: VendorName;
+}
+
+/** The live session to act on. */
+export interface CoaSession {
+  /** `sessions.id`, for the audit. */
+  readonly id?: number | null | undefined;
+  readonly username: string;
+  readonly acctSessionId: string | null;
+  /** IPv4 address of the session; other values are not sent (Framed-IP-Address is IPv4 only). */
+  readonly framedIp: string | null;
+}
+
+export interface ActionOutcome {
+  /** Whether the NAS acknowledged the CoA or the fallback Disconnect. */
+  readonly ok: boolean;
+  /** The CoA-Request's outcome, when one was sent. */
+  readonly coa?: CoaOutcome;
+  /** The Disconnect-Request's outcome, when one was sent. */
+  readonly disconnect?: CoaOutcome;
+}
+
+type Sender = Pick<CoaClient, 'send'>;
+
+interface ActionPlan {
+  readonly templates: (profiles: VendorProfiles, vendor: VendorName, snapshot: SubscriberSnapshot) => readonly RawAttribute[];
+  /** Skip the CoA and disconnect straight away. */
+  readonly disconnectOnly: (profiles: VendorProfiles, vendor: VendorName) => boolean;
+}
+
+const PLANS = {
+  restrict: { templates: (p, v, s) => p.coaRestrict(v, s), disconnectOnly: () => false },
+  restore: { templates: (p, v, s) => p.coaRestore(v, s), disconnectOnly: (p, v) => p.disconnectOnRestore(v) },
+} as const satisfies Record<string, ActionPlan>;
+
+export type CoaAction = keyof typeof PLANS;
+
+/** User-Name, Acct-Session-Id and Framed-IP-Address, those known (RFC 5176 §3 session identification). */
+export function sessionIdentity(session: CoaSession): RawAttribute[] {
+  const attrs: RawAttribute[] = [{ type: Attr.UserName, value: Buffer.from(session.username, 'utf8') }];
+  if (session.acctSessionId) attrs.push({ type: Attr.AcctSessionId, value: Buffer.from(session.acctSessionId, 'utf8') });
+  if (session.framedIp && isIPv4(session.framedIp)) {
+    attrs.push({ type: Attr.FramedIPAddress, value: Buffer.from(session.framedIp.split('.').map(Number)) });
+  }
+  return attrs;
+}
+
+async function run(
+  action: CoaAction,
+  client: Sender,
+  profiles: VendorProfiles,
+  nas: CoaTarget,
+  session: CoaSession,
+  snapshot: SubscriberSnapshot,
+): Promise<ActionOutcome> {
+  const plan: ActionPlan = PLANS[action];
+  const identity = sessionIdentity(session);
+  const common = { nas, username: session.username, sessionId: session.id ?? null, action };
+  const templates = plan.disconnectOnly(profiles, nas.vendor) ? [] : plan.templates(profiles, nas.vendor, snapshot);
+  let coa: CoaOutcome | undefined;
+  if (templates.length > 0) {
+    coa = await client.send({ ...common, kind: 'coa', attributes: [...identity, ...templates] });
+    // Only a NAK falls back: after a timeout the NAS is unreachable and a Disconnect would time out as well.
+    if (coa.result !== 'nak') return { ok: coa.result === 'ack', coa };
+  }
+  const disconnect = await client.send({ ...common, kind: 'disconnect', attributes: identity });
+  return coa ? { ok: disconnect.result === 'ack', coa, disconnect } : { ok: disconnect.result === 'ack', disconnect };
+}
+
+/** Moves a live session behind the captive portal (profile `coaRestrict`; Disconnect when NAKed or none). */
+export function restrict(
+  client: Sender,
+  profiles: VendorProfiles,
+  nas: CoaTarget,
+  session: CoaSession,
+  snapshot: SubscriberSnapshot,
+): Promise<ActionOutcome> {
+  return run('restrict', client, profiles, nas, session, snapshot);
+}
+
+/** Gives a live session its normal service back (profile `coaRestore`, or Disconnect per `disconnectOnRestore`). */
+export function restore(
+  client: Sender,
+  profiles: VendorProfiles,
+  nas: CoaTarget,
+  session: CoaSession,
+  snapshot: SubscriberSnapshot,
+): Promise<ActionOutcome> {
+  return run('restore', client, profiles, nas, session, snapshot);
+}

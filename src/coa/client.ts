@@ -1,0 +1,328 @@
+/**
+ * RFC 5176 client: sends CoA-Request and Disconnect-Request to a NAS and waits for its ACK or NAK.
+ *
+ * Each send builds one packet (computed Request Authenticator, Message-Authenticator first) under an Identifier
+ * that stays reserved for that NAS until the outcome, and retransmits exactly those bytes on the backoff of
+ * backoff.ts. A datagram counts as the reply only when it comes from the NAS's address and CoA port, carries an
+ * outstanding Identifier and an answering code, and its Response Authenticator (and Message-Authenticator, when
+ * present) verify in constant time against the request; anything else is dropped and counted, never thrown.
+ * Every outcome is counted and, with `sql`, written to `coa_audit` (a failed write is logged).
+ */
+import dgram from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from '../observability/logger.js';
+import { coaRepliesDropped, coaRequests, coaRetransmissions, coaRtt, Tally } from '../observability/metrics.js';
+import { Attr, Code } from '../radius/codes.js';
+import { encodeRequest, verifyMessageAuthenticator, verifyResponseAuthenticator } from '../radius/crypto.js';
+import { findAttribute, parsePacket, type RawAttribute, type RawPacket } from '../radius/packet.js';
+import type { Sql } from '../store/ports.js';
+import { insertCoaAudit } from './audit.js';
+import { checkRetryPolicy, DEFAULT_RETRY, shouldRetransmit, waitAfter, type RetryPolicy } from './backoff.js';
+import { IdentifierPool } from './identifiers.js';
+
+export type CoaKind = 'coa' | 'disconnect';
+export type CoaResult = 'ack' | 'nak' | 'timeout';
+
+/** Where to send: the NAS's name (logs, audit), address (an IP, not a CIDR), shared secret and CoA port. */
+export interface CoaNas {
+  readonly name: string;
+  readonly address: string;
+  readonly secret: Buffer;
+  readonly coaPort: number;
+}
+
+export interface CoaRequest {
+  readonly nas: CoaNas;
+  readonly kind: CoaKind;
+  /** Session identity (User-Name, Acct-Session-Id, Framed-IP-Address) and the action's attributes. */
+  readonly attributes: readonly RawAttribute[];
+  /** For the audit; defaults to the User-Name attribute. */
+  readonly username?: string | undefined;
+  /** `sessions.id` of the target session, for the audit. */
+  readonly sessionId?: number | null | undefined;
+  /** What the request is for ('restrict', 'restore', 'disconnect' …), for the audit and logs. */
+  readonly action: string;
+}
+
+export interface CoaOutcome {
+  readonly result: CoaResult;
+  /** Error-Cause (RFC 5176 §3.5) of a NAK, when it carried one. */
+  readonly errorCause?: number;
+  /** Transmissions made (1 + retransmissions). */
+  readonly attempts: number;
+  /** Milliseconds from the first transmission to the verified reply (absent on timeout). */
+  readonly rttMs?: number;
+}
+
+export interface CoaClientOptions {
+  /** Where to write `coa_audit` rows; no audit without it. */
+  readonly sql?: Sql | undefined;
+  readonly log: Logger;
+  readonly retry?: RetryPolicy | undefined;
+  /** Local address of the socket (default 0.0.0.0; an IPv6 NAS gets a second socket on ::). */
+  readonly bindAddress?: string | undefined;
+}
+
+/** Reasons of tollgate_coa_replies_dropped_total. */
+export const CoaDropReason = {
+  Malformed: 'malformed',
+  Unsolicited: 'unsolicited',
+  UnexpectedCode: 'unexpected_code',
+  BadAuthenticator: 'bad_authenticator',
+  BadMessageAuthenticator: 'bad_message_authenticator',
+} as const;
+type CoaDropReasonValue = (typeof CoaDropReason)[keyof typeof CoaDropReason];
+
+const dropTallies = new Map<string, Tally>(Object.values(CoaDropReason).map((r) => [r, Tally.of(coaRepliesDropped, r)]));
+const retransmissions = Tally.of(coaRetransmissions);
+
+/** Request code and the codes that answer it, per kind (RFC 5176 §2.1). */
+const CODES: Readonly<Record<CoaKind, { readonly request: number; readonly ack: number; readonly nak: number }>> = {
+  coa: { request: Code.CoARequest, ack: Code.CoAACK, nak: Code.CoANAK },
+  disconnect: { request: Code.DisconnectRequest, ack: Code.DisconnectACK, nak: Code.DisconnectNAK },
+};
+
+type Family = 'udp4' | 'udp6';
+
+interface Pending {
+  readonly req: CoaRequest;
+  readonly identifier: number;
+  readonly bytes: Buffer;
+  /** Copy of the Request Authenticator the reply is verified against. */
+  readonly requestAuthenticator: Buffer;
+  readonly socket: dgram.Socket;
+  readonly startedAt: Date;
+  readonly firstSentAt: number;
+  tries: number;
+  /** Nominal ms since the first transmission, by the schedule (not the clock, so the schedule is exact). */
+  elapsedMs: number;
+  timer: NodeJS.Timeout | undefined;
+  readonly settle: (reply: RawPacket | null) => void;
+}
+
+/** One NAS CoA endpoint: its Identifier space and the requests outstanding by Identifier. */
+interface Peer {
+  readonly ids: IdentifierPool;
+  readonly pending: Map<number, Pending>;
+}
+
+/** Canonical text of an address, as rinfo reports it (IPv6 compressed and lower case). */
+function canonicalAddress(address: string): string {
+  return isIPv6(address) ? new URL(`udp://[${address}]`).hostname.slice(1, -1) : address;
+}
+
+function peerKey(address: string, port: number): string {
+  return `${address}|${port}`;
+}
+
+function attributeText(attributes: readonly RawAttribute[], type: number): string | null {
+  const a = attributes.find((x) => x.type === type);
+  return a ? a.value.toString('utf8') : null;
+}
+
+export class CoaClient {
+  private readonly retry: RetryPolicy;
+  private readonly sockets = new Map<Family, Promise<dgram.Socket>>();
+  private readonly peers = new Map<string, Peer>();
+  private readonly inflight = new Set<Promise<unknown>>();
+  private stopping = false;
+
+  constructor(private readonly options: CoaClientOptions) {
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    const problems = checkRetryPolicy(this.retry);
+    if (problems.length > 0) throw new Error(`invalid CoA retry policy: ${problems.join('; ')}`);
+  }
+
+  /** Binds the socket of the bind address's family (port 0); the other family's is bound on first use. */
+  async start(): Promise<void> {
+    const address = this.options.bindAddress ?? '0.0.0.0';
+    await this.socket(isIPv6(address) ? 'udp6' : 'udp4');
+  }
+
+  /** The local port of a bound socket (tests, logs). */
+  async localPort(family: Family = 'udp4'): Promise<number | undefined> {
+    const s = this.sockets.get(family);
+    return s ? (await s).address().port : undefined;
+  }
+
+  /**
+   * Sends one request and resolves with its outcome; rejects only for a request that cannot be encoded (an
+   * attribute over 253 octets, a packet over 4096) or after stop().
+   *
+   * @example
+   * const out = await client.send({ nas, kind: 'disconnect', action: 'disconnect', attributes: [userName, acctSessionId] });
+   * if (out.result === 'nak') log.warn({ errorCause: out.errorCause }, 'NAS refused');
+   */
+  send(req: CoaRequest): Promise<CoaOutcome> {
+    if (this.stopping) return Promise.reject(new Error('the CoA client is stopping'));
+    const p = this.exchange(req);
+    this.inflight.add(p);
+    const done = (): void => void this.inflight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  /** Stops accepting requests, waits for those in flight (at most retry.maxDurationMs), closes the sockets. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.inflight]);
+    const sockets = await Promise.allSettled([...this.sockets.values()]);
+    this.sockets.clear();
+    const bound = sockets.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    await Promise.all(bound.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))));
+  }
+
+  private async exchange(req: CoaRequest): Promise<CoaOutcome> {
+    const address = canonicalAddress(req.nas.address);
+    const socket = await this.socket(isIPv6(address) ? 'udp6' : 'udp4');
+    const key = peerKey(address, req.nas.coaPort);
+    let peer = this.peers.get(key);
+    if (!peer) this.peers.set(key, (peer = { ids: new IdentifierPool(), pending: new Map() }));
+    const identifier = await peer.ids.acquire();
+    const codes = CODES[req.kind];
+    let bytes: Buffer;
+    try {
+      bytes = encodeRequest(codes.request, identifier, req.attributes, req.nas.secret, { messageAuthenticator: true });
+    } catch (err) {
+      peer.ids.release(identifier);
+      throw err;
+    }
+    const log = this.options.log.child({ nas: req.nas.name, id: identifier, kind: req.kind, action: req.action });
+    const reply = await new Promise<RawPacket | null>((settle) => {
+      const pending: Pending = {
+        req,
+        identifier,
+        bytes,
+        requestAuthenticator: Buffer.from(bytes.subarray(4, 20)),
+        socket,
+        startedAt: new Date(),
+        firstSentAt: performance.now(),
+        tries: 0,
+        elapsedMs: 0,
+        timer: undefined,
+        settle,
+      };
+      peer.pending.set(identifier, pending);
+      this.transmit(pending, address, log);
+    });
+    const pending = peer.pending.get(identifier);
+    if (pending?.timer) clearTimeout(pending.timer);
+    peer.pending.delete(identifier);
+    peer.ids.release(identifier);
+    const attempts = pending?.tries ?? 1;
+    const outcome = this.outcomeOf(req.kind, reply, attempts, pending?.firstSentAt ?? performance.now());
+    coaRequests.labels(req.kind, outcome.result).inc();
+    if (outcome.rttMs !== undefined) coaRtt.observe(outcome.rttMs / 1000);
+    if (outcome.result === 'ack') log.info({ attempts, rttMs: outcome.rttMs }, 'CoA request acknowledged');
+    else log.warn({ result: outcome.result, errorCause: outcome.errorCause, attempts }, 'CoA request not acknowledged');
+    await this.audit(req, pending?.startedAt ?? new Date(), outcome, log);
+    return outcome;
+  }
+
+  private outcomeOf(kind: CoaKind, reply: RawPacket | null, attempts: number, firstSentAt: number): CoaOutcome {
+    if (!reply) return { result: 'timeout', attempts };
+    const rttMs = Math.max(0, Math.round(performance.now() - firstSentAt));
+    if (reply.code === CODES[kind].ack) return { result: 'ack', attempts, rttMs };
+    const cause = findAttribute(reply, Attr.ErrorCause);
+    return cause && cause.value.length === 4
+      ? { result: 'nak', errorCause: cause.value.readUInt32BE(0), attempts, rttMs }
+      : { result: 'nak', attempts, rttMs };
+  }
+
+  /** Sends the request's bytes (the same every time) and arms the wait for a reply. */
+  private transmit(p: Pending, address: string, log: Logger): void {
+    p.tries++;
+    if (p.tries > 1) retransmissions.inc();
+    p.socket.send(p.bytes, p.req.nas.coaPort, address, (err) => {
+      // A lost send is a lost datagram: the retransmission schedule covers it.
+      if (err) log.warn({ err: err.message, attempt: p.tries }, 'CoA send failed');
+    });
+    const wait = waitAfter(this.retry, p.tries, p.elapsedMs);
+    p.timer = setTimeout(() => {
+      p.elapsedMs += wait;
+      if (shouldRetransmit(this.retry, p.tries, p.elapsedMs)) this.transmit(p, address, log);
+      else p.settle(null);
+    }, wait);
+  }
+
+  private onDatagram(msg: Buffer, rinfo: dgram.RemoteInfo): void {
+    let reply: RawPacket;
+    try {
+      reply = parsePacket(msg);
+    } catch {
+      return this.drop(CoaDropReason.Malformed, rinfo);
+    }
+    const p = this.peers.get(peerKey(rinfo.address, rinfo.port))?.pending.get(reply.identifier);
+    if (!p) return this.drop(CoaDropReason.Unsolicited, rinfo);
+    const codes = CODES[p.req.kind];
+    if (reply.code !== codes.ack && reply.code !== codes.nak) return this.drop(CoaDropReason.UnexpectedCode, rinfo);
+    const secret = p.req.nas.secret;
+    if (!verifyResponseAuthenticator(reply, p.requestAuthenticator, secret)) return this.drop(CoaDropReason.BadAuthenticator, rinfo);
+    if (reply.messageAuthenticatorOffset >= 0 && !verifyMessageAuthenticator(reply, secret, p.requestAuthenticator)) {
+      return this.drop(CoaDropReason.BadMessageAuthenticator, rinfo);
+    }
+    if (p.timer) clearTimeout(p.timer);
+    p.timer = undefined;
+    // Copy: the reply outlives this callback and `msg` may be a pooled buffer.
+    p.settle(parsePacket(Buffer.from(reply.raw)));
+  }
+
+  private drop(reason: CoaDropReasonValue, rinfo: dgram.RemoteInfo): void {
+    (dropTallies.get(reason) as Tally).inc();
+    this.options.log.debug({ reason, from: `${rinfo.address}:${rinfo.port}` }, 'CoA reply dropped');
+  }
+
+  private async audit(req: CoaRequest, at: Date, outcome: CoaOutcome, log: Logger): Promise<void> {
+    const sql = this.options.sql;
+    if (!sql) return;
+    try {
+      await insertCoaAudit(sql, {
+        at,
+        nas: req.nas.name,
+        sessionId: req.sessionId ?? null,
+        acctSessionId: attributeText(req.attributes, Attr.AcctSessionId),
+        username: req.username ?? attributeText(req.attributes, Attr.UserName),
+        request: req.kind,
+        action: req.action,
+        attempts: outcome.attempts,
+        result: outcome.result,
+        errorCause: outcome.errorCause ?? null,
+        rttMs: outcome.rttMs ?? null,
+      });
+    } catch (err) {
+      log.error({ err }, 'coa_audit insert failed');
+    }
+  }
+
+  private socket(family: Family): Promise<dgram.Socket> {
+    let s = this.sockets.get(family);
+    if (!s) {
+      const configured = this.options.bindAddress;
+      const address = configured !== undefined && isIPv6(configured) === (family === 'udp6') ? configured : family === 'udp6' ? '::' : '0.0.0.0';
+      s = this.bind(family, address);
+      this.sockets.set(family, s);
+      // A failed bind is retried on the next use rather than cached.
+      s.catch(() => this.sockets.delete(family));
+    }
+    return s;
+  }
+
+  private bind(family: Family, address: string): Promise<dgram.Socket> {
+    return new Promise((resolve, reject) => {
+      const socket = dgram.createSocket({ type: family, ipv6Only: family === 'udp6' });
+      const onError = (err: Error): void => {
+        socket.close();
+        reject(err);
+      };
+      socket.once('error', onError);
+      socket.bind({ address, port: 0 }, () => {
+        socket.off('error', onError);
+        socket.on('error', (err) => this.options.log.error({ err, address }, 'CoA socket error'));
+        socket.on('message', (msg, rinfo) => this.onDatagram(msg, rinfo));
+        this.options.log.info({ address, port: socket.address().port }, 'CoA client socket ready');
+        resolve(socket);
+      });
+    });
+  }
+}

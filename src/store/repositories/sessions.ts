@@ -1,0 +1,167 @@
+/**
+ * Sessions as the API and AAA read them (the accounting pipeline writes them): lists newest first, "who had IP X
+ * at time T" on the GiST index `sessions_ip_time_idx`, the open-session count for Simultaneous-Use on the
+ * partial index `sessions_active_username_idx`, a session with its NAS for a Disconnect-Request, and the sweep
+ * that closes sessions whose Stop was lost.
+ */
+import type { Page } from '../../domain/types.js';
+import type { PageRequest, Session, SessionFilter, SessionNas, SessionRepository, SessionWithNas, Sql, VendorName } from '../ports.js';
+import { isoTime } from '../sql-values.js';
+import { count, hostAddress, nonEmpty, pageRequest } from '../validate.js';
+
+interface SessionRow {
+  id: number;
+  username: string;
+  nas_name: string;
+  acct_session_id: string;
+  framed_ip: string | null;
+  calling_station_id: string | null;
+  nas_port: string | null;
+  started_at: Date;
+  updated_at: Date;
+  stopped_at: Date | null;
+  terminate_cause: string | null;
+  input_octets: number;
+  output_octets: number;
+  session_time: number;
+  subscriber_id: number | null;
+  account_id: number | null;
+}
+
+interface SessionNasRow extends SessionRow {
+  n_id: number | null;
+  n_name: string | null;
+  n_address: string | null;
+  n_secret: string | null;
+  n_coa_port: number | null;
+  n_vendor: VendorName | null;
+}
+
+const COLUMNS = `s.id, s.username, s.nas_name, s.acct_session_id, host(s.framed_ip) AS framed_ip, s.calling_station_id, s.nas_port,
+  s.started_at, s.updated_at, s.stopped_at, s.terminate_cause, s.input_octets, s.output_octets, s.session_time, s.subscriber_id, s.account_id`;
+
+/** Newest first; id breaks ties so pages are stable. */
+const ORDER = 'ORDER BY s.started_at DESC, s.id DESC';
+
+export const STALE_TERMINATE_CAUSE = 'Stale-Session';
+
+const toSession = (r: SessionRow): Session => ({
+  id: r.id,
+  username: r.username,
+  nas: r.nas_name,
+  acctSessionId: r.acct_session_id,
+  framedIp: r.framed_ip,
+  callingStationId: r.calling_station_id,
+  nasPort: r.nas_port,
+  startedAt: isoTime(r.started_at),
+  updatedAt: isoTime(r.updated_at),
+  stoppedAt: r.stopped_at === null ? null : isoTime(r.stopped_at),
+  terminateCause: r.terminate_cause,
+  inputOctets: r.input_octets,
+  outputOctets: r.output_octets,
+  sessionTime: r.session_time,
+  subscriberId: r.subscriber_id,
+  accountId: r.account_id,
+});
+
+function toNas(r: SessionNasRow): SessionNas | null {
+  if (r.n_id === null || r.n_name === null || r.n_address === null || r.n_secret === null || r.n_coa_port === null || r.n_vendor === null) return null;
+  return { id: r.n_id, name: r.n_name, address: r.n_address, secret: r.n_secret, coaPort: r.n_coa_port, vendor: r.n_vendor };
+}
+
+function validDate(field: string, value: Date): Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new RangeError(`${field}: must be a valid Date`);
+  return value;
+}
+
+/** WHERE clause and parameters of a list filter. */
+function where(filter: SessionFilter): { clause: string; params: unknown[] } {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (filter.active === true) conditions.push('s.stopped_at IS NULL');
+  if (filter.active === false) conditions.push('s.stopped_at IS NOT NULL');
+  if (filter.username !== undefined) {
+    params.push(nonEmpty('username', filter.username));
+    conditions.push(`s.username = $${params.length}`);
+  }
+  if (filter.accountId !== undefined) {
+    params.push(count('accountId', filter.accountId));
+    conditions.push(`s.account_id = $${params.length}`);
+  }
+  return { clause: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params };
+}
+
+export function sessionRepository(sql: Sql): SessionRepository {
+  return {
+    async list(filter, page: PageRequest): Promise<Page<Session>> {
+      pageRequest(page.limit, page.offset);
+      const { clause, params } = where(filter);
+      const n = params.length;
+      const [rows, totals] = await Promise.all([
+        sql.query<SessionRow>(`SELECT ${COLUMNS} FROM sessions s ${clause} ${ORDER} LIMIT $${n + 1} OFFSET $${n + 2}`, [...params, page.limit, page.offset]),
+        sql.query<{ total: number }>(`SELECT count(*) AS total FROM sessions s ${clause}`, params),
+      ]);
+      return { items: rows.map(toSession), total: totals[0]?.total ?? 0, limit: page.limit, offset: page.offset };
+    },
+
+    async byIpAt(ip, at) {
+      hostAddress('ip', ip);
+      validDate('at', at);
+      // Matches sessions_ip_time_idx (framed_ip inet_ops, tstzrange(started_at, stopped_at, '[]')) exactly.
+      const rows = await sql.query<SessionRow>(
+        `SELECT ${COLUMNS} FROM sessions s
+         WHERE s.framed_ip = $1::inet AND tstzrange(s.started_at, s.stopped_at, '[]') @> $2::timestamptz ${ORDER}`,
+        [ip, at.toISOString()],
+      );
+      return rows.map(toSession);
+    },
+
+    async get(id) {
+      const [row] = await sql.query<SessionRow>(`SELECT ${COLUMNS} FROM sessions s WHERE s.id = $1`, [id]);
+      return row && toSession(row);
+    },
+
+    async withNas(id): Promise<SessionWithNas | undefined> {
+      // The NAS by nas_id when the writer recorded it, else by name (a NAS created after the session started).
+      const [row] = await sql.query<SessionNasRow>(
+        `SELECT ${COLUMNS}, n.id AS n_id, n.name AS n_name, n.address AS n_address, n.secret AS n_secret,
+                n.coa_port AS n_coa_port, n.vendor AS n_vendor
+         FROM sessions s
+         LEFT JOIN LATERAL (
+           SELECT id, name, address, secret, coa_port, vendor FROM nas
+           WHERE id = s.nas_id OR name = s.nas_name
+           ORDER BY (id = s.nas_id) DESC NULLS LAST, id LIMIT 1
+         ) n ON true
+         WHERE s.id = $1`,
+        [id],
+      );
+      return row && { session: toSession(row), nas: toNas(row) };
+    },
+
+    async countActive(username) {
+      nonEmpty('username', username);
+      const [row] = await sql.query<{ n: number }>('SELECT count(*) AS n FROM sessions WHERE username = $1 AND stopped_at IS NULL', [username]);
+      return row?.n ?? 0;
+    },
+
+    async closeStale(olderThanSeconds, now) {
+      count('olderThanSeconds', olderThanSeconds);
+      if (now !== undefined) validDate('now', now);
+      // Rows locked in id order, skipping those a writer holds right now (being written means not stale), so
+      // the sweep never waits on, or deadlocks with, the accounting writer. FOR UPDATE re-checks the condition
+      // on the latest row version, so an Interim-Update committed meanwhile keeps its session open.
+      const rows = await sql.query<{ id: number }>(
+        `WITH stale AS (
+           SELECT id FROM sessions
+           WHERE stopped_at IS NULL AND updated_at < coalesce($1::timestamptz, now()) - make_interval(secs => $2::double precision)
+           ORDER BY id FOR UPDATE SKIP LOCKED
+         )
+         UPDATE sessions s SET stopped_at = greatest(s.started_at, s.updated_at), terminate_cause = $3, last_status = 'stop'
+         FROM stale WHERE s.id = stale.id
+         RETURNING s.id`,
+        [now === undefined ? null : now.toISOString(), olderThanSeconds, STALE_TERMINATE_CAUSE],
+      );
+      return rows.length;
+    },
+  };
+}
