@@ -133,7 +133,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
   let udp: UdpServer | null = null;
   let accountingWriter: AccountingWriter | null = null;
-  let coa: CoaClient | null = null;
+  // RFC 5176 client: blocking/restoring live sessions (RADIUS role) and the API's disconnect (admin role).
+  const coa = new CoaClient({ sql, log });
+  await coa.start();
   let reconcileTimer: NodeJS.Timeout | null = null;
   let authLog: AuthLogWriter | null = null;
   let subscribers: SubscriberDirectory | undefined;
@@ -161,6 +163,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       subscribers,
       profiles,
       authLog: writer ? (entry) => writer.add(entry) : undefined,
+      activeSessions: (username) => store.sessions.countActive(username),
       log,
     });
     accountingWriter = new AccountingWriter(sql, { maxBatch: config.accounting.maxBatch, maxInFlight: config.accounting.maxInFlight }, log);
@@ -174,9 +177,6 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     );
     udp = server;
     // Blocking and restoring live sessions when an account's state changes (RFC 5176 CoA / Disconnect).
-    const coaClient = new CoaClient({ sql, log });
-    await coaClient.start();
-    coa = coaClient;
     swapNasTable = (next) => {
       nasTable = next;
       server.setNasTable(next);
@@ -185,7 +185,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       sql,
       subscribers: store.subscribers,
       profiles,
-      coa: coaClient,
+      coa,
       nasByName: (name) => nasTable.clients.find((c) => c.name === name),
       log,
     });
@@ -225,8 +225,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   let adminPort = 0;
   let creditSweep: NodeJS.Timeout | null = null;
   if (options.admin !== false) {
-    // Temporary credits that expired may block an account: re-derive and tell every instance. Idempotent, so
-    // each instance may run it.
+    // Housekeeping once a minute, idempotent so every instance may run it. Temporary credits that expired may
+    // block an account: re-derive and tell every instance.
     creditSweep = setInterval(() => {
       store.ledger.expireCredits().then(
         async (changed) => {
@@ -235,9 +235,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         },
         (err: unknown) => log.error({ err }, 'credit expiry sweep failed; retrying next minute'),
       );
+      // Sessions whose Stop was lost would block Simultaneous-Use for ever: close those silent too long.
+      store.sessions.closeStale(config.sessions.staleAfterSeconds).then(
+        (closed) => {
+          if (closed > 0) log.info({ closed }, 'stale sessions closed');
+        },
+        (err: unknown) => log.error({ err }, 'stale session sweep failed; retrying next minute'),
+      );
     }, 60_000);
     creditSweep.unref();
-    const api = createApiHandler({ store, changes, token: config.admin.token, log });
+    const api = createApiHandler({ store, changes, token: config.admin.token, log, coa });
     adminServer = createAdminServer({
       log,
       ready: () => ready && (options.ready?.() ?? true),
@@ -282,7 +289,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       if (reconcileTimer) clearInterval(reconcileTimer);
       if (udp) await udp.stop(config.shutdown.drainTimeoutMs);
       await accountingWriter?.stop();
-      await coa?.stop();
+      await coa.stop();
       await authLog?.stop();
       if (adminServer) {
         const server = adminServer;

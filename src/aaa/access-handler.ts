@@ -60,6 +60,8 @@ export interface AccessHandlerDeps {
   readonly profiles: VendorProfiles;
   /** Receives one entry per decision (batched to the database by the caller). */
   readonly authLog: ((entry: AuthLogEntry) => void) | undefined;
+  /** Open sessions of a username, for Simultaneous-Use (asked only for subscribers that have a limit). */
+  readonly activeSessions?: (username: string) => Promise<number>;
   readonly log: Logger;
 }
 
@@ -84,11 +86,12 @@ export class AccessHandler {
       return v.ok ? this.accept(ctx, v.method, username, [...staticUser.reply, ...v.extra], 'accept', null) : this.reject(ctx, v.method, v.reason, username, v.attributes);
     }
     const found = this.deps.subscribers?.get(username);
-    if (found instanceof Promise) return found.then((entry) => this.decide(ctx, username, entry));
-    return this.decide(ctx, username, found);
+    if (found instanceof Promise) return found.then((entry) => this.check(ctx, username, entry));
+    return this.check(ctx, username, found);
   }
 
-  private decide(ctx: RequestContext, username: string, entry: (Credentials & { readonly snapshot: SubscriberSnapshot }) | undefined): Reply {
+  /** Credentials, MAC binding and Simultaneous-Use, then the decision. */
+  private check(ctx: RequestContext, username: string, entry: (Credentials & { readonly snapshot: SubscriberSnapshot }) | undefined): Reply | Promise<Reply> {
     if (!entry) return this.reject(ctx, this.methodOf(ctx), 'unknown_user', username, NO_ATTRIBUTES);
     const v = this.verify(ctx, username, entry);
     if (!v.ok) return this.reject(ctx, v.method, v.reason, username, v.attributes);
@@ -96,6 +99,18 @@ export class AccessHandler {
     if (snapshot.mac !== null && !macAllowed(snapshot, findAttribute(ctx.packet, Attr.CallingStationId)?.value.toString('latin1'))) {
       return this.reject(ctx, v.method, 'mac_mismatch', username, NO_ATTRIBUTES);
     }
+    const limit = snapshot.simultaneousUse;
+    const count = this.deps.activeSessions;
+    if (limit !== null && count) {
+      // Open sessions are in the database (any instance may have seen their Start): one indexed count.
+      return count(username).then((open) =>
+        open >= limit ? this.reject(ctx, v.method, 'simultaneous_use', username, NO_ATTRIBUTES) : this.decide(ctx, username, snapshot, v),
+      );
+    }
+    return this.decide(ctx, username, snapshot, v);
+  }
+
+  private decide(ctx: RequestContext, username: string, snapshot: SubscriberSnapshot, v: Verified & { ok: true }): Reply {
     const vendor = ctx.client.vendor as VendorName;
     const decision = authorize(snapshot);
     const framed = findAttribute(ctx.packet, Attr.FramedIPAddress)?.value;

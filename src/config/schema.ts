@@ -107,6 +107,13 @@ export const configSchema = obj({
     /** Entries held while the database is unavailable; beyond this the oldest are dropped and counted. */
     maxQueued: int({ default: 100_000, min: 1000 }),
   }),
+  sessions: obj({
+    /**
+     * A session with no accounting for this long is closed as Stale-Session (its Stop was lost). Default: four
+     * missed interims at the profiles' Acct-Interim-Interval of 300 s.
+     */
+    staleAfterSeconds: int({ default: 1200, min: 60 }),
+  }),
   accounting: obj({
     /** Most Accounting-Requests committed in one transaction (group commit). */
     maxBatch: int({ default: 1000, min: 1, max: 10000 }),

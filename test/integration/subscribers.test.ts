@@ -39,6 +39,7 @@ async function seed(sql: Sql): Promise<void> {
   await make('disabled', 10_000, { status: 'disabled' });
   await make('suspended', 10_000, { status: 'suspended' });
   await make('bound', 10_000, { mac: 'aa:bb:cc:dd:ee:ff' });
+  await make('single', 10_000, { simultaneousUse: 1 });
   await store.nas.create({ name: 'skat', address: '127.0.0.5', secret: SECRET, vendor: 'vasexperts' });
 }
 
@@ -98,6 +99,29 @@ describe.skipIf(!haveRadclient)('subscribers from the database', () => {
     expect(reasons.get('funded:accept')).toBeNull();
     const filtered = (await (await api(d, '/auth-log?username=ghost')).json()) as { items: { username: string }[] };
     expect(filtered.items.every((e) => e.username === 'ghost')).toBe(true);
+  });
+
+  it('Simultaneous-Use: a second session is refused while the first is open, allowed after its Stop', async () => {
+    expect((await radtest('pap', 'single', 'single-pw', auth, SECRET)).code).toBe('Access-Accept');
+    const acct = (status: number, id: number) =>
+      encodeRequest(
+        Code.AccountingRequest,
+        id,
+        [
+          { type: Attr.UserName, value: Buffer.from('single') },
+          { type: Attr.AcctStatusType, value: Buffer.from([0, 0, 0, status]) },
+          { type: Attr.AcctSessionId, value: Buffer.from('simul-1') },
+        ],
+        Buffer.from(SECRET),
+        { messageAuthenticator: false },
+      );
+    expect((await exchange(d.app.ports.acct, acct(1, 1)))?.[0]).toBe(Code.AccountingResponse);
+    expect((await radtest('pap', 'single', 'single-pw', auth, SECRET)).code).toBe('Access-Reject');
+    expect((await exchange(d.app.ports.acct, acct(2, 2)))?.[0]).toBe(Code.AccountingResponse);
+    expect((await radtest('pap', 'single', 'single-pw', auth, SECRET)).code).toBe('Access-Accept');
+    await new Promise((r) => setTimeout(r, 100));
+    const log = (await (await api(d, '/auth-log?username=single')).json()) as { items: { reason: string | null }[] };
+    expect(log.items.map((e) => e.reason)).toContain('simultaneous_use');
   });
 
   it('a NAS from the database with the VAS Experts profile gets the restricted Access-Reject', async () => {
