@@ -283,11 +283,26 @@ ALTER TABLE sessions ADD COLUMN coa_state text NOT NULL DEFAULT 'normal'
   CONSTRAINT sessions_coa_state_check CHECK (coa_state IN ('normal', 'restricted'));
 `;
 
+/*
+ * The daily fee run's progress: one row per fee day (a day of the fee time zone) that a run has completed, with
+ * what it charged (accumulated over re-runs of the day). The scheduler resumes from the latest day (re-running
+ * it: subscriptions activated later that day) up to today, so days missed while no instance ran are caught up.
+ */
+const FEE_RUNS = /* sql */ `
+CREATE TABLE fee_runs (
+  day date PRIMARY KEY,
+  charged bigint NOT NULL DEFAULT 0 CONSTRAINT fee_runs_charged_check CHECK (charged >= 0),
+  amount bigint NOT NULL DEFAULT 0 CONSTRAINT fee_runs_amount_check CHECK (amount >= 0),
+  finished_at timestamptz NOT NULL DEFAULT now()
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'core: nas, tariffs, accounts, account_states, credits, subscribers', sql: CORE },
   { version: 2, name: 'billing: subscriptions, sessions, charges, payments, adjustments, usage_monthly', sql: BILLING },
   { version: 3, name: 'audit: auth_log, coa_audit', sql: AUDIT },
   { version: 4, name: 'sessions.coa_state: what the NAS was last told (restricted or normal)', sql: COA_STATE },
+  { version: 5, name: 'fee_runs: progress of the daily fee run', sql: FEE_RUNS },
 ]);
 
 const CREATE_SCHEMA_MIGRATIONS = /* sql */ `
