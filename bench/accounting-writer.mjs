@@ -36,6 +36,22 @@ try {
   await runMigrations(sql);
   await seedBenchSubscribers(sql, n);
   await sql.query(`UPDATE tariffs SET price_per_gb = 1000, price_per_minute = 6 WHERE name = 'bench'`);
+  // A live database holds session history: without it the planner sees an empty sessions table and every pooled
+  // connection caches a sequential scan as the generic plan of the charges → sessions foreign-key check (plans
+  // of RI checks are cached per connection), which then costs O(rows) per charge until autoanalyze runs.
+  // BENCH_HISTORY=0 reproduces the empty-table start.
+  const history = Number(process.env.BENCH_HISTORY ?? n);
+  if (history > 0) {
+    await sql.query(
+      `INSERT INTO sessions (acct_unique_id, nas_name, acct_session_id, username, subscriber_id, account_id, started_at, updated_at,
+         stopped_at, terminate_cause, last_status)
+       SELECT '11:bench-old:' || g, 'bench-old', g::text, s.username, s.id, s.account_id, t, t + interval '1 hour', t + interval '1 hour',
+         'User-Request', 'stop'
+       FROM generate_series(1, $1::int) g JOIN subscribers s ON s.id = (SELECT min(id) FROM subscribers) + (g - 1) % $2::int,
+         LATERAL (SELECT timestamptz '2030-02-01' + g * interval '1 second' AS t) x`,
+      [history, n],
+    );
+  }
   await sql.query('VACUUM ANALYZE');
 
   const timing = new Map();
@@ -94,7 +110,7 @@ try {
   console.log(
     `ACCOUNTING concurrency=${concurrency} maxBatch=${maxBatch} maxInFlight=${maxInFlight} records=${records} seconds=${elapsed.toFixed(2)} ` +
       `rate=${Math.round(records / elapsed)}/s ack_ms p50=${pct(0.5)} p99=${pct(0.99)} charges=${charges} ` +
-      `ledger_mismatches=${ledger.mismatches.length}`,
+      `ledger_mismatches=${ledger.mismatches.length} history=${history}`,
   );
 } finally {
   await sql.close();

@@ -10,6 +10,7 @@ import type http from 'node:http';
 import { join, resolve } from 'node:path';
 import { AccessHandler } from './aaa/access-handler.js';
 import { AccountingWriter } from './billing/accounting-writer.js';
+import { FeeScheduler } from './billing/fee-scheduler.js';
 import { BlockingService } from './coa/blocking.js';
 import { CoaClient } from './coa/client.js';
 import { AccountingHandler } from './aaa/accounting-handler.js';
@@ -127,7 +128,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       if (seeded) log.info(seeded, 'empty embedded database: seeded the demo tariff and subscribers');
     }
   }
-  const store = createStore(sql);
+  const store = createStore(sql, { feeTimeZone: config.fees.timeZone });
   const cache = options.cache ?? openCache(config, log);
   const changes = hotCacheChangeFeed(cache, store.subscribers);
 
@@ -224,7 +225,17 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   let adminServer: http.Server | null = null;
   let adminPort = 0;
   let creditSweep: NodeJS.Timeout | null = null;
+  let fees: FeeScheduler | null = null;
   if (options.admin !== false) {
+    if (config.fees.enabled) {
+      // Daily fees: exactly once per (subscription, day) by the database's unique key, whichever instance runs.
+      fees = new FeeScheduler(sql, { timeZone: config.fees.timeZone, intervalMs: config.fees.intervalMinutes * 60_000 }, log, (changed) => {
+        for (const c of changed) {
+          changes.publish({ kind: 'account', id: c.accountId }).catch((err: unknown) => log.error({ err }, 'account change not published'));
+        }
+      });
+      fees.start();
+    }
     // Housekeeping once a minute, idempotent so every instance may run it. Temporary credits that expired may
     // block an account: re-derive and tell every instance.
     creditSweep = setInterval(() => {
@@ -286,6 +297,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       ready = false;
       if (lookupTimer) clearInterval(lookupTimer);
       if (creditSweep) clearInterval(creditSweep);
+      await fees?.stop();
       if (reconcileTimer) clearInterval(reconcileTimer);
       if (udp) await udp.stop(config.shutdown.drainTimeoutMs);
       await accountingWriter?.stop();

@@ -28,6 +28,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../observability/logger.js';
 import { rederiveAccountStates, type AccountStateChange } from '../store/account-state.js';
 import type { Sql } from '../store/ports.js';
+import { StatementBuilder } from './accounting-sql.js';
 import { advanceCounter, monthOf, rateTime, rateTraffic } from './rating.js';
 import type { AccountingRecord } from './record.js';
 
@@ -408,6 +409,7 @@ export async function writeBatch(tx: Sql, records: readonly AccountingRecord[]):
       `SELECT m.subscriber_id, m.month::text AS month, m.account_id, m.octets::text, m.seconds::text, m.charged_traffic::text
        FROM usage_monthly m JOIN unnest($1::bigint[], $2::date[]) AS w(subscriber_id, month)
          ON m.subscriber_id = w.subscriber_id AND m.month = w.month
+       WHERE m.subscriber_id = ANY($1::bigint[])
        ORDER BY m.subscriber_id, m.month FOR UPDATE OF m`,
       [pairs.map((p) => p.sub.id), pairs.map((p) => p.month)],
     );
@@ -435,10 +437,21 @@ export async function writeBatch(tx: Sql, records: readonly AccountingRecord[]):
       [c.nas, c.at.toISOString(), loadedIds],
     );
   }
+  // Fresh sessions first (their ids are needed by the charges), then every other write of the batch (session
+  // updates, charges, balances, usage months) as one statement of data-modifying CTEs: one round trip.
+  // An archived row must give its key up before a fresh row takes it (the unique constraint is checked per row):
+  // then the update of existing rows runs on its own, first.
   const existing = batch.all.filter((s) => s.id !== null && s.dirty);
-  if (existing.length > 0) await updateSessions(tx, existing);
   const fresh = batch.all.filter((s) => s.id === null);
+  const archiving = existing.some((s) => s.archived);
+  if (archiving) {
+    const first = new StatementBuilder();
+    first.add(updateSessionsSql(first, existing));
+    await first.run(tx);
+  }
   if (fresh.length > 0) await insertSessions(tx, fresh);
+  const writes = new StatementBuilder();
+  if (!archiving && existing.length > 0) writes.add(updateSessionsSql(writes, existing));
 
   const charged = batch.all.filter((s) => s.traffic > 0n || s.time > 0n);
   const byAccount = new Map<number, bigint>();
@@ -458,35 +471,32 @@ export async function writeBatch(tx: Sql, records: readonly AccountingRecord[]):
         byAccount.set(a, (byAccount.get(a) ?? 0n) + v);
       }
     }
-    await tx.query(
+    writes.add(
       `INSERT INTO charges (account_id, kind, amount, session_id)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[])`,
-      [acc, kind, amount, sid],
-    );
-    const ids = [...byAccount.keys()].sort((a, b) => a - b);
-    await tx.query(
-      `UPDATE accounts a SET balance = a.balance - d.amount
-       FROM unnest($1::bigint[], $2::bigint[]) AS d(id, amount) WHERE a.id = d.id`,
-      [ids, ids.map((i) => String(byAccount.get(i)))],
+       SELECT * FROM unnest(${writes.p(acc)}::bigint[], ${writes.p(kind)}::text[], ${writes.p(amount)}::bigint[], ${writes.p(sid)}::bigint[])`,
     );
   }
   const usage = [...batch.usage.values()].filter((u) => u.dirty);
   if (usage.length > 0) {
-    await tx.query(
+    writes.add(
       `INSERT INTO usage_monthly (subscriber_id, month, account_id, octets, seconds, charged_traffic)
-       SELECT * FROM unnest($1::bigint[], $2::date[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[])
+       SELECT * FROM unnest(${writes.p(usage.map((u) => u.subscriberId))}::bigint[], ${writes.p(usage.map((u) => u.month))}::date[],
+         ${writes.p(usage.map((u) => u.accountId))}::bigint[], ${writes.p(usage.map((u) => String(u.octets)))}::bigint[],
+         ${writes.p(usage.map((u) => String(u.seconds)))}::bigint[], ${writes.p(usage.map((u) => String(u.charged)))}::bigint[])
        ON CONFLICT (subscriber_id, month) DO UPDATE SET account_id = EXCLUDED.account_id, octets = EXCLUDED.octets,
          seconds = EXCLUDED.seconds, charged_traffic = EXCLUDED.charged_traffic, updated_at = now()`,
-      [
-        usage.map((u) => u.subscriberId),
-        usage.map((u) => u.month),
-        usage.map((u) => u.accountId),
-        usage.map((u) => String(u.octets)),
-        usage.map((u) => String(u.seconds)),
-        usage.map((u) => String(u.charged)),
-      ],
     );
   }
+  if (byAccount.size > 0) {
+    const ids = [...byAccount.keys()].sort((a, b) => a - b);
+    const idsParam = writes.p(ids);
+    writes.add(
+      `UPDATE accounts a SET balance = a.balance - d.amount
+       FROM unnest(${idsParam}::bigint[], ${writes.p(ids.map((i) => String(byAccount.get(i))))}::bigint[]) AS d(id, amount)
+       WHERE a.id = d.id AND a.id = ANY(${idsParam}::bigint[])`,
+    );
+  }
+  await writes.run(tx);
   const changes = byAccount.size > 0 ? await rederiveAccountStates(tx, [...byAccount.keys()], 'charge') : [];
 
   // 6. Results: each state change on the first record that rated that account.
@@ -528,19 +538,21 @@ const SESSION_FIELDS = `username, subscriber_id, account_id, framed_ip, calling_
   stopped_at, terminate_cause, input_octets, output_octets, session_time, rated_octets, rated_seconds, charged_traffic,
   charged_time, last_status`;
 
-async function updateSessions(tx: Sql, list: readonly Session[]): Promise<void> {
+/** The UPDATE of existing session rows, its parameters added to `b`. */
+function updateSessionsSql(b: StatementBuilder, list: readonly Session[]): string {
   const uniqueIds = list.map((s) => (s.archived ? `${s.key}#${s.id}` : s.key));
-  await tx.query(
-    `UPDATE sessions s SET acct_unique_id = v.acct_unique_id, username = v.username, subscriber_id = v.subscriber_id,
+  const types = ['text', 'bigint', 'bigint', 'inet', 'text', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint', 'text'];
+  const arrays = sessionArrays(list);
+  const args = arrays.map((a, i) => `${b.p(a)}::${types[i]}[]`);
+  const ids = b.p(list.map((s) => s.id));
+  return `UPDATE sessions s SET acct_unique_id = v.acct_unique_id, username = v.username, subscriber_id = v.subscriber_id,
        account_id = v.account_id, framed_ip = v.framed_ip, calling_station_id = v.calling_station_id, nas_port = v.nas_port,
        started_at = v.started_at, updated_at = v.updated_at, stopped_at = v.stopped_at, terminate_cause = v.terminate_cause,
        input_octets = v.input_octets, output_octets = v.output_octets, session_time = v.session_time,
        rated_octets = v.rated_octets, rated_seconds = v.rated_seconds, charged_traffic = v.charged_traffic,
        charged_time = v.charged_time, last_status = v.last_status
-     FROM ${SESSION_UNNEST}, $19::bigint[], $20::text[]) AS v(${SESSION_FIELDS}, id, acct_unique_id)
-     WHERE s.id = v.id`,
-    [...sessionArrays(list), list.map((s) => s.id), uniqueIds],
-  );
+     FROM unnest(${args.join(', ')}, ${ids}::bigint[], ${b.p(uniqueIds)}::text[]) AS v(${SESSION_FIELDS}, id, acct_unique_id)
+     WHERE s.id = v.id AND s.id = ANY(${ids}::bigint[])`;
 }
 
 async function insertSessions(tx: Sql, list: readonly Session[]): Promise<void> {

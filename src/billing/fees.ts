@@ -111,7 +111,7 @@ const DUE = /* sql */ `
 
 const LOCK_ACCOUNTS = /* sql */ `
   SELECT a.id FROM accounts a
-  WHERE a.id IN (
+  WHERE a.id > $2 AND a.id <= $3 AND a.id IN (
     SELECT due.account_id FROM (${DUE}) due
     WHERE due.amount > 0
       AND NOT EXISTS (SELECT 1 FROM charges c WHERE c.subscription_id = due.subscription_id AND c.fee_day = $1::date)
@@ -128,8 +128,8 @@ const CHARGE = /* sql */ `
     SELECT account_id, count(*)::bigint AS n, sum(amount)::bigint AS total FROM inserted GROUP BY account_id
   )
   UPDATE accounts a SET balance = a.balance - p.total
-  FROM per_account p WHERE a.id = p.account_id
-  RETURNING a.id, p.n, p.total`;
+  FROM per_account p WHERE a.id = p.account_id AND a.id > $2 AND a.id <= $3
+  RETURNING a.id, p.n, p.total, a.state = 'active' AND a.balance + a.credit_limit < 0 AS may_block`;
 
 // The last account id of the next chunk: the account of the chunkSize-th due subscription after $2.
 const NEXT_BOUNDARY = /* sql */ `
@@ -168,10 +168,13 @@ export async function chargeDailyFees(sql: Sql, day: string, options: ChargeDail
       const params = [day, lo, hi, d, days];
       // Accounts first, in id order (as ledger.ts and the accounting writer do), then the rows that move them.
       await tx.query(LOCK_ACCOUNTS, params);
-      const rows = await tx.query<{ id: number; n: number; total: number }>(CHARGE, params);
+      const rows = await tx.query<{ id: number; n: number; total: number; may_block: boolean }>(CHARGE, params);
+      // A charge only lowers a balance, so only an active account now below its credit limit can change state
+      // (unexpired credits may still keep it active: rederive decides). Every other touched account keeps its
+      // state by invariant 2, so re-deriving it would only cost time.
       const changes = await rederiveAccountStates(
         tx,
-        rows.map((r) => r.id),
+        rows.filter((r) => r.may_block).map((r) => r.id),
         'charge',
       );
       return { rows, changes };

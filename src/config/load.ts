@@ -104,6 +104,11 @@ function crossCheck(config: Config, issues: Issue[]): void {
       message: 'more than one worker needs database.url (PostgreSQL): the embedded database lives in one process',
     });
   }
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: config.fees.timeZone });
+  } catch {
+    issues.push({ key: 'fees.timeZone', message: `${JSON.stringify(config.fees.timeZone)} is not an IANA time zone (e.g. UTC, Europe/Moscow)` });
+  }
   config.radius.listen.forEach((a, i) => {
     if (isIP(a) === 0) issues.push({ key: `radius.listen[${i}]`, message: `${JSON.stringify(a)} is not an IP address` });
   });

@@ -114,6 +114,14 @@ export const configSchema = obj({
      */
     staleAfterSeconds: int({ default: 1200, min: 60 }),
   }),
+  fees: obj({
+    /** Charge monthly fees daily (floor(fee·d/D) − floor(fee·(d−1)/D) on day d of a D-day month). */
+    enabled: bool({ default: true }),
+    /** IANA time zone whose calendar days are fee days, e.g. Europe/Moscow. */
+    timeZone: str({ default: 'UTC' }),
+    /** How often the scheduler looks for days to charge (it catches up on missed days). */
+    intervalMinutes: int({ default: 15, min: 1, max: 1440 }),
+  }),
   accounting: obj({
     /** Most Accounting-Requests committed in one transaction (group commit). */
     maxBatch: int({ default: 1000, min: 1, max: 10000 }),

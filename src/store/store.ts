@@ -19,14 +19,19 @@ import { tariffRepository } from './repositories/tariffs.js';
  * const store = createStore(sql);
  * const account = await store.accounts.create({ creditLimit: 0 });
  */
-export function createStore(sql: Sql): Store {
+export interface StoreOptions {
+  /** IANA time zone whose calendar days are fee days (subscriptions open and end on them); default UTC. */
+  readonly feeTimeZone?: string;
+}
+
+export function createStore(sql: Sql, options: StoreOptions = {}): Store {
   const db = withStoreErrors(sql);
   return {
     sql,
     nas: nasRepository(db),
     tariffs: tariffRepository(db),
     accounts: accountRepository(db),
-    subscribers: subscriberRepository(db),
+    subscribers: subscriberRepository(db, options.feeTimeZone !== undefined ? { feeTimeZone: options.feeTimeZone } : {}),
     authLog: authLogRepository(db),
     ledger: ledgerRepository(db),
     sessions: sessionRepository(db),

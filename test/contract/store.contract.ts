@@ -94,6 +94,7 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
             'charges',
             'coa_audit',
             'credits',
+            'fee_runs',
             'nas',
             'payments',
             'schema_migrations',

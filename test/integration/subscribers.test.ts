@@ -171,9 +171,9 @@ describe.skipIf(!haveRadclient)('subscribers from the database', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect((await radtest('pap', 'newbie', 'newbie-pw', auth, SECRET)).code).toBe('Access-Accept');
 
-    // The debtor's account gets a credit limit that covers the debt: redirect → normal service.
+    // The debtor's account gets a credit limit that covers the debt (and today's fee): redirect → normal service.
     const debtor = (await (await api(d, '/subscribers?username=debtor')).json()) as { items: { accountId: number }[] };
-    const patched = await api(d, `/accounts/${debtor.items[0]?.accountId}`, { method: 'PATCH', body: JSON.stringify({ creditLimit: 100 }) });
+    const patched = await api(d, `/accounts/${debtor.items[0]?.accountId}`, { method: 'PATCH', body: JSON.stringify({ creditLimit: 100_000 }) });
     expect(((await patched.json()) as { state: string }).state).toBe('active');
     await new Promise((r) => setTimeout(r, 100));
     const r = await radtest('pap', 'debtor', 'debtor-pw', auth, SECRET);

@@ -2,8 +2,14 @@
  * Subscribers and their AAA snapshots. A password is stored twice: as given (CHAP needs the cleartext) and as
  * its NT hash (PAP and MS-CHAPv2 work from the hash alone); an operator without CHAP stores only the hash.
  * Secrets leave the store only through the snapshot* methods, the AAA view.
+ *
+ * Subscriptions (what the daily fee run charges) follow the subscriber in the same transaction as the subscriber
+ * write: a subscriber with a tariff and a status other than 'disabled' has exactly one open-ended subscription
+ * (its tariff, its account); a 'suspended' one keeps paying. Days are days of the fee time zone. See
+ * docs/schema.md, "Subscription bookkeeping".
  */
 import { ntPasswordHash } from '../../aaa/auth/mschapv2.js';
+import { checkTimeZone, dayInTimeZone, FEE_SUBSCRIPTIONS_LOCK_KEY } from '../../billing/fees.js';
 import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberSnapshot, type SubscriberStatus } from '../../domain/types.js';
 import type { AccountState, Sql, SubscriberPatch, SubscriberRepository } from '../ports.js';
 import { assignments, pageOf } from '../sql-build.js';
@@ -141,12 +147,75 @@ function columnValues(input: SubscriberPatch): Record<string, unknown> {
   return values;
 }
 
+export interface SubscriberRepositoryOptions {
+  /** IANA time zone of fee days (default 'UTC'); must equal the fee scheduler's. */
+  readonly feeTimeZone?: string;
+  /** The clock (tests). */
+  readonly now?: () => Date;
+}
+
+/** What a subscriber should be paying for: its tariff on its account, unless it has none or is disabled. */
+function wantedSubscription(row: SubscriberRow): { tariffId: number; accountId: number } | null {
+  return row.tariff_id !== null && row.status !== 'disabled' ? { tariffId: row.tariff_id, accountId: row.account_id } : null;
+}
+
+/**
+ * Ends the subscriptions of a subscriber that still charge on or after `today`. The last charged day becomes
+ * yesterday, or the last day already charged when the fee run charged today (a day is never charged twice for
+ * one subscriber); a subscription left with no day at all (activated today, not yet charged) is deleted.
+ */
+const END_SUBSCRIPTIONS = /* sql */ `
+  WITH open AS (
+    SELECT s.id, s.activated_on,
+           greatest($2::date - 1, (SELECT max(c.fee_day) FROM charges c WHERE c.subscription_id = s.id)) AS last_day
+    FROM subscriptions s
+    WHERE s.subscriber_id = $1 AND (s.ends_on IS NULL OR s.ends_on >= $2::date)
+  ), gone AS (
+    DELETE FROM subscriptions s USING open o WHERE s.id = o.id AND o.last_day < o.activated_on RETURNING s.id
+  )
+  UPDATE subscriptions s SET ends_on = o.last_day FROM open o WHERE s.id = o.id AND o.last_day >= o.activated_on`;
+
+/** Opens a subscription from `today`, or from the day after the subscriber's last charged day if that is later. */
+const OPEN_SUBSCRIPTION = /* sql */ `
+  INSERT INTO subscriptions (account_id, subscriber_id, tariff_id, activated_on)
+  SELECT $2, $1, $3, greatest($4::date, (SELECT max(ends_on) + 1 FROM subscriptions WHERE subscriber_id = $1))`;
+
+/**
+ * Makes the subscriber's subscriptions match `row` (inside the subscriber write's transaction, after
+ * lockSubscriptions): nothing when its one open-ended subscription already has the wanted tariff and account;
+ * else the open ones end (END_SUBSCRIPTIONS) and the wanted one opens from today.
+ */
+async function syncSubscriptions(tx: Sql, subscriberId: number, row: SubscriberRow | null, today: string): Promise<void> {
+  const wanted = row && wantedSubscription(row);
+  const open = await tx.query<{ tariff_id: number; account_id: number; ends_on: string | null }>(
+    `SELECT tariff_id, account_id, ends_on FROM subscriptions
+     WHERE subscriber_id = $1 AND (ends_on IS NULL OR ends_on >= $2::date) ORDER BY id FOR UPDATE`,
+    [subscriberId, today],
+  );
+  if (wanted === null && open.length === 0) return;
+  const [only] = open;
+  if (wanted && open.length === 1 && only && only.ends_on === null && only.tariff_id === wanted.tariffId && only.account_id === wanted.accountId) return;
+  if (open.length > 0) await tx.query(END_SUBSCRIPTIONS, [subscriberId, today]);
+  if (wanted) await tx.query(OPEN_SUBSCRIPTION, [subscriberId, wanted.accountId, wanted.tariffId, today]);
+}
+
+/**
+ * Shared with other subscription changes, exclusive with a fee chunk: a chunk never charges from a subscription
+ * this transaction is ending, and this transaction sees every fee charge committed before it.
+ */
+async function lockSubscriptions(tx: Sql): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [FEE_SUBSCRIPTIONS_LOCK_KEY]);
+}
+
 async function getSubscriber(sql: Sql, id: number): Promise<Subscriber | undefined> {
   const [row] = await sql.query<SubscriberRow>(`SELECT ${COLUMNS} FROM subscribers WHERE id = $1`, [id]);
   return row && toSubscriber(row);
 }
 
-export function subscriberRepository(sql: Sql): SubscriberRepository {
+export function subscriberRepository(sql: Sql, options: SubscriberRepositoryOptions = {}): SubscriberRepository {
+  const timeZone = checkTimeZone(options.feeTimeZone ?? 'UTC');
+  const now = options.now ?? (() => new Date());
+  const today = (): string => dayInTimeZone(now(), timeZone);
   return {
     list(page, filter = {}) {
       const where: string[] = [];
@@ -173,21 +242,50 @@ export function subscriberRepository(sql: Sql): SubscriberRepository {
       const values = { password: null, ntHash: null, tariffId: null, framedIp: null, framedPool: null, mac: null, simultaneousUse: null, status: 'active', ...columnValues(input) };
       const columns = Object.values(PATCH_COLUMNS);
       const params = Object.keys(PATCH_COLUMNS).map((key) => values[key as keyof typeof values] ?? null);
-      const [row] = await sql.query<SubscriberRow>(
-        `INSERT INTO subscribers (${columns.join(', ')}) VALUES (${columns.map((_c, i) => `$${i + 1}`).join(', ')}) RETURNING ${COLUMNS}`,
-        params,
-      );
-      return toSubscriber(row!);
+      const text = `INSERT INTO subscribers (${columns.join(', ')}) VALUES (${columns.map((_c, i) => `$${i + 1}`).join(', ')}) RETURNING ${COLUMNS}`;
+      if (values.tariffId === null || values.status === 'disabled') {
+        const [plain] = await sql.query<SubscriberRow>(text, params);
+        return toSubscriber(plain!);
+      }
+      const day = today();
+      const row = await sql.transaction(async (tx) => {
+        await lockSubscriptions(tx);
+        const [inserted] = await tx.query<SubscriberRow>(text, params);
+        await syncSubscriptions(tx, inserted!.id, inserted!, day);
+        return inserted!;
+      });
+      return toSubscriber(row);
     },
     async update(id, patch) {
       const params: unknown[] = [id];
-      const sets = assignments(columnValues(patch), PATCH_COLUMNS, params);
+      const values = columnValues(patch);
+      const sets = assignments(values, PATCH_COLUMNS, params);
       if (sets.length === 0) return getSubscriber(sql, id);
-      const [row] = await sql.query<SubscriberRow>(`UPDATE subscribers SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, params);
+      const text = `UPDATE subscribers SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`;
+      if (values.tariffId === undefined && values.status === undefined && values.accountId === undefined) {
+        const [plain] = await sql.query<SubscriberRow>(text, params);
+        return plain && toSubscriber(plain);
+      }
+      const day = today();
+      const row = await sql.transaction(async (tx) => {
+        await lockSubscriptions(tx);
+        const [updated] = await tx.query<SubscriberRow>(text, params);
+        if (updated) await syncSubscriptions(tx, id, updated, day);
+        return updated;
+      });
       return row && toSubscriber(row);
     },
     async delete(id) {
-      return (await sql.query('DELETE FROM subscribers WHERE id = $1 RETURNING id', [id])).length > 0;
+      const day = today();
+      return sql.transaction(async (tx) => {
+        await lockSubscriptions(tx);
+        const gone = await tx.query('SELECT id FROM subscribers WHERE id = $1 FOR UPDATE', [id]);
+        if (gone.length === 0) return false;
+        // Ended while subscriber_id still points at the subscriber (the delete sets it to null).
+        await syncSubscriptions(tx, id, null, day);
+        await tx.query('DELETE FROM subscribers WHERE id = $1', [id]);
+        return true;
+      });
     },
     async snapshot(username) {
       const [row] = await sql.query<SnapshotRow>(`${SNAPSHOT} WHERE s.username = $1`, [username]);
