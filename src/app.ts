@@ -177,11 +177,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       log,
     );
     udp = server;
-    // Blocking and restoring live sessions when an account's state changes (RFC 5176 CoA / Disconnect).
     swapNasTable = (next) => {
       nasTable = next;
       server.setNasTable(next);
     };
+    // Blocking and restoring live sessions when an account's state changes (RFC 5176 CoA / Disconnect).
     const blocking = new BlockingService({
       sql,
       subscribers: store.subscribers,
