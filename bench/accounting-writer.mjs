@@ -1,7 +1,9 @@
-// Records/s through AccountingWriter on PostgreSQL with C concurrent submitters (each waits for its ack, as a
-// BRAS's outstanding-request window does). Seeds N subscribers (traffic 1000/GB, time 6/min) into a schema of its
-// own, runs for D seconds of Start → Interim… → Stop sessions, checks the ledger, drops the schema.
-//   npm run build && node bench/accounting-writer.mjs postgres://postgres@127.0.0.1:5432/test [C=64] [D=10] [N=10000] [maxBatch=1024] [maxInFlight=1]
+// Records/s through the accounting journal and the rater on PostgreSQL, without the UDP front, with C concurrent
+// submitters (each waits for its ack, as a BRAS's outstanding-request window does). Seeds N subscribers (traffic
+// 1000/GB, time 6/min) into a schema of its own, runs for D seconds of Start → Interim… → Stop sessions, reports
+// the ack rate and latency, the rating rate, how long the rater took to catch up after the load stopped, checks
+// the ledger, drops the schema.
+//   npm run build && node bench/accounting-writer.mjs postgres://postgres@127.0.0.1:5432/test [C=64] [D=10] [N=10000] [maxBatch=1024] [maxInFlight=1] [rateBatch=5000]
 // TOLLGATE_DIST=/other/build/dir overrides ../dist.
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -9,14 +11,15 @@ import { pathToFileURL } from 'node:url';
 
 const dist = process.env.TOLLGATE_DIST ?? resolve(import.meta.dirname, '../dist');
 const load = (p) => import(pathToFileURL(resolve(dist, p)).href);
-const { AccountingWriter } = await load('src/billing/accounting-writer.js');
+const { AccountingJournal } = await load('src/billing/journal.js');
+const { AccountingRater } = await load('src/billing/rater.js');
 const { verifyLedger } = await load('src/billing/ledger.js');
 const { runMigrations } = await load('src/store/migrations.js');
 const { createPostgresSql } = await load('src/store/postgres.js');
 const { seedBenchSubscribers, benchUsername } = await load('src/store/bench-seed.js');
 const { createLogger } = await load('src/observability/logger.js');
 
-const [url, cText = '64', dText = '10', nText = '10000', bText = '1024', fText = '1'] = process.argv.slice(2);
+const [url, cText = '64', dText = '10', nText = '10000', bText = '1024', fText = '1', rText = '5000'] = process.argv.slice(2);
 if (!url) {
   console.error('usage: node bench/accounting-writer.mjs DATABASE_URL [concurrency] [seconds] [subscribers] [maxBatch] [maxInFlight]');
   process.exit(64);
@@ -26,6 +29,7 @@ const seconds = Number(dText);
 const n = Number(nText);
 const maxBatch = Number(bText);
 const maxInFlight = Number(fText);
+const rateBatch = Number(rText);
 
 const schema = `tg_bench_${randomBytes(4).toString('hex')}`;
 const admin = createPostgresSql(url, { max: 1 });
@@ -56,7 +60,10 @@ try {
 
   const timing = new Map();
   const timed = (inner) => ({ ...inner, query: async (text, params) => { const t = performance.now(); try { return await inner.query(text, params); } finally { const k = text.replace(/\s+/g, ' ').slice(0, 60); const e = timing.get(k) ?? [0, 0]; e[0] += performance.now() - t; e[1]++; timing.set(k, e); } }, transaction: (fn) => inner.transaction((tx) => fn(timed(tx))) });
-  const writer = new AccountingWriter(process.env.BENCH_PROFILE ? timed(sql) : sql, { maxBatch, maxInFlight }, log);
+  const db = process.env.BENCH_PROFILE ? timed(sql) : sql;
+  const rater = new AccountingRater(db, { maxRecords: rateBatch, pollIntervalMs: 1000, backlogIntervalMs: 0 }, log);
+  const writer = new AccountingJournal(db, { maxBatch, maxInFlight }, log, () => rater.kick());
+  rater.start();
   const T0 = Math.floor(Date.UTC(2030, 2, 10) / 1000);
   const GB = 1_000_000_000n;
   let records = 0;
@@ -102,14 +109,20 @@ try {
   await Promise.all(Array.from({ length: concurrency }, submitter));
   const elapsed = (performance.now() - started) / 1000;
   await writer.stop();
+  const catchUp = performance.now();
+  await rater.drain(600_000);
+  const catchUpSeconds = (performance.now() - catchUp) / 1000;
+  await rater.stop();
+  const ratedSeconds = elapsed + catchUpSeconds;
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))].toFixed(1);
   if (process.env.BENCH_PROFILE) for (const [k, [ms, count]] of [...timing].sort((a, b) => b[1][0] - a[1][0])) console.log(ms.toFixed(0).padStart(7), 'ms', String(count).padStart(6), k);
   const ledger = await verifyLedger(sql);
   const [{ charges }] = await sql.query('SELECT count(*)::int AS charges FROM charges');
   console.log(
-    `ACCOUNTING concurrency=${concurrency} maxBatch=${maxBatch} maxInFlight=${maxInFlight} records=${records} seconds=${elapsed.toFixed(2)} ` +
-      `rate=${Math.round(records / elapsed)}/s ack_ms p50=${pct(0.5)} p99=${pct(0.99)} charges=${charges} ` +
+    `ACCOUNTING concurrency=${concurrency} maxBatch=${maxBatch} maxInFlight=${maxInFlight} rateBatch=${rateBatch} records=${records} seconds=${elapsed.toFixed(2)} ` +
+      `rate=${Math.round(records / elapsed)}/s ack_ms p50=${pct(0.5)} p99=${pct(0.99)} rated_rate=${Math.round(records / ratedSeconds)}/s ` +
+      `catch_up_s=${catchUpSeconds.toFixed(2)} charges=${charges} ` +
       `ledger_mismatches=${ledger.mismatches.length} history=${history}`,
   );
 } finally {

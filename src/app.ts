@@ -9,7 +9,8 @@
 import type http from 'node:http';
 import { join, resolve } from 'node:path';
 import { AccessHandler } from './aaa/access-handler.js';
-import { AccountingWriter } from './billing/accounting-writer.js';
+import { AccountingJournal } from './billing/journal.js';
+import { AccountingRater } from './billing/rater.js';
 import { FeeScheduler } from './billing/fee-scheduler.js';
 import { BlockingService } from './coa/blocking.js';
 import { CoaClient } from './coa/client.js';
@@ -69,6 +70,8 @@ export interface RunningApp {
   readonly cache: HotCache;
   readonly subscribers: SubscriberDirectory | undefined;
   isReady(): boolean;
+  /** Waits until every accounting record journaled so far is rated (tests, benchmarks); no-op without RADIUS. */
+  drainAccounting(timeoutMs?: number): Promise<void>;
   /** Re-reads clients and static users; on error keeps the running ones and rethrows. */
   reload(): void;
   stop(): Promise<void>;
@@ -133,7 +136,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const changes = hotCacheChangeFeed(cache, store.subscribers);
 
   let udp: UdpServer | null = null;
-  let accountingWriter: AccountingWriter | null = null;
+  let journal: AccountingJournal | null = null;
+  let rater: AccountingRater | null = null;
   // RFC 5176 client: blocking/restoring live sessions (RADIUS role) and the API's disconnect (admin role).
   const coa = new CoaClient({ sql, log });
   await coa.start();
@@ -167,8 +171,23 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       activeSessions: (username) => store.sessions.countActive(username),
       log,
     });
-    accountingWriter = new AccountingWriter(sql, { maxBatch: config.accounting.maxBatch, maxInFlight: config.accounting.maxInFlight }, log);
-    const accounting = new AccountingHandler(accountingWriter, changes, log);
+    // Accounting: acknowledged once journaled; rated right after (an account whose state changed — blocked, or
+    // active again — is announced on the change feed so every instance's next Access-Request sees it).
+    rater = new AccountingRater(
+      sql,
+      { maxRecords: sql.kind === 'pglite' ? Math.min(config.accounting.rateBatch, 1000) : config.accounting.rateBatch, pollIntervalMs: config.accounting.ratePollMs },
+      log,
+      (changed) => {
+        for (const c of changed) {
+          changes.publish({ kind: 'account', id: c.accountId }).catch((err: unknown) => {
+            log.error({ err, accountId: c.accountId }, 'account change not published; other instances may serve stale state');
+          });
+        }
+      },
+    );
+    const accountingRater = rater;
+    journal = new AccountingJournal(sql, { maxBatch: config.accounting.maxBatch, maxInFlight: config.accounting.maxInFlight }, log, () => accountingRater.kick());
+    const accounting = new AccountingHandler(journal, log);
     let nasTable = buildNasTable(config, nasRows);
     const server = new UdpServer(
       nasTable,
@@ -208,6 +227,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     // Events can be missed (an instance restarting, Redis away): a periodic pass catches up.
     reconcileTimer = setInterval(() => reconcile(null), 60_000);
     reconcileTimer.unref();
+    rater.start();
     await server.start();
     const dir = subscribers;
     lookupTimer = setInterval(() => {
@@ -278,6 +298,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     cache,
     subscribers,
     isReady: () => ready,
+    drainAccounting: async (timeoutMs) => {
+      await rater?.drain(timeoutMs);
+    },
     reload() {
       try {
         const next = reloadConfig();
@@ -300,7 +323,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       await fees?.stop();
       if (reconcileTimer) clearInterval(reconcileTimer);
       if (udp) await udp.stop(config.shutdown.drainTimeoutMs);
-      await accountingWriter?.stop();
+      await journal?.stop();
+      // Rate what this instance acknowledged, within the drain deadline; the rest waits in the journal for the
+      // next rater (another instance, or this one after a restart).
+      if (rater) {
+        await rater.drain(config.shutdown.drainTimeoutMs).catch((err: unknown) => log.warn({ err }, 'accounting journal not fully rated before exit; it will be on the next start'));
+        await rater.stop();
+      }
       await coa.stop();
       await authLog?.stop();
       if (adminServer) {

@@ -1,24 +1,21 @@
 /**
- * Accounting-Request → Accounting-Response, sent only after the record's effect is committed (DESIGN.md
- * invariant 4): the record goes to the AccountingWriter, which rates it and commits it with the others that
- * arrived meanwhile (group commit). If the transaction fails, no reply is sent and the NAS retransmits;
- * exactly-once rating makes the retransmission safe. An account whose state changed (blocked, or active again)
- * is announced on the change feed so every instance's next Access-Request sees it.
+ * Accounting-Request → Accounting-Response, sent only after the record is durable (DESIGN.md invariant 4): the
+ * record goes to the accounting journal, which commits it with the others that arrived meanwhile (group
+ * commit). If the commit fails, no reply is sent and the NAS retransmits; exactly-once rating makes the
+ * retransmission safe. The rater applies journaled records to sessions and charges right after.
  */
-import type { AccountingWriter } from '../billing/accounting-writer.js';
+import type { AccountingJournal } from '../billing/journal.js';
 import { accountingRecordOf } from '../billing/record.js';
 import type { Logger } from '../observability/logger.js';
 import { countDrop, DropReason } from '../observability/metrics.js';
 import { Code } from '../radius/codes.js';
-import type { ChangeFeed } from '../store/ports.js';
 import type { Reply, RequestContext } from '../transport/udp-server.js';
 
 const RESPONSE: Reply = { code: Code.AccountingResponse, attributes: [] };
 
 export class AccountingHandler {
   constructor(
-    private readonly writer: AccountingWriter,
-    private readonly changes: ChangeFeed,
+    private readonly journal: Pick<AccountingJournal, 'submit'>,
     private readonly log: Logger,
   ) {}
 
@@ -31,14 +28,9 @@ export class AccountingHandler {
       this.log.warn({ nas: ctx.client.name, id: ctx.packet.identifier, error: record.error }, 'invalid Accounting-Request dropped');
       return null;
     }
-    const result = await this.writer.submit(record);
-    for (const change of result.accountStateChanges) {
-      this.changes.publish({ kind: 'account', id: change.accountId }).catch((err: unknown) => {
-        this.log.error({ err, accountId: change.accountId }, 'account change not published; other instances may serve stale state');
-      });
-    }
+    await this.journal.submit(record);
     if (this.log.isLevelEnabled('debug')) {
-      this.log.debug({ nas: ctx.client.name, id: ctx.packet.identifier, status: record.status, session: record.acctSessionId, user: record.username }, 'accounting committed');
+      this.log.debug({ nas: ctx.client.name, id: ctx.packet.identifier, status: record.status, session: record.acctSessionId, user: record.username }, 'accounting journaled');
     }
     return RESPONSE;
   }

@@ -123,13 +123,21 @@ export const configSchema = obj({
     intervalMinutes: int({ default: 15, min: 1, max: 1440 }),
   }),
   accounting: obj({
-    /** Most Accounting-Requests committed in one transaction (group commit). */
+    /** Most Accounting-Requests in one journal row: one INSERT, one durable commit, then they are acknowledged. */
     maxBatch: int({ default: 1000, min: 1, max: 10000 }),
     /**
-     * Transactions committing at once per process. 1 (plain group commit) measured fastest on 2 cores, where
-     * PostgreSQL's CPU is the limit; more can help with a larger database server.
+     * Journal INSERTs committing at once per process. 1 (plain group commit) is enough on 2 cores; more can
+     * help when the WAL flush is slow. Keep 1 on the embedded database (one connection).
      */
     maxInFlight: int({ default: 1, min: 1, max: 16 }),
+    /**
+     * Most records rated in one transaction (journal rows → sessions, charges, balances). Larger batches cost
+     * PostgreSQL less per record; the embedded database uses at most 1000, since its one connection also
+     * carries the acknowledgements.
+     */
+    rateBatch: int({ default: 5000, min: 1, max: 100_000 }),
+    /** How often an idle rater looks for journal rows it was not woken for (other instances', retries). */
+    ratePollMs: int({ default: 1000, min: 10, max: 60_000 }),
   }),
   /** Overrides of the built-in vendor profiles (reply attributes per BRAS type), key by key. */
   vendors: profilesSchema,

@@ -196,3 +196,54 @@ export const coaRepliesDropped = new Counter({
   registers: [registry],
   collect: flushTallies,
 });
+
+export const accountingRecords = new Counter({
+  name: 'tollgate_accounting_records_total',
+  help: 'Accounting records by stage: journaled (durable, acknowledged), rated (applied to sessions and charges), rejected (moved to accounting_journal_rejected)',
+  labelNames: ['stage'] as const,
+  registers: [registry],
+  collect: flushTallies,
+});
+
+export const accountingFailures = new Counter({
+  name: 'tollgate_accounting_failures_total',
+  help: 'Failed accounting transactions by stage: journal (records not acknowledged; the NAS retransmits), rate (retried; the records stay journaled)',
+  labelNames: ['stage'] as const,
+  registers: [registry],
+});
+
+export const accountingJournalBacklog = new Gauge({
+  name: 'tollgate_accounting_journal_backlog',
+  help: 'Accounting records durably journaled (acknowledged) and not yet rated, across all instances',
+  // Every worker reads the same shared journal: the cluster aggregate is the same value, not a sum.
+  aggregator: 'max',
+  registers: [registry],
+});
+
+export const accountingRatingLag = new Gauge({
+  name: 'tollgate_accounting_rating_lag_seconds',
+  help: 'Age of the oldest journaled accounting record not yet rated (0 when the journal is empty)',
+  aggregator: 'max',
+  registers: [registry],
+});
+
+export const accountingRatingDuration = new Histogram({
+  name: 'tollgate_accounting_rating_duration_seconds',
+  help: 'Duration of one rating transaction (journal rows → sessions, charges, balances)',
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+});
+
+export const portalRequests = new Counter({
+  name: 'tollgate_portal_requests_total',
+  help: 'Captive portal and billing widget HTTP requests, by route (page, promised_payment, widget_summary, widget_fragment, other) and status code',
+  labelNames: ['route', 'status'] as const,
+  registers: [registry],
+});
+
+export const portalPromisedPayments = new Counter({
+  name: 'tollgate_portal_promised_payments_total',
+  help: 'Promised payments asked for on the captive portal, by result (granted, too_soon, not_needed, not_enough, subscriber_inactive, disabled, failed)',
+  labelNames: ['result'] as const,
+  registers: [registry],
+});

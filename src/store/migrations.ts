@@ -297,12 +297,43 @@ CREATE TABLE fee_runs (
 );
 `;
 
+/*
+ * The accounting journal: every Accounting-Request is acknowledged once its batch is a row here (one INSERT,
+ * one durable commit per group of packets); the rater then applies journal rows to sessions, charges and
+ * balances in large transactions and deletes them in the same transaction. `body` is a JSON array of records
+ * (src/billing/journal-codec.ts), stored uncompressed (EXTERNAL): it is written once and read once, so
+ * compressing it would only cost CPU. A row the rater cannot apply (a data error, after bisecting its batch)
+ * moves to accounting_journal_rejected with the error, so one bad record cannot stall accounting.
+ */
+const ACCOUNTING_JOURNAL = /* sql */ `
+CREATE TABLE accounting_journal (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  records integer NOT NULL CONSTRAINT accounting_journal_records_check CHECK (records > 0),
+  body text NOT NULL
+);
+ALTER TABLE accounting_journal ALTER COLUMN body SET STORAGE EXTERNAL;
+-- A queue table: rows are deleted seconds after insertion, so vacuum it by dead-row count, not by table size.
+ALTER TABLE accounting_journal SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000,
+  autovacuum_vacuum_insert_scale_factor = 0, autovacuum_vacuum_insert_threshold = 5000);
+
+CREATE TABLE accounting_journal_rejected (
+  id bigint PRIMARY KEY,
+  received_at timestamptz NOT NULL,
+  rejected_at timestamptz NOT NULL DEFAULT now(),
+  records integer NOT NULL,
+  body text NOT NULL,
+  error text NOT NULL
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'core: nas, tariffs, accounts, account_states, credits, subscribers', sql: CORE },
   { version: 2, name: 'billing: subscriptions, sessions, charges, payments, adjustments, usage_monthly', sql: BILLING },
   { version: 3, name: 'audit: auth_log, coa_audit', sql: AUDIT },
   { version: 4, name: 'sessions.coa_state: what the NAS was last told (restricted or normal)', sql: COA_STATE },
   { version: 5, name: 'fee_runs: progress of the daily fee run', sql: FEE_RUNS },
+  { version: 6, name: 'accounting_journal: acknowledged accounting records awaiting rating', sql: ACCOUNTING_JOURNAL },
 ]);
 
 const CREATE_SCHEMA_MIGRATIONS = /* sql */ `

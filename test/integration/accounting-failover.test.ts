@@ -79,6 +79,8 @@ describe('accounting through the daemon', () => {
     // Both instances at once, racing.
     const replies = await Promise.all([exchange(a.app.ports.acct, stop), exchange(b.app.ports.acct, stop), exchange(a.app.ports.acct, retransmitted)]);
     expect(replies.every((r) => r?.[0] === Code.AccountingResponse)).toBe(true);
+    // Acknowledged means journaled; both instances' raters rate the shared journal.
+    await Promise.all([a.app.drainAccounting(), b.app.drainAccounting()]);
     expect(await charged(a.sql, 'roamer')).toBe(150);
     const sessions = await a.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM sessions WHERE username = 'roamer'`);
     expect(sessions[0]?.n).toBe(1);
@@ -91,11 +93,14 @@ describe('accounting while the database refuses writes', () => {
   let failing = false;
   beforeAll(async () => {
     d = await startTestDaemon(testConfigInput({ users: [], fees: { enabled: false } }), seed);
-    // A database that stops accepting transactions (a failover, a full disk): every transaction fails.
+    // A database that stops accepting writes (a failover, a full disk): every transaction and the journal's
+    // INSERT fail, as the daemon sees them.
     const real = d.app.store.sql;
-    const original = real.transaction.bind(real);
-    (real as { transaction: Sql['transaction'] }).transaction = (fn) =>
-      failing ? Promise.reject(Object.assign(new Error('database unavailable (test)'), { code: '57P01' })) : original(fn);
+    const refused = (): Promise<never> => Promise.reject(Object.assign(new Error('database unavailable (test)'), { code: '57P01' }));
+    const transaction = real.transaction.bind(real);
+    const query = real.query.bind(real);
+    (real as { transaction: Sql['transaction'] }).transaction = (fn) => (failing ? refused() : transaction(fn));
+    (real as { query: Sql['query'] }).query = (text, params) => (failing && /^INSERT INTO accounting_journal/.test(text) ? refused() : query(text, params));
   });
   afterAll(() => d.stop());
 
@@ -110,6 +115,7 @@ describe('accounting while the database refuses writes', () => {
     failing = false;
     expect((await exchange(acct, accounting('patient', 'down-1', 3, 600, 4, 6)))?.[0]).toBe(Code.AccountingResponse);
     expect((await exchange(acct, accounting('patient', 'down-1', 3, 600, 5, 9)))?.[0]).toBe(Code.AccountingResponse);
+    await d.app.drainAccounting();
     expect(await charged(d.sql, 'patient')).toBe(100);
     const dropped = (await d.metrics()).split('\n').find((l) => l.startsWith('tollgate_radius_dropped_total{reason="handler_error"}'));
     expect(Number(dropped?.split(' ')[1])).toBeGreaterThanOrEqual(2);

@@ -1,15 +1,16 @@
 /**
- * Accounting traces through AccountingWriter on a real database (PGlite, or PostgreSQL when TEST_DATABASE_URL is
+ * Accounting traces through the journal and the rater on a real database (PGlite, or PostgreSQL when TEST_DATABASE_URL is
  * set): every BRAS misbehaviour of REFERENCE.md §7 is charged once and only once, balances follow the ledger,
  * and a failed transaction acknowledges nothing and writes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccountingWriter, acctUniqueId, type SubmitResult } from '../../src/billing/accounting-writer.js';
+import { acctUniqueId } from '../../src/billing/rate-batch.js';
 import { verifyLedger } from '../../src/billing/ledger.js';
 import type { AccountingRecord } from '../../src/billing/record.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { Sql, Store } from '../../src/store/ports.js';
 import { createStore } from '../../src/store/store.js';
+import { RatedAccounting, type RatedResult as SubmitResult } from '../helpers/accounting.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 import { acct, STATUS, type AcctSpec } from '../unit/billing/packets.js';
 
@@ -20,7 +21,7 @@ const log = createLogger('silent');
 let db: TestSql;
 let sql: Sql;
 let store: Store;
-let writer: AccountingWriter;
+let writer: RatedAccounting;
 let seq = 0;
 
 interface Subject {
@@ -94,7 +95,7 @@ beforeAll(async () => {
   db = await createTestSql({ migrate: true, max: 8 });
   sql = db.sql;
   store = createStore(sql);
-  writer = new AccountingWriter(sql, { maxBatch: 256 }, log);
+  writer = new RatedAccounting(sql, { maxBatch: 256 }, log);
 });
 
 afterAll(async () => {
@@ -293,8 +294,9 @@ describe('AccountingWriter: exactly-once rating', () => {
 
   it('two writers (two daemons) submitting the same records concurrently charge once', async () => {
     const s = await subject({ pricePerGB: 1000, pricePerMinute: 5 });
-    const second = new AccountingWriter(sql, { maxBatch: 8, maxInFlight: 3 }, log);
-    const first = new AccountingWriter(sql, { maxBatch: 5 }, log);
+    // Three daemons, each with its journal writer and rater; small rating batches interleave them.
+    const second = new RatedAccounting(sql, { maxBatch: 8, maxInFlight: 3, maxRecords: 7 }, log);
+    const first = new RatedAccounting(sql, { maxBatch: 5, maxRecords: 3 }, log);
     const records: AccountingRecord[] = [];
     let expectedTraffic = 0;
     let expectedTime = 0;
@@ -317,24 +319,71 @@ describe('AccountingWriter: exactly-once rating', () => {
     expect(await sessionsOf(s.nas)).toHaveLength(20);
   });
 
-  it('a failed transaction rejects every record of its batch and writes nothing', async () => {
+  it('a failed journal INSERT rejects every record of its batch and writes nothing', async () => {
     const s = await subject();
-    await sql.query('ALTER TABLE charges ADD CONSTRAINT test_no_charges CHECK (amount < 0) NOT VALID');
+    await sql.query('ALTER TABLE accounting_journal ADD CONSTRAINT test_no_rows CHECK (records < 0) NOT VALID');
     try {
       const outcomes = await Promise.allSettled(
         [
           { status: STATUS.start, sid: 'P2', at: T0 },
           { status: STATUS.interim, sid: 'P', at: T0 + 60, in: GB, out: 0, time: 60 },
-        ].map((spec) => writer.submit(s.record(spec))),
+        ].map((spec) => writer.journal.submit(s.record(spec))),
       );
       expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+      await writer.rater.drain();
       expect(await sessionsOf(s.nas)).toEqual([]);
       expect(await charged(s.accountId)).toEqual({ traffic: 0, time: 0, balance: 0 });
     } finally {
-      await sql.query('ALTER TABLE charges DROP CONSTRAINT test_no_charges');
+      await sql.query('ALTER TABLE accounting_journal DROP CONSTRAINT test_no_rows');
     }
     // The BRAS retransmits: charged once now.
     await s.sendTogether({ status: STATUS.start, sid: 'P2', at: T0 }, { status: STATUS.interim, sid: 'P', at: T0 + 60, in: GB, out: 0, time: 60 });
+    expect(await charged(s.accountId)).toEqual({ traffic: 1000, time: 0, balance: -1000 });
+  });
+
+  it('a rating failure that is not the data (a trigger raising) keeps the records journaled and rates them once it passes', async () => {
+    const s = await subject();
+    await sql.query(`CREATE FUNCTION test_refuse_charges() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'maintenance'; END $$`);
+    await sql.query('CREATE TRIGGER test_refuse_charges BEFORE INSERT ON charges FOR EACH ROW EXECUTE FUNCTION test_refuse_charges()');
+    try {
+      // Acknowledged: the journal took it.
+      await writer.journal.submit(s.record({ status: STATUS.interim, sid: 'R', at: T0 + 60, in: GB, out: 0, time: 60 }));
+      await expect(writer.rater.drain(400)).rejects.toThrow(/not drained/);
+      expect(await charged(s.accountId)).toEqual({ traffic: 0, time: 0, balance: 0 });
+      const journal = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM accounting_journal');
+      expect(journal[0]!.n).toBe(1);
+    } finally {
+      await sql.query('DROP TRIGGER test_refuse_charges ON charges');
+      await sql.query('DROP FUNCTION test_refuse_charges()');
+    }
+    await writer.rater.drain(10_000);
+    expect(await charged(s.accountId)).toEqual({ traffic: 1000, time: 0, balance: -1000 });
+  });
+
+  it('a journal row that cannot be rated moves to accounting_journal_rejected and the rows behind it are rated', async () => {
+    const s = await subject();
+    const good = await subject();
+    // The rating of this account's charges violates a constraint (a data error): only its row is set aside.
+    await sql.query(`ALTER TABLE charges ADD CONSTRAINT test_bad_account CHECK (account_id <> ${s.accountId}) NOT VALID`);
+    try {
+      await writer.journal.submit(good.record({ status: STATUS.interim, sid: 'G1', at: T0 + 60, in: GB, out: 0, time: 60 }));
+      await writer.journal.submit(s.record({ status: STATUS.interim, sid: 'B', at: T0 + 60, in: GB, out: 0, time: 60 }));
+      await writer.journal.submit(good.record({ status: STATUS.interim, sid: 'G2', at: T0 + 60, in: GB, out: 0, time: 60 }));
+      await writer.rater.drain(10_000);
+    } finally {
+      await sql.query('ALTER TABLE charges DROP CONSTRAINT test_bad_account');
+    }
+    expect(await charged(good.accountId)).toEqual({ traffic: 2000, time: 0, balance: -2000 });
+    expect(await charged(s.accountId)).toEqual({ traffic: 0, time: 0, balance: 0 });
+    const rejected = await sql.query<{ records: number; error: string; body: string }>('SELECT records, error, body FROM accounting_journal_rejected');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.error).toMatch(/test_bad_account/);
+    expect(rejected[0]!.body).toContain(s.user);
+    expect((await verifyLedger(sql)).mismatches).toEqual([]);
+    // The operator fixes the cause and replays the row: it is charged then, once.
+    await sql.query('INSERT INTO accounting_journal (records, body) SELECT records, body FROM accounting_journal_rejected');
+    await sql.query('DELETE FROM accounting_journal_rejected');
+    await writer.rater.drain(10_000);
     expect(await charged(s.accountId)).toEqual({ traffic: 1000, time: 0, balance: -1000 });
   });
 
@@ -377,12 +426,12 @@ describe('AccountingWriter: exactly-once rating', () => {
   });
 
   it('stop() drains the queue and refuses new records', async () => {
-    const w = new AccountingWriter(sql, { maxBatch: 2 }, log);
+    const w = new RatedAccounting(sql, { maxBatch: 2 }, log);
     const s = await subject();
-    const pending = [1, 2, 3, 4, 5].map((i) => w.submit(s.record({ status: STATUS.start, sid: `S${i}`, at: T0 })));
+    const pending = [1, 2, 3, 4, 5].map((i) => w.journal.submit(s.record({ status: STATUS.start, sid: `S${i}`, at: T0 })));
     await w.stop();
     await expect(Promise.all(pending)).resolves.toHaveLength(5);
-    await expect(w.submit(s.record({ status: STATUS.start, sid: 'S9', at: T0 }))).rejects.toThrow(/stopped/);
+    await expect(w.journal.submit(s.record({ status: STATUS.start, sid: 'S9', at: T0 }))).rejects.toThrow(/stopped/);
     expect(await sessionsOf(s.nas)).toHaveLength(5);
   });
 });

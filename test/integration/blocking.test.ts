@@ -113,6 +113,7 @@ describe('blocking and restoring live sessions', () => {
 
   it('a retransmitted Interim charges nothing and sends no second CoA', async () => {
     expect((await exchange(d.app.ports.acct, accounting(3, 600, 3)))?.[0]).toBe(Code.AccountingResponse);
+    await d.app.drainAccounting();
     await new Promise((r) => setTimeout(r, 300));
     expect(bras.requests).toHaveLength(1);
     const [account] = await d.sql.query<{ balance: number }>('SELECT balance FROM accounts WHERE id = $1', [accountId]);

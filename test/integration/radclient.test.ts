@@ -83,7 +83,7 @@ describe.skipIf(!haveRadclient)('radclient and radtest against the daemon', () =
     expect((await radclient(acct, 'status', SECRET, 'Message-Authenticator = 0x00\n')).code).toBe('Accounting-Response');
   });
 
-  it('accounting Start/Interim/Stop are acknowledged after the session is committed', async () => {
+  it('accounting Start/Interim/Stop are acknowledged once journaled, and rated into one session', async () => {
     for (const [status, octets] of [['Start', 0], ['Interim-Update', 1000], ['Stop', 5000]] as const) {
       const r = await radclient(
         acct,
@@ -93,6 +93,7 @@ describe.skipIf(!haveRadclient)('radclient and radtest against the daemon', () =
       );
       expect(r.code).toBe('Accounting-Response');
     }
+    await d.app.drainAccounting();
     const rows = await d.sql.query<{ username: string; nas_name: string; input_octets: number; stopped_at: Date | null; framed_ip: string }>(
       `SELECT username, nas_name, input_octets, stopped_at, host(framed_ip) AS framed_ip FROM sessions WHERE acct_session_id = 'sess-1'`,
     );

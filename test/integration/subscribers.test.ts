@@ -115,9 +115,12 @@ describe.skipIf(!haveRadclient)('subscribers from the database', () => {
         Buffer.from(SECRET),
         { messageAuthenticator: false },
       );
+    // The session is counted once the rater has applied the acknowledged Start (milliseconds later).
     expect((await exchange(d.app.ports.acct, acct(1, 1)))?.[0]).toBe(Code.AccountingResponse);
+    await d.app.drainAccounting();
     expect((await radtest('pap', 'single', 'single-pw', auth, SECRET)).code).toBe('Access-Reject');
     expect((await exchange(d.app.ports.acct, acct(2, 2)))?.[0]).toBe(Code.AccountingResponse);
+    await d.app.drainAccounting();
     expect((await radtest('pap', 'single', 'single-pw', auth, SECRET)).code).toBe('Access-Accept');
     await new Promise((r) => setTimeout(r, 100));
     const log = (await (await api(d, '/auth-log?username=single')).json()) as { items: { reason: string | null }[] };

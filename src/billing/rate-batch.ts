@@ -1,6 +1,6 @@
 /**
- * Accounting records → sessions, charges, usage_monthly and balances, with group commit: one transaction per
- * batch of queued records, each `submit` resolving only after its batch committed (DESIGN.md invariant 4).
+ * Rating: a batch of accounting records → sessions, charges, usage_monthly and balances, inside the caller's
+ * transaction. The rater (rater.ts) calls it with the records of journal rows (journal.ts), in journal order.
  *
  * Session identity. `sessions.acct_unique_id` of the *current* session of a key is
  * `<length of NAS name>:<NAS name>:<Acct-Session-Id>` (the length prefix keeps "a:b"+"c" and "a"+"b:c" apart).
@@ -15,58 +15,45 @@
  * session's late Interim or Stop after the id was reused, a late retransmitted Start) is acknowledged and
  * ignored: counters are cumulative, so a later record carries everything it could have said.
  *
- * Locking (two daemons on one database receiving the same retransmissions must charge once; no deadlocks):
- *  1. transaction-scoped advisory locks, taken in ascending key order in one statement: exclusive on every
- *     session key of the batch, shared on the NAS of every session record, exclusive on the NAS of an
- *     Accounting-On/Off (which closes all that NAS's open sessions);
+ * Locking (two raters on one database rating the same retransmitted records must charge once; no deadlocks):
+ *  1. transaction-scoped advisory locks, taken in ascending key order in one statement: exclusive on the
+ *     bucket (one of SESSION_LOCK_BUCKETS, by hash) of every session key of the batch, shared on the NAS of
+ *     every session record, exclusive on the NAS of an Accounting-On/Off (which closes all that NAS's open
+ *     sessions). Buckets bound the locks one transaction holds (the lock table is sized by
+ *     max_locks_per_transaction × connections) however large the batch; two transactions whose keys share a
+ *     bucket merely wait for each other;
  *  2. `SELECT … FOR UPDATE` of the current session rows (the read-modify-write of counters and rated_*);
  *  3. `SELECT … FOR UPDATE` of the charged accounts in id order (as rederiveAccountStates and every other
  *     balance writer does), then of their usage_monthly rows.
  * Every transaction takes its locks in that order and each class in a global order, so none waits in a cycle.
  */
 import { createHash } from 'node:crypto';
-import type { Logger } from '../observability/logger.js';
 import { rederiveAccountStates, type AccountStateChange } from '../store/account-state.js';
 import type { Sql } from '../store/ports.js';
 import { StatementBuilder } from './accounting-sql.js';
 import { advanceCounter, monthOf, rateTime, rateTraffic } from './rating.js';
 import type { AccountingRecord } from './record.js';
 
-export interface SubmitResult {
-  /**
-   * Account state transitions caused by this record's batch, each reported on exactly one record of the
-   * batch (the first one that charged that account), so the caller can publish ChangeEvents and send CoA.
-   */
-  readonly accountStateChanges: AccountStateChange[];
-}
-
-export interface AccountingWriterOptions {
-  /** Most records in one transaction. */
-  readonly maxBatch: number;
-  /**
-   * Transactions in flight at once (default 1: classic group commit). More lets PostgreSQL use more cores;
-   * batches on the same session keys serialise on their advisory locks, and the monotonic rating makes their
-   * commit order irrelevant. Keep 1 on PGlite (one connection).
-   */
-  readonly maxInFlight?: number;
-}
-
-export type WriterLog = Pick<Logger, 'error' | 'warn' | 'debug'>;
-
-interface Pending {
-  readonly record: AccountingRecord;
-  readonly resolve: (r: SubmitResult) => void;
-  readonly reject: (e: unknown) => void;
-}
-
 /** The current acct_unique_id of a session (see the module comment). */
 export function acctUniqueId(nas: string, acctSessionId: string): string {
   return `${nas.length}:${nas}:${acctSessionId}`;
 }
 
+/** Advisory locks for session keys: at most this many per transaction. */
+export const SESSION_LOCK_BUCKETS = 1024;
+
 /** A signed 64-bit advisory lock key: the first 8 bytes of SHA-1 over a namespace and the id. */
 function lockKey(kind: string, id: string): bigint {
   return createHash('sha1').update(`tollgate:${kind}:`).update(id).digest().readBigInt64BE(0);
+}
+
+const bucketKeys = Array.from({ length: SESSION_LOCK_BUCKETS }, (_, i) => lockKey('session-bucket', String(i)));
+
+/** The advisory lock of a session key's bucket (FNV-1a over the key, so the bucket needs no SHA-1 per record). */
+function sessionLockKey(key: string): bigint {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return bucketKeys[(h >>> 0) % SESSION_LOCK_BUCKETS] as bigint;
 }
 
 interface SubscriberRating {
@@ -334,15 +321,15 @@ function applyRecord(b: Batch, r: AccountingRecord): number | null {
   return sub !== undefined && s.chargeAccountId !== null ? sub.accountId : null;
 }
 
-/** Runs one batch inside `tx`; returns one result per record, in order. */
-export async function writeBatch(tx: Sql, records: readonly AccountingRecord[]): Promise<SubmitResult[]> {
+/** Rates `records` (in this order) inside `tx`; returns the account state transitions it caused. */
+export async function rateBatch(tx: Sql, records: readonly AccountingRecord[]): Promise<AccountStateChange[]> {
   const sessionRecords = records.filter(isSessionRecord);
   const nasRecords = records.filter(isNasRecord);
 
   // 1. Advisory locks, ascending.
   const locks = new Map<bigint, boolean>();
   for (const r of sessionRecords) {
-    locks.set(lockKey('session', acctUniqueId(r.nas, r.acctSessionId)), true);
+    locks.set(sessionLockKey(acctUniqueId(r.nas, r.acctSessionId)), true);
     const nk = lockKey('nas', r.nas);
     if (!locks.has(nk)) locks.set(nk, false);
   }
@@ -426,7 +413,7 @@ export async function writeBatch(tx: Sql, records: readonly AccountingRecord[]):
   }
 
   // 4. Apply in arrival order (in memory).
-  const ratedAccount = records.map((r) => (isSessionRecord(r) || isNasRecord(r) ? applyRecord(batch, r) : null));
+  for (const r of records) if (isSessionRecord(r) || isNasRecord(r)) applyRecord(batch, r);
 
   // 5. Write. Accounting-On/Off first: sessions of the NAS not held in memory.
   for (const c of batch.nasCloses) {
@@ -497,15 +484,7 @@ export async function writeBatch(tx: Sql, records: readonly AccountingRecord[]):
     );
   }
   await writes.run(tx);
-  const changes = byAccount.size > 0 ? await rederiveAccountStates(tx, [...byAccount.keys()], 'charge') : [];
-
-  // 6. Results: each state change on the first record that rated that account.
-  const results: { accountStateChanges: AccountStateChange[] }[] = records.map(() => ({ accountStateChanges: [] }));
-  for (const change of changes) {
-    const i = ratedAccount.indexOf(change.accountId);
-    results[i >= 0 ? i : 0]?.accountStateChanges.push(change);
-  }
-  return results;
+  return byAccount.size > 0 ? rederiveAccountStates(tx, [...byAccount.keys()], 'charge') : [];
 }
 
 function sessionArrays(list: readonly Session[]) {
@@ -578,100 +557,5 @@ async function insertSessions(tx: Sql, list: readonly Session[]): Promise<void> 
   });
   if (renames.length > 0) {
     await tx.query(`UPDATE sessions SET acct_unique_id = substring(acct_unique_id from '^(.*)#new[0-9]+$') || '#' || id WHERE id = ANY($1::bigint[])`, [renames]);
-  }
-}
-
-const RETRYABLE = new Set(['40P01', '40001']);
-
-/**
- * Group commit: while one transaction runs, records queue; the next transaction takes the queue (up to
- * maxBatch). `submit` resolves after the commit that holds the record and rejects when it failed (send no
- * Accounting-Response then: the NAS retransmits and nothing was half-written).
- */
-export class AccountingWriter {
-  private readonly queue: Pending[] = [];
-  private inFlight = 0;
-  private scheduled = false;
-  private stopped = false;
-  private readonly idleWaiters: (() => void)[] = [];
-  private readonly maxInFlight: number;
-
-  constructor(
-    private readonly sql: Sql,
-    private readonly options: AccountingWriterOptions,
-    private readonly log: WriterLog,
-  ) {
-    if (!Number.isInteger(options.maxBatch) || options.maxBatch < 1) throw new RangeError('maxBatch must be a positive integer');
-    this.maxInFlight = options.maxInFlight ?? 1;
-    if (!Number.isInteger(this.maxInFlight) || this.maxInFlight < 1) throw new RangeError('maxInFlight must be a positive integer');
-  }
-
-  /** Records waiting for the next transaction. */
-  get queued(): number {
-    return this.queue.length;
-  }
-
-  submit(record: AccountingRecord): Promise<SubmitResult> {
-    if (this.stopped) return Promise.reject(new Error('accounting writer stopped'));
-    // Unknown Acct-Status-Type: acknowledged and ignored, nothing to make durable.
-    if (record.status === 'other') return Promise.resolve({ accountStateChanges: [] });
-    return new Promise<SubmitResult>((resolve, reject) => {
-      this.queue.push({ record, resolve, reject });
-      this.schedule();
-    });
-  }
-
-  /** Refuses new records, waits for the queued ones to commit (or fail). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.inFlight === 0 && this.queue.length === 0 && !this.scheduled) return;
-    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  /** Starts a batch on the next microtask, so the submits of the current tick join it. */
-  private schedule(): void {
-    if (this.scheduled || this.inFlight >= this.maxInFlight) return;
-    this.scheduled = true;
-    queueMicrotask(() => {
-      this.scheduled = false;
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      // Share the queue among the free transaction slots, so a window of outstanding requests smaller than
-      // maxBatch still keeps several transactions busy.
-      const size = Math.min(this.options.maxBatch, Math.ceil(this.queue.length / (this.maxInFlight - this.inFlight)));
-      const batch = this.queue.splice(0, size);
-      this.inFlight++;
-      void this.run(batch).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
-    }
-    if (this.inFlight === 0 && this.queue.length === 0) for (const w of this.idleWaiters.splice(0)) w();
-  }
-
-  private async run(batch: readonly Pending[]): Promise<void> {
-    try {
-      const results = await this.commit(batch.map((p) => p.record));
-      batch.forEach((p, i) => p.resolve(results[i] ?? { accountStateChanges: [] }));
-    } catch (err) {
-      this.log.error({ err, records: batch.length }, 'accounting batch failed; not acknowledged');
-      for (const p of batch) p.reject(err);
-    }
-  }
-
-  private async commit(records: readonly AccountingRecord[]): Promise<SubmitResult[]> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.sql.transaction((tx) => writeBatch(tx, records));
-      } catch (err) {
-        const code = (err as { code?: unknown }).code;
-        if (attempt >= 3 || typeof code !== 'string' || !RETRYABLE.has(code)) throw err;
-        this.log.warn({ err, attempt }, 'accounting batch retried');
-      }
-    }
   }
 }

@@ -1,0 +1,268 @@
+/**
+ * The rater: applies accounting_journal rows to sessions, charges, usage and balances (rate-batch.ts), and
+ * deletes them, in one transaction, oldest rows first. Every RADIUS process runs one; a cluster-wide advisory
+ * lock lets one rating transaction run at a time, so records are rated in journal order and rows journaled by
+ * an instance that died are rated by the others. The journal writer wakes the local rater after each commit;
+ * a poll picks up everything else.
+ *
+ * Failures. A transient failure (the database away, read-only, out of disk, a deadlock) leaves the rows in
+ * the journal: retried with backoff, visible as tollgate_accounting_rating_lag_seconds. A data error (a row
+ * that does not decode, a constraint the rating violates) must not stall accounting behind one bad record:
+ * the failed batch is retried one row at a time, and a row that fails on its own moves to
+ * accounting_journal_rejected with the error, logged and counted, for the operator to inspect and replay.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Logger } from '../observability/logger.js';
+import {
+  accountingFailures,
+  accountingJournalBacklog,
+  accountingRatingDuration,
+  accountingRatingLag,
+  accountingRecords,
+  Tally,
+} from '../observability/metrics.js';
+import type { AccountStateChange } from '../store/account-state.js';
+import type { Sql } from '../store/ports.js';
+import { decodeRecords, JournalFormatError } from './journal-codec.js';
+import { rateBatch } from './rate-batch.js';
+
+export interface RaterOptions {
+  /** Most records rated in one transaction (whole journal rows; a larger first row is taken alone). */
+  readonly maxRecords: number;
+  /** How often an idle rater looks for rows it was not woken for (other instances', retries). */
+  readonly pollIntervalMs: number;
+  /** How often the backlog and lag gauges are refreshed (0: never). */
+  readonly backlogIntervalMs?: number;
+}
+
+export type RaterLog = Pick<Logger, 'error' | 'warn' | 'info' | 'debug'>;
+
+/** The cluster-wide rating lock (pg_try_advisory_xact_lock). */
+const RATER_LOCK = '7320984147562118601';
+/** Journal rows looked at per transaction (each holds up to accounting.maxBatch records). */
+const MAX_ROWS = 1000;
+/** Back-off after a transient failure: doubles from 100 ms up to 5 s. */
+const MAX_BACKOFF_MS = 5000;
+/** When another instance holds the lock, wait at least this long before trying again. */
+const BUSY_WAIT_MS = 25;
+
+const rated = Tally.of(accountingRecords, 'rated');
+const rejected = Tally.of(accountingRecords, 'rejected');
+
+type Outcome = { kind: 'rated'; rows: number; records: number; changes: AccountStateChange[] } | { kind: 'empty' } | { kind: 'busy' };
+
+/** SQLSTATE classes of errors in the data rather than the database's condition: 22 data exception, 23 integrity. */
+function isDataError(err: unknown): boolean {
+  if (err instanceof JournalFormatError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(22|23)[0-9A-Z]{3}$/.test(code);
+}
+
+export class AccountingRater {
+  private stopped = true;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private kicked = false;
+  /** After a batch failed on a data error: rate rows one at a time up to this id (inclusive). */
+  private isolateUpTo: number | null = null;
+  private backlogTimer: NodeJS.Timeout | null = null;
+  private lastFailureLog = 0;
+  /** A rating pass (transaction and the state-change callback) is running in this process. */
+  private passing = false;
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly options: RaterOptions,
+    private readonly log: RaterLog,
+    /** Account state transitions of each committed rating transaction (publish them, send CoA). */
+    private readonly onStateChanges: (changes: AccountStateChange[]) => void = () => {},
+  ) {
+    if (!Number.isInteger(options.maxRecords) || options.maxRecords < 1) throw new RangeError('maxRecords must be a positive integer');
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loop = this.run();
+    const every = this.options.backlogIntervalMs ?? 5000;
+    if (every > 0) {
+      this.backlogTimer = setInterval(() => void this.refreshBacklog(), every);
+      this.backlogTimer.unref();
+      void this.refreshBacklog();
+    }
+  }
+
+  /** New rows were journaled: rate them now rather than at the next poll. */
+  kick(): void {
+    this.kicked = true;
+    this.wake?.();
+  }
+
+  /**
+   * Resolves when every row journaled before the call (by any instance) is rated or rejected, or rejects after
+   * `timeoutMs`. For shutdown with a deadline, tests and benchmarks.
+   */
+  async drain(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const top = await this.sql.query<{ id: string | null }>('SELECT max(id)::text AS id FROM accounting_journal');
+    const upTo = top[0]?.id ?? null;
+    if (upTo === null) return;
+    for (;;) {
+      const rows = await this.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM accounting_journal WHERE id <= $1::bigint', [upTo]);
+      const left = rows[0]?.n ?? 0;
+      // This process's own pass may have committed and not yet reported its state changes.
+      if (left === 0 && !this.passing) return;
+      if (Date.now() > deadline) throw new Error(`accounting journal not drained within ${timeoutMs} ms (${left} rows left)`);
+      this.kick();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Finishes the transaction in progress and stops; rows left in the journal wait for the next rater. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.backlogTimer) clearInterval(this.backlogTimer);
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      this.kicked = false;
+      let outcome: Outcome;
+      this.passing = true;
+      try {
+        outcome = await this.rateOnce();
+        failures = 0;
+        if (outcome.kind === 'rated' && outcome.changes.length > 0) this.onStateChanges(outcome.changes);
+      } catch (err) {
+        accountingFailures.labels('rate').inc();
+        const lastRowId = (err as { lastRowId?: unknown } | null)?.lastRowId;
+        if (isDataError(err) && this.isolateUpTo === null && typeof lastRowId === 'number') {
+          // Find the bad row: retry the batch one row at a time (see the module comment).
+          this.isolateUpTo = lastRowId;
+          this.log.warn({ err }, 'accounting rating failed on a data error; rating the batch row by row');
+          continue;
+        }
+        failures++;
+        this.logFailure(err);
+        await this.sleep(Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(failures - 1, 6)), false);
+        continue;
+      } finally {
+        this.passing = false;
+      }
+      if (outcome.kind === 'rated') continue;
+      // Another instance is rating (it takes this instance's rows too): do not spin on every wake-up.
+      if (outcome.kind === 'busy') await this.sleep(BUSY_WAIT_MS, false);
+      if (!this.kicked) await this.sleep(this.options.pollIntervalMs, true);
+    }
+  }
+
+  private async rateOnce(): Promise<Outcome> {
+    const started = performance.now();
+    let lastRowId: number | undefined;
+    const single = this.isolateUpTo !== null;
+    let outcome: Outcome;
+    try {
+      outcome = await this.sql.transaction(async (tx): Promise<Outcome> => {
+        const lock = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS locked', [RATER_LOCK]);
+        if (lock[0]?.locked !== true) return { kind: 'busy' };
+        const rows = await tx.query<{ id: string; records: number; body: string }>(
+          'SELECT id::text AS id, records, body FROM accounting_journal ORDER BY id LIMIT $1',
+          [single ? 1 : Math.min(MAX_ROWS, this.options.maxRecords)],
+        );
+        if (rows.length === 0) return { kind: 'empty' };
+        let take = 0;
+        let count = 0;
+        for (const r of rows) {
+          if (take > 0 && count + r.records > this.options.maxRecords) break;
+          take++;
+          count += r.records;
+        }
+        const batch = rows.slice(0, take);
+        const ids = batch.map((r) => r.id);
+        lastRowId = Number(ids[ids.length - 1]);
+        const records = batch.flatMap((r) => decodeRecords(r.body));
+        const changes = await rateBatch(tx, records);
+        await tx.query('DELETE FROM accounting_journal WHERE id = ANY($1::bigint[])', [ids]);
+        return { kind: 'rated', rows: batch.length, records: records.length, changes };
+      });
+    } catch (err) {
+      if (single && isDataError(err) && lastRowId !== undefined) return this.reject(lastRowId, err);
+      if (err !== null && typeof err === 'object' && lastRowId !== undefined) Object.assign(err, { lastRowId });
+      throw err;
+    }
+    if (outcome.kind === 'rated') {
+      rated.inc(outcome.records);
+      accountingRatingDuration.observe((performance.now() - started) / 1000);
+      if (single && lastRowId !== undefined && this.isolateUpTo !== null && lastRowId >= this.isolateUpTo) this.isolateUpTo = null;
+    } else if (outcome.kind === 'empty') {
+      this.isolateUpTo = null;
+    }
+    return outcome;
+  }
+
+  /** Moves a journal row that cannot be rated to accounting_journal_rejected. */
+  private async reject(id: number, cause: unknown): Promise<Outcome> {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    const moved = await this.sql.transaction(async (tx) => {
+      const lock = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS locked', [RATER_LOCK]);
+      if (lock[0]?.locked !== true) return null;
+      const rows = await tx.query<{ records: number }>(
+        `WITH gone AS (DELETE FROM accounting_journal WHERE id = $1 RETURNING id, received_at, records, body)
+         INSERT INTO accounting_journal_rejected (id, received_at, records, body, error)
+         SELECT id, received_at, records, body, $2 FROM gone RETURNING records`,
+        [id, message],
+      );
+      return rows[0]?.records ?? 0;
+    });
+    if (moved === null) return { kind: 'busy' };
+    rejected.inc(moved);
+    if (this.isolateUpTo !== null && id >= this.isolateUpTo) this.isolateUpTo = null;
+    this.log.error({ err: cause, journalId: id, records: moved }, 'accounting journal row cannot be rated; moved to accounting_journal_rejected');
+    return { kind: 'rated', rows: 1, records: 0, changes: [] };
+  }
+
+  private async refreshBacklog(): Promise<void> {
+    try {
+      const rows = await this.sql.query<{ n: string; lag: number | null }>(
+        `SELECT coalesce(sum(records), 0)::text AS n, extract(epoch FROM now() - min(received_at))::float8 AS lag FROM accounting_journal`,
+      );
+      accountingJournalBacklog.set(Number(rows[0]?.n ?? 0));
+      accountingRatingLag.set(Math.max(0, rows[0]?.lag ?? 0));
+    } catch {
+      // The database is away: the rater logs that; the gauges keep their last values.
+    }
+  }
+
+  private logFailure(err: unknown): void {
+    const now = Date.now();
+    if (now - this.lastFailureLog < 5000) return;
+    this.lastFailureLog = now;
+    this.log.error({ err }, 'accounting rating failed; the records stay journaled and are retried');
+  }
+
+  /** Waits `ms`; `wakeable`: a kick() ends the wait early. stop() always does. */
+  private sleep(ms: number, wakeable: boolean): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      const stopCheck = setInterval(() => {
+        if (this.stopped) done();
+      }, 50);
+      function done(): void {
+        clearTimeout(timer);
+        clearInterval(stopCheck);
+        resolve();
+      }
+      if (wakeable) {
+        this.wake = () => {
+          this.wake = null;
+          done();
+        };
+      }
+    });
+  }
+}
