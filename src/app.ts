@@ -24,6 +24,7 @@ import type { Config } from './config/schema.js';
 import type { Nas } from './domain/types.js';
 import { createApiHandler } from './http/api/index.js';
 import { createAdminServer, listen } from './http/admin-server.js';
+import { createPortalServer } from './portal/server.js';
 import type { Logger } from './observability/logger.js';
 import { configReloads, registry, subscriberLookups, subscribersCached } from './observability/metrics.js';
 import { shippedDictionary } from './paths.js';
@@ -63,7 +64,7 @@ export interface AppOptions {
 }
 
 export interface RunningApp {
-  readonly ports: { readonly auth: number; readonly acct: number; readonly admin: number };
+  readonly ports: { readonly auth: number; readonly acct: number; readonly admin: number; readonly portal: number };
   readonly config: Config;
   readonly dictionary: Dictionary;
   readonly store: Store;
@@ -244,6 +245,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
   let adminServer: http.Server | null = null;
   let adminPort = 0;
+  let portalServer: http.Server | null = null;
+  let portalPort = 0;
   let creditSweep: NodeJS.Timeout | null = null;
   let fees: FeeScheduler | null = null;
   if (options.admin !== false) {
@@ -275,7 +278,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       );
     }, 60_000);
     creditSweep.unref();
-    const api = createApiHandler({ store, changes, token: config.admin.token, log, coa });
+    const api = createApiHandler({ store, changes, token: config.admin.token, log, coa, widget: { secret: config.portal.widgetSecret, ttlSeconds: config.portal.widgetTokenTtlSeconds } });
     adminServer = createAdminServer({
       log,
       ready: () => ready && (options.ready?.() ?? true),
@@ -284,12 +287,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     });
     adminPort = await listen(adminServer, config.admin.port, config.admin.listen);
     log.info({ address: config.admin.listen, port: adminPort, api: config.admin.token ? 'enabled' : 'disabled (no admin.token)' }, 'admin listener ready');
+    // The captive portal (subscribers) and billing widget on a listener of their own, apart from the admin API.
+    portalServer = createPortalServer({ config: config.portal, timeZone: config.fees.timeZone, store, changes, log });
+    portalPort = await listen(portalServer, config.portal.port, config.portal.listen);
+    log.info({ address: config.portal.listen, port: portalPort, widget: config.portal.widgetSecret ? 'enabled' : 'disabled (no portal.widgetSecret)' }, 'portal listener ready');
   }
 
   const reloadConfig = options.reloadConfig ?? (() => loadConfig());
   const ports = udp ? udp.ports() : { auth: 0, acct: 0 };
   return {
-    ports: { ...ports, admin: adminPort },
+    ports: { ...ports, admin: adminPort, portal: portalPort },
     get config() {
       return config;
     },
@@ -332,6 +339,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       }
       await coa.stop();
       await authLog?.stop();
+      if (portalServer) {
+        const server = portalServer;
+        await new Promise<void>((r) => server.close(() => r()));
+        server.closeAllConnections();
+      }
       if (adminServer) {
         const server = adminServer;
         await new Promise<void>((r) => server.close(() => r()));

@@ -3,6 +3,7 @@
  * config/tollgate.example.yaml documents the same keys for operators; test/unit/config keeps the two in step.
  */
 import { profilesSchema } from '../aaa/vendor-profiles.js';
+import { portalSchema } from '../portal/config-schema.js';
 import { VENDORS } from '../domain/types.js';
 import { bool, int, list, obj, optional, record, scalar, str, type Infer, type Node } from './schema-dsl.js';
 
@@ -76,10 +77,8 @@ export const configSchema = obj({
     port: int({ default: 9812, min: 0, max: 65535 }),
     token: optional(str({ minLength: 16, hint: 'a bearer token of at least 16 characters' })),
   }),
-  portal: obj({
-    listen: str({ default: '0.0.0.0' }),
-    port: int({ default: 8080, min: 0, max: 65535 }),
-  }),
+  /** The captive portal and billing widget (src/portal/config-schema.ts). */
+  portal: portalSchema,
   database: obj({
     /** PostgreSQL; unset = the embedded database (PGlite) under dataDir. */
     url: optional(str({ pattern: /^postgres(ql)?:\/\//, hint: 'a postgres:// URL' })),

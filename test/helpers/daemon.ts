@@ -33,6 +33,7 @@ export function testConfigInput(overrides: Record<string, unknown> = {}): Record
     demo: { seed: false },
     radius: { listen: ['127.0.0.1', '::1'], authPort: 0, acctPort: 0, replyCacheSeconds: 5 },
     admin: { listen: '127.0.0.1', port: 0 },
+    portal: { listen: '127.0.0.1', port: 0 },
     clients: [
       { name: 'bras-v4', address: '127.0.0.1', secret: SECRET, vendor: 'mikrotik' },
       { name: 'bras-v6', address: '::1', secret: SECRET, vendor: 'mikrotik' },

@@ -1,0 +1,280 @@
+/**
+ * The captive portal on its own listener against the real daemon: the page of the subscriber whose open session
+ * holds the requesting address (X-Forwarded-For believed only from the trusted proxy 127.0.0.1), nothing for
+ * anyone else, the promised payment (CSRF-protected, once per interval) restoring the session through the NAS
+ * (the BRAS here is a UDP listener), rate limiting, security headers, the billing widget with tokens from the
+ * admin API, and no admin endpoint on the portal port.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeAttributes } from '../../src/radius/attributes.js';
+import { Code } from '../../src/radius/codes.js';
+import { formatMoney } from '../../src/portal/money.js';
+import { PROMISED_PAYMENT_REASON } from '../../src/portal/promised-payment.js';
+import { rederiveAccountStates } from '../../src/store/account-state.js';
+import { metricValue, SECRET, startTestDaemon, testConfigInput, type TestDaemon } from '../helpers/daemon.js';
+import { FakeBras, formFields, request, SEED, seedBlockedSubscriber, until, type Seeded } from './portal-fixture.js';
+
+const TOKEN = 'portal-test-admin-token';
+const WIDGET_SECRET = 'widget-secret-for-the-portal-tests-0123456789';
+const PROXY = '127.0.0.1';
+const money = (minor: number, locale = 'en') => formatMoney(minor, 'EUR', locale);
+
+describe('captive portal', () => {
+  const bras = new FakeBras();
+  const seeded: Seeded = { accountId: 0, subscriberId: 0, sessionId: 0, framedIp: '100.64.0.10' };
+  let d: TestDaemon;
+  let port = 0;
+  const asDana = { xff: seeded.framedIp };
+  /** The form the promised payment was granted with (its token stays valid for two hours). */
+  let usedForm: { csrf: string; session: string } | undefined;
+
+  beforeAll(async () => {
+    await bras.start();
+    d = await startTestDaemon(
+      testConfigInput({
+        admin: { listen: '127.0.0.1', port: 0, token: TOKEN },
+        users: [],
+        clients: [{ name: 'bras', address: '127.0.0.1', secret: SECRET, vendor: 'mikrotik', coaPort: bras.port }],
+        fees: { enabled: false },
+        portal: {
+          listen: '127.0.0.1',
+          port: 0,
+          trustedProxies: [PROXY],
+          currency: 'EUR',
+          operator: { name: 'Example Net <ISP>', logoUrl: 'https://cdn.example.net/logo.png', support: '+1 555 0100' },
+          payment: { url: 'https://pay.example.net/?from=portal', text: { en: 'Pay by card or bank transfer.', ru: 'Оплатите картой или переводом.' } },
+          promisedPayment: { enabled: true, amount: 2000, days: 3, minIntervalDays: 30 },
+          rateLimit: { perMinute: 60, burst: 40 },
+          widgetSecret: WIDGET_SECRET,
+          widgetOrigins: ['https://my.example.net'],
+        },
+      }),
+      (sql) => seedBlockedSubscriber(sql, seeded, { tariffName: 'Home <100> & "more"' }),
+    );
+    port = d.app.ports.portal;
+  });
+  afterAll(async () => {
+    await d?.stop();
+    bras.close();
+  });
+
+  it('listens on a port of its own', () => {
+    expect(port).toBeGreaterThan(0);
+    expect(port).not.toBe(d.app.ports.admin);
+  });
+
+  it('serves no admin endpoint: the API, metrics and health checks are 404 there', async () => {
+    for (const path of ['/api/v1/subscribers', '/api/v1/openapi.json', `/api/v1/accounts/${seeded.accountId}`, '/metrics', '/healthz', '/readyz']) {
+      const res = await request(port, path, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(res.status, path).toBe(404);
+      expect(res.body).not.toContain('tollgate_');
+    }
+    expect((await request(port, '/api/v1/payments', { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
+  });
+
+  it('shows an address without a session a neutral page with no data', async () => {
+    const res = await request(port, '/', { xff: '100.64.0.99' });
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('data-section="neutral"');
+    expect(res.body).not.toContain('dana');
+    expect(res.body).not.toContain('data-field="balance"');
+  });
+
+  it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {
+    const res = await request(port, '/', { from: '127.0.0.5', xff: seeded.framedIp });
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('data-section="neutral"');
+    expect(res.body).not.toContain('dana');
+  });
+
+  it("shows the session owner's account: why blocked, balance, tariff, both months' charges, payments, how to pay", async () => {
+    const res = await request(port, '/', asDana);
+    expect(res.status).toBe(200);
+    const b = res.body;
+    expect(b).toContain('<meta name="viewport"');
+    expect(b).toContain('data-reason="blocked"');
+    expect(b).toContain('data-field="username">dana<');
+    expect(b).toContain(`data-amount="${SEED.balance}" data-field="balance">${money(SEED.balance)}<`);
+    expect(b).toContain(`data-field="available">${money(SEED.balance)}<`);
+    expect(b).toContain(`data-field="monthly-fee">${money(3000)}<`);
+    // Escaped, never markup.
+    expect(b).toContain('Home &lt;100&gt; &amp; &quot;more&quot;');
+    expect(b).not.toContain('Home <100>');
+    expect(b).toContain('Example Net &lt;ISP&gt;');
+    const thisMonth = SEED.traffic + SEED.oneOff + SEED.fee;
+    expect(b).toContain(`data-field="charges-this-month-total">${money(thisMonth)}<`);
+    expect(b).toContain(`data-field="charges-last-month-total">${money(SEED.lastMonth)}<`);
+    expect(b).toContain('portal-s1');
+    expect(b).toContain('router rent');
+    expect(b).toContain('installation');
+    expect(b).toContain('bank transfer');
+    expect(b).toContain('href="https://pay.example.net/?from=portal"');
+    expect(b).toContain('Pay by card or bank transfer.');
+    expect(b).toContain('data-action="promised-payment"');
+    expect(b).toContain('src="https://cdn.example.net/logo.png"');
+  });
+
+  it('sends security headers: strict CSP with a style nonce, no framing, no caching', async () => {
+    const res = await request(port, '/', asDana);
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toMatch(/default-src 'none'/);
+    expect(csp).toMatch(/frame-ancestors 'none'/);
+    expect(csp).toMatch(/form-action 'self'/);
+    expect(csp).toContain('img-src https://cdn.example.net');
+    const nonce = /style-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(res.body).toContain(`<style nonce="${nonce}">`);
+    expect(res.body).not.toContain('<script');
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('speaks Russian when the browser prefers it', async () => {
+    const res = await request(port, '/', { ...asDana, headers: { 'accept-language': 'ru-RU,ru;q=0.9,en;q=0.5' } });
+    expect(res.body).toContain('<html lang="ru">');
+    expect(res.body).toContain('Баланс');
+    expect(res.body).toContain(money(SEED.balance, 'ru'));
+    expect(res.body).toContain('Оплатите картой или переводом.');
+  });
+
+  it('refuses a promised payment without a valid CSRF token (403), granting nothing', async () => {
+    const page = (await request(port, '/', asDana)).body;
+    const form = formFields(page)!;
+    const post = (body: string, opts: { xff?: string; type?: string } = {}) =>
+      request(port, '/promised-payment', { method: 'POST', xff: opts.xff ?? seeded.framedIp, body, headers: { 'content-type': opts.type ?? 'application/x-www-form-urlencoded' } });
+    expect((await post(`session=${form.session}`)).status).toBe(403);
+    expect((await post(`csrf=${form.csrf.slice(0, -2)}AA&session=${form.session}`)).status).toBe(403);
+    expect((await post(`csrf=${encodeURIComponent(form.csrf)}&session=${Number(form.session) + 1}`)).status).toBe(403);
+    // The token is bound to the address it was shown to.
+    expect((await post(`csrf=${encodeURIComponent(form.csrf)}&session=${form.session}`, { xff: '100.64.0.99' })).status).toBe(403);
+    expect((await post(`csrf=${encodeURIComponent(form.csrf)}&session=${form.session}`, { type: 'text/plain' })).status).toBe(415);
+    expect((await request(port, '/promised-payment', asDana)).status).toBe(405);
+    const credits = await d.app.store.ledger.listCredits(seeded.accountId);
+    expect(credits).toEqual([]);
+  });
+
+  it('grants the promised payment, unblocks the account and restores the session through the NAS', async () => {
+    const page = (await request(port, '/', asDana)).body;
+    const form = formFields(page)!;
+    usedForm = form;
+    const before = bras.requests.length;
+    const res = await request(port, '/promised-payment', {
+      method: 'POST',
+      xff: seeded.framedIp,
+      body: `csrf=${encodeURIComponent(form.csrf)}&session=${form.session}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('data-result="granted"');
+    expect(res.body).toContain('data-reason="active"');
+    expect(res.body).toContain(`data-field="available">${money(SEED.balance + 2000)}<`);
+    const credits = await d.app.store.ledger.listCredits(seeded.accountId);
+    expect(credits).toHaveLength(1);
+    expect(credits[0]).toMatchObject({ amount: 2000, reason: PROMISED_PAYMENT_REASON, active: true });
+    const days = (Date.parse(credits[0]!.expiresAt) - Date.parse(credits[0]!.createdAt)) / 86_400_000;
+    expect(days).toBeCloseTo(3, 2);
+    const account = await d.app.store.accounts.get(seeded.accountId);
+    expect(account).toMatchObject({ state: 'active', balance: SEED.balance, activeCredit: 2000 });
+    // MikroTik restores by Disconnect-Request, so the subscriber re-authenticates into normal service.
+    await until(() => bras.requests.length > before);
+    const restore = bras.requests[before]!;
+    expect(restore.code).toBe(Code.DisconnectRequest);
+    const attrs = Object.fromEntries(decodeAttributes(d.app.dictionary, restore.attributes).map((a) => [a.name, a.value]));
+    expect(attrs).toMatchObject({ 'User-Name': 'dana', 'Acct-Session-Id': 'portal-s1' });
+    expect((await d.app.store.ledger.verify()).mismatches).toEqual([]);
+    expect(metricValue(await d.metrics(), 'tollgate_portal_promised_payments_total', { result: 'granted' })).toBe(1);
+  });
+
+  it('allows one promised payment per interval: blocked again, the page says when the next is possible', async () => {
+    // The credit ends early: the account is blocked again.
+    await d.sql.transaction(async (tx) => {
+      await tx.query(`UPDATE credits SET expires_at = now() - interval '1 second' WHERE account_id = $1`, [seeded.accountId]);
+      await rederiveAccountStates(tx, [seeded.accountId], 'credit_expired');
+    });
+    const page = (await request(port, '/', asDana)).body;
+    expect(page).toContain('data-reason="blocked"');
+    expect(page).not.toContain('data-action="promised-payment"');
+    expect(page).toMatch(/already used recently/);
+    expect(formFields(page)).toBeUndefined();
+    // Posting the form kept from before is refused too (409), and grants nothing.
+    const res = await request(port, '/promised-payment', {
+      method: 'POST',
+      xff: seeded.framedIp,
+      body: `csrf=${encodeURIComponent(usedForm!.csrf)}&session=${usedForm!.session}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(res.status).toBe(409);
+    expect(res.body).toContain('data-result="too_soon"');
+    expect(await d.app.store.ledger.listCredits(seeded.accountId)).toHaveLength(1);
+    expect((await d.app.store.accounts.get(seeded.accountId))?.state).toBe('blocked');
+  });
+
+  it('rate-limits each address (429), other addresses unaffected', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 45; i++) statuses.push((await request(port, '/', { xff: '198.51.100.7' })).status);
+    expect(statuses.slice(0, 40).every((s) => s === 200)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    const limited = await request(port, '/', { xff: '198.51.100.7' });
+    expect(limited.headers['retry-after']).toMatch(/^\d+$/);
+    expect(limited.body).toContain('Too many requests');
+    expect((await request(port, '/', { xff: '198.51.100.8' })).status).toBe(200);
+  });
+
+  describe('billing widget', () => {
+    let token = '';
+
+    it('the admin API issues a signed token for a subscriber', async () => {
+      const admin = `http://127.0.0.1:${d.app.ports.admin}/api/v1/subscribers`;
+      const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+      const res = await fetch(`${admin}/${seeded.subscriberId}/widget-token`, { method: 'POST', headers, body: JSON.stringify({ ttlSeconds: 600 }) });
+      expect(res.status).toBe(201);
+      const body = (await res.json()) as { token: string; subscriberId: number; expiresAt: string; summaryPath: string };
+      expect(body).toMatchObject({ subscriberId: seeded.subscriberId, summaryPath: '/widget/v1/summary' });
+      expect(Date.parse(body.expiresAt) - Date.now()).toBeGreaterThan(590_000);
+      token = body.token;
+      expect((await fetch(`${admin}/999999/widget-token`, { method: 'POST', headers })).status).toBe(404);
+      expect((await fetch(`${admin}/${seeded.subscriberId}/widget-token`, { method: 'POST', headers, body: '{"ttlSeconds":99999999}' })).status).toBe(400);
+      expect((await fetch(`${admin}/${seeded.subscriberId}/widget-token`, { method: 'POST' })).status).toBe(401);
+    });
+
+    it('the JSON summary matches the ledger, with CORS for an allowed origin only', async () => {
+      const res = await request(port, `/widget/v1/summary?token=${encodeURIComponent(token)}`, { headers: { origin: 'https://my.example.net' }, from: '127.0.0.7' });
+      expect(res.status).toBe(200);
+      expect(res.headers['access-control-allow-origin']).toBe('https://my.example.net');
+      const body = JSON.parse(res.body) as {
+        currency: string;
+        minorDigits: number;
+        account: { balance: number; available: number; state: string };
+        charges: { thisMonth: { total: number }; lastMonth: { total: number } };
+      };
+      const account = (await d.app.store.accounts.get(seeded.accountId))!;
+      expect(body.currency).toBe('EUR');
+      expect(body.minorDigits).toBe(2);
+      expect(body.account).toMatchObject({ balance: account.balance, state: account.state, available: account.balance + account.creditLimit + account.activeCredit });
+      expect(body.charges.thisMonth.total).toBe(SEED.traffic + SEED.oneOff + SEED.fee);
+      expect(body.charges.lastMonth.total).toBe(SEED.lastMonth);
+      const other = await request(port, `/widget/v1/summary?token=${encodeURIComponent(token)}`, { headers: { origin: 'https://evil.example' }, from: '127.0.0.7' });
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    });
+
+    it('the HTML fragment is embeddable by the allowed origins only (no X-Frame-Options, CSP frame-ancestors)', async () => {
+      const res = await request(port, '/widget/v1/fragment', { headers: { authorization: `Bearer ${token}` }, from: '127.0.0.7' });
+      expect(res.status).toBe(200);
+      expect(res.headers['x-frame-options']).toBeUndefined();
+      expect(res.headers['content-security-policy']).toContain('frame-ancestors https://my.example.net');
+      expect(res.body).toContain('class="tollgate-widget"');
+      expect(res.body).toContain(`data-field="balance">${money(SEED.balance)}<`);
+      expect(res.body).not.toContain('<script');
+    });
+
+    it('refuses a forged, tampered or missing token (401)', async () => {
+      const [v, payload, mac] = token.split('.');
+      const forgedPayload = Buffer.from(JSON.stringify({ sub: seeded.subscriberId + 1, exp: 9_999_999_999 })).toString('base64url');
+      for (const bad of [`${v}.${forgedPayload}.${mac}`, `${v}.${payload}.${mac!.slice(0, -1)}A`, 'nonsense', '']) {
+        const res = await request(port, `/widget/v1/summary?token=${encodeURIComponent(bad)}`, { from: '127.0.0.7' });
+        expect(res.status, bad).toBe(401);
+        expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'TOKEN_INVALID' } });
+      }
+    });
+  });
+});
