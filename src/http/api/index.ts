@@ -7,8 +7,6 @@
  * http.createServer(async (req, res) => { if (!(await api(req, res))) sendError(res, 404, 'NOT_FOUND', 'no route'); });
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { CoaClient } from '../../coa/client.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ChangeEvent, ChangeFeed, Store } from '../../store/ports.js';
@@ -22,7 +20,7 @@ import { ledgerRoutes } from './ledger.js';
 import { buildOpenApi, openApiRoute } from './openapi.js';
 import { RESOURCES } from './resources.js';
 import { sessionRoutes } from './sessions.js';
-import { sessionExportRoute } from './sessions-export.js';
+import { widgetTokenRoute, type WidgetTokenSettings } from '../../portal/widget-token-route.js';
 import type { ApiContext, ApiReply, ApiRoute } from './route.js';
 import { Router } from './router.js';
 
@@ -38,19 +36,21 @@ export interface ApiDeps {
   readonly log: Logger;
   /** Sends Disconnect-Requests for POST /sessions/{id}/disconnect; without it that route answers 503 COA_UNAVAILABLE. */
   readonly coa?: Pick<CoaClient, 'send'> | undefined;
+  /** Signs billing-widget tokens (portal.widgetSecret); without a secret that route answers 404. */
+  readonly widget?: WidgetTokenSettings | undefined;
 }
 
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 /** Every route the API serves and the OpenAPI document describing them, built once. */
-export function createApiRoutes(options: { readonly coa?: Pick<CoaClient, 'send'> | undefined } = {}): { routes: readonly ApiRoute[]; openapi: Record<string, unknown> } {
+export function createApiRoutes(options: { readonly coa?: Pick<CoaClient, 'send'> | undefined; readonly widget?: WidgetTokenSettings | undefined } = {}): { routes: readonly ApiRoute[]; openapi: Record<string, unknown> } {
   let documentText = '';
   const routes: ApiRoute[] = [
     ...RESOURCES.flatMap(crudRoutes),
     ...ledgerRoutes,
     ...sessionRoutes(options.coa),
-    sessionExportRoute,
     authLogRoute,
+    widgetTokenRoute(options.widget),
     openApiRoute(() => documentText),
   ];
   const openapi = buildOpenApi(routes, RESOURCES);
@@ -61,7 +61,7 @@ export function createApiRoutes(options: { readonly coa?: Pick<CoaClient, 'send'
 /** Answers requests under /api/v1 and resolves true; resolves false for any other path (left to the caller). */
 export function createApiHandler(deps: ApiDeps): ApiHandler {
   const log = deps.log.child({ component: 'admin-api' });
-  const router = new Router(createApiRoutes({ coa: deps.coa }).routes);
+  const router = new Router(createApiRoutes({ coa: deps.coa, widget: deps.widget }).routes);
   // An empty token would be a configuration slip, not an open door: treat it as no token.
   const tokenMatches = deps.token === undefined || deps.token === '' ? undefined : createTokenCheck(deps.token);
 
@@ -107,8 +107,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     try {
       const reply = await dispatch(req, method, path, q < 0 ? '' : url.slice(q + 1));
       status = reply.status;
-      if (reply.stream) await sendStream(res, reply, reply.stream);
-      else send(res, reply);
+      send(res, reply);
     } catch (err) {
       const apiError = toApiError(err, { onDelete: method === 'DELETE' });
       status = apiError.status;
@@ -134,18 +133,6 @@ function send(res: ServerResponse, reply: ApiReply): void {
     res.end();
   } else {
     sendJson(res, reply.status, reply.body);
-  }
-}
-
-/** Streams a reply with backpressure; a client that goes away ends it quietly (and closes the source). */
-async function sendStream(res: ServerResponse, reply: ApiReply, stream: AsyncIterable<string>): Promise<void> {
-  res.setHeader('cache-control', 'no-store');
-  res.writeHead(reply.status, reply.headers);
-  try {
-    await pipeline(Readable.from(stream), res);
-  } catch (err) {
-    if ((err as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE' && res.destroyed) return;
-    throw err;
   }
 }
 

@@ -7,12 +7,12 @@ import type { JsonSchema } from './fields.js';
 import { authLogEntrySchema, authLogPageSchema } from './auth-log.js';
 import { LEDGER_SCHEMAS } from './ledger.js';
 import { DISCONNECT_PATTERN, SESSION_SCHEMAS } from './sessions.js';
-import { EXPORTED_SESSION_SCHEMA } from './sessions-export.js';
 import { API_PREFIX, schemaRef } from './crud.js';
 import { outputKeys, type AnyResource } from './resources.js';
 import type { ApiRoute } from './route.js';
 import { openApiPath } from './router.js';
 import { MAX_BODY_BYTES } from './body.js';
+import { WIDGET_TOKEN_SCHEMAS } from '../../portal/widget-token-route.js';
 
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
 
@@ -103,11 +103,7 @@ function operation(route: ApiRoute): Record<string, unknown> {
     const location = success.status === 201 && !('location' in success && success.location === false);
     responses[String(success.status)] = {
       description: success.description,
-      ...('mediaTypes' in success && success.mediaTypes
-        ? { content: Object.fromEntries(Object.entries(success.mediaTypes as Readonly<Record<string, JsonSchema>>).map(([type, schema]) => [type, { schema }])) }
-        : success.schema
-          ? { content: { 'application/json': { schema: success.schema } } }
-          : {}),
+      ...(success.schema ? { content: { 'application/json': { schema: success.schema } } } : {}),
       ...(location ? { headers: { Location: { schema: { type: 'string' }, description: 'The path of the new resource.' } } } : {}),
     };
   }
@@ -151,8 +147,9 @@ export function buildOpenApi(routes: readonly ApiRoute[], resources: readonly An
   // A failed Disconnect answers the error and the NAS's outcome together.
   const disconnectFailed = (paths[openApiPath(DISCONNECT_PATTERN)]?.post as { responses?: Record<string, { content?: unknown }> } | undefined)?.responses?.['502'];
   if (disconnectFailed) disconnectFailed.content = { 'application/json': { schema: schemaRef('DisconnectFailure') } };
-  const schemas: Record<string, JsonSchema> = { Error: errorSchema, AuthLogEntry: authLogEntrySchema, AuthLogPage: authLogPageSchema, ...LEDGER_SCHEMAS, ...SESSION_SCHEMAS, ExportedSession: EXPORTED_SESSION_SCHEMA };
+  const schemas: Record<string, JsonSchema> = { Error: errorSchema, AuthLogEntry: authLogEntrySchema, AuthLogPage: authLogPageSchema, ...LEDGER_SCHEMAS, ...SESSION_SCHEMAS };
   for (const def of resources) Object.assign(schemas, resourceSchemas(def));
+  Object.assign(schemas, WIDGET_TOKEN_SCHEMAS);
   return {
     openapi: '3.1.0',
     info: {
