@@ -51,9 +51,10 @@ COPY config/tollgate.example.yaml ./config/tollgate.example.yaml
 # The embedded database (PGlite) lives here when no database.url is set; with PostgreSQL it stays empty.
 VOLUME ["/var/lib/tollgate"]
 USER 10001:10001
-# RADIUS authentication and accounting (UDP); the admin listener (/metrics, /healthz, /readyz, /api/v1).
-# Ports above 1024: no capability is needed. CoA/Disconnect requests go out from an ephemeral port.
-EXPOSE 1812/udp 1813/udp 9812/tcp
+# RADIUS authentication and accounting (UDP); the admin listener (/metrics, /healthz, /readyz, /api/v1); the
+# captive portal (portal.port). Ports above 1024: no capability is needed. CoA/Disconnect requests go out from
+# an ephemeral port.
+EXPOSE 1812/udp 1813/udp 9812/tcp 8080/tcp
 # The daemon drains on SIGTERM (shutdown.drainTimeoutMs, 5 s by default); give it time before SIGKILL
 # (docker stop -t / compose stop_grace_period, 10 s by default, is enough for the default).
 STOPSIGNAL SIGTERM

@@ -60,7 +60,8 @@ describe('deploy/compose.yaml', () => {
       const container = (s.ports ?? []).filter((p) => p.endsWith('/udp')).map((p) => p.split(':').at(-1));
       expect(container, name).toEqual([`${defaults.radius.authPort}/udp`, `${defaults.radius.acctPort}/udp`]);
       // The admin API is published on the loopback address of the host only.
-      const admin = (s.ports ?? []).filter((p) => !p.endsWith('/udp'));
+      const admin = (s.ports ?? []).filter((p) => p.replace(/\/tcp$/, '').split(':').at(-1) === String(defaults.admin.port));
+      expect(admin, name).toHaveLength(1);
       for (const p of admin) expect(p, name).toMatch(/^127\.0\.0\.1:/);
     }
   });
