@@ -268,6 +268,17 @@ export interface SessionFilter {
   readonly accountId?: number;
 }
 
+/** What `SessionRepository.exportRange` reads: sessions overlapping [from, to), optionally of one username or IP. */
+export interface SessionExportFilter {
+  /** Inclusive. A session overlaps when it started before `to` and was open at or after `from`. */
+  readonly from: Date;
+  /** Exclusive; after `from`. */
+  readonly to: Date;
+  readonly username?: string;
+  /** Framed-IP-Address, a host address. */
+  readonly ip?: string;
+}
+
 /** The NAS of a session as a Disconnect-Request needs it (from the `nas` table). Secret: never log it. */
 export interface SessionNas {
   readonly id: number;
@@ -296,6 +307,11 @@ export interface SessionRepository {
   withNas(id: number): Promise<SessionWithNas | undefined>;
   /** Open sessions of `username` (Simultaneous-Use). */
   countActive(username: string): Promise<number>;
+  /**
+   * Every session overlapping the filter's range, oldest start first (started_at, then id), in pages of at most
+   * `pageSize` rows read by keyset (each page one indexed query), so a month of sessions never sits in memory.
+   */
+  exportRange(filter: SessionExportFilter, pageSize?: number): AsyncIterable<Session[]>;
   /**
    * Closes open sessions whose `updated_at` is more than `olderThanSeconds` before `now` (default: the database
    * clock): stopped_at = updated_at, terminate_cause 'Stale-Session'. Returns how many. Rows being written at the

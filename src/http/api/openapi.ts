@@ -7,6 +7,7 @@ import type { JsonSchema } from './fields.js';
 import { authLogEntrySchema, authLogPageSchema } from './auth-log.js';
 import { LEDGER_SCHEMAS } from './ledger.js';
 import { DISCONNECT_PATTERN, SESSION_SCHEMAS } from './sessions.js';
+import { EXPORTED_SESSION_SCHEMA } from './sessions-export.js';
 import { API_PREFIX, schemaRef } from './crud.js';
 import { outputKeys, type AnyResource } from './resources.js';
 import type { ApiRoute } from './route.js';
@@ -103,7 +104,11 @@ function operation(route: ApiRoute): Record<string, unknown> {
     const location = success.status === 201 && !('location' in success && success.location === false);
     responses[String(success.status)] = {
       description: success.description,
-      ...(success.schema ? { content: { 'application/json': { schema: success.schema } } } : {}),
+      ...('mediaTypes' in success && success.mediaTypes
+        ? { content: Object.fromEntries(Object.entries(success.mediaTypes as Readonly<Record<string, JsonSchema>>).map(([type, schema]) => [type, { schema }])) }
+        : success.schema
+          ? { content: { 'application/json': { schema: success.schema } } }
+          : {}),
       ...(location ? { headers: { Location: { schema: { type: 'string' }, description: 'The path of the new resource.' } } } : {}),
     };
   }
@@ -147,7 +152,7 @@ export function buildOpenApi(routes: readonly ApiRoute[], resources: readonly An
   // A failed Disconnect answers the error and the NAS's outcome together.
   const disconnectFailed = (paths[openApiPath(DISCONNECT_PATTERN)]?.post as { responses?: Record<string, { content?: unknown }> } | undefined)?.responses?.['502'];
   if (disconnectFailed) disconnectFailed.content = { 'application/json': { schema: schemaRef('DisconnectFailure') } };
-  const schemas: Record<string, JsonSchema> = { Error: errorSchema, AuthLogEntry: authLogEntrySchema, AuthLogPage: authLogPageSchema, ...LEDGER_SCHEMAS, ...SESSION_SCHEMAS };
+  const schemas: Record<string, JsonSchema> = { Error: errorSchema, AuthLogEntry: authLogEntrySchema, AuthLogPage: authLogPageSchema, ...LEDGER_SCHEMAS, ...SESSION_SCHEMAS, ExportedSession: EXPORTED_SESSION_SCHEMA };
   for (const def of resources) Object.assign(schemas, resourceSchemas(def));
   Object.assign(schemas, WIDGET_TOKEN_SCHEMAS);
   return {

@@ -24,6 +24,8 @@ export interface ApiReply {
   readonly body?: unknown;
   /** Sent as is, as application/json (a document serialised once). */
   readonly json?: string;
+  /** Sent chunk by chunk with backpressure (an export); `headers` names the content-type. */
+  readonly stream?: AsyncIterable<string>;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -43,6 +45,8 @@ export interface ApiRoute extends RouteSpec {
     readonly schema?: JsonSchema;
     /** False when a 201 sets no Location header (the created row has no URL of its own). */
     readonly location?: false;
+    /** The response body per media type, when it is not (only) application/json with `schema`. */
+    readonly mediaTypes?: Readonly<Record<string, JsonSchema>>;
   };
   /** Another success answer of the same operation (an idempotent retry answered 200 instead of 201). */
   readonly alternative?: { readonly status: 200 | 201 | 204; readonly description: string; readonly schema?: JsonSchema };

@@ -26,7 +26,7 @@ function queryFlag(description: string): Field<boolean, 'required'> {
 }
 
 /** An IPv4 or IPv6 host address (no CIDR). */
-function hostIp(description: string): Field<string, 'required'> {
+export function hostIp(description: string): Field<string, 'required'> {
   return new Field({ type: 'string', description, examples: ['100.64.0.10', '2001:db8::10'] }, (v) =>
     typeof v === 'string' && isIP(v) !== 0 && !v.includes('%')
       ? { ok: true, value: v }

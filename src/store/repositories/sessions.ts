@@ -1,13 +1,13 @@
 /**
  * Sessions as the API and AAA read them (the accounting pipeline writes them): lists newest first, "who had IP X
  * at time T" on the GiST index `sessions_ip_time_idx`, the open-session count for Simultaneous-Use on the
- * partial index `sessions_active_username_idx`, a session with its NAS for a Disconnect-Request, and the sweep
- * that closes sessions whose Stop was lost.
+ * partial index `sessions_active_username_idx`, a session with its NAS for a Disconnect-Request, the sweep
+ * that closes sessions whose Stop was lost, and the keyset-paged export of the sessions overlapping a range.
  */
 import type { Page } from '../../domain/types.js';
-import type { PageRequest, Session, SessionFilter, SessionNas, SessionRepository, SessionWithNas, Sql, VendorName } from '../ports.js';
+import type { PageRequest, Session, SessionExportFilter, SessionFilter, SessionNas, SessionRepository, SessionWithNas, Sql, VendorName } from '../ports.js';
 import { isoTime } from '../sql-values.js';
-import { count, hostAddress, nonEmpty, pageRequest } from '../validate.js';
+import { count, hostAddress, intInRange, nonEmpty, pageRequest } from '../validate.js';
 
 interface SessionRow {
   id: number;
@@ -91,6 +91,48 @@ function where(filter: SessionFilter): { clause: string; params: unknown[] } {
   return { clause: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
+/** Default page size of exportRange. */
+export const EXPORT_PAGE_SIZE = 1000;
+
+/**
+ * The two parts of an export, in (started_at, id) order: sessions already open at `from` (the GiST index answers
+ * `@> from`), then sessions started in [from, to). Both carry the GiST overlap expression so that an ip filter
+ * uses sessions_ip_time_idx, and a username filter uses sessions_username_started_idx. The keyset cursor is the
+ * start time as text (full microseconds; a JS Date would round them and repeat rows) and the id.
+ */
+function exportPageQuery(phase: 'open-at-from' | 'started-within', filter: SessionExportFilter): { text: string; params: unknown[] } {
+  const params: unknown[] = [filter.from.toISOString(), filter.to.toISOString()];
+  const conditions = [
+    `tstzrange(s.started_at, s.stopped_at, '[]') && tstzrange($1::timestamptz, $2::timestamptz, '[)')`,
+    phase === 'open-at-from'
+      ? `tstzrange(s.started_at, s.stopped_at, '[]') @> $1::timestamptz AND s.started_at < $1::timestamptz`
+      : 's.started_at >= $1::timestamptz AND s.started_at < $2::timestamptz',
+  ];
+  if (filter.username !== undefined) {
+    params.push(filter.username);
+    conditions.push(`s.username = $${params.length}`);
+  }
+  if (filter.ip !== undefined) {
+    params.push(filter.ip);
+    conditions.push(`s.framed_ip = $${params.length}::inet`);
+  }
+  const n = params.length;
+  return {
+    text: `SELECT ${COLUMNS}, s.started_at::text AS cursor_at FROM sessions s
+      WHERE ${conditions.join(' AND ')} AND (s.started_at, s.id) > ($${n + 1}::timestamptz, $${n + 2}::bigint)
+      ORDER BY s.started_at, s.id LIMIT $${n + 3}`,
+    params,
+  };
+}
+
+function checkExportFilter(filter: SessionExportFilter): void {
+  validDate('from', filter.from);
+  validDate('to', filter.to);
+  if (filter.to.getTime() <= filter.from.getTime()) throw new RangeError('to: must be after from');
+  if (filter.username !== undefined) nonEmpty('username', filter.username);
+  if (filter.ip !== undefined) hostAddress('ip', filter.ip);
+}
+
 export function sessionRepository(sql: Sql): SessionRepository {
   return {
     async list(filter, page: PageRequest): Promise<Page<Session>> {
@@ -142,6 +184,24 @@ export function sessionRepository(sql: Sql): SessionRepository {
       nonEmpty('username', username);
       const [row] = await sql.query<{ n: number }>('SELECT count(*) AS n FROM sessions WHERE username = $1 AND stopped_at IS NULL', [username]);
       return row?.n ?? 0;
+    },
+
+    async *exportRange(filter, pageSize = EXPORT_PAGE_SIZE) {
+      checkExportFilter(filter);
+      intInRange('pageSize', pageSize, 1, 10_000);
+      let cursor: [string, number] = ['-infinity', 0];
+      for (const phase of ['open-at-from', 'started-within'] as const) {
+        const { text, params } = exportPageQuery(phase, filter);
+        for (;;) {
+          const rows = await sql.query<SessionRow & { cursor_at: string }>(text, [...params, ...cursor, pageSize]);
+          if (rows.length > 0) {
+            const last = rows[rows.length - 1]!;
+            cursor = [last.cursor_at, last.id];
+            yield rows.map(toSession);
+          }
+          if (rows.length < pageSize) break;
+        }
+      }
     },
 
     async closeStale(olderThanSeconds, now) {
