@@ -7,6 +7,8 @@
  * http.createServer(async (req, res) => { if (!(await api(req, res))) sendError(res, 404, 'NOT_FOUND', 'no route'); });
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { CoaClient } from '../../coa/client.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ChangeEvent, ChangeFeed, Store } from '../../store/ports.js';
@@ -21,6 +23,7 @@ import { buildOpenApi, openApiRoute } from './openapi.js';
 import { RESOURCES } from './resources.js';
 import { sessionRoutes } from './sessions.js';
 import { widgetTokenRoute, type WidgetTokenSettings } from '../../portal/widget-token-route.js';
+import { sessionExportRoute } from './sessions-export.js';
 import type { ApiContext, ApiReply, ApiRoute } from './route.js';
 import { Router } from './router.js';
 
@@ -49,6 +52,7 @@ export function createApiRoutes(options: { readonly coa?: Pick<CoaClient, 'send'
     ...RESOURCES.flatMap(crudRoutes),
     ...ledgerRoutes,
     ...sessionRoutes(options.coa),
+    sessionExportRoute,
     authLogRoute,
     widgetTokenRoute(options.widget),
     openApiRoute(() => documentText),
@@ -107,7 +111,8 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     try {
       const reply = await dispatch(req, method, path, q < 0 ? '' : url.slice(q + 1));
       status = reply.status;
-      send(res, reply);
+      if (reply.stream) await sendStream(res, reply, reply.stream);
+      else send(res, reply);
     } catch (err) {
       const apiError = toApiError(err, { onDelete: method === 'DELETE' });
       status = apiError.status;
@@ -133,6 +138,18 @@ function send(res: ServerResponse, reply: ApiReply): void {
     res.end();
   } else {
     sendJson(res, reply.status, reply.body);
+  }
+}
+
+/** Streams a reply with backpressure; a client that goes away ends it quietly (and closes the source). */
+async function sendStream(res: ServerResponse, reply: ApiReply, stream: AsyncIterable<string>): Promise<void> {
+  res.setHeader('cache-control', 'no-store');
+  res.writeHead(reply.status, reply.headers);
+  try {
+    await pipeline(Readable.from(stream), res);
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE' && res.destroyed) return;
+    throw err;
   }
 }
 
