@@ -8,7 +8,9 @@
 #   STORE=config bench/radius.sh         # users in the config file instead of PostgreSQL
 #
 # Knobs: CASES (auth acct), WINDOWS (64), REPS (3), DUR (14), WARM (2), WORKERS (2), USERS (100000),
-#        STORE (postgres | config), PG_URL (postgres://postgres@127.0.0.1:5432), REDIS_URL (unset: in-process).
+#        STORE (postgres | config), PG_URL (postgres://postgres@127.0.0.1:5432), REDIS_URL (unset: in-process),
+#        BENCH_DB (tollgate_bench), AUTH_PORT/ACCT_PORT/ADMIN_PORT (28120/28130/28112),
+#        ACCOUNTING (a JSON object for the config's accounting key, e.g. '{"maxInFlight": 2}').
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -23,6 +25,7 @@ WORKERS=${WORKERS:-2}
 USERS=${USERS:-100000}
 STORE=${STORE:-postgres}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
+BENCH_DB=${BENCH_DB:-tollgate_bench}
 SECRET=testing123
 AUTH_PORT=${AUTH_PORT:-28120}
 ACCT_PORT=${ACCT_PORT:-28130}
@@ -38,14 +41,14 @@ if [ ! -s "$B/users.txt" ] || [ "$(wc -l <"$B/users.txt")" != "$USERS" ]; then
   awk -v n="$USERS" 'BEGIN{for(i=1;i<=n;i++) printf "user%06d pw%06d\n", i, i}' >"$B/users.txt"
 fi
 (cd "$root" && npm run build --silent)
-# A Tollgate config: subscribers in PostgreSQL (database tollgate_bench, recreated and seeded with the same
+# A Tollgate config: subscribers in PostgreSQL (database $BENCH_DB, recreated and seeded with the same
 # users, auth log on) or, with STORE=config, the users in the file (each with Session-Timeout 3600, as
 # FreeRADIUS's authorize file has). JSON, which is YAML too: a large generated JSON file loads much faster.
 cfg="$B/tollgate-bench.json"
 if [ "$STORE" = postgres ]; then
-  psql "$PG_URL/postgres" -qc 'DROP DATABASE IF EXISTS tollgate_bench' -c 'CREATE DATABASE tollgate_bench' >/dev/null
-  node --expose-gc "$root/bench/seed-subscribers.mjs" "$PG_URL/tollgate_bench" "$USERS"
-  store_json=$(printf '"database": {"url": "%s/tollgate_bench", "poolSize": 8}, "users": [],' "$PG_URL")
+  psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $BENCH_DB" -c "CREATE DATABASE $BENCH_DB" >/dev/null
+  node --expose-gc "$root/bench/seed-subscribers.mjs" "$PG_URL/$BENCH_DB" "$USERS"
+  store_json=$(printf '"database": {"url": "%s/%s", "poolSize": 8}, "users": [], "accounting": %s,' "$PG_URL" "$BENCH_DB" "${ACCOUNTING:-{\}}")
   if [ -n "${REDIS_URL:-}" ]; then store_json="$store_json \"redis\": {\"url\": \"$REDIS_URL\"},"; fi
   awk -v b="$B" -v ap="$AUTH_PORT" -v cp="$ACCT_PORT" -v w="$WORKERS" -v adm="$ADMIN_PORT" -v s="$SECRET" -v st="$store_json" '
     BEGIN {
@@ -55,17 +58,17 @@ if [ "$STORE" = postgres ]; then
       printf " \"clients\": [{\"name\": \"radload\", \"address\": \"127.0.0.1\", \"secret\": \"%s\", \"vendor\": \"mikrotik\"}]}\n", s
     }' >"$cfg"
 else
-  awk -v b="$B" -v ap="$AUTH_PORT" -v cp="$ACCT_PORT" -v w="$WORKERS" -v adm="$ADMIN_PORT" -v s="$SECRET" -v pg="$PG_URL" '
+  awk -v b="$B" -v ap="$AUTH_PORT" -v cp="$ACCT_PORT" -v w="$WORKERS" -v adm="$ADMIN_PORT" -v s="$SECRET" -v pg="$PG_URL/$BENCH_DB" '
     BEGIN {
       printf "{\"dataDir\": \"%s/data\", \"log\": {\"level\": \"warn\"},\n", b
       printf " \"radius\": {\"listen\": [\"127.0.0.1\"], \"authPort\": %s, \"acctPort\": %s, \"workers\": %s},\n", ap, cp, w
-      printf " \"database\": {\"url\": \"%s/tollgate_bench\"},\n", pg
+      printf " \"database\": {\"url\": \"%s\"},\n", pg
       printf " \"admin\": {\"listen\": \"127.0.0.1\", \"port\": %s},\n", adm
       printf " \"clients\": [{\"name\": \"radload\", \"address\": \"127.0.0.1\", \"secret\": \"%s\"}],\n \"users\": [\n", s
     }
     { printf "%s  {\"username\": \"%s\", \"password\": \"%s\", \"reply\": {\"Session-Timeout\": 3600}}", (NR > 1 ? ",\n" : ""), $1, $2 }
     END { print "\n]}" }' "$B/users.txt" >"$cfg"
-  psql "$PG_URL/postgres" -qc 'DROP DATABASE IF EXISTS tollgate_bench' -c 'CREATE DATABASE tollgate_bench' >/dev/null
+  psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $BENCH_DB" -c "CREATE DATABASE $BENCH_DB" >/dev/null
 fi
 
 node "$root/dist/src/cli.js" serve --config "$cfg" >"$B/tollgate.log" 2>&1 &
@@ -90,16 +93,34 @@ run_case() { # name port mode window
     awk -v name="$name" '{r[NR]=$1; p[NR]=$2} END {m=int((NR+1)/2); printf "MEDIAN %s rps=%s p99_ms=%s (of %d runs)\n", name, r[m], p[m], NR}'
 }
 
+# Accounting is acknowledged once journaled and rated right after: report how long the rater needed to catch
+# up once the load stopped, whether every session that radload stopped is stopped, and the ledger.
+acct_settle() {
+  local t0 left
+  t0=$(date +%s.%N)
+  for _ in $(seq 1 1200); do
+    left=$(psql "$PG_URL/$BENCH_DB" -Atc 'select count(*) from accounting_journal')
+    [ "$left" = 0 ] && break
+    sleep 0.1
+  done
+  printf 'journal drained %.2f s after the load (rows left: %s); ' "$(echo "$(date +%s.%N) - $t0" | bc)" "$left"
+  psql "$PG_URL/$BENCH_DB" -Atc "select 'sessions ' || count(*) || ', stopped ' || count(stopped_at) || ', open ' || count(*) filter (where stopped_at is null) from sessions"
+}
+
 for win in $WINDOWS; do
   for c in $CASES; do
     port=$AUTH_PORT; [ "$c" = acct ] && port=$ACCT_PORT
     run_case "tollgate-$c-w$win" "$port" "$c" "$win"
+    if [ "$c" = acct ] && [ "$STORE" = postgres ]; then acct_settle; fi
   done
 done
+if [[ " $CASES " == *" acct "* ]] && [ "$STORE" = postgres ]; then
+  node "$root/dist/src/cli.js" ledger verify --config "$cfg" | tail -1
+fi
 echo "tollgate RSS (kB): $(ps -o rss= --ppid $pid | paste -sd+ | bc) in workers + $(ps -o rss= -p $pid) in the primary"
 curl -fs "http://127.0.0.1:$ADMIN_PORT/metrics" | grep -E '^tollgate_radius_dropped_total\{.*\} [1-9]' || echo "no drops"
 if [ "$STORE" = postgres ]; then
-  echo "auth_log rows: $(psql "$PG_URL/tollgate_bench" -Atc 'select count(*) from auth_log')"
+  echo "auth_log rows: $(psql "$PG_URL/$BENCH_DB" -Atc 'select count(*) from auth_log')"
 fi
 kill $pid; wait $pid 2>/dev/null || true
 trap - EXIT

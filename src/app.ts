@@ -47,6 +47,13 @@ export interface AppOptions {
   readonly reloadConfig?: () => LoadedConfig;
   /** Serve RADIUS (false in a cluster primary). */
   readonly radius?: boolean;
+  /**
+   * Rate journaled accounting in this process (default: when serving RADIUS). A cluster's primary rates for its
+   * workers, which then pass `false` and `onJournalCommitted` to wake it.
+   */
+  readonly rate?: boolean;
+  /** Called after each journal commit when this process does not rate (the worker → primary wake-up). */
+  readonly onJournalCommitted?: () => void;
   /** Serve the admin listener (false in cluster workers). */
   readonly admin?: boolean;
   /** Metrics for the admin listener; defaults to this process's registry (the primary passes the aggregate). */
@@ -71,8 +78,10 @@ export interface RunningApp {
   readonly cache: HotCache;
   readonly subscribers: SubscriberDirectory | undefined;
   isReady(): boolean;
-  /** Waits until every accounting record journaled so far is rated (tests, benchmarks); no-op without RADIUS. */
+  /** Waits until every accounting record journaled so far is rated (tests, benchmarks); no-op without a rater. */
   drainAccounting(timeoutMs?: number): Promise<void>;
+  /** Wakes this process's rater (journal rows were committed elsewhere); no-op without a rater. */
+  kickRater(): void;
   /** Re-reads clients and static users; on error keeps the running ones and rethrows. */
   reload(): void;
   stop(): Promise<void>;
@@ -147,6 +156,23 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   let subscribers: SubscriberDirectory | undefined;
   let nasRows = await store.nas.list();
   let lookupTimer: NodeJS.Timeout | null = null;
+  // The rater: journaled accounting → sessions, charges, balances. An account whose state changed (blocked, or
+  // active again) is announced on the change feed so every instance's next Access-Request sees it.
+  if (options.rate ?? serveRadius) {
+    rater = new AccountingRater(
+      sql,
+      { maxRecords: sql.kind === 'pglite' ? Math.min(config.accounting.rateBatch, 1000) : config.accounting.rateBatch, pollIntervalMs: config.accounting.ratePollMs },
+      log,
+      (changed) => {
+        for (const c of changed) {
+          changes.publish({ kind: 'account', id: c.accountId }).catch((err: unknown) => {
+            log.error({ err, accountId: c.accountId }, 'account change not published; other instances may serve stale state');
+          });
+        }
+      },
+    );
+    rater.start();
+  }
   let swapStaticUsers: ((next: Config) => void) | null = null;
   let swapNasTable: ((next: NasTable) => void) | null = null;
 
@@ -172,22 +198,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       activeSessions: (username) => store.sessions.countActive(username),
       log,
     });
-    // Accounting: acknowledged once journaled; rated right after (an account whose state changed — blocked, or
-    // active again — is announced on the change feed so every instance's next Access-Request sees it).
-    rater = new AccountingRater(
-      sql,
-      { maxRecords: sql.kind === 'pglite' ? Math.min(config.accounting.rateBatch, 1000) : config.accounting.rateBatch, pollIntervalMs: config.accounting.ratePollMs },
-      log,
-      (changed) => {
-        for (const c of changed) {
-          changes.publish({ kind: 'account', id: c.accountId }).catch((err: unknown) => {
-            log.error({ err, accountId: c.accountId }, 'account change not published; other instances may serve stale state');
-          });
-        }
-      },
-    );
-    const accountingRater = rater;
-    journal = new AccountingJournal(sql, { maxBatch: config.accounting.maxBatch, maxInFlight: config.accounting.maxInFlight }, log, () => accountingRater.kick());
+    // Accounting is acknowledged once journaled; the rater (here, or the cluster's primary) rates it right after.
+    const wakeRater = rater ? rater.kick.bind(rater) : (options.onJournalCommitted ?? (() => {}));
+    journal = new AccountingJournal(sql, { maxBatch: config.accounting.maxBatch, maxInFlight: config.accounting.maxInFlight }, log, wakeRater);
     const accounting = new AccountingHandler(journal, log);
     let nasTable = buildNasTable(config, nasRows);
     const server = new UdpServer(
@@ -228,7 +241,6 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     // Events can be missed (an instance restarting, Redis away): a periodic pass catches up.
     reconcileTimer = setInterval(() => reconcile(null), 60_000);
     reconcileTimer.unref();
-    rater.start();
     await server.start();
     const dir = subscribers;
     lookupTimer = setInterval(() => {
@@ -308,6 +320,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     drainAccounting: async (timeoutMs) => {
       await rater?.drain(timeoutMs);
     },
+    kickRater: () => rater?.kick(),
     reload() {
       try {
         const next = reloadConfig();

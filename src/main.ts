@@ -15,7 +15,7 @@ import { registry, startDefaultMetrics } from './observability/metrics.js';
 import { clusterRelayCache } from './store/cluster-relay.js';
 import { createMemoryCache } from './store/memory-cache.js';
 
-type WorkerMessage = { type: 'ready'; ports: RunningApp['ports'] } | { type: 'reload-failed'; error: string };
+type WorkerMessage = { type: 'ready'; ports: RunningApp['ports'] } | { type: 'reload-failed'; error: string } | { type: 'journal' };
 type PrimaryMessage = { type: 'reload' } | { type: 'shutdown' };
 
 function loadOrExit(configFile?: string): LoadedConfig {
@@ -83,12 +83,14 @@ async function runPrimary(loaded: LoadedConfig, log: Logger, count: number, conf
   const started = new Set<number>();
   let stopping = false;
   const aggregator = new AggregatorRegistry();
-  // The primary owns the admin listener (API + aggregated metrics) and prepares the database once.
+  // The primary owns the admin listener (API + aggregated metrics), prepares the database once, and rates the
+  // accounting the workers journal (so a rating pass never holds up a worker's acknowledgements).
   const app = await startApp({
     loaded,
     log,
     radius: false,
     admin: true,
+    rate: true,
     ready: () => !stopping && ready.size === count,
     metrics: async () => ({ contentType: aggregator.contentType, body: await aggregator.clusterMetrics() }),
     ...(config.redis.url ? {} : { cache: clusterRelayCache(createMemoryCache()) }),
@@ -98,6 +100,7 @@ async function runPrimary(loaded: LoadedConfig, log: Logger, count: number, conf
   const fork = (): Worker => {
     const w = cluster.fork({ TOLLGATE_WORKER: '1' });
     w.on('message', (msg: WorkerMessage) => {
+      if (msg.type === 'journal') return app.kickRater();
       if (msg.type === 'reload-failed') log.error({ worker: w.id, err: msg.error }, 'worker refused the reload');
       if (msg.type === 'ready') {
         ready.add(w.id);
@@ -159,10 +162,22 @@ async function runWorker(loaded: LoadedConfig, log: Logger, configFile?: string)
   new AggregatorRegistry();
   AggregatorRegistry.setRegistries([registry]);
   startDefaultMetrics();
+  // Journal commits wake the primary's rater: one message per event-loop turn at most.
+  let kickQueued = false;
+  const kickPrimary = (): void => {
+    if (kickQueued) return;
+    kickQueued = true;
+    setImmediate(() => {
+      kickQueued = false;
+      process.send?.({ type: 'journal' } satisfies WorkerMessage);
+    });
+  };
   const app = await startApp({
     loaded,
     log,
     admin: false,
+    rate: false,
+    onJournalCommitted: kickPrimary,
     sharedSockets: true,
     prepareDatabase: false,
     reloadConfig: () => loadConfig({ file: configFile }),

@@ -169,6 +169,10 @@ export class AccountingRater {
       outcome = await this.sql.transaction(async (tx): Promise<Outcome> => {
         const lock = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS locked', [RATER_LOCK]);
         if (lock[0]?.locked !== true) return { kind: 'busy' };
+        // The rating commit need not wait for its WAL flush: a rating transaction lost in a crash is lost whole,
+        // its journal rows with it still in place, and they are rated again on restart. Durability belongs to
+        // the journal INSERT that acknowledged the records.
+        await tx.query('SET LOCAL synchronous_commit = off');
         const rows = await tx.query<{ id: string; records: number; body: string }>(
           'SELECT id::text AS id, records, body FROM accounting_journal ORDER BY id LIMIT $1',
           [single ? 1 : Math.min(MAX_ROWS, this.options.maxRecords)],
