@@ -281,10 +281,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         },
         (err: unknown) => log.error({ err }, 'credit expiry sweep failed; retrying next minute'),
       );
-      // Sessions whose Stop was lost would block Simultaneous-Use for ever: close those silent too long.
-      store.sessions.closeStale(config.sessions.staleAfterSeconds).then(
+      // Sessions whose Stop was lost would block Simultaneous-Use for ever: close those silent too long — unless
+      // rating is behind (journal rows older than a minute), when their Interims may be waiting in the journal.
+      sql
+        .query<{ behind: boolean }>(`SELECT EXISTS (SELECT 1 FROM accounting_journal WHERE received_at < now() - interval '60 seconds') AS behind`)
+        .then((r) => (r[0]?.behind === true ? -1 : store.sessions.closeStale(config.sessions.staleAfterSeconds)))
+        .then(
         (closed) => {
           if (closed > 0) log.info({ closed }, 'stale sessions closed');
+          if (closed < 0) log.warn('accounting rating is behind; stale-session sweep skipped');
         },
         (err: unknown) => log.error({ err }, 'stale session sweep failed; retrying next minute'),
       );
