@@ -19,6 +19,7 @@ header h1{font-size:1.15rem;margin:0}
 main{max-width:760px;margin:0 auto;padding:12px}
 section{background:#fff;border-radius:10px;padding:14px 16px;margin:12px 0;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 h2{font-size:1.05rem;margin:0 0 8px}
+dl+h2,p+h2,table+h2{margin-top:16px}
 .reason{border-left:5px solid #2f6fde}
 .reason.blocked,.reason.suspended,.reason.disabled{border-left-color:#d14343}
 .notice{border-left:5px solid #2e9d5b}
@@ -129,7 +130,7 @@ function balanceBlock(ctx: PageContext, s: AccountStatement): Html {
   const a = s.account;
   return html`<dl>
 <dt>${t(ctx.locale, 'subscriber')}</dt><dd data-field="username">${s.subscriber.username}</dd>
-<dt>${t(ctx.locale, 'account')}</dt><dd data-field="account">№ ${a.id}</dd>
+<dt>${t(ctx.locale, 'account')}</dt><dd data-field="account">${a.id}</dd>
 <dt>${t(ctx.locale, 'balance')}</dt><dd>${moneyCell(ctx, a.balance, 'balance')}</dd>
 <dt>${t(ctx.locale, 'creditLimit')}</dt><dd>${moneyCell(ctx, a.creditLimit, 'credit-limit')}</dd>
 ${creditsList(ctx, s.credits)}

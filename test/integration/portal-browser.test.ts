@@ -1,0 +1,146 @@
+/**
+ * The captive portal in a real browser (Debian's headless Chromium driven by playwright-core) against the real
+ * daemon: a blocked subscriber's device loads the portal, sees the figures of the ledger, presses the promised
+ * payment button, and the BRAS (a UDP listener here) receives the restore request for the session.
+ *
+ * The browser connects from 127.0.0.1, which is not the subscriber's address. As in a deployment where the BRAS
+ * or a reverse proxy forwards the subscriber's HTTP to the portal, 127.0.0.1 is configured as a trusted proxy
+ * and Chromium sends `X-Forwarded-For: <the session's Framed-IP>` (page.setExtraHTTPHeaders). This keeps the
+ * session's address a realistic CGNAT address and runs the same X-Forwarded-For path production uses, rather
+ * than giving the session the framed IP 127.0.0.1.
+ *
+ * Screenshots go to test-artifacts/. Chromium must be at /usr/bin/chromium (`apt-get install chromium`; CI
+ * installs it): without it this test fails with that message, unless TOLLGATE_SKIP_BROWSER=1.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { currentAndPreviousMonth } from '../../src/portal/months.js';
+import { formatMoney } from '../../src/portal/money.js';
+import { decodeAttributes } from '../../src/radius/attributes.js';
+import { Code } from '../../src/radius/codes.js';
+import { SECRET, startTestDaemon, testConfigInput, type TestDaemon } from '../helpers/daemon.js';
+import { FakeBras, SEED, seedBlockedSubscriber, until, type Seeded } from './portal-fixture.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts');
+const skip = process.env.TOLLGATE_SKIP_BROWSER === '1';
+const usd = (minor: number) => formatMoney(minor, 'USD', 'en-US');
+
+describe.skipIf(skip)('captive portal in headless Chromium', () => {
+  const bras = new FakeBras();
+  const seeded: Seeded = { accountId: 0, subscriberId: 0, sessionId: 0, framedIp: '100.64.0.20' };
+  let d: TestDaemon | undefined;
+  let context: BrowserContext | undefined;
+  let profile = '';
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: install Debian's Chromium (apt-get install chromium) for the portal's browser test, or set TOLLGATE_SKIP_BROWSER=1 to skip it`);
+    }
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await bras.start();
+    d = await startTestDaemon(
+      testConfigInput({
+        users: [],
+        clients: [{ name: 'bras', address: '127.0.0.1', secret: SECRET, vendor: 'mikrotik', coaPort: bras.port }],
+        fees: { enabled: false },
+        portal: {
+          listen: '127.0.0.1',
+          port: 0,
+          trustedProxies: ['127.0.0.1'],
+          currency: 'USD',
+          operator: { name: 'Example Net', support: 'support@example.net, +1 555 0100' },
+          payment: { url: 'https://pay.example.net/', text: { en: 'Pay online by card, or at any Example Net office.' } },
+          promisedPayment: { enabled: true, amount: 2000, days: 3, minIntervalDays: 30 },
+        },
+      }),
+      (sql) => seedBlockedSubscriber(sql, seeded),
+    );
+    profile = mkdtempSync(join(tmpdir(), 'tollgate-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 390, height: 844 },
+      locale: 'en-US',
+      timeout: 30_000,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await d?.stop();
+    bras.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('shows the ledger figures to the redirected subscriber; the promised payment restores the session at the NAS', async () => {
+    const daemon = d!;
+    const page = await context!.newPage();
+    await page.setExtraHTTPHeaders({ 'X-Forwarded-For': seeded.framedIp });
+    const response = await page.goto(`http://127.0.0.1:${daemon.app.ports.portal}/`, { waitUntil: 'load' });
+    expect(response?.status()).toBe(200);
+    await page.screenshot({ path: join(ARTIFACTS, 'portal-blocked.png'), fullPage: true });
+
+    // Every figure as the ledger has it.
+    const store = daemon.app.store;
+    const account = (await store.accounts.get(seeded.accountId))!;
+    expect(account).toMatchObject({ balance: SEED.balance, state: 'blocked' });
+    const text = async (selector: string) => (await page.locator(selector).first().textContent())?.trim();
+    expect(await page.locator('[data-section="reason"]').getAttribute('data-reason')).toBe('blocked');
+    expect(await text('[data-field="username"]')).toBe('dana');
+    expect(await text('[data-field="balance"]')).toBe(usd(account.balance));
+    expect(await text('[data-field="credit-limit"]')).toBe(usd(account.creditLimit));
+    expect(await text('[data-field="available"]')).toBe(usd(account.balance + account.creditLimit + account.activeCredit));
+    const charges = (await store.ledger.charges(seeded.accountId, { limit: 100, offset: 0 })).items;
+    const { current, previous } = currentAndPreviousMonth(new Date(), 'UTC');
+    const sumIn = (from: Date, to: Date) => charges.filter((c) => Date.parse(c.createdAt) >= from.getTime() && Date.parse(c.createdAt) < to.getTime()).reduce((s, c) => s + c.amount, 0);
+    expect(await text('[data-field="charges-this-month-total"]')).toBe(usd(sumIn(current.from, current.to)));
+    expect(await text('[data-field="charges-last-month-total"]')).toBe(usd(sumIn(previous.from, previous.to)));
+    expect(await page.locator('[data-section="charges-this-month"] tbody tr').count()).toBe(3);
+    const payments = (await store.ledger.payments(seeded.accountId, { limit: 20, offset: 0 })).items;
+    expect(await page.locator('[data-section="payments"] [data-payment]').count()).toBe(payments.length);
+    expect(await text(`[data-payment="${payments[0]!.id}"] [data-amount]`)).toBe(usd(payments[0]!.amount));
+    expect(await page.locator('a.pay').getAttribute('href')).toBe('https://pay.example.net/');
+
+    // The promised payment: a plain form POST, no script.
+    const before = bras.requests.length;
+    await Promise.all([page.waitForLoadState('load'), page.locator('[data-action="promised-payment"]').click()]);
+    await page.locator('[data-section="notice"]').waitFor();
+    expect(await page.locator('[data-section="notice"]').getAttribute('data-result')).toBe('granted');
+    expect(await page.locator('[data-section="reason"]').getAttribute('data-reason')).toBe('active');
+    await page.screenshot({ path: join(ARTIFACTS, 'portal-promised-payment.png'), fullPage: true });
+
+    const after = (await store.accounts.get(seeded.accountId))!;
+    expect(after).toMatchObject({ state: 'active', balance: SEED.balance, activeCredit: 2000 });
+    expect(await text('[data-field="available"]')).toBe(usd(after.balance + after.creditLimit + after.activeCredit));
+    expect(await text('[data-field="credit"]')).toBe(usd(2000));
+
+    // The BRAS sees the restore for this session: MikroTik's profile restores by Disconnect-Request.
+    await until(() => bras.requests.length > before, 10_000);
+    const restore = bras.requests[before]!;
+    expect(restore.code).toBe(Code.DisconnectRequest);
+    const attrs = Object.fromEntries(decodeAttributes(daemon.app.dictionary, restore.attributes).map((a) => [a.name, a.value]));
+    expect(attrs).toMatchObject({ 'User-Name': 'dana', 'Acct-Session-Id': 'portal-s1' });
+    const [session] = await daemon.sql.query<{ coa_state: string }>('SELECT coa_state FROM sessions WHERE id = $1', [seeded.sessionId]);
+    expect(session?.coa_state).toBe('normal');
+    expect((await store.ledger.verify()).mismatches).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('shows a device whose address has no session the neutral page, in Russian when preferred', async () => {
+    const page = await context!.newPage();
+    await page.setExtraHTTPHeaders({ 'X-Forwarded-For': '100.64.0.250' });
+    // The context's locale is en-US; this page's requests ask for Russian as a Russian-language browser would.
+    await page.route('**/*', (route) => route.continue({ headers: { ...route.request().headers(), 'accept-language': 'ru-RU,ru;q=0.9' } }));
+    await page.goto(`http://127.0.0.1:${d!.app.ports.portal}/`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('ru');
+    expect(await page.locator('[data-section="neutral"]').count()).toBe(1);
+    expect(await page.locator('[data-field="balance"]').count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'portal-neutral-ru.png'), fullPage: true });
+    await page.close();
+  }, 30_000);
+});
