@@ -167,25 +167,24 @@ export class AccountingRater {
     let outcome: Outcome;
     try {
       outcome = await this.sql.transaction(async (tx): Promise<Outcome> => {
-        const lock = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS locked', [RATER_LOCK]);
-        if (lock[0]?.locked !== true) return { kind: 'busy' };
-        // The rating commit need not wait for its WAL flush: a rating transaction lost in a crash is lost whole,
-        // its journal rows with it still in place, and they are rated again on restart. Durability belongs to
-        // the journal INSERT that acknowledged the records.
-        await tx.query('SET LOCAL synchronous_commit = off');
-        const rows = await tx.query<{ id: string; records: number; body: string }>(
-          'SELECT id::text AS id, records, body FROM accounting_journal ORDER BY id LIMIT $1',
-          [single ? 1 : Math.min(MAX_ROWS, this.options.maxRecords)],
+        // The rating commit need not wait for its WAL flush (set_config … true = SET LOCAL): a rating transaction
+        // lost in a crash is lost whole, its journal rows with it still in place, and they are rated again on
+        // restart. Durability belongs to the journal INSERT that acknowledged the records.
+        const lock = await tx.query<{ locked: boolean }>(
+          `SELECT set_config('synchronous_commit', 'off', true) IS NOT NULL AND pg_try_advisory_xact_lock($1::bigint) AS locked`,
+          [RATER_LOCK],
         );
-        if (rows.length === 0) return { kind: 'empty' };
-        let take = 0;
-        let count = 0;
-        for (const r of rows) {
-          if (take > 0 && count + r.records > this.options.maxRecords) break;
-          take++;
-          count += r.records;
-        }
-        const batch = rows.slice(0, take);
+        if (lock[0]?.locked !== true) return { kind: 'busy' };
+        // The oldest rows up to maxRecords records (at least one row), bodies fetched only for those.
+        const batch = await tx.query<{ id: string; records: number; body: string }>(
+          `SELECT j.id::text AS id, j.records, j.body
+           FROM (SELECT id, records, sum(records) OVER (ORDER BY id) AS upto FROM accounting_journal ORDER BY id LIMIT $2) h
+           JOIN accounting_journal j ON j.id = h.id
+           WHERE h.upto <= $1 OR h.upto = h.records
+           ORDER BY j.id`,
+          [single ? 1 : this.options.maxRecords, single ? 1 : MAX_ROWS],
+        );
+        if (batch.length === 0) return { kind: 'empty' };
         const ids = batch.map((r) => r.id);
         lastRowId = Number(ids[ids.length - 1]);
         const records = batch.flatMap((r) => decodeRecords(r.body));
