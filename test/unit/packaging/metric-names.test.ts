@@ -23,22 +23,12 @@ const EXTERNAL: ReadonlyMap<string, readonly string[]> = new Map([
   ['probe_success', []],
 ]);
 
-/**
- * The accounting journal's two gauges are being added to the daemon alongside this packaging; until they are
- * registered they are accepted by name, without labels of their own. Once registered they are checked like
- * every other metric (the registry wins over this list).
- */
-const PENDING: ReadonlyMap<string, readonly string[]> = new Map([
-  ['tollgate_accounting_journal_backlog', []],
-  ['tollgate_accounting_rating_lag_seconds', []],
-]);
-
 /** Labels Prometheus attaches to every scraped series (deploy/prometheus/prometheus.yml). */
 const TARGET_LABELS = ['job', 'instance'];
 
 interface Known {
   readonly labels: ReadonlySet<string>;
-  readonly source: 'registry' | 'external' | 'pending';
+  readonly source: 'registry' | 'external';
 }
 
 const known = new Map<string, Known>();
@@ -62,9 +52,6 @@ beforeAll(async () => {
     }
   }
   for (const [name, labels] of EXTERNAL) known.set(name, { labels: new Set([...TARGET_LABELS, ...labels]), source: 'external' });
-  for (const [name, labels] of PENDING) {
-    if (!known.has(name)) known.set(name, { labels: new Set([...TARGET_LABELS, ...labels]), source: 'pending' });
-  }
 });
 
 function alertExpressions(): Array<{ where: string; expr: string }> {
@@ -164,11 +151,10 @@ describe('metric names in deploy/', () => {
     }
   });
 
-  it('reports which referenced metrics are accepted before the daemon registers them', () => {
-    const referenced = new Set([...alertExpressions(), ...dashboardExpressions()].flatMap(({ expr }) => metricReferences(expr).map((r) => r.metric)));
-    const pending = [...referenced].filter((n) => known.get(n)?.source === 'pending');
-    // Only the two accounting gauges may be pending; anything else must be registered.
-    for (const name of pending) expect([...PENDING.keys()]).toContain(name);
+  it('references the accounting journal gauges as registered metrics, not as outside names', () => {
+    for (const name of ['tollgate_accounting_journal_backlog', 'tollgate_accounting_rating_lag_seconds']) {
+      expect(known.get(name)?.source, name).toBe('registry');
+    }
   });
 });
 
