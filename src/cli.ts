@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `tollgate` command line: serve (default), config check, migrate, ledger verify, version.
+ * `tollgate` command line: serve (default), config check, migrate and version here; the operator commands (nas,
+ * tariff, subscriber, payment, sessions, ledger, import) in src/cli/, one module per group.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +13,8 @@ import { main } from './main.js';
 import { createLogger } from './observability/logger.js';
 import { packageRoot } from './paths.js';
 import { runMigrations } from './store/migrations.js';
-import { createStore } from './store/store.js';
+import { OPERATOR_USAGE, isOperatorCommand, runOperatorCommand } from './cli/dispatch.js';
+import { processEnv } from './cli/env.js';
 
 const USAGE = `Usage: tollgate [command] [options]
 
@@ -20,10 +22,10 @@ Commands:
   serve [--config FILE]          run the daemon (default command)
   config check [--config FILE]   validate the configuration, dictionaries and vendor profiles
   migrate [--config FILE]        apply pending database migrations and exit
-  ledger verify [--config FILE] [--json]
-                                 check balance = payments + adjustments - charges for every account
-                                 (exit 1 when any account does not match)
   version                        print the version
+${OPERATOR_USAGE}
+
+Every command takes --config FILE. Exit codes: 0 ok, 1 failure, 64 usage, 65 bad data, 78 bad configuration.
 
 The configuration file is FILE, else $TOLLGATE_CONFIG, else config/tollgate.yaml, else the built-in
 development defaults. TOLLGATE_* environment variables override keys (see the README).
@@ -80,35 +82,6 @@ async function run(argv: string[]): Promise<void> {
       }
       return;
     }
-    // ---- ledger verify ------------------------------------------------------------------------------------
-    case 'ledger': {
-      if (rest[0] !== 'verify') fail(`unknown ledger subcommand ${JSON.stringify(rest[0] ?? '')}`);
-      let mismatched = false;
-      try {
-        const { config } = loadConfig({ file: option(rest, '--config') });
-        const sql = await openDatabase(config, createLogger('warn'));
-        try {
-          const result = await createStore(sql).ledger.verify();
-          mismatched = result.mismatches.length > 0;
-          if (rest.includes('--json')) {
-            process.stdout.write(`${JSON.stringify(result)}\n`);
-          } else {
-            for (const m of result.mismatches) {
-              process.stdout.write(`account ${m.accountId}: balance ${m.balance}, expected ${m.expected} (difference ${m.balance - m.expected})\n`);
-            }
-            process.stdout.write(`ledger: ${result.accounts} accounts, ${result.mismatches.length} mismatches\n`);
-          }
-        } finally {
-          await sql.close();
-        }
-      } catch (err) {
-        process.stderr.write(`${err instanceof ConfigError ? err.message : `tollgate ledger verify: ${(err as Error).message}`}\n`);
-        process.exit(err instanceof ConfigError ? 78 : 1);
-      }
-      if (mismatched) process.exitCode = 1;
-      return;
-    }
-    // ---- end ledger verify --------------------------------------------------------------------------------
     case 'version':
     case '--version': {
       const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
@@ -121,6 +94,10 @@ async function run(argv: string[]): Promise<void> {
       process.stdout.write(USAGE);
       return;
     default:
+      if (isOperatorCommand(command)) {
+        process.exitCode = await runOperatorCommand(argv, processEnv, USAGE);
+        return;
+      }
       if (command.startsWith('--')) return main(option(argv, '--config'));
       fail(`unknown command ${JSON.stringify(command)}`);
   }

@@ -1,0 +1,88 @@
+/**
+ * The built CLI (`node dist/src/cli.js`) as an operator runs it: real exit codes (0, 64, 65), usage on stderr,
+ * --json on stdout, the configured database (a PGlite directory, or a PostgreSQL schema named in database.url
+ * when TEST_DATABASE_URL is set).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestSql, type TestSql } from '../helpers/sql.js';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'tollgate-cli-spawn-'));
+const configFile = join(dir, 'tollgate.yaml');
+let testSql: TestSql | undefined;
+
+async function tollgate(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [join(root, 'dist/src/cli.js'), ...args, '--config', configFile], {
+      cwd: dir,
+      env: { ...process.env, TOLLGATE_CONFIG: '', TOLLGATE_DATABASE_URL: '', TOLLGATE_REDIS_URL: '' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+beforeAll(async () => {
+  await run('npm', ['run', 'build', '--silent'], { cwd: root });
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) {
+    testSql = await createTestSql({ migrate: true });
+    const [row] = await testSql.sql.query<{ schema: string }>('SELECT current_schema() AS schema');
+    const withSchema = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${row!.schema}`)}`;
+    writeFileSync(configFile, `dataDir: ${JSON.stringify(dir)}\ndatabase:\n  url: ${JSON.stringify(withSchema)}\n  poolSize: 2\n`);
+  } else {
+    writeFileSync(configFile, `dataDir: ${JSON.stringify(dir)}\n`);
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await testSql?.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('node dist/src/cli.js', () => {
+  it('exits 64 with the command group usage on a usage mistake, before opening any database', async () => {
+    const r = await tollgate('nas', 'add', '--name', 'x');
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain('tollgate nas add: --address is required');
+    expect(r.stderr).toContain('nas list [--json]');
+    expect(r.stdout).toBe('');
+    const fee = await tollgate('tariff', 'add', '--name', 'spawn', '--monthly-fee', '15.50');
+    expect(fee.code).toBe(64);
+    expect(fee.stderr).toContain('money is in minor units');
+  });
+
+  it('lists every command with --help', async () => {
+    const r = await tollgate('--help');
+    expect(r.code).toBe(0);
+    for (const c of ['nas add', 'tariff add', 'subscriber add', 'payment add', 'sessions active', 'sessions at', 'sessions export', 'ledger verify', 'import csv', 'import freeradius']) expect(r.stdout).toContain(c);
+  });
+
+  it('imports a CSV file: 65 with every bad line, then 0; lists and exports as JSON and CSV', async () => {
+    expect((await tollgate('tariff', 'add', '--name', 'spawn-basic', '--monthly-fee', '30000', '--down-kbps', '20000', '--up-kbps', '10000')).code).toBe(0);
+    writeFileSync(join(dir, 'bad.csv'), 'username,password,tariff\nspawn-a,pa,spawn-basic\nspawn-b,,spawn-basic\nspawn-c,pc,gold\n');
+    const bad = await tollgate('import', 'csv', join(dir, 'bad.csv'));
+    expect(bad.code).toBe(65);
+    expect(bad.stderr).toContain('line 3: give exactly one of password and nt_hash');
+    expect(bad.stderr).toContain('line 4: no tariff named "gold"');
+    writeFileSync(join(dir, 'good.csv'), 'username,password,tariff,balance\nspawn-a,pa,spawn-basic,5000\nspawn-b,pb,spawn-basic,\n');
+    const good = await tollgate('import', 'csv', join(dir, 'good.csv'));
+    expect(good, good.stderr).toMatchObject({ code: 0, stdout: 'created 2, updated 0, skipped 0\n' });
+    const list = await tollgate('subscriber', 'list', '--json');
+    expect(list.code, list.stderr).toBe(0);
+    expect((JSON.parse(list.stdout) as { items: { username: string }[] }).items.map((s) => s.username).sort()).toEqual(['spawn-a', 'spawn-b']);
+    const exported = await tollgate('sessions', 'export', '--from', '2025-01-01', '--to', '2025-02-01');
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout.startsWith('id,username,framed_ip,calling_station_id,nas,')).toBe(true);
+    const ledger = await tollgate('ledger', 'verify');
+    expect(ledger).toMatchObject({ code: 0, stdout: 'ledger: 2 accounts, 0 mismatches\n' });
+  }, 120_000);
+});
