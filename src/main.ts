@@ -6,11 +6,11 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { AggregatorRegistry } from 'prom-client';
 import { startApp, type RunningApp } from './app.js';
 import { ConfigError } from './config/errors.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
 import { createLogger, type Logger } from './observability/logger.js';
+import { answerMetricRequests, clusterMetrics } from './observability/cluster-metrics.js';
 import { registry, startDefaultMetrics } from './observability/metrics.js';
 import { clusterRelayCache } from './store/cluster-relay.js';
 import { createMemoryCache } from './store/memory-cache.js';
@@ -82,7 +82,7 @@ async function runPrimary(loaded: LoadedConfig, log: Logger, count: number, conf
   const ready = new Set<number>();
   const started = new Set<number>();
   let stopping = false;
-  const aggregator = new AggregatorRegistry();
+  startDefaultMetrics();
   // The primary owns the admin listener (API + aggregated metrics), prepares the database once, and rates the
   // accounting the workers journal (so a rating pass never holds up a worker's acknowledgements).
   const app = await startApp({
@@ -92,7 +92,7 @@ async function runPrimary(loaded: LoadedConfig, log: Logger, count: number, conf
     admin: true,
     rate: true,
     ready: () => !stopping && ready.size === count,
-    metrics: async () => ({ contentType: aggregator.contentType, body: await aggregator.clusterMetrics() }),
+    metrics: async () => ({ contentType: registry.contentType, body: await clusterMetrics() }),
     ...(config.redis.url ? {} : { cache: clusterRelayCache(createMemoryCache()) }),
   });
   const adminPort = app.ports.admin;
@@ -158,9 +158,7 @@ async function runPrimary(loaded: LoadedConfig, log: Logger, count: number, conf
 }
 
 async function runWorker(loaded: LoadedConfig, log: Logger, configFile?: string): Promise<void> {
-  // Constructing one installs prom-client's worker-side listener that answers the primary's metric requests.
-  new AggregatorRegistry();
-  AggregatorRegistry.setRegistries([registry]);
+  answerMetricRequests();
   startDefaultMetrics();
   // Journal commits wake the primary's rater: one message per event-loop turn at most.
   let kickQueued = false;

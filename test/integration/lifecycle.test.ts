@@ -158,6 +158,28 @@ describe.skipIf(!databaseUrl)('several worker processes sharing the sockets (Pos
     expect((await fetch(`http://127.0.0.1:${ports.admin}/readyz`)).status).toBe(200);
   });
 
+  it('accounting acknowledged by the workers is rated by the primary', async () => {
+    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => exchange(ports.acct, accountingStart(i))));
+    expect(replies.every((r) => r?.[0] === Code.AccountingResponse)).toBe(true);
+    const db = createPostgresSql(url, { max: 1 });
+    try {
+      let open = 0;
+      for (let i = 0; i < 100 && open < 20; i++) {
+        const rows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sessions WHERE acct_session_id LIKE 'drain-%' AND stopped_at IS NULL`);
+        open = rows[0]?.n ?? 0;
+        if (open < 20) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(open).toBe(20);
+      const journal = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM accounting_journal');
+      expect(journal[0]?.n).toBe(0);
+    } finally {
+      await db.close();
+    }
+    const text = await (await fetch(`http://127.0.0.1:${ports.admin}/metrics`)).text();
+    expect(metricValue(text, 'tollgate_accounting_records_total', { stage: 'journaled' })).toBe(20);
+    expect(metricValue(text, 'tollgate_accounting_records_total', { stage: 'rated' })).toBe(20);
+  });
+
   it('SIGHUP reloads users in every worker', async () => {
     writeConfig([{ username: 'alice', password: 'alice-password' }, { username: 'erin', password: 'erin-password' }]);
     child.kill('SIGHUP');
