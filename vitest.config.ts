@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The fault tests kill daemons and stop databases: their own config and run (vitest.faults.config.ts).
+    exclude: [...configDefaults.exclude, 'test/faults/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     // Integration tests start daemons and PGlite instances (~700 MB each): keep workers few on 2 cores.
