@@ -61,7 +61,7 @@ try {
   const timing = new Map();
   const timed = (inner) => ({ ...inner, query: async (text, params) => { const t = performance.now(); try { return await inner.query(text, params); } finally { const k = text.replace(/\s+/g, ' ').slice(0, 60); const e = timing.get(k) ?? [0, 0]; e[0] += performance.now() - t; e[1]++; timing.set(k, e); } }, transaction: (fn) => inner.transaction((tx) => fn(timed(tx))) });
   const db = process.env.BENCH_PROFILE ? timed(sql) : sql;
-  const rater = new AccountingRater(db, { maxRecords: rateBatch, pollIntervalMs: 1000, backlogIntervalMs: 0 }, log);
+  const rater = new AccountingRater(db, { maxRecords: rateBatch, pollIntervalMs: 1000, minIntervalMs: Number(process.env.RATE_INTERVAL_MS ?? 50), backlogIntervalMs: 0 }, log);
   const writer = new AccountingJournal(db, { maxBatch, maxInFlight }, log, () => rater.kick());
   rater.start();
   const T0 = Math.floor(Date.UTC(2030, 2, 10) / 1000);

@@ -161,7 +161,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   if (options.rate ?? serveRadius) {
     rater = new AccountingRater(
       sql,
-      { maxRecords: sql.kind === 'pglite' ? Math.min(config.accounting.rateBatch, 1000) : config.accounting.rateBatch, pollIntervalMs: config.accounting.ratePollMs },
+      {
+        maxRecords: sql.kind === 'pglite' ? Math.min(config.accounting.rateBatch, 1000) : config.accounting.rateBatch,
+        pollIntervalMs: config.accounting.ratePollMs,
+        minIntervalMs: config.accounting.rateIntervalMs,
+      },
       log,
       (changed) => {
         for (const c of changed) {

@@ -135,6 +135,11 @@ export const configSchema = obj({
      * carries the acknowledgements.
      */
     rateBatch: int({ default: 5000, min: 1, max: 100_000 }),
+    /**
+     * Least milliseconds between rating passes while rating keeps up: records accumulate meanwhile, and fewer,
+     * larger rating transactions cost PostgreSQL less (acknowledgements do not wait for rating).
+     */
+    rateIntervalMs: int({ default: 50, min: 0, max: 10_000 }),
     /** How often an idle rater looks for journal rows it was not woken for (other instances', retries). */
     ratePollMs: int({ default: 1000, min: 10, max: 60_000 }),
   }),
