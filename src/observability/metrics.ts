@@ -243,7 +243,7 @@ export const portalRequests = new Counter({
 
 export const portalPromisedPayments = new Counter({
   name: 'tollgate_portal_promised_payments_total',
-  help: 'Promised payments asked for on the captive portal, by result (granted, too_soon, not_needed, not_enough, subscriber_inactive, disabled, failed)',
+  help: 'Promised payments asked for on the captive portal, by result (granted, too_soon, not_needed, not_enough, subscriber_inactive, disabled, failed, forbidden: no valid CSRF token)',
   labelNames: ['result'] as const,
   registers: [registry],
 });

@@ -29,8 +29,9 @@ export class CsrfTokens {
     const issuedAt = Number(m[1]);
     const age = this.now() - issuedAt * 1000;
     if (age < -60_000 || age > this.maxAgeMs) return false;
-    const given = Buffer.from(m[2] as string, 'base64url');
-    const expected = this.mac(sessionId, address, issuedAt);
+    // Compared as text: a non-canonical base64url spelling of the right MAC is not the token that was issued.
+    const given = Buffer.from(m[2] as string, 'latin1');
+    const expected = Buffer.from(this.mac(sessionId, address, issuedAt).toString('base64url'), 'latin1');
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
 }

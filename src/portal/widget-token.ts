@@ -41,8 +41,9 @@ export class WidgetTokens {
     if (typeof token !== 'string' || token.length > 512) return { ok: false, reason: 'malformed' };
     const m = /^v1\.([A-Za-z0-9_-]{1,300})\.([A-Za-z0-9_-]{43})$/.exec(token);
     if (!m) return { ok: false, reason: 'malformed' };
-    const given = Buffer.from(m[2] as string, 'base64url');
-    const expected = this.mac(`${PREFIX}.${m[1] as string}`);
+    // Compared as text: a non-canonical base64url spelling of the right MAC is not the token that was issued.
+    const given = Buffer.from(m[2] as string, 'latin1');
+    const expected = Buffer.from(this.mac(`${PREFIX}.${m[1] as string}`).toString('base64url'), 'latin1');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
     let claims: unknown;
     try {

@@ -210,13 +210,14 @@ describe('captive portal', () => {
   });
 
   it('rate-limits each address (429), other addresses unaffected', async () => {
-    const statuses: number[] = [];
-    for (let i = 0; i < 45; i++) statuses.push((await request(port, '/', { xff: '198.51.100.7' })).status);
-    expect(statuses.slice(0, 40).every((s) => s === 200)).toBe(true);
-    expect(statuses.at(-1)).toBe(429);
-    const limited = await request(port, '/', { xff: '198.51.100.7' });
-    expect(limited.headers['retry-after']).toMatch(/^\d+$/);
-    expect(limited.body).toContain('Too many requests');
+    const replies = [];
+    for (let i = 0; i < 45; i++) replies.push(await request(port, '/', { xff: '198.51.100.7' }));
+    // A burst of 40, then one request a second: the next few are refused however slow the machine.
+    expect(replies.slice(0, 40).every((r) => r.status === 200)).toBe(true);
+    const limited = replies.slice(40).find((r) => r.status === 429);
+    expect(limited).toBeDefined();
+    expect(limited!.headers['retry-after']).toMatch(/^\d+$/);
+    expect(limited!.body).toContain('Too many requests');
     expect((await request(port, '/', { xff: '198.51.100.8' })).status).toBe(200);
   });
 
@@ -270,7 +271,7 @@ describe('captive portal', () => {
     it('refuses a forged, tampered or missing token (401)', async () => {
       const [v, payload, mac] = token.split('.');
       const forgedPayload = Buffer.from(JSON.stringify({ sub: seeded.subscriberId + 1, exp: 9_999_999_999 })).toString('base64url');
-      for (const bad of [`${v}.${forgedPayload}.${mac}`, `${v}.${payload}.${mac!.slice(0, -1)}A`, 'nonsense', '']) {
+      for (const bad of [`${v}.${forgedPayload}.${mac}`, `${v}.${payload}.${mac!.slice(0, 5)}${mac![5] === 'A' ? 'B' : 'A'}${mac!.slice(6)}`, 'nonsense', '']) {
         const res = await request(port, `/widget/v1/summary?token=${encodeURIComponent(bad)}`, { from: '127.0.0.7' });
         expect(res.status, bad).toBe(401);
         expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'TOKEN_INVALID' } });

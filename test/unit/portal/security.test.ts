@@ -74,7 +74,12 @@ describe('CSRF tokens', () => {
     expect(csrf.verify(token, 42, '100.64.0.9')).toBe(true);
     expect(csrf.verify(token, 43, '100.64.0.9')).toBe(false);
     expect(csrf.verify(token, 42, '100.64.0.10')).toBe(false);
-    expect(csrf.verify(`${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`, 42, '100.64.0.9')).toBe(false);
+    const flip = (text: string, at: number) => `${text.slice(0, at)}${text[at] === 'A' ? 'B' : 'A'}${text.slice(at + 1)}`;
+    expect(csrf.verify(flip(token, token.length - 10), 42, '100.64.0.9')).toBe(false);
+    // The last character carries 2 unused bits: another spelling of the same MAC is refused too.
+    const last = token.at(-1)!;
+    const sameBits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.indexOf(last) ^ 1;
+    expect(csrf.verify(`${token.slice(0, -1)}${'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[sameBits]}`, 42, '100.64.0.9')).toBe(false);
     expect(csrf.verify(undefined, 42, '100.64.0.9')).toBe(false);
     expect(csrf.verify('', 42, '100.64.0.9')).toBe(false);
     expect(new CsrfTokens('another-long-enough-secret-for-the-portal').verify(token, 42, '100.64.0.9')).toBe(false);
