@@ -15,19 +15,14 @@
  * session's late Interim or Stop after the id was reused, a late retransmitted Start) is acknowledged and
  * ignored: counters are cumulative, so a later record carries everything it could have said.
  *
- * Locking (two raters on one database rating the same retransmitted records must charge once; no deadlocks):
- *  1. transaction-scoped advisory locks, taken in ascending key order in one statement: exclusive on the
- *     bucket (one of SESSION_LOCK_BUCKETS, by hash) of every session key of the batch, shared on the NAS of
- *     every session record, exclusive on the NAS of an Accounting-On/Off (which closes all that NAS's open
- *     sessions). Buckets bound the locks one transaction holds (the lock table is sized by
- *     max_locks_per_transaction × connections) however large the batch; two transactions whose keys share a
- *     bucket merely wait for each other;
- *  2. `SELECT … FOR UPDATE` of the current session rows (the read-modify-write of counters and rated_*);
- *  3. `SELECT … FOR UPDATE` of the charged accounts in id order (as rederiveAccountStates and every other
- *     balance writer does), then of their usage_monthly rows.
- * Every transaction takes its locks in that order and each class in a global order, so none waits in a cycle.
+ * Locking. The caller holds the cluster-wide rating lock (rater.ts): rating transactions never run
+ * concurrently, so no two of them race to create the same session key or rate the same counters. Other writers
+ * of the same rows are row-locked against:
+ *  1. `SELECT … FOR UPDATE` of the current session rows (the stale-session sweep skips locked rows; the CoA
+ *     bookkeeping writes only `coa_state`, which rating never writes);
+ *  2. `SELECT … FOR UPDATE` of the charged accounts in id order (as rederiveAccountStates and every other
+ *     balance writer — payments, fees — does), then of their usage_monthly rows.
  */
-import { createHash } from 'node:crypto';
 import { rederiveAccountStates, type AccountStateChange } from '../store/account-state.js';
 import type { Sql } from '../store/ports.js';
 import { StatementBuilder } from './accounting-sql.js';
@@ -37,23 +32,6 @@ import type { AccountingRecord } from './record.js';
 /** The current acct_unique_id of a session (see the module comment). */
 export function acctUniqueId(nas: string, acctSessionId: string): string {
   return `${nas.length}:${nas}:${acctSessionId}`;
-}
-
-/** Advisory locks for session keys: at most this many per transaction. */
-export const SESSION_LOCK_BUCKETS = 1024;
-
-/** A signed 64-bit advisory lock key: the first 8 bytes of SHA-1 over a namespace and the id. */
-function lockKey(kind: string, id: string): bigint {
-  return createHash('sha1').update(`tollgate:${kind}:`).update(id).digest().readBigInt64BE(0);
-}
-
-const bucketKeys = Array.from({ length: SESSION_LOCK_BUCKETS }, (_, i) => lockKey('session-bucket', String(i)));
-
-/** The advisory lock of a session key's bucket (FNV-1a over the key, so the bucket needs no SHA-1 per record). */
-function sessionLockKey(key: string): bigint {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return bucketKeys[(h >>> 0) % SESSION_LOCK_BUCKETS] as bigint;
 }
 
 interface SubscriberRating {
@@ -321,31 +299,14 @@ function applyRecord(b: Batch, r: AccountingRecord): number | null {
   return sub !== undefined && s.chargeAccountId !== null ? sub.accountId : null;
 }
 
-/** Rates `records` (in this order) inside `tx`; returns the account state transitions it caused. */
+/**
+ * Rates `records` (in this order) inside `tx`; returns the account state transitions it caused. The caller
+ * must hold the rating lock (see the module comment): two of these at once could both insert a session key.
+ */
 export async function rateBatch(tx: Sql, records: readonly AccountingRecord[]): Promise<AccountStateChange[]> {
   const sessionRecords = records.filter(isSessionRecord);
-  const nasRecords = records.filter(isNasRecord);
 
-  // 1. Advisory locks, ascending.
-  const locks = new Map<bigint, boolean>();
-  for (const r of sessionRecords) {
-    locks.set(sessionLockKey(acctUniqueId(r.nas, r.acctSessionId)), true);
-    const nk = lockKey('nas', r.nas);
-    if (!locks.has(nk)) locks.set(nk, false);
-  }
-  for (const r of nasRecords) locks.set(lockKey('nas', r.nas), true);
-  if (locks.size > 0) {
-    const keys = [...locks.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    await tx.query(
-      `SELECT count(*) FROM (
-         SELECT CASE WHEN x THEN pg_advisory_xact_lock(k) ELSE pg_advisory_xact_lock_shared(k) END
-         FROM (SELECT k, x FROM unnest($1::bigint[], $2::boolean[]) AS u(k, x) ORDER BY k) o
-       ) l`,
-      [keys.map(String), keys.map((k) => locks.get(k))],
-    );
-  }
-
-  // 2. Current sessions, locked.
+  // 1. Current sessions, locked.
   const batch: Batch = { sessions: new Map(), all: [], subscribers: new Map(), usage: new Map(), nasCloses: [] };
   const keys = [...new Set(sessionRecords.map((r) => acctUniqueId(r.nas, r.acctSessionId)))];
   if (keys.length > 0) {
@@ -360,7 +321,7 @@ export async function rateBatch(tx: Sql, records: readonly AccountingRecord[]): 
   // Open sessions of an Accounting-On/Off NAS that a session record of this batch touches are in memory;
   // the On/Off closes them there (in record order) and the rest in SQL.
 
-  // 3. Subscribers and tariffs; lock their accounts in id order, then their usage months.
+  // 2. Subscribers and tariffs; lock their accounts in id order, then their usage months.
   const usernames = [...new Set([...sessionRecords.map((r) => r.username), ...batch.all.map((s) => s.username)])];
   if (usernames.length > 0) {
     const subs = await tx.query<{ id: number; username: string; account_id: number; ppg: string; inc: string; ppm: string }>(
@@ -412,10 +373,10 @@ export async function rateBatch(tx: Sql, records: readonly AccountingRecord[]): 
     }
   }
 
-  // 4. Apply in arrival order (in memory).
+  // 3. Apply in arrival order (in memory).
   for (const r of records) if (isSessionRecord(r) || isNasRecord(r)) applyRecord(batch, r);
 
-  // 5. Write. Accounting-On/Off first: sessions of the NAS not held in memory.
+  // 4. Write. Accounting-On/Off first: sessions of the NAS not held in memory.
   for (const c of batch.nasCloses) {
     await tx.query(
       `UPDATE sessions SET stopped_at = greatest(started_at, $2::timestamptz), terminate_cause = 'NAS-Reboot', last_status = 'stop',
