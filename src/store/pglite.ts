@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { lockDataDir } from './pglite-lock.js';
 import type { Sql } from './ports.js';
 import { PG_OID, lastRows, parseInt8, parseNumeric } from './sql-values.js';
 
@@ -51,11 +52,19 @@ function transactionSql(tx: Transaction, depth: number): Sql {
  */
 export async function createPGliteSql(dataDir: string): Promise<Sql> {
   let db: PGlite;
+  let unlock = (): void => undefined;
   if (dataDir === 'memory') {
     db = await PGlite.create({ parsers: PARSERS });
   } else {
     mkdirSync(dataDir, { recursive: true });
-    db = await PGlite.create(dataDir, { parsers: PARSERS });
+    // Another process on the same directory would silently fork the database: refuse instead.
+    unlock = lockDataDir(dataDir);
+    try {
+      db = await PGlite.create(dataDir, { parsers: PARSERS });
+    } catch (err) {
+      unlock();
+      throw err;
+    }
   }
   const inTransaction = new AsyncLocalStorage<true>();
   const guard = (): void => {
@@ -74,6 +83,12 @@ export async function createPGliteSql(dataDir: string): Promise<Sql> {
       guard();
       return db.transaction((tx) => inTransaction.run(true, () => fn(transactionSql(tx, 1))));
     },
-    close: () => db.close(),
+    async close() {
+      try {
+        await db.close();
+      } finally {
+        unlock();
+      }
+    },
   };
 }
