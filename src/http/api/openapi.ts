@@ -167,7 +167,7 @@ export function buildOpenApi(routes: readonly ApiRoute[], resources: readonly An
     tags: [
       ...resources.map((r) => ({ name: r.schemaName, description: r.description })),
       { name: 'Ledger', description: 'Payments, adjustments, temporary credits and account statements. Money is integer minor units.' },
-      { name: 'Sessions', description: 'Accounting sessions: lists, who had an IP address at an instant, Disconnect-Requests.' },
+      { name: 'Sessions', description: 'Accounting sessions: lists, who had an IP address at an instant, the history export (CSV or JSON), Disconnect-Requests.' },
       { name: 'AuthLog', description: 'Authentication results.' },
       { name: 'Meta', description: 'This document.' },
     ],

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApiRoutes } from '../../../src/http/api/index.js';
 import { outputKeys, RESOURCES } from '../../../src/http/api/resources.js';
-import { openApiPath } from '../../../src/http/api/router.js';
+import { openApiPath, Router } from '../../../src/http/api/router.js';
 
 const { routes, openapi } = createApiRoutes();
 const doc = JSON.parse(JSON.stringify(openapi)) as {
@@ -34,6 +34,29 @@ describe('openapi.json', () => {
     const op = doc.paths[openApiPath(pattern)]?.[method.toLowerCase()];
     expect(op, `${method} ${pattern} missing`).toBeDefined();
     if (pattern.includes(':id')) expect(op?.parameters).toContainEqual(expect.objectContaining({ name: 'id', in: 'path' }));
+  });
+
+  it('has every documented operation served by the router (ids filled in)', () => {
+    const router = new Router(routes);
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        const concrete = path.replace(/\{\w+\}/g, '1');
+        const match = router.match(method.toUpperCase(), concrete);
+        expect(match.kind, `${method.toUpperCase()} ${concrete}`).toBe('found');
+        if (match.kind === 'found') expect(match.route.operationId).toBe(op.operationId);
+      }
+    }
+  });
+
+  it('documents the session export as CSV and JSON, with its required range', () => {
+    const op = doc.paths['/api/v1/sessions/export']!.get! as unknown as {
+      responses: Record<string, { content?: Record<string, unknown> }>;
+      parameters: { name: string; description: string }[];
+    };
+    expect(Object.keys(op.responses['200']!.content!).sort()).toEqual(['application/json', 'text/csv']);
+    expect(op.parameters.map((p) => p.name)).toEqual(['from', 'to', 'format', 'username', 'ip']);
+    expect(op.parameters.find((p) => p.name === 'from')?.description).toMatch(/^Required\./);
+    expect(op.responses['400']).toBeDefined();
   });
 
   it('has no operation without a route, and unique operation ids', () => {
