@@ -133,7 +133,9 @@ export const subscriberLookups = new Gauge({
 
 export const subscribersCached = new Gauge({
   name: 'tollgate_subscribers_cached',
-  help: 'Subscriber snapshots held in this process',
+  help: 'Subscriber snapshots held in memory (per process; the cluster aggregate is the largest worker)',
+  // Every worker holds the same snapshots: summing them would count each subscriber once per worker.
+  aggregator: 'max',
   registers: [registry],
 });
 
