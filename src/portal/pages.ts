@@ -38,6 +38,18 @@ footer{text-align:center;padding:16px;color:#6b7385;font-size:.9rem}
 @media (min-width:600px){button,.button{width:auto}}
 `);
 
+/** The fragment's own look, scoped to its classes so it can be inserted into an operator's page as is. */
+const WIDGET_STYLE = raw(`
+.tollgate-widget{font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2433}
+.tollgate-widget h2{font-size:1rem;margin:12px 0 6px}
+.tollgate-widget dl{display:grid;grid-template-columns:auto 1fr;gap:3px 14px;margin:0}
+.tollgate-widget dt{color:#5b6478}.tollgate-widget dd{margin:0;font-weight:600;text-align:right}
+.tollgate-widget .negative{color:#c22f2f}.tollgate-widget .muted{color:#6b7385;font-size:.9em}
+.tollgate-widget table{width:100%;border-collapse:collapse}
+.tollgate-widget td,.tollgate-widget th{padding:4px;border-bottom:1px solid #e6e9ef;text-align:left;vertical-align:top}
+.tollgate-widget .num{text-align:right;white-space:nowrap}
+`);
+
 export interface PageContext {
   readonly locale: Locale;
   readonly nonce: string;
@@ -256,9 +268,13 @@ ${paymentsBlock(ctx, s)}`,
   );
 }
 
-/** The billing widget as an HTML fragment for the operator's own page (no styles of its own: classes only). */
+/**
+ * The billing widget as an HTML fragment for the operator's own page or a frame: `tollgate-widget*` classes and
+ * a stylesheet scoped to them (its nonce is in the response's CSP; an operator inserting the fragment may drop it).
+ */
 export function widgetFragment(ctx: PageContext, s: AccountStatement): string {
-  return html`<section class="tollgate-widget" lang="${ctx.locale}">
+  return html`<style nonce="${ctx.nonce}">${WIDGET_STYLE}</style>
+<section class="tollgate-widget" lang="${ctx.locale}">
 <div class="tollgate-widget-balance">${balanceBlock(ctx, s)}</div>
 <div class="tollgate-widget-subscriptions">${subscriptionsBlock(ctx, s)}</div>
 <div class="tollgate-widget-charges">${chargesTable(ctx, s.thisMonth, 'chargesThisMonth', 'charges-this-month')}</div>

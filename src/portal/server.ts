@@ -123,14 +123,14 @@ export function createPortalServer(deps: PortalDeps): http.Server {
     res.end(text);
   }
 
-  function sendFragment(req: http.IncomingMessage, res: http.ServerResponse, status: number, body: string): void {
+  function sendFragment(req: http.IncomingMessage, res: http.ServerResponse, status: number, body: string, nonce?: string): void {
     // Embeddable: framed by the configured origins only, and fetchable by them (CORS); no X-Frame-Options.
     res.writeHead(status, {
       ...common,
       ...cors(req),
       'content-type': 'text/html; charset=utf-8',
       'content-length': Buffer.byteLength(body),
-      'content-security-policy': `default-src 'none'; img-src ${imgSrc}; frame-ancestors ${frameAncestors}; base-uri 'none'`,
+      'content-security-policy': `default-src 'none';${nonce ? ` style-src 'nonce-${nonce}';` : ''} img-src ${imgSrc}; frame-ancestors ${frameAncestors}; base-uri 'none'`,
     });
     res.end(body);
   }
@@ -201,7 +201,8 @@ export function createPortalServer(deps: PortalDeps): http.Server {
     if (!subscriber || !account) return fail(404, 'NOT_FOUND', 'the subscriber of this token no longer exists');
     const statement = await loadStatement(store, subscriber, account, { timeZone: deps.timeZone, maxLines: 100 });
     if (route === 'widget_summary') return sendJson(req, res, 200, widgetSummary(statement, config.currency));
-    sendFragment(req, res, 200, widgetFragment(pageContext(locale), statement));
+    const ctx = pageContext(locale);
+    sendFragment(req, res, 200, widgetFragment(ctx, statement), ctx.nonce);
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, route: RouteName, path: string, query: URLSearchParams): Promise<void> {

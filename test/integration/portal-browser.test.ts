@@ -13,6 +13,8 @@
  * installs it): without it this test fails with that message, unless TOLLGATE_SKIP_BROWSER=1.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -28,6 +30,18 @@ const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts');
 const skip = process.env.TOLLGATE_SKIP_BROWSER === '1';
 const usd = (minor: number) => formatMoney(minor, 'USD', 'en-US');
+const ADMIN_TOKEN = 'portal-browser-admin-token';
+const WIDGET_SECRET = 'portal-browser-widget-secret-0123456789';
+
+/** The operator's own site: a page framing the widget fragment and fetching the JSON summary cross-origin. */
+function operatorSite(): { server: http.Server; page: { html: string } } {
+  const page = { html: '' };
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(page.html);
+  });
+  return { server, page };
+}
 
 describe.skipIf(skip)('captive portal in headless Chromium', () => {
   const bras = new FakeBras();
@@ -35,6 +49,8 @@ describe.skipIf(skip)('captive portal in headless Chromium', () => {
   let d: TestDaemon | undefined;
   let context: BrowserContext | undefined;
   let profile = '';
+  const site = operatorSite();
+  let siteOrigin = '';
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -42,12 +58,17 @@ describe.skipIf(skip)('captive portal in headless Chromium', () => {
     }
     mkdirSync(ARTIFACTS, { recursive: true });
     await bras.start();
+    await new Promise<void>((r) => site.server.listen(0, '127.0.0.1', () => r()));
+    siteOrigin = `http://localhost:${(site.server.address() as AddressInfo).port}`;
     d = await startTestDaemon(
       testConfigInput({
         users: [],
+        admin: { listen: '127.0.0.1', port: 0, token: ADMIN_TOKEN },
         clients: [{ name: 'bras', address: '127.0.0.1', secret: SECRET, vendor: 'mikrotik', coaPort: bras.port }],
         fees: { enabled: false },
         portal: {
+          widgetSecret: WIDGET_SECRET,
+          widgetOrigins: [siteOrigin],
           listen: '127.0.0.1',
           port: 0,
           trustedProxies: ['127.0.0.1'],
@@ -74,6 +95,7 @@ describe.skipIf(skip)('captive portal in headless Chromium', () => {
     await context?.close();
     await d?.stop();
     bras.close();
+    site.server.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
@@ -141,6 +163,38 @@ describe.skipIf(skip)('captive portal in headless Chromium', () => {
     expect(await page.locator('[data-section="neutral"]').count()).toBe(1);
     expect(await page.locator('[data-field="balance"]').count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, 'portal-neutral-ru.png'), fullPage: true });
+    await page.close();
+  }, 30_000);
+
+  it("embeds the billing widget on the operator's site: the fragment in a frame, the summary by a cross-origin fetch", async () => {
+    const daemon = d!;
+    const res = await fetch(`http://127.0.0.1:${daemon.app.ports.admin}/api/v1/subscribers/${seeded.subscriberId}/widget-token`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(res.status).toBe(201);
+    const { token } = (await res.json()) as { token: string };
+    const portal = `http://127.0.0.1:${daemon.app.ports.portal}`;
+    const q = encodeURIComponent(token);
+    // The operator's page: its own script, its own origin (localhost), the portal on another (127.0.0.1).
+    site.page.html = `<!doctype html><html><head><meta charset="utf-8"><title>My account</title></head><body>
+<h1>My account at Example Net</h1>
+<iframe id="widget" src="${portal}/widget/v1/fragment?token=${q}" style="width:100%;height:520px;border:1px solid #ccc"></iframe>
+<pre id="summary">loading</pre>
+<script>
+fetch(${JSON.stringify(`${portal}/widget/v1/summary`)}, { headers: { Authorization: 'Bearer ' + ${JSON.stringify(token)} } })
+  .then((r) => r.json()).then((j) => { document.getElementById('summary').textContent = 'balance=' + j.account.balance + ' state=' + j.account.state; })
+  .catch((e) => { document.getElementById('summary').textContent = 'failed: ' + e; });
+</script></body></html>`;
+    const page = await context!.newPage();
+    await page.goto(`${siteOrigin}/`);
+    const account = (await daemon.app.store.accounts.get(seeded.accountId))!;
+    await page.locator('#summary', { hasText: 'balance=' }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('#summary').textContent()).toBe(`balance=${account.balance} state=${account.state}`);
+    const frame = page.frameLocator('#widget');
+    expect((await frame.locator('[data-field="balance"]').textContent())?.trim()).toBe(usd(account.balance));
+    expect((await frame.locator('[data-field="tariff"]').textContent())?.trim()).toBe('Home 100');
+    await page.screenshot({ path: join(ARTIFACTS, 'widget-on-operator-site.png'), fullPage: true });
     await page.close();
   }, 30_000);
 });
