@@ -230,9 +230,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const reconcile = (ids: number[] | null): void => {
       blocking.reconcile(ids).catch((err: unknown) => log.error({ err }, 'CoA reconciliation failed; retrying on the next pass'));
     };
-    await subscribers.follow((event: ChangeEvent) => {
-      if (event.kind === 'account') reconcile([event.id]);
-      if (event.kind !== 'nas') return;
+    const reloadNas = (): void => {
       store.nas.list().then(
         (rows) => {
           nasRows = rows;
@@ -241,7 +239,18 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         },
         (err: unknown) => log.error({ err }, 'could not reload NAS clients; keeping the running table'),
       );
-    });
+    };
+    await subscribers.follow(
+      (event: ChangeEvent) => {
+        if (event.kind === 'account') reconcile([event.id]);
+        if (event.kind === 'nas') reloadNas();
+      },
+      // The change channel was down (Redis away): snapshots are reloaded; NAS clients and CoA state too.
+      () => {
+        reloadNas();
+        reconcile(null);
+      },
+    );
     // Events can be missed (an instance restarting, Redis away): a periodic pass catches up.
     reconcileTimer = setInterval(() => reconcile(null), 60_000);
     reconcileTimer.unref();

@@ -35,7 +35,7 @@ function entryOf(snapshot: SubscriberSnapshot): SubscriberEntry {
 }
 
 export class SubscriberDirectory {
-  private readonly entries = new Map<string, SubscriberEntry>();
+  private entries = new Map<string, SubscriberEntry>();
   private readonly unknown = new Map<string, number>();
   /** In-flight loads, so concurrent requests for one cold username cost one query. */
   private readonly loading = new Map<string, Promise<SubscriberEntry | undefined>>();
@@ -59,16 +59,34 @@ export class SubscriberDirectory {
   /** Loads every snapshot (up to maxEntries) into memory; returns how many and how long it took. */
   async warm(batchSize = 10_000): Promise<{ count: number; ms: number }> {
     const started = performance.now();
+    const count = await this.loadAll(this.entries, batchSize);
+    return { count, ms: Math.round(performance.now() - started) };
+  }
+
+  /**
+   * Reloads every snapshot from PostgreSQL and swaps the whole set in (lookups meanwhile use the old one):
+   * after change events may have been lost (the change channel was down).
+   */
+  async resync(batchSize = 10_000): Promise<{ count: number; ms: number }> {
+    const started = performance.now();
+    const fresh = new Map<string, SubscriberEntry>();
+    const count = await this.loadAll(fresh, batchSize);
+    this.entries = fresh;
+    this.unknown.clear();
+    return { count, ms: Math.round(performance.now() - started) };
+  }
+
+  private async loadAll(into: Map<string, SubscriberEntry>, batchSize: number): Promise<number> {
     let count = 0;
     for await (const batch of this.repo.snapshotBatches(batchSize)) {
       for (const s of batch) {
-        if (this.entries.size >= this.options.maxEntries) break;
-        this.entries.set(s.username, entryOf(s));
+        if (into.size >= this.options.maxEntries) break;
+        into.set(s.username, entryOf(s));
         count++;
       }
-      if (this.entries.size >= this.options.maxEntries) break;
+      if (into.size >= this.options.maxEntries) break;
     }
-    return { count, ms: Math.round(performance.now() - started) };
+    return count;
   }
 
   /** The entry for a username: synchronously when in memory, else a promise (shared cache, then PostgreSQL). */
@@ -149,8 +167,21 @@ export class SubscriberDirectory {
     else this.entries.delete(username);
   }
 
-  /** Subscribes to the change channel; every instance runs this at start-up. */
-  async follow(onOther: (event: ChangeEvent) => void = () => undefined): Promise<void> {
+  /**
+   * Subscribes to the change channel; every instance runs this at start-up. When the channel comes back after
+   * an outage, every snapshot is reloaded (the changes published meanwhile were lost) and `onResync` runs.
+   */
+  async follow(onOther: (event: ChangeEvent) => void = () => undefined, onResync: () => void = () => undefined): Promise<void> {
+    this.cache.onResubscribed?.(() => {
+      this.log.info('change channel back after an outage: reloading every subscriber snapshot');
+      this.resync().then(
+        (r) => {
+          this.log.info(r, 'subscriber snapshots reloaded');
+          onResync();
+        },
+        (err: unknown) => this.log.error({ err }, 'could not reload subscriber snapshots; changes made during the outage may be missed until the next change'),
+      );
+    });
     await this.cache.subscribe(CHANGES_CHANNEL, (message) => {
       let event: ChangeEvent;
       try {

@@ -340,6 +340,11 @@ export interface HotCache {
   publish(channel: string, message: string): Promise<void>;
   /** Handler runs for every message on the channel, including this instance's own. */
   subscribe(channel: string, handler: (message: string) => void): Promise<void>;
+  /**
+   * Handler runs when the subscription connection is back after it was lost: messages published meanwhile
+   * never arrived, so whoever caches what they announce must reload it. Absent where nothing can be lost.
+   */
+  onResubscribed?(handler: () => void): void;
   close(): Promise<void>;
   readonly kind: 'redis' | 'memory';
 }

@@ -12,6 +12,8 @@ export interface RedisCacheOptions {
   readonly prefix?: string;
   /** Connection errors (the client keeps reconnecting) and handlers that threw. */
   readonly onError?: (err: unknown) => void;
+  /** CLIENT SETNAME of the two connections: `<name>:commands` and `<name>:subscriber` (default 'tollgate'). */
+  readonly connectionName?: string;
 }
 
 /**
@@ -28,11 +30,12 @@ export function createRedisCache(url: string, options: RedisCacheOptions = {}): 
     // Back off up to 2 s between attempts, forever: Redis coming back must not need a restart.
     retryStrategy: (times: number) => Math.min(times * 100, 2000),
   };
-  const commands = new Redis(url, connectionOptions);
+  const name = options.connectionName ?? 'tollgate';
+  const commands = new Redis(url, { ...connectionOptions, connectionName: `${name}:commands` });
   // No ready check on the subscriber: ioredis's INFO check is refused on a connection that is already in
   // subscriber mode (after a reconnect, or when SUBSCRIBE was queued first), and the connection would then
   // never become ready nor resubscribe — changes from other instances would silently stop arriving.
-  const subscriber = new Redis(url, { ...connectionOptions, enableReadyCheck: false });
+  const subscriber = new Redis(url, { ...connectionOptions, enableReadyCheck: false, connectionName: `${name}:subscriber` });
   commands.on('error', onError);
   subscriber.on('error', onError);
 
@@ -47,6 +50,28 @@ export function createRedisCache(url: string, options: RedisCacheOptions = {}): 
         onError(err);
       }
     }
+  });
+
+  // A subscription connection that comes back (ioredis resubscribes by itself) missed whatever was published
+  // while it was away: tell the onResubscribed handlers so they reload.
+  const resubscribed: (() => void)[] = [];
+  let connectedBefore = false;
+  let lost = false;
+  subscriber.on('ready', () => {
+    if (lost) {
+      lost = false;
+      for (const handler of resubscribed) {
+        try {
+          handler();
+        } catch (err) {
+          onError(err);
+        }
+      }
+    }
+    connectedBefore = true;
+  });
+  subscriber.on('close', () => {
+    if (connectedBefore) lost = true;
   });
 
   const quit = async (client: Redis): Promise<void> => {
@@ -82,7 +107,11 @@ export function createRedisCache(url: string, options: RedisCacheOptions = {}): 
       }
       await confirmed;
     },
+    onResubscribed(handler) {
+      resubscribed.push(handler);
+    },
     async close() {
+      resubscribed.length = 0;
       handlers.clear();
       subscribed.clear();
       await Promise.all([quit(commands), quit(subscriber)]);

@@ -89,6 +89,37 @@ describe.skipIf(!url)('Redis', () => {
       }
     });
 
+    it('reports a subscription connection that came back, and delivers on it again', async () => {
+      const name = `tgtest-${Date.now().toString(36)}`;
+      const cache = createRedisCache(url!, { prefix, connectionName: name });
+      try {
+        const got: string[] = [];
+        let resubscribed = 0;
+        cache.onResubscribed?.(() => resubscribed++);
+        await cache.subscribe('resub', (m) => got.push(m));
+        await cache.publish('resub', 'before');
+        await expect.poll(() => got, { timeout: 2000 }).toEqual(['before']);
+        expect(resubscribed).toBe(0);
+        // Drop just this instance's subscription connection, as a Redis restart or a network blip would.
+        const line = String(await raw.call('CLIENT', 'LIST')).split('\n').find((l) => l.includes(`name=${name}:subscriber`));
+        const id = /\bid=(\d+)/.exec(line ?? '')?.[1];
+        expect(id).toBeDefined();
+        await raw.call('CLIENT', 'KILL', 'ID', id!);
+        await expect.poll(() => resubscribed, { timeout: 5000 }).toBe(1);
+        await expect
+          .poll(
+            async () => {
+              await cache.publish('resub', 'after');
+              return got.includes('after');
+            },
+            { timeout: 5000 },
+          )
+          .toBe(true);
+      } finally {
+        await cache.close();
+      }
+    });
+
     it('closes both connections', async () => {
       const cache = createRedisCache(url!, { prefix });
       await cache.subscribe('x', () => undefined);
