@@ -205,7 +205,7 @@ export function createPortalServer(deps: PortalDeps): http.Server {
     sendFragment(req, res, 200, widgetFragment(ctx, statement), ctx.nonce);
   }
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse, route: RouteName, path: string, query: URLSearchParams): Promise<void> {
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, route: RouteName, query: URLSearchParams): Promise<void> {
     const method = req.method ?? 'GET';
     const locale = pickLocale(req.headers['accept-language']);
     const ctx = pageContext(locale);
@@ -226,7 +226,7 @@ export function createPortalServer(deps: PortalDeps): http.Server {
     if (route === 'promised_payment' && method === 'POST') return promised(req, res, ctx, address);
     if (isWidget && get) return widget(req, res, route, query, locale);
     if (route === 'other') throw new HttpError(404, 'notFound', 'NOT_FOUND');
-    throw new HttpError(405, 'notFound', `METHOD_NOT_ALLOWED ${path}`);
+    throw new HttpError(405, 'notFound', 'METHOD_NOT_ALLOWED');
   }
 
   const server = http.createServer((req, res) => {
@@ -246,20 +246,21 @@ export function createPortalServer(deps: PortalDeps): http.Server {
       : path === PORTAL_PATHS.widgetFragment ? 'widget_fragment'
       : 'other';
     res.on('finish', () => portalRequests.labels(route, String(res.statusCode)).inc());
-    handle(req, res, route, path, query).catch((err: unknown) => {
+    handle(req, res, route, query).catch((err: unknown) => {
       const known = err instanceof HttpError ? err : undefined;
       const unavailable = err instanceof StoreError && err.code === 'STORE_UNAVAILABLE';
       const status = known?.status ?? (unavailable ? 503 : 500);
       if (!known) log.error({ err, path }, 'portal request failed');
       if (res.headersSent) return void res.destroy();
       const locale = pickLocale(req.headers['accept-language']);
+      const extra: Record<string, string> = status !== 405 ? {} : { allow: route === 'promised_payment' ? 'POST' : route === 'page' ? 'GET, HEAD' : 'GET, HEAD, OPTIONS' };
       if (route === 'widget_summary' || route === 'widget_fragment') {
         const code = known?.code ?? (unavailable ? 'UNAVAILABLE' : 'INTERNAL');
-        return sendJson(req, res, status, { error: { code, message: t('en', known?.key ?? 'errorBody') } });
+        return sendJson(req, res, status, { error: { code, message: t('en', known?.key ?? 'errorBody') } }, extra);
       }
       const ctx = pageContext(locale);
       const body = status === 404 || status === 405 ? messagePage(ctx, 'errorTitle', 'notFound') : messagePage(ctx, 'errorTitle', known?.key ?? 'errorBody');
-      sendHtml(res, status, body, ctx.nonce, status === 405 ? { allow: route === 'promised_payment' ? 'POST' : 'GET, HEAD' } : {});
+      sendHtml(res, status, body, ctx.nonce, extra);
     });
   });
   // A captive portal faces every subscriber's device: short timeouts keep slow or idle clients from piling up.

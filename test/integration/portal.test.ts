@@ -72,6 +72,19 @@ describe('captive portal', () => {
     expect((await request(port, '/api/v1/payments', { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
   });
 
+  it('answers other methods with 405 and Allow, HEAD like GET without a body', async () => {
+    const put = await request(port, '/', { method: 'PUT', xff: '100.64.0.98' });
+    expect(put.status).toBe(405);
+    expect(put.headers.allow).toBe('GET, HEAD');
+    const post = await request(port, '/widget/v1/summary', { method: 'POST', xff: '100.64.0.98' });
+    expect(post.status).toBe(405);
+    expect(post.headers.allow).toBe('GET, HEAD, OPTIONS');
+    expect(JSON.parse(post.body)).toMatchObject({ error: { code: 'METHOD_NOT_ALLOWED' } });
+    const head = await request(port, '/', { method: 'HEAD', xff: '100.64.0.98' });
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+  });
+
   it('shows an address without a session a neutral page with no data', async () => {
     const res = await request(port, '/', { xff: '100.64.0.99' });
     expect(res.status).toBe(200);
