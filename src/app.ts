@@ -26,7 +26,7 @@ import { createApiHandler } from './http/api/index.js';
 import { createAdminServer, listen } from './http/admin-server.js';
 import { createPortalServer } from './portal/server.js';
 import type { Logger } from './observability/logger.js';
-import { configReloads, registry, subscriberLookups, subscribersCached } from './observability/metrics.js';
+import { configReloads, registry, setReadiness, subscriberLookups, subscribersCached } from './observability/metrics.js';
 import { shippedDictionary } from './paths.js';
 import { Dictionary } from './radius/dictionary.js';
 import { seedDemo } from './store/demo-seed.js';
@@ -267,6 +267,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     swapStaticUsers = (next) => access.setStaticUsers(new ConfigUserDirectory(next.users, dictionary));
   }
   let ready = true;
+  setReadiness(() => ready && (options.ready?.() ?? true));
 
   let adminServer: http.Server | null = null;
   let adminPort = 0;

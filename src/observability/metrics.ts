@@ -249,3 +249,20 @@ export const portalPromisedPayments = new Counter({
   labelNames: ['result'] as const,
   registers: [registry],
 });
+
+/** What /readyz answers (1 ready, 0 not), read at scrape time from the function the app registers. */
+let readiness: () => boolean = () => true;
+export function setReadiness(fn: () => boolean): void {
+  readiness = fn;
+}
+
+export const ready = new Gauge({
+  name: 'tollgate_ready',
+  help: 'Whether this instance is ready to serve (what /readyz answers: 1 ready, 0 starting or draining)',
+  // A cluster is ready only when every process is.
+  aggregator: 'min',
+  registers: [registry],
+  collect() {
+    this.set(readiness() ? 1 : 0);
+  },
+});

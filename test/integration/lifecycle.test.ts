@@ -155,6 +155,7 @@ describe.skipIf(!databaseUrl)('several worker processes sharing the sockets (Pos
     expect(replies.every((r) => r?.[0] === Code.AccessAccept)).toBe(true);
     const text = await (await fetch(`http://127.0.0.1:${ports.admin}/metrics`)).text();
     expect(metricValue(text, 'tollgate_radius_responses_total', { code: 'Access-Accept', nas: 'bras' })).toBe(40);
+    expect(metricValue(text, 'tollgate_ready')).toBe(1);
     expect((await fetch(`http://127.0.0.1:${ports.admin}/readyz`)).status).toBe(200);
   });
 

@@ -115,7 +115,7 @@ describe('metric names in deploy/', () => {
     expect(problems).toEqual([]);
     const names = new Set(exprs.flatMap(({ expr }) => metricReferences(expr).map((r) => r.metric)));
     // The alerts cover what the packaging issue asks for.
-    for (const name of ['up', 'probe_success', 'tollgate_radius_dropped_total', 'tollgate_auth_results_total', 'tollgate_coa_requests_total', 'tollgate_accounting_rating_lag_seconds', 'tollgate_accounting_journal_backlog']) {
+    for (const name of ['up', 'tollgate_ready', 'tollgate_radius_dropped_total', 'tollgate_auth_results_total', 'tollgate_coa_requests_total', 'tollgate_accounting_rating_lag_seconds', 'tollgate_accounting_journal_backlog']) {
       expect(names, name).toContain(name);
     }
   });
