@@ -245,7 +245,12 @@ export function createPortalServer(deps: PortalDeps): http.Server {
       : path === PORTAL_PATHS.widgetSummary ? 'widget_summary'
       : path === PORTAL_PATHS.widgetFragment ? 'widget_fragment'
       : 'other';
-    res.on('finish', () => portalRequests.labels(route, String(res.statusCode)).inc());
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      portalRequests.labels(route, String(res.statusCode)).inc();
+      // Never the query string: it can carry a widget token.
+      if (log.isLevelEnabled('debug')) log.debug({ method: req.method, route, status: res.statusCode, durationMs: Number(process.hrtime.bigint() - started) / 1e6 }, 'portal request');
+    });
     handle(req, res, route, query).catch((err: unknown) => {
       const known = err instanceof HttpError ? err : undefined;
       const unavailable = err instanceof StoreError && err.code === 'STORE_UNAVAILABLE';
