@@ -33,7 +33,7 @@ describe.skipIf(unsupported !== null)('daemon killed with SIGKILL during account
     await new Promise((r) => setTimeout(r, 3500));
     await daemon.start();
     expect(daemon.pid).not.toBe(pid);
-    const result = await load;
+    const result = await daemon.unlessItDies(load);
     console.info(`daemon kill: ${JSON.stringify(result)}`);
 
     expect(result.acked).toBe(sessions.length * 4);

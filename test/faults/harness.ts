@@ -385,6 +385,26 @@ export class DaemonProcess {
     );
   }
 
+  /**
+   * `work`, unless the process exits first (a crash the test did not cause): then a rejection carrying its last
+   * log lines, instead of waiting for the BRAS to give up.
+   */
+  async unlessItDies<T>(work: Promise<T>): Promise<T> {
+    const child = this.child;
+    if (!child || !this.running) throw new Error(`${this.name} is not running`);
+    let onExit: () => void = () => undefined;
+    const died = new Promise<never>((_, reject) => {
+      onExit = () => reject(new Error(`${this.name} exited (${child.exitCode ?? child.signalCode}) during the test:\n${this.tail(8)}`));
+      child.once('exit', onExit);
+    });
+    try {
+      return await Promise.race([work, died]);
+    } finally {
+      child.off('exit', onExit);
+      died.catch(() => undefined);
+    }
+  }
+
   /** kill -9: no drain, nothing flushed. */
   async kill(): Promise<void> {
     await this.signal('SIGKILL');

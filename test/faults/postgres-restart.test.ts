@@ -24,7 +24,9 @@ describe.skipIf(unsupported !== null)('PostgreSQL stopped and started during acc
 
   it('acknowledges every record after recovery, rates each session exactly once, and the ledger verifies', async () => {
     const sessions = plan(users, 4, 'pgr');
-    const load = runLoad(daemon.ports.acct, sessions, { connections: 6, gapMs: 120 });
+    // A crash of the daemon (an unhandled connection error, say) fails the test at once, with its last log lines.
+    const load = daemon.unlessItDies(runLoad(daemon.ports.acct, sessions, { connections: 6, gapMs: 120 }));
+    load.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
     // Let the load get going, then take the database away for 4 s while the BRAS keeps sending.
     await new Promise((r) => setTimeout(r, 700));
     await env.pg.stop('fast');

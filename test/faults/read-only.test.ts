@@ -45,7 +45,8 @@ describe.skipIf(unsupported !== null)('read-only database under accounting load'
     expect(ro[0]?.v).toBe('on');
     // Second Interim and Stop of every session, one BRAS connection per session: all of them wait now.
     const progress = { acked: 0 };
-    const load = runLoad(daemon.ports.acct, sessions, { connections: sessions.length, gapMs: 0, from: 2, to: 3, progress });
+    const load = daemon.unlessItDies(runLoad(daemon.ports.acct, sessions, { connections: sessions.length, gapMs: 0, from: 2, to: 3, progress }));
+    load.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
     await new Promise((r) => setTimeout(r, 3000));
     expect(progress.acked).toBe(0);
     expect(daemon.running).toBe(true);
