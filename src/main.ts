@@ -105,7 +105,7 @@ async function runPrimary(loaded: LoadedConfig, log: Logger, count: number, conf
       if (msg.type === 'ready') {
         ready.add(w.id);
         started.add(w.id);
-        if (ready.size === count) log.info({ workers: count, ports: { ...msg.ports, admin: adminPort }, source: loaded.source }, 'tollgate started');
+        if (ready.size === count) log.info({ workers: count, ports: { ...msg.ports, admin: adminPort, portal: app.ports.portal }, source: loaded.source }, 'tollgate started');
       }
     });
     return w;

@@ -30,6 +30,8 @@ export const ENV_OVERRIDES: ReadonlyArray<readonly [string, readonly string[]]> 
   ['TOLLGATE_ADMIN_LISTEN', ['admin', 'listen']],
   ['TOLLGATE_ADMIN_TOKEN', ['admin', 'token']],
   ['TOLLGATE_PORTAL_PORT', ['portal', 'port']],
+  ['TOLLGATE_PORTAL_WIDGET_SECRET', ['portal', 'widgetSecret']],
+  ['TOLLGATE_PORTAL_CSRF_SECRET', ['portal', 'csrfSecret']],
   ['TOLLGATE_DATABASE_URL', ['database', 'url']],
   ['TOLLGATE_REDIS_URL', ['redis', 'url']],
 ];

@@ -18,6 +18,8 @@ export const REDACT_PATHS = [
   'token',
   '*.token',
   'config.admin.token',
+  'config.portal.widgetSecret',
+  'config.portal.csrfSecret',
   'config.clients[*].secret',
   'config.users[*].password',
   'config.users[*].ntHash',

@@ -110,6 +110,7 @@ describe.skipIf(!databaseUrl)('several worker processes sharing the sockets (Pos
         database: { url, poolSize: 2 },
         radius: { listen: ['127.0.0.1'], authPort: 0, acctPort: 0, workers: 2 },
         admin: { listen: '127.0.0.1', port: 0 },
+        portal: { listen: '127.0.0.1', port: 0 },
         clients: [{ name: 'bras', address: '127.0.0.1', secret: SECRET }],
         users,
       }),
