@@ -142,7 +142,7 @@ async function plan(source: Sql): Promise<Planned> {
         else unusable.push(`${a.attribute} (not 32 hex digits)`);
       } else if (UNUSABLE_PASSWORDS.has(k)) unusable.push(a.attribute);
       else if (k === 'simultaneous-use' && /^\d{1,9}$/.test(a.value.trim()) && Number(a.value) >= 1) simultaneousUse = Number(a.value);
-      else if (k === 'calling-station-id' && a.op === '==') {
+      else if (k === 'calling-station-id' && a.op.trim() === '==') {
         try {
           mac = macAddress('Calling-Station-Id', a.value.trim());
         } catch {

@@ -98,7 +98,8 @@ async function exportSessions(argv: readonly string[], env: CliEnv): Promise<num
         await pipeline(chunks, createWriteStream(out, { flags: 'wx' }));
       } catch (err) {
         // A half-written export must not pass for a complete one (but never remove a file that was there before).
-        if ((err as { code?: unknown }).code !== 'EEXIST') await rm(out, { force: true });
+        if ((err as { code?: unknown }).code === 'EEXIST') throw new Error(`${out} exists; an export never overwrites a file, so name another --out`, { cause: err });
+        await rm(out, { force: true });
         throw err;
       }
     }

@@ -192,6 +192,7 @@ describe('tollgate sessions', () => {
     // An existing file is never overwritten (or removed).
     const again = await h.run('sessions', 'export', '--from', '2030-05-01', '--to', '2030-05-03', '--out', file);
     expect(again.code).toBe(1);
+    expect(again.stderr).toContain('exists; an export never overwrites a file');
     expect(JSON.parse(await readFile(file, 'utf8'))).toHaveLength(2);
   });
 

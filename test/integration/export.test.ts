@@ -21,6 +21,8 @@ let db: TestSql;
 let store: Store;
 let server: http.Server;
 let base: string;
+/** The API's log lines (JSON), to check what a client going away leaves there. */
+const logLines: string[] = [];
 
 async function collect(filter: SessionExportFilter, pageSize?: number): Promise<{ ids: number[]; pages: number[] }> {
   const ids: number[] = [];
@@ -41,7 +43,8 @@ beforeAll(async () => {
   db = await createTestSql();
   await runMigrations(db.sql);
   store = createStore(db.sql);
-  const handler = createApiHandler({ store, changes: { publish: () => Promise.resolve() }, token: TOKEN, log: createLogger('silent') });
+  const sink = { write: (line: string) => void logLines.push(line) };
+  const handler = createApiHandler({ store, changes: { publish: () => Promise.resolve() }, token: TOKEN, log: createLogger('info', sink) });
   server = http.createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
@@ -159,6 +162,26 @@ describe('GET /api/v1/sessions/export', () => {
     expect(new Set(ids).size).toBe(2500);
     expect(lines[1]).toContain(',exp-bulk,100.72.0.1,,bras-8,,bulk-1,2027-01-01T00:00:01.000Z,');
     expect(lines[2500]).toContain(',bulk-2500,');
+  });
+
+  it('stops quietly when the client goes away mid-stream, and keeps serving', async () => {
+    logLines.length = 0;
+    const url = new URL(`${base}/sessions/export?from=2027-01-01T00:00:00Z&to=2027-01-02T00:00:00Z`);
+    await new Promise<void>((resolve, reject) => {
+      const req = http.get(url, { headers: { authorization: `Bearer ${TOKEN}` } }, (res) => {
+        expect(res.statusCode).toBe(200);
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? resolve() : reject(err)));
+    });
+    const after = await get(`/sessions/export?${window}&format=json`);
+    expect(after.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const errors = logLines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level >= 50);
+    expect(errors).toEqual([]);
   });
 
   it.each([
