@@ -107,7 +107,12 @@ async function plan(source: Sql): Promise<Planned> {
     try {
       return await source.query<T>(text);
     } catch (err) {
-      throw new DataError(`cannot read the FreeRADIUS database: ${(err as Error).message} (is this the rlm_sql schema?)`);
+      // The server answered with an SQL error (no such table, column): the source is not what it should be.
+      const sqlState = (err as { code?: unknown }).code;
+      if (typeof sqlState === 'string' && /^[0-9A-Z]{5}$/.test(sqlState)) {
+        throw new DataError(`cannot read the FreeRADIUS database: ${(err as Error).message} (is this the rlm_sql schema?)`);
+      }
+      throw new Error(`cannot reach the FreeRADIUS database: ${(err as Error).message}`, { cause: err });
     }
   };
   const check = await q<AttributeRow>('SELECT username, attribute, op, value FROM radcheck ORDER BY username, id');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestSql, type TestSql } from '../helpers/sql.js';
+import { createPostgresTestSql, createTestSql, type TestSql } from '../helpers/sql.js';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '../..');
@@ -85,4 +85,41 @@ describe('node dist/src/cli.js', () => {
     const ledger = await tollgate('ledger', 'verify');
     expect(ledger).toMatchObject({ code: 0, stdout: 'ledger: 2 accounts, 0 mismatches\n' });
   }, 120_000);
+
+  // A FreeRADIUS database of its own, reached by URL as an operator would (PostgreSQL only).
+  it.skipIf(!process.env.TEST_DATABASE_URL)('imports from a FreeRADIUS database given by --from', async () => {
+    const url = process.env.TEST_DATABASE_URL!;
+    const source = await createPostgresTestSql(url);
+    try {
+      await source.sql.query(`
+        CREATE TABLE radcheck (id serial PRIMARY KEY, username text NOT NULL DEFAULT '', attribute text NOT NULL DEFAULT '', op char(2) NOT NULL DEFAULT '==', value text NOT NULL DEFAULT '');
+        CREATE TABLE radreply (id serial PRIMARY KEY, username text NOT NULL DEFAULT '', attribute text NOT NULL DEFAULT '', op char(2) NOT NULL DEFAULT '=', value text NOT NULL DEFAULT '');
+        CREATE TABLE radgroupreply (id serial PRIMARY KEY, groupname text NOT NULL DEFAULT '', attribute text NOT NULL DEFAULT '', op char(2) NOT NULL DEFAULT '=', value text NOT NULL DEFAULT '');
+        CREATE TABLE radusergroup (username text NOT NULL DEFAULT '', groupname text NOT NULL DEFAULT '', priority integer NOT NULL DEFAULT 1);
+        INSERT INTO radcheck (username, attribute, op, value) VALUES ('fr-spawn', 'Cleartext-Password', ':=', 'pw'), ('fr-hash', 'SSHA-Password', ':=', 'abc');
+        INSERT INTO radreply (username, attribute, op, value) VALUES ('fr-spawn', 'Framed-IP-Address', '=', '100.67.0.1');
+        INSERT INTO radusergroup (username, groupname) VALUES ('fr-spawn', 'spawn-basic');
+      `);
+      const [row] = await source.sql.query<{ schema: string }>('SELECT current_schema() AS schema');
+      const from = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${row!.schema}`)}`;
+      const dry = await tollgate('import', 'freeradius', '--from', from, '--group-tariff', 'spawn-basic=spawn-basic', '--dry-run');
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.stdout).toContain('skipped user fr-hash: only SSHA-Password');
+      expect(dry.stdout).toContain('dry run, nothing written: would create 1, would update 0, skipped 1');
+      const real = await tollgate('import', 'freeradius', '--from', from, '--group-tariff', 'spawn-basic=spawn-basic', '--json');
+      expect(real.code, real.stderr).toBe(0);
+      expect(JSON.parse(real.stdout)).toMatchObject({ created: 1, skippedUsers: [{ username: 'fr-hash' }] });
+      const list = await tollgate('subscriber', 'list', '--username', 'fr-spawn', '--json');
+      expect(JSON.parse(list.stdout)).toMatchObject({ items: [{ username: 'fr-spawn', framedIp: '100.67.0.1' }] });
+      const unreachable = await tollgate('import', 'freeradius', '--from', 'postgres://postgres@127.0.0.1:1/none');
+      expect(unreachable.code).toBe(1);
+      expect(unreachable.stderr).toContain('cannot reach the FreeRADIUS database');
+      await source.sql.query('DROP TABLE radcheck');
+      const notFreeRadius = await tollgate('import', 'freeradius', '--from', from);
+      expect(notFreeRadius.code).toBe(65);
+      expect(notFreeRadius.stderr).toContain('is this the rlm_sql schema?');
+    } finally {
+      await source.cleanup();
+    }
+  }, 60_000);
 });
