@@ -327,6 +327,14 @@ CREATE TABLE accounting_journal_rejected (
 );
 `;
 
+/*
+ * Session history export (abuse and lawful-intercept requests) pages through sessions by (started_at, id):
+ * without this index every page of an unfiltered export would scan the table.
+ */
+const SESSIONS_EXPORT = /* sql */ `
+CREATE INDEX sessions_started_at_id_idx ON sessions (started_at, id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'core: nas, tariffs, accounts, account_states, credits, subscribers', sql: CORE },
   { version: 2, name: 'billing: subscriptions, sessions, charges, payments, adjustments, usage_monthly', sql: BILLING },
@@ -334,6 +342,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 4, name: 'sessions.coa_state: what the NAS was last told (restricted or normal)', sql: COA_STATE },
   { version: 5, name: 'fee_runs: progress of the daily fee run', sql: FEE_RUNS },
   { version: 6, name: 'accounting_journal: acknowledged accounting records awaiting rating', sql: ACCOUNTING_JOURNAL },
+  { version: 7, name: 'sessions (started_at, id): keyset pages of the session history export', sql: SESSIONS_EXPORT },
 ]);
 
 const CREATE_SCHEMA_MIGRATIONS = /* sql */ `
