@@ -37,8 +37,9 @@ tg_stop
 trap - EXIT
 
 if [ "${WITH_FREERADIUS:-0}" = 1 ]; then
-  # The shared setup script exits non-zero after a successful start on this machine: trust its readiness line.
-  (cd "$shared/bench" && BENCH_DIR=$B ./setup-freeradius.sh files --threads 2:2 --spare 1:2 --recv-buff 4194304) | grep -E 'ready|error' || true
+  # The shared setup script exits non-zero after a successful start on this machine: trust its readiness line
+  # (on stderr, like the rest of its log).
+  (cd "$shared/bench" && BENCH_DIR=$B ./setup-freeradius.sh files --threads 2:2 --spare 1:2 --recv-buff 4194304) 2>&1 | grep -E 'ready|error' || true
   for win in $WINDOWS; do
     for c in $CASES; do
       port=18120; [ "$c" = acct ] && port=18130
