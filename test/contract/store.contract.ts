@@ -88,6 +88,8 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
         expect(rows.map((r) => r.table_name).sort()).toEqual(
           [
             'account_states',
+            'accounting_journal',
+            'accounting_journal_rejected',
             'accounts',
             'adjustments',
             'auth_log',
