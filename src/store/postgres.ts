@@ -111,6 +111,13 @@ export function createPostgresSql(url: string, options: PostgresSqlOptions = {})
         throw mapError(err);
       }
       let broken = false;
+      // A checked-out client's connection can die between two statements (the server stopped, a failover):
+      // pg then emits 'error' on the client, which would crash the process without a listener. The failing
+      // statement rejects anyway; mark the client so it is destroyed rather than returned to the pool.
+      const onError = (): void => {
+        broken = true;
+      };
+      client.on('error', onError);
       try {
         await run(client, 'BEGIN', undefined);
         const result = await fn(clientSql(client, 1));
@@ -124,6 +131,7 @@ export function createPostgresSql(url: string, options: PostgresSqlOptions = {})
         }
         throw err;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },
