@@ -110,7 +110,8 @@ export class SubscriberDirectory {
   }
 
   private async load(username: string): Promise<SubscriberEntry | undefined> {
-    const shared = await this.cache.get(SNAPSHOT_KEY(username));
+    // The shared cache is an optimisation: while it is away (Redis down) PostgreSQL answers.
+    const shared = await this.cache.get(SNAPSHOT_KEY(username)).catch(() => null);
     if (shared) {
       this.stats.sharedHits++;
       const entry = entryOf(JSON.parse(shared) as SubscriberSnapshot);
@@ -124,7 +125,7 @@ export class SubscriberDirectory {
       this.unknown.set(username, Date.now() + this.options.negativeTtlSeconds * 1000);
       return undefined;
     }
-    await this.cache.set(SNAPSHOT_KEY(username), JSON.stringify(snapshot), this.options.sharedTtlSeconds);
+    await this.cache.set(SNAPSHOT_KEY(username), JSON.stringify(snapshot), this.options.sharedTtlSeconds).catch(() => undefined);
     const entry = entryOf(snapshot);
     this.remember(entry);
     return entry;

@@ -32,6 +32,18 @@ export function createRedisCache(url: string, options: RedisCacheOptions = {}): 
   };
   const name = options.connectionName ?? 'tollgate';
   const commands = new Redis(url, { ...connectionOptions, connectionName: `${name}:commands` });
+  // Commands fail at once while Redis is known to be away, instead of waiting through reconnect attempts: the
+  // callers fall back (snapshots from PostgreSQL; a lost change event is made up by the reload after the
+  // reconnect). Before the first connection attempt has failed they queue as usual (start-up).
+  let commandsDown = false;
+  commands.on('ready', () => {
+    commandsDown = false;
+  });
+  commands.on('close', () => {
+    commandsDown = true;
+  });
+  const available = (): Promise<void> =>
+    commandsDown && commands.status !== 'ready' ? Promise.reject(new Error(`Redis unavailable (${commands.status})`)) : Promise.resolve();
   // No ready check on the subscriber: ioredis's INFO check is refused on a connection that is already in
   // subscriber mode (after a reconnect, or when SUBSCRIBE was queued first), and the connection would then
   // never become ready nor resubscribe — changes from other instances would silently stop arriving.
@@ -84,16 +96,22 @@ export function createRedisCache(url: string, options: RedisCacheOptions = {}): 
 
   return {
     kind: 'redis',
-    get: (key) => commands.get(prefix + key),
+    async get(key) {
+      await available();
+      return commands.get(prefix + key);
+    },
     async set(key, value, ttlSeconds = 0) {
+      await available();
       if (ttlSeconds > 0) await commands.set(prefix + key, value, 'PX', Math.max(1, Math.round(ttlSeconds * 1000)));
       else await commands.set(prefix + key, value);
     },
     async del(...keys) {
       if (keys.length === 0) return;
+      await available();
       await commands.del(...keys.map((k) => prefix + k));
     },
     async publish(channel, message) {
+      await available();
       await commands.publish(prefix + channel, message);
     },
     async subscribe(channel, handler) {
