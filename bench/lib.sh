@@ -5,7 +5,8 @@
 # Knobs (defaults): BENCH_DIR (/tmp/tollgate-bench), SHARED_DIR (../shared next to the checkout), USERS (100000),
 # STORE (postgres | config), PG_URL (postgres://postgres@127.0.0.1:5432), REDIS_URL (unset: in-process),
 # WORKERS (2), AUTH_PORT (28120), ACCT_PORT (28130), ADMIN_PORT (28112), PORTAL_PORT (28180), REPS (3), DUR (14),
-# WARM (2).
+# WARM (2), BENCH_DB (tollgate_bench), ACCOUNTING (a JSON object for the config's accounting key, e.g.
+# '{"maxInFlight": 2}').
 # shellcheck shell=bash
 
 bench_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -15,6 +16,7 @@ B=${BENCH_DIR:-/tmp/tollgate-bench}
 USERS=${USERS:-100000}
 STORE=${STORE:-postgres}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
+BENCH_DB=${BENCH_DB:-tollgate_bench}
 WORKERS=${WORKERS:-2}
 REPS=${REPS:-3}
 DUR=${DUR:-14}
@@ -54,18 +56,18 @@ tg_write_config() {
   common=$(printf '"radius": {"listen": ["127.0.0.1"], "authPort": %s, "acctPort": %s, "workers": %s},\n "admin": {"listen": "127.0.0.1", "port": %s},\n "portal": {"listen": "127.0.0.1", "port": %s},\n "clients": [{"name": "radload", "address": "127.0.0.1", "secret": "%s", "vendor": "%s"}]' \
     "$AUTH_PORT" "$ACCT_PORT" "$WORKERS" "$ADMIN_PORT" "$PORTAL_PORT" "$SECRET" "$vendor")
   if [ "$store" = postgres ]; then
-    psql "$PG_URL/postgres" -qc 'DROP DATABASE IF EXISTS tollgate_bench' -c 'CREATE DATABASE tollgate_bench' >/dev/null
-    node --expose-gc "$root/bench/seed-subscribers.mjs" "$PG_URL/tollgate_bench" "$USERS"
+    psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $BENCH_DB" -c "CREATE DATABASE $BENCH_DB" >/dev/null
+    node --expose-gc "$root/bench/seed-subscribers.mjs" "$PG_URL/$BENCH_DB" "$USERS"
     local store_json
-    store_json=$(printf '"database": {"url": "%s/tollgate_bench", "poolSize": 8}, "users": [],' "$PG_URL")
+    store_json=$(printf '"database": {"url": "%s/%s", "poolSize": 8}, "users": [], "accounting": %s,' "$PG_URL" "$BENCH_DB" "${ACCOUNTING:-{\}}")
     if [ -n "${REDIS_URL:-}" ]; then store_json="$store_json \"redis\": {\"url\": \"$REDIS_URL\"},"; fi
     printf '{"dataDir": "%s/data", "log": {"level": "warn"}, %s\n %s}\n' "$B" "$store_json" "$common" >"$cfg"
   else
-    psql "$PG_URL/postgres" -qc 'DROP DATABASE IF EXISTS tollgate_bench' -c 'CREATE DATABASE tollgate_bench' >/dev/null
-    awk -v b="$B" -v pg="$PG_URL" -v common="$common" '
+    psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $BENCH_DB" -c "CREATE DATABASE $BENCH_DB" >/dev/null
+    awk -v b="$B" -v pg="$PG_URL/$BENCH_DB" -v common="$common" '
       BEGIN {
         printf "{\"dataDir\": \"%s/data\", \"log\": {\"level\": \"warn\"},\n", b
-        printf " \"database\": {\"url\": \"%s/tollgate_bench\"},\n", pg
+        printf " \"database\": {\"url\": \"%s\"},\n", pg
         printf " %s,\n \"users\": [\n", common
       }
       { printf "%s  {\"username\": \"%s\", \"password\": \"%s\", \"reply\": {\"Session-Timeout\": 3600}}", (NR > 1 ? ",\n" : ""), $1, $2 }
@@ -125,4 +127,18 @@ tg_run_case() {
   m=$(tg_median "$name")
   set -- $m
   printf 'MEDIAN %s rps=%s p99_ms=%s (of %d runs)\n' "$name" "$1" "$2" "$3"
+}
+
+# tg_acct_settle: accounting is acknowledged once journaled and rated right after. Prints how long the rater
+# needed to catch up once the load stopped, and whether every session radload stopped is stopped.
+tg_acct_settle() {
+  local t0 left _
+  t0=$(date +%s.%N)
+  for _ in $(seq 1 1200); do
+    left=$(psql "$PG_URL/$BENCH_DB" -Atc 'select count(*) from accounting_journal')
+    [ "$left" = 0 ] && break
+    sleep 0.1
+  done
+  printf 'journal drained %.2f s after the load (rows left: %s); ' "$(echo "$(date +%s.%N) - $t0" | bc)" "$left"
+  psql "$PG_URL/$BENCH_DB" -Atc "select 'sessions ' || count(*) || ', stopped ' || count(stopped_at) || ', open ' || count(*) filter (where stopped_at is null) from sessions"
 }

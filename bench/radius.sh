@@ -26,12 +26,16 @@ for win in $WINDOWS; do
   for c in $CASES; do
     port=$AUTH_PORT; [ "$c" = acct ] && port=$ACCT_PORT
     tg_run_case "tollgate-$c-w$win" "$port" "$c" "$win"
+    if [ "$c" = acct ] && [ "$STORE" = postgres ]; then tg_acct_settle; fi
   done
 done
+if [[ " $CASES " == *" acct "* ]] && [ "$STORE" = postgres ]; then
+  node "$root/dist/src/cli.js" ledger verify --config "$cfg" | tail -1
+fi
 echo "tollgate RSS (kB): $(ps -o rss= --ppid "$TG_PID" | paste -sd+ | bc) in workers + $(ps -o rss= -p "$TG_PID") in the primary"
 curl -fs "http://127.0.0.1:$ADMIN_PORT/metrics" | grep -E '^tollgate_radius_dropped_total\{.*\} [1-9]' || echo "no drops"
 if [ "$STORE" = postgres ]; then
-  echo "auth_log rows: $(psql "$PG_URL/tollgate_bench" -Atc 'select count(*) from auth_log')"
+  echo "auth_log rows: $(psql "$PG_URL/$BENCH_DB" -Atc 'select count(*) from auth_log')"
 fi
 tg_stop
 trap - EXIT
