@@ -1,9 +1,9 @@
 /**
  * The rater: applies accounting_journal rows to sessions, charges, usage and balances (rate-batch.ts), and
- * deletes them, in one transaction, oldest rows first. Every RADIUS process runs one; a cluster-wide advisory
- * lock lets one rating transaction run at a time, so records are rated in journal order and rows journaled by
- * an instance that died are rated by the others. The journal writer wakes the local rater after each commit;
- * a poll picks up everything else.
+ * deletes them, in one transaction, oldest rows first. Each instance runs one (in its single process, or in
+ * the cluster's primary, which its workers wake over IPC); a cluster-wide advisory lock lets one rating
+ * transaction run at a time, so records are rated in journal order and rows journaled by an instance that died
+ * are rated by the others. The journal writer wakes the rater after each commit; a poll picks up the rest.
  *
  * Failures. A transient failure (the database away, read-only, out of disk, a deadlock) leaves the rows in
  * the journal: retried with backoff, visible as tollgate_accounting_rating_lag_seconds. A data error (a row
@@ -112,9 +112,8 @@ export class AccountingRater {
     const deadline = Date.now() + timeoutMs;
     const top = await this.sql.query<{ id: string | null }>('SELECT max(id)::text AS id FROM accounting_journal');
     const upTo = top[0]?.id ?? null;
-    if (upTo === null) return;
     for (;;) {
-      const rows = await this.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM accounting_journal WHERE id <= $1::bigint', [upTo]);
+      const rows = upTo === null ? [] : await this.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM accounting_journal WHERE id <= $1::bigint', [upTo]);
       const left = rows[0]?.n ?? 0;
       // This process's own pass may have committed and not yet reported its state changes.
       if (left === 0 && !this.passing) return;
