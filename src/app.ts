@@ -15,6 +15,7 @@ import { FeeScheduler } from './billing/fee-scheduler.js';
 import { BlockingService } from './coa/blocking.js';
 import { CoaClient } from './coa/client.js';
 import { AccountingHandler } from './aaa/accounting-handler.js';
+import { pruneAuthLog } from './aaa/auth-log-retention.js';
 import { AuthLogWriter } from './aaa/auth-log-writer.js';
 import { hotCacheChangeFeed, SubscriberDirectory } from './aaa/subscriber-directory.js';
 import { ConfigUserDirectory } from './aaa/users.js';
@@ -288,6 +289,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     // Housekeeping once a minute, idempotent so every instance may run it. Temporary credits that expired may
     // block an account: re-derive and tell every instance.
     creditSweep = setInterval(() => {
+      // The auth log grows by one row per Access-Request: keep authLog.retentionDays of it.
+      pruneAuthLog(store.authLog, { retentionDays: config.authLog.retentionDays }).then(
+        (deleted) => {
+          if (deleted > 0) log.info({ deleted, retentionDays: config.authLog.retentionDays }, 'auth log entries past retention deleted');
+        },
+        (err: unknown) => log.error({ err }, 'auth log retention pass failed; retrying next minute'),
+      );
       store.ledger.expireCredits().then(
         async (changed) => {
           for (const id of changed) await changes.publish({ kind: 'account', id });

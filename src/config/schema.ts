@@ -105,6 +105,8 @@ export const configSchema = obj({
     batchSize: int({ default: 2000, min: 1, max: 50000 }),
     /** Entries held while the database is unavailable; beyond this the oldest are dropped and counted. */
     maxQueued: int({ default: 100_000, min: 1000 }),
+    /** Days an entry is kept; older ones are deleted by the housekeeping pass (0 = keep for ever). */
+    retentionDays: int({ default: 90, min: 0, max: 36_500 }),
   }),
   sessions: obj({
     /**

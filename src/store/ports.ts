@@ -120,6 +120,8 @@ export interface AuthLogRepository {
   append(entries: readonly AuthLogEntry[]): Promise<void>;
   /** Newest first. */
   query(filter: { username?: string; limit: number; before?: string }): Promise<AuthLogEntry[]>;
+  /** Deletes up to `limit` of the oldest entries dated before `cutoff` (ISO time); returns how many. */
+  deleteOlderThan(cutoff: string, limit: number): Promise<number>;
 }
 
 /** Money received (minor units > 0), idempotent on the payment system's `externalId`. */

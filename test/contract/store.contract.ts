@@ -641,6 +641,21 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
         expect(any.map((e) => e.at)).toEqual([new Date(t0 + 500).toISOString(), entries[0]!.at]);
       });
 
+      it('deletes the oldest entries before a cutoff, a bounded chunk at a time', async () => {
+        const user = unique('old');
+        const t0 = Date.parse('2001-01-01T00:00:00.000Z');
+        const entries = Array.from({ length: 5 }, (_v, i) => entry(user, new Date(t0 + i * 1000).toISOString()));
+        await store.authLog.append(entries);
+        const cutoff = new Date(t0 + 3000).toISOString();
+        // The three before the cutoff, oldest first, two per call.
+        expect(await store.authLog.deleteOlderThan(cutoff, 2)).toBe(2);
+        expect((await store.authLog.query({ username: user, limit: 10 })).map((e) => e.at)).toEqual([entries[4]!.at, entries[3]!.at, entries[2]!.at]);
+        expect(await store.authLog.deleteOlderThan(cutoff, 2)).toBe(1);
+        expect(await store.authLog.deleteOlderThan(cutoff, 2)).toBe(0);
+        expect((await store.authLog.query({ username: user, limit: 10 })).map((e) => e.at)).toEqual([entries[4]!.at, entries[3]!.at]);
+        await expect(store.authLog.deleteOlderThan(cutoff, 0)).rejects.toThrow(/limit/);
+      });
+
       it('appends more rows than one INSERT holds, all or nothing, and accepts an empty batch', async () => {
         const user = unique('bulk');
         const t0 = Date.parse('2031-01-01T00:00:00.000Z');

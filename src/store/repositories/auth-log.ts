@@ -81,5 +81,18 @@ export function authLogRepository(sql: Sql): AuthLogRepository {
       );
       return rows.map(toEntry);
     },
+    async deleteOlderThan(cutoff, limit) {
+      intInRange('limit', limit, 1, 100_000);
+      // Oldest first through auth_log_at_idx, a bounded chunk per statement (short locks, bounded WAL).
+      const rows = await sql.query<{ n: number }>(
+        `WITH gone AS (
+           DELETE FROM auth_log WHERE id IN (SELECT id FROM auth_log WHERE at < $1::timestamptz ORDER BY at, id LIMIT $2)
+           RETURNING 1
+         )
+         SELECT count(*)::int AS n FROM gone`,
+        [cutoff, limit],
+      );
+      return rows[0]?.n ?? 0;
+    },
   };
 }
