@@ -107,8 +107,10 @@ describe('blocking and restoring live sessions', () => {
     expect(attrs).toMatchObject({ 'User-Name': 'spender', 'Acct-Session-Id': 'block-1', 'Framed-IP-Address': '100.64.7.7', 'Mikrotik-Address-List': 'unpaid' });
     const [account] = await d.sql.query<{ balance: number; state: string }>('SELECT balance, state FROM accounts WHERE id = $1', [accountId]);
     expect(account).toEqual({ balance: -500, state: 'blocked' });
-    const audit = await d.sql.query<{ request: string; result: string }>('SELECT request, result FROM coa_audit ORDER BY id');
-    expect(audit).toEqual([{ request: 'coa', result: 'ack' }]);
+    // The audit row is written once the ACK is back, which the BRAS sent just now.
+    await expect
+      .poll(() => d.sql.query<{ request: string; result: string }>('SELECT request, result FROM coa_audit ORDER BY id'), { timeout: 5000 })
+      .toEqual([{ request: 'coa', result: 'ack' }]);
   });
 
   it('a retransmitted Interim charges nothing and sends no second CoA', async () => {
