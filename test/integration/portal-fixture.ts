@@ -3,37 +3,14 @@
  * a blocked subscriber with an open session (charges this month and last month, a payment), and an HTTP client
  * that can choose its source address on the loopback range.
  */
-import dgram from 'node:dgram';
 import http from 'node:http';
 import { currentAndPreviousMonth } from '../../src/portal/months.js';
-import { Code, encodeReply, parsePacket, verifyRequestAuthenticator, type RawPacket } from '../../src/radius/index.js';
 import { rederiveAccountStates } from '../../src/store/account-state.js';
 import type { Sql } from '../../src/store/ports.js';
 import { createStore } from '../../src/store/store.js';
-import { SECRET } from '../helpers/daemon.js';
+export { FakeBras } from '../helpers/fake-bras.js';
 
-const secret = Buffer.from(SECRET);
 
-/** A BRAS's CoA listener: verifies each request and ACKs it (CoA-ACK or Disconnect-ACK). */
-export class FakeBras {
-  readonly requests: RawPacket[] = [];
-  private readonly socket = dgram.createSocket('udp4');
-  port = 0;
-  async start(): Promise<void> {
-    await new Promise<void>((r) => this.socket.bind(0, '127.0.0.1', () => r()));
-    this.port = this.socket.address().port;
-    this.socket.on('message', (msg, rinfo) => {
-      const packet = parsePacket(msg);
-      if (!verifyRequestAuthenticator(packet, secret)) return;
-      this.requests.push(packet);
-      const ack = packet.code === Code.CoARequest ? Code.CoAACK : Code.DisconnectACK;
-      this.socket.send(encodeReply(ack, packet.identifier, packet.authenticator, [], secret, { messageAuthenticator: true }), rinfo.port, rinfo.address);
-    });
-  }
-  close(): void {
-    this.socket.close();
-  }
-}
 
 export interface Seeded {
   accountId: number;

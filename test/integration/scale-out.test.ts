@@ -5,14 +5,14 @@
  * the other instance's API restores it once, and the ledger verifies. PostgreSQL and Redis only
  * (TEST_DATABASE_URL and TEST_REDIS_URL), as in CI.
  */
-import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Attr, Code } from '../../src/radius/codes.js';
-import { encodeReply, encodeRequest, hidePassword, randomAuthenticator, verifyRequestAuthenticator } from '../../src/radius/crypto.js';
-import { parsePacket, type RawAttribute, type RawPacket } from '../../src/radius/packet.js';
+import { encodeRequest, hidePassword, randomAuthenticator } from '../../src/radius/crypto.js';
+import type { RawAttribute } from '../../src/radius/packet.js';
 import { rederiveAccountStates } from '../../src/store/account-state.js';
 import type { Sql } from '../../src/store/ports.js';
 import { createStore } from '../../src/store/store.js';
+import { FakeBras } from '../helpers/fake-bras.js';
 import { SECRET, startTestDaemon, testConfigInput, type TestDaemon } from '../helpers/daemon.js';
 import { exchange } from '../helpers/udp-client.js';
 
@@ -20,26 +20,6 @@ const TOKEN = 'scale-out-test-admin-token';
 const secret = Buffer.from(SECRET);
 const shared = process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL;
 
-/** The BRAS's RFC 5176 listener: verifies and ACKs every request, and keeps them. */
-class CoaReceiver {
-  readonly requests: RawPacket[] = [];
-  private readonly socket = dgram.createSocket('udp4');
-  port = 0;
-  async start(): Promise<void> {
-    await new Promise<void>((r) => this.socket.bind(0, '127.0.0.1', () => r()));
-    this.port = this.socket.address().port;
-    this.socket.on('message', (msg, rinfo) => {
-      const packet = parsePacket(msg);
-      if (!verifyRequestAuthenticator(packet, secret)) return;
-      this.requests.push(packet);
-      const ack = packet.code === Code.CoARequest ? Code.CoAACK : Code.DisconnectACK;
-      this.socket.send(encodeReply(ack, packet.identifier, packet.authenticator, [], secret, { messageAuthenticator: true }), rinfo.port, rinfo.address);
-    });
-  }
-  close(): void {
-    this.socket.close();
-  }
-}
 
 const u32 = (n: number): Buffer => {
   const b = Buffer.alloc(4);
@@ -73,7 +53,7 @@ async function settle(...daemons: TestDaemon[]): Promise<void> {
 }
 
 describe.skipIf(!shared)('two instances on one PostgreSQL and Redis', () => {
-  const bras = new CoaReceiver();
+  const bras = new FakeBras();
   let a: TestDaemon;
   let b: TestDaemon;
   let accountId = 0;
