@@ -204,8 +204,8 @@ interface Batch {
   readonly nasCloses: { nas: string; at: Date }[];
 }
 
-/** Applies `r` in memory; returns the account it charged (null when none). */
-function applyRecord(b: Batch, r: AccountingRecord): number | null {
+/** Applies `r` in memory (session state, usage and the batch's charges). */
+function applyRecord(b: Batch, r: AccountingRecord): void {
   if (isNasRecord(r)) {
     for (const s of b.all) {
       if (s.nas === r.nas && s.stoppedAt === null) {
@@ -217,7 +217,7 @@ function applyRecord(b: Batch, r: AccountingRecord): number | null {
       }
     }
     b.nasCloses.push({ nas: r.nas, at: r.eventTime });
-    return null;
+    return;
   }
   const key = acctUniqueId(r.nas, r.acctSessionId);
   let s = b.sessions.get(key);
@@ -236,7 +236,7 @@ function applyRecord(b: Batch, r: AccountingRecord): number | null {
   // A record dated before the current session began belongs to an earlier generation of the key (the old
   // session's late Interim or Stop after the id was reused) or is a stale Start: counters are cumulative, so
   // ignoring it loses nothing.
-  if (at.getTime() < s.startedAt.getTime()) return null;
+  if (at.getTime() < s.startedAt.getTime()) return;
   const newest = at.getTime() >= s.updatedAt.getTime();
   if (sub !== undefined && s.subscriberId === null) {
     s.subscriberId = sub.id;
@@ -274,7 +274,7 @@ function applyRecord(b: Batch, r: AccountingRecord): number | null {
   const total = s.input + s.output;
   const deltaOctets = total > s.ratedOctets ? total - s.ratedOctets : 0n;
   const deltaSeconds = s.sessionTime > s.ratedSeconds ? s.sessionTime - s.ratedSeconds : 0n;
-  if (deltaOctets === 0n && deltaSeconds === 0n) return null;
+  if (deltaOctets === 0n && deltaSeconds === 0n) return;
   if (sub !== undefined) {
     const month = monthOf(at);
     const u = b.usage.get(`${sub.id}/${month}`);
@@ -296,7 +296,6 @@ function applyRecord(b: Batch, r: AccountingRecord): number | null {
   }
   s.ratedOctets = total;
   s.ratedSeconds = s.sessionTime;
-  return sub !== undefined && s.chargeAccountId !== null ? sub.accountId : null;
 }
 
 /**

@@ -2,6 +2,7 @@
  * Calendar months of a time zone as instants: the portal's "this month" and "last month" are months of the fee
  * time zone (fees.timeZone), the same calendar the daily fees are charged on. Pure: Intl only.
  */
+import { dayInTimeZone, parseDay } from '../billing/fees.js';
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -47,9 +48,7 @@ export interface MonthPeriod {
 
 /** The month containing `now` in `timeZone`, and the one before it. */
 export function currentAndPreviousMonth(now: Date, timeZone: string): { current: MonthPeriod; previous: MonthPeriod } {
-  const local = new Date(now.getTime() + offsetMs(now.getTime(), timeZone));
-  const y = local.getUTCFullYear();
-  const m = local.getUTCMonth() + 1;
+  const [y, m] = parseDay(dayInTimeZone(now, timeZone));
   const label = (year: number, month: number) => {
     const d = new Date(Date.UTC(year, month - 1, 1));
     return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
