@@ -68,6 +68,8 @@ export class AccountingRater {
   private stopped = true;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  /** Ends the current sleep, wakeable or not (stop). */
+  private interrupt: (() => void) | null = null;
   private kicked = false;
   /** After a batch failed on a data error: rate rows one at a time up to this id (inclusive). */
   private isolateUpTo: number | null = null;
@@ -128,7 +130,7 @@ export class AccountingRater {
     if (this.stopped) return;
     this.stopped = true;
     if (this.backlogTimer) clearInterval(this.backlogTimer);
-    this.wake?.();
+    this.interrupt?.();
     await this.loop;
   }
 
@@ -261,21 +263,15 @@ export class AccountingRater {
   private sleep(ms: number, wakeable: boolean): Promise<void> {
     if (this.stopped) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      const stopCheck = setInterval(() => {
-        if (this.stopped) done();
-      }, 50);
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        clearInterval(stopCheck);
+        this.wake = null;
+        this.interrupt = null;
         resolve();
-      }
-      if (wakeable) {
-        this.wake = () => {
-          this.wake = null;
-          done();
-        };
-      }
+      };
+      const timer = setTimeout(done, ms);
+      this.interrupt = done;
+      if (wakeable) this.wake = done;
     });
   }
 }
