@@ -144,6 +144,21 @@ export const configSchema = obj({
     rateIntervalMs: int({ default: 50, min: 0, max: 10_000 }),
     /** How often an idle rater looks for journal rows it was not woken for (other instances', retries). */
     ratePollMs: int({ default: 1000, min: 10, max: 60_000 }),
+    /**
+     * Seconds a NAS event time may lie from the receive time (− Acct-Delay-Time) before it is clamped for
+     * everything that schedules: session start/stop times, the stale sweep, the usage month. Counted.
+     */
+    maxClockSkewSeconds: int({ default: 300, min: 0, max: 86_400 }),
+    /**
+     * The highest traffic rate a session can really have. An increment implying more than this over the
+     * wall-clock time since the session's previous record is held for review, not charged (default 100 Gbit/s).
+     */
+    maxRateBitsPerSecond: int({ default: 100_000_000_000, min: 1_000_000 }),
+    /**
+     * The longest Acct-Session-Time a session's first record may claim (a lost Start); later records may add no
+     * more than the wall-clock time since that record plus the skew. Beyond that the record is held for review.
+     */
+    maxSessionSeconds: int({ default: 7_776_000, min: 3600 }),
   }),
   /** Overrides of the built-in vendor profiles (reply attributes per BRAS type), key by key. */
   vendors: profilesSchema,

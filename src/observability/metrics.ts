@@ -124,6 +124,25 @@ export const authLogDropped = new Counter({
   registers: [registry],
 });
 
+export const authLogFailures = new Counter({
+  name: 'tollgate_auth_log_failures_total',
+  help: 'Auth log batch writes that failed, by kind: transient (the database away; the batch is retried) or data (the batch is split and the entry that cannot be stored is dropped alone)',
+  labelNames: ['kind'] as const,
+  registers: [registry],
+});
+
+export const authLogRejected = new Counter({
+  name: 'tollgate_auth_log_rejected_total',
+  help: 'Auth log entries the database refused on their own (a data error isolated from its batch); the rest of the batch is written',
+  registers: [registry],
+});
+
+export const authLogBacklog = new Gauge({
+  name: 'tollgate_auth_log_backlog',
+  help: 'Auth log entries waiting to be written (a backlog that only grows means the writer is stalled)',
+  registers: [registry],
+});
+
 export const subscriberLookups = new Gauge({
   name: 'tollgate_subscriber_lookups',
   help: 'Subscriber snapshot lookups since start, by tier that answered (memory, shared cache, database)',
@@ -233,6 +252,36 @@ export const accountingRatingDuration = new Histogram({
   name: 'tollgate_accounting_rating_duration_seconds',
   help: 'Duration of one rating transaction (journal rows → sessions, charges, balances)',
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+});
+
+export const accountingIgnored = new Counter({
+  name: 'tollgate_accounting_ignored_total',
+  help: 'Acknowledged accounting records rated as no-ops, by reason: after_stop (a record for a session already stopped: a stale copy), approved_missing (an approved held record whose session is gone)',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+  collect: flushTallies,
+});
+
+export const accountingClockClamped = new Counter({
+  name: 'tollgate_accounting_clock_clamped_total',
+  help: 'Accounting records whose NAS event time lay outside the receive time ± accounting.maxClockSkewSeconds and was clamped to it for scheduling (session times, stale sweep, usage month)',
+  registers: [registry],
+  collect: flushTallies,
+});
+
+export const accountingHeld = new Counter({
+  name: 'tollgate_accounting_held_total',
+  help: 'Accounting increments held for review instead of being charged, by reason: octet_rate (more than accounting.maxRateBitsPerSecond since the previous record), session_time (longer than the wall-clock time since the first record plus the skew)',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+  collect: flushTallies,
+});
+
+export const accountingHeldPending = new Gauge({
+  name: 'tollgate_accounting_held_pending',
+  help: 'Held accounting records waiting for an operator to approve or discard them (GET /api/v1/accounting/held)',
+  aggregator: 'max',
   registers: [registry],
 });
 
