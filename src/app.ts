@@ -166,6 +166,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         maxRecords: sql.kind === 'pglite' ? Math.min(config.accounting.rateBatch, 1000) : config.accounting.rateBatch,
         pollIntervalMs: config.accounting.ratePollMs,
         minIntervalMs: config.accounting.rateIntervalMs,
+        rules: {
+          maxClockSkewSeconds: config.accounting.maxClockSkewSeconds,
+          maxRateBitsPerSecond: config.accounting.maxRateBitsPerSecond,
+          maxSessionSeconds: config.accounting.maxSessionSeconds,
+        },
       },
       log,
       (changed) => {

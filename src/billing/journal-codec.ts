@@ -4,10 +4,13 @@
  * validates every field, since a journal row outlives the process that wrote it (an older or newer version may
  * read it): a malformed entry throws JournalFormatError instead of being rated as something else.
  */
-import type { AccountingRecord, AccountingStatus, OctetCounter } from './record.js';
+import type { AccountingRecord, AccountingStatus, AnsweredService, ApprovedHeld, OctetCounter } from './record.js';
 
-/** Bumped when the positional layout changes; decodeRecord refuses other versions. */
-export const JOURNAL_FORMAT = 1;
+/**
+ * Bumped when the positional layout changes; decodeRecord reads this and every earlier version, and refuses
+ * others. Version 2 appended `answered` and `approved` (version 1 rows decode with both absent).
+ */
+export const JOURNAL_FORMAT = 2;
 
 export class JournalFormatError extends Error {
   override readonly name = 'JournalFormatError';
@@ -15,7 +18,7 @@ export class JournalFormatError extends Error {
 
 type Counter = [bytes: string, gigawords: 0 | 1] | null;
 
-/** The positional layout (version 1). */
+/** The positional layout (version 2; version 1 is the first 16 fields). */
 type Encoded = [
   format: number,
   nas: string,
@@ -33,6 +36,8 @@ type Encoded = [
   receivedAt: number,
   delayTime: number,
   terminateCause: string | null,
+  answered: AnsweredService | null,
+  approved: [heldId: number, sessionId: number | null] | null,
 ];
 
 const STATUSES: ReadonlySet<string> = new Set<AccountingStatus>(['start', 'stop', 'interim-update', 'accounting-on', 'accounting-off', 'other']);
@@ -57,6 +62,8 @@ export function encodeRecord(r: AccountingRecord): Encoded {
     r.receivedAt.getTime(),
     r.delayTime,
     r.terminateCause,
+    r.answered,
+    r.approved === undefined ? null : [r.approved.heldId, r.approved.sessionId],
   ];
 }
 
@@ -80,11 +87,28 @@ function counter(v: unknown, what: string): OctetCounter | null {
   return { bytes: big(v[0], what), gigawords: v[1] === 1 };
 }
 
+function answered(v: unknown): AnsweredService | null {
+  if (v === null || v === undefined) return null;
+  if (v === 'restricted' || v === 'normal') return v;
+  return fail('answered is not restricted, normal or null');
+}
+
+function approved(v: unknown): ApprovedHeld | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length !== 2) return fail('approved is not a [heldId, sessionId] pair');
+  return { heldId: int(v[0], 'approved.heldId'), sessionId: v[1] === null ? null : int(v[1], 'approved.sessionId') };
+}
+
+const FIELDS: Readonly<Record<number, number>> = { 1: 16, 2: 18 };
+
 export function decodeRecord(v: unknown): AccountingRecord {
-  if (!Array.isArray(v) || v.length !== 16) fail('not a 16-field array');
-  if (v[0] !== JOURNAL_FORMAT) fail(`format ${String(v[0])} is not ${JOURNAL_FORMAT}`);
+  if (!Array.isArray(v)) fail('not an array');
+  const fields = FIELDS[v[0] as number];
+  if (fields === undefined) fail(`format ${String(v[0])} is not one of ${Object.keys(FIELDS).join(', ')}`);
+  if (v.length !== fields) fail(`format ${String(v[0])} has ${fields} fields, not ${v.length}`);
   const status = str(v[2], 'status');
   if (!STATUSES.has(status)) fail(`unknown status ${status}`);
+  const approval = approved(v[17]);
   return {
     nas: str(v[1], 'nas'),
     status: status as AccountingStatus,
@@ -101,6 +125,8 @@ export function decodeRecord(v: unknown): AccountingRecord {
     receivedAt: new Date(int(v[13], 'receivedAt')),
     delayTime: int(v[14], 'delayTime'),
     terminateCause: optStr(v[15], 'terminateCause'),
+    answered: answered(v[16]),
+    ...(approval === undefined ? {} : { approved: approval }),
   };
 }
 

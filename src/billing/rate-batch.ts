@@ -1,94 +1,49 @@
 /**
- * Rating: a batch of accounting records → sessions, charges, usage_monthly and balances, inside the caller's
- * transaction. The rater (rater.ts) calls it with the records of journal rows (journal.ts), in journal order.
+ * Rating: a batch of accounting records → sessions, charges, usage_monthly, balances and held records, inside
+ * the caller's transaction. The rater (rater.ts) calls it with the records of journal rows (journal.ts), in
+ * journal order; the rules themselves are in session-rules.ts (docs/accounting.md, "Rules of rating").
  *
- * Session identity. `sessions.acct_unique_id` of the *current* session of a key is
- * `<length of NAS name>:<NAS name>:<Acct-Session-Id>` (the length prefix keeps "a:b"+"c" and "a"+"b:c" apart).
- * When an Acct-Session-Id comes back for a session that is already stopped (a BRAS reboot resets its counter
- * of session ids) the stopped row is archived by renaming its key to `<key>#<row id>` and a new row takes the
- * plain key, so the existing unique constraint still holds, the upsert look-up stays an index probe on it, and
- * no migration is needed. A record starts a new generation only when it is clearly later than the stopped
- * session: a Start with event time ≥ stopped_at (and after started_at), or an Interim/Stop whose derived start
- * (event time − Acct-Session-Time) is ≥ stopped_at. Anything else (retransmitted or late Start, Interim after
- * Stop, a second Stop) applies to the stopped row with the monotonic-counter rule, which charges nothing
- * unless the counters really grew. A record dated before the start of the key's current session (the old
- * session's late Interim or Stop after the id was reused, a late retransmitted Start) is acknowledged and
- * ignored: counters are cumulative, so a later record carries everything it could have said.
+ * Session identity. A session is (NAS, NAS epoch, Acct-Session-Id). `sessions.acct_unique_id` of the *current*
+ * session of a key is `<length of NAS name>:<NAS name>:<Acct-Session-Id>` (the length prefix keeps "a:b"+"c"
+ * and "a"+"b:c" apart). When a record for the key arrives in a later epoch of its NAS (an Accounting-On/Off
+ * came between), the old row is archived by renaming its key to `<key>#<row id>` and a new row takes the plain
+ * key, so the unique constraint still holds and the look-up stays an index probe on it.
  *
  * Locking. The caller holds the cluster-wide rating lock (rater.ts): rating transactions never run
  * concurrently, so no two of them race to create the same session key or rate the same counters. Other writers
  * of the same rows are row-locked against:
  *  1. `SELECT … FOR UPDATE` of the current session rows (the stale-session sweep skips locked rows; the CoA
- *     bookkeeping writes only `coa_state`, which rating never writes);
+ *     bookkeeping writes only `coa_state`, which rating writes only when it inserts a session);
  *  2. `SELECT … FOR UPDATE` of the charged accounts in id order (as rederiveAccountStates and every other
  *     balance writer — payments, fees — does), then of their usage_monthly rows.
  */
 import { rederiveAccountStates, type AccountStateChange } from '../store/account-state.js';
 import type { Sql } from '../store/ports.js';
 import { StatementBuilder } from './accounting-sql.js';
-import { advanceCounter, monthOf, rateTime, rateTraffic } from './rating.js';
+import { encodeRecord } from './journal-codec.js';
+import { monthOf } from './rating.js';
 import type { AccountingRecord } from './record.js';
+import {
+  acctUniqueId,
+  applyRecord,
+  clampedTime,
+  emptyBatch,
+  isNasRecord,
+  isSessionRecord,
+  type BatchStats,
+  type HoldReason,
+  type RatingRules,
+  type Session,
+} from './session-rules.js';
 
-/** The current acct_unique_id of a session (see the module comment). */
-export function acctUniqueId(nas: string, acctSessionId: string): string {
-  return `${nas.length}:${nas}:${acctSessionId}`;
-}
-
-interface SubscriberRating {
-  readonly id: number;
-  readonly accountId: number;
-  readonly pricePerGB: bigint;
-  readonly includedBytes: bigint;
-  readonly pricePerMinute: bigint;
-}
-
-interface Usage {
-  readonly subscriberId: number;
-  readonly month: string;
-  accountId: number;
-  octets: bigint;
-  seconds: bigint;
-  charged: bigint;
-  dirty: boolean;
-}
-
-interface Session {
-  id: number | null;
-  readonly key: string;
-  /** Set when this row gives its key up to a newer generation. */
-  archived: boolean;
-  readonly nas: string;
-  readonly acctSessionId: string;
-  username: string;
-  subscriberId: number | null;
-  accountId: number | null;
-  framedIp: string | null;
-  callingStationId: string | null;
-  nasPort: string | null;
-  startedAt: Date;
-  updatedAt: Date;
-  stoppedAt: Date | null;
-  terminateCause: string | null;
-  input: bigint;
-  output: bigint;
-  sessionTime: bigint;
-  ratedOctets: bigint;
-  ratedSeconds: bigint;
-  chargedTraffic: bigint;
-  chargedTime: bigint;
-  lastStatus: 'start' | 'interim-update' | 'stop';
-  dirty: boolean;
-  /** Charges of this batch, by kind. */
-  traffic: bigint;
-  time: bigint;
-  chargeAccountId: number | null;
-}
+export { acctUniqueId } from './session-rules.js';
 
 interface SessionRow {
   id: number;
   acct_unique_id: string;
   nas_name: string;
   acct_session_id: string;
+  nas_epoch: string;
   username: string;
   subscriber_id: number | null;
   account_id: number | null;
@@ -99,6 +54,10 @@ interface SessionRow {
   updated_at: Date;
   stopped_at: Date | null;
   terminate_cause: string | null;
+  final: boolean;
+  first_seen_at: Date;
+  last_seen_at: Date;
+  first_session_time: string;
   input_octets: string;
   output_octets: string;
   session_time: string;
@@ -109,8 +68,9 @@ interface SessionRow {
   last_status: 'start' | 'interim-update' | 'stop';
 }
 
-const SESSION_COLUMNS = `id, acct_unique_id, nas_name, acct_session_id, username, subscriber_id, account_id, host(framed_ip) AS framed_ip,
-  calling_station_id, nas_port, started_at, updated_at, stopped_at, terminate_cause, input_octets::text, output_octets::text,
+const SESSION_COLUMNS = `id, acct_unique_id, nas_name, acct_session_id, nas_epoch::text, username, subscriber_id, account_id,
+  host(framed_ip) AS framed_ip, calling_station_id, nas_port, started_at, updated_at, stopped_at, terminate_cause, final,
+  first_seen_at, last_seen_at, first_session_time::text, input_octets::text, output_octets::text,
   session_time::text, rated_octets::text, rated_seconds::text, charged_traffic::text, charged_time::text, last_status`;
 
 function sessionOf(row: SessionRow): Session {
@@ -120,6 +80,7 @@ function sessionOf(row: SessionRow): Session {
     archived: false,
     nas: row.nas_name,
     acctSessionId: row.acct_session_id,
+    epoch: Number(row.nas_epoch),
     username: row.username,
     subscriberId: row.subscriber_id,
     accountId: row.account_id,
@@ -130,6 +91,10 @@ function sessionOf(row: SessionRow): Session {
     updatedAt: new Date(row.updated_at),
     stoppedAt: row.stopped_at === null ? null : new Date(row.stopped_at),
     terminateCause: row.terminate_cause,
+    final: row.final,
+    firstSeenAt: new Date(row.first_seen_at),
+    lastSeenAt: new Date(row.last_seen_at),
+    firstSessionTime: BigInt(row.first_session_time),
     input: BigInt(row.input_octets),
     output: BigInt(row.output_octets),
     sessionTime: BigInt(row.session_time),
@@ -138,6 +103,7 @@ function sessionOf(row: SessionRow): Session {
     chargedTraffic: BigInt(row.charged_traffic),
     chargedTime: BigInt(row.charged_time),
     lastStatus: row.last_status,
+    answered: null,
     dirty: false,
     traffic: 0n,
     time: 0n,
@@ -145,182 +111,48 @@ function sessionOf(row: SessionRow): Session {
   };
 }
 
-const MAX_COUNTER = BigInt(Number.MAX_SAFE_INTEGER);
-
-const isSessionRecord = (r: AccountingRecord): boolean => r.status === 'start' || r.status === 'stop' || r.status === 'interim-update';
-const isNasRecord = (r: AccountingRecord): boolean => r.status === 'accounting-on' || r.status === 'accounting-off';
-const maxDate = (a: Date, b: Date): Date => (a.getTime() >= b.getTime() ? a : b);
-
-function newSession(r: AccountingRecord, key: string, sub: SubscriberRating | undefined): Session {
-  const started = r.status === 'start' ? r.eventTime : new Date(r.eventTime.getTime() - Number(r.sessionTime ?? 0n) * 1000);
-  return {
-    id: null,
-    key,
-    archived: false,
-    nas: r.nas,
-    acctSessionId: r.acctSessionId,
-    username: r.username,
-    subscriberId: sub?.id ?? null,
-    accountId: sub?.accountId ?? null,
-    framedIp: r.framedIp,
-    callingStationId: r.callingStationId,
-    nasPort: r.nasPort,
-    startedAt: started,
-    updatedAt: r.eventTime,
-    stoppedAt: null,
-    terminateCause: null,
-    input: 0n,
-    output: 0n,
-    sessionTime: 0n,
-    ratedOctets: 0n,
-    ratedSeconds: 0n,
-    chargedTraffic: 0n,
-    chargedTime: 0n,
-    lastStatus: r.status === 'start' ? 'start' : 'interim-update',
-    dirty: true,
-    traffic: 0n,
-    time: 0n,
-    chargeAccountId: null,
-  };
-}
-
-/** Whether `r` belongs to a new session reusing the Acct-Session-Id of the stopped session `s`. */
-function startsNewGeneration(s: Session, r: AccountingRecord): boolean {
-  if (s.stoppedAt === null) return false;
-  const stopped = s.stoppedAt.getTime();
-  const started = s.startedAt.getTime();
-  const at = r.eventTime.getTime();
-  if (r.status === 'start') return at >= stopped && at > started;
-  if (r.sessionTime === null) return false;
-  const derivedStart = at - Number(r.sessionTime) * 1000;
-  return derivedStart >= stopped && derivedStart > started;
-}
-
-interface Batch {
-  readonly sessions: Map<string, Session>;
-  readonly all: Session[];
-  readonly subscribers: Map<string, SubscriberRating>;
-  readonly usage: Map<string, Usage>;
-  readonly nasCloses: { nas: string; at: Date }[];
-}
-
-/** Applies `r` in memory (session state, usage and the batch's charges). */
-function applyRecord(b: Batch, r: AccountingRecord): void {
-  if (isNasRecord(r)) {
-    for (const s of b.all) {
-      if (s.nas === r.nas && s.stoppedAt === null) {
-        s.stoppedAt = maxDate(r.eventTime, s.startedAt);
-        s.terminateCause = 'NAS-Reboot';
-        s.lastStatus = 'stop';
-        s.updatedAt = maxDate(s.updatedAt, r.eventTime);
-        s.dirty = true;
-      }
-    }
-    b.nasCloses.push({ nas: r.nas, at: r.eventTime });
-    return;
-  }
-  const key = acctUniqueId(r.nas, r.acctSessionId);
-  let s = b.sessions.get(key);
-  if (s === undefined || startsNewGeneration(s, r)) {
-    if (s !== undefined) {
-      s.archived = true;
-      s.dirty = true;
-    }
-    s = newSession(r, key, b.subscribers.get(r.username));
-    b.sessions.set(key, s);
-    b.all.push(s);
-  }
-  // A session is rated for the login it started with (a User-Name changing mid-session does not move it).
-  const sub = b.subscribers.get(s.username);
-  const at = r.eventTime;
-  // A record dated before the current session began belongs to an earlier generation of the key (the old
-  // session's late Interim or Stop after the id was reused) or is a stale Start: counters are cumulative, so
-  // ignoring it loses nothing.
-  if (at.getTime() < s.startedAt.getTime()) return;
-  const newest = at.getTime() >= s.updatedAt.getTime();
-  if (sub !== undefined && s.subscriberId === null) {
-    s.subscriberId = sub.id;
-    s.accountId = sub.accountId;
-    s.dirty = true;
-  }
-  if (r.framedIp !== null && (s.framedIp === null || newest)) s.framedIp = r.framedIp;
-  if (r.callingStationId !== null && (s.callingStationId === null || newest)) s.callingStationId = r.callingStationId;
-  if (r.nasPort !== null && (s.nasPort === null || newest)) s.nasPort = r.nasPort;
-
-  // Monotonic counters. A record older than the stored state (smaller Acct-Session-Time) or a zero-counter
-  // Stop is stale, never a wrap.
-  const notOlder = r.sessionTime === null || r.sessionTime >= s.sessionTime;
-  const zero = (r.input?.bytes ?? 0n) === 0n && (r.output?.bytes ?? 0n) === 0n;
-  const mayWrap = notOlder && !zero;
-  // Counters beyond 2^53 (9 PB) are garbage from a broken NAS; they would also overflow bigint columns and
-  // fail every batch they join. Ignore them rather than poison the queue.
-  if (r.input !== null && r.input.bytes <= MAX_COUNTER) s.input = advanceCounter(s.input, r.input, mayWrap);
-  if (r.output !== null && r.output.bytes <= MAX_COUNTER) s.output = advanceCounter(s.output, r.output, mayWrap);
-  if (r.sessionTime !== null && r.sessionTime > s.sessionTime) s.sessionTime = r.sessionTime;
-
-  if (r.status === 'stop') {
-    if (s.stoppedAt === null) {
-      s.stoppedAt = maxDate(at, s.startedAt);
-      s.terminateCause = r.terminateCause;
-      s.lastStatus = 'stop';
-    }
-  } else if (r.status === 'interim-update' && s.stoppedAt === null) {
-    s.lastStatus = 'interim-update';
-  }
-  s.updatedAt = maxDate(s.updatedAt, at);
-  s.dirty = true;
-
-  // Rate the increase over what is already rated.
-  const total = s.input + s.output;
-  const deltaOctets = total > s.ratedOctets ? total - s.ratedOctets : 0n;
-  const deltaSeconds = s.sessionTime > s.ratedSeconds ? s.sessionTime - s.ratedSeconds : 0n;
-  if (deltaOctets === 0n && deltaSeconds === 0n) return;
-  if (sub !== undefined) {
-    const month = monthOf(at);
-    const u = b.usage.get(`${sub.id}/${month}`);
-    if (u === undefined) throw new Error(`usage row ${sub.id}/${month} not loaded`);
-    const traffic = rateTraffic(u, deltaOctets, sub.includedBytes, sub.pricePerGB);
-    u.octets = traffic.octets;
-    u.charged = traffic.charged;
-    u.seconds += deltaSeconds;
-    u.accountId = sub.accountId;
-    u.dirty = true;
-    const time = rateTime(s.sessionTime, s.chargedTime, sub.pricePerMinute);
-    s.chargedTraffic += traffic.charge;
-    s.chargedTime = time.charged;
-    if (traffic.charge > 0n || time.charge > 0n) {
-      s.chargeAccountId = sub.accountId;
-      s.traffic += traffic.charge;
-      s.time += time.charge;
-    }
-  }
-  s.ratedOctets = total;
-  s.ratedSeconds = s.sessionTime;
+/** What one rating transaction did, beyond its rows. */
+export interface BatchResult {
+  /** Account state transitions, and accounts with a new session whose service disagrees with their state. */
+  readonly changes: AccountStateChange[];
+  readonly stats: BatchStats;
+  readonly held: Readonly<Record<HoldReason, number>>;
 }
 
 /**
- * Rates `records` (in this order) inside `tx`; returns the account state transitions it caused. The caller
- * must hold the rating lock (see the module comment): two of these at once could both insert a session key.
+ * Rates `records` (in this order) inside `tx` under `rules`. The caller must hold the rating lock (see the
+ * module comment): two of these at once could both insert a session key.
  */
-export async function rateBatch(tx: Sql, records: readonly AccountingRecord[]): Promise<AccountStateChange[]> {
+export async function rateBatch(tx: Sql, records: readonly AccountingRecord[], rules: RatingRules): Promise<BatchResult> {
   const sessionRecords = records.filter(isSessionRecord);
+  const batch = emptyBatch();
 
-  // 1. Current sessions, locked.
-  const batch: Batch = { sessions: new Map(), all: [], subscribers: new Map(), usage: new Map(), nasCloses: [] };
-  const keys = [...new Set(sessionRecords.map((r) => acctUniqueId(r.nas, r.acctSessionId)))];
-  if (keys.length > 0) {
-    const rows = await tx.query<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE acct_unique_id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [keys]);
+  // 1. Current sessions of the keys, and the sessions approved records were held for; locked.
+  const keys = [...new Set(sessionRecords.filter((r) => r.approved === undefined).map((r) => acctUniqueId(r.nas, r.acctSessionId)))];
+  const approvedIds = [...new Set(sessionRecords.flatMap((r) => (r.approved?.sessionId == null ? [] : [r.approved.sessionId])))];
+  if (keys.length > 0 || approvedIds.length > 0) {
+    const rows = await tx.query<SessionRow>(
+      `SELECT ${SESSION_COLUMNS} FROM sessions WHERE acct_unique_id = ANY($1::text[]) OR id = ANY($2::bigint[]) ORDER BY id FOR UPDATE`,
+      [keys, approvedIds],
+    );
     for (const row of rows) {
       const s = sessionOf(row);
+      // An archived row (loaded by id for an approval) keeps its `#id` key, which no record looks up.
       batch.sessions.set(s.key, s);
+      batch.byId.set(s.id as number, s);
       batch.all.push(s);
     }
   }
   const loadedIds = batch.all.map((s) => s.id as number);
-  // Open sessions of an Accounting-On/Off NAS that a session record of this batch touches are in memory;
-  // the On/Off closes them there (in record order) and the rest in SQL.
 
-  // 2. Subscribers and tariffs; lock their accounts in id order, then their usage months.
+  // 2. NAS epochs of every NAS in the batch.
+  const nasNames = [...new Set(records.filter((r) => isSessionRecord(r) || isNasRecord(r)).map((r) => r.nas))];
+  if (nasNames.length > 0) {
+    const rows = await tx.query<{ nas_name: string; epoch: string }>('SELECT nas_name, epoch::text FROM accounting_nas_epochs WHERE nas_name = ANY($1::text[])', [nasNames]);
+    for (const row of rows) batch.epochs.set(row.nas_name, Number(row.epoch));
+  }
+
+  // 3. Subscribers and tariffs; lock their accounts in id order, then their usage months.
   const usernames = [...new Set([...sessionRecords.map((r) => r.username), ...batch.all.map((s) => s.username)])];
   if (usernames.length > 0) {
     const subs = await tx.query<{ id: number; username: string; account_id: number; ppg: string; inc: string; ppm: string }>(
@@ -342,52 +174,33 @@ export async function rateBatch(tx: Sql, records: readonly AccountingRecord[]): 
   const accountIds = [...new Set([...batch.subscribers.values()].map((s) => s.accountId))].sort((a, b) => a - b);
   if (accountIds.length > 0) {
     await tx.query('SELECT id FROM accounts WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [accountIds]);
-    const wanted = new Map<string, { sub: SubscriberRating; month: string }>();
-    // Every (subscriber, month) a record may rate: its own login (a new session) or its current session's.
-    for (const r of sessionRecords) {
-      const month = monthOf(r.eventTime);
-      for (const username of [r.username, batch.sessions.get(acctUniqueId(r.nas, r.acctSessionId))?.username]) {
-        const sub = username === undefined ? undefined : batch.subscribers.get(username);
-        if (sub !== undefined) wanted.set(`${sub.id}/${month}`, { sub, month });
-      }
-    }
-    const pairs = [...wanted.values()];
-    const rows = await tx.query<{ subscriber_id: number; month: string; account_id: number; octets: string; seconds: string; charged_traffic: string }>(
-      `SELECT m.subscriber_id, m.month::text AS month, m.account_id, m.octets::text, m.seconds::text, m.charged_traffic::text
-       FROM usage_monthly m JOIN unnest($1::bigint[], $2::date[]) AS w(subscriber_id, month)
-         ON m.subscriber_id = w.subscriber_id AND m.month = w.month
-       WHERE m.subscriber_id = ANY($1::bigint[])
-       ORDER BY m.subscriber_id, m.month FOR UPDATE OF m`,
-      [pairs.map((p) => p.sub.id), pairs.map((p) => p.month)],
-    );
-    for (const p of pairs) {
-      batch.usage.set(`${p.sub.id}/${p.month}`, { subscriberId: p.sub.id, month: p.month, accountId: p.sub.accountId, octets: 0n, seconds: 0n, charged: 0n, dirty: false });
-    }
-    for (const row of rows) {
-      const u = batch.usage.get(`${row.subscriber_id}/${row.month}`);
-      if (u === undefined) continue;
-      u.octets = BigInt(row.octets);
-      u.seconds = BigInt(row.seconds);
-      u.charged = BigInt(row.charged_traffic);
-    }
+    await loadUsage(tx, batch, sessionRecords, rules);
   }
 
-  // 3. Apply in arrival order (in memory).
-  for (const r of records) if (isSessionRecord(r) || isNasRecord(r)) applyRecord(batch, r);
+  // 4. Apply in arrival order (in memory).
+  for (const r of records) applyRecord(batch, r, rules);
 
-  // 4. Write. Accounting-On/Off first: sessions of the NAS not held in memory.
+  // 5. Write. Accounting-On/Off first: sessions of the NAS not held in memory; then the new epochs.
   for (const c of batch.nasCloses) {
     await tx.query(
       `UPDATE sessions SET stopped_at = greatest(started_at, $2::timestamptz), terminate_cause = 'NAS-Reboot', last_status = 'stop',
-         updated_at = greatest(updated_at, $2::timestamptz)
+         final = true, updated_at = greatest(updated_at, $2::timestamptz)
        WHERE nas_name = $1 AND stopped_at IS NULL AND NOT (id = ANY($3::bigint[]))`,
       [c.nas, c.at.toISOString(), loadedIds],
     );
   }
-  // Fresh sessions first (their ids are needed by the charges), then every other write of the batch (session
-  // updates, charges, balances, usage months) as one statement of data-modifying CTEs: one round trip.
-  // An archived row must give its key up before a fresh row takes it (the unique constraint is checked per row):
-  // then the update of existing rows runs on its own, first.
+  if (batch.epochsChanged.size > 0) {
+    const names = [...batch.epochsChanged];
+    await tx.query(
+      `INSERT INTO accounting_nas_epochs (nas_name, epoch) SELECT * FROM unnest($1::text[], $2::bigint[])
+       ON CONFLICT (nas_name) DO UPDATE SET epoch = EXCLUDED.epoch, changed_at = now()`,
+      [names, names.map((n) => batch.epochs.get(n) ?? 0)],
+    );
+  }
+  // Fresh sessions first (their ids are needed by the charges and holds), then every other write of the batch
+  // (session updates, charges, balances, usage months, holds) as one statement of data-modifying CTEs: one
+  // round trip. An archived row must give its key up before a fresh row takes it (the unique constraint is
+  // checked per row): then the update of existing rows runs on its own, first.
   const existing = batch.all.filter((s) => s.id !== null && s.dirty);
   const fresh = batch.all.filter((s) => s.id === null);
   const archiving = existing.some((s) => s.archived);
@@ -399,6 +212,17 @@ export async function rateBatch(tx: Sql, records: readonly AccountingRecord[]): 
   if (fresh.length > 0) await insertSessions(tx, fresh);
   const writes = new StatementBuilder();
   if (!archiving && existing.length > 0) writes.add(updateSessionsSql(writes, existing));
+  if (batch.held.length > 0) {
+    const h = batch.held;
+    writes.add(
+      `INSERT INTO accounting_held (session_id, account_id, nas_name, acct_session_id, username, reason, octets, seconds, elapsed_seconds, record)
+       SELECT * FROM unnest(${writes.p(h.map((x) => x.session.id))}::bigint[], ${writes.p(h.map((x) => x.session.accountId))}::bigint[],
+         ${writes.p(h.map((x) => x.record.nas))}::text[], ${writes.p(h.map((x) => x.record.acctSessionId))}::text[],
+         ${writes.p(h.map((x) => x.record.username))}::text[], ${writes.p(h.map((x) => x.reason))}::text[],
+         ${writes.p(h.map((x) => String(x.octets)))}::numeric[], ${writes.p(h.map((x) => String(x.seconds)))}::numeric[],
+         ${writes.p(h.map((x) => (x.elapsedMs / 1000).toFixed(3)))}::numeric[], ${writes.p(h.map((x) => JSON.stringify(encodeRecord(x.record))))}::text[])`,
+    );
+  }
 
   const charged = batch.all.filter((s) => s.traffic > 0n || s.time > 0n);
   const byAccount = new Map<number, bigint>();
@@ -444,7 +268,56 @@ export async function rateBatch(tx: Sql, records: readonly AccountingRecord[]): 
     );
   }
   await writes.run(tx);
-  return byAccount.size > 0 ? rederiveAccountStates(tx, [...byAccount.keys()], 'charge') : [];
+  const changes = byAccount.size > 0 ? await rederiveAccountStates(tx, [...byAccount.keys()], 'charge') : [];
+  // A new session told something other than what its account's state now asks for (the subscriber paid
+  // between the redirect and the Start): announce the account, so the reconciler sends the restore now.
+  const freshIds = fresh.filter((s) => s.accountId !== null && s.stoppedAt === null).map((s) => s.id as number);
+  if (freshIds.length > 0) {
+    const mismatched = await tx.query<{ id: number; state: AccountStateChange['state'] }>(
+      `SELECT DISTINCT a.id, a.state FROM sessions s JOIN accounts a ON a.id = s.account_id
+       WHERE s.id = ANY($1::bigint[]) AND s.coa_state <> CASE a.state WHEN 'blocked' THEN 'restricted' ELSE 'normal' END`,
+      [freshIds],
+    );
+    const known = new Set(changes.map((c) => c.accountId));
+    for (const m of mismatched) if (!known.has(m.id)) changes.push({ accountId: m.id, state: m.state });
+  }
+  const held = { octet_rate: 0, session_time: 0 };
+  for (const h of batch.held) held[h.reason]++;
+  return { changes, stats: batch.stats, held };
+}
+
+/** The usage months the batch may rate: every (subscriber, month) of a record's own login or its session's. */
+async function loadUsage(tx: Sql, batch: ReturnType<typeof emptyBatch>, sessionRecords: readonly AccountingRecord[], rules: RatingRules): Promise<void> {
+  const wanted = new Map<string, { subscriberId: number; accountId: number; month: string }>();
+  const byId = batch.byId;
+  for (const r of sessionRecords) {
+    const month = monthOf(clampedTime(r, rules).at);
+    const session = r.approved?.sessionId == null ? batch.sessions.get(acctUniqueId(r.nas, r.acctSessionId)) : byId.get(r.approved.sessionId);
+    for (const username of [r.username, session?.username]) {
+      const sub = username === undefined ? undefined : batch.subscribers.get(username);
+      if (sub !== undefined) wanted.set(`${sub.id}/${month}`, { subscriberId: sub.id, accountId: sub.accountId, month });
+    }
+  }
+  const pairs = [...wanted.values()];
+  if (pairs.length === 0) return;
+  const rows = await tx.query<{ subscriber_id: number; month: string; octets: string; seconds: string; charged_traffic: string }>(
+    `SELECT m.subscriber_id, m.month::text AS month, m.octets::text, m.seconds::text, m.charged_traffic::text
+     FROM usage_monthly m JOIN unnest($1::bigint[], $2::date[]) AS w(subscriber_id, month)
+       ON m.subscriber_id = w.subscriber_id AND m.month = w.month
+     WHERE m.subscriber_id = ANY($1::bigint[])
+     ORDER BY m.subscriber_id, m.month FOR UPDATE OF m`,
+    [pairs.map((p) => p.subscriberId), pairs.map((p) => p.month)],
+  );
+  for (const p of pairs) {
+    batch.usage.set(`${p.subscriberId}/${p.month}`, { subscriberId: p.subscriberId, month: p.month, accountId: p.accountId, octets: 0n, seconds: 0n, charged: 0n, dirty: false });
+  }
+  for (const row of rows) {
+    const u = batch.usage.get(`${row.subscriber_id}/${row.month}`);
+    if (u === undefined) continue;
+    u.octets = BigInt(row.octets);
+    u.seconds = BigInt(row.seconds);
+    u.charged = BigInt(row.charged_traffic);
+  }
 }
 
 function sessionArrays(list: readonly Session[]) {
@@ -467,29 +340,27 @@ function sessionArrays(list: readonly Session[]) {
     list.map((s) => String(s.chargedTraffic)),
     list.map((s) => String(s.chargedTime)),
     list.map((s) => s.lastStatus),
+    list.map((s) => s.final),
+    list.map((s) => s.lastSeenAt.toISOString()),
+    list.map((s) => String(s.firstSessionTime)),
   ];
 }
 
-const SESSION_UNNEST = `unnest($1::text[], $2::bigint[], $3::bigint[], $4::inet[], $5::text[], $6::text[], $7::timestamptz[],
-  $8::timestamptz[], $9::timestamptz[], $10::text[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[],
-  $16::bigint[], $17::bigint[], $18::text[]`;
+const SESSION_TYPES = [
+  'text', 'bigint', 'bigint', 'inet', 'text', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'text', 'bigint', 'bigint', 'bigint',
+  'bigint', 'bigint', 'bigint', 'bigint', 'text', 'boolean', 'timestamptz', 'bigint',
+] as const;
 const SESSION_FIELDS = `username, subscriber_id, account_id, framed_ip, calling_station_id, nas_port, started_at, updated_at,
   stopped_at, terminate_cause, input_octets, output_octets, session_time, rated_octets, rated_seconds, charged_traffic,
-  charged_time, last_status`;
+  charged_time, last_status, final, last_seen_at, first_session_time`;
+const FIELD_NAMES = SESSION_FIELDS.split(',').map((f) => f.trim());
 
 /** The UPDATE of existing session rows, its parameters added to `b`. */
 function updateSessionsSql(b: StatementBuilder, list: readonly Session[]): string {
   const uniqueIds = list.map((s) => (s.archived ? `${s.key}#${s.id}` : s.key));
-  const types = ['text', 'bigint', 'bigint', 'inet', 'text', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint', 'text'];
-  const arrays = sessionArrays(list);
-  const args = arrays.map((a, i) => `${b.p(a)}::${types[i]}[]`);
+  const args = sessionArrays(list).map((a, i) => `${b.p(a)}::${SESSION_TYPES[i]}[]`);
   const ids = b.p(list.map((s) => s.id));
-  return `UPDATE sessions s SET acct_unique_id = v.acct_unique_id, username = v.username, subscriber_id = v.subscriber_id,
-       account_id = v.account_id, framed_ip = v.framed_ip, calling_station_id = v.calling_station_id, nas_port = v.nas_port,
-       started_at = v.started_at, updated_at = v.updated_at, stopped_at = v.stopped_at, terminate_cause = v.terminate_cause,
-       input_octets = v.input_octets, output_octets = v.output_octets, session_time = v.session_time,
-       rated_octets = v.rated_octets, rated_seconds = v.rated_seconds, charged_traffic = v.charged_traffic,
-       charged_time = v.charged_time, last_status = v.last_status
+  return `UPDATE sessions s SET acct_unique_id = v.acct_unique_id, ${FIELD_NAMES.map((f) => `${f} = v.${f}`).join(', ')}
      FROM unnest(${args.join(', ')}, ${ids}::bigint[], ${b.p(uniqueIds)}::text[]) AS v(${SESSION_FIELDS}, id, acct_unique_id)
      WHERE s.id = v.id AND s.id = ANY(${ids}::bigint[])`;
 }
@@ -497,16 +368,27 @@ function updateSessionsSql(b: StatementBuilder, list: readonly Session[]): strin
 async function insertSessions(tx: Sql, list: readonly Session[]): Promise<void> {
   // A row archived within its own batch needs its id in its key: insert it under a temporary key first.
   const tempKeys = list.map((s, i) => (s.archived ? `${s.key}#new${i}` : s.key));
-  const rows = await tx.query<{ id: number; acct_unique_id: string }>(
-    `INSERT INTO sessions (acct_unique_id, nas_id, nas_name, acct_session_id, ${SESSION_FIELDS})
-     SELECT v.acct_unique_id, (SELECT n.id FROM nas n WHERE n.name = v.nas_name), v.nas_name, v.acct_session_id,
-       ${SESSION_FIELDS.split(',')
-         .map((f) => `v.${f.trim()}`)
-         .join(', ')}
-     FROM ${SESSION_UNNEST}, $19::text[], $20::text[], $21::text[]) AS v(${SESSION_FIELDS}, acct_unique_id, nas_name, acct_session_id)
+  const b = new StatementBuilder();
+  const args = sessionArrays(list).map((a, i) => `${b.p(a)}::${SESSION_TYPES[i]}[]`);
+  const extra = [
+    `${b.p(tempKeys)}::text[]`,
+    `${b.p(list.map((s) => s.nas))}::text[]`,
+    `${b.p(list.map((s) => s.acctSessionId))}::text[]`,
+    `${b.p(list.map((s) => s.epoch))}::bigint[]`,
+    `${b.p(list.map((s) => s.firstSeenAt.toISOString()))}::timestamptz[]`,
+    `${b.p(list.map((s) => (s.answered === null ? null : s.answered)))}::text[]`,
+  ];
+  // Without a Class echo, a new session is taken to have been answered as its account's state says now.
+  b.add(
+    `INSERT INTO sessions (acct_unique_id, nas_id, nas_name, acct_session_id, nas_epoch, first_seen_at, coa_state, ${SESSION_FIELDS})
+     SELECT v.acct_unique_id, (SELECT n.id FROM nas n WHERE n.name = v.nas_name), v.nas_name, v.acct_session_id, v.nas_epoch, v.first_seen_at,
+       coalesce(v.answered, (SELECT CASE a.state WHEN 'blocked' THEN 'restricted' ELSE 'normal' END FROM accounts a WHERE a.id = v.account_id), 'normal'),
+       ${FIELD_NAMES.map((f) => `v.${f}`).join(', ')}
+     FROM unnest(${args.join(', ')}, ${extra.join(', ')})
+       AS v(${SESSION_FIELDS}, acct_unique_id, nas_name, acct_session_id, nas_epoch, first_seen_at, answered)
      RETURNING id, acct_unique_id`,
-    [...sessionArrays(list), tempKeys, list.map((s) => s.nas), list.map((s) => s.acctSessionId)],
   );
+  const rows = await b.run<{ id: number; acct_unique_id: string }>(tx);
   const byKey = new Map(rows.map((r) => [r.acct_unique_id, r.id]));
   const renames: number[] = [];
   list.forEach((s, i) => {

@@ -7,14 +7,19 @@
  *
  * Failures. A transient failure (the database away, read-only, out of disk, a deadlock) leaves the rows in
  * the journal: retried with backoff, visible as tollgate_accounting_rating_lag_seconds. A data error (a row
- * that does not decode, a constraint the rating violates) must not stall accounting behind one bad record:
- * the failed batch is retried one row at a time, and a row that fails on its own moves to
- * accounting_journal_rejected with the error, logged and counted, for the operator to inspect and replay.
+ * that does not decode, a constraint the rating violates) must not stall accounting behind one bad record, nor
+ * take its neighbours with it: the failed batch is bisected (its first half is retried, halving again on each
+ * failure, then the rest), and the one row that fails on its own — one record, since the journal holds one
+ * record per row — moves to accounting_journal_rejected with the error, logged and counted, for the operator
+ * to inspect and replay. Every other record of the batch is rated.
  */
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../observability/logger.js';
 import {
+  accountingClockClamped,
   accountingFailures,
+  accountingHeld,
+  accountingIgnored,
   accountingJournalBacklog,
   accountingRatingDuration,
   accountingRatingLag,
@@ -25,6 +30,7 @@ import type { AccountStateChange } from '../store/account-state.js';
 import type { Sql } from '../store/ports.js';
 import { decodeRecords, JournalFormatError } from './journal-codec.js';
 import { rateBatch } from './rate-batch.js';
+import { DEFAULT_RATING_RULES, type RatingRules } from './session-rules.js';
 
 export interface RaterOptions {
   /** Most records rated in one transaction (whole journal rows; a larger first row is taken alone). */
@@ -39,14 +45,14 @@ export interface RaterOptions {
   readonly minIntervalMs?: number;
   /** How often the backlog and lag gauges are refreshed (0: never). */
   readonly backlogIntervalMs?: number;
+  /** Clock tolerance and plausibility limits (docs/accounting.md); the defaults of accounting.* when absent. */
+  readonly rules?: RatingRules;
 }
 
 export type RaterLog = Pick<Logger, 'error' | 'warn' | 'info' | 'debug'>;
 
 /** The cluster-wide rating lock (pg_try_advisory_xact_lock). */
 const RATER_LOCK = '7320984147562118601';
-/** Journal rows looked at per transaction (each holds up to accounting.maxBatch records). */
-const MAX_ROWS = 1000;
 /** Back-off after a transient failure: doubles from 100 ms up to 5 s. */
 const MAX_BACKOFF_MS = 5000;
 /** When another instance holds the lock, wait at least this long before trying again. */
@@ -54,6 +60,11 @@ const BUSY_WAIT_MS = 25;
 
 const rated = Tally.of(accountingRecords, 'rated');
 const rejected = Tally.of(accountingRecords, 'rejected');
+const ignoredAfterStop = Tally.of(accountingIgnored, 'after_stop');
+const ignoredApprovedMissing = Tally.of(accountingIgnored, 'approved_missing');
+const clamped = Tally.of(accountingClockClamped);
+const heldOctets = Tally.of(accountingHeld, 'octet_rate');
+const heldTime = Tally.of(accountingHeld, 'session_time');
 
 type Outcome = { kind: 'rated'; rows: number; records: number; changes: AccountStateChange[] } | { kind: 'empty' } | { kind: 'busy' };
 
@@ -71,8 +82,11 @@ export class AccountingRater {
   /** Ends the current sleep, wakeable or not (stop). */
   private interrupt: (() => void) | null = null;
   private kicked = false;
-  /** After a batch failed on a data error: rate rows one at a time up to this id (inclusive). */
-  private isolateUpTo: number | null = null;
+  /**
+   * After a batch failed on a data error: rate at most `rows` rows per transaction until the rows up to `upTo`
+   * (inclusive, the failed batch's last) are rated or rejected; `rows` halves on each failure (bisection).
+   */
+  private isolate: { upTo: number; rows: number } | null = null;
   private backlogTimer: NodeJS.Timeout | null = null;
   private lastFailureLog = 0;
   /** A rating pass (transaction and the state-change callback) is running in this process. */
@@ -147,11 +161,12 @@ export class AccountingRater {
         if (outcome.kind === 'rated' && outcome.changes.length > 0) this.onStateChanges(outcome.changes);
       } catch (err) {
         accountingFailures.labels('rate').inc();
-        const lastRowId = (err as { lastRowId?: unknown } | null)?.lastRowId;
-        if (isDataError(err) && this.isolateUpTo === null && typeof lastRowId === 'number') {
-          // Find the bad row: retry the batch one row at a time (see the module comment).
-          this.isolateUpTo = lastRowId;
-          this.log.warn({ err }, 'accounting rating failed on a data error; rating the batch row by row');
+        const failed = (err as { failedBatch?: { lastRowId: number; rows: number } } | null)?.failedBatch;
+        if (isDataError(err) && failed !== undefined && failed.rows > 1) {
+          // Find the bad row by halving the batch (see the module comment).
+          const upTo = this.isolate === null ? failed.lastRowId : Math.max(this.isolate.upTo, failed.lastRowId);
+          this.isolate = { upTo, rows: Math.ceil(failed.rows / 2) };
+          if (failures === 0) this.log.warn({ err, rows: failed.rows }, 'accounting rating failed on a data error; bisecting the batch');
           continue;
         }
         failures++;
@@ -175,8 +190,10 @@ export class AccountingRater {
   private async rateOnce(): Promise<Outcome> {
     const started = performance.now();
     let lastRowId: number | undefined;
-    const single = this.isolateUpTo !== null;
+    let rowCount = 0;
+    const isolating = this.isolate;
     let outcome: Outcome;
+    let stats: Awaited<ReturnType<typeof rateBatch>> | null = null;
     try {
       outcome = await this.sql.transaction(async (tx): Promise<Outcome> => {
         // The rating commit need not wait for its WAL flush (set_config … true = SET LOCAL): a rating transaction
@@ -187,34 +204,45 @@ export class AccountingRater {
           [RATER_LOCK],
         );
         if (lock[0]?.locked !== true) return { kind: 'busy' };
-        // The oldest rows up to maxRecords records (at least one row), bodies fetched only for those.
+        // The oldest rows up to maxRecords records (at least one row), bodies fetched only for those. Rows hold
+        // one record each (older versions wrote several per row).
+        const maxRows = isolating?.rows ?? this.options.maxRecords;
         const batch = await tx.query<{ id: string; records: number; body: string }>(
           `SELECT j.id::text AS id, j.records, j.body
            FROM (SELECT id, records, sum(records) OVER (ORDER BY id) AS upto FROM accounting_journal ORDER BY id LIMIT $2) h
            JOIN accounting_journal j ON j.id = h.id
            WHERE h.upto <= $1 OR h.upto = h.records
            ORDER BY j.id`,
-          [single ? 1 : this.options.maxRecords, single ? 1 : MAX_ROWS],
+          [this.options.maxRecords, maxRows],
         );
         if (batch.length === 0) return { kind: 'empty' };
         const ids = batch.map((r) => r.id);
         lastRowId = Number(ids[ids.length - 1]);
+        rowCount = batch.length;
         const records = batch.flatMap((r) => decodeRecords(r.body));
-        const changes = await rateBatch(tx, records);
+        stats = await rateBatch(tx, records, this.options.rules ?? DEFAULT_RATING_RULES);
         await tx.query('DELETE FROM accounting_journal WHERE id = ANY($1::bigint[])', [ids]);
-        return { kind: 'rated', rows: batch.length, records: records.length, changes };
+        return { kind: 'rated', rows: batch.length, records: records.length, changes: stats.changes };
       });
     } catch (err) {
-      if (single && isDataError(err) && lastRowId !== undefined) return this.reject(lastRowId, err);
-      if (err !== null && typeof err === 'object' && lastRowId !== undefined) Object.assign(err, { lastRowId });
+      if (isDataError(err) && lastRowId !== undefined && rowCount === 1) return this.reject(lastRowId, err);
+      if (err !== null && typeof err === 'object' && lastRowId !== undefined) Object.assign(err, { failedBatch: { lastRowId, rows: rowCount } });
       throw err;
     }
     if (outcome.kind === 'rated') {
       rated.inc(outcome.records);
+      const done = stats as Awaited<ReturnType<typeof rateBatch>> | null;
+      if (done !== null) {
+        ignoredAfterStop.inc(done.stats.afterStop);
+        ignoredApprovedMissing.inc(done.stats.approvedMissing);
+        clamped.inc(done.stats.clamped);
+        heldOctets.inc(done.held.octet_rate);
+        heldTime.inc(done.held.session_time);
+      }
       accountingRatingDuration.observe((performance.now() - started) / 1000);
-      if (single && lastRowId !== undefined && this.isolateUpTo !== null && lastRowId >= this.isolateUpTo) this.isolateUpTo = null;
+      if (this.isolate !== null && lastRowId !== undefined && lastRowId >= this.isolate.upTo) this.isolate = null;
     } else if (outcome.kind === 'empty') {
-      this.isolateUpTo = null;
+      this.isolate = null;
     }
     return outcome;
   }
@@ -235,7 +263,7 @@ export class AccountingRater {
     });
     if (moved === null) return { kind: 'busy' };
     rejected.inc(moved);
-    if (this.isolateUpTo !== null && id >= this.isolateUpTo) this.isolateUpTo = null;
+    if (this.isolate !== null && id >= this.isolate.upTo) this.isolate = null;
     this.log.error({ err: cause, journalId: id, records: moved }, 'accounting journal row cannot be rated; moved to accounting_journal_rejected');
     return { kind: 'rated', rows: 1, records: 0, changes: [] };
   }

@@ -4,6 +4,7 @@
  * Event-Timestamp when present, else the receive time minus Acct-Delay-Time (RFC 2866 §5.2).
  */
 import { Attr } from '../radius/codes.js';
+import { octetsToText } from '../radius/octets.js';
 import { findAttribute, type RawPacket } from '../radius/packet.js';
 
 /** Acct-Terminate-Cause (RFC 2866 §5.10, RFC 3580 §2.4); not in the core Attr table. */
@@ -76,7 +77,26 @@ export interface AccountingRecord {
   readonly delayTime: number;
   /** Acct-Terminate-Cause name (or the number as text when unknown), null when absent. */
   readonly terminateCause: string | null;
+  /**
+   * What the Access-Accept that let this session in said, as the NAS echoed it in Class
+   * (`tollgate:restricted` / `tollgate:normal`); null when no such Class came back.
+   */
+  readonly answered: AnsweredService | null;
+  /** Set on a held record an operator approved (journaled again by the review API): apply it to that session. */
+  readonly approved?: ApprovedHeld;
 }
+
+export type AnsweredService = 'restricted' | 'normal';
+
+export interface ApprovedHeld {
+  readonly heldId: number;
+  /** The session it was held for (null when that session is gone). */
+  readonly sessionId: number | null;
+}
+
+/** The Class values Tollgate puts in its Access-Accepts (and restricted Access-Rejects). */
+export const CLASS_RESTRICTED = 'tollgate:restricted';
+export const CLASS_NORMAL = 'tollgate:normal';
 
 const TWO_32 = 1n << 32n;
 
@@ -87,9 +107,23 @@ function uint32(packet: RawPacket, type: number, name: string): number | undefin
   return a.value.readUInt32BE(0);
 }
 
+/** A string attribute in its exact text form (RADIUS strings are octets: src/radius/octets.ts). */
 function text(packet: RawPacket, type: number): string | null {
   const a = findAttribute(packet, type);
-  return a === undefined ? null : a.value.toString('utf8');
+  return a === undefined ? null : octetsToText(a.value);
+}
+
+const CLASS_RESTRICTED_OCTETS = Buffer.from(CLASS_RESTRICTED);
+const CLASS_NORMAL_OCTETS = Buffer.from(CLASS_NORMAL);
+
+/** The service our Class says the session was answered with (the first of ours wins). */
+function answeredOf(packet: RawPacket): AnsweredService | null {
+  for (const a of packet.attributes) {
+    if (a.type !== Attr.Class) continue;
+    if (a.value.equals(CLASS_RESTRICTED_OCTETS)) return 'restricted';
+    if (a.value.equals(CLASS_NORMAL_OCTETS)) return 'normal';
+  }
+  return null;
 }
 
 function isError(v: unknown): v is { error: string } {
@@ -164,5 +198,6 @@ export function accountingRecordOf(packet: RawPacket, nas: { name: string }, rec
     receivedAt,
     delayTime,
     terminateCause: cause === undefined ? null : TERMINATE_CAUSES[cause] || String(cause),
+    answered: answeredOf(packet),
   };
 }

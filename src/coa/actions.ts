@@ -9,6 +9,7 @@ import { isIPv4 } from 'node:net';
 import type { VendorProfiles } from '../aaa/vendor-profiles.js';
 import type { SubscriberSnapshot, VendorName } from '../domain/types.js';
 import { Attr } from '../radius/codes.js';
+import { textToOctets } from '../radius/octets.js';
 import type { RawAttribute } from '../radius/packet.js';
 import type { CoaClient, CoaNas, CoaOutcome } from './client.js';
 
@@ -53,8 +54,9 @@ export type CoaAction = keyof typeof PLANS;
 
 /** User-Name, Acct-Session-Id and Framed-IP-Address, those known (RFC 5176 §3 session identification). */
 export function sessionIdentity(session: CoaSession): RawAttribute[] {
-  const attrs: RawAttribute[] = [{ type: Attr.UserName, value: Buffer.from(session.username, 'utf8') }];
-  if (session.acctSessionId) attrs.push({ type: Attr.AcctSessionId, value: Buffer.from(session.acctSessionId, 'utf8') });
+  // The exact octets the NAS sent (stored in their text form: src/radius/octets.ts), or it finds no session.
+  const attrs: RawAttribute[] = [{ type: Attr.UserName, value: textToOctets(session.username) }];
+  if (session.acctSessionId) attrs.push({ type: Attr.AcctSessionId, value: textToOctets(session.acctSessionId) });
   if (session.framedIp && isIPv4(session.framedIp)) {
     attrs.push({ type: Attr.FramedIPAddress, value: Buffer.from(session.framedIp.split('.').map(Number)) });
   }

@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from '../observability/logger.js';
 import { coaRepliesDropped, coaRequests, coaRetransmissions, coaRtt, Tally } from '../observability/metrics.js';
 import { Attr, Code } from '../radius/codes.js';
+import { octetsToText } from '../radius/octets.js';
 import { encodeRequest, verifyMessageAuthenticator, verifyResponseAuthenticator } from '../radius/crypto.js';
 import { findAttribute, parsePacket, type RawAttribute, type RawPacket } from '../radius/packet.js';
 import type { Sql } from '../store/ports.js';
@@ -118,7 +119,7 @@ function peerKey(address: string, port: number): string {
 
 function attributeText(attributes: readonly RawAttribute[], type: number): string | null {
   const a = attributes.find((x) => x.type === type);
-  return a ? a.value.toString('utf8') : null;
+  return a ? octetsToText(a.value) : null;
 }
 
 export class CoaClient {

@@ -345,6 +345,64 @@ ALTER TABLE sessions SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacu
   autovacuum_analyze_scale_factor = 0.02);
 `;
 
+/*
+ * Accounting truth (docs/accounting.md).
+ * - NAS epochs: Accounting-On/Off starts a new epoch of its NAS; a session is (NAS, epoch, Acct-Session-Id), so a
+ *   reused id after a reboot is a new session whatever the NAS clock says.
+ * - sessions.final: closed by a Stop or Accounting-On/Off (never changes again), as opposed to closed by the
+ *   stale sweep (its late records are still rated). first_seen_at (the first record's clamped time) and
+ *   last_seen_at (the latest record's receive time) are the bases of the plausibility checks;
+ *   first_session_time is the Acct-Session-Time of the session's first record.
+ * - accounting_held: increments no physical link could carry, held for an operator instead of charged.
+ * - Money bounds: |amounts|, balances and credit limits within 10^15 minor units, NOT VALID so an existing
+ *   database with an out-of-range row still migrates (new writes are checked).
+ */
+const ACCOUNTING_TRUTH = /* sql */ `
+CREATE TABLE accounting_nas_epochs (
+  nas_name text PRIMARY KEY,
+  epoch bigint NOT NULL CONSTRAINT accounting_nas_epochs_epoch_check CHECK (epoch >= 0),
+  changed_at timestamptz NOT NULL DEFAULT now()
+);
+ALTER TABLE sessions ADD COLUMN nas_epoch bigint NOT NULL DEFAULT 0,
+  ADD COLUMN final boolean NOT NULL DEFAULT false,
+  ADD COLUMN first_seen_at timestamptz,
+  ADD COLUMN last_seen_at timestamptz,
+  ADD COLUMN first_session_time bigint NOT NULL DEFAULT 0;
+UPDATE sessions SET final = true WHERE stopped_at IS NOT NULL AND terminate_cause IS DISTINCT FROM 'Stale-Session';
+UPDATE sessions SET first_seen_at = started_at, last_seen_at = updated_at;
+ALTER TABLE sessions ALTER COLUMN first_seen_at SET NOT NULL, ALTER COLUMN last_seen_at SET NOT NULL;
+
+CREATE TABLE accounting_held (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  held_at timestamptz NOT NULL DEFAULT now(),
+  session_id bigint CONSTRAINT accounting_held_session_id_fkey REFERENCES sessions (id) ON DELETE SET NULL,
+  account_id bigint CONSTRAINT accounting_held_account_id_fkey REFERENCES accounts (id) ON DELETE SET NULL,
+  nas_name text NOT NULL,
+  acct_session_id text NOT NULL,
+  username text NOT NULL,
+  reason text NOT NULL CONSTRAINT accounting_held_reason_check CHECK (reason IN ('octet_rate', 'session_time')),
+  -- The increments the record claimed over the session's state (octets can exceed bigint: 2 × 2^64).
+  octets numeric NOT NULL,
+  seconds numeric NOT NULL,
+  elapsed_seconds numeric NOT NULL,
+  record text NOT NULL,
+  state text NOT NULL DEFAULT 'held' CONSTRAINT accounting_held_state_check CHECK (state IN ('held', 'approved', 'discarded')),
+  decided_at timestamptz,
+  decided_by text,
+  note text,
+  CONSTRAINT accounting_held_decided_check CHECK ((state = 'held') = (decided_at IS NULL))
+);
+CREATE INDEX accounting_held_pending_idx ON accounting_held (id) WHERE state = 'held';
+CREATE INDEX accounting_held_session_id_idx ON accounting_held (session_id) WHERE session_id IS NOT NULL;
+
+ALTER TABLE accounts ADD CONSTRAINT accounts_balance_range_check CHECK (balance BETWEEN -1000000000000000 AND 1000000000000000) NOT VALID,
+  ADD CONSTRAINT accounts_credit_limit_range_check CHECK (credit_limit <= 1000000000000000) NOT VALID;
+ALTER TABLE payments ADD CONSTRAINT payments_amount_range_check CHECK (amount <= 1000000000000000) NOT VALID;
+ALTER TABLE adjustments ADD CONSTRAINT adjustments_amount_range_check CHECK (amount BETWEEN -1000000000000000 AND 1000000000000000) NOT VALID;
+ALTER TABLE credits ADD CONSTRAINT credits_amount_range_check CHECK (amount <= 1000000000000000) NOT VALID;
+ALTER TABLE charges ADD CONSTRAINT charges_amount_range_check CHECK (amount <= 1000000000000000) NOT VALID;
+`;
+
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'core: nas, tariffs, accounts, account_states, credits, subscribers', sql: CORE },
   { version: 2, name: 'billing: subscriptions, sessions, charges, payments, adjustments, usage_monthly', sql: BILLING },
@@ -354,6 +412,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 6, name: 'accounting_journal: acknowledged accounting records awaiting rating', sql: ACCOUNTING_JOURNAL },
   { version: 7, name: 'sessions (started_at, id): keyset pages of the session history export', sql: SESSIONS_EXPORT },
   { version: 8, name: 'sessions: autovacuum by dead-row count', sql: SESSIONS_VACUUM },
+  { version: 9, name: 'accounting truth: NAS epochs, final sessions, the held-for-review queue, money bounds', sql: ACCOUNTING_TRUTH },
 ]);
 
 const CREATE_SCHEMA_MIGRATIONS = /* sql */ `

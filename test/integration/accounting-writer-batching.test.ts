@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 describe('rating: one batch', () => {
-  it('archives a stopped session and starts its successor in the same batch, charging both once', async () => {
+  it('archives a stopped session and starts its successor after Accounting-On in the same batch, charging both once', async () => {
     const tariff = await store.tariffs.create({ name: 'batch-reuse', pricePerGB: 1000, pricePerMinute: 6 });
     const account = await store.accounts.create({ creditLimit: 100_000 });
     await store.subscribers.create({ username: 'reuse', password: 'pw', accountId: account.id, tariffId: tariff.id });
@@ -44,6 +44,7 @@ describe('rating: one batch', () => {
     await writer.submit(r({ status: STATUS.stop, at: T0 + 120, in: GB, out: 0, time: 120 }));
     const batch = [
       r({ status: STATUS.stop, at: T0 + 120, in: GB, out: 0, time: 120 }), // retransmitted Stop: nothing more
+      acct(nas, { status: STATUS.on, at: T0 + 150 }), // the BRAS rebooted: its session ids start over
       r({ status: STATUS.start, at: T0 + 200 }),
       r({ status: STATUS.interim, at: T0 + 320, in: GB / 2, out: 0, time: 120 }),
       r({ status: STATUS.stop, at: T0 + 380, in: GB / 2, out: GB / 2, time: 180 }),

@@ -28,7 +28,39 @@ describe('accountingRecordOf', () => {
       receivedAt: received,
       delayTime: 3,
       terminateCause: 'NAS-Reboot',
+      answered: null,
     });
+  });
+
+  it('strings are not bytes: session ids that differ in one invalid UTF-8 octet stay apart, NUL included', () => {
+    const withSid = (sid: Buffer) => {
+      const p = acctPacket({ status: STATUS.start, user: 'u' });
+      p.attributes.push({ type: 44, value: sid });
+      const r = accountingRecordOf(p, nas, received);
+      if ('error' in r) throw new Error(r.error);
+      return r.acctSessionId;
+    };
+    const ff = withSid(Buffer.from([0x69, 0x6e, 0x76, 0x2d, 0xff, 0x41]));
+    const fe = withSid(Buffer.from([0x69, 0x6e, 0x76, 0x2d, 0xfe, 0x41]));
+    const nul = withSid(Buffer.from([0x61, 0x00, 0x62]));
+    expect(ff).toBe('inv-\\xffA');
+    expect(fe).toBe('inv-\\xfeA');
+    expect(nul).toBe('a\\x00b');
+    expect(nul.includes('\u0000')).toBe(false);
+  });
+
+  it('reads the service its Access-Accept announced from the echoed Class', () => {
+    const withClass = (...values: string[]) => {
+      const p = acctPacket({ status: STATUS.start, sid: 's', user: 'u' });
+      for (const v of values) p.attributes.push({ type: 25, value: Buffer.from(v) });
+      const r = accountingRecordOf(p, nas, received);
+      if ('error' in r) throw new Error(r.error);
+      return r.answered;
+    };
+    expect(withClass()).toBeNull();
+    expect(withClass('other-class')).toBeNull();
+    expect(withClass('other-class', 'tollgate:restricted')).toBe('restricted');
+    expect(withClass('tollgate:normal')).toBe('normal');
   });
 
   it('derives the event time from Acct-Delay-Time without Event-Timestamp', () => {

@@ -1,0 +1,356 @@
+/**
+ * The rules of rating, applied in memory to one batch of records in arrival order (docs/accounting.md, "Rules
+ * of rating"): clock clamp, NAS epochs, session identity, Stop finality, plausibility holds, monotonic counters
+ * and cumulative-floor charges. Pure: rate-batch.ts loads the state this works on and writes back what it
+ * changed.
+ */
+import { advanceCounter, monthOf, rateTime, rateTraffic } from './rating.js';
+import type { AccountingRecord, AnsweredService } from './record.js';
+
+/** The plausibility limits and clock tolerance (config `accounting.*`). */
+export interface RatingRules {
+  readonly maxClockSkewSeconds: number;
+  readonly maxRateBitsPerSecond: number;
+  readonly maxSessionSeconds: number;
+}
+
+export const DEFAULT_RATING_RULES: RatingRules = Object.freeze({
+  maxClockSkewSeconds: 300,
+  maxRateBitsPerSecond: 100_000_000_000,
+  maxSessionSeconds: 7_776_000,
+});
+
+/** Acct-Delay-Time beyond a day is not believed when bounding a NAS event time. */
+const MAX_DELAY_SECONDS = 86_400;
+/** Counter values that no bigint column can hold (and no NAS can count) are never applied, approved or not. */
+const MAX_STORED_COUNTER = 1n << 62n;
+
+/** The current acct_unique_id of a session: `<length of NAS name>:<NAS name>:<Acct-Session-Id>`. */
+export function acctUniqueId(nas: string, acctSessionId: string): string {
+  return `${nas.length}:${nas}:${acctSessionId}`;
+}
+
+export interface SubscriberRating {
+  readonly id: number;
+  readonly accountId: number;
+  readonly pricePerGB: bigint;
+  readonly includedBytes: bigint;
+  readonly pricePerMinute: bigint;
+}
+
+export interface Usage {
+  readonly subscriberId: number;
+  readonly month: string;
+  accountId: number;
+  octets: bigint;
+  seconds: bigint;
+  charged: bigint;
+  dirty: boolean;
+}
+
+export interface Session {
+  id: number | null;
+  readonly key: string;
+  /** Set when this row gives its key up to a newer generation. */
+  archived: boolean;
+  readonly nas: string;
+  readonly acctSessionId: string;
+  readonly epoch: number;
+  username: string;
+  subscriberId: number | null;
+  accountId: number | null;
+  framedIp: string | null;
+  callingStationId: string | null;
+  nasPort: string | null;
+  startedAt: Date;
+  updatedAt: Date;
+  stoppedAt: Date | null;
+  terminateCause: string | null;
+  /** Closed by a Stop or Accounting-On/Off: never changes again (a stale-swept session is not final). */
+  final: boolean;
+  /**
+   * When its first record happened, as the clamped time says (our clock minus at most the declared delay and the
+   * skew), and when its latest record was received (our clock): the bases of the plausibility checks.
+   */
+  readonly firstSeenAt: Date;
+  lastSeenAt: Date;
+  /** Acct-Session-Time of its first record (0 when that record was held). */
+  firstSessionTime: bigint;
+  input: bigint;
+  output: bigint;
+  sessionTime: bigint;
+  ratedOctets: bigint;
+  ratedSeconds: bigint;
+  chargedTraffic: bigint;
+  chargedTime: bigint;
+  lastStatus: 'start' | 'interim-update' | 'stop';
+  /** For a new session: what its Access-Accept said (Class echo), null when unknown. */
+  readonly answered: AnsweredService | null;
+  dirty: boolean;
+  /** Charges of this batch, by kind. */
+  traffic: bigint;
+  time: bigint;
+  chargeAccountId: number | null;
+}
+
+export type HoldReason = 'octet_rate' | 'session_time';
+
+export interface Held {
+  readonly session: Session;
+  readonly reason: HoldReason;
+  readonly octets: bigint;
+  readonly seconds: bigint;
+  readonly elapsedMs: number;
+  readonly record: AccountingRecord;
+}
+
+export interface BatchStats {
+  /** Records of sessions already final (stale copies), and approved records whose session is gone. */
+  afterStop: number;
+  approvedMissing: number;
+  clamped: number;
+}
+
+/** The state one batch works on; rate-batch.ts fills it from the database and writes it back. */
+export interface Batch {
+  /** Current session of each (NAS, Acct-Session-Id) key. */
+  readonly sessions: Map<string, Session>;
+  /** Every session row in memory (loaded, archived, new), by id where it has one. */
+  readonly all: Session[];
+  readonly byId: Map<number, Session>;
+  readonly subscribers: Map<string, SubscriberRating>;
+  readonly usage: Map<string, Usage>;
+  /** Current epoch per NAS name (absent: 0). */
+  readonly epochs: Map<string, number>;
+  readonly epochsChanged: Set<string>;
+  readonly nasCloses: { nas: string; at: Date }[];
+  readonly held: Held[];
+  readonly stats: BatchStats;
+}
+
+export function emptyBatch(): Batch {
+  return {
+    sessions: new Map(),
+    all: [],
+    byId: new Map(),
+    subscribers: new Map(),
+    usage: new Map(),
+    epochs: new Map(),
+    epochsChanged: new Set(),
+    nasCloses: [],
+    held: [],
+    stats: { afterStop: 0, approvedMissing: 0, clamped: 0 },
+  };
+}
+
+export const isSessionRecord = (r: AccountingRecord): boolean => r.status === 'start' || r.status === 'stop' || r.status === 'interim-update';
+export const isNasRecord = (r: AccountingRecord): boolean => r.status === 'accounting-on' || r.status === 'accounting-off';
+const maxDate = (a: Date, b: Date): Date => (a.getTime() >= b.getTime() ? a : b);
+
+/**
+ * The event time used for scheduling: the NAS's time bounded to [receivedAt − delay − skew, receivedAt + skew]
+ * (rule 1), and whether it had to be moved.
+ */
+export function clampedTime(r: AccountingRecord, rules: RatingRules): { at: Date; clamped: boolean } {
+  const skew = rules.maxClockSkewSeconds * 1000;
+  const received = r.receivedAt.getTime();
+  const lo = received - Math.min(r.delayTime, MAX_DELAY_SECONDS) * 1000 - skew;
+  const hi = received + skew;
+  const t = r.eventTime.getTime();
+  if (t < lo) return { at: new Date(lo), clamped: true };
+  if (t > hi) return { at: new Date(hi), clamped: true };
+  return { at: r.eventTime, clamped: false };
+}
+
+function newSession(r: AccountingRecord, key: string, epoch: number, at: Date, rules: RatingRules, sub: SubscriberRating | undefined): Session {
+  const claimed = Math.min(Number(r.sessionTime ?? 0n), rules.maxSessionSeconds);
+  const started = r.status === 'start' ? at : new Date(at.getTime() - claimed * 1000);
+  return {
+    id: null,
+    key,
+    archived: false,
+    nas: r.nas,
+    acctSessionId: r.acctSessionId,
+    epoch,
+    username: r.username,
+    subscriberId: sub?.id ?? null,
+    accountId: sub?.accountId ?? null,
+    framedIp: r.framedIp,
+    callingStationId: r.callingStationId,
+    nasPort: r.nasPort,
+    startedAt: started,
+    updatedAt: at,
+    stoppedAt: null,
+    terminateCause: null,
+    final: false,
+    firstSeenAt: at,
+    lastSeenAt: r.receivedAt,
+    firstSessionTime: 0n,
+    input: 0n,
+    output: 0n,
+    sessionTime: 0n,
+    ratedOctets: 0n,
+    ratedSeconds: 0n,
+    chargedTraffic: 0n,
+    chargedTime: 0n,
+    lastStatus: r.status === 'start' ? 'start' : 'interim-update',
+    answered: r.answered,
+    dirty: true,
+    traffic: 0n,
+    time: 0n,
+    chargeAccountId: null,
+  };
+}
+
+/** Accounting-On/Off (rule 2): closes the NAS's open sessions for good and starts its next epoch. */
+function applyNasRecord(b: Batch, r: AccountingRecord, at: Date): void {
+  for (const s of b.all) {
+    if (s.nas === r.nas && s.stoppedAt === null) {
+      s.stoppedAt = maxDate(at, s.startedAt);
+      s.terminateCause = 'NAS-Reboot';
+      s.lastStatus = 'stop';
+      s.final = true;
+      s.updatedAt = maxDate(s.updatedAt, at);
+      s.dirty = true;
+    }
+  }
+  b.epochs.set(r.nas, (b.epochs.get(r.nas) ?? 0) + 1);
+  b.epochsChanged.add(r.nas);
+  b.nasCloses.push({ nas: r.nas, at });
+}
+
+/** The session `r` belongs to (rules 3 and 4), a new one if need be; null when `r` is to be ignored. */
+function sessionFor(b: Batch, r: AccountingRecord, at: Date, rules: RatingRules): { s: Session; first: boolean } | null {
+  if (r.approved !== undefined) {
+    const s = r.approved.sessionId === null ? undefined : b.byId.get(r.approved.sessionId);
+    if (s === undefined) {
+      b.stats.approvedMissing++;
+      return null;
+    }
+    return { s, first: false };
+  }
+  const key = acctUniqueId(r.nas, r.acctSessionId);
+  const epoch = b.epochs.get(r.nas) ?? 0;
+  const current = b.sessions.get(key);
+  if (current !== undefined && current.epoch >= epoch) {
+    if (current.final) {
+      b.stats.afterStop++;
+      return null;
+    }
+    return { s: current, first: false };
+  }
+  if (current !== undefined) {
+    current.archived = true;
+    current.dirty = true;
+  }
+  const s = newSession(r, key, epoch, at, rules, b.subscribers.get(r.username));
+  b.sessions.set(key, s);
+  b.all.push(s);
+  return { s, first: true };
+}
+
+/** Rule 7: whether the record's increments are physically possible; the hold if not. */
+function holdOf(s: Session, r: AccountingRecord, first: boolean, octets: bigint, time: bigint, rules: RatingRules): Held | null {
+  const skewMs = rules.maxClockSkewSeconds * 1000;
+  const claimed = r.sessionTime ?? 0n;
+  const elapsedMs = first
+    ? Number(claimed < BigInt(rules.maxSessionSeconds) ? claimed : BigInt(rules.maxSessionSeconds)) * 1000
+    : Math.max(0, r.receivedAt.getTime() - s.lastSeenAt.getTime());
+  const octetsBad = octets * 8n * 1000n > BigInt(rules.maxRateBitsPerSecond) * BigInt(elapsedMs + skewMs);
+  const timeBad = first
+    ? claimed > BigInt(rules.maxSessionSeconds)
+    : time * 1000n > s.firstSessionTime * 1000n + BigInt(r.receivedAt.getTime() - s.firstSeenAt.getTime() + skewMs);
+  if (!octetsBad && !timeBad) return null;
+  return { session: s, reason: octetsBad ? 'octet_rate' : 'session_time', octets, seconds: time - s.sessionTime, elapsedMs, record: r };
+}
+
+/** Applies `r` in memory (rules 1–8): session state, usage and the batch's charges. */
+export function applyRecord(b: Batch, r: AccountingRecord, rules: RatingRules): void {
+  const { at, clamped } = clampedTime(r, rules);
+  if (clamped) b.stats.clamped++;
+  if (isNasRecord(r)) return applyNasRecord(b, r, at);
+  if (!isSessionRecord(r)) return;
+  const found = sessionFor(b, r, at, rules);
+  if (found === null) return;
+  const { s, first } = found;
+  const approved = r.approved !== undefined;
+
+  // A session is rated for the login it started with (a User-Name changing mid-session does not move it).
+  const sub = b.subscribers.get(s.username);
+  if (sub !== undefined && s.subscriberId === null) {
+    s.subscriberId = sub.id;
+    s.accountId = sub.accountId;
+  }
+  if (!approved) {
+    if (r.framedIp !== null) s.framedIp = r.framedIp;
+    if (r.callingStationId !== null) s.callingStationId = r.callingStationId;
+    if (r.nasPort !== null) s.nasPort = r.nasPort;
+  }
+
+  // Monotonic counters (rule 6). A record older than the stored state (smaller Acct-Session-Time) or a
+  // zero-counter Stop is stale, never a wrap.
+  const notOlder = r.sessionTime === null || r.sessionTime >= s.sessionTime;
+  const zero = (r.input?.bytes ?? 0n) === 0n && (r.output?.bytes ?? 0n) === 0n;
+  const mayWrap = notOlder && !zero;
+  const advance = (stored: bigint, reported: AccountingRecord['input']): bigint => {
+    if (reported === null) return stored;
+    const next = advanceCounter(stored, reported, mayWrap);
+    return next < MAX_STORED_COUNTER ? next : stored;
+  };
+  const input = advance(s.input, r.input);
+  const output = advance(s.output, r.output);
+  const sessionTime = r.sessionTime !== null && r.sessionTime > s.sessionTime && r.sessionTime < MAX_STORED_COUNTER ? r.sessionTime : s.sessionTime;
+  const hold = approved ? null : holdOf(s, r, first, input + output - (s.input + s.output), sessionTime, rules);
+  if (hold !== null) {
+    b.held.push(hold);
+  } else {
+    s.input = input;
+    s.output = output;
+    s.sessionTime = sessionTime;
+    if (first) s.firstSessionTime = r.sessionTime ?? 0n;
+  }
+  if (r.receivedAt.getTime() > s.lastSeenAt.getTime()) s.lastSeenAt = r.receivedAt;
+
+  if (!approved) {
+    if (r.status === 'stop' && !s.final) {
+      s.stoppedAt = maxDate(at, s.startedAt);
+      s.terminateCause = r.terminateCause;
+      s.lastStatus = 'stop';
+      s.final = true;
+    } else if (r.status === 'interim-update' && s.stoppedAt === null) {
+      s.lastStatus = 'interim-update';
+    }
+    s.updatedAt = maxDate(s.updatedAt, at);
+  }
+  s.dirty = true;
+  rateSession(b, s, sub, at);
+}
+
+/** Rule 8: charges the increase of the session's counters over what is already rated. */
+function rateSession(b: Batch, s: Session, sub: SubscriberRating | undefined, at: Date): void {
+  const total = s.input + s.output;
+  const deltaOctets = total > s.ratedOctets ? total - s.ratedOctets : 0n;
+  const deltaSeconds = s.sessionTime > s.ratedSeconds ? s.sessionTime - s.ratedSeconds : 0n;
+  if (deltaOctets === 0n && deltaSeconds === 0n) return;
+  if (sub !== undefined) {
+    const month = monthOf(at);
+    const u = b.usage.get(`${sub.id}/${month}`);
+    if (u === undefined) throw new Error(`usage row ${sub.id}/${month} not loaded`);
+    const traffic = rateTraffic(u, deltaOctets, sub.includedBytes, sub.pricePerGB);
+    u.octets = traffic.octets;
+    u.charged = traffic.charged;
+    u.seconds += deltaSeconds;
+    u.accountId = sub.accountId;
+    u.dirty = true;
+    const time = rateTime(s.sessionTime, s.chargedTime, sub.pricePerMinute);
+    s.chargedTraffic += traffic.charge;
+    s.chargedTime = time.charged;
+    if (traffic.charge > 0n || time.charge > 0n) {
+      s.chargeAccountId = sub.accountId;
+      s.traffic += traffic.charge;
+      s.time += time.charge;
+    }
+  }
+  s.ratedOctets = total;
+  s.ratedSeconds = s.sessionTime;
+}
