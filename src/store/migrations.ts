@@ -370,7 +370,8 @@ ALTER TABLE sessions ADD COLUMN nas_epoch bigint NOT NULL DEFAULT 0,
   ADD COLUMN first_session_time bigint NOT NULL DEFAULT 0;
 UPDATE sessions SET final = true WHERE stopped_at IS NOT NULL AND terminate_cause IS DISTINCT FROM 'Stale-Session';
 UPDATE sessions SET first_seen_at = started_at, last_seen_at = updated_at;
-ALTER TABLE sessions ALTER COLUMN first_seen_at SET NOT NULL, ALTER COLUMN last_seen_at SET NOT NULL;
+ALTER TABLE sessions ALTER COLUMN first_seen_at SET NOT NULL, ALTER COLUMN first_seen_at SET DEFAULT now(),
+  ALTER COLUMN last_seen_at SET NOT NULL, ALTER COLUMN last_seen_at SET DEFAULT now();
 
 CREATE TABLE accounting_held (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
