@@ -4,10 +4,11 @@
  * keys, stored values and CoA identities stay byte for byte what the NAS sent, while PostgreSQL `text` columns,
  * JSON and logs never see a NUL or an invalid UTF-8 sequence.
  *
- * The form: octets that are valid UTF-8, hold no NUL, and contain neither `\x` nor `\\` are that UTF-8 text,
- * unchanged (every real login, `DOMAIN\user` included). Anything else is escaped whole: `\` becomes `\\`, each
- * NUL and each octet outside a valid UTF-8 sequence becomes `\xHH`, valid characters stay. An escaped form
- * always contains `\x` or `\\` and an unescaped one never does, so the mapping is one-to-one.
+ * The form: octets that are valid UTF-8, hold no NUL, and contain neither `\xHH` (two lowercase hex digits) nor
+ * `\\` are that UTF-8 text, unchanged (every real login, `DOMAIN\user` and `CORP\xavier` included). Anything
+ * else is escaped whole: `\` becomes `\\`, each NUL and each octet outside a valid UTF-8 sequence becomes
+ * `\xHH`, valid characters stay. An escaped form always contains `\xHH` or `\\` and an unescaped one never
+ * does, so the mapping is one-to-one.
  *
  * @example
  * octetsToText(Buffer.from('alice'))              // 'alice'
@@ -16,12 +17,14 @@
  */
 import { isUtf8 } from 'node:buffer';
 
-/** Whether `text` is in the escaped form (it then holds `\x` or `\\`). */
+const ESCAPE_MARK = /\\x[0-9a-f]{2}|\\\\/;
+
+/** Whether `text` is in the escaped form (it then holds `\xHH` or `\\`). */
 export function isEscapedText(text: string): boolean {
-  return text.includes('\\x') || text.includes('\\\\');
+  return text.includes('\\') && ESCAPE_MARK.test(text);
 }
 
-/** Whether these octets print as themselves (valid UTF-8, no NUL, no `\x` or `\\`). */
+/** Whether these octets print as themselves (valid UTF-8, no NUL, no `\xHH` or `\\`). */
 function isPlain(octets: Buffer): boolean {
   if (octets.includes(0)) return false;
   if (!isUtf8(octets)) return false;

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { isEscapedText, octetsToText, textToOctets } from '../../../src/radius/octets.js';
 
 describe('RADIUS string octets ⇄ exact text', () => {
-  it('leaves real logins alone, a Windows DOMAIN\\user included', () => {
-    for (const plain of ['alice', 'bob@isp.example', 'DOMAIN\\user', 'пользователь', 'aa:bb:cc:dd:ee:ff', '']) {
+  it('leaves real logins alone, Windows DOMAIN\\user and CORP\\xavier included', () => {
+    for (const plain of ['alice', 'bob@isp.example', 'DOMAIN\\user', 'CORP\\xavier', 'a\\xAB', 'пользователь', 'aa:bb:cc:dd:ee:ff', '']) {
       expect(octetsToText(Buffer.from(plain))).toBe(plain);
       expect(textToOctets(plain)).toEqual(Buffer.from(plain));
     }
