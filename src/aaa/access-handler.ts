@@ -9,14 +9,21 @@
  *    attributes, or the profile's redirect (an Access-Accept into the captive portal for most BRAS, the
  *    restricted Access-Reject for VAS Experts SKAT).
  * Every decision is counted, logged when it is not an accept, and written to the auth log in batches.
+ *
+ * RADIUS strings are octets: User-Name and Calling-Station-Id are taken in their exact text form (octetsToText),
+ * so a NUL or invalid UTF-8 from a NAS is an unknown login, never a string PostgreSQL refuses. Every Access-Accept
+ * and restricted Access-Reject carries our Class (`tollgate:normal` / `tollgate:restricted`), which the NAS echoes
+ * in accounting (RFC 2865 §5.25) so the rater knows a session's service from its first record.
  */
 import { timingSafeEqual } from 'node:crypto';
+import { CLASS_NORMAL, CLASS_RESTRICTED } from '../billing/record.js';
 import type { AuthLogEntry, SubscriberSnapshot } from '../domain/types.js';
 import type { Logger } from '../observability/logger.js';
 import { authResults, Tally } from '../observability/metrics.js';
 import { Attr, Code } from '../radius/codes.js';
 import { hideSalted, unhidePassword } from '../radius/crypto.js';
 import { RadiusError } from '../radius/errors.js';
+import { octetsToText, textToOctets } from '../radius/octets.js';
 import { findAttribute, type RawAttribute } from '../radius/packet.js';
 import { findVendorAttribute, MsAttr, Vendor, vendorAttribute } from '../radius/vsa.js';
 import type { Reply, RequestContext } from '../transport/udp-server.js';
@@ -45,6 +52,11 @@ type Verified =
 const MPPE_POLICY = vendorAttribute(Vendor.Microsoft, MsAttr.MPPEEncryptionPolicy, Buffer.from([0, 0, 0, 1]));
 const MPPE_TYPES = vendorAttribute(Vendor.Microsoft, MsAttr.MPPEEncryptionTypes, Buffer.from([0, 0, 0, 6]));
 const NO_ATTRIBUTES: readonly RawAttribute[] = [];
+/** Our Class, added after any Class of the vendor profile (a NAS echoes every Class it got). */
+const SERVICE_CLASS = {
+  normal: { type: Attr.Class, value: Buffer.from(CLASS_NORMAL) },
+  restricted: { type: Attr.Class, value: Buffer.from(CLASS_RESTRICTED) },
+} as const satisfies Record<string, RawAttribute>;
 
 const resultTallies = new Map<string, Tally>();
 function countResult(method: AuthMethod, result: string): void {
@@ -78,7 +90,7 @@ export class AccessHandler {
   handle(ctx: RequestContext): Reply | Promise<Reply> {
     const nameAttr = findAttribute(ctx.packet, Attr.UserName);
     if (!nameAttr || nameAttr.value.length === 0) return this.reject(ctx, 'none', 'no_username', '', NO_ATTRIBUTES);
-    const username = nameAttr.value.toString('utf8');
+    const username = octetsToText(nameAttr.value);
 
     const staticUser = this.staticUsers.get(username);
     if (staticUser) {
@@ -96,7 +108,7 @@ export class AccessHandler {
     const v = this.verify(ctx, username, entry);
     if (!v.ok) return this.reject(ctx, v.method, v.reason, username, v.attributes);
     const snapshot = entry.snapshot;
-    if (snapshot.mac !== null && !macAllowed(snapshot, findAttribute(ctx.packet, Attr.CallingStationId)?.value.toString('latin1'))) {
+    if (snapshot.mac !== null && !macAllowed(snapshot, callingStationId(ctx))) {
       return this.reject(ctx, v.method, 'mac_mismatch', username, NO_ATTRIBUTES);
     }
     const limit = snapshot.simultaneousUse;
@@ -122,7 +134,7 @@ export class AccessHandler {
         // SKAT-style restricted reject: carries the profile's attributes; not a credential failure.
         countResult(v.method, `redirect_${decision.reason}`);
         this.record(ctx, username, v.method, 'redirect', decision.reason);
-        return { code: Code.AccessReject, attributes: redirect.attributes };
+        return { code: Code.AccessReject, attributes: [...redirect.attributes, SERVICE_CLASS.restricted] };
       }
       return this.accept(ctx, v.method, username, [...redirect.attributes, ...v.extra], 'redirect', decision.reason);
     }
@@ -175,7 +187,9 @@ export class AccessHandler {
   private mschapv2(ctx: RequestContext, username: string, response: Buffer, creds: Credentials): Verified {
     const challenge = findVendorAttribute(ctx.packet, Vendor.Microsoft, MsAttr.CHAPChallenge);
     if (!challenge || !creds.ntHash) return { ok: false, method: 'mschapv2', reason: 'bad_format', attributes: NO_ATTRIBUTES };
-    const result = verifyMsChapV2({ userName: username, authenticatorChallenge: challenge, response }, creds.ntHash);
+    // The challenge hash covers the name the peer sent, not its text form (`DOMAIN\x41` is held as `DOMAIN\\x41`).
+    const userName = textToOctets(username).toString('utf8');
+    const result = verifyMsChapV2({ userName, authenticatorChallenge: challenge, response }, creds.ntHash);
     if (!result.ok) {
       const error = vendorAttribute(Vendor.Microsoft, MsAttr.CHAPError, result.error);
       return { ok: false, method: 'mschapv2', reason: result.reason === 'bad-format' ? 'bad_format' : 'bad_password', attributes: [error] };
@@ -207,7 +221,7 @@ export class AccessHandler {
     this.record(ctx, username, method, result, reason);
     if (result === 'redirect') this.deps.log.info({ nas: ctx.client.name, id: ctx.packet.identifier, user: username, method, reason }, 'access redirected to the portal');
     else if (this.deps.log.isLevelEnabled('debug')) this.deps.log.debug({ nas: ctx.client.name, id: ctx.packet.identifier, user: username, method }, 'access accepted');
-    return { code: Code.AccessAccept, attributes };
+    return { code: Code.AccessAccept, attributes: [...attributes, SERVICE_CLASS[result === 'accept' ? 'normal' : 'restricted']] };
   }
 
   private reject(ctx: RequestContext, method: AuthMethod, reason: string, username: string, attributes: readonly RawAttribute[]): Reply {
@@ -220,7 +234,6 @@ export class AccessHandler {
   private record(ctx: RequestContext, username: string, method: AuthMethod, result: AuthLogEntry['result'], reason: string | null): void {
     const sink = this.deps.authLog;
     if (!sink) return;
-    const calling = findAttribute(ctx.packet, Attr.CallingStationId);
     const port = findAttribute(ctx.packet, Attr.NASPort);
     sink({
       at: isoNow(),
@@ -229,10 +242,16 @@ export class AccessHandler {
       result,
       reason,
       method,
-      callingStationId: calling ? calling.value.toString('latin1') : null,
+      callingStationId: callingStationId(ctx) ?? null,
       nasPort: port && port.value.length === 4 ? String(port.value.readUInt32BE(0)) : null,
     });
   }
+}
+
+/** Calling-Station-Id in its exact text form (a MAC address is plain ASCII and stays as it is). */
+function callingStationId(ctx: RequestContext): string | undefined {
+  const attr = findAttribute(ctx.packet, Attr.CallingStationId);
+  return attr ? octetsToText(attr.value) : undefined;
 }
 
 let lastMs = 0;

@@ -3,6 +3,8 @@
  * start-up, bounded), the shared HotCache (Redis: survives restarts, shared by instances), and PostgreSQL only
  * on a miss of both. Changes arrive as ChangeEvents on the HotCache channel and refresh every instance.
  * Unknown usernames are remembered briefly so a flood of bad logins does not become a flood of SQL.
+ * A username the database cannot even compare (a data exception, SQLSTATE class 22) is unknown too: it names no
+ * subscriber, and the NAS gets an Access-Reject rather than silence.
  */
 import type { SubscriberSnapshot } from '../domain/types.js';
 import type { Logger } from '../observability/logger.js';
@@ -24,6 +26,12 @@ export interface DirectoryOptions {
   readonly negativeTtlSeconds: number;
   /** Seconds a snapshot lives in the shared cache. */
   readonly sharedTtlSeconds: number;
+}
+
+/** A data exception (SQLSTATE class 22): the value looked up is wrong, not the database's condition. */
+function isDataException(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }
 
 function entryOf(snapshot: SubscriberSnapshot): SubscriberEntry {
@@ -119,7 +127,7 @@ export class SubscriberDirectory {
       return entry;
     }
     this.stats.databaseLoads++;
-    const snapshot = await this.repo.snapshot(username);
+    const snapshot = await this.lookup(username);
     if (!snapshot) {
       if (this.unknown.size > 100_000) this.unknown.clear();
       this.unknown.set(username, Date.now() + this.options.negativeTtlSeconds * 1000);
@@ -129,6 +137,18 @@ export class SubscriberDirectory {
     const entry = entryOf(snapshot);
     this.remember(entry);
     return entry;
+  }
+
+  /** The snapshot from PostgreSQL; a username it refuses as data is not found (other errors are thrown). */
+  private async lookup(username: string): Promise<SubscriberSnapshot | undefined> {
+    try {
+      return await this.repo.snapshot(username);
+    } catch (err) {
+      if (!isDataException(err)) throw err;
+      const { code, message } = err as { code: string; message?: unknown };
+      this.log.warn({ username, sqlState: code, reason: String(message) }, 'username refused by the database; treated as unknown');
+      return undefined;
+    }
   }
 
   private remember(entry: SubscriberEntry): void {

@@ -13,6 +13,9 @@
  * An attribute whose template uses a variable that is empty for this subscriber (no framedIp, no tariff) or an
  * empty constant (`portalUrl: ""`) is left out, never sent empty. `${…}` is the only syntax: there is no escape.
  *
+ * The access handler adds Tollgate's own Class (`tollgate:normal` / `tollgate:restricted`) to every accept and
+ * redirect answer after these attributes, so a Class in a template is sent as well, never instead.
+ *
  * Configuration (`vendors.<vendor>`) overrides a built-in profile key by key: `vars` entry by entry, templates
  * attribute by attribute (names compared case-insensitively; `null` removes a built-in attribute), `redirect.code`
  * and `disconnectOnRestore` as values.

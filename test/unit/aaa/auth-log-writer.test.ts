@@ -1,0 +1,153 @@
+/**
+ * The auth-log writer against a real database (PGlite, or PostgreSQL with TEST_DATABASE_URL): an entry the
+ * database refuses is isolated from its batch and dropped alone; a database that is away keeps every entry.
+ */
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AuthLogWriter } from '../../../src/aaa/auth-log-writer.js';
+import type { AuthLogEntry } from '../../../src/domain/types.js';
+import { createLogger } from '../../../src/observability/logger.js';
+import { authLogBacklog, authLogFailures, authLogRejected, authLogWritten } from '../../../src/observability/metrics.js';
+import { StoreError, type AuthLogRepository, type Sql } from '../../../src/store/ports.js';
+import { createStore } from '../../../src/store/store.js';
+import { createTestSql, type TestSql } from '../../helpers/sql.js';
+
+const OPTIONS = { flushIntervalMs: 60_000, batchSize: 8, maxQueued: 1000 };
+
+function entry(username: string, callingStationId: string | null = 'aa:bb:cc:dd:ee:ff'): AuthLogEntry {
+  return { at: new Date().toISOString(), username, nas: 'bras-1', result: 'reject', reason: 'unknown_user', method: 'pap', callingStationId, nasPort: '7' };
+}
+
+async function counter(metric: { get(): Promise<{ values: { value: number; labels: Record<string, unknown> }[] }> }, labels: Record<string, string> = {}): Promise<number> {
+  const { values } = await metric.get();
+  const match = values.find((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want));
+  return match?.value ?? 0;
+}
+
+function capturingLogger(): { log: ReturnType<typeof createLogger>; lines: Record<string, unknown>[]; raw: string[] } {
+  const lines: Record<string, unknown>[] = [];
+  const raw: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line) continue;
+        raw.push(line);
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      cb();
+    },
+  });
+  return { log: createLogger('info', sink), lines, raw };
+}
+
+async function usernames(sql: Sql): Promise<string[]> {
+  return (await sql.query<{ username: string }>('SELECT username FROM auth_log ORDER BY id')).map((r) => r.username);
+}
+
+describe('auth-log writer', () => {
+  let db: TestSql;
+  let repo: AuthLogRepository;
+  beforeAll(async () => {
+    db = await createTestSql({ migrate: true });
+    repo = createStore(db.sql).authLog;
+  });
+  afterAll(() => db.cleanup());
+  beforeEach(async () => {
+    await db.sql.query('DELETE FROM auth_log');
+  });
+
+  it('one NUL byte stops the auth log for good: the entry is dropped alone, its batch and later ones are written', async () => {
+    const { log, lines, raw } = capturingLogger();
+    const writer = new AuthLogWriter(repo, OPTIONS, log);
+    const rejectedBefore = await counter(authLogRejected);
+    const dataFailuresBefore = await counter(authLogFailures, { kind: 'data' });
+    const writtenBefore = await counter(authLogWritten);
+
+    for (const name of ['u1', 'u2', 'u3']) writer.add(entry(name));
+    writer.add(entry('poisoned', 'aa:bb\u0000secret-tail'));
+    for (const name of ['u5', 'u6', 'u7']) writer.add(entry(name));
+    await writer.flush();
+    expect(await usernames(db.sql)).toEqual(['u1', 'u2', 'u3', 'u5', 'u6', 'u7']);
+
+    // Later decisions are written too: the writer is not stuck on the bad batch.
+    writer.add(entry('later'));
+    await writer.flush();
+    expect(await usernames(db.sql)).toEqual(['u1', 'u2', 'u3', 'u5', 'u6', 'u7', 'later']);
+
+    expect((await counter(authLogRejected)) - rejectedBefore).toBe(1);
+    expect((await counter(authLogFailures, { kind: 'data' })) - dataFailuresBefore).toBeGreaterThanOrEqual(1);
+    expect((await counter(authLogWritten)) - writtenBefore).toBe(7);
+    expect(await counter(authLogBacklog)).toBe(0);
+
+    // Logged once, with the database's reason, and without the entry's raw bytes.
+    const rejections = lines.filter((l) => String(l.msg).includes('auth log entry rejected'));
+    expect(rejections).toHaveLength(1);
+    expect(rejections[0]).toMatchObject({ username: 'poisoned', nas: 'bras-1' });
+    expect(String(rejections[0]?.sqlState)).toMatch(/^22/);
+    expect(raw.some((l) => l.includes('secret-tail'))).toBe(false);
+    await writer.stop();
+  });
+
+  it('a batch of nothing but bad entries rejects each of them and leaves no backlog', async () => {
+    const { log } = capturingLogger();
+    const writer = new AuthLogWriter(repo, OPTIONS, log);
+    const rejectedBefore = await counter(authLogRejected);
+    writer.add(entry('bad-1', '\u0000'));
+    writer.add(entry('bad-2', '\u0000'));
+    writer.add(entry('good'));
+    await writer.flush();
+    expect(await usernames(db.sql)).toEqual(['good']);
+    expect((await counter(authLogRejected)) - rejectedBefore).toBe(2);
+    expect(await counter(authLogBacklog)).toBe(0);
+  });
+
+  it('while the database is away every entry is kept, counted as transient, and written once it is back', async () => {
+    const { log } = capturingLogger();
+    let down = true;
+    const flaky: AuthLogRepository = {
+      ...repo,
+      async append(entries) {
+        if (down) throw new StoreError('STORE_UNAVAILABLE', 'PostgreSQL is unavailable: connect ECONNREFUSED');
+        await repo.append(entries);
+      },
+    };
+    const writer = new AuthLogWriter(flaky, OPTIONS, log);
+    const transientBefore = await counter(authLogFailures, { kind: 'transient' });
+    const rejectedBefore = await counter(authLogRejected);
+    for (const name of ['a', 'b', 'c']) writer.add(entry(name));
+    await writer.flush();
+    await writer.flush();
+    expect((await counter(authLogFailures, { kind: 'transient' })) - transientBefore).toBe(2);
+    expect(await counter(authLogBacklog)).toBe(3);
+    expect(await usernames(db.sql)).toEqual([]);
+
+    down = false;
+    writer.add(entry('d'));
+    await writer.flush();
+    expect(await usernames(db.sql)).toEqual(['a', 'b', 'c', 'd']);
+    expect(await counter(authLogBacklog)).toBe(0);
+    expect((await counter(authLogRejected)) - rejectedBefore).toBe(0);
+  });
+
+  it('the database going away in the middle of isolating a bad entry loses nothing that was not written', async () => {
+    const { log } = capturingLogger();
+    let calls = 0;
+    const failsSecond: AuthLogRepository = {
+      ...repo,
+      async append(entries) {
+        calls++;
+        if (calls === 2) throw new StoreError('STORE_UNAVAILABLE', 'PostgreSQL is unavailable: Connection terminated');
+        await repo.append(entries);
+      },
+    };
+    const writer = new AuthLogWriter(failsSecond, OPTIONS, log);
+    for (const name of ['w', 'x']) writer.add(entry(name));
+    writer.add(entry('nul', '\u0000'));
+    writer.add(entry('y'));
+    await writer.flush(); // whole batch: data error; first half: transient
+    expect(await counter(authLogBacklog)).toBe(4);
+    await writer.flush();
+    expect(await usernames(db.sql)).toEqual(['w', 'x', 'y']);
+    expect(await counter(authLogBacklog)).toBe(0);
+  });
+});
