@@ -331,6 +331,9 @@ export class DaemonProcess {
       portal: { listen: '127.0.0.1', port: ports.portal },
       clients: [{ name: 'bras-1', address: '127.0.0.1', secret: SECRET, vendor: 'mikrotik' }],
       fees: { enabled: false },
+      // The plans compress a session's 990 s of Acct-Session-Time into seconds of wall clock: widen the clock
+      // tolerance so the plausibility check (docs/accounting.md rule 7) takes them as they are.
+      accounting: { maxClockSkewSeconds: 3600 },
       shutdown: { drainTimeoutMs: 2000 },
       ...options.extra,
     };
