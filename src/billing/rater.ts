@@ -19,6 +19,7 @@ import {
   accountingClockClamped,
   accountingFailures,
   accountingHeld,
+  accountingHeldPending,
   accountingIgnored,
   accountingJournalBacklog,
   accountingRatingDuration,
@@ -270,11 +271,14 @@ export class AccountingRater {
 
   private async refreshBacklog(): Promise<void> {
     try {
-      const rows = await this.sql.query<{ n: string; lag: number | null }>(
-        `SELECT coalesce(sum(records), 0)::text AS n, extract(epoch FROM now() - min(received_at))::float8 AS lag FROM accounting_journal`,
+      const rows = await this.sql.query<{ n: string; lag: number | null; held: number }>(
+        `SELECT coalesce(sum(records), 0)::text AS n, extract(epoch FROM now() - min(received_at))::float8 AS lag,
+                (SELECT count(*)::int FROM accounting_held WHERE state = 'held') AS held
+         FROM accounting_journal`,
       );
       accountingJournalBacklog.set(Number(rows[0]?.n ?? 0));
       accountingRatingLag.set(Math.max(0, rows[0]?.lag ?? 0));
+      accountingHeldPending.set(rows[0]?.held ?? 0);
     } catch {
       // The database is away: the rater logs that; the gauges keep their last values.
     }
