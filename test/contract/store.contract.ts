@@ -88,8 +88,10 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
         expect(rows.map((r) => r.table_name).sort()).toEqual(
           [
             'account_states',
+            'accounting_held',
             'accounting_journal',
             'accounting_journal_rejected',
+            'accounting_nas_epochs',
             'accounts',
             'adjustments',
             'auth_log',
