@@ -91,8 +91,9 @@ describe.skipIf(!shared)('two instances on one PostgreSQL and Redis', () => {
 
   it('Simultaneous-Use counts a session the other instance acknowledged', async () => {
     expect((await exchange(b.app.ports.auth, pap(1)))?.[0]).toBe(Code.AccessAccept);
-    // The session started 100 s ago (Acct-Delay-Time), acknowledged by A.
-    expect((await exchange(a.app.ports.acct, accounting(1, 0, 2, 100)))?.[0]).toBe(Code.AccountingResponse);
+    // The session started 1000 s ago (Acct-Delay-Time), acknowledged by A: the later Interims claim up to 600 s
+    // of it, which the plausibility check (docs/accounting.md rule 7) measures from the Start's time.
+    expect((await exchange(a.app.ports.acct, accounting(1, 0, 2, 1000)))?.[0]).toBe(Code.AccountingResponse);
     await settle(a, b);
     expect((await exchange(b.app.ports.auth, pap(3)))?.[0]).toBe(Code.AccessReject);
     expect((await exchange(a.app.ports.auth, pap(4)))?.[0]).toBe(Code.AccessReject);
