@@ -1,11 +1,14 @@
 /**
  * What the portal and the widget show, read from the store: the subscriber whose open session holds an address,
  * and one account's statement (balance and credit, tariff, subscriptions, the charges of this month and last
- * month, payments, corrections). Read-only; money stays integer minor units until it is rendered.
+ * month, payments, corrections). Read-only; money stays integer minor units until it is rendered. Sums and
+ * amounts are read clamped to ±(2^53 − 1) (src/store/money.ts), so a legacy row beyond that renders instead of
+ * failing the page.
  */
 import { dayInTimeZone } from '../billing/fees.js';
 import type { Account, Subscriber, SubscriberStatus, Tariff } from '../domain/types.js';
 import type { Adjustment, ChargeKind, Credit, Payment, Session, Sql, Store } from '../store/ports.js';
+import { clampedSql, saturatingSum } from '../store/money.js';
 import { isoTime } from '../store/sql-values.js';
 import { currentAndPreviousMonth, type MonthPeriod } from './months.js';
 
@@ -110,7 +113,7 @@ interface ChargeLineRow {
 
 // A session's charges of a month group into one line; anything without a session stays a line of its own.
 const CHARGE_LINES = `
-SELECT c.kind, sum(c.amount) AS amount, count(*) AS n, min(c.created_at) AS first_at, max(c.created_at) AS last_at,
+SELECT c.kind, ${clampedSql('sum(c.amount)')} AS amount, count(*) AS n, min(c.created_at) AS first_at, max(c.created_at) AS last_at,
        c.session_id, min(s.acct_session_id) AS acct_session_id, min(c.fee_day::text) AS fee_day,
        min(t.name) AS tariff_name, min(c.comment) AS comment
 FROM charges c
@@ -122,12 +125,12 @@ GROUP BY c.kind, c.session_id, CASE WHEN c.session_id IS NULL THEN c.id END
 ORDER BY max(c.created_at) DESC, min(c.id) DESC
 LIMIT $4`;
 
-const MONTH_TOTAL = `SELECT coalesce(sum(amount), 0) AS total FROM charges
+const MONTH_TOTAL = `SELECT ${clampedSql('coalesce(sum(amount), 0)')} AS total FROM charges
 WHERE account_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz`;
 
 const SUBSCRIPTIONS = `
 SELECT sub.id, sub.activated_on::text AS activated_on, sub.ends_on::text AS ends_on, sub.subscriber_id,
-       t.name AS tariff_name, t.monthly_fee, t.down_kbps, t.up_kbps
+       t.name AS tariff_name, ${clampedSql('t.monthly_fee')} AS monthly_fee, t.down_kbps, t.up_kbps
 FROM subscriptions sub JOIN tariffs t ON t.id = sub.tariff_id
 WHERE sub.account_id = $1 AND (sub.ends_on IS NULL OR sub.ends_on >= $2::date)
 ORDER BY sub.activated_on DESC, sub.id DESC
@@ -215,7 +218,10 @@ export function portalReason(status: SubscriberStatus, account: Pick<Account, 's
   return account.state === 'blocked' ? 'blocked' : 'active';
 }
 
-/** balance + credit limit + unexpired temporary credit: what the account may still spend (negative: the debt beyond it). */
+/**
+ * balance + credit limit + unexpired temporary credit: what the account may still spend (negative: the debt beyond
+ * it). Saturates at ±(2^53 − 1), so clamped legacy values still give a number the page can format.
+ */
 export function available(account: Pick<Account, 'balance' | 'creditLimit' | 'activeCredit'>): number {
-  return account.balance + account.creditLimit + account.activeCredit;
+  return saturatingSum(account.balance, account.creditLimit, account.activeCredit);
 }

@@ -1,14 +1,17 @@
 /**
  * Turns constraint violations into StoreErrors naming the input field. Constraints are named explicitly in
  * migrations.ts (`<table>_<column>_key` / `_fkey`), so the field follows from the name; the few that do not
- * follow the pattern are listed.
+ * follow the pattern are listed. The money range CHECKs of migration 9 become STORE_OUT_OF_RANGE, the same error
+ * the repositories raise when they check the bounds themselves.
  */
+import { MONEY_RANGE_CONSTRAINTS, outOfRange } from './money.js';
 import { StoreError, type Sql } from './ports.js';
 
 const UNIQUE_VIOLATION = '23505';
 const FOREIGN_KEY_VIOLATION = '23503';
 // ON DELETE RESTRICT reports restrict_violation rather than foreign_key_violation.
 const RESTRICT_VIOLATION = '23001';
+const CHECK_VIOLATION = '23514';
 
 const TABLES = [
   'nas',
@@ -41,10 +44,15 @@ export function fieldOfConstraint(constraint: string): string | undefined {
   return match?.[2] !== undefined ? camel(match[2]) : undefined;
 }
 
-/** Maps a unique or foreign-key violation to a StoreError; returns anything else unchanged. */
+/** Maps a unique, foreign-key or money-range violation to a StoreError; returns anything else unchanged. */
 export function toStoreError(err: unknown): unknown {
   if (err instanceof StoreError || !(err instanceof Error)) return err;
   const { code, constraint, detail } = err as { code?: unknown; constraint?: unknown; detail?: unknown };
+  if (code === CHECK_VIOLATION) {
+    const field = typeof constraint === 'string' && Object.hasOwn(MONEY_RANGE_CONSTRAINTS, constraint) ? MONEY_RANGE_CONSTRAINTS[constraint] : undefined;
+    if (field === undefined) return err;
+    return outOfRange(field, `${field} would be out of range (${String(constraint)})`, err);
+  }
   if (code !== UNIQUE_VIOLATION && code !== FOREIGN_KEY_VIOLATION && code !== RESTRICT_VIOLATION) return err;
   const name = typeof constraint === 'string' ? constraint : '';
   const field = fieldOfConstraint(name);

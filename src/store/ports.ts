@@ -60,11 +60,14 @@ export interface SubscriberInput {
 }
 export type SubscriberPatch = Partial<SubscriberInput>;
 
-/** Thrown by repositories for conflicts the API turns into 4xx (unique names, missing references). */
+/**
+ * Thrown by repositories for conflicts the API turns into 4xx (unique names, missing references, money beyond
+ * ±10^15 minor units: STORE_OUT_OF_RANGE, see src/store/money.ts).
+ */
 export class StoreError extends Error {
   override readonly name = 'StoreError';
   constructor(
-    readonly code: 'STORE_CONFLICT' | 'STORE_NOT_FOUND' | 'STORE_REFERENCE' | 'STORE_UNAVAILABLE',
+    readonly code: 'STORE_CONFLICT' | 'STORE_NOT_FOUND' | 'STORE_REFERENCE' | 'STORE_UNAVAILABLE' | 'STORE_OUT_OF_RANGE',
     message: string,
     /** The input field the problem is about, when there is one. */
     readonly field?: string,
@@ -205,10 +208,74 @@ export interface LedgerMismatch {
   readonly expected: number;
 }
 
+/** A session whose Σ charges of one kind differ from what the session row says it was charged. */
+export interface SessionChargeMismatch {
+  readonly sessionId: number;
+  readonly accountId: number | null;
+  readonly kind: 'traffic' | 'time';
+  /** sessions.charged_traffic or sessions.charged_time. */
+  readonly charged: number;
+  /** Σ charges.amount of that kind and session. */
+  readonly charges: number;
+}
+
+/** A session whose charged_time is not floor(rated_seconds × price_per_minute / 60) under its subscriber's tariff. */
+export interface SessionTimeMismatch {
+  readonly sessionId: number;
+  readonly subscriberId: number;
+  readonly ratedSeconds: number;
+  /** The subscriber's tariff now (0 without one). */
+  readonly pricePerMinute: number;
+  readonly chargedTime: number;
+  readonly expected: number;
+}
+
+/** A usage month whose charged_traffic is not floor(max(0, octets − included_bytes) × price_per_gb / 10^9). */
+export interface UsageTrafficMismatch {
+  readonly subscriberId: number;
+  /** YYYY-MM-DD, the first of the month (UTC). */
+  readonly month: string;
+  readonly octets: number;
+  readonly includedBytes: number;
+  readonly pricePerGB: number;
+  readonly chargedTraffic: number;
+  readonly expected: number;
+}
+
+/** One class of problems: how many there are, and the first VERIFY_LIST_LIMIT of them. */
+export interface VerifyList<T> {
+  readonly count: number;
+  readonly items: readonly T[];
+}
+
+/** Records that should have been rated or dealt with by now. */
+export interface JournalCheck {
+  /** accounting_journal rows received more than five minutes ago (the rater should have taken them). */
+  readonly stranded: number;
+  /** Age in seconds of the oldest stranded row; null when there is none. */
+  readonly oldestStrandedSeconds: number | null;
+  /** Rows in accounting_journal_rejected (each needs an operator: fix and replay, or delete). */
+  readonly rejected: number;
+}
+
 export interface LedgerVerification {
   /** Accounts checked. */
   readonly accounts: number;
+  /** Accounts whose balance ≠ Σ payments + Σ adjustments − Σ charges (every one of them). */
   readonly mismatches: readonly LedgerMismatch[];
+  /** Sessions checked. */
+  readonly sessions: number;
+  /** Σ traffic/time charges of a session ≠ its charged_traffic/charged_time. */
+  readonly sessionCharges: VerifyList<SessionChargeMismatch>;
+  /** charged_time ≠ the cumulative floor of rated_seconds under the subscriber's current tariff. */
+  readonly sessionTime: VerifyList<SessionTimeMismatch>;
+  /** Usage months checked. */
+  readonly usageMonths: number;
+  /** charged_traffic of a usage month ≠ the cumulative floor of its octets under the subscriber's current tariff. */
+  readonly usageTraffic: VerifyList<UsageTrafficMismatch>;
+  readonly journal: JournalCheck;
+  /** Every problem above counted (mismatches, list counts, stranded and rejected rows): 0 when all holds. */
+  readonly problems: number;
 }
 
 /**
@@ -232,7 +299,12 @@ export interface LedgerRepository {
   charges(accountId: number, page: PageRequest): Promise<Page<Charge>>;
   payments(accountId: number, page: PageRequest): Promise<Page<Payment>>;
   adjustments(accountId: number, page: PageRequest): Promise<Page<Adjustment>>;
-  /** Checks balance = Σ payments + Σ adjustments − Σ charges for every account, in one query. */
+  /**
+   * Checks balance = Σ payments + Σ adjustments − Σ charges for every account; each session's charges against
+   * its charged_* columns; charged_time and usage months' charged_traffic against the cumulative floors under
+   * the subscriber's current tariff; and the journal for stranded (older than five minutes) and rejected rows.
+   * One query per check; values beyond ±(2^53 − 1) are reported clamped (comparisons are exact, in SQL).
+   */
   verify(): Promise<LedgerVerification>;
   /**
    * Re-derives the accounts whose credits expired since this repository's previous run (every expired credit
@@ -322,6 +394,84 @@ export interface SessionRepository {
   closeStale(olderThanSeconds: number, now?: Date): Promise<number>;
 }
 
+export type HeldState = 'held' | 'approved' | 'discarded';
+export const HELD_STATES: readonly HeldState[] = ['held', 'approved', 'discarded'];
+
+/** Why the rater held a record (docs/accounting.md rule 7). */
+export type HeldReason = 'octet_rate' | 'session_time';
+
+/** The held record itself, as the review API shows it: bigints as decimal strings, times ISO-8601. */
+export interface HeldRecordView {
+  readonly status: string;
+  readonly statusType: number;
+  readonly acctSessionId: string;
+  readonly username: string;
+  readonly framedIp: string | null;
+  readonly callingStationId: string | null;
+  readonly nasPort: string | null;
+  readonly sessionTime: string | null;
+  readonly inputOctets: string | null;
+  readonly outputOctets: string | null;
+  readonly eventTime: string;
+  readonly receivedAt: string;
+  readonly delayTime: number;
+  readonly terminateCause: string | null;
+  /** The service the Access-Accept gave, as the NAS echoed it in Class; null without the echo. */
+  readonly answered: 'restricted' | 'normal' | null;
+}
+
+/** One row of accounting_held: increments the rater would not charge without an operator. */
+export interface HeldAccounting {
+  readonly id: number;
+  readonly heldAt: string;
+  /** Null when the session was deleted since. */
+  readonly sessionId: number | null;
+  readonly accountId: number | null;
+  readonly nas: string;
+  readonly acctSessionId: string;
+  readonly username: string;
+  readonly reason: HeldReason;
+  /** The claimed increments, decimal strings: they can exceed 2^64 (that is often why they were held). */
+  readonly octets: string;
+  readonly seconds: string;
+  readonly elapsedSeconds: string;
+  /** The record as journaled; null when it does not decode (it can only be discarded then). */
+  readonly record: HeldRecordView | null;
+  readonly state: HeldState;
+  readonly decidedAt: string | null;
+  readonly decidedBy: string | null;
+  readonly note: string | null;
+}
+
+export interface HeldFilter {
+  readonly state?: HeldState;
+  /** 1–1000. */
+  readonly limit: number;
+  /** Only rows with a larger id (the last id of the previous page): pages in id order. */
+  readonly after?: number;
+}
+
+export interface HeldDecision {
+  /** Who decided, as it is recorded in decided_by. */
+  readonly by: string;
+  readonly note?: string | null;
+}
+
+/**
+ * The held-for-review queue (accounting_held, written by the rater). approve/discard decide a row still 'held'
+ * (StoreError STORE_NOT_FOUND for an unknown id, STORE_CONFLICT when it was decided already); approve journals
+ * the record again, marked approved, in the same transaction, so the rater applies it to its session.
+ */
+export interface AccountingHeldRepository {
+  /** Oldest first (id order). */
+  list(filter: HeldFilter): Promise<HeldAccounting[]>;
+  get(id: number): Promise<HeldAccounting | undefined>;
+  approve(id: number, decision: HeldDecision): Promise<HeldAccounting>;
+  discard(id: number, decision: HeldDecision): Promise<HeldAccounting>;
+  /** Rows still 'held' (the tollgate_accounting_held_pending gauge). */
+  countPending(): Promise<number>;
+}
+
 export interface Store {
   readonly sql: Sql;
   readonly nas: NasRepository;
@@ -331,6 +481,7 @@ export interface Store {
   readonly authLog: AuthLogRepository;
   readonly ledger: LedgerRepository;
   readonly sessions: SessionRepository;
+  readonly accountingHeld: AccountingHeldRepository;
 }
 
 /** Shared hot state across instances (Redis), or in-process when Redis is not configured. */

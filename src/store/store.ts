@@ -4,6 +4,7 @@
  */
 import { withStoreErrors } from './db-errors.js';
 import type { Sql, Store } from './ports.js';
+import { accountingHeldRepository } from './repositories/accounting-held.js';
 import { accountRepository } from './repositories/accounts.js';
 import { authLogRepository } from './repositories/auth-log.js';
 import { ledgerRepository } from './repositories/ledger.js';
@@ -35,5 +36,6 @@ export function createStore(sql: Sql, options: StoreOptions = {}): Store {
     authLog: authLogRepository(db),
     ledger: ledgerRepository(db),
     sessions: sessionRepository(db),
+    accountingHeld: accountingHeldRepository(db),
   };
 }

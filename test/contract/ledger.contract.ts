@@ -10,6 +10,7 @@ import { runMigrations } from '../../src/store/migrations.js';
 import { StoreError, type Sql, type Store } from '../../src/store/ports.js';
 import { createStore } from '../../src/store/store.js';
 import type { TestSql } from '../helpers/sql.js';
+import { insertSession } from './sessions.contract.js';
 
 const unique = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex')}`;
 const inHours = (hours: number): string => new Date(Date.now() + hours * 3_600_000).toISOString();
@@ -222,7 +223,17 @@ export function ledgerContract(name: string, makeSql: () => Promise<TestSql>): v
       it('finds every balance equal to the sum of its rows after ledger writes', async () => {
         const result = await store.ledger.verify();
         const [{ n }] = (await sql.query<{ n: number }>('SELECT count(*) AS n FROM accounts')) as [{ n: number }];
-        expect(result).toEqual({ accounts: n, mismatches: [] });
+        expect(result).toEqual({
+          accounts: n,
+          mismatches: [],
+          sessions: 0,
+          sessionCharges: { count: 0, items: [] },
+          sessionTime: { count: 0, items: [] },
+          usageMonths: 0,
+          usageTraffic: { count: 0, items: [] },
+          journal: { stranded: 0, oldestStrandedSeconds: null, rejected: 0 },
+          problems: 0,
+        });
       });
 
       it('reports a corrupted balance with what it should be', async () => {
@@ -231,8 +242,105 @@ export function ledgerContract(name: string, makeSql: () => Promise<TestSql>): v
         await charge(sql, a.id, 300);
         await sql.query('UPDATE accounts SET balance = balance + 1 WHERE id = $1', [a.id]);
         expect((await store.ledger.verify()).mismatches).toEqual([{ accountId: a.id, balance: 701, expected: 700 }]);
+        expect((await store.ledger.verify()).problems).toBe(1);
         await sql.query('UPDATE accounts SET balance = balance - 1 WHERE id = $1', [a.id]);
         expect((await store.ledger.verify()).mismatches).toEqual([]);
+      });
+
+      /**
+       * A rated session as the rater leaves it: tariff 100/GB and 60/min, 120 s rated (charged_time 120) and a
+       * usage month of 0.5 GB (charged_traffic 50), its charges booked against the balance.
+       */
+      async function ratedSession(): Promise<{ sessionId: number; subscriberId: number; accountId: number; month: string }> {
+        const tariff = await store.tariffs.create({ name: unique('rated'), pricePerGB: 100, pricePerMinute: 60 });
+        const account = await store.accounts.create({});
+        const subscriber = await store.subscribers.create({ username: unique('rated'), password: 'rated-pw', accountId: account.id, tariffId: tariff.id });
+        const sessionId = await insertSession(sql, { username: subscriber.username, startedAt: '2030-03-01T10:00:00Z' });
+        const month = '2030-03-01';
+        await sql.transaction(async (tx) => {
+          await tx.query(
+            'UPDATE sessions SET subscriber_id = $2, account_id = $3, rated_octets = 500000000, rated_seconds = 120, charged_traffic = 50, charged_time = 120 WHERE id = $1',
+            [sessionId, subscriber.id, account.id],
+          );
+          await tx.query("INSERT INTO charges (account_id, kind, amount, session_id) VALUES ($1, 'traffic', 50, $2), ($1, 'time', 120, $2)", [account.id, sessionId]);
+          await tx.query('UPDATE accounts SET balance = balance - 170 WHERE id = $1', [account.id]);
+          await tx.query('INSERT INTO usage_monthly (subscriber_id, month, account_id, octets, seconds, charged_traffic) VALUES ($1, $2, $3, 500000000, 120, 50)', [
+            subscriber.id,
+            month,
+            account.id,
+          ]);
+        });
+        return { sessionId, subscriberId: subscriber.id, accountId: account.id, month };
+      }
+
+      it('reports a session whose charged_traffic or charged_time no longer equals the sum of its charges', async () => {
+        const { sessionId, accountId } = await ratedSession();
+        const clean = await store.ledger.verify();
+        expect(clean).toMatchObject({ problems: 0, sessionCharges: { count: 0 }, sessionTime: { count: 0 }, usageTraffic: { count: 0 } });
+        expect(clean.sessions).toBeGreaterThan(0);
+        expect(clean.usageMonths).toBeGreaterThan(0);
+
+        await sql.query('UPDATE sessions SET charged_traffic = charged_traffic + 1 WHERE id = $1', [sessionId]);
+        try {
+          const tampered = await store.ledger.verify();
+          expect(tampered.sessionCharges).toEqual({ count: 1, items: [{ sessionId, accountId, kind: 'traffic', charged: 51, charges: 50 }] });
+          expect(tampered.problems).toBe(1);
+        } finally {
+          await sql.query('UPDATE sessions SET charged_traffic = charged_traffic - 1 WHERE id = $1', [sessionId]);
+        }
+        await sql.query("UPDATE charges SET amount = amount - 2 WHERE session_id = $1 AND kind = 'time'", [sessionId]);
+        try {
+          const tampered = await store.ledger.verify();
+          expect(tampered.sessionCharges.items).toEqual([{ sessionId, accountId, kind: 'time', charged: 120, charges: 118 }]);
+        } finally {
+          await sql.query("UPDATE charges SET amount = amount + 2 WHERE session_id = $1 AND kind = 'time'", [sessionId]);
+        }
+        expect((await store.ledger.verify()).problems).toBe(0);
+      });
+
+      it('reports charged_time and usage-month charged_traffic that are not the cumulative floor under the tariff', async () => {
+        const { sessionId, subscriberId, accountId, month } = await ratedSession();
+        // Consistent with its charges, but not with the tariff: the rating itself drifted.
+        await sql.transaction(async (tx) => {
+          await tx.query('UPDATE sessions SET charged_time = 119 WHERE id = $1', [sessionId]);
+          await tx.query("UPDATE charges SET amount = 119 WHERE session_id = $1 AND kind = 'time'", [sessionId]);
+          await tx.query('UPDATE accounts SET balance = balance + 1 WHERE id = $1', [accountId]);
+          await tx.query('UPDATE usage_monthly SET charged_traffic = 49 WHERE subscriber_id = $1', [subscriberId]);
+        });
+        const r = await store.ledger.verify();
+        expect(r.mismatches).toEqual([]);
+        expect(r.sessionCharges.count).toBe(0);
+        expect(r.sessionTime).toEqual({ count: 1, items: [{ sessionId, subscriberId, ratedSeconds: 120, pricePerMinute: 60, chargedTime: 119, expected: 120 }] });
+        expect(r.usageTraffic).toEqual({
+          count: 1,
+          items: [{ subscriberId, month, octets: 500_000_000, includedBytes: 0, pricePerGB: 100, chargedTraffic: 49, expected: 50 }],
+        });
+        expect(r.problems).toBe(2);
+        await sql.transaction(async (tx) => {
+          await tx.query('UPDATE sessions SET charged_time = 120 WHERE id = $1', [sessionId]);
+          await tx.query("UPDATE charges SET amount = 120 WHERE session_id = $1 AND kind = 'time'", [sessionId]);
+          await tx.query('UPDATE accounts SET balance = balance - 1 WHERE id = $1', [accountId]);
+          await tx.query('UPDATE usage_monthly SET charged_traffic = 50 WHERE subscriber_id = $1', [subscriberId]);
+        });
+        expect((await store.ledger.verify()).problems).toBe(0);
+      });
+
+      it('reports journal rows older than five minutes (stranded) and rejected rows', async () => {
+        const [old] = await sql.query<{ id: number }>("INSERT INTO accounting_journal (received_at, records, body) VALUES (now() - interval '10 minutes', 1, '[]') RETURNING id");
+        const [fresh] = await sql.query<{ id: number }>("INSERT INTO accounting_journal (records, body) VALUES (1, '[]') RETURNING id");
+        await sql.query("INSERT INTO accounting_journal_rejected (id, received_at, records, body, error) VALUES (987654321, now(), 1, '[]', 'test')");
+        try {
+          const r = await store.ledger.verify();
+          expect(r.journal.stranded).toBe(1);
+          expect(r.journal.oldestStrandedSeconds).toBeGreaterThanOrEqual(600);
+          expect(r.journal.oldestStrandedSeconds).toBeLessThan(700);
+          expect(r.journal.rejected).toBe(1);
+          expect(r.problems).toBe(2);
+        } finally {
+          await sql.query('DELETE FROM accounting_journal WHERE id = ANY($1::bigint[])', [[old!.id, fresh!.id]]);
+          await sql.query('DELETE FROM accounting_journal_rejected WHERE id = 987654321');
+        }
+        expect((await store.ledger.verify()).journal).toEqual({ stranded: 0, oldestStrandedSeconds: null, rejected: 0 });
       });
     });
   });

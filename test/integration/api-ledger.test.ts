@@ -374,10 +374,11 @@ describe('tollgate ledger verify (built CLI)', () => {
   it('exits 0 with "N accounts, 0 mismatches", or the result object with --json', async () => {
     const n = await withDatabase(async (sql) => (await createStore(sql).ledger.verify()).accounts);
     const text = await cli();
-    expect(text, text.stderr).toMatchObject({ code: 0, stdout: `ledger: ${n} accounts, 0 mismatches\n` });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(new RegExp(`^ledger: ${n} accounts, 0 mismatches; \\d+ sessions, 0 charge mismatches, 0 time mismatches; \\d+ usage months, 0 traffic mismatches; journal: 0 stranded, 0 rejected\\n$`));
     const json = await cli('--json');
     expect(json.code, json.stderr).toBe(0);
-    expect(JSON.parse(json.stdout)).toEqual({ accounts: n, mismatches: [] });
+    expect(JSON.parse(json.stdout)).toMatchObject({ accounts: n, mismatches: [], sessionCharges: { count: 0 }, journal: { stranded: 0, rejected: 0 }, problems: 0 });
   }, 60_000);
 
   it('exits 1 and prints each mismatch when a balance is corrupted', async () => {
@@ -388,7 +389,7 @@ describe('tollgate ledger verify (built CLI)', () => {
     try {
       const text = await cli();
       expect(text.code, text.stderr).toBe(1);
-      expect(text.stdout).toMatch(new RegExp(`^account ${id}: balance -?\\d+, expected -?\\d+ \\(difference 3\\)\\nledger: \\d+ accounts, 1 mismatches\\n$`));
+      expect(text.stdout).toMatch(new RegExp(`^account ${id}: balance -?\\d+, expected -?\\d+ \\(difference 3\\)\\nledger: \\d+ accounts, 1 mismatches; `));
       const json = await cli('--json');
       expect(json.code).toBe(1);
       expect((JSON.parse(json.stdout) as { mismatches: { accountId: number }[] }).mismatches.map((m) => m.accountId)).toEqual([id]);

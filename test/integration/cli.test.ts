@@ -148,6 +148,34 @@ describe('tollgate payment and ledger verify', () => {
       await h.db.sql.query('UPDATE accounts SET balance = balance - 1 WHERE id = $1', [carol!.accountId]);
     }
   });
+
+  it('verifies sessions and the journal too: exit 1 naming a tampered session and a stranded journal row', async () => {
+    const [carol] = (await h.store.subscribers.list({ limit: 1, offset: 0 }, { username: 'cli-carol' })).items;
+    const sessionId = await insertSession(h.db.sql, { username: 'cli-carol', startedAt: '2030-04-01T10:00:00Z', stoppedAt: '2030-04-01T11:00:00Z', nasName: 'bras-cli' });
+    await h.db.sql.query('UPDATE sessions SET account_id = $2, charged_traffic = 7 WHERE id = $1', [sessionId, carol!.accountId]);
+    const [old] = await h.db.sql.query<{ id: number }>("INSERT INTO accounting_journal (received_at, records, body) VALUES (now() - interval '10 minutes', 1, '[]') RETURNING id");
+    try {
+      const bad = await h.run('ledger', 'verify');
+      expect(bad.code, bad.stderr).toBe(1);
+      expect(bad.stdout).toContain(`session ${sessionId}: charged_traffic 7, but its traffic charges sum to 0\n`);
+      expect(bad.stdout).toMatch(/^journal: 1 rows older than 5 minutes not rated \(oldest 6\d\d s\)/m);
+      expect(bad.stdout).toMatch(/\nledger: \d+ accounts, 0 mismatches; \d+ sessions, 1 charge mismatches, 0 time mismatches; \d+ usage months, 0 traffic mismatches; journal: 1 stranded, 0 rejected\n$/);
+      const json = await h.run('ledger', 'verify', '--json');
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        mismatches: [],
+        sessionCharges: { count: 1, items: [{ sessionId, kind: 'traffic', charged: 7, charges: 0 }] },
+        journal: { stranded: 1, rejected: 0 },
+        problems: 2,
+      });
+    } finally {
+      await h.db.sql.query('DELETE FROM sessions WHERE id = $1', [sessionId]);
+      await h.db.sql.query('DELETE FROM accounting_journal WHERE id = $1', [old!.id]);
+    }
+    const ok = await h.run('ledger', 'verify');
+    expect(ok.code, ok.stdout).toBe(0);
+    expect(ok.stdout).toMatch(/^ledger: \d+ accounts, 0 mismatches; \d+ sessions, 0 charge mismatches/);
+  });
 });
 
 describe('tollgate sessions', () => {

@@ -12,6 +12,7 @@ export const ApiErrorCodes = {
   METHOD_NOT_ALLOWED: { status: 405, description: 'the route exists but not for this method; the Allow header lists the methods' },
   CONFLICT: { status: 409, description: 'a unique value (a name, a username, an address) is already taken, a payment externalId belongs to another payment, or the session to disconnect has already stopped' },
   REFERENCE: { status: 422, description: 'a referenced id does not exist (422), or the resource is still referenced and cannot be deleted (409)' },
+  AMOUNT_OUT_OF_RANGE: { status: 422, description: 'a money amount, or the balance, credit limit or active credit it would produce, is beyond ±1000000000000000 (10^15) minor units' },
   BODY_TOO_LARGE: { status: 413, description: 'the request body exceeds 1 MiB' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'a request body was sent without Content-Type: application/json' },
   INTERNAL: { status: 500, description: 'an unexpected failure; the message is generic and the cause is logged' },
@@ -96,6 +97,8 @@ export function toApiError(err: unknown, context: { onDelete: boolean }): ApiErr
         return new ApiError('NOT_FOUND', err.message, { ...field, cause: err });
       case 'STORE_UNAVAILABLE':
         return new ApiError('UNAVAILABLE', 'the database is unavailable; retry later', { headers: { 'retry-after': '5' }, cause: err });
+      case 'STORE_OUT_OF_RANGE':
+        return new ApiError('AMOUNT_OUT_OF_RANGE', err.message, { ...field, cause: err });
     }
   }
   return new ApiError('INTERNAL', 'internal error; the cause is in the server log', { cause: err });

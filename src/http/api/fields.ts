@@ -4,6 +4,7 @@
  * three cannot drift apart.
  */
 import { isIP } from 'node:net';
+import { MONEY_LIMIT } from '../../store/money.js';
 import { addressToBigInt } from '../../transport/nas-table.js';
 
 /** The subset of JSON Schema 2020-12 the API uses. */
@@ -31,7 +32,13 @@ export interface JsonSchema {
   readonly const?: unknown;
 }
 
-export type Check<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
+/**
+ * A failure may name an error code other than VALIDATION_FAILED: `AMOUNT_OUT_OF_RANGE` for money beyond ±10^15,
+ * which the validator answers with a 422 when it is the only kind of problem in the request.
+ */
+export type Check<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly message: string; readonly code?: 'AMOUNT_OUT_OF_RANGE' };
 
 const ok = <T>(value: T): Check<T> => ({ ok: true, value });
 const fail = <T>(message: string): Check<T> => ({ ok: false, message });
@@ -127,6 +134,15 @@ export function text(opts: { description: string; minLength?: number; maxLength:
   );
 }
 
+/**
+ * Text whose surrounding whitespace means nothing (identifiers such as a payment's externalId): it is trimmed
+ * (String.prototype.trim, Unicode spaces included) before the field's checks, and stored trimmed.
+ */
+export function trimmed(field: Field<string, 'required'>): Field<string, 'required'> {
+  const schema = { ...field.schema, description: `${field.schema.description ?? ''} Leading and trailing whitespace is removed.`.trim() };
+  return new Field(schema, (v) => field.check(typeof v === 'string' ? v.trim() : v), 'required');
+}
+
 export function integer(opts: { description: string; minimum: number; maximum?: number; example?: number }): Field<number, 'required'> {
   const max = opts.maximum ?? Number.MAX_SAFE_INTEGER;
   const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${opts.minimum}` : `between ${opts.minimum} and ${max}`;
@@ -141,36 +157,53 @@ export function integer(opts: { description: string; minimum: number; maximum?: 
   );
 }
 
-/** Money and counters: a safe integer ≥ 0 in minor units (never a float, never a string). */
+const LIMIT_TEXT = `${MONEY_LIMIT} minor units (10^15)`;
+
+/**
+ * An exact integer above 10^15 (or below −10^15 for signed money): AMOUNT_OUT_OF_RANGE, naming the limit.
+ * Anything else is left to the field's own check — including numbers beyond 2^53, which JSON did not carry
+ * exactly and so are invalid input (VALIDATION_FAILED) rather than an amount out of range.
+ */
+function moneyBeyondLimit(v: unknown, signed: boolean): Check<never> | undefined {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) return undefined;
+  if (v > MONEY_LIMIT) return { ok: false, message: `must be at most ${LIMIT_TEXT}, ${describeValue(v)}`, code: 'AMOUNT_OUT_OF_RANGE' };
+  if (signed && v < -MONEY_LIMIT) return { ok: false, message: `must be at least -${LIMIT_TEXT}, ${describeValue(v)}`, code: 'AMOUNT_OUT_OF_RANGE' };
+  return undefined;
+}
+
+/** Money (fees, prices, credit limits): an integer 0 … 10^15 in minor units (never a float, never a string). */
 export function money(description: string): Field<number, 'required'> {
-  const f = integer({ description: `${description} Integer minor units (e.g. cents).`, minimum: 0, example: 1500 });
+  // The upper bound is checked first (its own code), so the integer check keeps its plain "≥ 0" message.
+  const f = integer({ description: `${description} Integer minor units (e.g. cents), at most ${MONEY_LIMIT}.`, minimum: 0, example: 1500 });
   return new Field(
-    f.schema,
-    (v) => (typeof v === 'number' && !Number.isInteger(v) ? fail(`must be an integer number of minor units, not a fraction (${describeValue(v)})`) : f.check(v)),
+    { ...f.schema, maximum: MONEY_LIMIT },
+    (v) => (typeof v === 'number' && !Number.isInteger(v) ? fail(`must be an integer number of minor units, not a fraction (${describeValue(v)})`) : (moneyBeyondLimit(v, false) ?? f.check(v))),
     'required',
   );
 }
 
-/** Money that must be more than zero (payments, credits): a safe integer ≥ 1 in minor units. */
+/** Money that must be more than zero (payments, credits): an integer 1 … 10^15 in minor units. */
 export function positiveMoney(description: string): Field<number, 'required'> {
-  const f = integer({ description: `${description} Integer minor units (e.g. cents), at least 1.`, minimum: 1, example: 1500 });
-  return new Field(f.schema, (v) => (typeof v === 'number' && !Number.isInteger(v) ? fail(fractionMessage(v)) : f.check(v)), 'required');
+  const f = integer({ description: `${description} Integer minor units (e.g. cents), 1 to ${MONEY_LIMIT}.`, minimum: 1, example: 1500 });
+  return new Field({ ...f.schema, maximum: MONEY_LIMIT }, (v) => (typeof v === 'number' && !Number.isInteger(v) ? fail(fractionMessage(v)) : (moneyBeyondLimit(v, false) ?? f.check(v))), 'required');
 }
 
-/** Signed money that must not be zero (adjustments): negative debits, positive credits the balance. */
+/** Signed money that must not be zero (adjustments): negative debits, positive credits the balance; within ±10^15. */
 export function signedMoney(description: string): Field<number, 'required'> {
-  const range = `a non-zero integer number of minor units between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`;
+  const range = `a non-zero integer number of minor units between ${-MONEY_LIMIT} and ${MONEY_LIMIT}`;
   return new Field(
     {
       type: 'integer',
-      description: `${description} Integer minor units (e.g. cents), signed, not 0.`,
-      minimum: -Number.MAX_SAFE_INTEGER,
-      maximum: Number.MAX_SAFE_INTEGER,
+      description: `${description} Integer minor units (e.g. cents), signed, not 0, within ±${MONEY_LIMIT}.`,
+      minimum: -MONEY_LIMIT,
+      maximum: MONEY_LIMIT,
       not: { const: 0 },
       examples: [-500, 1500],
     },
     (v) => {
       if (typeof v === 'number' && Number.isFinite(v) && !Number.isInteger(v)) return fail(fractionMessage(v));
+      const beyond = moneyBeyondLimit(v, true);
+      if (beyond) return beyond;
       if (typeof v !== 'number' || !Number.isSafeInteger(v) || v === 0) return fail(`must be ${range}, ${describeValue(v)}`);
       return ok(v);
     },

@@ -16,6 +16,7 @@ import { sendJson } from '../admin-server.js';
 import { createTokenCheck } from './auth.js';
 import { authLogRoute } from './auth-log.js';
 import { readJsonBody } from './body.js';
+import { accountingHeldRoutes } from './accounting-held.js';
 import { API_PREFIX, crudRoutes } from './crud.js';
 import { ApiError, toApiError } from './errors.js';
 import { ledgerRoutes } from './ledger.js';
@@ -53,6 +54,7 @@ export function createApiRoutes(options: { readonly coa?: Pick<CoaClient, 'send'
     ...ledgerRoutes,
     ...sessionRoutes(options.coa),
     sessionExportRoute,
+    ...accountingHeldRoutes,
     authLogRoute,
     widgetTokenRoute(options.widget),
     openApiRoute(() => documentText),

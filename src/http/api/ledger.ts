@@ -6,7 +6,7 @@
  */
 import { StoreError, type Store } from '../../store/ports.js';
 import { ApiError, type FieldIssue } from './errors.js';
-import { integer, positiveMoney, ref, signedMoney, text, timestamp, type JsonSchema } from './fields.js';
+import { integer, positiveMoney, ref, signedMoney, text, timestamp, trimmed, type JsonSchema } from './fields.js';
 import { API_PREFIX, pageQuery, schemaRef, WRITE_ERRORS } from './crud.js';
 import { idParam, type ApiContext, type ApiRoute } from './route.js';
 import { parseBody, parseQuery, type Shape } from './validate.js';
@@ -17,11 +17,13 @@ export const MAX_CREDIT_DAYS = 365;
 export const paymentFields = {
   accountId: ref('The account credited.'),
   amount: positiveMoney('Money received.'),
-  externalId: text({
-    description: "The payment system's transaction id (or one the operator makes up, e.g. manual:<uuid>). A payment is applied once per externalId: a redelivery answers 200 with the existing payment.",
-    maxLength: 255,
-    example: 'psp:7f3a9c',
-  }),
+  externalId: trimmed(
+    text({
+      description: "The payment system's transaction id (or one the operator makes up, e.g. manual:<uuid>). A payment is applied once per externalId: a redelivery answers 200 with the existing payment.",
+      maxLength: 255,
+      example: 'psp:7f3a9c',
+    }),
+  ),
   comment: text({ description: 'Free text, or null.', maxLength: 1000 }).orNull().optional(),
 };
 
@@ -40,6 +42,9 @@ export const creditFields = {
 
 const time = (description: string): JsonSchema => ({ type: 'string', format: 'date-time', description });
 const id: JsonSchema = { type: 'integer', minimum: 1 };
+/** A stored amount: within ±10^15 when written now; a legacy row beyond ±(2^53 − 1) reads as ±9007199254740991. */
+const LEGACY_CLAMP = 'A legacy value beyond ±9007199254740991 (2^53 − 1) is returned clamped to it.';
+const amount = (schema: JsonSchema): JsonSchema => ({ type: 'integer', ...schema, description: `${schema.description ?? ''} ${LEGACY_CLAMP}`.trim() });
 
 function entity(description: string, properties: Record<string, JsonSchema>): JsonSchema {
   return { type: 'object', description, properties, required: Object.keys(properties) };
@@ -76,8 +81,8 @@ export const LEDGER_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   Payment: entity('Money received. Integer minor units.', {
     id,
     accountId: id,
-    amount: { type: 'integer', minimum: 1 },
-    externalId: { type: 'string' },
+    amount: amount({ minimum: 1 }),
+    externalId: { type: 'string', description: 'As given, without leading or trailing whitespace.' },
     comment: { type: ['string', 'null'] },
     createdAt: time('When it was applied (UTC).'),
   }),
@@ -85,7 +90,7 @@ export const LEDGER_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   Adjustment: entity('A manual correction of a balance. Integer minor units, signed.', {
     id,
     accountId: id,
-    amount: { type: 'integer', description: 'Signed, never 0.' },
+    amount: amount({ description: 'Signed, never 0.' }),
     reason: { type: 'string' },
     createdAt: time('When it was applied (UTC).'),
   }),
@@ -93,7 +98,7 @@ export const LEDGER_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   Credit: entity('Temporary credit: counts toward the allowance while unexpired. Not money: the balance does not change.', {
     id,
     accountId: id,
-    amount: { type: 'integer', minimum: 1 },
+    amount: amount({ minimum: 1 }),
     expiresAt: time('When it stops counting (UTC).'),
     reason: { type: 'string' },
     createdAt: time('When it was granted (UTC).'),
@@ -104,7 +109,7 @@ export const LEDGER_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     id,
     accountId: id,
     kind: { type: 'string', enum: ['traffic', 'time', 'fee', 'one_off'] },
-    amount: { type: 'integer', minimum: 0 },
+    amount: amount({ minimum: 0 }),
     sessionId: { type: ['integer', 'null'], description: 'The rated session (traffic, time).' },
     subscriptionId: { type: ['integer', 'null'], description: 'The charged subscription (fee).' },
     feeDay: { type: ['string', 'null'], format: 'date', description: 'The charged UTC day (fee).' },
@@ -176,7 +181,7 @@ export const ledgerRoutes: readonly ApiRoute[] = [
     requestBody: 'PaymentCreate',
     success: { status: 201, description: 'The payment, applied to the balance now', schema: schemaRef('Payment'), location: false },
     alternative: { status: 200, description: 'A redelivery: the payment with this externalId, applied before; nothing changed', schema: schemaRef('Payment') },
-    errors: [...WRITE_ERRORS],
+    errors: [...WRITE_ERRORS, 'AMOUNT_OUT_OF_RANGE'],
     async handle(ctx) {
       const input = parseBody(paymentFields, await ctx.readBody(), 'create');
       const { payment, created } = await ctx.store.ledger.pay(input);
@@ -193,7 +198,7 @@ export const ledgerRoutes: readonly ApiRoute[] = [
     tag: 'Ledger',
     requestBody: 'AdjustmentCreate',
     success: { status: 201, description: 'The adjustment, applied to the balance', schema: schemaRef('Adjustment'), location: false },
-    errors: WRITE_ERRORS.filter((c) => c !== 'CONFLICT'),
+    errors: [...WRITE_ERRORS.filter((c) => c !== 'CONFLICT'), 'AMOUNT_OUT_OF_RANGE'],
     async handle(ctx) {
       const input = parseBody(adjustmentFields, await ctx.readBody(), 'create');
       const adjustment = await ctx.store.ledger.adjust(input);
@@ -209,7 +214,7 @@ export const ledgerRoutes: readonly ApiRoute[] = [
     tag: 'Ledger',
     requestBody: 'CreditCreate',
     success: { status: 201, description: "The credit; the account's state is re-derived", schema: schemaRef('Credit'), location: false },
-    errors: ['NOT_FOUND', 'VALIDATION_FAILED', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'BODY_TOO_LARGE'],
+    errors: ['NOT_FOUND', 'VALIDATION_FAILED', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'BODY_TOO_LARGE', 'AMOUNT_OUT_OF_RANGE'],
     async handle(ctx) {
       const accountId = idParam(ctx);
       const input = parseBody(creditFields, await ctx.readBody(), 'create');

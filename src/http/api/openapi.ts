@@ -5,6 +5,7 @@
 import { ApiErrorCodes, ApiErrorStatuses, type ApiErrorCode } from './errors.js';
 import type { JsonSchema } from './fields.js';
 import { authLogEntrySchema, authLogPageSchema } from './auth-log.js';
+import { ACCOUNTING_HELD_SCHEMAS } from './accounting-held.js';
 import { LEDGER_SCHEMAS } from './ledger.js';
 import { DISCONNECT_PATTERN, SESSION_SCHEMAS } from './sessions.js';
 import { EXPORTED_SESSION_SCHEMA } from './sessions-export.js';
@@ -13,6 +14,7 @@ import { outputKeys, type AnyResource } from './resources.js';
 import type { ApiRoute } from './route.js';
 import { openApiPath } from './router.js';
 import { MAX_BODY_BYTES } from './body.js';
+import { MONEY_LIMIT } from '../../store/money.js';
 import { WIDGET_TOKEN_SCHEMAS } from '../../portal/widget-token-route.js';
 
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
@@ -91,7 +93,12 @@ function errorStatus(code: ApiErrorCode, route: ApiRoute): number {
   return ApiErrorStatuses[code][0] ?? ApiErrorCodes[code].status;
 }
 
-function operation(route: ApiRoute): Record<string, unknown> {
+/** Whether a request body schema takes money (a property bounded by the money limit): AMOUNT_OUT_OF_RANGE applies. */
+function takesMoney(schema: JsonSchema | undefined): boolean {
+  return Object.values(schema?.properties ?? {}).some((p) => p.maximum === MONEY_LIMIT);
+}
+
+function operation(route: ApiRoute, schemas: Readonly<Record<string, JsonSchema>>): Record<string, unknown> {
   const parameters: unknown[] = [];
   for (const m of route.pattern.matchAll(/:(\w+)/g)) {
     parameters.push({ name: m[1], in: 'path', required: true, schema: { type: 'integer', minimum: 1 } });
@@ -113,7 +120,9 @@ function operation(route: ApiRoute): Record<string, unknown> {
     };
   }
   const byStatus = new Map<number, ApiErrorCode[]>();
-  for (const code of [...route.errors, ...(route.public ? ['INTERNAL' as const] : COMMON_ERRORS)]) {
+  // Every route writing money can answer AMOUNT_OUT_OF_RANGE, whether or not its definition lists it (the CRUD ones).
+  const money: ApiErrorCode[] = route.requestBody !== undefined && takesMoney(schemas[route.requestBody]) ? ['AMOUNT_OUT_OF_RANGE'] : [];
+  for (const code of new Set([...route.errors, ...money, ...(route.public ? ['INTERNAL' as const] : COMMON_ERRORS)])) {
     const status = errorStatus(code, route);
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
@@ -144,23 +153,31 @@ function operation(route: ApiRoute): Record<string, unknown> {
 }
 
 export function buildOpenApi(routes: readonly ApiRoute[], resources: readonly AnyResource[]): Record<string, unknown> {
+  const schemas: Record<string, JsonSchema> = {
+    Error: errorSchema,
+    AuthLogEntry: authLogEntrySchema,
+    AuthLogPage: authLogPageSchema,
+    ...LEDGER_SCHEMAS,
+    ...SESSION_SCHEMAS,
+    ...ACCOUNTING_HELD_SCHEMAS,
+    ExportedSession: EXPORTED_SESSION_SCHEMA,
+  };
+  for (const def of resources) Object.assign(schemas, resourceSchemas(def));
+  Object.assign(schemas, WIDGET_TOKEN_SCHEMAS);
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = openApiPath(route.pattern);
-    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route) };
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route, schemas) };
   }
   // A failed Disconnect answers the error and the NAS's outcome together.
   const disconnectFailed = (paths[openApiPath(DISCONNECT_PATTERN)]?.post as { responses?: Record<string, { content?: unknown }> } | undefined)?.responses?.['502'];
   if (disconnectFailed) disconnectFailed.content = { 'application/json': { schema: schemaRef('DisconnectFailure') } };
-  const schemas: Record<string, JsonSchema> = { Error: errorSchema, AuthLogEntry: authLogEntrySchema, AuthLogPage: authLogPageSchema, ...LEDGER_SCHEMAS, ...SESSION_SCHEMAS, ExportedSession: EXPORTED_SESSION_SCHEMA };
-  for (const def of resources) Object.assign(schemas, resourceSchemas(def));
-  Object.assign(schemas, WIDGET_TOKEN_SCHEMAS);
   return {
     openapi: '3.1.0',
     info: {
       title: 'Tollgate admin API',
       version: '1.0.0',
-      description: 'Manage NAS clients, tariffs, accounts and subscribers; take payments, adjustments and credits; look up and disconnect sessions. Money is integer minor units. Errors are `{ "error": { "code", "message", "field"?, "details"? } }`.',
+      description: 'Manage NAS clients, tariffs, accounts and subscribers; take payments, adjustments and credits; look up and disconnect sessions; review held accounting. Money is integer minor units within ±10^15. Errors are `{ "error": { "code", "message", "field"?, "details"? } }`.',
     },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }],
@@ -169,6 +186,7 @@ export function buildOpenApi(routes: readonly ApiRoute[], resources: readonly An
       { name: 'Ledger', description: 'Payments, adjustments, temporary credits and account statements. Money is integer minor units.' },
       { name: 'Sessions', description: 'Accounting sessions: lists, who had an IP address at an instant, the history export (CSV or JSON), Disconnect-Requests.' },
       { name: 'AuthLog', description: 'Authentication results.' },
+      { name: 'Accounting', description: 'The held-for-review queue: accounting increments no link could carry, held instead of charged until an operator approves or discards them.' },
       { name: 'Meta', description: 'This document.' },
     ],
     paths,

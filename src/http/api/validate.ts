@@ -1,6 +1,7 @@
 /**
  * Validates request bodies and query strings against a shape of fields. Every problem is collected (a bad
- * field, a missing one, a read-only one, an unknown one) and thrown once as VALIDATION_FAILED.
+ * field, a missing one, a read-only one, an unknown one) and thrown once as VALIDATION_FAILED — or, when every
+ * problem is money beyond ±10^15, as AMOUNT_OUT_OF_RANGE (422), the code the store answers for the same bound.
  */
 import { ApiError, type FieldIssue } from './errors.js';
 import { describeValue, type Field, type FieldValue, type Presence } from './fields.js';
@@ -31,7 +32,7 @@ export function parseBody<S extends Shape>(shape: S, body: unknown, mode: BodyMo
     throw new ApiError('VALIDATION_FAILED', `the request body must be a JSON object, ${describeValue(body)}`);
   }
   const input = body as Record<string, unknown>;
-  const issues: FieldIssue[] = [];
+  const issues: Issue[] = [];
   for (const key of Object.keys(input)) {
     const why = Object.hasOwn(readOnly, key) ? readOnly[key] : undefined;
     if (why !== undefined) issues.push({ field: key, message: why });
@@ -48,9 +49,9 @@ export function parseBody<S extends Shape>(shape: S, body: unknown, mode: BodyMo
     }
     const r = checkValue(field, key, input[key]);
     if (r.ok) out[key] = r.value;
-    else issues.push({ field: key, message: r.message });
+    else issues.push({ field: key, message: r.message, ...(r.code === undefined ? {} : { code: r.code }) });
   }
-  if (issues.length > 0) throw ApiError.validation(issues);
+  if (issues.length > 0) throw issuesError(issues);
   return out as CreateOf<S> | PatchOf<S>;
 }
 
@@ -59,7 +60,7 @@ export function parseBody<S extends Shape>(shape: S, body: unknown, mode: BodyMo
  * an empty value counts as absent; unknown or repeated parameters are refused.
  */
 export function parseQuery<S extends Shape>(shape: S, params: URLSearchParams): CreateOf<S> {
-  const issues: FieldIssue[] = [];
+  const issues: Issue[] = [];
   const input: Record<string, unknown> = {};
   for (const key of new Set(params.keys())) {
     const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
@@ -84,18 +85,31 @@ export function parseQuery<S extends Shape>(shape: S, params: URLSearchParams): 
     }
     const r = checkValue(field, key, input[key]);
     if (r.ok) out[key] = r.value;
-    else issues.push({ field: key, message: r.message });
+    else issues.push({ field: key, message: r.message, ...(r.code === undefined ? {} : { code: r.code }) });
   }
-  if (issues.length > 0) throw ApiError.validation(issues);
+  if (issues.length > 0) throw issuesError(issues);
   return out as CreateOf<S>;
 }
 
-function checkValue(field: Field<unknown>, key: string, value: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
+/** A problem found, with the code of the error it calls for when that is not VALIDATION_FAILED. */
+type Issue = FieldIssue & { readonly code?: 'AMOUNT_OUT_OF_RANGE' };
+
+/** One error for every issue: AMOUNT_OUT_OF_RANGE when they all are (422), else VALIDATION_FAILED (400). */
+function issuesError(issues: readonly Issue[]): ApiError {
+  const details = issues.map(({ field, message }) => ({ field, message }));
+  const [first] = issues;
+  if (first && issues.every((i) => i.code === 'AMOUNT_OUT_OF_RANGE')) {
+    return new ApiError('AMOUNT_OUT_OF_RANGE', first.message, { field: first.field, ...(details.length > 1 ? { details } : {}) });
+  }
+  return ApiError.validation(details);
+}
+
+function checkValue(field: Field<unknown>, key: string, value: unknown): { ok: true; value: unknown } | { ok: false; message: string; code?: 'AMOUNT_OUT_OF_RANGE' } {
   if (value === null) {
     return field.nullable ? { ok: true, value: null } : { ok: false, message: `${key} must not be null` };
   }
   const r = field.check(value);
-  return r.ok ? r : { ok: false, message: `${key} ${r.message}` };
+  return r.ok ? r : { ok: false, message: `${key} ${r.message}`, ...(r.code === undefined ? {} : { code: r.code }) };
 }
 
 function unknownMessage(what: string, key: string, known: readonly string[]): string {

@@ -1,6 +1,11 @@
-/** Accounts: the balance holder. Balance is never written here (payments, adjustments and charges do that). */
+/**
+ * Accounts: the balance holder. Balance is never written here (payments, adjustments and charges do that). The
+ * credit limit is bounded by 10^15 minor units; balances, limits and active credit are read clamped to ±(2^53 − 1),
+ * so a legacy row beyond that cannot fail a list (src/store/money.ts).
+ */
 import type { Account, AccountState } from '../../domain/types.js';
 import { rederiveAccountStates } from '../account-state.js';
+import { boundedAmount, clampedSql } from '../money.js';
 import type { AccountRepository, Sql } from '../ports.js';
 import { pageOf } from '../sql-build.js';
 import { isoTime } from '../sql-values.js';
@@ -17,8 +22,9 @@ interface AccountRow {
   updated_at: Date;
 }
 
-const SELECT = `SELECT a.id, a.balance, a.credit_limit, a.state, a.state_since, a.created_at, a.updated_at,
-  coalesce((SELECT sum(c.amount) FROM credits c WHERE c.account_id = a.id AND c.expires_at > now()), 0) AS active_credit
+const ACTIVE_CREDIT = 'coalesce((SELECT sum(c.amount) FROM credits c WHERE c.account_id = a.id AND c.expires_at > now()), 0)';
+const SELECT = `SELECT a.id, ${clampedSql('a.balance')} AS balance, ${clampedSql('a.credit_limit')} AS credit_limit, a.state, a.state_since,
+  a.created_at, a.updated_at, ${clampedSql(ACTIVE_CREDIT)} AS active_credit
   FROM accounts a`;
 
 function toAccount(row: AccountRow): Account {
@@ -46,7 +52,7 @@ export function accountRepository(sql: Sql): AccountRepository {
     },
     get: (id) => getAccount(sql, id),
     async create(input) {
-      const creditLimit = count('creditLimit', input.creditLimit ?? 0);
+      const creditLimit = boundedAmount('creditLimit', count('creditLimit', input.creditLimit ?? 0));
       return sql.transaction(async (tx) => {
         // balance 0 + credit_limit ≥ 0: a new account is always active.
         const [row] = await tx.query<{ id: number }>(
@@ -58,7 +64,7 @@ export function accountRepository(sql: Sql): AccountRepository {
       });
     },
     async update(id, patch) {
-      if (patch.creditLimit !== undefined) count('creditLimit', patch.creditLimit);
+      if (patch.creditLimit !== undefined) boundedAmount('creditLimit', count('creditLimit', patch.creditLimit));
       return sql.transaction(async (tx) => {
         const found =
           patch.creditLimit !== undefined

@@ -2,7 +2,9 @@
  * The ledger: payments, adjustments and temporary credits, the statements (charges, payments, adjustments) and
  * the invariant check. Every write inserts its row, moves accounts.balance by the same amount and re-derives the
  * account's state in one transaction (docs/schema.md, invariants 1 and 2). The account row is locked first, so
- * writers of one account queue on it instead of deadlocking on the foreign-key locks their inserts take.
+ * writers of one account queue on it instead of deadlocking on the foreign-key locks their inserts take, and the
+ * money bounds (±10^15 minor units for amounts, the resulting balance and the active credit) are checked in that
+ * same transaction (src/store/money.ts). Readers clamp legacy values beyond ±(2^53 − 1) instead of failing.
  */
 import type { Page } from '../../domain/types.js';
 import { DERIVED_STATE_SQL, rederiveAccountStates } from '../account-state.js';
@@ -12,14 +14,20 @@ import {
   type Charge,
   type ChargeKind,
   type Credit,
+  type JournalCheck,
   type LedgerMismatch,
   type LedgerRepository,
   type PageRequest,
   type Payment,
   type PaymentInput,
   type PaymentResult,
+  type SessionChargeMismatch,
+  type SessionTimeMismatch,
   type Sql,
+  type UsageTrafficMismatch,
+  type VerifyList,
 } from '../ports.js';
+import { boundedAmount, clampedSql, MONEY_LIMIT, outOfRange, withinMoneyLimit } from '../money.js';
 import { isoTime } from '../sql-values.js';
 import { nonEmpty, pageRequest } from '../validate.js';
 
@@ -62,10 +70,12 @@ interface ChargeRow {
   created_at: Date;
 }
 
-const PAYMENT_COLUMNS = 'id, account_id, amount, external_id, comment, created_at';
-const ADJUSTMENT_COLUMNS = 'id, account_id, amount, reason, created_at';
-const CREDIT_COLUMNS = 'id, account_id, amount, expires_at, reason, created_at, expires_at > now() AS active';
-const CHARGE_COLUMNS = 'id, account_id, kind, amount, session_id, subscription_id, fee_day, comment, created_at';
+// Amounts are read clamped: a legacy row beyond 2^53 must not make a whole statement fail.
+const AMOUNT = `${clampedSql('amount')} AS amount`;
+const PAYMENT_COLUMNS = `id, account_id, ${AMOUNT}, external_id, comment, created_at`;
+const ADJUSTMENT_COLUMNS = `id, account_id, ${AMOUNT}, reason, created_at`;
+const CREDIT_COLUMNS = `id, account_id, ${AMOUNT}, expires_at, reason, created_at, expires_at > now() AS active`;
+const CHARGE_COLUMNS = `id, account_id, kind, ${AMOUNT}, session_id, subscription_id, fee_day, comment, created_at`;
 
 const toPayment = (r: PaymentRow): Payment => ({
   id: r.id,
@@ -107,8 +117,9 @@ const toCharge = (r: ChargeRow): Charge => ({
 });
 
 /*
- * verify(): one statement. The first row (id NULL) carries the number of accounts; the others are the
- * mismatches. Sums are computed per table and joined, so each money table is scanned once.
+ * verify(), the ledger: one statement. The first row (id NULL) carries the number of accounts; the others are the
+ * mismatches. Sums are computed per table and joined, so each money table is scanned once. The comparison is
+ * exact (numeric); only the values reported are clamped.
  */
 const VERIFY = `WITH ledger AS (
     SELECT a.id, a.balance, coalesce(p.total, 0) + coalesce(j.total, 0) - coalesce(c.total, 0) AS expected
@@ -119,8 +130,75 @@ const VERIFY = `WITH ledger AS (
   )
   SELECT NULL::bigint AS id, NULL::bigint AS balance, NULL::numeric AS expected, count(*) AS accounts FROM ledger
   UNION ALL
-  SELECT id, balance, expected, NULL FROM ledger WHERE balance <> expected
+  SELECT id, ${clampedSql('balance')}, ${clampedSql('expected')}, NULL FROM ledger WHERE balance <> expected
   ORDER BY id NULLS FIRST`;
+
+/** The longest list verify() returns per class of problem (the count is always complete). */
+export const VERIFY_LIST_LIMIT = 1000;
+
+/*
+ * Each session's traffic and time charges against its charged_* columns, one row per (session, kind) that
+ * differs; `total` (a window count before LIMIT) is how many there are in all.
+ */
+const VERIFY_SESSION_CHARGES = `WITH c AS (
+    SELECT session_id,
+           coalesce(sum(amount) FILTER (WHERE kind = 'traffic'), 0) AS traffic,
+           coalesce(sum(amount) FILTER (WHERE kind = 'time'), 0) AS time
+    FROM charges WHERE session_id IS NOT NULL AND kind IN ('traffic', 'time') GROUP BY session_id
+  )
+  SELECT s.id, s.account_id, k.kind, ${clampedSql('k.charged')} AS charged, ${clampedSql('k.charges')} AS charges, count(*) OVER () AS total
+  FROM sessions s
+  LEFT JOIN c ON c.session_id = s.id
+  CROSS JOIN LATERAL (VALUES ('traffic', s.charged_traffic::numeric, coalesce(c.traffic, 0)),
+                             ('time', s.charged_time::numeric, coalesce(c.time, 0))) AS k (kind, charged, charges)
+  WHERE k.charged <> k.charges
+  ORDER BY s.id, k.kind DESC
+  LIMIT ${VERIFY_LIST_LIMIT}`;
+
+// div() is exact integer division (floor for the non-negative values here); numeric '/' would round huge values.
+const EXPECTED_TIME = 'div(s.rated_seconds::numeric * coalesce(t.price_per_minute, 0), 60)';
+const EXPECTED_TRAFFIC = 'div(greatest(u.octets - coalesce(t.included_bytes, 0), 0)::numeric * coalesce(t.price_per_gb, 0), 1000000000)';
+
+/*
+ * The tariff checks compare with the subscriber's current tariff, so they look only at sessions and months that
+ * began after the last change of the subscriber and of its tariff: one rated under an earlier price is no fault.
+ */
+/** Sessions of a known subscriber whose charged_time is not the cumulative floor under the current tariff. */
+const VERIFY_SESSION_TIME = `SELECT s.id, s.subscriber_id, ${clampedSql('s.rated_seconds')} AS rated_seconds,
+    ${clampedSql('coalesce(t.price_per_minute, 0)')} AS price_per_minute, ${clampedSql('s.charged_time')} AS charged_time,
+    ${clampedSql(EXPECTED_TIME)} AS expected, count(*) OVER () AS total
+  FROM sessions s
+  JOIN subscribers sub ON sub.id = s.subscriber_id
+  LEFT JOIN tariffs t ON t.id = sub.tariff_id
+  WHERE s.charged_time <> ${EXPECTED_TIME}
+    AND sub.updated_at <= s.started_at AND (t.id IS NULL OR t.updated_at <= s.started_at)
+  ORDER BY s.id
+  LIMIT ${VERIFY_LIST_LIMIT}`;
+
+/** Usage months whose charged_traffic is not the cumulative floor of their octets under the current tariff. */
+const VERIFY_USAGE_TRAFFIC = `SELECT u.subscriber_id, u.month::text AS month, ${clampedSql('u.octets')} AS octets,
+    ${clampedSql('coalesce(t.included_bytes, 0)')} AS included_bytes, ${clampedSql('coalesce(t.price_per_gb, 0)')} AS price_per_gb,
+    ${clampedSql('u.charged_traffic')} AS charged_traffic, ${clampedSql(EXPECTED_TRAFFIC)} AS expected, count(*) OVER () AS total
+  FROM usage_monthly u
+  JOIN subscribers sub ON sub.id = u.subscriber_id
+  LEFT JOIN tariffs t ON t.id = sub.tariff_id
+  WHERE u.charged_traffic <> ${EXPECTED_TRAFFIC}
+    AND sub.updated_at <= u.month AND (t.id IS NULL OR t.updated_at <= u.month)
+  ORDER BY u.subscriber_id, u.month
+  LIMIT ${VERIFY_LIST_LIMIT}`;
+
+/** A journal row older than this was not rated in time (the rater takes rows within seconds). */
+const STRANDED_AFTER = "interval '5 minutes'";
+
+/** What was checked, and the journal's stranded and rejected rows. */
+const VERIFY_COUNTS = `SELECT (SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM usage_monthly) AS usage_months,
+    j.stranded, j.oldest, (SELECT count(*) FROM accounting_journal_rejected) AS rejected
+  FROM (SELECT count(*) AS stranded, floor(extract(epoch FROM now() - min(received_at)))::bigint AS oldest
+        FROM accounting_journal WHERE received_at < now() - ${STRANDED_AFTER}) j`;
+
+function verifyList<Row extends { total: number }, T>(rows: readonly Row[], map: (r: Row) => T): VerifyList<T> {
+  return { count: rows[0]?.total ?? 0, items: rows.map(map) };
+}
 
 /** How far back each expiry sweep looks before its previous run (a credit granted just as it expired). */
 const SWEEP_OVERLAP = "interval '5 minutes'";
@@ -143,6 +221,31 @@ function nonZeroMoney(field: string, value: number): number {
 async function lockAccount(tx: Sql, accountId: number): Promise<void> {
   const rows = await tx.query('SELECT id FROM accounts WHERE id = $1 FOR UPDATE', [accountId]);
   if (rows.length === 0) throw new StoreError('STORE_REFERENCE', `accountId refers to a row that does not exist (${accountId})`, 'accountId');
+}
+
+/**
+ * Adds `amount` to the (locked) account's balance unless the result would leave ±10^15: then STORE_OUT_OF_RANGE
+ * on `amount`, and the caller's transaction rolls back. The bound is compared in numeric, so a legacy balance
+ * near the bigint limit cannot overflow the addition.
+ */
+async function moveBalance(tx: Sql, accountId: number, amount: number): Promise<void> {
+  const moved = await tx.query(
+    `UPDATE accounts SET balance = balance + $2::bigint WHERE id = $1 AND abs(balance::numeric + $2::bigint) <= ${MONEY_LIMIT} RETURNING id`,
+    [accountId, amount],
+  );
+  if (moved.length > 0) return;
+  const [row] = await tx.query<{ after: string }>('SELECT (balance::numeric + $2::bigint)::text AS after FROM accounts WHERE id = $1', [accountId, amount]);
+  throw outOfRange('amount', `amount ${amount} would make the balance of account ${accountId} ${row?.after ?? 'out of range'}`);
+}
+
+/** The (locked) account's unexpired credits in all must stay within 10^15, like a balance. */
+async function checkActiveCredit(tx: Sql, accountId: number, amount: number): Promise<void> {
+  const [row] = await tx.query<{ total: string }>(
+    'SELECT coalesce(sum(amount), 0)::text AS total FROM credits WHERE account_id = $1 AND expires_at > now()',
+    [accountId],
+  );
+  const total = row?.total ?? '0';
+  if (!withinMoneyLimit(total)) throw outOfRange('amount', `amount ${amount} would make the active credit of account ${accountId} ${total}`);
 }
 
 /** One page of an account's rows of `table`, newest first. */
@@ -181,9 +284,11 @@ export function ledgerRepository(sql: Sql): LedgerRepository {
   }
 
   return {
-    async pay(input) {
-      positiveMoney('amount', input.amount);
-      nonEmpty('externalId', input.externalId);
+    async pay(original) {
+      positiveMoney('amount', original.amount);
+      boundedAmount('amount', original.amount);
+      // A payment system's id with stray whitespace is the same id: trimmed, so a redelivery stays idempotent.
+      const input = { ...original, externalId: nonEmpty('externalId', original.externalId.trim()) };
       const before = await existingPayment(input.externalId);
       if (before) return replay(before, input);
       let result: PaymentResult | undefined;
@@ -197,7 +302,7 @@ export function ledgerRepository(sql: Sql): LedgerRepository {
             [input.accountId, input.amount, input.externalId, input.comment ?? null],
           );
           if (!row) return undefined;
-          await tx.query('UPDATE accounts SET balance = balance + $2 WHERE id = $1', [input.accountId, input.amount]);
+          await moveBalance(tx, input.accountId, input.amount);
           await rederiveAccountStates(tx, [input.accountId], 'payment');
           return { payment: toPayment(row), created: true };
         });
@@ -213,6 +318,7 @@ export function ledgerRepository(sql: Sql): LedgerRepository {
 
     async adjust(input) {
       nonZeroMoney('amount', input.amount);
+      boundedAmount('amount', input.amount);
       nonEmpty('reason', input.reason);
       return sql.transaction(async (tx) => {
         await lockAccount(tx, input.accountId);
@@ -220,7 +326,7 @@ export function ledgerRepository(sql: Sql): LedgerRepository {
           `INSERT INTO adjustments (account_id, amount, reason) VALUES ($1, $2, $3) RETURNING ${ADJUSTMENT_COLUMNS}`,
           [input.accountId, input.amount, input.reason],
         );
-        await tx.query('UPDATE accounts SET balance = balance + $2 WHERE id = $1', [input.accountId, input.amount]);
+        await moveBalance(tx, input.accountId, input.amount);
         await rederiveAccountStates(tx, [input.accountId], 'adjustment');
         return toAdjustment(row!);
       });
@@ -228,6 +334,7 @@ export function ledgerRepository(sql: Sql): LedgerRepository {
 
     async grantCredit(input) {
       positiveMoney('amount', input.amount);
+      boundedAmount('amount', input.amount);
       nonEmpty('reason', input.reason);
       const expires = Date.parse(input.expiresAt);
       if (Number.isNaN(expires)) fail('expiresAt', `must be an ISO-8601 timestamp, got ${input.expiresAt}`);
@@ -238,6 +345,7 @@ export function ledgerRepository(sql: Sql): LedgerRepository {
           [input.accountId, input.amount, new Date(expires).toISOString(), input.reason],
         );
         if (!row!.active) fail('expiresAt', `must be in the future, got ${input.expiresAt}`);
+        await checkActiveCredit(tx, input.accountId, input.amount);
         await rederiveAccountStates(tx, [input.accountId], 'credit');
         return toCredit(row!);
       });
@@ -260,7 +368,31 @@ export function ledgerRepository(sql: Sql): LedgerRepository {
         if (r.id === null) accounts = r.accounts ?? 0;
         else mismatches.push({ accountId: r.id, balance: r.balance ?? 0, expected: r.expected ?? 0 });
       }
-      return { accounts, mismatches };
+      const charges = await sql.query<{ id: number; account_id: number | null; kind: 'traffic' | 'time'; charged: number; charges: number; total: number }>(VERIFY_SESSION_CHARGES);
+      const sessionCharges = verifyList(charges, (r): SessionChargeMismatch => ({ sessionId: r.id, accountId: r.account_id, kind: r.kind, charged: r.charged, charges: r.charges }));
+      const times = await sql.query<{ id: number; subscriber_id: number; rated_seconds: number; price_per_minute: number; charged_time: number; expected: number; total: number }>(VERIFY_SESSION_TIME);
+      const sessionTime = verifyList(times, (r): SessionTimeMismatch => ({
+        sessionId: r.id,
+        subscriberId: r.subscriber_id,
+        ratedSeconds: r.rated_seconds,
+        pricePerMinute: r.price_per_minute,
+        chargedTime: r.charged_time,
+        expected: r.expected,
+      }));
+      const months = await sql.query<{ subscriber_id: number; month: string; octets: number; included_bytes: number; price_per_gb: number; charged_traffic: number; expected: number; total: number }>(VERIFY_USAGE_TRAFFIC);
+      const usageTraffic = verifyList(months, (r): UsageTrafficMismatch => ({
+        subscriberId: r.subscriber_id,
+        month: r.month,
+        octets: r.octets,
+        includedBytes: r.included_bytes,
+        pricePerGB: r.price_per_gb,
+        chargedTraffic: r.charged_traffic,
+        expected: r.expected,
+      }));
+      const [counts] = await sql.query<{ sessions: number; usage_months: number; stranded: number; oldest: number | null; rejected: number }>(VERIFY_COUNTS);
+      const journal: JournalCheck = { stranded: counts?.stranded ?? 0, oldestStrandedSeconds: counts?.oldest ?? null, rejected: counts?.rejected ?? 0 };
+      const problems = mismatches.length + sessionCharges.count + sessionTime.count + usageTraffic.count + journal.stranded + journal.rejected;
+      return { accounts, mismatches, sessions: counts?.sessions ?? 0, sessionCharges, sessionTime, usageMonths: counts?.usage_months ?? 0, usageTraffic, journal, problems };
     },
 
     async expireCredits() {

@@ -11,6 +11,7 @@
 import { ntPasswordHash } from '../../aaa/auth/mschapv2.js';
 import { checkTimeZone, dayInTimeZone, FEE_SUBSCRIPTIONS_LOCK_KEY } from '../../billing/fees.js';
 import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberSnapshot, type SubscriberStatus } from '../../domain/types.js';
+import { clampedSql } from '../money.js';
 import type { AccountState, Sql, SubscriberPatch, SubscriberRepository } from '../ports.js';
 import { assignments, pageOf } from '../sql-build.js';
 import { isoTime } from '../sql-values.js';
@@ -58,7 +59,8 @@ const COLUMNS = `id, username, account_id, tariff_id, host(framed_ip) AS framed_
 // One read for the AAA core: subscriber + account + tariff + Σ unexpired credits.
 const SNAPSHOT = `SELECT s.id, s.username, s.status, s.password_cleartext, s.nt_hash, host(s.framed_ip) AS framed_ip,
     s.framed_pool, s.mac::text AS mac, s.simultaneous_use,
-    a.id AS account_id, a.balance, a.credit_limit, a.state, coalesce(cr.active_credit, 0) AS active_credit,
+    a.id AS account_id, ${clampedSql('a.balance')} AS balance, ${clampedSql('a.credit_limit')} AS credit_limit, a.state,
+    ${clampedSql('coalesce(cr.active_credit, 0)')} AS active_credit,
     t.id AS tariff_id, t.name AS tariff_name, t.down_kbps, t.up_kbps
   FROM subscribers s
   JOIN accounts a ON a.id = s.account_id

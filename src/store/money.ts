@@ -1,0 +1,58 @@
+/**
+ * The bounds of money (docs/accounting.md "Limits of money", migration 9): every amount, resulting balance,
+ * credit limit and active credit is within ±10^15 minor units, checked in the transaction that books it, with the
+ * database's NOT VALID range CHECKs as the last line of defence. Readers clamp what an older database may still
+ * hold beyond ±(2^53 − 1) instead of failing, so one bad row cannot take an account list or a RADIUS reply down.
+ */
+import { StoreError } from './ports.js';
+
+/** 10^15 minor units: far above any real balance, far below 2^53 so sums of a few stay exact. */
+export const MONEY_LIMIT = 1_000_000_000_000_000;
+
+/** What a reader returns for a stored value beyond ±(2^53 − 1): the nearest safe integer (never a real value). */
+export const MONEY_CLAMP = Number.MAX_SAFE_INTEGER;
+
+/** The range CHECKs of migration 9 and the input field each is about. */
+export const MONEY_RANGE_CONSTRAINTS: Readonly<Record<string, string>> = {
+  accounts_balance_range_check: 'balance',
+  accounts_credit_limit_range_check: 'creditLimit',
+  payments_amount_range_check: 'amount',
+  adjustments_amount_range_check: 'amount',
+  credits_amount_range_check: 'amount',
+  charges_amount_range_check: 'amount',
+};
+
+/**
+ * SQL clamping a bigint or numeric expression to ±(2^53 − 1), for the columns readers turn into JS numbers
+ * (money, and the counters a report shows next to it).
+ * `expr` must not be NULL (GREATEST and LEAST skip NULLs): use it on NOT NULL columns and coalesced sums.
+ */
+export function clampedSql(expr: string): string {
+  return `least(greatest(${expr}, -${MONEY_CLAMP}), ${MONEY_CLAMP})`;
+}
+
+/** The StoreError of a value beyond the bounds; the message names the limit. */
+export function outOfRange(field: string, what: string, cause?: unknown): StoreError {
+  return new StoreError('STORE_OUT_OF_RANGE', `${what}: money is limited to ±${MONEY_LIMIT} minor units (10^15)`, field, cause === undefined ? undefined : { cause });
+}
+
+/** |amount| ≤ 10^15 (a number the validators already know to be an integer); STORE_OUT_OF_RANGE otherwise. */
+export function boundedAmount(field: string, amount: number): number {
+  if (Math.abs(amount) > MONEY_LIMIT) throw outOfRange(field, `${field} ${amount} is out of range`);
+  return amount;
+}
+
+/** Whether a decimal integer (as SQL's numeric text) lies within ±10^15, compared exactly. */
+export function withinMoneyLimit(decimal: string): boolean {
+  const value = BigInt(decimal);
+  const limit = BigInt(MONEY_LIMIT);
+  return value >= -limit && value <= limit;
+}
+
+/** a + b + …, saturating at ±(2^53 − 1) rather than leaving the safe range (sums of clamped values). */
+export function saturatingSum(...values: readonly number[]): number {
+  // BigInt, so a partial sum beyond 2^53 does not round the total.
+  const total = values.reduce((sum, v) => sum + BigInt(v), 0n);
+  const clamp = BigInt(MONEY_CLAMP);
+  return Number(total > clamp ? clamp : total < -clamp ? -clamp : total);
+}
