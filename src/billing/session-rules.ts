@@ -74,7 +74,7 @@ export interface Session {
    */
   readonly firstSeenAt: Date;
   lastSeenAt: Date;
-  /** Acct-Session-Time of its first record (0 when that record was held). */
+  /** Acct-Session-Time of its first record, at most maxSessionSeconds. */
   firstSessionTime: bigint;
   input: bigint;
   output: bigint;
@@ -146,6 +146,7 @@ export function emptyBatch(): Batch {
 export const isSessionRecord = (r: AccountingRecord): boolean => r.status === 'start' || r.status === 'stop' || r.status === 'interim-update';
 export const isNasRecord = (r: AccountingRecord): boolean => r.status === 'accounting-on' || r.status === 'accounting-off';
 const maxDate = (a: Date, b: Date): Date => (a.getTime() >= b.getTime() ? a : b);
+const bmin = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 
 /**
  * The event time used for scheduling: the NAS's time bounded to [receivedAt − delay − skew, receivedAt + skew]
@@ -261,7 +262,7 @@ function holdOf(s: Session, r: AccountingRecord, first: boolean, octets: bigint,
     ? claimed > BigInt(rules.maxSessionSeconds)
     : time * 1000n > s.firstSessionTime * 1000n + BigInt(r.receivedAt.getTime() - s.firstSeenAt.getTime() + skewMs);
   if (!octetsBad && !timeBad) return null;
-  return { session: s, reason: octetsBad ? 'octet_rate' : 'session_time', octets, seconds: time - s.sessionTime, elapsedMs, record: r };
+  return { session: s, reason: timeBad ? 'session_time' : 'octet_rate', octets, seconds: time - s.sessionTime, elapsedMs, record: r };
 }
 
 /** Applies `r` in memory (rules 1–8): session state, usage and the batch's charges. */
@@ -307,8 +308,9 @@ export function applyRecord(b: Batch, r: AccountingRecord, rules: RatingRules): 
     s.input = input;
     s.output = output;
     s.sessionTime = sessionTime;
-    if (first) s.firstSessionTime = r.sessionTime ?? 0n;
   }
+  // The base of later session-time checks, held or not (capped: an absurd first claim is no base to grow from).
+  if (first) s.firstSessionTime = bmin(r.sessionTime ?? 0n, BigInt(rules.maxSessionSeconds));
   if (r.receivedAt.getTime() > s.lastSeenAt.getTime()) s.lastSeenAt = r.receivedAt;
 
   if (!approved) {
