@@ -69,8 +69,9 @@ export interface Session {
   /** Closed by a Stop or Accounting-On/Off: never changes again (a stale-swept session is not final). */
   final: boolean;
   /**
-   * When its first record happened, as the clamped time says (our clock minus at most the declared delay and the
-   * skew), and when its latest record was received (our clock): the bases of the plausibility checks.
+   * When its first record happened — its clamped time (our clock minus at most the declared delay and the skew),
+   * or its receive time if that is earlier — and when its latest record was received (our clock): the bases of
+   * the plausibility checks.
    */
   readonly firstSeenAt: Date;
   lastSeenAt: Date;
@@ -184,7 +185,8 @@ function newSession(r: AccountingRecord, key: string, epoch: number, at: Date, r
     stoppedAt: null,
     terminateCause: null,
     final: false,
-    firstSeenAt: at,
+    // Never later than its arrival: a NAS clock ahead may not shorten the time later records can claim.
+    firstSeenAt: at.getTime() < r.receivedAt.getTime() ? at : r.receivedAt,
     lastSeenAt: r.receivedAt,
     firstSessionTime: 0n,
     input: 0n,
