@@ -69,23 +69,23 @@ export function monthOf(date: Date): string {
 
 /**
  * The new stored value of a monotonic octet counter: the highest seen, never lower than `stored`.
- * Without Gigawords (or with Gigawords equal to the stored high word), a low word that dropped by more than
- * half the 32-bit range is a wrap: +2^32. `mayWrap` is false when the record is known to be older than the
- * stored state (smaller Acct-Session-Time) or carries all-zero counters (a zero Stop), so a drop is just stale.
+ * Without Gigawords, a low word that dropped by more than half the 32-bit range is a wrap: +2^32. With
+ * Gigawords the NAS reports the whole 64-bit count, so a lower value is stale, never a wrap. `mayWrap` is false
+ * when the record is known to be older than the stored state (smaller Acct-Session-Time) or carries all-zero
+ * counters (a zero Stop), so a drop is just stale.
  *
  * @example advanceCounter(4_000_000_000n, { bytes: 100n, gigawords: false }, true) // 4_294_967_396n
  */
 export function advanceCounter(stored: bigint, reported: OctetCounter, mayWrap: boolean): bigint {
+  if (reported.gigawords) return reported.bytes > stored ? reported.bytes : stored;
   const oldHigh = stored >> 32n;
   const oldLow = stored & LOW_32;
   const newLow = reported.bytes & LOW_32;
-  let high = reported.gigawords ? reported.bytes >> 32n : oldHigh;
-  if (high === oldHigh) {
-    if (mayWrap && newLow < oldLow && oldLow - newLow > HALF_32) {
-      high = oldHigh + 1n; // wrapped since the stored value
-    } else if (!reported.gigawords && oldHigh > 0n && newLow > oldLow && newLow - oldLow > HALF_32) {
-      high = oldHigh - 1n; // a late record from before an inferred wrap: stale, not a new high
-    }
+  let high = oldHigh;
+  if (mayWrap && newLow < oldLow && oldLow - newLow > HALF_32) {
+    high = oldHigh + 1n; // wrapped since the stored value
+  } else if (oldHigh > 0n && newLow > oldLow && newLow - oldLow > HALF_32) {
+    high = oldHigh - 1n; // a late record from before an inferred wrap: stale, not a new high
   }
   const candidate = high * TWO_32 + newLow;
   return candidate > stored ? candidate : stored;

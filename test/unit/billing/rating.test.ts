@@ -107,8 +107,9 @@ describe('advanceCounter', () => {
     expect(advanceCounter(TWO_32 + 100_000_000n, { bytes: 4_200_000_000n, gigawords: false }, false)).toBe(TWO_32 + 100_000_000n);
     // An older record (mayWrap false) is never a wrap.
     expect(advanceCounter(4_000_000_000n, { bytes: 100n, gigawords: false }, false)).toBe(4_000_000_000n);
-    // Gigawords present and equal to the stored high word: the same inference.
-    expect(advanceCounter(TWO_32 + 4_000_000_000n, { bytes: TWO_32 + 10n, gigawords: true }, true)).toBe(2n * TWO_32 + 10n);
+    // Gigawords present: the whole 64-bit count is reported, so a lower value is stale, never a wrap.
+    expect(advanceCounter(TWO_32 + 4_000_000_000n, { bytes: TWO_32 + 10n, gigawords: true }, true)).toBe(TWO_32 + 4_000_000_000n);
+    expect(advanceCounter(2_147_483_649n, { bytes: 0n, gigawords: true }, true)).toBe(2_147_483_649n);
   });
 });
 
