@@ -9,9 +9,11 @@
  * the journal: retried with backoff, visible as tollgate_accounting_rating_lag_seconds. A data error (a row
  * that does not decode, a constraint the rating violates) must not stall accounting behind one bad record, nor
  * take its neighbours with it: the failed batch is bisected (its first half is retried, halving again on each
- * failure, then the rest), and the one row that fails on its own — one record, since the journal holds one
- * record per row — moves to accounting_journal_rejected with the error, logged and counted, for the operator
- * to inspect and replay. Every other record of the batch is rated.
+ * failure, then the rest) down to one journal row, and that row's records likewise: a prefix of a row is rated
+ * in a transaction that also rewrites the row to the records left, so arrival order holds. The one record that
+ * fails on its own moves to accounting_journal_rejected with the error, logged and counted, for the operator to
+ * inspect and replay; every other record of the batch is rated. (The journal keeps one row per group commit,
+ * not per record: per-record rows cost a quarter of the accounting throughput, measured in docs/accounting.md.)
  */
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../observability/logger.js';
@@ -29,8 +31,9 @@ import {
 } from '../observability/metrics.js';
 import type { AccountStateChange } from '../store/account-state.js';
 import type { Sql } from '../store/ports.js';
-import { decodeRecords, JournalFormatError } from './journal-codec.js';
+import { decodeRecords, encodeRecords, JournalFormatError } from './journal-codec.js';
 import { rateBatch } from './rate-batch.js';
+import type { AccountingRecord } from './record.js';
 import { DEFAULT_RATING_RULES, type RatingRules } from './session-rules.js';
 
 export interface RaterOptions {
@@ -52,6 +55,15 @@ export interface RaterOptions {
 
 export type RaterLog = Pick<Logger, 'error' | 'warn' | 'info' | 'debug'>;
 
+/** Where a rating pass failed: its last journal row, how many rows, how many records. */
+interface FailedBatch {
+  readonly lastRowId: number;
+  readonly rows: number;
+  readonly records: number;
+}
+
+/** Journal rows looked at per transaction (each holds up to accounting.maxBatch records). */
+const MAX_ROWS = 1000;
 /** The cluster-wide rating lock (pg_try_advisory_xact_lock). */
 const RATER_LOCK = '7320984147562118601';
 /** Back-off after a transient failure: doubles from 100 ms up to 5 s. */
@@ -85,9 +97,10 @@ export class AccountingRater {
   private kicked = false;
   /**
    * After a batch failed on a data error: rate at most `rows` rows per transaction until the rows up to `upTo`
-   * (inclusive, the failed batch's last) are rated or rejected; `rows` halves on each failure (bisection).
+   * (inclusive, the failed batch's last) are rated or rejected; `rows` halves on each failure (bisection). Once
+   * one row fails alone, `records` bisects its records the same way.
    */
-  private isolate: { upTo: number; rows: number } | null = null;
+  private isolate: { upTo: number; rows: number; records: number | null } | null = null;
   private backlogTimer: NodeJS.Timeout | null = null;
   private lastFailureLog = 0;
   /** A rating pass (transaction and the state-change callback) is running in this process. */
@@ -162,11 +175,12 @@ export class AccountingRater {
         if (outcome.kind === 'rated' && outcome.changes.length > 0) this.onStateChanges(outcome.changes);
       } catch (err) {
         accountingFailures.labels('rate').inc();
-        const failed = (err as { failedBatch?: { lastRowId: number; rows: number } } | null)?.failedBatch;
-        if (isDataError(err) && failed !== undefined && failed.rows > 1) {
-          // Find the bad row by halving the batch (see the module comment).
+        const failed = (err as { failedBatch?: FailedBatch } | null)?.failedBatch;
+        if (isDataError(err) && failed !== undefined && (failed.rows > 1 || failed.records > 1)) {
+          // Find the bad record by halving the batch, then its row (see the module comment).
           const upTo = this.isolate === null ? failed.lastRowId : Math.max(this.isolate.upTo, failed.lastRowId);
-          this.isolate = { upTo, rows: Math.ceil(failed.rows / 2) };
+          this.isolate =
+            failed.rows > 1 ? { upTo, rows: Math.ceil(failed.rows / 2), records: null } : { upTo, rows: 1, records: Math.ceil(failed.records / 2) };
           if (failures === 0) this.log.warn({ err, rows: failed.rows }, 'accounting rating failed on a data error; bisecting the batch');
           continue;
         }
@@ -192,6 +206,9 @@ export class AccountingRater {
     const started = performance.now();
     let lastRowId: number | undefined;
     let rowCount = 0;
+    let recordCount = 0;
+    /** Whether the pass rated only a prefix of its one row (the row stays, holding the rest). */
+    let partial = false;
     const isolating = this.isolate;
     let outcome: Outcome;
     let stats: Awaited<ReturnType<typeof rateBatch>> | null = null;
@@ -205,29 +222,42 @@ export class AccountingRater {
           [RATER_LOCK],
         );
         if (lock[0]?.locked !== true) return { kind: 'busy' };
-        // The oldest rows up to maxRecords records (at least one row), bodies fetched only for those. Rows hold
-        // one record each (older versions wrote several per row).
-        const maxRows = isolating?.rows ?? this.options.maxRecords;
+        // The oldest rows up to maxRecords records (at least one row), bodies fetched only for those.
         const batch = await tx.query<{ id: string; records: number; body: string }>(
           `SELECT j.id::text AS id, j.records, j.body
            FROM (SELECT id, records, sum(records) OVER (ORDER BY id) AS upto FROM accounting_journal ORDER BY id LIMIT $2) h
            JOIN accounting_journal j ON j.id = h.id
            WHERE h.upto <= $1 OR h.upto = h.records
            ORDER BY j.id`,
-          [this.options.maxRecords, maxRows],
+          [this.options.maxRecords, isolating?.rows ?? MAX_ROWS],
         );
         if (batch.length === 0) return { kind: 'empty' };
         const ids = batch.map((r) => r.id);
         lastRowId = Number(ids[ids.length - 1]);
         rowCount = batch.length;
-        const records = batch.flatMap((r) => decodeRecords(r.body));
-        stats = await rateBatch(tx, records, this.options.rules ?? DEFAULT_RATING_RULES);
-        await tx.query('DELETE FROM accounting_journal WHERE id = ANY($1::bigint[])', [ids]);
+        let records = batch.flatMap((r) => decodeRecords(r.body));
+        const limit = isolating?.records ?? null;
+        if (limit !== null && batch.length === 1 && records.length > limit) {
+          // Bisecting one row's records: rate a prefix, keep the rest in the row (its place in journal order).
+          const rest = records.slice(limit);
+          records = records.slice(0, limit);
+          partial = true;
+          recordCount = records.length;
+          stats = await rateBatch(tx, records, this.options.rules ?? DEFAULT_RATING_RULES);
+          await tx.query('UPDATE accounting_journal SET records = $2, body = $3 WHERE id = $1', [ids[0], rest.length, encodeRecords(rest)]);
+        } else {
+          recordCount = records.length;
+          stats = await rateBatch(tx, records, this.options.rules ?? DEFAULT_RATING_RULES);
+          await tx.query('DELETE FROM accounting_journal WHERE id = ANY($1::bigint[])', [ids]);
+        }
         return { kind: 'rated', rows: batch.length, records: records.length, changes: stats.changes };
       });
     } catch (err) {
-      if (isDataError(err) && lastRowId !== undefined && rowCount === 1) return this.reject(lastRowId, err);
-      if (err !== null && typeof err === 'object' && lastRowId !== undefined) Object.assign(err, { failedBatch: { lastRowId, rows: rowCount } });
+      if (isDataError(err) && lastRowId !== undefined && rowCount === 1 && recordCount <= 1) return this.reject(lastRowId, err);
+      if (err !== null && typeof err === 'object' && lastRowId !== undefined) {
+        const failedBatch: FailedBatch = { lastRowId, rows: rowCount, records: recordCount };
+        Object.assign(err, { failedBatch });
+      }
       throw err;
     }
     if (outcome.kind === 'rated') {
@@ -241,31 +271,57 @@ export class AccountingRater {
         heldTime.inc(done.held.session_time);
       }
       accountingRatingDuration.observe((performance.now() - started) / 1000);
-      if (this.isolate !== null && lastRowId !== undefined && lastRowId >= this.isolate.upTo) this.isolate = null;
+      if (this.isolate !== null && !partial && lastRowId !== undefined && lastRowId >= this.isolate.upTo) this.isolate = null;
     } else if (outcome.kind === 'empty') {
       this.isolate = null;
     }
     return outcome;
   }
 
-  /** Moves a journal row that cannot be rated to accounting_journal_rejected. */
+  /**
+   * Moves the record that cannot be rated to accounting_journal_rejected: the row itself when it holds just that
+   * record, else its first record (the row keeps the rest, under a new id from the journal's sequence).
+   */
   private async reject(id: number, cause: unknown): Promise<Outcome> {
     const message = cause instanceof Error ? cause.message : String(cause);
     const moved = await this.sql.transaction(async (tx) => {
       const lock = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS locked', [RATER_LOCK]);
       if (lock[0]?.locked !== true) return null;
-      const rows = await tx.query<{ records: number }>(
-        `WITH gone AS (DELETE FROM accounting_journal WHERE id = $1 RETURNING id, received_at, records, body)
-         INSERT INTO accounting_journal_rejected (id, received_at, records, body, error)
-         SELECT id, received_at, records, body, $2 FROM gone RETURNING records`,
-        [id, message],
+      const rows = await tx.query<{ records: number; body: string }>('SELECT records, body FROM accounting_journal WHERE id = $1 FOR UPDATE', [id]);
+      const row = rows[0];
+      if (row === undefined) return 0;
+      let records: AccountingRecord[] | null = null;
+      if (row.records > 1) {
+        try {
+          records = decodeRecords(row.body);
+        } catch {
+          records = null; // the row itself is what cannot be read: it goes whole
+        }
+      }
+      if (records === null || records.length <= 1) {
+        await tx.query(
+          `WITH gone AS (DELETE FROM accounting_journal WHERE id = $1 RETURNING id, received_at, records, body)
+           INSERT INTO accounting_journal_rejected (id, received_at, records, body, error)
+           SELECT id, received_at, records, body, $2 FROM gone`,
+          [id, message],
+        );
+        return row.records;
+      }
+      // The pass that failed rated (only) this row's first record.
+      const [first, ...rest] = records;
+      await tx.query(
+        `INSERT INTO accounting_journal_rejected (id, received_at, records, body, error)
+         SELECT nextval(pg_get_serial_sequence('accounting_journal', 'id')), received_at, 1, $2, $3 FROM accounting_journal WHERE id = $1`,
+        [id, encodeRecords(first === undefined ? [] : [first]), message],
       );
-      return rows[0]?.records ?? 0;
+      await tx.query('UPDATE accounting_journal SET records = $2, body = $3 WHERE id = $1', [id, rest.length, encodeRecords(rest)]);
+      return 1;
     });
     if (moved === null) return { kind: 'busy' };
     rejected.inc(moved);
-    if (this.isolate !== null && id >= this.isolate.upTo) this.isolate = null;
-    this.log.error({ err: cause, journalId: id, records: moved }, 'accounting journal row cannot be rated; moved to accounting_journal_rejected');
+    this.log.error({ err: cause, journalId: id, records: moved }, 'accounting record cannot be rated; moved to accounting_journal_rejected');
+    // The rest is rated in full batches again; another bad record in it starts its own bisection.
+    this.isolate = null;
     return { kind: 'rated', rows: 1, records: 0, changes: [] };
   }
 

@@ -134,6 +134,36 @@ describe('1. one NUL byte discards acknowledged accounting', () => {
   });
 });
 
+describe('1b. isolation inside one group commit', () => {
+  it('two unrateable records in one journal row are rejected one by one; the other 28 are rated in order', async () => {
+    const bad = await subject();
+    const good = await subject();
+    await sql.query(`ALTER TABLE charges ADD CONSTRAINT test_truth_bad_two CHECK (account_id <> ${bad.accountId}) NOT VALID`);
+    const before = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM accounting_journal_rejected');
+    try {
+      const records = Array.from({ length: 30 }, (_, i) =>
+        i === 3 || i === 21
+          ? bad.record({ status: STATUS.interim, sid: `poison-${i}`, at: T0 + 60, in: GB, time: 60 })
+          : good.record({ status: STATUS.interim, sid: 'same', at: T0 + i, in: (i + 1) * 10_000_000, time: i }),
+      );
+      await Promise.all(records.map((r) => writer.journal.submit(r)));
+      const rows = await sql.query<{ records: number }>('SELECT records FROM accounting_journal ORDER BY id');
+      expect(rows.map((r) => r.records)).toContain(30);
+      await writer.rater.drain();
+    } finally {
+      await sql.query('ALTER TABLE charges DROP CONSTRAINT test_truth_bad_two');
+    }
+    const rejected = await sql.query<{ records: number; body: string }>('SELECT records, body FROM accounting_journal_rejected ORDER BY id OFFSET $1', [before[0]!.n]);
+    expect(rejected.map((r) => [r.records, /poison-(\d+)/.exec(r.body)?.[1]])).toEqual([
+      [1, '3'],
+      [1, '21'],
+    ]);
+    // The session's last record (30 × 10^7 octets) is what counts: every good record was applied, in order.
+    const [row] = await sessionsOf(good.nas);
+    expect(row).toMatchObject({ input_octets: 300_000_000, session_time: 29 });
+  });
+});
+
 describe('4. strings are not bytes', () => {
   it('inv-\\xffA and inv-\\xfeA are two sessions, each charged', async () => {
     const s = await subject({ pricePerGB: 33 });
