@@ -8,10 +8,10 @@
 #   REPS=1 DUR=4 bench/compare.sh     # smoke
 #
 # Knobs: REPS (3), DUR (14), WARM (2), CASES ("auth:64 acct:64 acct:256" = mode:window), WORKERS (2),
-#        FR_FILES_OPTS / FR_SQL_OPTS (setup-freeradius.sh tuning; defaults: the tuned rows of ../shared/bench:
+#        FR_FILES_OPTS / FR_SQL_OPTS (setup-freeradius.sh tuning; defaults: the tuned rows of docs/benchmarks.md:
 #        threads 2:2 files, 8:8 + sql pool 8:8 sql, recv_buff 4 MiB), BACKENDS ("files sql"), and bench/lib.sh's.
 # FreeRADIUS is installed from Debian when missing (freeradius, freeradius-postgresql, freeradius-utils); its
-# config lives in $BENCH_DIR/fr (../shared/bench/setup-freeradius.sh). Raw radload output: $BENCH_DIR/results.
+# config lives in $BENCH_DIR/fr (the kit's setup-freeradius.sh, docs/benchmarks.md). Raw radload output: $BENCH_DIR/results.
 set -euo pipefail
 CASES=${CASES:-"auth:64 acct:64 acct:256"}
 BACKENDS=${BACKENDS:-"files sql"}

@@ -2,7 +2,7 @@
 # (subscribers in PostgreSQL, or users in the config file), starting and stopping the daemon, radload cases with
 # their medians. Source it after setting any knob you want to override; loopback only.
 #
-# Knobs (defaults): BENCH_DIR (/tmp/tollgate-bench), SHARED_DIR (../shared next to the checkout), USERS (100000),
+# Knobs (defaults): BENCH_DIR (/tmp/tollgate-bench), SHARED_DIR (the benchmark kit next to the checkout: docs/benchmarks.md), USERS (100000),
 # STORE (postgres | config), PG_URL (postgres://postgres@127.0.0.1:5432), REDIS_URL (unset: in-process),
 # WORKERS (2), AUTH_PORT (28120), ACCT_PORT (28130), ADMIN_PORT (28112), PORTAL_PORT (28180), REPS (3), DUR (14),
 # WARM (2), BENCH_DB (tollgate_bench), ACCOUNTING (a JSON object for the config's accounting key, e.g.
@@ -11,7 +11,7 @@
 
 bench_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$bench_here/.." && pwd)
-shared=${SHARED_DIR:-$root/../shared}
+shared=${SHARED_DIR:-$(dirname "$root")/shared}  # the benchmark kit (docs/benchmarks.md)
 B=${BENCH_DIR:-/tmp/tollgate-bench}
 USERS=${USERS:-100000}
 STORE=${STORE:-postgres}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Drives a Tollgate daemon with ../shared/bench/radload (FreeRADIUS's load generator for this project) and
+# Drives a Tollgate daemon with radload (the project's load generator, docs/benchmarks.md) and
 # prints radload's RESULT lines and the median of each case. Loopback only; each run is bounded by -d.
 #
 #   bench/radius.sh                      # auth and acct, window 64, 3 runs of 14 s each, 2 workers

@@ -1,5 +1,5 @@
 /**
- * Accounting-Request → Accounting-Response, sent only after the record is durable (DESIGN.md invariant 4): the
+ * Accounting-Request → Accounting-Response, sent only after the record is durable (docs/design.md invariant 4): the
  * record goes to the accounting journal, which commits it with the others that arrived meanwhile (group
  * commit). If the commit fails, no reply is sent and the NAS retransmits; exactly-once rating makes the
  * retransmission safe. The rater applies journaled records to sessions and charges right after.

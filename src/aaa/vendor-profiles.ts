@@ -138,7 +138,7 @@ export const profilesSchema: Node<ProfileOverrides> = obj(
 );
 
 // ---------------------------------------------------------------------------------------------------------------
-// Built-in profiles (REFERENCE.md §5 vendor attributes, §6 captive portal per BRAS)
+// Built-in profiles (docs/reference.md §5 vendor attributes, §6 captive portal per BRAS)
 
 const FRAMED = { 'Framed-IP-Address': '${framedIp}', 'Framed-Pool': '${framedPool}' } as const;
 const INTERIM = { 'Acct-Interim-Interval': '${interimInterval}' } as const;

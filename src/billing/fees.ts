@@ -1,7 +1,7 @@
 /**
  * Daily monthly-fee charges (docs/schema.md, "subscriptions" and "Daily fees"). Day d of a month of D days charges
  * floor(fee × d / D) − floor(fee × (d − 1) / D) (rating.ts dailyFee), so a month active throughout sums to the
- * fee exactly (DESIGN.md invariant 1). A run of one day is set-based: per chunk of accounts one transaction that
+ * fee exactly (docs/design.md invariant 1). A run of one day is set-based: per chunk of accounts one transaction that
  * locks the accounts in id order, inserts every due charge with one INSERT … SELECT … ON CONFLICT DO NOTHING,
  * moves each balance by what was inserted (invariant 2), and re-derives the touched accounts' states.
  * UNIQUE (subscription_id, fee_day) makes it exactly-once, whatever the number of runs or instances.

@@ -1,6 +1,6 @@
 /**
  * The accounting journal's writer: group commit of Accounting-Requests into accounting_journal, one row and one
- * durable commit per batch (DESIGN.md invariant 4: the Accounting-Response goes out only after this commit).
+ * durable commit per batch (docs/design.md invariant 4: the Accounting-Response goes out only after this commit).
  * While one INSERT is in flight, records queue; the next INSERT takes the whole queue (up to maxBatch). If the
  * INSERT fails every record of its batch is rejected: no reply is sent, the NAS retransmits, nothing was
  * written. Rating happens after the acknowledgement, in the rater (rater.ts), which `onCommitted` wakes.

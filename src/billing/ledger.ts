@@ -1,5 +1,5 @@
 /**
- * The ledger check (DESIGN.md invariant 2, docs/schema.md invariant 1): for every account,
+ * The ledger check (docs/design.md invariant 2, docs/schema.md invariant 1): for every account,
  * balance = Σ payments + Σ adjustments − Σ charges. One query, aggregating each table once.
  */
 import type { Sql } from '../store/ports.js';

@@ -1,5 +1,5 @@
 /**
- * Rating arithmetic: pure and exact (bigint inside, no floats on a money path; DESIGN.md invariant 1).
+ * Rating arithmetic: pure and exact (bigint inside, no floats on a money path; docs/design.md invariant 1).
  * Every charge is a difference of cumulative floors, floor(total × price / unit) − already charged, so the sum
  * of the charges never depends on how the total was split into deltas (interims, days).
  */

@@ -1,5 +1,5 @@
 /**
- * Restrict and restore a live session (REFERENCE.md §6): the NAS's vendor profile says which CoA attributes do it
+ * Restrict and restore a live session (docs/reference.md §6): the NAS's vendor profile says which CoA attributes do it
  * and whether restore is a Disconnect instead; the session's identity (User-Name, Acct-Session-Id,
  * Framed-IP-Address) says which session. A NAKed CoA falls back to a Disconnect-Request, after which the
  * subscriber re-authenticates and gets the answer for the new state; so does a profile without a CoA form for

@@ -1,6 +1,6 @@
 /**
  * When to (re)transmit a CoA or Disconnect request: RFC 5080 §2.2.1 style as FreeRADIUS does it for
- * RFC 5176 requests (irt=2 s, mrt=16 s, mrc=5, mrd=30 s; REFERENCE.md §6), without the random jitter so the
+ * RFC 5176 requests (irt=2 s, mrt=16 s, mrc=5, mrd=30 s; docs/reference.md §6), without the random jitter so the
  * schedule is predictable: the wait after try n is min(initial × 2^(n-1), max), cut at the overall deadline.
  */
 

@@ -82,7 +82,7 @@ export const configSchema = obj({
   database: obj({
     /** PostgreSQL; unset = the embedded database (PGlite) under dataDir. */
     url: optional(str({ pattern: /^postgres(ql)?:\/\//, hint: 'a postgres:// URL' })),
-    /** Connections per process. 8 suited FreeRADIUS best on 2 cores (../shared/bench/README.md). */
+    /** Connections per process. 8 suited FreeRADIUS best on 2 cores (docs/benchmarks.md). */
     poolSize: int({ default: 8, min: 1, max: 200 }),
     /** Apply pending migrations at start-up (`tollgate migrate` does it by hand). */
     migrate: bool({ default: true }),

@@ -1,7 +1,7 @@
 /**
  * RADIUS authenticators, Message-Authenticator and attribute hiding (RFC 2865 §3 and §5.2, RFC 2866 §3,
  * RFC 2868 §3.5, RFC 3579 §3.2, RFC 5176 §2.3). What sits in the Authenticator field while hashing follows
- * FreeRADIUS 3.2 rad_sign/rad_verify (../shared/REFERENCE.md §1). Every comparison is constant time.
+ * FreeRADIUS 3.2 rad_sign/rad_verify (docs/reference.md §1). Every comparison is constant time.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Attr, Code, HEADER_LENGTH, MAX_PACKET_LENGTH } from './codes.js';

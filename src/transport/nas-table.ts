@@ -2,7 +2,7 @@
  * The NAS client table: source address → client (secret, vendor profile, policy). Compiled once per
  * (re)load: exact addresses in a Map, CIDR ranges as integer ranges searched longest-prefix first, and a
  * bounded memo of CIDR hits so a packet costs one Map lookup. The secret is chosen by source address only,
- * never by NAS-IP-Address (../shared/REFERENCE.md §2).
+ * never by NAS-IP-Address (docs/reference.md §2).
  */
 import { isIP } from 'node:net';
 import { radiusRequests, radiusResponses, Tally } from '../observability/metrics.js';

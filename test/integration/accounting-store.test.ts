@@ -1,6 +1,6 @@
 /**
  * Accounting traces through the journal and the rater on a real database (PGlite, or PostgreSQL when TEST_DATABASE_URL is
- * set): every BRAS misbehaviour of REFERENCE.md §7 is charged once and only once, balances follow the ledger,
+ * set): every BRAS misbehaviour of docs/reference.md §7 is charged once and only once, balances follow the ledger,
  * and a failed transaction acknowledges nothing and writes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

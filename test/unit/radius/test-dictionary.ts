@@ -1,6 +1,6 @@
 /**
  * A small dictionary for the codec tests, so they do not depend on dictionaries/ changing. Standard attributes are
- * re-typed from RFC 2865/2866/2868/2869/3162/4818/6929; vendor numbers from REFERENCE.md §4-5. Vendor 32473 is the
+ * re-typed from RFC 2865/2866/2868/2869/3162/4818/6929; vendor numbers from docs/reference.md §4-5. Vendor 32473 is the
  * documentation Private Enterprise Number (RFC 5612) and carries one attribute of every data type; vendors
  * 32474.. exercise every vendor format.
  */

@@ -1,5 +1,5 @@
 /**
- * Published RADIUS test vectors (REFERENCE.md §4), decoded, asserted and re-encoded byte for byte.
+ * Published RADIUS test vectors (docs/reference.md §4), decoded, asserted and re-encoded byte for byte.
  */
 import { describe, expect, it } from 'vitest';
 import {
