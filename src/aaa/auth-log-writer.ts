@@ -10,29 +10,13 @@
 import type { AuthLogEntry } from '../domain/types.js';
 import type { Logger } from '../observability/logger.js';
 import { authLogBacklog, authLogDropped, authLogFailures, authLogRejected, authLogWritten } from '../observability/metrics.js';
+import { isDataError, sqlStateOf } from '../store/db-errors.js';
 import type { AuthLogRepository } from '../store/ports.js';
 
 export interface AuthLogWriterOptions {
   readonly flushIntervalMs: number;
   readonly batchSize: number;
   readonly maxQueued: number;
-}
-
-const SQLSTATE = /^[0-9A-Z]{5}$/;
-
-/** The SQLSTATE of a database error, also when a StoreError wraps it (constraint violations). */
-function sqlStateOf(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 3; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && SQLSTATE.test(code)) return code;
-  }
-  return undefined;
-}
-
-/** Class 22 (data exception) and 23 (integrity): the rows are wrong, not the database's condition. */
-function isDataError(err: unknown): boolean {
-  const state = sqlStateOf(err);
-  return state !== undefined && (state.startsWith('22') || state.startsWith('23'));
 }
 
 /** A run of entries still to write; `refused` holds the data error it failed with as a whole, if it did. */

@@ -8,6 +8,7 @@
  */
 import type { SubscriberSnapshot } from '../domain/types.js';
 import type { Logger } from '../observability/logger.js';
+import { sqlStateOf } from '../store/db-errors.js';
 import type { ChangeEvent, HotCache, SubscriberRepository } from '../store/ports.js';
 
 export const CHANGES_CHANNEL = 'changes';
@@ -30,8 +31,7 @@ export interface DirectoryOptions {
 
 /** A data exception (SQLSTATE class 22): the value looked up is wrong, not the database's condition. */
 function isDataException(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
+  return sqlStateOf(err)?.startsWith('22') === true;
 }
 
 function entryOf(snapshot: SubscriberSnapshot): SubscriberEntry {
@@ -145,8 +145,8 @@ export class SubscriberDirectory {
       return await this.repo.snapshot(username);
     } catch (err) {
       if (!isDataException(err)) throw err;
-      const { code, message } = err as { code: string; message?: unknown };
-      this.log.warn({ username, sqlState: code, reason: String(message) }, 'username refused by the database; treated as unknown');
+      const reason = err instanceof Error ? err.message : String(err);
+      this.log.warn({ username, sqlState: sqlStateOf(err), reason }, 'username refused by the database; treated as unknown');
       return undefined;
     }
   }

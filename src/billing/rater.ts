@@ -30,6 +30,7 @@ import {
   Tally,
 } from '../observability/metrics.js';
 import type { AccountStateChange } from '../store/account-state.js';
+import { isDataError as isDatabaseDataError } from '../store/db-errors.js';
 import type { Sql } from '../store/ports.js';
 import { decodeRecords, encodeRecords, JournalFormatError } from './journal-codec.js';
 import { rateBatch } from './rate-batch.js';
@@ -81,11 +82,9 @@ const heldTime = Tally.of(accountingHeld, 'session_time');
 
 type Outcome = { kind: 'rated'; rows: number; records: number; changes: AccountStateChange[] } | { kind: 'empty' } | { kind: 'busy' };
 
-/** SQLSTATE classes of errors in the data rather than the database's condition: 22 data exception, 23 integrity. */
+/** An error in the records rather than the database's condition: a body that does not decode, or SQLSTATE 22/23. */
 function isDataError(err: unknown): boolean {
-  if (err instanceof JournalFormatError) return true;
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^(22|23)[0-9A-Z]{3}$/.test(code);
+  return err instanceof JournalFormatError || isDatabaseDataError(err);
 }
 
 export class AccountingRater {

@@ -88,3 +88,23 @@ export function withStoreErrors(sql: Sql): Sql {
     close: () => sql.close(),
   };
 }
+
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+
+/** The SQLSTATE of a database error, also when a StoreError (or another wrapper) carries it as its cause. */
+export function sqlStateOf(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e !== null && typeof e === 'object' && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && SQLSTATE.test(code)) return code;
+  }
+  return undefined;
+}
+
+/**
+ * Whether the database refused the rows rather than being unavailable: SQLSTATE class 22 (data exception) or 23
+ * (integrity constraint). Retrying such a write unchanged fails again; the bad row must be isolated.
+ */
+export function isDataError(err: unknown): boolean {
+  const state = sqlStateOf(err);
+  return state !== undefined && (state.startsWith('22') || state.startsWith('23'));
+}
