@@ -34,7 +34,7 @@ import { seedDemo } from './store/demo-seed.js';
 import { createMemoryCache } from './store/memory-cache.js';
 import { runMigrations } from './store/migrations.js';
 import { createPGliteSql } from './store/pglite.js';
-import type { ChangeEvent, HotCache, Sql, Store } from './store/ports.js';
+import type { ChangeEvent, HotCache, Sql, Store } from './domain/ports.js';
 import { createPostgresSql } from './store/postgres.js';
 import { createRedisCache } from './store/redis-cache.js';
 import { createStore } from './store/store.js';

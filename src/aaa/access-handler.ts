@@ -16,7 +16,7 @@
  * in accounting (RFC 2865 §5.25) so the rater knows a session's service from its first record.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { CLASS_NORMAL, CLASS_RESTRICTED } from '../billing/record.js';
+import { CLASS_NORMAL, CLASS_RESTRICTED } from '../domain/accounting.js';
 import type { AuthLogEntry, SubscriberSnapshot } from '../domain/types.js';
 import type { Logger } from '../observability/logger.js';
 import { authResults, Tally } from '../observability/metrics.js';
@@ -27,9 +27,9 @@ import { octetsToText, textToOctets } from '../radius/octets.js';
 import { findAttribute, type RawAttribute } from '../radius/packet.js';
 import { findVendorAttribute, MsAttr, Vendor, vendorAttribute } from '../radius/vsa.js';
 import type { Reply, RequestContext } from '../transport/udp-server.js';
-import { verifyChap } from './auth/chap.js';
-import { ntPasswordHash, verifyMsChapV2 } from './auth/mschapv2.js';
-import { verifyPap } from './auth/pap.js';
+import { verifyChap } from '../auth/chap.js';
+import { ntPasswordHash, verifyMsChapV2 } from '../auth/mschapv2.js';
+import { verifyPap } from '../auth/pap.js';
 import { authorize, macAllowed } from './authorize.js';
 import type { SubscriberDirectory } from './subscriber-directory.js';
 import type { UserDirectory } from './users.js';

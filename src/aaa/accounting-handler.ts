@@ -5,7 +5,7 @@
  * retransmission safe. The rater applies journaled records to sessions and charges right after.
  */
 import type { AccountingJournal } from '../billing/journal.js';
-import { accountingRecordOf } from '../billing/record.js';
+import { accountingRecordOf } from './accounting-record.js';
 import type { Logger } from '../observability/logger.js';
 import { countDrop, DropReason } from '../observability/metrics.js';
 import { Code } from '../radius/codes.js';

@@ -3,7 +3,7 @@
  * never holds long locks or writes a burst of WAL. Run by the housekeeping pass of every admin instance (chunks
  * of concurrent passes skip what another already deleted).
  */
-import type { AuthLogRepository } from '../store/ports.js';
+import type { AuthLogRepository } from '../domain/ports.js';
 
 export interface RetentionOptions {
   readonly retentionDays: number;

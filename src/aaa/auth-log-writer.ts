@@ -11,7 +11,7 @@ import type { AuthLogEntry } from '../domain/types.js';
 import type { Logger } from '../observability/logger.js';
 import { authLogBacklog, authLogDropped, authLogFailures, authLogRejected, authLogWritten } from '../observability/metrics.js';
 import { isDataError, sqlStateOf } from '../store/db-errors.js';
-import type { AuthLogRepository } from '../store/ports.js';
+import type { AuthLogRepository } from '../domain/ports.js';
 
 export interface AuthLogWriterOptions {
   readonly flushIntervalMs: number;

@@ -9,7 +9,7 @@
 import type { SubscriberSnapshot } from '../domain/types.js';
 import type { Logger } from '../observability/logger.js';
 import { sqlStateOf } from '../store/db-errors.js';
-import type { ChangeEvent, HotCache, SubscriberRepository } from '../store/ports.js';
+import type { ChangeEvent, HotCache, SubscriberRepository } from '../domain/ports.js';
 
 export const CHANGES_CHANNEL = 'changes';
 const SNAPSHOT_KEY = (username: string): string => `snap:${username}`;

@@ -8,7 +8,7 @@ import type { UserConfig } from '../config/schema.js';
 import { encodeAttributes, type Attribute } from '../radius/attributes.js';
 import type { Dictionary } from '../radius/dictionary.js';
 import type { RawAttribute } from '../radius/packet.js';
-import { ntPasswordHash } from './auth/mschapv2.js';
+import { ntPasswordHash } from '../auth/mschapv2.js';
 
 export interface UserEntry {
   readonly username: string;

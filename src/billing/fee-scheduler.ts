@@ -6,7 +6,7 @@
  * that finds another one charging (FEE_RUN_LOCK_KEY) leaves the rest to it until its next tick.
  */
 import type { AccountStateChange } from '../store/account-state.js';
-import type { Sql } from '../store/ports.js';
+import type { Sql } from '../domain/ports.js';
 import { addDays, chargeDailyFees, checkTimeZone, dayInTimeZone } from './fees.js';
 
 export interface FeeSchedulerOptions {

@@ -7,7 +7,7 @@
  * UNIQUE (subscription_id, fee_day) makes it exactly-once, whatever the number of runs or instances.
  */
 import { rederiveAccountStates, type AccountStateChange } from '../store/account-state.js';
-import type { Sql } from '../store/ports.js';
+import type { Sql } from '../domain/ports.js';
 import { dailyFee } from './rating.js';
 
 /**

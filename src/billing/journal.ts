@@ -13,9 +13,9 @@
  */
 import type { Logger } from '../observability/logger.js';
 import { accountingFailures, accountingRecords, Tally } from '../observability/metrics.js';
-import type { Sql } from '../store/ports.js';
+import type { Sql } from '../domain/ports.js';
 import { encodeRecords } from './journal-codec.js';
-import type { AccountingRecord } from './record.js';
+import type { AccountingRecord } from '../domain/accounting.js';
 
 export interface JournalOptions {
   /** Most records in one journal row (one INSERT). */

@@ -2,7 +2,7 @@
  * The ledger check (docs/design.md invariant 2, docs/schema.md invariant 1): for every account,
  * balance = Σ payments + Σ adjustments − Σ charges. One query, aggregating each table once.
  */
-import type { Sql } from '../store/ports.js';
+import type { Sql } from '../domain/ports.js';
 
 export interface LedgerMismatch {
   readonly accountId: number;

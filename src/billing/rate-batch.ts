@@ -18,11 +18,11 @@
  *     balance writer — payments, fees — does), then of their usage_monthly rows.
  */
 import { rederiveAccountStates, type AccountStateChange } from '../store/account-state.js';
-import type { Sql } from '../store/ports.js';
+import type { Sql } from '../domain/ports.js';
 import { StatementBuilder } from './accounting-sql.js';
 import { encodeRecord } from './journal-codec.js';
 import { monthOf } from './rating.js';
-import type { AccountingRecord } from './record.js';
+import type { AccountingRecord } from '../domain/accounting.js';
 import {
   acctUniqueId,
   applyRecord,

@@ -31,10 +31,10 @@ import {
 } from '../observability/metrics.js';
 import type { AccountStateChange } from '../store/account-state.js';
 import { isDataError as isDatabaseDataError } from '../store/db-errors.js';
-import type { Sql } from '../store/ports.js';
+import type { Sql } from '../domain/ports.js';
 import { decodeRecords, encodeRecords, JournalFormatError } from './journal-codec.js';
 import { rateBatch } from './rate-batch.js';
-import type { AccountingRecord } from './record.js';
+import type { AccountingRecord } from '../domain/accounting.js';
 import { DEFAULT_RATING_RULES, type RatingRules } from './session-rules.js';
 
 export interface RaterOptions {

@@ -3,7 +3,7 @@
  * Every charge is a difference of cumulative floors, floor(total × price / unit) − already charged, so the sum
  * of the charges never depends on how the total was split into deltas (interims, days).
  */
-import type { OctetCounter } from './record.js';
+import type { OctetCounter } from '../domain/accounting.js';
 
 export const BYTES_PER_GB = 1_000_000_000n;
 export const SECONDS_PER_MINUTE = 60n;

@@ -5,7 +5,7 @@
  * changed.
  */
 import { advanceCounter, monthOf, rateTime, rateTraffic } from './rating.js';
-import type { AccountingRecord, AnsweredService } from './record.js';
+import type { AccountingRecord, AnsweredService } from '../domain/accounting.js';
 
 /** The plausibility limits and clock tolerance (config `accounting.*`). */
 export interface RatingRules {

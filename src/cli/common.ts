@@ -3,7 +3,7 @@
  * errors that pick the exit code (64 usage, 65 bad data, 78 configuration, 1 anything else) and the output
  * helpers (aligned columns for people, `--json` for scripts).
  */
-import type { ChangeEvent, ChangeFeed, Store } from '../store/ports.js';
+import type { ChangeEvent, ChangeFeed, Store } from '../domain/ports.js';
 
 /** The exit codes of sysexits.h the CLI uses. */
 export const EXIT = { OK: 0, FAILURE: 1, USAGE: 64, DATA: 65, CONFIG: 78 } as const;

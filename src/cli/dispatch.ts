@@ -3,7 +3,7 @@
  * one module per command group, and one place that turns errors into exit codes and messages.
  */
 import { ConfigError } from '../config/errors.js';
-import { StoreError } from '../store/ports.js';
+import { StoreError } from '../domain/ports.js';
 import { DataError, EXIT, UsageError, type CliEnv } from './common.js';
 import { IMPORT_CSV_USAGE, importCsv } from './import-csv.js';
 import { IMPORT_FREERADIUS_USAGE, importFreeRadiusCommand } from './import-freeradius.js';

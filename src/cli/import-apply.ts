@@ -6,7 +6,7 @@
  * conflicts included. Change events go out after the commit.
  */
 import type { SubscriberStatus } from '../domain/types.js';
-import { StoreError, type ChangeEvent, type Store, type SubscriberPatch } from '../store/ports.js';
+import { StoreError, type ChangeEvent, type Store, type SubscriberPatch } from '../domain/ports.js';
 import { DataError, publishChanges, type CliEnv, type OpenedStore } from './common.js';
 
 /** One subscriber to import. `where` says where it came from in messages ("line 7", "radcheck user bob"). */

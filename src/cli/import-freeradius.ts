@@ -10,7 +10,7 @@
  * speed comes from the tariff) are counted and reported, never silently dropped.
  */
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../domain/types.js';
-import type { Sql, Store } from '../store/ports.js';
+import type { Sql, Store } from '../domain/ports.js';
 import { createPostgresSql } from '../store/postgres.js';
 import { macAddress } from '../store/validate.js';
 import { DataError, EXIT, parseArgs, printJson, UsageError, withStore, type CliEnv, type OpenedStore } from './common.js';

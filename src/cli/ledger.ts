@@ -3,7 +3,7 @@
  * charges against its charged_traffic/charged_time; charged_time and usage months' charged_traffic against the
  * cumulative floors under the subscriber's tariff; no journal record stranded or rejected. Exit 1 if any fails.
  */
-import type { LedgerVerification, VerifyList } from '../store/ports.js';
+import type { LedgerVerification, VerifyList } from '../domain/ports.js';
 import { EXIT, parseArgs, UsageError, withStore, type CliEnv } from './common.js';
 
 export const LEDGER_USAGE = `  ledger verify [--json]         check balance = payments + adjustments - charges for every account, each

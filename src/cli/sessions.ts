@@ -8,7 +8,7 @@ import { isIP } from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { encodeSessionExport, EXPORT_FORMATS, type ExportFormat } from '../domain/session-export.js';
-import type { Session, SessionExportFilter } from '../store/ports.js';
+import type { Session, SessionExportFilter } from '../domain/ports.js';
 import { EXIT, integerOption, parseArgs, printJson, required, table, UsageError, withStore, type CliEnv } from './common.js';
 
 export const SESSIONS_USAGE = `  sessions active [--username NAME] [--limit N] [--json]

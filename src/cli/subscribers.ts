@@ -1,6 +1,6 @@
 /** `tollgate subscriber add|list`. A subscriber without --account gets a new account of its own. */
 import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../domain/types.js';
-import type { SubscriberInput } from '../store/ports.js';
+import type { SubscriberInput } from '../domain/ports.js';
 import { EXIT, integerOption, parseArgs, printJson, publishChanges, required, table, UsageError, withStore, type CliEnv } from './common.js';
 import { findTariff } from './tariffs.js';
 

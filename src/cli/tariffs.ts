@@ -1,6 +1,6 @@
 /** `tollgate tariff add|list`. Money in integer minor units, speeds in kbit/s. */
 import type { Tariff } from '../domain/types.js';
-import type { Store, TariffInput } from '../store/ports.js';
+import type { Store, TariffInput } from '../domain/ports.js';
 import { DataError, EXIT, integerOption, parseArgs, printJson, publishChanges, required, table, UsageError, withStore, type CliEnv } from './common.js';
 
 export const TARIFF_USAGE = `  tariff add --name NAME [--monthly-fee MINOR] [--down-kbps N] [--up-kbps N] [--price-per-gb MINOR]

@@ -1,5 +1,5 @@
 /** One `coa_audit` row per CoA/Disconnect request after its final outcome (docs/schema.md). */
-import type { Sql } from '../store/ports.js';
+import type { Sql } from '../domain/ports.js';
 
 export interface CoaAuditRow {
   /** When the request was first sent. */

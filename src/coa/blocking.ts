@@ -12,7 +12,7 @@
 import type { VendorProfiles } from '../aaa/vendor-profiles.js';
 import type { VendorName } from '../domain/types.js';
 import type { Logger } from '../observability/logger.js';
-import type { Sql, SubscriberRepository } from '../store/ports.js';
+import type { Sql, SubscriberRepository } from '../domain/ports.js';
 import { restore, restrict, type CoaTarget } from './actions.js';
 import type { CoaClient } from './client.js';
 

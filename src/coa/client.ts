@@ -17,7 +17,7 @@ import { Attr, Code } from '../radius/codes.js';
 import { octetsToText } from '../radius/octets.js';
 import { encodeRequest, verifyMessageAuthenticator, verifyResponseAuthenticator } from '../radius/crypto.js';
 import { findAttribute, parsePacket, type RawAttribute, type RawPacket } from '../radius/packet.js';
-import type { Sql } from '../store/ports.js';
+import type { Sql } from '../domain/ports.js';
 import { insertCoaAudit } from './audit.js';
 import { checkRetryPolicy, DEFAULT_RETRY, shouldRetransmit, waitAfter, type RetryPolicy } from './backoff.js';
 import { IdentifierPool } from './identifiers.js';

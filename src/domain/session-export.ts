@@ -3,7 +3,7 @@
  * (`GET /api/v1/sessions/export`) and the CLI (`tollgate sessions export`): one column set, CSV (RFC 4180) or a
  * JSON array, encoded page by page so a month of sessions streams through without being held in memory.
  */
-import type { Session } from '../store/ports.js';
+import type { Session } from './ports.js';
 
 export const EXPORT_FORMATS = ['csv', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

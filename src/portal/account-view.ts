@@ -7,7 +7,7 @@
  */
 import { dayInTimeZone } from '../billing/fees.js';
 import type { Account, Subscriber, SubscriberStatus, Tariff } from '../domain/types.js';
-import type { Adjustment, ChargeKind, Credit, Payment, Session, Sql, Store } from '../store/ports.js';
+import type { Adjustment, ChargeKind, Credit, Payment, Session, Sql, Store } from '../domain/ports.js';
 import { clampedSql, saturatingSum } from '../store/money.js';
 import { isoTime } from '../store/sql-values.js';
 import { currentAndPreviousMonth, type MonthPeriod } from './months.js';

@@ -7,7 +7,7 @@
  * payment through the API.
  */
 import type { Account, SubscriberStatus } from '../domain/types.js';
-import type { Credit, Sql, Store } from '../store/ports.js';
+import type { Credit, Sql, Store } from '../domain/ports.js';
 import { createStore } from '../store/store.js';
 import { available } from './account-view.js';
 

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { Logger } from '../observability/logger.js';
 import { portalPromisedPayments, portalRequests } from '../observability/metrics.js';
-import { StoreError, type ChangeFeed, type Store } from '../store/ports.js';
+import { StoreError, type ChangeFeed, type Store } from '../domain/ports.js';
 import { loadStatement, locateByAddress, portalReason, type PortalSubject } from './account-view.js';
 import { ClientAddressResolver } from './client-address.js';
 import type { PortalConfig } from './config-schema.js';

@@ -5,7 +5,7 @@
  * closes the open account_states period, opening the next one, so blocking has a dated history.
  */
 import type { AccountState } from '../domain/types.js';
-import type { Sql } from './ports.js';
+import type { Sql } from '../domain/ports.js';
 
 export interface AccountStateChange {
   readonly accountId: number;

@@ -4,8 +4,8 @@
  * 100000/50000 kbps). NT hashes cannot be computed in SQL, so each batch hashes in JS and inserts its rows
  * with one statement of array parameters.
  */
-import { ntPasswordHash } from '../aaa/auth/mschapv2.js';
-import type { Sql } from './ports.js';
+import { ntPasswordHash } from '../auth/mschapv2.js';
+import type { Sql } from '../domain/ports.js';
 
 export interface BenchSeedOptions {
   /** Rows per statement (default 10000). */

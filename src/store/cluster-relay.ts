@@ -4,7 +4,7 @@
  * wrapped in-process cache (each process keeps its own shared tier; PostgreSQL is the truth behind it).
  */
 import cluster from 'node:cluster';
-import type { HotCache } from './ports.js';
+import type { HotCache } from '../domain/ports.js';
 
 const PUBLISH = 'tollgate:publish';
 const DELIVER = 'tollgate:deliver';

@@ -3,9 +3,9 @@
  * README's radtest lines show an Access-Accept with speed and a redirect to the captive portal. Balances are
  * written as ledger rows (a payment, an adjustment) so balance = Σ payments + Σ adjustments − Σ charges holds.
  */
-import { ntPasswordHash } from '../aaa/auth/mschapv2.js';
+import { ntPasswordHash } from '../auth/mschapv2.js';
 import { rederiveAccountStates } from './account-state.js';
-import type { Sql } from './ports.js';
+import type { Sql } from '../domain/ports.js';
 
 export const DEMO_SUBSCRIBERS = [
   { username: 'alice', password: 'alice-password', ledger: { kind: 'payment', amount: 100_000 } },

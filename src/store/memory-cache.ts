@@ -4,7 +4,7 @@
  * so a handler never runs inside the publisher's call and a throwing handler cannot fail the publish.
  */
 import { EventEmitter } from 'node:events';
-import type { HotCache } from './ports.js';
+import type { HotCache } from '../domain/ports.js';
 
 interface Entry {
   readonly value: string;

@@ -4,7 +4,7 @@
  * database's NOT VALID range CHECKs as the last line of defence. Readers clamp what an older database may still
  * hold beyond ±(2^53 − 1) instead of failing, so one bad row cannot take an account list or a RADIUS reply down.
  */
-import { StoreError } from './ports.js';
+import { StoreError } from '../domain/ports.js';
 
 /** 10^15 minor units: far above any real balance, far below 2^53 so sums of a few stay exact. */
 export const MONEY_LIMIT = 1_000_000_000_000_000;

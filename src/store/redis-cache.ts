@@ -5,7 +5,7 @@
  * reported to `onError` (quiet by default) and commands fail after a few retries instead of queueing forever.
  */
 import { Redis } from 'ioredis';
-import type { HotCache } from './ports.js';
+import type { HotCache } from '../domain/ports.js';
 
 export interface RedisCacheOptions {
   /** Prefix of every key and channel (default 'tollgate:'). */

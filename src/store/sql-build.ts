@@ -1,6 +1,6 @@
 /** Small helpers for the SQL the repositories build: SET lists from patches, pages. */
 import type { Page } from '../domain/types.js';
-import type { PageRequest, Sql } from './ports.js';
+import type { PageRequest, Sql } from '../domain/ports.js';
 import { pageRequest } from './validate.js';
 
 /**

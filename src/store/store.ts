@@ -3,7 +3,7 @@
  * violations surface as StoreErrors naming the input field (db-errors.ts).
  */
 import { withStoreErrors } from './db-errors.js';
-import type { Sql, Store } from './ports.js';
+import type { Sql, Store } from '../domain/ports.js';
 import { accountingHeldRepository } from './repositories/accounting-held.js';
 import { accountRepository } from './repositories/accounts.js';
 import { authLogRepository } from './repositories/auth-log.js';

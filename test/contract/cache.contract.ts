@@ -3,7 +3,7 @@
  * a cache with a namespace of its own (a random prefix on Redis), so the suite may use fixed key names.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HotCache } from '../../src/store/ports.js';
+import type { HotCache } from '../../src/domain/ports.js';
 import type { TestCache } from '../helpers/cache.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

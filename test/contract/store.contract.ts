@@ -6,12 +6,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ntPasswordHash } from '../../src/aaa/auth/mschapv2.js';
+import { ntPasswordHash } from '../../src/auth/mschapv2.js';
 import type { AuthLogEntry } from '../../src/domain/types.js';
 import { rederiveAccountStates } from '../../src/store/account-state.js';
 import { seedBenchSubscribers } from '../../src/store/bench-seed.js';
 import { MIGRATIONS, runMigrations } from '../../src/store/migrations.js';
-import { StoreError, type Sql, type Store } from '../../src/store/ports.js';
+import { StoreError, type Sql, type Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 import type { TestSql } from '../helpers/sql.js';
 

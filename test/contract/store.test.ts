@@ -3,7 +3,7 @@
  * schema of its own).
  */
 import { describe, expect, it } from 'vitest';
-import { StoreError } from '../../src/store/ports.js';
+import { StoreError } from '../../src/domain/ports.js';
 import { createPostgresSql } from '../../src/store/postgres.js';
 import { createPGliteTestSql, createPostgresTestSql } from '../helpers/sql.js';
 import { storeContract } from './store.contract.js';

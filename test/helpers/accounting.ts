@@ -5,10 +5,10 @@
  */
 import { AccountingJournal, type JournalOptions } from '../../src/billing/journal.js';
 import { AccountingRater } from '../../src/billing/rater.js';
-import type { AccountingRecord } from '../../src/billing/record.js';
+import type { AccountingRecord } from '../../src/domain/accounting.js';
 import type { Logger } from '../../src/observability/logger.js';
 import type { AccountStateChange } from '../../src/store/account-state.js';
-import type { Sql } from '../../src/store/ports.js';
+import type { Sql } from '../../src/domain/ports.js';
 
 export interface RatedResult {
   readonly accountStateChanges: AccountStateChange[];

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { sendError } from '../../src/http/admin-server.js';
 import { createApiHandler } from '../../src/http/api/index.js';
 import { createLogger } from '../../src/observability/logger.js';
-import type { ChangeEvent, Store } from '../../src/store/ports.js';
+import type { ChangeEvent, Store } from '../../src/domain/ports.js';
 
 export const TEST_API_TOKEN = 'test-admin-token-api-helper-5c1d';
 

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createMemoryCache } from '../../src/store/memory-cache.js';
-import type { HotCache } from '../../src/store/ports.js';
+import type { HotCache } from '../../src/domain/ports.js';
 import { createRedisCache } from '../../src/store/redis-cache.js';
 
 export interface TestCache {

@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { validateConfig } from '../../src/config/load.js';
 import { runMigrations } from '../../src/store/migrations.js';
-import type { Sql } from '../../src/store/ports.js';
+import type { Sql } from '../../src/domain/ports.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createTestSql } from './sql.js';
 

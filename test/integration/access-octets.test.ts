@@ -5,13 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { generateNtResponse } from '../../src/aaa/auth/mschapv2.js';
+import { generateNtResponse } from '../../src/auth/mschapv2.js';
 import { Attr, Code } from '../../src/radius/codes.js';
 import { encodeRequest, hidePassword, randomAuthenticator } from '../../src/radius/crypto.js';
 import { parsePacket, type RawAttribute, type RawPacket } from '../../src/radius/packet.js';
 import { findVendorAttribute, MsAttr, Vendor, vendorAttribute } from '../../src/radius/vsa.js';
 import { rederiveAccountStates } from '../../src/store/account-state.js';
-import type { Sql } from '../../src/store/ports.js';
+import type { Sql } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 import { metricValue, SECRET, startTestDaemon, testConfigInput, type TestDaemon } from '../helpers/daemon.js';
 import { exchange } from '../helpers/udp-client.js';

@@ -8,7 +8,7 @@ import { Attr, Code } from '../../src/radius/codes.js';
 import { encodeRequest } from '../../src/radius/crypto.js';
 import type { RawAttribute } from '../../src/radius/packet.js';
 import { rederiveAccountStates } from '../../src/store/account-state.js';
-import type { Sql } from '../../src/store/ports.js';
+import type { Sql } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 import { SECRET, startTestDaemon, testConfigInput, type TestDaemon } from '../helpers/daemon.js';
 import { exchange } from '../helpers/udp-client.js';

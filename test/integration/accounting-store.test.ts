@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acctUniqueId } from '../../src/billing/rate-batch.js';
 import { verifyLedger } from '../../src/billing/ledger.js';
-import type { AccountingRecord } from '../../src/billing/record.js';
+import type { AccountingRecord } from '../../src/domain/accounting.js';
 import { createLogger } from '../../src/observability/logger.js';
-import type { Sql, Store } from '../../src/store/ports.js';
+import type { Sql, Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 import { RatedAccounting, type RatedResult as SubmitResult } from '../helpers/accounting.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';

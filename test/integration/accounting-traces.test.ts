@@ -38,7 +38,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import { registry } from '../../src/observability/metrics.js';
-import type { Sql, Store } from '../../src/store/ports.js';
+import type { Sql, Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 import { BEHAVIOURS, bindTrace, describeSends, loginText, traceArbWithout, type Behaviour, type BoundSend, type Trace } from '../model/bras-trace.js';
 import { rateTrace, type ModelResult, type ModelSubscriber } from '../model/reference-rater.js';

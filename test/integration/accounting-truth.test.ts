@@ -4,11 +4,12 @@
  * TEST_DATABASE_URL).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountingRecordOf, type AccountingRecord } from '../../src/billing/record.js';
+import { accountingRecordOf } from '../../src/aaa/accounting-record.js';
+import { type AccountingRecord } from '../../src/domain/accounting.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { registry } from '../../src/observability/metrics.js';
 import { Attr } from '../../src/radius/codes.js';
-import type { Sql, Store } from '../../src/store/ports.js';
+import type { Sql, Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 import { RatedAccounting } from '../helpers/accounting.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';

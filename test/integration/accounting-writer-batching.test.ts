@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RatedAccounting } from '../helpers/accounting.js';
 import { verifyLedger } from '../../src/billing/ledger.js';
 import { createLogger } from '../../src/observability/logger.js';
-import type { Sql, Store } from '../../src/store/ports.js';
+import type { Sql, Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 import { acct, STATUS } from '../unit/billing/packets.js';

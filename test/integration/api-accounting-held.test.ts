@@ -7,11 +7,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRecords, encodeRecord } from '../../src/billing/journal-codec.js';
-import type { AccountingRecord } from '../../src/billing/record.js';
+import type { AccountingRecord } from '../../src/domain/accounting.js';
 import { createApiRoutes } from '../../src/http/api/index.js';
 import { accountingHeldPending } from '../../src/observability/metrics.js';
 import { runMigrations } from '../../src/store/migrations.js';
-import type { Store } from '../../src/store/ports.js';
+import type { Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 import { startTestApi, type ApiReply, type TestApi } from '../helpers/api.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';

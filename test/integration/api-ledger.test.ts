@@ -18,7 +18,7 @@ import { createApiHandler, createApiRoutes } from '../../src/http/api/index.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import { createPGliteSql } from '../../src/store/pglite.js';
-import type { ChangeEvent, Sql, Store } from '../../src/store/ports.js';
+import type { ChangeEvent, Sql, Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 

@@ -16,7 +16,7 @@ import { createApiHandler, createApiRoutes, type ApiDeps } from '../../src/http/
 import { createLogger } from '../../src/observability/logger.js';
 import { Attr, Code, encodeReply, findAttribute, parsePacket, verifyRequestAuthenticator, type RawAttribute, type RawPacket } from '../../src/radius/index.js';
 import { runMigrations } from '../../src/store/migrations.js';
-import type { Store } from '../../src/store/ports.js';
+import type { Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 import { insertSession } from '../contract/sessions.contract.js';

@@ -11,7 +11,7 @@ import { createApiHandler, createApiRoutes, type ApiDeps } from '../../src/http/
 import { openApiPath } from '../../src/http/api/router.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { runMigrations } from '../../src/store/migrations.js';
-import type { ChangeEvent, Store } from '../../src/store/ports.js';
+import type { ChangeEvent, Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 

@@ -8,7 +8,7 @@ import type { CliEnv } from '../../src/cli/common.js';
 import { runOperatorCommand } from '../../src/cli/dispatch.js';
 import { createMemoryCache } from '../../src/store/memory-cache.js';
 import { runMigrations } from '../../src/store/migrations.js';
-import type { ChangeEvent, HotCache, Store } from '../../src/store/ports.js';
+import type { ChangeEvent, HotCache, Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 

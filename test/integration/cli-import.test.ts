@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ntPasswordHash } from '../../src/aaa/auth/mschapv2.js';
+import { ntPasswordHash } from '../../src/auth/mschapv2.js';
 import { importFreeRadius, mikrotikRate, type FreeRadiusOptions } from '../../src/cli/import-freeradius.js';
 import { createCliHarness, type CliHarness } from './cli-harness.js';
 

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ntPasswordHash } from '../../src/aaa/auth/mschapv2.js';
+import { ntPasswordHash } from '../../src/auth/mschapv2.js';
 import { CSV_HEADER } from '../../src/domain/session-export.js';
 import { insertSession } from '../contract/sessions.contract.js';
 import { createCliHarness, type CliHarness } from './cli-harness.js';

@@ -14,7 +14,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { coaRepliesDropped } from '../../src/observability/metrics.js';
 import { shippedDictionary } from '../../src/paths.js';
 import { Attr, Code, Dictionary, encodeReply, findAttribute, parsePacket, verifyMessageAuthenticator, verifyRequestAuthenticator, type RawAttribute, type RawPacket } from '../../src/radius/index.js';
-import type { Sql } from '../../src/store/ports.js';
+import type { Sql } from '../../src/domain/ports.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 import { snapshot } from '../helpers/snapshot.js';
 

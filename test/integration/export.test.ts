@@ -11,7 +11,7 @@ import { CSV_HEADER } from '../../src/domain/session-export.js';
 import { createApiHandler } from '../../src/http/api/index.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { runMigrations } from '../../src/store/migrations.js';
-import type { Session, SessionExportFilter, Store } from '../../src/store/ports.js';
+import type { Session, SessionExportFilter, Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 import { insertSession } from '../contract/sessions.contract.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeeScheduler, type FeeSchedulerLog } from '../../src/billing/fee-scheduler.js';
 import { addDays, chargeDailyFees, daysInMonth, feeForDay } from '../../src/billing/fees.js';
 import { withStoreErrors } from '../../src/store/db-errors.js';
-import type { Sql, Store, SubscriberRepository } from '../../src/store/ports.js';
+import type { Sql, Store, SubscriberRepository } from '../../src/domain/ports.js';
 import { subscriberRepository } from '../../src/store/repositories/subscribers.js';
 import { createStore } from '../../src/store/store.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';

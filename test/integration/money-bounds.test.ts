@@ -13,7 +13,7 @@ import { formatMoney } from '../../src/portal/money.js';
 import { grantPromisedPayment } from '../../src/portal/promised-payment.js';
 import { toStoreError, withStoreErrors } from '../../src/store/db-errors.js';
 import { MIGRATIONS, runMigrations } from '../../src/store/migrations.js';
-import { StoreError, type Store } from '../../src/store/ports.js';
+import { StoreError, type Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 import { startTestApi, type ApiReply, type TestApi } from '../helpers/api.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';

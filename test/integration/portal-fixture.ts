@@ -6,7 +6,7 @@
 import http from 'node:http';
 import { currentAndPreviousMonth } from '../../src/portal/months.js';
 import { rederiveAccountStates } from '../../src/store/account-state.js';
-import type { Sql } from '../../src/store/ports.js';
+import type { Sql } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 export { FakeBras } from '../helpers/fake-bras.js';
 

@@ -2,7 +2,7 @@
  * FreeRADIUS's own client tools against the running daemon: what an ISP engineer will try first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateAuthenticatorResponse, generateNtResponse, mppeMasterKeys, ntPasswordHash } from '../../src/aaa/auth/mschapv2.js';
+import { generateAuthenticatorResponse, generateNtResponse, mppeMasterKeys, ntPasswordHash } from '../../src/auth/mschapv2.js';
 import { haveRadclient, radclient, radtest } from '../helpers/radclient.js';
 import { metricValue, SECRET, startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 

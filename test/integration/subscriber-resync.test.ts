@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SubscriberDirectory } from '../../src/aaa/subscriber-directory.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMemoryCache } from '../../src/store/memory-cache.js';
-import type { HotCache, Store } from '../../src/store/ports.js';
+import type { HotCache, Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 

@@ -15,7 +15,8 @@
  * several subscribers (one unknown login, a shared account) on 2 NASes.
  */
 import fc from 'fast-check';
-import { accountingRecordOf, type AccountingRecord } from '../../src/billing/record.js';
+import { accountingRecordOf } from '../../src/aaa/accounting-record.js';
+import { type AccountingRecord } from '../../src/domain/accounting.js';
 import { Attr } from '../../src/radius/codes.js';
 import { octetsToText } from '../../src/radius/octets.js';
 import type { RawAttribute, RawPacket } from '../../src/radius/packet.js';

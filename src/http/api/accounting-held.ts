@@ -5,7 +5,7 @@
  * deciding a record that is no longer held is a 409. Each answer refreshes the pending gauge.
  */
 import { accountingHeldPending } from '../../observability/metrics.js';
-import { HELD_STATES, type HeldDecision, type Store } from '../../store/ports.js';
+import { HELD_STATES, type HeldDecision, type Store } from '../../domain/ports.js';
 import { ApiError } from './errors.js';
 import { integer, oneOf, ref, text, type JsonSchema } from './fields.js';
 import { API_PREFIX, schemaRef } from './crud.js';

@@ -2,7 +2,7 @@
  * Every way the admin API answers with an error, with a stable code. The body is always
  * `{ "error": { "code", "message", "field"?, "details"? } }`; docs/api.md documents each code (a test checks it).
  */
-import { StoreError } from '../../store/ports.js';
+import { StoreError } from '../../domain/ports.js';
 
 export const ApiErrorCodes = {
   VALIDATION_FAILED: { status: 400, description: 'a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all' },

@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { CoaClient } from '../../coa/client.js';
 import type { Logger } from '../../observability/logger.js';
-import type { ChangeEvent, ChangeFeed, Store } from '../../store/ports.js';
+import type { ChangeEvent, ChangeFeed, Store } from '../../domain/ports.js';
 import { sendJson } from '../admin-server.js';
 import { createTokenCheck } from './auth.js';
 import { authLogRoute } from './auth-log.js';

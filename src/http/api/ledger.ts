@@ -4,7 +4,7 @@
  * re-derives the account's state in the store's transaction, then publishes an `account` change so every
  * instance's snapshot sees the new balance and state.
  */
-import { StoreError, type Store } from '../../store/ports.js';
+import { StoreError, type Store } from '../../domain/ports.js';
 import { ApiError, type FieldIssue } from './errors.js';
 import { integer, positiveMoney, ref, signedMoney, text, timestamp, trimmed, type JsonSchema } from './fields.js';
 import { API_PREFIX, pageQuery, schemaRef, WRITE_ERRORS } from './crud.js';

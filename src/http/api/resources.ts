@@ -3,7 +3,7 @@
  * write with a reason), list filters, store bindings and the change event each write publishes.
  */
 import { SUBSCRIBER_STATUSES, VENDORS, ACCOUNT_STATES, type Account, type Nas, type Page, type Subscriber, type Tariff } from '../../domain/types.js';
-import type { ChangeEvent, PageRequest, Store } from '../../store/ports.js';
+import type { ChangeEvent, PageRequest, Store } from '../../domain/ports.js';
 import type { FieldIssue } from './errors.js';
 import { addressOrCidr, boolean, hex32, integer, ipv4, mac, money, oneOf, ref, text, type JsonSchema } from './fields.js';
 import type { BodyMode, CreateOf, PatchOf, Shape } from './validate.js';

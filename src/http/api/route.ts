@@ -2,7 +2,7 @@
  * What a route is: the router's method + pattern, the OpenAPI description of the operation (generated from the
  * same field shapes the handler validates with) and the handler.
  */
-import type { ChangeEvent, Store } from '../../store/ports.js';
+import type { ChangeEvent, Store } from '../../domain/ports.js';
 import type { ApiErrorCode } from './errors.js';
 import type { JsonSchema } from './fields.js';
 import type { RouteSpec } from './router.js';

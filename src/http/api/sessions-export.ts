@@ -5,7 +5,7 @@
  * response short (the chunked body never completes), which HTTP clients report as an error.
  */
 import { encodeSessionExport, EXPORT_CONTENT_TYPES, EXPORT_FORMATS } from '../../domain/session-export.js';
-import type { Session, SessionExportFilter, Store } from '../../store/ports.js';
+import type { Session, SessionExportFilter, Store } from '../../domain/ports.js';
 import { ApiError, type FieldIssue } from './errors.js';
 import { oneOf, text, timestamp, type JsonSchema } from './fields.js';
 import { API_PREFIX, schemaRef } from './crud.js';

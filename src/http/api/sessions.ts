@@ -6,7 +6,7 @@
 import { isIP } from 'node:net';
 import type { CoaClient, CoaOutcome } from '../../coa/client.js';
 import { sessionIdentity } from '../../coa/actions.js';
-import type { SessionNas } from '../../store/ports.js';
+import type { SessionNas } from '../../domain/ports.js';
 import { ApiError, type FieldIssue } from './errors.js';
 import { describeValue, Field, ref, text, timestamp, type JsonSchema } from './fields.js';
 import { API_PREFIX, pageQuery, schemaRef } from './crud.js';

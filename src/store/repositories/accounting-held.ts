@@ -5,7 +5,7 @@
  * session exactly once; a decision only moves a row that is still 'held', so two operators cannot both decide it.
  */
 import { decodeRecord, encodeRecords } from '../../billing/journal-codec.js';
-import type { AccountingRecord } from '../../billing/record.js';
+import type { AccountingRecord } from '../../domain/accounting.js';
 import {
   HELD_STATES,
   StoreError,
@@ -16,7 +16,7 @@ import {
   type HeldRecordView,
   type HeldState,
   type Sql,
-} from '../ports.js';
+} from '../../domain/ports.js';
 import { isoTime } from '../sql-values.js';
 import { count, intInRange, nonEmpty, oneOf } from '../validate.js';
 

@@ -1,6 +1,6 @@
 /** The post-auth log: appended in batches by the auth-log writer, read newest first by the admin API. */
 import type { AuthLogEntry } from '../../domain/types.js';
-import type { AuthLogRepository, Sql } from '../ports.js';
+import type { AuthLogRepository, Sql } from '../../domain/ports.js';
 import { isoTime } from '../sql-values.js';
 import { intInRange } from '../validate.js';
 

@@ -26,7 +26,7 @@ import {
   type Sql,
   type UsageTrafficMismatch,
   type VerifyList,
-} from '../ports.js';
+} from '../../domain/ports.js';
 import { boundedAmount, clampedSql, MONEY_LIMIT, outOfRange, withinMoneyLimit } from '../money.js';
 import { isoTime } from '../sql-values.js';
 import { nonEmpty, pageRequest } from '../validate.js';

@@ -1,6 +1,6 @@
 /** NAS clients (the RADIUS client table the transport compiles at start-up and on change). */
 import { VENDORS, type Nas, type VendorName } from '../../domain/types.js';
-import type { NasInput, NasPatch, NasRepository, Sql } from '../ports.js';
+import type { NasInput, NasPatch, NasRepository, Sql } from '../../domain/ports.js';
 import { assignments } from '../sql-build.js';
 import { isoTime } from '../sql-values.js';
 import { addressOrCidr, intInRange, nonEmpty, oneOf } from '../validate.js';

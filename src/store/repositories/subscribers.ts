@@ -8,11 +8,11 @@
  * (its tariff, its account); a 'suspended' one keeps paying. Days are days of the fee time zone. See
  * docs/schema.md, "Subscription bookkeeping".
  */
-import { ntPasswordHash } from '../../aaa/auth/mschapv2.js';
+import { ntPasswordHash } from '../../auth/mschapv2.js';
 import { checkTimeZone, dayInTimeZone, FEE_SUBSCRIPTIONS_LOCK_KEY } from '../../billing/fees.js';
 import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberSnapshot, type SubscriberStatus } from '../../domain/types.js';
 import { clampedSql } from '../money.js';
-import type { AccountState, Sql, SubscriberPatch, SubscriberRepository } from '../ports.js';
+import type { AccountState, Sql, SubscriberPatch, SubscriberRepository } from '../../domain/ports.js';
 import { assignments, pageOf } from '../sql-build.js';
 import { isoTime } from '../sql-values.js';
 import { hostAddress, intInRange, macAddress, nonEmpty, ntHash, oneOf } from '../validate.js';

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SubscriberDirectory } from '../../../src/aaa/subscriber-directory.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { StoreError, type SubscriberRepository } from '../../../src/store/ports.js';
+import { StoreError, type SubscriberRepository } from '../../../src/domain/ports.js';
 import { createStore } from '../../../src/store/store.js';
 import { createTestCache, type TestCache } from '../../helpers/cache.js';
 import { createTestSql, type TestSql } from '../../helpers/sql.js';

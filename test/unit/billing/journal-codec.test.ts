@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRecords, encodeRecords, JournalFormatError } from '../../../src/billing/journal-codec.js';
-import type { AccountingRecord } from '../../../src/billing/record.js';
+import type { AccountingRecord } from '../../../src/domain/accounting.js';
 
 const full: AccountingRecord = {
   nas: 'bras-1',

@@ -1,5 +1,6 @@
 /** Accounting-Request packets (attribute lists only) for billing tests. */
-import { accountingRecordOf, type AccountingRecord } from '../../../src/billing/record.js';
+import { accountingRecordOf } from '../../../src/aaa/accounting-record.js';
+import { type AccountingRecord } from '../../../src/domain/accounting.js';
 import { Attr } from '../../../src/radius/codes.js';
 import type { RawAttribute, RawPacket } from '../../../src/radius/packet.js';
 

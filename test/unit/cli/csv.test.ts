@@ -5,7 +5,7 @@ import { parseCsv } from '../../../src/cli/csv.js';
 import { readImportCsv } from '../../../src/cli/import-csv.js';
 import { DataError } from '../../../src/cli/common.js';
 import { csvField, encodeSessionExport, CSV_HEADER } from '../../../src/domain/session-export.js';
-import type { Session } from '../../../src/store/ports.js';
+import type { Session } from '../../../src/domain/ports.js';
 import type { Tariff } from '../../../src/domain/types.js';
 
 describe('parseCsv', () => {

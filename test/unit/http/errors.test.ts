@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ApiError, ApiErrorCodes, ApiErrorStatuses, toApiError, type ApiErrorCode } from '../../../src/http/api/errors.js';
-import { StoreError } from '../../../src/store/ports.js';
+import { StoreError } from '../../../src/domain/ports.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const docs = readFileSync(join(root, 'docs/api.md'), 'utf8');

@@ -4,7 +4,7 @@ import { addressOrCidr, mac, money, timestamp } from '../../../src/http/api/fiel
 import { accountResource, nasResource, subscriberResource, tariffResource } from '../../../src/http/api/resources.js';
 import { closest, parseBody, parseQuery, type CreateOf, type PatchOf } from '../../../src/http/api/validate.js';
 import { pageQuery } from '../../../src/http/api/crud.js';
-import type { NasInput, NasPatch, SubscriberInput, SubscriberPatch, TariffInput } from '../../../src/store/ports.js';
+import type { NasInput, NasPatch, SubscriberInput, SubscriberPatch, TariffInput } from '../../../src/domain/ports.js';
 
 const accountReadOnly = Object.fromEntries(Object.entries(accountResource.readOnly).map(([k, f]) => [k, f.message]));
 

@@ -4,7 +4,7 @@ import { ApiError } from '../../../src/http/api/errors.js';
 import type { ApiContext } from '../../../src/http/api/route.js';
 import { WidgetTokens } from '../../../src/portal/widget-token.js';
 import { widgetTokenRoute } from '../../../src/portal/widget-token-route.js';
-import type { Store } from '../../../src/store/ports.js';
+import type { Store } from '../../../src/domain/ports.js';
 
 const SECRET = 'widget-route-secret-0123456789-abcdefghij';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { md4 } from '../../../../src/aaa/auth/md4.js';
+import { md4 } from '../../../src/auth/md4.js';
 
 const hex = (s: string): string => md4(Buffer.from(s, 'ascii')).toString('hex');
 

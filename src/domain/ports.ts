@@ -14,7 +14,7 @@ import type {
   SubscriberStatus,
   Tariff,
   VendorName,
-} from '../domain/types.js';
+} from './types.js';
 
 /** A PostgreSQL connection or pool. Parameters are $1, $2 … as in PostgreSQL. */
 export interface Sql {

@@ -6,12 +6,12 @@
 import { Attr } from '../radius/codes.js';
 import { octetsToText } from '../radius/octets.js';
 import { findAttribute, type RawPacket } from '../radius/packet.js';
+import { CLASS_NORMAL, CLASS_RESTRICTED, type AccountingRecord, type AccountingStatus, type AnsweredService, type OctetCounter } from '../domain/accounting.js';
 
 /** Acct-Terminate-Cause (RFC 2866 §5.10, RFC 3580 §2.4); not in the core Attr table. */
 const ACCT_TERMINATE_CAUSE = 49;
 const NAS_PORT_ID = 87;
 
-export type AccountingStatus = 'start' | 'stop' | 'interim-update' | 'accounting-on' | 'accounting-off' | 'other';
 
 const STATUS: Readonly<Record<number, AccountingStatus>> = {
   1: 'start',
@@ -47,56 +47,6 @@ const TERMINATE_CAUSES: readonly string[] = [
   'Port-Administratively-Disabled',
 ];
 
-/** One octet counter as the NAS reported it. */
-export interface OctetCounter {
-  /** gigawords × 2^32 + octets (gigawords 0 when absent). */
-  readonly bytes: bigint;
-  /** Whether Acct-*-Gigawords was present (without it a 32-bit wrap is inferred from a large drop). */
-  readonly gigawords: boolean;
-}
-
-export interface AccountingRecord {
-  readonly nas: string;
-  readonly status: AccountingStatus;
-  /** Acct-Status-Type as sent. */
-  readonly statusType: number;
-  /** Acct-Session-Id ('' on Accounting-On/Off and 'other' when absent). */
-  readonly acctSessionId: string;
-  readonly username: string;
-  readonly framedIp: string | null;
-  readonly callingStationId: string | null;
-  /** NAS-Port-Id, or NAS-Port as decimal text. */
-  readonly nasPort: string | null;
-  /** Acct-Session-Time in seconds, null when absent. */
-  readonly sessionTime: bigint | null;
-  readonly input: OctetCounter | null;
-  readonly output: OctetCounter | null;
-  /** When the event happened (Event-Timestamp, else receivedAt − Acct-Delay-Time). */
-  readonly eventTime: Date;
-  readonly receivedAt: Date;
-  readonly delayTime: number;
-  /** Acct-Terminate-Cause name (or the number as text when unknown), null when absent. */
-  readonly terminateCause: string | null;
-  /**
-   * What the Access-Accept that let this session in said, as the NAS echoed it in Class
-   * (`tollgate:restricted` / `tollgate:normal`); null when no such Class came back.
-   */
-  readonly answered: AnsweredService | null;
-  /** Set on a held record an operator approved (journaled again by the review API): apply it to that session. */
-  readonly approved?: ApprovedHeld;
-}
-
-export type AnsweredService = 'restricted' | 'normal';
-
-export interface ApprovedHeld {
-  readonly heldId: number;
-  /** The session it was held for (null when that session is gone). */
-  readonly sessionId: number | null;
-}
-
-/** The Class values Tollgate puts in its Access-Accepts (and restricted Access-Rejects). */
-export const CLASS_RESTRICTED = 'tollgate:restricted';
-export const CLASS_NORMAL = 'tollgate:normal';
 
 const TWO_32 = 1n << 32n;
 

@@ -9,7 +9,7 @@ import {
   stripNtDomain,
   verifyMsChapV2,
   type MsChapV2Result,
-} from '../../../../src/aaa/auth/mschapv2.js';
+} from '../../../src/auth/mschapv2.js';
 
 const h = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 

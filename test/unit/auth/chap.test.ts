@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chapResponse, verifyChap } from '../../../../src/aaa/auth/chap.js';
+import { chapResponse, verifyChap } from '../../../src/auth/chap.js';
 
 const h = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const b = (s: string): Buffer => Buffer.from(s, 'utf8');

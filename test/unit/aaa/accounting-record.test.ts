@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accountingRecordOf } from '../../../src/billing/record.js';
-import { acctPacket, STATUS } from './packets.js';
+import { accountingRecordOf } from '../../../src/aaa/accounting-record.js';
+import { acctPacket, STATUS } from '../billing/packets.js';
 
 const nas = { name: 'bras-1' };
 const received = new Date('2030-03-10T12:00:00Z');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { getAsymmetricStartKey, getMasterKey, mppeMasterKeys } from '../../../../src/aaa/auth/mppe.js';
+import { getAsymmetricStartKey, getMasterKey, mppeMasterKeys } from '../../../src/auth/mppe.js';
 
 const h = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 

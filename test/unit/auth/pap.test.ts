@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { verifyPap } from '../../../../src/aaa/auth/pap.js';
+import { verifyPap } from '../../../src/auth/pap.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'utf8');
 
