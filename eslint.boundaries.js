@@ -8,7 +8,7 @@ const layers = {
   schema: ['schema', 'domain', 'radius'],
   config: ['config', 'schema', 'domain', 'radius'],
   'billing-core': ['billing-core', 'domain'],
-  store: ['store', 'domain', 'billing-core', 'schema', 'observability'],
+  store: ['store', 'domain', 'billing-core', 'schema', 'observability', 'auth'],
   transport: ['transport', 'radius', 'domain', 'observability', 'config'],
   billing: ['billing', 'billing-core', 'domain', 'observability', 'config'],
   aaa: ['aaa', 'radius', 'auth', 'domain', 'billing-core', 'billing', 'observability', 'transport', 'config', 'schema'],
