@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { Logger } from '../observability/logger.js';
 import { portalPromisedPayments, portalRequests } from '../observability/metrics.js';
 import { StoreError, type ChangeFeed, type Store } from '../domain/ports.js';
+import { WidgetTokens } from '../domain/widget-token.js';
 import { loadStatement, locateByAddress, portalReason, type PortalSubject } from './account-view.js';
 import { ClientAddressResolver } from './client-address.js';
 import type { PortalConfig } from './config-schema.js';
@@ -19,7 +20,6 @@ import { accountPage, messagePage, neutralPage, promisedNotice, widgetFragment, 
 import { grantPromisedPayment, lastPromisedAt, promisedEligibility, type PromisedResult } from './promised-payment.js';
 import { RateLimiter } from './rate-limit.js';
 import { widgetSummary } from './widget.js';
-import { WidgetTokens } from './widget-token.js';
 import type { Html } from './html.js';
 
 export interface PortalDeps {
@@ -139,7 +139,7 @@ export function createPortalServer(deps: PortalDeps): http.Server {
 
   async function renderAccount(res: http.ServerResponse, ctx: PageContext, subject: PortalSubject, address: string, status: number, notice?: Html): Promise<void> {
     const statement = await loadStatement(store, subject.subscriber, subject.account, { timeZone: deps.timeZone });
-    const last = config.promisedPayment.enabled ? await lastPromisedAt(store.sql, subject.account.id) : undefined;
+    const last = config.promisedPayment.enabled ? await lastPromisedAt(store, subject.account.id) : undefined;
     const eligibility = promisedEligibility(config.promisedPayment, subject.subscriber.status, subject.account, last, new Date());
     const body = accountPage(ctx, {
       statement,
@@ -168,7 +168,7 @@ export function createPortalServer(deps: PortalDeps): http.Server {
     }
     let result: PromisedResult | { kind: 'failed' };
     try {
-      result = await grantPromisedPayment(store, config.promisedPayment, subject.subscriber.id, subject.account.id, { feeTimeZone: deps.timeZone });
+      result = await grantPromisedPayment(store, config.promisedPayment, subject.subscriber.id, subject.account.id);
     } catch (err) {
       log.error({ err, account: subject.account.id }, 'promised payment failed');
       result = { kind: 'failed' };

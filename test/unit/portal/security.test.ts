@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ClientAddressResolver, normalizeAddress } from '../../../src/portal/client-address.js';
 import { CsrfTokens } from '../../../src/portal/csrf.js';
 import { RateLimiter } from '../../../src/portal/rate-limit.js';
-import { WidgetTokens } from '../../../src/portal/widget-token.js';
+import { WidgetTokens } from '../../../src/domain/widget-token.js';
 
 describe('client address', () => {
   const resolver = new ClientAddressResolver(['10.0.0.1', '192.0.2.0/24', '2001:db8::/32']);
