@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAttributes } from '../../src/radius/attributes.js';
 import { Code } from '../../src/radius/codes.js';
 import { formatMoney } from '../../src/portal/money.js';
-import { PROMISED_PAYMENT_REASON } from '../../src/portal/promised-payment.js';
+import { grantPromisedPayment, PROMISED_PAYMENT_REASON } from '../../src/portal/promised-payment.js';
 import { rederiveAccountStates } from '../../src/store/account-state.js';
 import { metricValue, SECRET, startTestDaemon, testConfigInput, type TestDaemon } from '../helpers/daemon.js';
 import { FakeBras, formFields, request, SEED, seedBlockedSubscriber, until, type Seeded } from './portal-fixture.js';
@@ -225,6 +225,23 @@ describe('captive portal', () => {
     expect(res.body).toContain('data-result="too_soon"');
     expect(await d.app.store.ledger.listCredits(seeded.accountId)).toHaveLength(1);
     expect((await d.app.store.accounts.get(seeded.accountId))?.state).toBe('blocked');
+  });
+
+  it('grants one promised payment when two are asked for at once (the check and the grant hold the account lock)', async () => {
+    const store = d.app.store;
+    const account = await store.accounts.create({ creditLimit: 0 });
+    const subscriber = await store.subscribers.create({ username: 'erin', password: 'erin-password', accountId: account.id });
+    await store.ledger.adjust({ accountId: account.id, amount: -500, reason: 'debt' });
+    expect((await store.accounts.get(account.id))?.state).toBe('blocked');
+    const policy = { enabled: true, amount: 2000, days: 3, minIntervalDays: 30 };
+    const results = await Promise.all(Array.from({ length: 4 }, () => grantPromisedPayment(store, policy, subscriber.id, account.id)));
+    expect(results.filter((r) => r.kind === 'granted')).toHaveLength(1);
+    // The others waited for the lock and then saw an account no longer blocked, or the fresh grant.
+    expect(results.filter((r) => r.kind !== 'granted').every((r) => r.kind === 'not_needed' || r.kind === 'too_soon')).toBe(true);
+    expect(await store.ledger.listCredits(account.id)).toHaveLength(1);
+    expect(await store.statements.lastCreditAt(account.id, PROMISED_PAYMENT_REASON)).toBeInstanceOf(Date);
+    // A subscriber of another account cannot draw on this one.
+    expect(await grantPromisedPayment(store, policy, seeded.subscriberId, account.id)).toEqual({ kind: 'disabled' });
   });
 
   it('rate-limits each address (429), other addresses unaffected', async () => {
