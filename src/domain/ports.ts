@@ -313,6 +313,81 @@ export interface LedgerRepository {
   expireCredits(): Promise<number[]>;
 }
 
+/** A subscription of an account as its statement shows it. */
+export interface SubscriptionLine {
+  readonly id: number;
+  readonly tariffName: string;
+  readonly monthlyFee: number;
+  readonly downKbps: number;
+  readonly upKbps: number;
+  /** YYYY-MM-DD, a day of the fee time zone. */
+  readonly activatedOn: string;
+  readonly endsOn: string | null;
+  /** Whose subscription it is (null when the subscriber was deleted). */
+  readonly subscriberId: number | null;
+}
+
+/** Charges grouped for reading: a session's traffic or time charges in one line, fees and one-offs one by one. */
+export interface ChargeLine {
+  readonly kind: ChargeKind;
+  readonly amount: number;
+  /** Charges summed into the line. */
+  readonly count: number;
+  readonly firstAt: string;
+  readonly lastAt: string;
+  readonly sessionId: number | null;
+  readonly acctSessionId: string | null;
+  readonly feeDay: string | null;
+  readonly tariffName: string | null;
+  readonly comment: string | null;
+}
+
+/** The charges of an account in a period, grouped into lines. */
+export interface ChargeLines {
+  /** Σ amount of every charge of the period (not only the lines returned). */
+  readonly total: number;
+  /** Newest first. */
+  readonly lines: readonly ChargeLine[];
+  /** More lines exist than were returned. */
+  readonly truncated: boolean;
+}
+
+/** What a conditional credit grant is decided on, read under the account's row lock. */
+export interface CreditGrantFacts {
+  readonly subscriber: Subscriber;
+  readonly account: Account;
+  /** The newest credit of the account with the grant's reason, if any. */
+  readonly lastGrantedAt: Date | undefined;
+}
+
+/** Grant `amount` until `expiresAt` (ISO-8601), or refuse with the caller's own answer. */
+export type CreditGrantDecision<R> = { readonly grant: { readonly amount: number; readonly expiresAt: string } } | { readonly refuse: R };
+
+/**
+ * An account's statement as the subscriber reads it (the portal and the billing widget): subscriptions, charges
+ * grouped by session, and the temporary credits the subscriber grants themself. Sums and amounts are read
+ * clamped to ±(2^53 − 1), so a legacy row beyond that is shown instead of failing the page.
+ */
+export interface StatementRepository {
+  /** Subscriptions not ended before `today` (YYYY-MM-DD of the fee time zone), newest first, at most 50. */
+  subscriptions(accountId: number, today: string): Promise<SubscriptionLine[]>;
+  /** Charges created in [from, to), at most `maxLines` lines, and the total of all of them. */
+  chargeLines(accountId: number, from: Date, to: Date, maxLines: number): Promise<ChargeLines>;
+  /** When the account's newest credit with this reason was granted, if ever. */
+  lastCreditAt(accountId: number, reason: string): Promise<Date | undefined>;
+  /**
+   * In one transaction holding the account's row lock: reads the subscriber (who must belong to the account),
+   * the account and its newest credit with `reason`, asks `decide` (synchronous: nothing else may run while the
+   * lock is held), and grants the credit it names as LedgerRepository.grantCredit does (the state re-derived).
+   * Undefined when the subscriber or account does not exist or the subscriber is of another account. Two
+   * concurrent calls for one account decide one after the other, so an interval check cannot pass twice.
+   */
+  grantCreditIf<R>(
+    request: { readonly subscriberId: number; readonly accountId: number; readonly reason: string },
+    decide: (facts: CreditGrantFacts) => CreditGrantDecision<R>,
+  ): Promise<{ readonly granted: Credit } | { readonly refused: R } | undefined>;
+}
+
 /** One accounting session (a row of `sessions`), as the API shows it. Counters are bytes and seconds. */
 export interface Session {
   readonly id: number;
@@ -482,6 +557,7 @@ export interface Store {
   readonly ledger: LedgerRepository;
   readonly sessions: SessionRepository;
   readonly accountingHeld: AccountingHeldRepository;
+  readonly statements: StatementRepository;
 }
 
 /** Shared hot state across instances (Redis), or in-process when Redis is not configured. */

@@ -299,6 +299,12 @@ export const portalPromisedPayments = new Counter({
   registers: [registry],
 });
 
+export const portalConnectionsRefused = new Counter({
+  name: 'tollgate_portal_connections_refused_total',
+  help: 'Portal connections closed on arrival because their peer address already had portal.maxConnectionsPerAddress open',
+  registers: [registry],
+});
+
 /** What /readyz answers (1 ready, 0 not), read at scrape time from the function the app registers. */
 let readiness: () => boolean = () => true;
 export function setReadiness(fn: () => boolean): void {

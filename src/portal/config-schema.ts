@@ -102,6 +102,8 @@ export const portalSchema = obj({
     /** Requests allowed at once above the sustained rate. */
     burst: int({ default: 20, min: 1, max: 10_000 }),
   }),
+  /** Open connections one peer address may hold (the socket's address: behind a proxy, the proxy's); more are closed on arrival. */
+  maxConnectionsPerAddress: int({ default: 64, min: 1, max: 100_000 }),
   /** Signs the promised-payment form tokens; share it between instances behind one portal address. Unset: random per process. */
   csrfSecret: optional(str({ minLength: 32, hint: 'at least 32 random characters' })),
   /** Signs billing-widget tokens (POST /api/v1/subscribers/{id}/widget-token); unset turns the widget off. */

@@ -2,8 +2,8 @@
  * The portal's pages and the widget's fragment, server-rendered: no JavaScript, one inline stylesheet allowed by
  * a per-response CSP nonce, readable on a phone. Every value goes through the escaping `html` template.
  */
-import type { Credit } from '../domain/ports.js';
-import { available, type AccountStatement, type ChargeLine, type MonthCharges, type PortalReason } from './account-view.js';
+import type { ChargeLine, Credit } from '../domain/ports.js';
+import { available, type AccountStatement, type MonthCharges, type PortalReason } from './account-view.js';
 import type { PortalConfig } from './config-schema.js';
 import { html, raw, type Html } from './html.js';
 import { t, type Locale, type MessageKey } from './i18n.js';

@@ -1,14 +1,14 @@
 /**
  * The promised payment: a blocked subscriber grants their own account a temporary credit from the portal, at most
  * once per `minIntervalDays`, when it is enough to lift the block. The check and the grant run in one
- * transaction holding the account's row lock, so two clicks (or two instances) cannot both pass the interval
- * check; the grant itself is the ledger's grantCredit, which re-derives the account's state. The caller then
+ * transaction holding the account's row lock (StatementRepository.grantCreditIf), so two clicks (or two
+ * instances) cannot both pass the interval check; the grant is the ledger's, which re-derives the account's
+ * state. The caller then
  * publishes the account change, and the daemon's BlockingService restores the live sessions (CoA), as after a
  * payment through the API.
  */
 import type { Account, SubscriberStatus } from '../domain/types.js';
-import type { Credit, Sql, Store } from '../domain/ports.js';
-import { createStore } from '../store/store.js';
+import type { Credit, Store } from '../domain/ports.js';
 import { available } from './account-view.js';
 
 /** `credits.reason` of a promised payment: how the interval is counted (docs/portal.md). */
@@ -51,9 +51,8 @@ export function promisedEligibility(
 }
 
 /** The newest promised payment of the account, if any. */
-export async function lastPromisedAt(sql: Sql, accountId: number): Promise<Date | undefined> {
-  const [row] = await sql.query<{ at: Date | null }>('SELECT max(created_at) AS at FROM credits WHERE account_id = $1 AND reason = $2', [accountId, PROMISED_PAYMENT_REASON]);
-  return row?.at ?? undefined;
+export function lastPromisedAt(store: Store, accountId: number): Promise<Date | undefined> {
+  return store.statements.lastCreditAt(accountId, PROMISED_PAYMENT_REASON);
 }
 
 export type PromisedResult = { readonly kind: 'granted'; readonly credit: Credit } | Exclude<PromisedEligibility, { kind: 'available' }>;
@@ -64,23 +63,15 @@ export async function grantPromisedPayment(
   policy: PromisedPaymentPolicy,
   subscriberId: number,
   accountId: number,
-  options: { feeTimeZone?: string; now?: () => Date } = {},
+  options: { now?: () => Date } = {},
 ): Promise<PromisedResult> {
   const now = options.now ?? (() => new Date());
-  return store.sql.transaction(async (tx) => {
-    await tx.query('SELECT id FROM accounts WHERE id = $1 FOR UPDATE', [accountId]);
-    const inTx = createStore(tx, options.feeTimeZone === undefined ? {} : { feeTimeZone: options.feeTimeZone });
-    const [subscriber, account, last] = [await inTx.subscribers.get(subscriberId), await inTx.accounts.get(accountId), await lastPromisedAt(tx, accountId)];
-    if (!subscriber || !account || subscriber.accountId !== accountId) return { kind: 'disabled' };
+  const result = await store.statements.grantCreditIf({ subscriberId, accountId, reason: PROMISED_PAYMENT_REASON }, ({ subscriber, account, lastGrantedAt }) => {
     const at = now();
-    const eligibility = promisedEligibility(policy, subscriber.status, account, last, at);
-    if (eligibility.kind !== 'available') return eligibility;
-    const credit = await inTx.ledger.grantCredit({
-      accountId,
-      amount: policy.amount,
-      expiresAt: new Date(at.getTime() + policy.days * DAY_MS).toISOString(),
-      reason: PROMISED_PAYMENT_REASON,
-    });
-    return { kind: 'granted', credit };
+    const eligibility = promisedEligibility(policy, subscriber.status, account, lastGrantedAt, at);
+    if (eligibility.kind !== 'available') return { refuse: eligibility };
+    return { grant: { amount: policy.amount, expiresAt: new Date(at.getTime() + policy.days * DAY_MS).toISOString() } };
   });
+  if (result === undefined) return { kind: 'disabled' };
+  return 'granted' in result ? { kind: 'granted', credit: result.granted } : result.refused;
 }

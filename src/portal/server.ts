@@ -6,11 +6,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import type { Logger } from '../observability/logger.js';
-import { portalPromisedPayments, portalRequests } from '../observability/metrics.js';
+import { portalConnectionsRefused, portalPromisedPayments, portalRequests } from '../observability/metrics.js';
 import { StoreError, type ChangeFeed, type Store } from '../domain/ports.js';
+import { WidgetTokens } from '../domain/widget-token.js';
 import { loadStatement, locateByAddress, portalReason, type PortalSubject } from './account-view.js';
 import { ClientAddressResolver } from './client-address.js';
+import { ConnectionLimit } from './connection-limit.js';
 import type { PortalConfig } from './config-schema.js';
 import { CsrfTokens } from './csrf.js';
 import { PORTAL_PATHS } from './paths.js';
@@ -19,7 +22,6 @@ import { accountPage, messagePage, neutralPage, promisedNotice, widgetFragment, 
 import { grantPromisedPayment, lastPromisedAt, promisedEligibility, type PromisedResult } from './promised-payment.js';
 import { RateLimiter } from './rate-limit.js';
 import { widgetSummary } from './widget.js';
-import { WidgetTokens } from './widget-token.js';
 import type { Html } from './html.js';
 
 export interface PortalDeps {
@@ -139,7 +141,7 @@ export function createPortalServer(deps: PortalDeps): http.Server {
 
   async function renderAccount(res: http.ServerResponse, ctx: PageContext, subject: PortalSubject, address: string, status: number, notice?: Html): Promise<void> {
     const statement = await loadStatement(store, subject.subscriber, subject.account, { timeZone: deps.timeZone });
-    const last = config.promisedPayment.enabled ? await lastPromisedAt(store.sql, subject.account.id) : undefined;
+    const last = config.promisedPayment.enabled ? await lastPromisedAt(store, subject.account.id) : undefined;
     const eligibility = promisedEligibility(config.promisedPayment, subject.subscriber.status, subject.account, last, new Date());
     const body = accountPage(ctx, {
       statement,
@@ -168,7 +170,7 @@ export function createPortalServer(deps: PortalDeps): http.Server {
     }
     let result: PromisedResult | { kind: 'failed' };
     try {
-      result = await grantPromisedPayment(store, config.promisedPayment, subject.subscriber.id, subject.account.id, { feeTimeZone: deps.timeZone });
+      result = await grantPromisedPayment(store, config.promisedPayment, subject.subscriber.id, subject.account.id);
     } catch (err) {
       log.error({ err, account: subject.account.id }, 'promised payment failed');
       result = { kind: 'failed' };
@@ -229,7 +231,9 @@ export function createPortalServer(deps: PortalDeps): http.Server {
     throw new HttpError(405, 'notFound', 'METHOD_NOT_ALLOWED');
   }
 
-  const server = http.createServer((req, res) => {
+  // The request timeouts below are enforced by a sweep every connectionsCheckingInterval (30 s by default, which
+  // would let a connection that never finishes its headers live 40 s): a second keeps them to their word.
+  const server = http.createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
     let path = '/';
     let query = new URLSearchParams();
     try {
@@ -268,9 +272,17 @@ export function createPortalServer(deps: PortalDeps): http.Server {
       sendHtml(res, status, body, ctx.nonce, extra);
     });
   });
-  // A captive portal faces every subscriber's device: short timeouts keep slow or idle clients from piling up.
+  // A captive portal faces every subscriber's device: short timeouts keep slow or idle clients from piling up
+  // (a connection that sends nothing, or half a request, is answered 408 and closed after headersTimeout), and
+  // no peer address may hold more than portal.maxConnectionsPerAddress of them at once.
   server.headersTimeout = 10_000;
   server.requestTimeout = 15_000;
   server.keepAliveTimeout = 5_000;
+  const connections = new ConnectionLimit(config.maxConnectionsPerAddress);
+  server.on('connection', (socket: Socket) => {
+    if (connections.admit(socket)) return;
+    portalConnectionsRefused.inc();
+    socket.destroy();
+  });
   return server;
 }

@@ -1,16 +1,15 @@
 /**
- * The bounds of money (docs/accounting.md "Limits of money", migration 9): every amount, resulting balance,
- * credit limit and active credit is within ±10^15 minor units, checked in the transaction that books it, with the
- * database's NOT VALID range CHECKs as the last line of defence. Readers clamp what an older database may still
- * hold beyond ±(2^53 − 1) instead of failing, so one bad row cannot take an account list or a RADIUS reply down.
+ * How the store holds the bounds of money (docs/accounting.md "Limits of money", migration 9; the bounds
+ * themselves are src/domain/money.ts): every amount, resulting balance, credit limit and active credit is within
+ * ±10^15 minor units, checked in the transaction that books it, with the database's NOT VALID range CHECKs as the
+ * last line of defence. Readers clamp what an older database may still hold beyond ±(2^53 − 1) instead of
+ * failing, so one bad row cannot take an account list or a RADIUS reply down.
  */
+import { MONEY_CLAMP, MONEY_LIMIT } from '../domain/money.js';
 import { StoreError } from '../domain/ports.js';
 
-/** 10^15 minor units: far above any real balance, far below 2^53 so sums of a few stay exact. */
-export const MONEY_LIMIT = 1_000_000_000_000_000;
-
-/** What a reader returns for a stored value beyond ±(2^53 − 1): the nearest safe integer (never a real value). */
-export const MONEY_CLAMP = Number.MAX_SAFE_INTEGER;
+// The repositories import the bounds from here, next to the SQL that enforces them.
+export { MONEY_CLAMP, MONEY_LIMIT, saturatingSum, withinMoneyLimit } from '../domain/money.js';
 
 /** The range CHECKs of migration 9 and the input field each is about. */
 export const MONEY_RANGE_CONSTRAINTS: Readonly<Record<string, string>> = {
@@ -40,19 +39,4 @@ export function outOfRange(field: string, what: string, cause?: unknown): StoreE
 export function boundedAmount(field: string, amount: number): number {
   if (Math.abs(amount) > MONEY_LIMIT) throw outOfRange(field, `${field} ${amount} is out of range`);
   return amount;
-}
-
-/** Whether a decimal integer (as SQL's numeric text) lies within ±10^15, compared exactly. */
-export function withinMoneyLimit(decimal: string): boolean {
-  const value = BigInt(decimal);
-  const limit = BigInt(MONEY_LIMIT);
-  return value >= -limit && value <= limit;
-}
-
-/** a + b + …, saturating at ±(2^53 − 1) rather than leaving the safe range (sums of clamped values). */
-export function saturatingSum(...values: readonly number[]): number {
-  // BigInt, so a partial sum beyond 2^53 does not round the total.
-  const total = values.reduce((sum, v) => sum + BigInt(v), 0n);
-  const clamp = BigInt(MONEY_CLAMP);
-  return Number(total > clamp ? clamp : total < -clamp ? -clamp : total);
 }

@@ -10,6 +10,7 @@ import { authLogRepository } from './repositories/auth-log.js';
 import { ledgerRepository } from './repositories/ledger.js';
 import { nasRepository } from './repositories/nas.js';
 import { sessionRepository } from './repositories/sessions.js';
+import { statementRepository } from './repositories/statements.js';
 import { subscriberRepository } from './repositories/subscribers.js';
 import { tariffRepository } from './repositories/tariffs.js';
 
@@ -37,5 +38,6 @@ export function createStore(sql: Sql, options: StoreOptions = {}): Store {
     ledger: ledgerRepository(db),
     sessions: sessionRepository(db),
     accountingHeld: accountingHeldRepository(db),
+    statements: statementRepository(db),
   };
 }

@@ -2,14 +2,16 @@
  * The captive portal on its own listener against the real daemon: the page of the subscriber whose open session
  * holds the requesting address (X-Forwarded-For believed only from the trusted proxy 127.0.0.1), nothing for
  * anyone else, the promised payment (CSRF-protected, once per interval) restoring the session through the NAS
- * (the BRAS here is a UDP listener), rate limiting, security headers, the billing widget with tokens from the
- * admin API, and no admin endpoint on the portal port.
+ * (the BRAS here is a UDP listener), rate limiting, the per-address connection limit and the timeouts that close
+ * half-open connections, security headers, the billing widget with tokens from the admin API, and no admin
+ * endpoint on the portal port.
  */
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAttributes } from '../../src/radius/attributes.js';
 import { Code } from '../../src/radius/codes.js';
 import { formatMoney } from '../../src/portal/money.js';
-import { PROMISED_PAYMENT_REASON } from '../../src/portal/promised-payment.js';
+import { grantPromisedPayment, PROMISED_PAYMENT_REASON } from '../../src/portal/promised-payment.js';
 import { rederiveAccountStates } from '../../src/store/account-state.js';
 import { metricValue, SECRET, startTestDaemon, testConfigInput, type TestDaemon } from '../helpers/daemon.js';
 import { FakeBras, formFields, request, SEED, seedBlockedSubscriber, until, type Seeded } from './portal-fixture.js';
@@ -17,6 +19,8 @@ import { FakeBras, formFields, request, SEED, seedBlockedSubscriber, until, type
 const TOKEN = 'portal-test-admin-token';
 const WIDGET_SECRET = 'widget-secret-for-the-portal-tests-0123456789';
 const PROXY = '127.0.0.1';
+/** portal.maxConnectionsPerAddress here: small, so the test can exceed it with a handful of sockets. */
+const CONNECTION_LIMIT = 8;
 const money = (minor: number, locale = 'en') => formatMoney(minor, 'EUR', locale);
 
 describe('captive portal', () => {
@@ -45,6 +49,7 @@ describe('captive portal', () => {
           payment: { url: 'https://pay.example.net/?from=portal', text: { en: 'Pay by card or bank transfer.', ru: 'Оплатите картой или переводом.' } },
           promisedPayment: { enabled: true, amount: 2000, days: 3, minIntervalDays: 30 },
           rateLimit: { perMinute: 60, burst: 40 },
+          maxConnectionsPerAddress: CONNECTION_LIMIT,
           widgetSecret: WIDGET_SECRET,
           widgetOrigins: ['https://my.example.net'],
         },
@@ -222,6 +227,23 @@ describe('captive portal', () => {
     expect((await d.app.store.accounts.get(seeded.accountId))?.state).toBe('blocked');
   });
 
+  it('grants one promised payment when two are asked for at once (the check and the grant hold the account lock)', async () => {
+    const store = d.app.store;
+    const account = await store.accounts.create({ creditLimit: 0 });
+    const subscriber = await store.subscribers.create({ username: 'erin', password: 'erin-password', accountId: account.id });
+    await store.ledger.adjust({ accountId: account.id, amount: -500, reason: 'debt' });
+    expect((await store.accounts.get(account.id))?.state).toBe('blocked');
+    const policy = { enabled: true, amount: 2000, days: 3, minIntervalDays: 30 };
+    const results = await Promise.all(Array.from({ length: 4 }, () => grantPromisedPayment(store, policy, subscriber.id, account.id)));
+    expect(results.filter((r) => r.kind === 'granted')).toHaveLength(1);
+    // The others waited for the lock and then saw an account no longer blocked, or the fresh grant.
+    expect(results.filter((r) => r.kind !== 'granted').every((r) => r.kind === 'not_needed' || r.kind === 'too_soon')).toBe(true);
+    expect(await store.ledger.listCredits(account.id)).toHaveLength(1);
+    expect(await store.statements.lastCreditAt(account.id, PROMISED_PAYMENT_REASON)).toBeInstanceOf(Date);
+    // A subscriber of another account cannot draw on this one.
+    expect(await grantPromisedPayment(store, policy, seeded.subscriberId, account.id)).toEqual({ kind: 'disabled' });
+  });
+
   it('rate-limits each address (429), other addresses unaffected', async () => {
     const replies = [];
     for (let i = 0; i < 45; i++) replies.push(await request(port, '/', { xff: '198.51.100.7' }));
@@ -233,6 +255,48 @@ describe('captive portal', () => {
     expect(limited!.body).toContain('Too many requests');
     expect((await request(port, '/', { xff: '198.51.100.8' })).status).toBe(200);
   });
+
+  it('holds each peer address to portal.maxConnectionsPerAddress; half-open connections are closed at the headers timeout', async () => {
+    const refused = async () => metricValue(await d.metrics(), 'tollgate_portal_connections_refused_total');
+    const refusedBefore = await refused();
+    const started = Date.now();
+    // Raw sockets that never send a byte: what a flood of half-open connections looks like to the server.
+    const sockets: { socket: net.Socket; data: string; closedAt: number | undefined }[] = [];
+    for (let i = 0; i < CONNECTION_LIMIT + 5; i++) {
+      const socket = net.connect({ host: '127.0.0.1', port, localAddress: '127.0.0.1' });
+      const entry = { socket, data: '', closedAt: undefined as number | undefined };
+      socket.on('data', (chunk: Buffer) => (entry.data += chunk.toString('latin1')));
+      socket.on('close', () => (entry.closedAt = Date.now()));
+      socket.on('error', () => undefined);
+      await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+      sockets.push(entry);
+    }
+    const held = sockets.slice(0, CONNECTION_LIMIT);
+    const extra = sockets.slice(CONNECTION_LIMIT);
+    try {
+      await until(() => extra.every((e) => e.closedAt !== undefined), 3000);
+      expect(extra.every((e) => e.data === ''), 'closed without an answer').toBe(true);
+      expect(held.every((e) => e.closedAt === undefined)).toBe(true);
+      // While the address is full even a well-formed request from it is turned away; another address is not.
+      await expect(request(port, '/', { xff: '198.51.100.30' })).rejects.toThrow();
+      expect((await request(port, '/', { from: '127.0.0.2' })).status).toBe(200);
+      expect((await refused()) - refusedBefore).toBe(6);
+
+      // The held ones never finish their headers: 408 and closed once headersTimeout (10 s) has passed, long
+      // before Node's default 30 s sweep would have got to them (the upper bound leaves room for a busy machine).
+      await until(() => held.every((e) => e.closedAt !== undefined), 20_000);
+      for (const e of held) {
+        expect(e.data).toMatch(/^HTTP\/1\.1 408 /);
+        expect(e.closedAt! - started).toBeGreaterThanOrEqual(9_000);
+        expect(e.closedAt! - started).toBeLessThan(18_000);
+      }
+      const after = await request(port, '/', { xff: '198.51.100.30' });
+      expect(after.status).toBe(200);
+      expect((await refused()) - refusedBefore).toBe(6);
+    } finally {
+      for (const e of sockets) e.socket.destroy();
+    }
+  }, 40_000);
 
   describe('billing widget', () => {
     let token = '';

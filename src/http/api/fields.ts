@@ -4,7 +4,7 @@
  * three cannot drift apart.
  */
 import { isIP } from 'node:net';
-import { MONEY_LIMIT } from '../../store/money.js';
+import { MONEY_LIMIT } from '../../domain/money.js';
 import { addressToBigInt } from '../../transport/nas-table.js';
 
 /** The subset of JSON Schema 2020-12 the API uses. */

@@ -23,7 +23,7 @@ import { ledgerRoutes } from './ledger.js';
 import { buildOpenApi, openApiRoute } from './openapi.js';
 import { RESOURCES } from './resources.js';
 import { sessionRoutes } from './sessions.js';
-import { widgetTokenRoute, type WidgetTokenSettings } from '../../portal/widget-token-route.js';
+import { widgetTokenRoute, type WidgetTokenSettings } from './widget-token.js';
 import { sessionExportRoute } from './sessions-export.js';
 import type { ApiContext, ApiReply, ApiRoute } from './route.js';
 import { Router } from './router.js';

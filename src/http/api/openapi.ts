@@ -14,8 +14,8 @@ import { outputKeys, type AnyResource } from './resources.js';
 import type { ApiRoute } from './route.js';
 import { openApiPath } from './router.js';
 import { MAX_BODY_BYTES } from './body.js';
-import { MONEY_LIMIT } from '../../store/money.js';
-import { WIDGET_TOKEN_SCHEMAS } from '../../portal/widget-token-route.js';
+import { MONEY_LIMIT } from '../../domain/money.js';
+import { WIDGET_TOKEN_SCHEMAS } from './widget-token.js';
 
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
 

@@ -1,9 +1,11 @@
-/** Who is asking (X-Forwarded-For from trusted proxies only), rate limiting, CSRF and widget tokens. */
+/** Who is asking (X-Forwarded-For from trusted proxies only), rate limiting, connection limits, CSRF and widget tokens. */
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ClientAddressResolver, normalizeAddress } from '../../../src/portal/client-address.js';
+import { ConnectionLimit } from '../../../src/portal/connection-limit.js';
 import { CsrfTokens } from '../../../src/portal/csrf.js';
 import { RateLimiter } from '../../../src/portal/rate-limit.js';
-import { WidgetTokens } from '../../../src/portal/widget-token.js';
+import { WidgetTokens } from '../../../src/domain/widget-token.js';
 
 describe('client address', () => {
   const resolver = new ClientAddressResolver(['10.0.0.1', '192.0.2.0/24', '2001:db8::/32']);
@@ -63,6 +65,61 @@ describe('rate limiter', () => {
     expect(limiter.size).toBe(2);
     expect(limiter.take('b')).toBe(0);
     expect(limiter.take('c')).toBeGreaterThan(0);
+  });
+});
+
+describe('connection limit', () => {
+  /** A dual-stack listener that closes what the limit refuses, as the portal does. */
+  async function listener(limit: ConnectionLimit): Promise<{ server: net.Server; port: number }> {
+    const server = net.createServer((socket) => {
+      if (!limit.admit(socket)) socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '::', resolve));
+    return { server, port: (server.address() as net.AddressInfo).port };
+  }
+
+  /** A connection from `from` (a loopback source address; `::ffff:` ones go over IPv6 to the mapped address). */
+  async function connect(port: number, from: string): Promise<{ socket: net.Socket; closed: Promise<void> }> {
+    const host = from.startsWith('::ffff:') ? from : '127.0.0.1';
+    const socket = net.connect({ port, host, ...(from.startsWith('::ffff:') ? {} : { localAddress: from }) });
+    socket.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    return { socket, closed };
+  }
+
+  const settle = () => new Promise((r) => setTimeout(r, 50));
+
+  it('counts open connections per peer address, refuses beyond the limit, and forgets closed ones', async () => {
+    const limit = new ConnectionLimit(2);
+    const { server, port } = await listener(limit);
+    try {
+      const a = await connect(port, '127.0.0.1');
+      // IPv4 through a dual-stack socket (::ffff:127.0.0.1) is the same address.
+      const b = await connect(port, '::ffff:127.0.0.1');
+      const c = await connect(port, '127.0.0.1');
+      await c.closed;
+      await settle();
+      expect(limit.count('127.0.0.1')).toBe(2);
+      const other = await connect(port, '127.0.0.2');
+      await settle();
+      expect(limit.count('127.0.0.2')).toBe(1);
+      a.socket.destroy();
+      await a.closed;
+      await settle();
+      expect(limit.count('127.0.0.1')).toBe(1);
+      const d = await connect(port, '127.0.0.1');
+      await settle();
+      expect(limit.count('127.0.0.1')).toBe(2);
+      expect(d.socket.destroyed).toBe(false);
+      for (const s of [b, other, d]) s.socket.destroy();
+      await Promise.all([b.closed, other.closed, d.closed]);
+      await settle();
+      expect(limit.count('127.0.0.1')).toBe(0);
+      expect(limit.count('127.0.0.2')).toBe(0);
+    } finally {
+      server.close();
+    }
   });
 });
 

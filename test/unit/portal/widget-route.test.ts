@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/http/api/errors.js';
 import type { ApiContext } from '../../../src/http/api/route.js';
-import { WidgetTokens } from '../../../src/portal/widget-token.js';
-import { widgetTokenRoute } from '../../../src/portal/widget-token-route.js';
+import { WidgetTokens } from '../../../src/domain/widget-token.js';
+import { widgetTokenRoute } from '../../../src/http/api/widget-token.js';
 import type { Store } from '../../../src/domain/ports.js';
 
 const SECRET = 'widget-route-secret-0123456789-abcdefghij';

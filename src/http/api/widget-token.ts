@@ -3,13 +3,12 @@
  * operator's own site show one subscriber's billing widget (served by the portal listener under /widget/v1/).
  * Signed with portal.widgetSecret; without it the widget is off and this route answers 404.
  */
-import { API_PREFIX, schemaRef } from '../http/api/crud.js';
-import { ApiError } from '../http/api/errors.js';
-import { integer, type JsonSchema } from '../http/api/fields.js';
-import { idParam, type ApiRoute } from '../http/api/route.js';
-import { parseBody } from '../http/api/validate.js';
-import { PORTAL_PATHS } from './paths.js';
-import { WidgetTokens } from './widget-token.js';
+import { API_PREFIX, schemaRef } from './crud.js';
+import { ApiError } from './errors.js';
+import { integer, type JsonSchema } from './fields.js';
+import { idParam, type ApiRoute } from './route.js';
+import { parseBody } from './validate.js';
+import { WIDGET_PATHS, WidgetTokens } from '../../domain/widget-token.js';
 
 export const WIDGET_TOKEN_PATTERN = `${API_PREFIX}/subscribers/:id/widget-token`;
 
@@ -48,8 +47,8 @@ export const WIDGET_TOKEN_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       token: { type: 'string', description: 'Pass as ?token= or Authorization: Bearer. Treat it like a password of the subscriber.' },
       subscriberId: { type: 'integer', minimum: 1 },
       expiresAt: { type: 'string', format: 'date-time', description: 'When it stops working (UTC).' },
-      summaryPath: { type: 'string', description: 'JSON summary, on the portal listener.', examples: [PORTAL_PATHS.widgetSummary] },
-      fragmentPath: { type: 'string', description: 'Embeddable HTML fragment, on the portal listener.', examples: [PORTAL_PATHS.widgetFragment] },
+      summaryPath: { type: 'string', description: 'JSON summary, on the portal listener.', examples: [WIDGET_PATHS.summary] },
+      fragmentPath: { type: 'string', description: 'Embeddable HTML fragment, on the portal listener.', examples: [WIDGET_PATHS.fragment] },
     },
     required: ['token', 'subscriberId', 'expiresAt', 'summaryPath', 'fragmentPath'],
   },
@@ -77,7 +76,7 @@ export function widgetTokenRoute(settings: WidgetTokenSettings | undefined): Api
       const { token, expiresAt } = tokens.issue(id, ttl);
       return {
         status: 201,
-        body: { token, subscriberId: id, expiresAt: expiresAt.toISOString(), summaryPath: PORTAL_PATHS.widgetSummary, fragmentPath: PORTAL_PATHS.widgetFragment },
+        body: { token, subscriberId: id, expiresAt: expiresAt.toISOString(), summaryPath: WIDGET_PATHS.summary, fragmentPath: WIDGET_PATHS.fragment },
       };
     },
   };

@@ -1,12 +1,15 @@
 /**
- * Billing-widget tokens: the admin API issues one per subscriber for the operator's own site, which passes it to
- * the portal listener's /widget/v1/* endpoints. `v1.<payload>.<mac>`: the payload is base64url JSON
+ * Billing-widget tokens, the contract between the admin API, which issues one per subscriber for the operator's
+ * own site, and the portal listener, whose /widget/v1/* endpoints take it (so it lives below both). `v1.<payload>.<mac>`: the payload is base64url JSON
  * `{ sub, exp }` (subscriber id, expiry in Unix seconds), the MAC HMAC-SHA256 over `v1.<payload>` with
  * portal.widgetSecret, compared in constant time before the payload is read.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 const PREFIX = 'v1';
+
+/** Where the portal listener serves the widget: the admin API hands these out with each token. */
+export const WIDGET_PATHS = { summary: '/widget/v1/summary', fragment: '/widget/v1/fragment' } as const;
 
 export interface WidgetClaims {
   readonly subscriberId: number;
