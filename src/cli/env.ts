@@ -31,7 +31,7 @@ export const processEnv: CliEnv = {
     return {
       store,
       changes: hotCacheChangeFeed(cache, store.subscribers),
-      transaction: (fn) => sql.transaction((tx) => fn(createStore(tx, options))),
+      transaction: (fn) => store.transaction(fn),
       async close() {
         await cache.close();
         await sql.close();

@@ -45,7 +45,7 @@ export async function createCliHarness(): Promise<CliHarness> {
       Promise.resolve({
         store,
         changes: hotCacheChangeFeed(cache, store.subscribers),
-        transaction: (fn) => db.sql.transaction((tx) => fn(createStore(tx))),
+        transaction: (fn) => store.transaction(fn),
         close: () => Promise.resolve(),
       }),
   };
