@@ -17,7 +17,7 @@ import { CoaClient } from './coa/client.js';
 import { AccountingHandler } from './aaa/accounting-handler.js';
 import { pruneAuthLog } from './aaa/auth-log-retention.js';
 import { AuthLogWriter } from './aaa/auth-log-writer.js';
-import { hotCacheChangeFeed, SubscriberDirectory } from './aaa/subscriber-directory.js';
+import { SubscriberDirectory } from './aaa/subscriber-directory.js';
 import { ConfigUserDirectory } from './aaa/users.js';
 import { VendorProfiles } from './aaa/vendor-profiles.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
@@ -34,10 +34,11 @@ import { seedDemo } from './store/demo-seed.js';
 import { createMemoryCache } from './store/memory-cache.js';
 import { runMigrations } from './store/migrations.js';
 import { createPGliteSql } from './store/pglite.js';
-import type { ChangeEvent, HotCache, Sql, Store } from './domain/ports.js';
+import type { HotCache, Sql, Store } from './domain/ports.js';
 import { createPostgresSql } from './store/postgres.js';
 import { createRedisCache } from './store/redis-cache.js';
 import { createStore } from './store/store.js';
+import { hotCacheChangeFeed, hotCacheSnapshots } from './store/change-feed.js';
 import { NasTable, type NasClientSpec } from './transport/nas-table.js';
 import { UdpServer } from './transport/udp-server.js';
 
@@ -144,15 +145,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   }
   const store = createStore(sql, { feeTimeZone: config.fees.timeZone });
   const cache = options.cache ?? openCache(config, log);
-  const changes = hotCacheChangeFeed(cache, store.subscribers);
+  const changes = hotCacheChangeFeed(cache, store.subscribers, { log });
 
   let udp: UdpServer | null = null;
   let journal: AccountingJournal | null = null;
   let rater: AccountingRater | null = null;
   // RFC 5176 client: blocking/restoring live sessions (RADIUS role) and the API's disconnect (admin role).
-  const coa = new CoaClient({ sql, log });
+  const coa = new CoaClient({ audit: store.coa, log });
   await coa.start();
   let reconcileTimer: NodeJS.Timeout | null = null;
+  let blocking: BlockingService | null = null;
   let authLog: AuthLogWriter | null = null;
   let subscribers: SubscriberDirectory | undefined;
   let nasRows = await store.nas.list();
@@ -189,7 +191,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   if (serveRadius) {
     subscribers = new SubscriberDirectory(
       store.subscribers,
-      cache,
+      hotCacheSnapshots(cache),
       { maxEntries: config.subscribers.maxCached, negativeTtlSeconds: config.subscribers.negativeTtlSeconds, sharedTtlSeconds: config.subscribers.sharedTtlSeconds },
       log,
     );
@@ -225,17 +227,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       server.setNasTable(next);
     };
     // Blocking and restoring live sessions when an account's state changes (RFC 5176 CoA / Disconnect).
-    const blocking = new BlockingService({
-      sql,
+    const blockingService = new BlockingService({
+      coaState: store.coa,
       subscribers: store.subscribers,
       profiles,
       coa,
       nasByName: (name) => nasTable.clients.find((c) => c.name === name),
       log,
     });
-    const reconcile = (ids: number[] | null): void => {
-      blocking.reconcile(ids).catch((err: unknown) => log.error({ err }, 'CoA reconciliation failed; retrying on the next pass'));
-    };
     const reloadNas = (): void => {
       store.nas.list().then(
         (rows) => {
@@ -246,19 +245,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         (err: unknown) => log.error({ err }, 'could not reload NAS clients; keeping the running table'),
       );
     };
-    await subscribers.follow(
-      (event: ChangeEvent) => {
-        if (event.kind === 'account') reconcile([event.id]);
-        if (event.kind === 'nas') reloadNas();
-      },
-      // The change channel was down (Redis away): snapshots are reloaded; NAS clients and CoA state too.
-      () => {
-        reloadNas();
-        reconcile(null);
-      },
-    );
+    // Each follows the change feed; after the feed was down (Redis away) each reloads what it holds.
+    await subscribers.follow(changes);
+    blocking = blockingService;
+    await blockingService.follow(changes);
+    changes.onResync(reloadNas);
+    await changes.subscribe((event) => {
+      if (event.kind === 'nas') reloadNas();
+    });
     // Events can be missed (an instance restarting, Redis away): a periodic pass catches up.
-    reconcileTimer = setInterval(() => reconcile(null), 60_000);
+    reconcileTimer = setInterval(() => blockingService.reconcileQuietly(null), 60_000);
     reconcileTimer.unref();
     await server.start();
     const dir = subscribers;
@@ -382,7 +378,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         await rater.drain(config.shutdown.drainTimeoutMs).catch((err: unknown) => log.warn({ err }, 'accounting journal not fully rated before exit; it will be on the next start'));
         await rater.stop();
       }
+      // CoA gives up what still waits for a NAS; the blocking passes then release what was not acknowledged.
       await coa.stop();
+      await blocking?.stop();
       await authLog?.stop();
       if (portalServer) {
         const server = portalServer;

@@ -3,26 +3,19 @@
  * a timer (or a full batch) writes them with one multi-row INSERT. If the database is unavailable the entries
  * wait, up to `maxQueued`; beyond that the oldest are dropped and counted (the decision itself never waits).
  *
- * A batch the database refuses for its data (SQLSTATE class 22 or 23) is split in halves, and halves again, until
- * the one entry that cannot be stored fails alone: that entry is dropped, counted and logged, everything around
- * it is written. Retrying the whole batch would stall the log behind one bad entry for good.
+ * A batch the database refuses for its data is written around the one entry it cannot store (the repository
+ * isolates it); that entry is dropped, counted and logged. Retrying the whole batch would stall the log behind
+ * one bad entry for good.
  */
 import type { AuthLogEntry } from '../domain/types.js';
 import type { Logger } from '../observability/logger.js';
 import { authLogBacklog, authLogDropped, authLogFailures, authLogRejected, authLogWritten } from '../observability/metrics.js';
-import { isDataError, sqlStateOf } from '../store/db-errors.js';
-import type { AuthLogRepository } from '../domain/ports.js';
+import type { AuthLogRejection, AuthLogRepository } from '../domain/ports.js';
 
 export interface AuthLogWriterOptions {
   readonly flushIntervalMs: number;
   readonly batchSize: number;
   readonly maxQueued: number;
-}
-
-/** A run of entries still to write; `refused` holds the data error it failed with as a whole, if it did. */
-interface Pending {
-  readonly entries: readonly AuthLogEntry[];
-  refused?: unknown;
 }
 
 export class AuthLogWriter {
@@ -86,48 +79,20 @@ export class AuthLogWriter {
    * database is unavailable (empty when the batch is done), in their order.
    */
   private async writeBatch(batch: readonly AuthLogEntry[]): Promise<AuthLogEntry[]> {
-    const work: Pending[] = [{ entries: batch }];
-    while (work.length > 0) {
-      const next = work[0] as Pending;
-      if (next.refused !== undefined) {
-        work.shift();
-        work.unshift(...this.split(next));
-        continue;
-      }
-      try {
-        await this.repo.append(next.entries);
-      } catch (err) {
-        if (!isDataError(err)) {
-          this.transientFailure(err);
-          return work.flatMap((p) => p.entries);
-        }
-        authLogFailures.labels('data').inc();
-        next.refused = err;
-        continue;
-      }
-      work.shift();
-      this.written(next.entries.length);
-    }
-    return [];
-  }
-
-  /** The halves of a refused run; a single refused entry is rejected and leaves nothing to write. */
-  private split(refused: Pending): Pending[] {
-    const { entries } = refused;
-    if (entries.length === 1) {
-      this.reject(entries[0] as AuthLogEntry, refused.refused);
-      return [];
-    }
-    const mid = Math.ceil(entries.length / 2);
-    return [{ entries: entries.slice(0, mid) }, { entries: entries.slice(mid) }];
+    // appendIsolating reports an unavailable database in its outcome; anything it throws is taken as the same.
+    const outcome = await this.repo.appendIsolating(batch).catch((err: unknown) => ({ written: 0, rejected: [], refusals: 0, unwritten: batch, failure: err }));
+    if (outcome.refusals > 0) authLogFailures.labels('data').inc(outcome.refusals);
+    for (const rejection of outcome.rejected) this.reject(rejection);
+    if (outcome.written > 0) this.written(outcome.written);
+    if (outcome.unwritten.length > 0) this.transientFailure(outcome.failure);
+    return [...outcome.unwritten];
   }
 
   /** Drops an entry the database refuses on its own: its identity and the reason, never its field values. */
-  private reject(entry: AuthLogEntry, err: unknown): void {
+  private reject({ entry, reason, code }: AuthLogRejection): void {
     authLogRejected.inc();
-    const reason = err instanceof Error ? err.message : String(err);
     this.log.warn(
-      { username: entry.username, nas: entry.nas, at: entry.at, result: entry.result, sqlState: sqlStateOf(err), reason },
+      { username: entry.username, nas: entry.nas, at: entry.at, result: entry.result, sqlState: code, reason },
       'auth log entry rejected by the database; dropped, the rest of its batch is written',
     );
   }

@@ -1,18 +1,17 @@
 /**
  * Subscriber snapshots for the access path, in three tiers: this process's memory (warmed from PostgreSQL at
- * start-up, bounded), the shared HotCache (Redis: survives restarts, shared by instances), and PostgreSQL only
- * on a miss of both. Changes arrive as ChangeEvents on the HotCache channel and refresh every instance.
+ * start-up, bounded), the shared snapshots (Redis: survive restarts, shared by instances), and PostgreSQL only
+ * on a miss of both. Changes arrive as ChangeEvents on the change feed and refresh every instance.
  * Unknown usernames are remembered briefly so a flood of bad logins does not become a flood of SQL.
  * A username the database cannot even compare (a data exception, SQLSTATE class 22) is unknown too: it names no
  * subscriber, and the NAS gets an Access-Reject rather than silence.
  */
 import type { SubscriberSnapshot } from '../domain/types.js';
 import type { Logger } from '../observability/logger.js';
-import { sqlStateOf } from '../store/db-errors.js';
-import type { ChangeEvent, HotCache, SubscriberRepository } from '../domain/ports.js';
+import type { ChangeEvent, ChangeSource, SharedSnapshots, SubscriberLookup, SubscriberRepository } from '../domain/ports.js';
 
-export const CHANGES_CHANNEL = 'changes';
-const SNAPSHOT_KEY = (username: string): string => `snap:${username}`;
+/** What the directory reads from the database. */
+export type DirectoryRepository = Pick<SubscriberRepository, 'snapshot' | 'snapshotsOfAccount' | 'snapshotBatches'> & SubscriberLookup;
 
 export interface SubscriberEntry {
   readonly snapshot: SubscriberSnapshot;
@@ -27,11 +26,6 @@ export interface DirectoryOptions {
   readonly negativeTtlSeconds: number;
   /** Seconds a snapshot lives in the shared cache. */
   readonly sharedTtlSeconds: number;
-}
-
-/** A data exception (SQLSTATE class 22): the value looked up is wrong, not the database's condition. */
-function isDataException(err: unknown): boolean {
-  return sqlStateOf(err)?.startsWith('22') === true;
 }
 
 function entryOf(snapshot: SubscriberSnapshot): SubscriberEntry {
@@ -50,8 +44,8 @@ export class SubscriberDirectory {
   private stats = { memoryHits: 0, sharedHits: 0, databaseLoads: 0 };
 
   constructor(
-    private readonly repo: SubscriberRepository,
-    private readonly cache: HotCache,
+    private readonly repo: DirectoryRepository,
+    private readonly shared: SharedSnapshots,
     private readonly options: DirectoryOptions,
     private readonly log: Logger,
   ) {}
@@ -119,10 +113,10 @@ export class SubscriberDirectory {
 
   private async load(username: string): Promise<SubscriberEntry | undefined> {
     // The shared cache is an optimisation: while it is away (Redis down) PostgreSQL answers.
-    const shared = await this.cache.get(SNAPSHOT_KEY(username)).catch(() => null);
+    const shared = await this.shared.get(username).catch(() => null);
     if (shared) {
       this.stats.sharedHits++;
-      const entry = entryOf(JSON.parse(shared) as SubscriberSnapshot);
+      const entry = entryOf(shared);
       this.remember(entry);
       return entry;
     }
@@ -133,7 +127,7 @@ export class SubscriberDirectory {
       this.unknown.set(username, Date.now() + this.options.negativeTtlSeconds * 1000);
       return undefined;
     }
-    await this.cache.set(SNAPSHOT_KEY(username), JSON.stringify(snapshot), this.options.sharedTtlSeconds).catch(() => undefined);
+    await this.shared.put(snapshot, this.options.sharedTtlSeconds).catch(() => undefined);
     const entry = entryOf(snapshot);
     this.remember(entry);
     return entry;
@@ -141,14 +135,10 @@ export class SubscriberDirectory {
 
   /** The snapshot from PostgreSQL; a username it refuses as data is not found (other errors are thrown). */
   private async lookup(username: string): Promise<SubscriberSnapshot | undefined> {
-    try {
-      return await this.repo.snapshot(username);
-    } catch (err) {
-      if (!isDataException(err)) throw err;
-      const reason = err instanceof Error ? err.message : String(err);
-      this.log.warn({ username, sqlState: sqlStateOf(err), reason }, 'username refused by the database; treated as unknown');
-      return undefined;
-    }
+    const found = await this.repo.lookup(username);
+    if (found.kind === 'found') return found.snapshot;
+    if (found.kind === 'refused') this.log.warn({ username, sqlState: found.code, reason: found.reason }, 'username refused by the database; treated as unknown');
+    return undefined;
   }
 
   private remember(entry: SubscriberEntry): void {
@@ -189,48 +179,22 @@ export class SubscriberDirectory {
   }
 
   /**
-   * Subscribes to the change channel; every instance runs this at start-up. When the channel comes back after
-   * an outage, every snapshot is reloaded (the changes published meanwhile were lost) and `onResync` runs.
+   * Follows the change feed; every instance runs this at start-up. When the feed comes back after an outage,
+   * every snapshot is reloaded (the changes published meanwhile were lost) and `onResynced` runs.
    */
-  async follow(onOther: (event: ChangeEvent) => void = () => undefined, onResync: () => void = () => undefined): Promise<void> {
-    this.cache.onResubscribed?.(() => {
+  async follow(changes: ChangeSource, onResynced: () => void = () => undefined): Promise<void> {
+    changes.onResync(() => {
       this.log.info('change channel back after an outage: reloading every subscriber snapshot');
       this.resync().then(
         (r) => {
           this.log.info(r, 'subscriber snapshots reloaded');
-          onResync();
+          onResynced();
         },
         (err: unknown) => this.log.error({ err }, 'could not reload subscriber snapshots; changes made during the outage may be missed until the next change'),
       );
     });
-    await this.cache.subscribe(CHANGES_CHANNEL, (message) => {
-      let event: ChangeEvent;
-      try {
-        event = JSON.parse(message) as ChangeEvent;
-      } catch {
-        this.log.warn({ message }, 'ignoring a malformed change event');
-        return;
-      }
-      this.apply(event).then(
-        () => onOther(event),
-        (err: unknown) => this.log.error({ err, event }, 'could not apply a change event; the snapshot may be stale until the next change'),
-      );
+    await changes.subscribe((event) => {
+      this.apply(event).catch((err: unknown) => this.log.error({ err, event }, 'could not apply a change event; the snapshot may be stale until the next change'));
     });
   }
-}
-
-/** The ChangeFeed every writer uses: drops the shared snapshots first, then tells every instance. */
-export function hotCacheChangeFeed(cache: HotCache, repo: SubscriberRepository): { publish(event: ChangeEvent): Promise<void> } {
-  return {
-    async publish(event) {
-      if (event.kind === 'subscriber' && event.usernames.length > 0) await cache.del(...event.usernames.map(SNAPSHOT_KEY));
-      if (event.kind === 'account') {
-        const usernames = (await repo.snapshotsOfAccount(event.id)).map((s) => s.username);
-        if (usernames.length > 0) await cache.del(...usernames.map(SNAPSHOT_KEY));
-      }
-      // A tariff change alters the tariff embedded in shared snapshots; every instance refreshes the memory copies
-      // it holds (what the access path reads) on the event, and shared copies expire after sharedTtlSeconds.
-      await cache.publish(CHANGES_CHANNEL, JSON.stringify(event));
-    },
-  };
 }

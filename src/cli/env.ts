@@ -2,12 +2,12 @@
  * The real process behind the commands: stdout/stderr, and the database and change feed named by the
  * configuration (the same ones the daemon uses). Logs go to stderr so `--json` output stays parseable.
  */
-import { hotCacheChangeFeed } from '../aaa/subscriber-directory.js';
 import { openCache, openDatabase } from '../app.js';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../observability/logger.js';
 import { runMigrations } from '../store/migrations.js';
 import { createStore } from '../store/store.js';
+import { hotCacheChangeFeed } from '../store/change-feed.js';
 import { pino } from 'pino';
 import type { CliEnv, OpenedStore } from './common.js';
 
@@ -31,7 +31,7 @@ export const processEnv: CliEnv = {
     return {
       store,
       changes: hotCacheChangeFeed(cache, store.subscribers),
-      transaction: (fn) => sql.transaction((tx) => fn(createStore(tx, options))),
+      transaction: (fn) => store.transaction(fn),
       async close() {
         await cache.close();
         await sql.close();

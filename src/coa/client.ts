@@ -6,7 +6,11 @@
  * backoff.ts. A datagram counts as the reply only when it comes from the NAS's address and CoA port, carries an
  * outstanding Identifier and an answering code, and its Response Authenticator (and Message-Authenticator, when
  * present) verify in constant time against the request; anything else is dropped and counted, never thrown.
- * Every outcome is counted and, with `sql`, written to `coa_audit` (a failed write is logged).
+ * Every outcome is counted and, with `audit`, written to `coa_audit` (a failed write is logged).
+ *
+ * stop() never waits on a NAS: requests still retransmitting, or still waiting for an Identifier, give up at
+ * once; each is counted and audited as `aborted` (with the transmissions made, 0 when it never went out) and its
+ * send() rejects with CoaStoppedError, so the caller can leave the work to the next instance or start.
  */
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
@@ -17,8 +21,7 @@ import { Attr, Code } from '../radius/codes.js';
 import { octetsToText } from '../radius/octets.js';
 import { encodeRequest, verifyMessageAuthenticator, verifyResponseAuthenticator } from '../radius/crypto.js';
 import { findAttribute, parsePacket, type RawAttribute, type RawPacket } from '../radius/packet.js';
-import type { Sql } from '../domain/ports.js';
-import { insertCoaAudit } from './audit.js';
+import type { CoaAuditRow, CoaRepository } from '../domain/ports.js';
 import { checkRetryPolicy, DEFAULT_RETRY, shouldRetransmit, waitAfter, type RetryPolicy } from './backoff.js';
 import { IdentifierPool } from './identifiers.js';
 
@@ -57,8 +60,8 @@ export interface CoaOutcome {
 }
 
 export interface CoaClientOptions {
-  /** Where to write `coa_audit` rows; no audit without it. */
-  readonly sql?: Sql | undefined;
+  /** Where to write `coa_audit` rows (`store.coa`); no audit without it. */
+  readonly audit?: Pick<CoaRepository, 'audit'> | undefined;
   readonly log: Logger;
   readonly retry?: RetryPolicy | undefined;
   /** Local address of the socket (default 0.0.0.0; an IPv6 NAS gets a second socket on ::). */
@@ -86,6 +89,21 @@ const CODES: Readonly<Record<CoaKind, { readonly request: number; readonly ack: 
 
 type Family = 'udp4' | 'udp6';
 
+/** Why send() rejected: the client was stopped, before this request had its outcome or before it was sent. */
+export class CoaStoppedError extends Error {
+  override readonly name = 'CoaStoppedError';
+  constructor(
+    message: string,
+    /** Transmissions made before the stop (0: the request never went out). */
+    readonly attempts: number,
+  ) {
+    super(message);
+  }
+}
+
+/** What a pending request settles with when stop() gives it up. */
+const ABORTED = Symbol('aborted');
+
 interface Pending {
   readonly req: CoaRequest;
   readonly identifier: number;
@@ -99,7 +117,7 @@ interface Pending {
   /** Nominal ms since the first transmission, by the schedule (not the clock, so the schedule is exact). */
   elapsedMs: number;
   timer: NodeJS.Timeout | undefined;
-  readonly settle: (reply: RawPacket | null) => void;
+  readonly settle: (reply: RawPacket | null | typeof ABORTED) => void;
 }
 
 /** One NAS CoA endpoint: its Identifier space and the requests outstanding by Identifier. */
@@ -149,14 +167,14 @@ export class CoaClient {
 
   /**
    * Sends one request and resolves with its outcome; rejects only for a request that cannot be encoded (an
-   * attribute over 253 octets, a packet over 4096) or after stop().
+   * attribute over 253 octets, a packet over 4096), or with CoaStoppedError when stop() came first.
    *
    * @example
    * const out = await client.send({ nas, kind: 'disconnect', action: 'disconnect', attributes: [userName, acctSessionId] });
    * if (out.result === 'nak') log.warn({ errorCause: out.errorCause }, 'NAS refused');
    */
   send(req: CoaRequest): Promise<CoaOutcome> {
-    if (this.stopping) return Promise.reject(new Error('the CoA client is stopping'));
+    if (this.stopping) return Promise.reject(new CoaStoppedError('the CoA client is stopping', 0));
     const p = this.exchange(req);
     this.inflight.add(p);
     const done = (): void => void this.inflight.delete(p);
@@ -164,9 +182,20 @@ export class CoaClient {
     return p;
   }
 
-  /** Stops accepting requests, waits for those in flight (at most retry.maxDurationMs), closes the sockets. */
+  /**
+   * Stops accepting requests, gives up those in flight at once (no further retransmission; each is audited as
+   * aborted), waits for their audit rows and closes the sockets.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const peer of this.peers.values()) {
+      for (const p of peer.pending.values()) {
+        if (p.timer) clearTimeout(p.timer);
+        p.timer = undefined;
+        p.settle(ABORTED);
+      }
+    }
+    // Requests waiting for an Identifier get one as the aborted ones release theirs, see the stop, and give up.
     await Promise.allSettled([...this.inflight]);
     const sockets = await Promise.allSettled([...this.sockets.values()]);
     this.sockets.clear();
@@ -181,6 +210,10 @@ export class CoaClient {
     let peer = this.peers.get(key);
     if (!peer) this.peers.set(key, (peer = { ids: new IdentifierPool(), pending: new Map() }));
     const identifier = await peer.ids.acquire();
+    if (this.stopping) {
+      peer.ids.release(identifier);
+      return this.abandon(req, new Date(), 0, this.options.log.child({ nas: req.nas.name, kind: req.kind, action: req.action }));
+    }
     const codes = CODES[req.kind];
     let bytes: Buffer;
     try {
@@ -190,7 +223,7 @@ export class CoaClient {
       throw err;
     }
     const log = this.options.log.child({ nas: req.nas.name, id: identifier, kind: req.kind, action: req.action });
-    const reply = await new Promise<RawPacket | null>((settle) => {
+    const reply = await new Promise<RawPacket | null | typeof ABORTED>((settle) => {
       const pending: Pending = {
         req,
         identifier,
@@ -212,13 +245,25 @@ export class CoaClient {
     peer.pending.delete(identifier);
     peer.ids.release(identifier);
     const attempts = pending?.tries ?? 1;
+    if (reply === ABORTED) return this.abandon(req, pending?.startedAt ?? new Date(), attempts, log);
     const outcome = this.outcomeOf(req.kind, reply, attempts, pending?.firstSentAt ?? performance.now());
     coaRequests.labels(req.kind, outcome.result).inc();
     if (outcome.rttMs !== undefined) coaRtt.observe(outcome.rttMs / 1000);
     if (outcome.result === 'ack') log.info({ attempts, rttMs: outcome.rttMs }, 'CoA request acknowledged');
     else log.warn({ result: outcome.result, errorCause: outcome.errorCause, attempts }, 'CoA request not acknowledged');
-    await this.audit(req, pending?.startedAt ?? new Date(), outcome, log);
+    await this.audit(req, pending?.startedAt ?? new Date(), { result: outcome.result, attempts, errorCause: outcome.errorCause ?? null, rttMs: outcome.rttMs ?? null }, log);
     return outcome;
+  }
+
+  /** A request stop() gave up (`attempts` 0: it never went out): counted, audited as aborted, rejected. */
+  private async abandon(req: CoaRequest, at: Date, attempts: number, log: Logger): Promise<never> {
+    coaRequests.labels(req.kind, 'aborted').inc();
+    log.warn({ attempts }, attempts === 0 ? 'CoA request not sent: the client is stopping' : 'CoA request given up: the client is stopping');
+    await this.audit(req, at, { result: 'aborted', attempts, errorCause: null, rttMs: null }, log);
+    throw new CoaStoppedError(
+      attempts === 0 ? 'the CoA client stopped before the request was sent' : `the CoA client stopped before the NAS answered (${attempts} attempt${attempts === 1 ? '' : 's'})`,
+      attempts,
+    );
   }
 
   private outcomeOf(kind: CoaKind, reply: RawPacket | null, attempts: number, firstSentAt: number): CoaOutcome {
@@ -274,11 +319,16 @@ export class CoaClient {
     this.options.log.debug({ reason, from: `${rinfo.address}:${rinfo.port}` }, 'CoA reply dropped');
   }
 
-  private async audit(req: CoaRequest, at: Date, outcome: CoaOutcome, log: Logger): Promise<void> {
-    const sql = this.options.sql;
-    if (!sql) return;
+  private async audit(
+    req: CoaRequest,
+    at: Date,
+    outcome: Pick<CoaAuditRow, 'result' | 'attempts' | 'errorCause' | 'rttMs'>,
+    log: Logger,
+  ): Promise<void> {
+    const repo = this.options.audit;
+    if (!repo) return;
     try {
-      await insertCoaAudit(sql, {
+      await repo.audit({
         at,
         nas: req.nas.name,
         sessionId: req.sessionId ?? null,
@@ -286,10 +336,7 @@ export class CoaClient {
         username: req.username ?? attributeText(req.attributes, Attr.UserName),
         request: req.kind,
         action: req.action,
-        attempts: outcome.attempts,
-        result: outcome.result,
-        errorCause: outcome.errorCause ?? null,
-        rttMs: outcome.rttMs ?? null,
+        ...outcome,
       });
     } catch (err) {
       log.error({ err }, 'coa_audit insert failed');

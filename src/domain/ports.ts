@@ -118,6 +118,19 @@ export interface SubscriberRepository {
   snapshotBatches(batchSize: number): AsyncIterable<SubscriberSnapshot[]>;
 }
 
+/**
+ * The access path's look-up of one username. A username the database cannot even compare (a data exception,
+ * e.g. a NUL byte) names no subscriber: it is `refused`, told apart from a database that is away (which throws).
+ */
+export type SnapshotLookup =
+  | { readonly kind: 'found'; readonly snapshot: SubscriberSnapshot }
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'refused'; readonly reason: string; readonly code: string | undefined };
+
+export interface SubscriberLookup {
+  lookup(username: string): Promise<SnapshotLookup>;
+}
+
 export interface AuthLogRepository {
   /** One multi-row INSERT for the batch. */
   append(entries: readonly AuthLogEntry[]): Promise<void>;
@@ -125,6 +138,34 @@ export interface AuthLogRepository {
   query(filter: { username?: string; limit: number; before?: string }): Promise<AuthLogEntry[]>;
   /** Deletes up to `limit` of the oldest entries dated before `cutoff` (ISO time); returns how many. */
   deleteOlderThan(cutoff: string, limit: number): Promise<number>;
+  /**
+   * Writes what it can of a batch and never throws: an entry the database refuses for its data is isolated
+   * (the batch is split in halves, and halves again) and left out alone; when the database is unavailable the
+   * entries not yet written come back in `unwritten`, in order, to be retried.
+   */
+  appendIsolating(entries: readonly AuthLogEntry[]): Promise<AuthLogAppendOutcome>;
+}
+
+/** An entry the database refused on its own, and why (the database's message and error code). */
+export interface AuthLogRejection {
+  readonly entry: AuthLogEntry;
+  readonly reason: string;
+  /** SQLSTATE, when the database gave one. */
+  readonly code: string | undefined;
+}
+
+/** What became of a batch given to AuthLogRepository.appendIsolating. */
+export interface AuthLogAppendOutcome {
+  /** Entries stored. */
+  readonly written: number;
+  /** Entries refused for their data, each alone: not stored, and never to be retried. */
+  readonly rejected: readonly AuthLogRejection[];
+  /** Statements the database refused for their data while the bad entries were isolated. */
+  readonly refusals: number;
+  /** Entries not written because the database is unavailable, in their order (empty when the batch is done). */
+  readonly unwritten: readonly AuthLogEntry[];
+  /** The error that left `unwritten`, when there are such entries. */
+  readonly failure?: unknown;
 }
 
 /** Money received (minor units > 0), idempotent on the payment system's `externalId`. */
@@ -552,12 +593,20 @@ export interface Store {
   readonly nas: NasRepository;
   readonly tariffs: TariffRepository;
   readonly accounts: AccountRepository;
-  readonly subscribers: SubscriberRepository;
+  readonly subscribers: SubscriberRepository & SubscriberLookup;
   readonly authLog: AuthLogRepository;
   readonly ledger: LedgerRepository;
   readonly sessions: SessionRepository;
   readonly accountingHeld: AccountingHeldRepository;
   readonly statements: StatementRepository;
+  readonly coa: CoaRepository;
+  /**
+   * Runs `fn` on a Store bound to one transaction: everything it writes through that Store commits together
+   * when `fn` resolves, and none of it when `fn` throws (the error is rethrown). Inside `fn` use only the Store
+   * it receives (on PGlite the outer one would wait for the transaction to end). A transaction inside it is a
+   * savepoint.
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
 }
 
 /** Shared hot state across instances (Redis), or in-process when Redis is not configured. */
@@ -590,4 +639,67 @@ export type ChangeEvent =
 export interface ChangeFeed {
   /** Tells every instance (this one included) that something changed. Call after the write committed. */
   publish(event: ChangeEvent): Promise<void>;
+}
+
+/**
+ * The receiving side of the change feed: every instance follows it to refresh what it caches (the subscriber
+ * directory its snapshots, the blocking service the live sessions of an account whose state changed).
+ */
+export interface ChangeSource {
+  /** Runs `handler` for every event published by any instance, this one's included, in publish order. */
+  subscribe(handler: (event: ChangeEvent) => void): Promise<void>;
+  /**
+   * Runs `handler` when the feed is back after an outage: events published meanwhile never arrived, so whoever
+   * caches what they announce must reload it.
+   */
+  onResync(handler: () => void): void;
+}
+
+/** Subscriber snapshots shared by every instance (the HotCache); the change feed drops those that change. */
+export interface SharedSnapshots {
+  get(username: string): Promise<SubscriberSnapshot | null>;
+  put(snapshot: SubscriberSnapshot, ttlSeconds: number): Promise<void>;
+}
+
+/** One `coa_audit` row per CoA/Disconnect request after its final outcome (docs/schema.md). */
+export interface CoaAuditRow {
+  /** When the request was first sent (or, never sent, was to be). */
+  readonly at: Date;
+  readonly nas: string;
+  readonly sessionId: number | null;
+  readonly acctSessionId: string | null;
+  readonly username: string | null;
+  readonly request: 'coa' | 'disconnect';
+  readonly action: string;
+  /** Transmissions made; 0 only for a request aborted before its first. */
+  readonly attempts: number;
+  /** `aborted`: the client stopped before the outcome (the daemon shutting down). */
+  readonly result: 'ack' | 'nak' | 'timeout' | 'aborted';
+  readonly errorCause: number | null;
+  readonly rttMs: number | null;
+}
+
+/** A live session claimed for a CoA action: `state` is what the NAS must now be told. */
+export interface CoaClaim {
+  /** `sessions.id`. */
+  readonly sessionId: number;
+  readonly username: string;
+  readonly acctSessionId: string;
+  readonly framedIp: string | null;
+  readonly nasName: string;
+  /** The state just claimed; the previous one is the other (there are two). */
+  readonly state: 'normal' | 'restricted';
+}
+
+/**
+ * What the NAS was last told about each live session (`sessions.coa_state`), and the CoA audit. A claim sets the
+ * state a session's account calls for on the sessions that disagree, in one statement, so of several instances
+ * each session is claimed by exactly one.
+ */
+export interface CoaRepository {
+  /** Claims the mismatched open sessions of these accounts (of every account when null). */
+  claim(accountIds: readonly number[] | null): Promise<CoaClaim[]>;
+  /** Puts the state before the claim back (the NAS did not acknowledge) unless it changed since; whether it did. */
+  release(claim: CoaClaim): Promise<boolean>;
+  audit(row: CoaAuditRow): Promise<void>;
 }

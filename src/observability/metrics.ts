@@ -190,7 +190,7 @@ export function countDrop(reason: DropReasonValue): void {
 
 export const coaRequests = new Counter({
   name: 'tollgate_coa_requests_total',
-  help: 'CoA and Disconnect requests sent to NAS (RFC 5176), by kind (coa, disconnect) and final result (ack, nak, timeout)',
+  help: 'CoA and Disconnect requests sent to NAS (RFC 5176), by kind (coa, disconnect) and final result (ack, nak, timeout; aborted: given up at stop)',
   labelNames: ['kind', 'result'] as const,
   registers: [registry],
   collect: flushTallies,

@@ -108,3 +108,11 @@ export function isDataError(err: unknown): boolean {
   const state = sqlStateOf(err);
   return state !== undefined && (state.startsWith('22') || state.startsWith('23'));
 }
+
+/**
+ * Whether the database refused a value it was given to compare or store (SQLSTATE class 22, data exception): the
+ * value is wrong, not the database's condition.
+ */
+export function isDataException(err: unknown): boolean {
+  return sqlStateOf(err)?.startsWith('22') === true;
+}

@@ -404,6 +404,17 @@ ALTER TABLE credits ADD CONSTRAINT credits_amount_range_check CHECK (amount <= 1
 ALTER TABLE charges ADD CONSTRAINT charges_amount_range_check CHECK (amount <= 1000000000000000) NOT VALID;
 `;
 
+/*
+ * A CoA request the daemon gave up because it was stopping (retransmissions pending, or never sent while it
+ * waited for an Identifier) is audited as 'aborted', with the transmissions made: 0 when it never went out.
+ */
+const COA_AUDIT_ABORTED = /* sql */ `
+ALTER TABLE coa_audit DROP CONSTRAINT coa_audit_result_check,
+  ADD CONSTRAINT coa_audit_result_check CHECK (result IN ('ack', 'nak', 'timeout', 'aborted')),
+  DROP CONSTRAINT coa_audit_attempts_check,
+  ADD CONSTRAINT coa_audit_attempts_check CHECK (attempts >= 1 OR (result = 'aborted' AND attempts = 0));
+`;
+
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'core: nas, tariffs, accounts, account_states, credits, subscribers', sql: CORE },
   { version: 2, name: 'billing: subscriptions, sessions, charges, payments, adjustments, usage_monthly', sql: BILLING },
@@ -414,6 +425,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 7, name: 'sessions (started_at, id): keyset pages of the session history export', sql: SESSIONS_EXPORT },
   { version: 8, name: 'sessions: autovacuum by dead-row count', sql: SESSIONS_VACUUM },
   { version: 9, name: 'accounting truth: NAS epochs, final sessions, the held-for-review queue, money bounds', sql: ACCOUNTING_TRUTH },
+  { version: 10, name: 'coa_audit: aborted requests (given up at stop)', sql: COA_AUDIT_ABORTED },
 ]);
 
 const CREATE_SCHEMA_MIGRATIONS = /* sql */ `

@@ -2,11 +2,12 @@
  * The Store on any `Sql` (PostgreSQL or PGlite): every repository, SQL written once. Unique and foreign-key
  * violations surface as StoreErrors naming the input field (db-errors.ts).
  */
-import { withStoreErrors } from './db-errors.js';
-import type { Sql, Store } from '../domain/ports.js';
+import { isDataException, sqlStateOf, withStoreErrors } from './db-errors.js';
+import type { SnapshotLookup, Sql, Store, SubscriberLookup, SubscriberRepository } from '../domain/ports.js';
 import { accountingHeldRepository } from './repositories/accounting-held.js';
 import { accountRepository } from './repositories/accounts.js';
 import { authLogRepository } from './repositories/auth-log.js';
+import { coaRepository } from './repositories/coa.js';
 import { ledgerRepository } from './repositories/ledger.js';
 import { nasRepository } from './repositories/nas.js';
 import { sessionRepository } from './repositories/sessions.js';
@@ -20,24 +21,51 @@ import { tariffRepository } from './repositories/tariffs.js';
  * await runMigrations(sql);
  * const store = createStore(sql);
  * const account = await store.accounts.create({ creditLimit: 0 });
+ * await store.transaction(async (tx) => {
+ *   const a = await tx.accounts.create({});
+ *   await tx.subscribers.create({ username: 'carol', password: 'pw', accountId: a.id });
+ * });
  */
 export interface StoreOptions {
   /** IANA time zone whose calendar days are fee days (subscriptions open and end on them); default UTC. */
   readonly feeTimeZone?: string;
 }
 
-export function createStore(sql: Sql, options: StoreOptions = {}): Store {
-  const db = withStoreErrors(sql);
+/** The subscriber repository with the access path's look-up: a username refused as data is `refused`, not thrown. */
+function withLookup(repo: SubscriberRepository): SubscriberRepository & SubscriberLookup {
+  return {
+    ...repo,
+    async lookup(username): Promise<SnapshotLookup> {
+      try {
+        const snapshot = await repo.snapshot(username);
+        return snapshot ? { kind: 'found', snapshot } : { kind: 'absent' };
+      } catch (err) {
+        if (!isDataException(err)) throw err;
+        return { kind: 'refused', reason: err instanceof Error ? err.message : String(err), code: sqlStateOf(err) };
+      }
+    },
+  };
+}
+
+/** The repositories on `db` (already turning violations into StoreErrors); `sql` is what `Store.sql` exposes. */
+function storeOn(sql: Sql, db: Sql, options: StoreOptions): Store {
   return {
     sql,
     nas: nasRepository(db),
     tariffs: tariffRepository(db),
     accounts: accountRepository(db),
-    subscribers: subscriberRepository(db, options.feeTimeZone !== undefined ? { feeTimeZone: options.feeTimeZone } : {}),
+    subscribers: withLookup(subscriberRepository(db, options.feeTimeZone !== undefined ? { feeTimeZone: options.feeTimeZone } : {})),
     authLog: authLogRepository(db),
     ledger: ledgerRepository(db),
     sessions: sessionRepository(db),
     accountingHeld: accountingHeldRepository(db),
     statements: statementRepository(db),
+    coa: coaRepository(db),
+    // The transaction's Sql is wrapped already (withStoreErrors wraps what it hands to fn).
+    transaction: (fn) => db.transaction((tx) => fn(storeOn(tx, tx, options))),
   };
+}
+
+export function createStore(sql: Sql, options: StoreOptions = {}): Store {
+  return storeOn(sql, withStoreErrors(sql), options);
 }

@@ -3,8 +3,10 @@
  * a cache with a namespace of its own (a random prefix on Redis), so the suite may use fixed key names.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HotCache } from '../../src/domain/ports.js';
+import type { ChangeEvent, HotCache } from '../../src/domain/ports.js';
+import { CHANGES_CHANNEL, hotCacheChangeFeed, hotCacheSnapshots } from '../../src/store/change-feed.js';
 import type { TestCache } from '../helpers/cache.js';
+import { snapshot } from '../helpers/snapshot.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -113,6 +115,57 @@ export function cacheContract(name: string, makeCache: () => Promise<TestCache>)
       await cache.set('k-events', 'value');
       await sleep(50);
       expect(seen).toEqual([]);
+    });
+  });
+
+  describe(`change feed on the HotCache: ${name}`, () => {
+    let test: TestCache;
+    let cache: HotCache;
+    // The account's subscribers, as the store would list them for an account event.
+    const ofAccount = new Map([[3, [snapshot({ username: 'acc-a', accountId: 3 }), snapshot({ username: 'acc-b', accountId: 3 })]]]);
+    const subscribers = { snapshotsOfAccount: (id: number) => Promise.resolve(ofAccount.get(id) ?? []) };
+    beforeAll(async () => {
+      test = await makeCache();
+      cache = test.cache;
+    });
+    afterAll(async () => {
+      await test?.cleanup();
+    });
+
+    it('shares snapshots between instances and gives each follower every event, in order, malformed ones left out', async () => {
+      const changes = hotCacheChangeFeed(cache, subscribers);
+      const first: ChangeEvent[] = [];
+      const second: ChangeEvent[] = [];
+      await changes.subscribe((e) => first.push(e));
+      await changes.subscribe(() => {
+        throw new Error('a follower bug');
+      });
+      await changes.subscribe((e) => second.push(e));
+      const events: ChangeEvent[] = [{ kind: 'nas' }, { kind: 'tariff', id: 4 }, { kind: 'subscriber', id: 7, usernames: [] }];
+      await changes.publish(events[0]!);
+      await cache.publish(CHANGES_CHANNEL, 'not json');
+      for (const e of events.slice(1)) await changes.publish(e);
+      await eventually(() => expect(first).toEqual(events));
+      await eventually(() => expect(second).toEqual(events));
+
+      const shared = hotCacheSnapshots(cache);
+      expect(await shared.get('nobody')).toBeNull();
+      const alice = snapshot({ username: 'shared-alice' });
+      await shared.put(alice, 60);
+      expect(await shared.get('shared-alice')).toEqual(alice);
+    });
+
+    it('drops the shared snapshots a subscriber or account change makes stale, and no others', async () => {
+      const changes = hotCacheChangeFeed(cache, subscribers);
+      const shared = hotCacheSnapshots(cache);
+      for (const username of ['sub-x', 'sub-y', 'acc-a', 'acc-b', 'bystander']) await shared.put(snapshot({ username }), 60);
+      await changes.publish({ kind: 'subscriber', id: 1, usernames: ['sub-x', 'sub-y'] });
+      expect(await shared.get('sub-x')).toBeNull();
+      expect(await shared.get('sub-y')).toBeNull();
+      await changes.publish({ kind: 'account', id: 3 });
+      expect(await shared.get('acc-a')).toBeNull();
+      expect(await shared.get('acc-b')).toBeNull();
+      expect((await shared.get('bystander'))?.username).toBe('bystander');
     });
   });
 }

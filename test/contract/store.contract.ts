@@ -14,6 +14,7 @@ import { MIGRATIONS, runMigrations } from '../../src/store/migrations.js';
 import { StoreError, type Sql, type Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 import type { TestSql } from '../helpers/sql.js';
+import { insertSession } from './sessions.contract.js';
 
 const unique = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex')}`;
 
@@ -180,6 +181,69 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
         const account = await store.accounts.create({});
         await Promise.all(Array.from({ length: 10 }, () => adjustBalance(sql, account.id, 7)));
         expect((await store.accounts.get(account.id))?.balance).toBe(70);
+      });
+    });
+
+    describe('Store.transaction', () => {
+      it('commits every repository write made through the bound Store when fn resolves', async () => {
+        const username = unique('tx-sub');
+        const result = await store.transaction(async (tx) => {
+          const tariff = await tx.tariffs.create({ name: unique('tx-tariff') });
+          const account = await tx.accounts.create({ creditLimit: 5 });
+          const subscriber = await tx.subscribers.create({ username, password: 'pw', accountId: account.id, tariffId: tariff.id });
+          // Reads inside see the transaction's own writes.
+          expect((await tx.subscribers.snapshot(username))?.tariff?.id).toBe(tariff.id);
+          return { tariff, account, subscriber };
+        });
+        expect(await store.tariffs.get(result.tariff.id)).toEqual(result.tariff);
+        expect((await store.accounts.get(result.account.id))?.creditLimit).toBe(5);
+        expect((await store.subscribers.snapshot(username))?.subscriberId).toBe(result.subscriber.id);
+      });
+
+      it('rolls every write back when fn throws, and rethrows what it threw', async () => {
+        const name = unique('tx-rollback');
+        let accountId = 0;
+        const boom = new Error('changed my mind');
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.tariffs.create({ name });
+            accountId = (await tx.accounts.create({})).id;
+            throw boom;
+          }),
+        ).rejects.toBe(boom);
+        expect((await store.tariffs.list({ limit: 1000, offset: 0 })).items.some((t) => t.name === name)).toBe(false);
+        expect(await store.accounts.get(accountId)).toBeUndefined();
+      });
+
+      it('surfaces a violation inside it as a StoreError and rolls back what came before it', async () => {
+        const name = unique('tx-dup');
+        await store.tariffs.create({ name });
+        const before = unique('tx-before');
+        await expectStoreError(
+          store.transaction(async (tx) => {
+            await tx.tariffs.create({ name: before });
+            await tx.tariffs.create({ name });
+          }),
+          'STORE_CONFLICT',
+          'name',
+        );
+        expect((await store.tariffs.list({ limit: 1000, offset: 0 })).items.some((t) => t.name === before)).toBe(false);
+      });
+
+      it('a transaction inside it is a savepoint: its rollback keeps the outer writes', async () => {
+        const [kept, dropped] = [unique('tx-outer'), unique('tx-inner')];
+        await store.transaction(async (tx) => {
+          await tx.tariffs.create({ name: kept });
+          await tx
+            .transaction(async (inner) => {
+              await inner.tariffs.create({ name: dropped });
+              throw new Error('inner');
+            })
+            .catch(() => undefined);
+        });
+        const names = (await store.tariffs.list({ limit: 1000, offset: 0 })).items.map((t) => t.name);
+        expect(names).toContain(kept);
+        expect(names).not.toContain(dropped);
       });
     });
 
@@ -617,6 +681,62 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
       });
     });
 
+    describe('subscriber lookup', () => {
+      it('finds a subscriber, reports an unknown one absent, and a username the database refuses as data refused', async () => {
+        const a = await store.accounts.create({});
+        const username = unique('lookup');
+        await store.subscribers.create({ username, password: 'pw', accountId: a.id });
+        expect(await store.subscribers.lookup(username)).toMatchObject({ kind: 'found', snapshot: { username } });
+        expect(await store.subscribers.lookup(unique('nobody'))).toEqual({ kind: 'absent' });
+        const refused = await store.subscribers.lookup('bad\u0000name');
+        expect(refused.kind).toBe('refused');
+        expect(refused.kind === 'refused' && refused.code).toMatch(/^22/);
+      });
+    });
+
+    describe('coa state and audit', () => {
+      async function liveSession(state: 'active' | 'blocked'): Promise<{ accountId: number; sessionId: number; username: string }> {
+        const account = await store.accounts.create({});
+        const username = unique('coa');
+        const sessionId = await insertSession(sql, { username, accountId: account.id, startedAt: new Date().toISOString(), framedIp: '10.9.8.7' });
+        if (state === 'blocked') await adjustBalance(sql, account.id, -100);
+        await rederiveAccountStates(sql, [account.id], 'test');
+        return { accountId: account.id, sessionId, username };
+      }
+
+      it('claims the open sessions whose state disagrees with their account, once, and releases an unacknowledged claim', async () => {
+        const blocked = await liveSession('blocked');
+        const active = await liveSession('active');
+        const claimed = await store.coa.claim([blocked.accountId, active.accountId]);
+        expect(claimed).toEqual([
+          { sessionId: blocked.sessionId, username: blocked.username, acctSessionId: expect.any(String), framedIp: '10.9.8.7', nasName: 'bras-1', state: 'restricted' },
+        ]);
+        // Claimed: a second pass (another instance) finds nothing to do.
+        expect(await store.coa.claim([blocked.accountId])).toEqual([]);
+        expect(await store.coa.release(claimed[0]!)).toBe(true);
+        expect(await store.coa.release(claimed[0]!)).toBe(false);
+        // Released: the next pass claims it again, also when it passes every account.
+        expect((await store.coa.claim(null)).map((c) => c.sessionId)).toContain(blocked.sessionId);
+      });
+
+      it('writes one audit row per request, aborted ones with 0 attempts included', async () => {
+        const username = unique('audit');
+        const base = { nas: 'bras-1', sessionId: 42, acctSessionId: 'a-1', username, request: 'coa' as const, action: 'restrict' };
+        const at = new Date('2030-05-05T10:00:00.000Z');
+        await store.coa.audit({ ...base, at, attempts: 2, result: 'ack', errorCause: null, rttMs: 12 });
+        await store.coa.audit({ ...base, at, attempts: 1, result: 'nak', errorCause: 503, rttMs: 3 });
+        await store.coa.audit({ ...base, at, attempts: 0, result: 'aborted', errorCause: null, rttMs: null });
+        const rows = await sql.query('SELECT at, session_id, result, attempts, error_cause, rtt_ms FROM coa_audit WHERE username = $1 ORDER BY id', [username]);
+        expect(rows).toEqual([
+          { at, session_id: 42, result: 'ack', attempts: 2, error_cause: null, rtt_ms: 12 },
+          { at, session_id: 42, result: 'nak', attempts: 1, error_cause: 503, rtt_ms: 3 },
+          { at, session_id: 42, result: 'aborted', attempts: 0, error_cause: null, rtt_ms: null },
+        ]);
+        // Only a request that never went out has no transmission.
+        await expect(store.coa.audit({ ...base, at, attempts: 0, result: 'timeout', errorCause: null, rttMs: null })).rejects.toThrow();
+      });
+    });
+
     describe('auth log', () => {
       const entry = (username: string, at: string, result: AuthLogEntry['result'] = 'accept'): AuthLogEntry => ({
         at,
@@ -671,6 +791,23 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
         const failing = [...many.slice(0, 1_500).map((e) => ({ ...e, username: `${user}-x` })), { ...entry(user, 'not a time') }];
         await expect(store.authLog.append(failing)).rejects.toThrow();
         expect(await sql.query('SELECT 1 FROM auth_log WHERE username = $1', [`${user}-x`])).toEqual([]);
+      });
+
+      it('appendIsolating writes around the entries the database refuses and reports each of them alone', async () => {
+        const user = unique('isolate');
+        const t0 = Date.parse('2032-01-01T00:00:00.000Z');
+        const entries = Array.from({ length: 9 }, (_v, i) => entry(`${user}-${i}`, new Date(t0 + i).toISOString()));
+        const bad = new Set([2, 7]);
+        const batch = entries.map((e, i) => (bad.has(i) ? { ...e, callingStationId: 'aa\u0000bb' } : e));
+        const outcome = await store.authLog.appendIsolating(batch);
+        expect(outcome.written).toBe(7);
+        expect(outcome.unwritten).toEqual([]);
+        expect(outcome.rejected.map((r) => r.entry.username)).toEqual([`${user}-2`, `${user}-7`]);
+        expect(outcome.rejected.every((r) => /^22/.test(r.code ?? '') && r.reason.length > 0)).toBe(true);
+        expect(outcome.refusals).toBeGreaterThanOrEqual(3);
+        const stored = await sql.query<{ username: string }>('SELECT username FROM auth_log WHERE username LIKE $1 ORDER BY at', [`${user}-%`]);
+        expect(stored.map((r) => r.username)).toEqual(entries.filter((_e, i) => !bad.has(i)).map((e) => e.username));
+        expect(await store.authLog.appendIsolating([])).toEqual({ written: 0, rejected: [], refusals: 0, unwritten: [] });
       });
     });
 

@@ -124,7 +124,7 @@ beforeAll(async () => {
   const port = await bras.start();
   nasName = unique('bras');
   await store.nas.create({ name: nasName, address: '127.0.0.1', secret: SECRET, vendor: 'mikrotik', coaPort: port });
-  coa = new CoaClient({ sql: db.sql, log, retry: RETRY, bindAddress: '127.0.0.1' });
+  coa = new CoaClient({ audit: store.coa, log, retry: RETRY, bindAddress: '127.0.0.1' });
   await coa.start();
   const common = { store, changes: { publish: () => Promise.resolve() }, token: TOKEN, log };
   base = await serve({ ...common, coa });

@@ -3,7 +3,7 @@
  * stdout and stderr captured, and the change events the commands publish (through the real hot-cache change
  * feed on the in-process cache) collected.
  */
-import { hotCacheChangeFeed, CHANGES_CHANNEL } from '../../src/aaa/subscriber-directory.js';
+import { hotCacheChangeFeed, CHANGES_CHANNEL } from '../../src/store/change-feed.js';
 import type { CliEnv } from '../../src/cli/common.js';
 import { runOperatorCommand } from '../../src/cli/dispatch.js';
 import { createMemoryCache } from '../../src/store/memory-cache.js';
@@ -45,7 +45,7 @@ export async function createCliHarness(): Promise<CliHarness> {
       Promise.resolve({
         store,
         changes: hotCacheChangeFeed(cache, store.subscribers),
-        transaction: (fn) => db.sql.transaction((tx) => fn(createStore(tx))),
+        transaction: (fn) => store.transaction(fn),
         close: () => Promise.resolve(),
       }),
   };

@@ -9,12 +9,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { VendorProfiles } from '../../src/aaa/vendor-profiles.js';
 import { restore, restrict, type CoaTarget } from '../../src/coa/actions.js';
 import type { RetryPolicy } from '../../src/coa/backoff.js';
-import { CoaClient, type CoaNas } from '../../src/coa/client.js';
+import { CoaClient, CoaStoppedError, type CoaNas } from '../../src/coa/client.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { coaRepliesDropped } from '../../src/observability/metrics.js';
+import { coaRepliesDropped, coaRequests } from '../../src/observability/metrics.js';
 import { shippedDictionary } from '../../src/paths.js';
 import { Attr, Code, Dictionary, encodeReply, findAttribute, parsePacket, verifyMessageAuthenticator, verifyRequestAuthenticator, type RawAttribute, type RawPacket } from '../../src/radius/index.js';
 import type { Sql } from '../../src/domain/ports.js';
+import { createStore } from '../../src/store/store.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 import { snapshot } from '../helpers/snapshot.js';
 
@@ -94,6 +95,11 @@ async function droppedCount(reason: string): Promise<number> {
   return m.values.find((v) => v.labels.reason === reason)?.value ?? 0;
 }
 
+async function requestCount(kind: string, result: string): Promise<number> {
+  const m = await coaRequests.get();
+  return m.values.find((v) => v.labels.kind === kind && v.labels.result === result)?.value ?? 0;
+}
+
 interface AuditRow {
   nas: string;
   session_id: string | number | null;
@@ -123,7 +129,7 @@ beforeAll(async () => {
   db = await createTestSql({ migrate: true });
   bras = new FakeBras();
   nas = { name: 'bras-1', address: '127.0.0.1', secret: SECRET, coaPort: await bras.start() };
-  client = new CoaClient({ sql: db.sql, log, retry: RETRY, bindAddress: '127.0.0.1' });
+  client = new CoaClient({ audit: createStore(db.sql).coa, log, retry: RETRY, bindAddress: '127.0.0.1' });
   await client.start();
 });
 
@@ -235,7 +241,7 @@ describe('CoaClient against a UDP BRAS', () => {
       transaction: () => Promise.reject(new Error('database down')),
       close: () => Promise.resolve(),
     };
-    const c = new CoaClient({ sql: failing, log, retry: RETRY });
+    const c = new CoaClient({ audit: createStore(failing).coa, log, retry: RETRY });
     await c.start();
     bras.behaviour = () => ({ code: Code.CoAACK });
     await expect(c.send({ nas, kind: 'coa', action: 'restrict', attributes: identity('no-audit') })).resolves.toMatchObject({ result: 'ack' });
@@ -285,6 +291,43 @@ describe('more than 256 requests to one NAS', () => {
     } finally {
       await c.stop();
     }
+  });
+});
+
+describe('stop', () => {
+  it('gives up retransmitting and queued requests at once: audited as aborted, counted, rejected with CoaStoppedError', async () => {
+    // A silent BRAS and the default schedule (retransmissions up to 30 s): stop must not wait for any of it.
+    const c = new CoaClient({ audit: createStore(db.sql).coa, log, bindAddress: '127.0.0.1' });
+    await c.start();
+    const abortedBefore = await requestCount('disconnect', 'aborted');
+    // 257 to one NAS: 256 go out under distinct Identifiers, the last waits for one to be released.
+    const sends = Array.from({ length: 257 }, (_, i) =>
+      c.send({ nas, kind: 'disconnect', action: 'disconnect', attributes: identity(`stop-${i}`) }).then(
+        () => 'resolved' as const,
+        (err: unknown) => err,
+      ),
+    );
+    await expect.poll(() => bras.received.length, { timeout: 5000 }).toBeGreaterThanOrEqual(256);
+    const started = Date.now();
+    await c.stop();
+    expect(Date.now() - started).toBeLessThan(1500);
+    const outcomes = await Promise.all(sends);
+    expect(outcomes.every((o) => o instanceof CoaStoppedError)).toBe(true);
+    const attempts = (outcomes as CoaStoppedError[]).map((e) => e.attempts);
+    expect(attempts.filter((a) => a >= 1)).toHaveLength(256);
+    expect(attempts.filter((a) => a === 0)).toHaveLength(1);
+    expect((await requestCount('disconnect', 'aborted')) - abortedBefore).toBe(257);
+    const rows = await db.sql.query<{ username: string; result: string; attempts: number; rtt_ms: number | null }>(
+      "SELECT username, result, attempts, rtt_ms FROM coa_audit WHERE username LIKE 'stop-%' ORDER BY id",
+    );
+    expect(rows).toHaveLength(257);
+    expect(rows.every((r) => r.result === 'aborted' && r.rtt_ms === null)).toBe(true);
+    expect(rows.filter((r) => r.attempts === 0)).toHaveLength(1);
+    // Nothing went out after the stop, and the stopped client refuses new requests.
+    const atStop = bras.received.length;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(bras.received).toHaveLength(atStop);
+    await expect(c.send({ nas, kind: 'coa', action: 'restrict', attributes: identity('after-stop') })).rejects.toBeInstanceOf(CoaStoppedError);
   });
 });
 

@@ -7,6 +7,7 @@ import { SubscriberDirectory } from '../../src/aaa/subscriber-directory.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMemoryCache } from '../../src/store/memory-cache.js';
 import type { HotCache, Store } from '../../src/domain/ports.js';
+import { hotCacheChangeFeed, hotCacheSnapshots } from '../../src/store/change-feed.js';
 import { createStore } from '../../src/store/store.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 
@@ -29,10 +30,10 @@ describe('subscriber directory after a change-channel outage', () => {
     // An in-process cache standing in for Redis, with the reconnect notification Redis gives.
     let resubscribed: (() => void) | undefined;
     const cache: HotCache = Object.assign(createMemoryCache(), { onResubscribed: (h: () => void) => (resubscribed = h) });
-    const directory = new SubscriberDirectory(store.subscribers, cache, { maxEntries: 1000, negativeTtlSeconds: 30, sharedTtlSeconds: 60 }, createLogger('silent'));
+    const directory = new SubscriberDirectory(store.subscribers, hotCacheSnapshots(cache), { maxEntries: 1000, negativeTtlSeconds: 30, sharedTtlSeconds: 60 }, createLogger('silent'));
     await directory.warm();
     let resyncs = 0;
-    await directory.follow(undefined, () => resyncs++);
+    await directory.follow(hotCacheChangeFeed(cache, store.subscribers), () => resyncs++);
     const password = async (u: string): Promise<string | null | undefined> => (await directory.get(u))?.snapshot.password;
     expect(await password('resync-a')).toBe('old-password');
 

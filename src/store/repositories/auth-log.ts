@@ -1,6 +1,13 @@
-/** The post-auth log: appended in batches by the auth-log writer, read newest first by the admin API. */
+/**
+ * The post-auth log: appended in batches by the auth-log writer, read newest first by the admin API.
+ *
+ * A batch the database refuses for its data (SQLSTATE class 22 or 23) is split in halves, and halves again, until
+ * the one entry that cannot be stored fails alone: that entry is left out and reported, everything around it is
+ * written. Retrying the whole batch would stall the log behind one bad entry for good.
+ */
 import type { AuthLogEntry } from '../../domain/types.js';
-import type { AuthLogRepository, Sql } from '../../domain/ports.js';
+import type { AuthLogAppendOutcome, AuthLogRejection, AuthLogRepository, Sql } from '../../domain/ports.js';
+import { isDataError, sqlStateOf } from '../db-errors.js';
 import { isoTime } from '../sql-values.js';
 import { intInRange } from '../validate.js';
 
@@ -55,11 +62,55 @@ function rowsJson(entries: readonly AuthLogEntry[]): string {
   );
 }
 
+/** A run of entries still to write; `refused` holds the data error it failed with as a whole, if it did. */
+interface Run {
+  readonly entries: readonly AuthLogEntry[];
+  refused?: unknown;
+}
+
+/** The halves of a refused run; a single refused entry is rejected and leaves nothing to write. */
+function split(run: Run, rejected: AuthLogRejection[]): Run[] {
+  const { entries } = run;
+  if (entries.length === 1) {
+    const err = run.refused;
+    rejected.push({ entry: entries[0] as AuthLogEntry, reason: err instanceof Error ? err.message : String(err), code: sqlStateOf(err) });
+    return [];
+  }
+  const mid = Math.ceil(entries.length / 2);
+  return [{ entries: entries.slice(0, mid) }, { entries: entries.slice(mid) }];
+}
+
 export function authLogRepository(sql: Sql): AuthLogRepository {
+  const append = async (entries: readonly AuthLogEntry[]): Promise<void> => {
+    if (entries.length === 0) return;
+    await sql.query(INSERT, [rowsJson(entries)]);
+  };
   return {
-    async append(entries) {
-      if (entries.length === 0) return;
-      await sql.query(INSERT, [rowsJson(entries)]);
+    append,
+    async appendIsolating(batch): Promise<AuthLogAppendOutcome> {
+      const work: Run[] = [{ entries: batch }];
+      const rejected: AuthLogRejection[] = [];
+      let written = 0;
+      let refusals = 0;
+      while (work.length > 0) {
+        const next = work[0] as Run;
+        if (next.refused !== undefined) {
+          work.shift();
+          work.unshift(...split(next, rejected));
+          continue;
+        }
+        try {
+          await append(next.entries);
+        } catch (err) {
+          if (!isDataError(err)) return { written, rejected, refusals, unwritten: work.flatMap((r) => r.entries), failure: err };
+          refusals++;
+          next.refused = err;
+          continue;
+        }
+        work.shift();
+        written += next.entries.length;
+      }
+      return { written, rejected, refusals, unwritten: [] };
     },
     async query(filter) {
       intInRange('limit', filter.limit, 1, 10_000);

@@ -40,6 +40,18 @@ function capturingLogger(): { log: ReturnType<typeof createLogger>; lines: Recor
   return { log: createLogger('info', sink), lines, raw };
 }
 
+/** The database behind `sql`, unavailable whenever `down(n)` says so for the n-th statement (1-based). */
+function flaky(sql: Sql, down: (n: number) => boolean): Sql {
+  let n = 0;
+  const unavailable = (): Promise<never> => Promise.reject(new StoreError('STORE_UNAVAILABLE', 'PostgreSQL is unavailable: connect ECONNREFUSED'));
+  return {
+    kind: sql.kind,
+    query: (text, params) => (down(++n) ? unavailable() : sql.query(text, params)),
+    transaction: (fn) => (down(++n) ? unavailable() : sql.transaction(fn)),
+    close: () => Promise.resolve(),
+  };
+}
+
 async function usernames(sql: Sql): Promise<string[]> {
   return (await sql.query<{ username: string }>('SELECT username FROM auth_log ORDER BY id')).map((r) => r.username);
 }
@@ -104,14 +116,7 @@ describe('auth-log writer', () => {
   it('while the database is away every entry is kept, counted as transient, and written once it is back', async () => {
     const { log } = capturingLogger();
     let down = true;
-    const flaky: AuthLogRepository = {
-      ...repo,
-      async append(entries) {
-        if (down) throw new StoreError('STORE_UNAVAILABLE', 'PostgreSQL is unavailable: connect ECONNREFUSED');
-        await repo.append(entries);
-      },
-    };
-    const writer = new AuthLogWriter(flaky, OPTIONS, log);
+    const writer = new AuthLogWriter(createStore(flaky(db.sql, () => down)).authLog, OPTIONS, log);
     const transientBefore = await counter(authLogFailures, { kind: 'transient' });
     const rejectedBefore = await counter(authLogRejected);
     for (const name of ['a', 'b', 'c']) writer.add(entry(name));
@@ -131,16 +136,7 @@ describe('auth-log writer', () => {
 
   it('the database going away in the middle of isolating a bad entry loses nothing that was not written', async () => {
     const { log } = capturingLogger();
-    let calls = 0;
-    const failsSecond: AuthLogRepository = {
-      ...repo,
-      async append(entries) {
-        calls++;
-        if (calls === 2) throw new StoreError('STORE_UNAVAILABLE', 'PostgreSQL is unavailable: Connection terminated');
-        await repo.append(entries);
-      },
-    };
-    const writer = new AuthLogWriter(failsSecond, OPTIONS, log);
+    const writer = new AuthLogWriter(createStore(flaky(db.sql, (n) => n === 2)).authLog, OPTIONS, log);
     for (const name of ['w', 'x']) writer.add(entry(name));
     writer.add(entry('nul', '\u0000'));
     writer.add(entry('y'));
@@ -149,5 +145,21 @@ describe('auth-log writer', () => {
     await writer.flush();
     expect(await usernames(db.sql)).toEqual(['w', 'x', 'y']);
     expect(await counter(authLogBacklog)).toBe(0);
+  });
+
+  it('a repository that throws instead of reporting is taken as a database that is away: nothing is lost', async () => {
+    const { log } = capturingLogger();
+    let fail = true;
+    const throwing: AuthLogRepository = {
+      ...repo,
+      appendIsolating: (entries) => (fail ? Promise.reject(new Error('unexpected')) : repo.appendIsolating(entries)),
+    };
+    const writer = new AuthLogWriter(throwing, OPTIONS, log);
+    writer.add(entry('kept'));
+    await writer.flush();
+    expect(await counter(authLogBacklog)).toBe(1);
+    fail = false;
+    await writer.flush();
+    expect(await usernames(db.sql)).toEqual(['kept']);
   });
 });

@@ -6,7 +6,8 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SubscriberDirectory } from '../../../src/aaa/subscriber-directory.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { StoreError, type SubscriberRepository } from '../../../src/domain/ports.js';
+import { StoreError, type Store } from '../../../src/domain/ports.js';
+import { hotCacheSnapshots } from '../../../src/store/change-feed.js';
 import { createStore } from '../../../src/store/store.js';
 import { createTestCache, type TestCache } from '../../helpers/cache.js';
 import { createTestSql, type TestSql } from '../../helpers/sql.js';
@@ -26,7 +27,7 @@ function quietLogger(lines: Record<string, unknown>[]): ReturnType<typeof create
 describe('subscriber directory lookups', () => {
   let db: TestSql;
   let cache: TestCache;
-  let repo: SubscriberRepository;
+  let repo: Store['subscribers'];
   beforeAll(async () => {
     db = await createTestSql({ migrate: true });
     cache = await createTestCache();
@@ -44,14 +45,14 @@ describe('subscriber directory lookups', () => {
   it('NUL in User-Name gets no reply: a username the database refuses as data is not found, and remembered as unknown', async () => {
     const lines: Record<string, unknown>[] = [];
     let lookups = 0;
-    const counting: SubscriberRepository = {
+    const counting: Store['subscribers'] = {
       ...repo,
-      snapshot: (username) => {
+      lookup: (username) => {
         lookups++;
-        return repo.snapshot(username);
+        return repo.lookup(username);
       },
     };
-    const directory = new SubscriberDirectory(counting, cache.cache, OPTIONS, quietLogger(lines));
+    const directory = new SubscriberDirectory(counting, hotCacheSnapshots(cache.cache), OPTIONS, quietLogger(lines));
     await expect(Promise.resolve(directory.get('bad\u0000name'))).resolves.toBeUndefined();
     expect(lines.some((l) => String(l.msg).includes('treated as unknown') && String(l.sqlState).startsWith('22'))).toBe(true);
     // Remembered: a flood of the same bad name costs one query.
@@ -62,11 +63,9 @@ describe('subscriber directory lookups', () => {
   });
 
   it('a database that is away is still an error, not an unknown user', async () => {
-    const away: SubscriberRepository = {
-      ...repo,
-      snapshot: () => Promise.reject(new StoreError('STORE_UNAVAILABLE', 'PostgreSQL is unavailable: connect ECONNREFUSED')),
-    };
-    const directory = new SubscriberDirectory(away, cache.cache, OPTIONS, quietLogger([]));
+    const down = (): Promise<never> => Promise.reject(new StoreError('STORE_UNAVAILABLE', 'PostgreSQL is unavailable: connect ECONNREFUSED'));
+    const away = createStore({ kind: db.sql.kind, query: down, transaction: down, close: () => Promise.resolve() }).subscribers;
+    const directory = new SubscriberDirectory(away, hotCacheSnapshots(cache.cache), OPTIONS, quietLogger([]));
     await expect(Promise.resolve(directory.get('someone'))).rejects.toThrow(/unavailable/);
   });
 });
