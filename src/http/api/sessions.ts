@@ -4,7 +4,7 @@
  * Disconnect-Request (RFC 5176) to the session's NAS through the daemon's CoA client.
  */
 import { isIP } from 'node:net';
-import type { CoaClient, CoaOutcome } from '../../coa/client.js';
+import { CoaStoppedError, type CoaClient, type CoaOutcome } from '../../coa/client.js';
 import { sessionIdentity } from '../../coa/actions.js';
 import type { SessionNas } from '../../domain/ports.js';
 import { ApiError, type FieldIssue } from './errors.js';
@@ -203,14 +203,20 @@ export function sessionRoutes(coa: CoaSender | undefined): ApiRoute[] {
         if (session.stoppedAt !== null) throw new ApiError('CONFLICT', `session ${id} already stopped at ${session.stoppedAt}; there is nothing to disconnect`);
         if (!coa) throw unavailable('this instance has no CoA client, so it cannot send a Disconnect-Request; enable CoA in the configuration');
         const target = coaTarget(session.nas, nas);
-        const outcome = await coa.send({
-          nas: target,
-          kind: 'disconnect',
-          action: 'disconnect',
-          attributes: sessionIdentity({ id: session.id, username: session.username, acctSessionId: session.acctSessionId, framedIp: session.framedIp }),
-          username: session.username,
-          sessionId: session.id,
-        });
+        const outcome = await coa
+          .send({
+            nas: target,
+            kind: 'disconnect',
+            action: 'disconnect',
+            attributes: sessionIdentity({ id: session.id, username: session.username, acctSessionId: session.acctSessionId, framedIp: session.framedIp }),
+            username: session.username,
+            sessionId: session.id,
+          })
+          .catch((err: unknown) => {
+            // The daemon is stopping: the request was abandoned (audited as aborted), not refused by the NAS.
+            if (err instanceof CoaStoppedError) throw unavailable(`the Disconnect-Request to ${target.name} was abandoned because this instance is stopping; retry on a running instance`);
+            throw err;
+          });
         const body = { result: outcome.result, ...(outcome.errorCause === undefined ? {} : { errorCause: outcome.errorCause }), attempts: outcome.attempts };
         if (outcome.result === 'ack') return { status: 200, body };
         const error = new ApiError('COA_FAILED', describeOutcome(target.name, outcome));
