@@ -7,8 +7,11 @@ import type { Sql, Store } from '../domain/ports.js';
 import { accountingHeldRepository } from './repositories/accounting-held.js';
 import { accountRepository } from './repositories/accounts.js';
 import { authLogRepository } from './repositories/auth-log.js';
+import { feeRunRepository } from './repositories/fees.js';
+import { accountingJournalRepository } from './repositories/journal.js';
 import { ledgerRepository } from './repositories/ledger.js';
 import { nasRepository } from './repositories/nas.js';
+import { accountingRatingRepository } from './repositories/rating.js';
 import { sessionRepository } from './repositories/sessions.js';
 import { subscriberRepository } from './repositories/subscribers.js';
 import { tariffRepository } from './repositories/tariffs.js';
@@ -37,5 +40,9 @@ export function createStore(sql: Sql, options: StoreOptions = {}): Store {
     ledger: ledgerRepository(db),
     sessions: sessionRepository(db),
     accountingHeld: accountingHeldRepository(db),
+    // The accounting path and the fee run see the driver's errors (they classify SQLSTATEs and retry).
+    accountingJournal: accountingJournalRepository(sql),
+    accountingRating: accountingRatingRepository(sql),
+    feeRuns: feeRunRepository(sql),
   };
 }
