@@ -1,8 +1,8 @@
 /**
  * The rater: applies accounting_journal rows to sessions, charges, usage and balances, and deletes them, in one
- * transaction, oldest rows first (a pass of the store's AccountingRatingStore: store/repositories/rating.ts). Each instance runs one (in its single process, or in
- * the cluster's primary, which its workers wake over IPC); a cluster-wide advisory lock lets one rating
- * transaction run at a time, so records are rated in journal order and rows journaled by an instance that died
+ * transaction, oldest rows first (a pass of the store's AccountingRatingStore: store/repositories/rating.ts).
+ * Each instance runs one (in its single process, or in the cluster's primary, which its workers wake over IPC);
+ * a cluster-wide advisory lock lets one rating transaction run at a time, so records are rated in journal order and rows journaled by an instance that died
  * are rated by the others. The journal writer wakes the rater after each commit; a poll picks up the rest.
  *
  * Failures. A transient failure (the database away, read-only, out of disk, a deadlock) leaves the rows in
@@ -29,9 +29,9 @@ import {
   accountingRecords,
   Tally,
 } from '../observability/metrics.js';
-import type { AccountStateChange } from '../domain/accounting.js';
+import type { AccountStateChange, RatingRules } from '../domain/accounting.js';
 import type { AccountingRatingStore, FailedRatingPass, RatingPassResult } from '../domain/ports.js';
-import { DEFAULT_RATING_RULES, type RatingRules } from './core/session-rules.js';
+import { DEFAULT_RATING_RULES } from './core/session-rules.js';
 
 export interface RaterOptions {
   /** Most records rated in one transaction (whole journal rows; a larger first row is taken alone). */

@@ -1,14 +1,12 @@
 /**
  * The account state (active/blocked) is derived and stored: an account is active while its allowance,
- * balance + credit_limit + Σ unexpired credits, is ≥ 0 (billing/core/allowance.ts). Whoever changes one of those terms calls
- * rederiveAccountStates in the same transaction; each transition moves accounts.state/state_since and
+ * balance + credit_limit + Σ unexpired credits, is ≥ 0 (billing/core/allowance.ts). Whoever changes one of those
+ * terms calls rederiveAccountStates in the same transaction; each transition moves accounts.state/state_since and
  * closes the open account_states period, opening the next one, so blocking has a dated history.
  */
 import type { AccountStateChange } from '../domain/accounting.js';
 import type { AccountState } from '../domain/types.js';
 import type { Sql } from '../domain/ports.js';
-
-export type { AccountStateChange } from '../domain/accounting.js';
 
 /**
  * The allowance of account `a` without its temporary credits (billing/core/allowance.ts has the rule): credits only

@@ -9,7 +9,6 @@ import { advanceCounter, rateTime, rateTraffic } from './rating.js';
 import type { AccountingRecord, AnsweredService, RatingRules, RatingStats } from '../../domain/accounting.js';
 import type { HeldReason } from '../../domain/ports.js';
 
-export type { RatingRules, RatingStats } from '../../domain/accounting.js';
 
 
 export const DEFAULT_RATING_RULES: RatingRules = Object.freeze({
@@ -92,18 +91,15 @@ export interface Session {
   chargeAccountId: number | null;
 }
 
-export type HoldReason = HeldReason;
-
 export interface Held {
   readonly session: Session;
-  readonly reason: HoldReason;
+  readonly reason: HeldReason;
   readonly octets: bigint;
   readonly seconds: bigint;
   readonly elapsedMs: number;
   readonly record: AccountingRecord;
 }
 
-export type BatchStats = RatingStats;
 
 /** The state one batch works on; the store fills it from the database and writes it back. */
 export interface Batch {
@@ -119,7 +115,7 @@ export interface Batch {
   readonly epochsChanged: Set<string>;
   readonly nasCloses: { nas: string; at: Date }[];
   readonly held: Held[];
-  readonly stats: BatchStats;
+  readonly stats: RatingStats;
 }
 
 export function emptyBatch(): Batch {
@@ -480,7 +476,7 @@ export function batchCharges(b: Batch): { charges: BatchCharge[]; byAccount: Map
 }
 
 /** Held records of the batch, by reason. */
-export function heldCounts(b: Batch): Record<HoldReason, number> {
+export function heldCounts(b: Batch): Record<HeldReason, number> {
   const held = { octet_rate: 0, session_time: 0 };
   for (const h of b.held) held[h.reason]++;
   return held;

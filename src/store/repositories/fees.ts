@@ -1,8 +1,8 @@
 /**
  * Daily monthly-fee charges (docs/schema.md, "subscriptions" and "Daily fees"). Day d of a month of D days charges
- * floor(fee × d / D) − floor(fee × (d − 1) / D) (billing/core/rating.ts dailyFee), so a month active throughout sums to the
- * fee exactly (docs/design.md invariant 1). A run of one day is set-based: per chunk of accounts one transaction that
- * locks the accounts in id order, inserts every due charge with one INSERT … SELECT … ON CONFLICT DO NOTHING,
+ * floor(fee × d / D) − floor(fee × (d − 1) / D) (billing/core/rating.ts dailyFee), so a month active throughout
+ * sums to the fee exactly (docs/design.md invariant 1). A run of one day is set-based: per chunk of accounts one
+ * transaction that locks the accounts in id order, inserts every due charge with one INSERT … SELECT … ON CONFLICT DO NOTHING,
  * moves each balance by what was inserted (invariant 2), and re-derives the touched accounts' states.
  * UNIQUE (subscription_id, fee_day) makes it exactly-once, whatever the number of runs or instances.
  */
@@ -87,7 +87,7 @@ export async function chargeDailyFees(sql: Sql, day: string, options: FeeDayOpti
       }
       await tx.query('SELECT pg_advisory_xact_lock($1)', [FEE_SUBSCRIPTIONS_LOCK_KEY]);
       const params = [day, lo, hi, d, days];
-      // Accounts first, in id order (as ledger.ts and the accounting writer do), then the rows that move them.
+      // Accounts first, in id order (as ledger.ts and the rating do), then the rows that move them.
       await tx.query(LOCK_ACCOUNTS, params);
       const rows = await tx.query<{ id: number; n: number; total: number; may_block: boolean }>(CHARGE, params);
       // A charge only lowers a balance, so only an active account now below its credit limit can change state

@@ -20,8 +20,8 @@
  */
 import { rederiveAccountStates } from '../account-state.js';
 import { isDataError as isDatabaseDataError } from '../db-errors.js';
-import type { AccountingRecord, AccountStateChange } from '../../domain/accounting.js';
-import type { AccountingRatingStore, FailedRatingPass, RatingPassResult, Sql } from '../../domain/ports.js';
+import type { AccountingRecord, AccountStateChange, RatingRules, RatingStats } from '../../domain/accounting.js';
+import type { AccountingRatingStore, FailedRatingPass, HeldReason, RatingPassResult, Sql } from '../../domain/ports.js';
 import {
   addLoadedSession,
   addUsageMonths,
@@ -35,9 +35,6 @@ import {
   heldCounts,
   usageMonthsOf,
   type Batch,
-  type BatchStats,
-  type HoldReason,
-  type RatingRules,
   type Session,
 } from '../../billing/core/session-rules.js';
 import { decodeRecords, encodeRecord, JournalFormatError } from './journal-codec.js';
@@ -87,8 +84,8 @@ function sessionOf(row: SessionRow): Session {
 export interface BatchResult {
   /** Account state transitions, and accounts with a new session whose service disagrees with their state. */
   readonly changes: AccountStateChange[];
-  readonly stats: BatchStats;
-  readonly held: Readonly<Record<HoldReason, number>>;
+  readonly stats: RatingStats;
+  readonly held: Readonly<Record<HeldReason, number>>;
 }
 
 /**
