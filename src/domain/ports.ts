@@ -593,9 +593,12 @@ export interface AccountingRatingStore {
 }
 
 export interface FeeDayOptions {
-  /** Subscriptions per transaction; the chunk ends at an account boundary. */
+  /** Subscriptions per transaction (default 20 000); the chunk ends at an account boundary. */
   readonly chunkSize?: number;
-  /** Stop (busy) when another instance is charging instead of trailing it chunk by chunk. */
+  /**
+   * true (the scheduler): when another instance is charging (it holds the fee-run lock), stop and return
+   * `busy: true` instead of trailing it chunk by chunk. Correctness never depends on it.
+   */
   readonly yieldToOtherRun?: boolean;
 }
 
