@@ -2,8 +2,9 @@
  * The rater: applies accounting_journal rows to sessions, charges, usage and balances, and deletes them, in one
  * transaction, oldest rows first (a pass of the store's AccountingRatingStore: store/repositories/rating.ts).
  * Each instance runs one (in its single process, or in the cluster's primary, which its workers wake over IPC);
- * a cluster-wide advisory lock lets one rating transaction run at a time, so records are rated in journal order and rows journaled by an instance that died
- * are rated by the others. The journal writer wakes the rater after each commit; a poll picks up the rest.
+ * a cluster-wide advisory lock lets one rating transaction run at a time, so records are rated in journal order
+ * and rows journaled by an instance that died are rated by the others. The journal writer wakes the rater after
+ * each commit; a poll picks up the rest.
  *
  * Failures. A transient failure (the database away, read-only, out of disk, a deadlock) leaves the rows in
  * the journal: retried with backoff, visible as tollgate_accounting_rating_lag_seconds. A data error (a row
