@@ -13,7 +13,9 @@ const dist = process.env.TOLLGATE_DIST ?? resolve(import.meta.dirname, '../dist'
 const load = (p) => import(pathToFileURL(resolve(dist, p)).href);
 const { AccountingJournal } = await load('src/billing/journal.js');
 const { AccountingRater } = await load('src/billing/rater.js');
-const { verifyLedger } = await load('src/billing/ledger.js');
+const { accountingJournalRepository } = await load('src/store/repositories/journal.js');
+const { accountingRatingRepository } = await load('src/store/repositories/rating.js');
+const { createStore } = await load('src/store/store.js');
 const { runMigrations } = await load('src/store/migrations.js');
 const { createPostgresSql } = await load('src/store/postgres.js');
 const { seedBenchSubscribers, benchUsername } = await load('src/store/bench-seed.js');
@@ -61,8 +63,8 @@ try {
   const timing = new Map();
   const timed = (inner) => ({ ...inner, query: async (text, params) => { const t = performance.now(); try { return await inner.query(text, params); } finally { const k = text.replace(/\s+/g, ' ').slice(0, 60); const e = timing.get(k) ?? [0, 0]; e[0] += performance.now() - t; e[1]++; timing.set(k, e); } }, transaction: (fn) => inner.transaction((tx) => fn(timed(tx))) });
   const db = process.env.BENCH_PROFILE ? timed(sql) : sql;
-  const rater = new AccountingRater(db, { maxRecords: rateBatch, pollIntervalMs: 1000, minIntervalMs: Number(process.env.RATE_INTERVAL_MS ?? 50), backlogIntervalMs: 0 }, log);
-  const writer = new AccountingJournal(db, { maxBatch, maxInFlight }, log, () => rater.kick());
+  const rater = new AccountingRater(accountingRatingRepository(db), { maxRecords: rateBatch, pollIntervalMs: 1000, minIntervalMs: Number(process.env.RATE_INTERVAL_MS ?? 50), backlogIntervalMs: 0 }, log);
+  const writer = new AccountingJournal(accountingJournalRepository(db), { maxBatch, maxInFlight }, log, () => rater.kick());
   rater.start();
   const T0 = Math.floor(Date.UTC(2030, 2, 10) / 1000);
   const GB = 1_000_000_000n;
@@ -117,7 +119,7 @@ try {
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))].toFixed(1);
   if (process.env.BENCH_PROFILE) for (const [k, [ms, count]] of [...timing].sort((a, b) => b[1][0] - a[1][0])) console.log(ms.toFixed(0).padStart(7), 'ms', String(count).padStart(6), k);
-  const ledger = await verifyLedger(sql);
+  const ledger = await createStore(sql).ledger.verify();
   const [{ charges }] = await sql.query('SELECT count(*)::int AS charges FROM charges');
   console.log(
     `ACCOUNTING concurrency=${concurrency} maxBatch=${maxBatch} maxInFlight=${maxInFlight} rateBatch=${rateBatch} records=${records} seconds=${elapsed.toFixed(2)} ` +

@@ -2,7 +2,7 @@
 // subscription each, into a migrated PostgreSQL database, then times chargeDailyFees for one day, and a re-run of it
 // (idempotent: charges nothing). Build first: npm run build --silent
 //   node bench/fees.mjs postgres://…/tollgate_fees_bench 1000000 [--chunk 20000] [--day 2030-01-15]
-import { chargeDailyFees } from '../dist/src/billing/fees.js';
+import { chargeDailyFees } from '../dist/src/store/repositories/fees.js';
 import { seedBenchSubscribers } from '../dist/src/store/bench-seed.js';
 import { runMigrations } from '../dist/src/store/migrations.js';
 import { createPostgresSql } from '../dist/src/store/postgres.js';

@@ -163,7 +163,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   // active again) is announced on the change feed so every instance's next Access-Request sees it.
   if (options.rate ?? serveRadius) {
     rater = new AccountingRater(
-      sql,
+      store.accountingRating,
       {
         maxRecords: sql.kind === 'pglite' ? Math.min(config.accounting.rateBatch, 1000) : config.accounting.rateBatch,
         pollIntervalMs: config.accounting.ratePollMs,
@@ -212,7 +212,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     });
     // Accounting is acknowledged once journaled; the rater (here, or the cluster's primary) rates it right after.
     const wakeRater = rater ? rater.kick.bind(rater) : (options.onJournalCommitted ?? (() => {}));
-    journal = new AccountingJournal(sql, { maxBatch: config.accounting.maxBatch, maxInFlight: config.accounting.maxInFlight }, log, wakeRater);
+    journal = new AccountingJournal(store.accountingJournal, { maxBatch: config.accounting.maxBatch, maxInFlight: config.accounting.maxInFlight }, log, wakeRater);
     const accounting = new AccountingHandler(journal, log);
     let nasTable = buildNasTable(config, nasRows);
     const server = new UdpServer(
@@ -280,7 +280,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   if (options.admin !== false) {
     if (config.fees.enabled) {
       // Daily fees: exactly once per (subscription, day) by the database's unique key, whichever instance runs.
-      fees = new FeeScheduler(sql, { timeZone: config.fees.timeZone, intervalMs: config.fees.intervalMinutes * 60_000 }, log, (changed) => {
+      fees = new FeeScheduler(store.feeRuns, { timeZone: config.fees.timeZone, intervalMs: config.fees.intervalMinutes * 60_000 }, log, (changed) => {
         for (const c of changed) {
           changes.publish({ kind: 'account', id: c.accountId }).catch((err: unknown) => log.error({ err }, 'account change not published'));
         }

@@ -14,6 +14,7 @@
  * A subscriber without a tariff who is also blocked or suspended still reaches the portal (4 before 5).
  */
 import type { SubscriberSnapshot } from '../domain/types.js';
+import { stateOfAllowance } from '../billing/core/allowance.js';
 
 export type Decision =
   | { readonly kind: 'accept' }
@@ -54,7 +55,7 @@ export function authorize(snapshot: SubscriberSnapshot, _now?: Date): Decision {
  * minor units, so a credit that brings the sum to exactly 0 keeps the account active).
  */
 export function accountActive(snapshot: Pick<SubscriberSnapshot, 'accountState' | 'balance' | 'creditLimit' | 'activeCredit'>): boolean {
-  return snapshot.accountState !== 'blocked' && snapshot.balance + snapshot.creditLimit + snapshot.activeCredit >= 0;
+  return snapshot.accountState !== 'blocked' && stateOfAllowance(snapshot) === 'active';
 }
 
 /**

@@ -3,11 +3,12 @@
  * day recorded in `fee_runs` (re-run, since it may have been "today" when recorded and gained subscriptions since)
  * up to today in the fee time zone, one day after another, so days missed while no instance ran are caught up.
  * Every instance may run it: UNIQUE (subscription_id, fee_day) makes each charge exactly-once, and an instance
- * that finds another one charging (FEE_RUN_LOCK_KEY) leaves the rest to it until its next tick.
+ * that finds another one charging (the store's fee-run lock) leaves the rest to it until its next tick. The rows are
+ * the store's (FeeRunStore: store/repositories/fees.ts).
  */
-import type { AccountStateChange } from '../store/account-state.js';
-import type { Sql } from '../domain/ports.js';
-import { addDays, chargeDailyFees, checkTimeZone, dayInTimeZone } from './fees.js';
+import type { AccountStateChange } from '../domain/accounting.js';
+import type { FeeRunStore } from '../domain/ports.js';
+import { addDays, checkTimeZone, dayInTimeZone } from './core/calendar.js';
 
 export interface FeeSchedulerOptions {
   /** IANA time zone whose calendar days are fee days (default 'UTC'); the subscribers repository must use the same. */
@@ -19,7 +20,7 @@ export interface FeeSchedulerOptions {
    * many days before today (default 31), so imported subscriptions do not charge their whole history.
    */
   readonly firstRunMaxDays?: number;
-  /** Subscriptions per transaction (chargeDailyFees chunkSize). */
+  /** Subscriptions per transaction (FeeRunStore.chargeDay chunkSize). */
   readonly chunkSize?: number;
   /** The clock (tests). */
   readonly now?: () => Date;
@@ -45,7 +46,7 @@ export interface FeeRunResult {
 }
 
 export class FeeScheduler {
-  readonly #sql: Sql;
+  readonly #fees: FeeRunStore;
   readonly #timeZone: string;
   readonly #intervalMs: number;
   readonly #firstRunMaxDays: number;
@@ -56,8 +57,8 @@ export class FeeScheduler {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<FeeRunResult> | undefined;
 
-  constructor(sql: Sql, options: FeeSchedulerOptions, log: FeeSchedulerLog, onStateChanges?: (changes: AccountStateChange[]) => void) {
-    this.#sql = sql;
+  constructor(fees: FeeRunStore, options: FeeSchedulerOptions, log: FeeSchedulerLog, onStateChanges?: (changes: AccountStateChange[]) => void) {
+    this.#fees = fees;
     this.#timeZone = checkTimeZone(options.timeZone ?? 'UTC');
     this.#intervalMs = options.intervalMs ?? 15 * 60_000;
     if (!Number.isSafeInteger(this.#intervalMs) || this.#intervalMs < 1) throw new RangeError(`intervalMs must be a positive integer, got ${this.#intervalMs}`);
@@ -100,11 +101,11 @@ export class FeeScheduler {
   }
 
   async #firstDay(today: string): Promise<string> {
-    const [last] = await this.#sql.query<{ day: string | null }>('SELECT max(day) AS day FROM fee_runs');
-    if (last?.day) return last.day < today ? last.day : today;
-    const [first] = await this.#sql.query<{ day: string | null }>('SELECT min(activated_on) AS day FROM subscriptions');
+    const last = await this.#fees.lastRunDay();
+    if (last) return last < today ? last : today;
+    const first = await this.#fees.earliestActivation();
     const floor = addDays(today, -this.#firstRunMaxDays);
-    const start = first?.day ?? today;
+    const start = first ?? today;
     if (start < floor) {
       this.#log.warn({ earliestActivation: start, from: floor }, 'first fee run: days before the catch-up window are not charged');
       return floor;
@@ -117,18 +118,13 @@ export class FeeScheduler {
     const days: FeeDayResult[] = [];
     for (let day = await this.#firstDay(today); day <= today; day = addDays(day, 1)) {
       const started = performance.now();
-      const result = await chargeDailyFees(this.#sql, day, { yieldToOtherRun: true, ...(this.#chunkSize === undefined ? {} : { chunkSize: this.#chunkSize }) });
+      const result = await this.#fees.chargeDay(day, { yieldToOtherRun: true, ...(this.#chunkSize === undefined ? {} : { chunkSize: this.#chunkSize }) });
       if (result.accountStateChanges.length > 0) this.#onStateChanges?.(result.accountStateChanges);
       if (result.busy) {
         this.#log.info({ day }, 'another instance is charging fees; leaving the run to it');
         return { days, busy: true };
       }
-      await this.#sql.query(
-        `INSERT INTO fee_runs (day, charged, amount, finished_at) VALUES ($1::date, $2, $3, now())
-         ON CONFLICT (day) DO UPDATE SET charged = fee_runs.charged + EXCLUDED.charged,
-           amount = fee_runs.amount + EXCLUDED.amount, finished_at = EXCLUDED.finished_at`,
-        [day, result.charged, result.amount],
-      );
+      await this.#fees.recordRun(day, result.charged, result.amount);
       days.push({ day, charged: result.charged, amount: result.amount });
       if (result.charged > 0 || result.accountStateChanges.length > 0) {
         this.#log.info(

@@ -1,6 +1,7 @@
 /**
- * The accounting journal's writer: group commit of Accounting-Requests into accounting_journal, one row and one
- * durable commit per batch (docs/design.md invariant 4: the Accounting-Response goes out only after this commit).
+ * The accounting journal's writer: group commit of Accounting-Requests into accounting_journal (through the
+ * store's AccountingJournalStore), one row and one durable commit per batch (docs/design.md invariant 4: the
+ * Accounting-Response goes out only after this commit).
  * While one INSERT is in flight, records queue; the next INSERT takes the whole queue (up to maxBatch). If the
  * INSERT fails every record of its batch is rejected: no reply is sent, the NAS retransmits, nothing was
  * written. Rating happens after the acknowledgement, in the rater (rater.ts), which `onCommitted` wakes.
@@ -13,8 +14,7 @@
  */
 import type { Logger } from '../observability/logger.js';
 import { accountingFailures, accountingRecords, Tally } from '../observability/metrics.js';
-import type { Sql } from '../domain/ports.js';
-import { encodeRecords } from './journal-codec.js';
+import type { AccountingJournalStore } from '../domain/ports.js';
 import type { AccountingRecord } from '../domain/accounting.js';
 
 export interface JournalOptions {
@@ -47,7 +47,7 @@ export class AccountingJournal {
   private failuresSinceLog = 0;
 
   constructor(
-    private readonly sql: Sql,
+    private readonly store: AccountingJournalStore,
     private readonly options: JournalOptions,
     private readonly log: JournalLog,
     /** Called after each committed INSERT (the rater's wake-up). */
@@ -107,9 +107,9 @@ export class AccountingJournal {
 
   private async run(batch: readonly Pending[]): Promise<void> {
     try {
-      // One statement in autocommit: one round trip, one WAL flush. A record the rater cannot apply is still
-      // isolated alone: the rater bisects the row's records (rater.ts).
-      await this.sql.query('INSERT INTO accounting_journal (records, body) VALUES ($1, $2)', [batch.length, encodeRecords(batch.map((p) => p.record))]);
+      // One row, one statement in autocommit: one round trip, one WAL flush. A record the rater cannot apply is
+      // still isolated alone: the rater bisects the row's records (rater.ts).
+      await this.store.append(batch.map((p) => p.record));
     } catch (err) {
       accountingFailures.labels('journal').inc();
       this.logFailure(err, batch.length);

@@ -1,9 +1,10 @@
 /**
- * The rater: applies accounting_journal rows to sessions, charges, usage and balances (rate-batch.ts), and
- * deletes them, in one transaction, oldest rows first. Each instance runs one (in its single process, or in
- * the cluster's primary, which its workers wake over IPC); a cluster-wide advisory lock lets one rating
- * transaction run at a time, so records are rated in journal order and rows journaled by an instance that died
- * are rated by the others. The journal writer wakes the rater after each commit; a poll picks up the rest.
+ * The rater: applies accounting_journal rows to sessions, charges, usage and balances, and deletes them, in one
+ * transaction, oldest rows first (a pass of the store's AccountingRatingStore: store/repositories/rating.ts).
+ * Each instance runs one (in its single process, or in the cluster's primary, which its workers wake over IPC);
+ * a cluster-wide advisory lock lets one rating transaction run at a time, so records are rated in journal order
+ * and rows journaled by an instance that died are rated by the others. The journal writer wakes the rater after
+ * each commit; a poll picks up the rest.
  *
  * Failures. A transient failure (the database away, read-only, out of disk, a deadlock) leaves the rows in
  * the journal: retried with backoff, visible as tollgate_accounting_rating_lag_seconds. A data error (a row
@@ -29,13 +30,9 @@ import {
   accountingRecords,
   Tally,
 } from '../observability/metrics.js';
-import type { AccountStateChange } from '../store/account-state.js';
-import { isDataError as isDatabaseDataError } from '../store/db-errors.js';
-import type { Sql } from '../domain/ports.js';
-import { decodeRecords, encodeRecords, JournalFormatError } from './journal-codec.js';
-import { rateBatch } from './rate-batch.js';
-import type { AccountingRecord } from '../domain/accounting.js';
-import { DEFAULT_RATING_RULES, type RatingRules } from './session-rules.js';
+import type { AccountStateChange, RatingRules } from '../domain/accounting.js';
+import type { AccountingRatingStore, FailedRatingPass, RatingPassResult } from '../domain/ports.js';
+import { DEFAULT_RATING_RULES } from './core/session-rules.js';
 
 export interface RaterOptions {
   /** Most records rated in one transaction (whole journal rows; a larger first row is taken alone). */
@@ -56,17 +53,8 @@ export interface RaterOptions {
 
 export type RaterLog = Pick<Logger, 'error' | 'warn' | 'info' | 'debug'>;
 
-/** Where a rating pass failed: its last journal row, how many rows, how many records. */
-interface FailedBatch {
-  readonly lastRowId: number;
-  readonly rows: number;
-  readonly records: number;
-}
-
 /** Journal rows looked at per transaction (each holds up to accounting.maxBatch records). */
 const MAX_ROWS = 1000;
-/** The cluster-wide rating lock (pg_try_advisory_xact_lock). */
-const RATER_LOCK = '7320984147562118601';
 /** Back-off after a transient failure: doubles from 100 ms up to 5 s. */
 const MAX_BACKOFF_MS = 5000;
 /** When another instance holds the lock, wait at least this long before trying again. */
@@ -81,11 +69,6 @@ const heldOctets = Tally.of(accountingHeld, 'octet_rate');
 const heldTime = Tally.of(accountingHeld, 'session_time');
 
 type Outcome = { kind: 'rated'; rows: number; records: number; changes: AccountStateChange[] } | { kind: 'empty' } | { kind: 'busy' };
-
-/** An error in the records rather than the database's condition: a body that does not decode, or SQLSTATE 22/23. */
-function isDataError(err: unknown): boolean {
-  return err instanceof JournalFormatError || isDatabaseDataError(err);
-}
 
 export class AccountingRater {
   private stopped = true;
@@ -106,7 +89,7 @@ export class AccountingRater {
   private passing = false;
 
   constructor(
-    private readonly sql: Sql,
+    private readonly store: AccountingRatingStore,
     private readonly options: RaterOptions,
     private readonly log: RaterLog,
     /** Account state transitions of each committed rating transaction (publish them, send CoA). */
@@ -139,11 +122,9 @@ export class AccountingRater {
    */
   async drain(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const top = await this.sql.query<{ id: string | null }>('SELECT max(id)::text AS id FROM accounting_journal');
-    const upTo = top[0]?.id ?? null;
+    const upTo = await this.store.newestRow();
     for (;;) {
-      const rows = upTo === null ? [] : await this.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM accounting_journal WHERE id <= $1::bigint', [upTo]);
-      const left = rows[0]?.n ?? 0;
+      const left = upTo === null ? 0 : await this.store.rowsUpTo(upTo);
       // This process's own pass may have committed and not yet reported its state changes.
       if (left === 0 && !this.passing) return;
       if (Date.now() > deadline) throw new Error(`accounting journal not drained within ${timeoutMs} ms (${left} rows left)`);
@@ -174,8 +155,8 @@ export class AccountingRater {
         if (outcome.kind === 'rated' && outcome.changes.length > 0) this.onStateChanges(outcome.changes);
       } catch (err) {
         accountingFailures.labels('rate').inc();
-        const failed = (err as { failedBatch?: FailedBatch } | null)?.failedBatch;
-        if (isDataError(err) && failed !== undefined && (failed.rows > 1 || failed.records > 1)) {
+        const failed = (err as { failedBatch?: FailedRatingPass } | null)?.failedBatch;
+        if (this.store.isDataError(err) && failed !== undefined && (failed.rows > 1 || failed.records > 1)) {
           // Find the bad record by halving the batch, then its row (see the module comment).
           const upTo = this.isolate === null ? failed.lastRowId : Math.max(this.isolate.upTo, failed.lastRowId);
           this.isolate =
@@ -203,78 +184,33 @@ export class AccountingRater {
 
   private async rateOnce(): Promise<Outcome> {
     const started = performance.now();
-    let lastRowId: number | undefined;
-    let rowCount = 0;
-    let recordCount = 0;
-    /** Whether the pass rated only a prefix of its one row (the row stays, holding the rest). */
-    let partial = false;
     const isolating = this.isolate;
-    let outcome: Outcome;
-    let stats: Awaited<ReturnType<typeof rateBatch>> | null = null;
+    let pass: RatingPassResult;
     try {
-      outcome = await this.sql.transaction(async (tx): Promise<Outcome> => {
-        // The rating commit need not wait for its WAL flush (set_config … true = SET LOCAL): a rating transaction
-        // lost in a crash is lost whole, its journal rows with it still in place, and they are rated again on
-        // restart. Durability belongs to the journal INSERT that acknowledged the records.
-        const lock = await tx.query<{ locked: boolean }>(
-          `SELECT set_config('synchronous_commit', 'off', true) IS NOT NULL AND pg_try_advisory_xact_lock($1::bigint) AS locked`,
-          [RATER_LOCK],
-        );
-        if (lock[0]?.locked !== true) return { kind: 'busy' };
-        // The oldest rows up to maxRecords records (at least one row), bodies fetched only for those.
-        const batch = await tx.query<{ id: string; records: number; body: string }>(
-          `SELECT j.id::text AS id, j.records, j.body
-           FROM (SELECT id, records, sum(records) OVER (ORDER BY id) AS upto FROM accounting_journal ORDER BY id LIMIT $2) h
-           JOIN accounting_journal j ON j.id = h.id
-           WHERE h.upto <= $1 OR h.upto = h.records
-           ORDER BY j.id`,
-          [this.options.maxRecords, isolating?.rows ?? MAX_ROWS],
-        );
-        if (batch.length === 0) return { kind: 'empty' };
-        const ids = batch.map((r) => r.id);
-        lastRowId = Number(ids[ids.length - 1]);
-        rowCount = batch.length;
-        let records = batch.flatMap((r) => decodeRecords(r.body));
-        const limit = isolating?.records ?? null;
-        if (limit !== null && batch.length === 1 && records.length > limit) {
-          // Bisecting one row's records: rate a prefix, keep the rest in the row (its place in journal order).
-          const rest = records.slice(limit);
-          records = records.slice(0, limit);
-          partial = true;
-          recordCount = records.length;
-          stats = await rateBatch(tx, records, this.options.rules ?? DEFAULT_RATING_RULES);
-          await tx.query('UPDATE accounting_journal SET records = $2, body = $3 WHERE id = $1', [ids[0], rest.length, encodeRecords(rest)]);
-        } else {
-          recordCount = records.length;
-          stats = await rateBatch(tx, records, this.options.rules ?? DEFAULT_RATING_RULES);
-          await tx.query('DELETE FROM accounting_journal WHERE id = ANY($1::bigint[])', [ids]);
-        }
-        return { kind: 'rated', rows: batch.length, records: records.length, changes: stats.changes };
+      pass = await this.store.ratePass({
+        maxRecords: this.options.maxRecords,
+        maxRows: isolating?.rows ?? MAX_ROWS,
+        recordLimit: isolating?.records ?? null,
+        rules: this.options.rules ?? DEFAULT_RATING_RULES,
       });
     } catch (err) {
-      if (isDataError(err) && lastRowId !== undefined && rowCount === 1 && recordCount <= 1) return this.reject(lastRowId, err);
-      if (err !== null && typeof err === 'object' && lastRowId !== undefined) {
-        const failedBatch: FailedBatch = { lastRowId, rows: rowCount, records: recordCount };
-        Object.assign(err, { failedBatch });
-      }
+      const failed = (err as { failedBatch?: FailedRatingPass } | null)?.failedBatch;
+      if (this.store.isDataError(err) && failed !== undefined && failed.rows === 1 && failed.records <= 1) return this.reject(failed.lastRowId, err);
       throw err;
     }
-    if (outcome.kind === 'rated') {
-      rated.inc(outcome.records);
-      const done = stats as Awaited<ReturnType<typeof rateBatch>> | null;
-      if (done !== null) {
-        ignoredAfterStop.inc(done.stats.afterStop);
-        ignoredApprovedMissing.inc(done.stats.approvedMissing);
-        clamped.inc(done.stats.clamped);
-        heldOctets.inc(done.held.octet_rate);
-        heldTime.inc(done.held.session_time);
-      }
+    if (pass.kind === 'rated') {
+      rated.inc(pass.records);
+      ignoredAfterStop.inc(pass.stats.afterStop);
+      ignoredApprovedMissing.inc(pass.stats.approvedMissing);
+      clamped.inc(pass.stats.clamped);
+      heldOctets.inc(pass.held.octet_rate);
+      heldTime.inc(pass.held.session_time);
       accountingRatingDuration.observe((performance.now() - started) / 1000);
-      if (this.isolate !== null && !partial && lastRowId !== undefined && lastRowId >= this.isolate.upTo) this.isolate = null;
-    } else if (outcome.kind === 'empty') {
-      this.isolate = null;
+      if (this.isolate !== null && !pass.partial && pass.lastRowId >= this.isolate.upTo) this.isolate = null;
+      return { kind: 'rated', rows: pass.rows, records: pass.records, changes: pass.changes };
     }
-    return outcome;
+    if (pass.kind === 'empty') this.isolate = null;
+    return pass;
   }
 
   /**
@@ -283,39 +219,7 @@ export class AccountingRater {
    */
   private async reject(id: number, cause: unknown): Promise<Outcome> {
     const message = cause instanceof Error ? cause.message : String(cause);
-    const moved = await this.sql.transaction(async (tx) => {
-      const lock = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS locked', [RATER_LOCK]);
-      if (lock[0]?.locked !== true) return null;
-      const rows = await tx.query<{ records: number; body: string }>('SELECT records, body FROM accounting_journal WHERE id = $1 FOR UPDATE', [id]);
-      const row = rows[0];
-      if (row === undefined) return 0;
-      let records: AccountingRecord[] | null = null;
-      if (row.records > 1) {
-        try {
-          records = decodeRecords(row.body);
-        } catch {
-          records = null; // the row itself is what cannot be read: it goes whole
-        }
-      }
-      if (records === null || records.length <= 1) {
-        await tx.query(
-          `WITH gone AS (DELETE FROM accounting_journal WHERE id = $1 RETURNING id, received_at, records, body)
-           INSERT INTO accounting_journal_rejected (id, received_at, records, body, error)
-           SELECT id, received_at, records, body, $2 FROM gone`,
-          [id, message],
-        );
-        return row.records;
-      }
-      // The pass that failed rated (only) this row's first record.
-      const [first, ...rest] = records;
-      await tx.query(
-        `INSERT INTO accounting_journal_rejected (id, received_at, records, body, error)
-         SELECT nextval(pg_get_serial_sequence('accounting_journal', 'id')), received_at, 1, $2, $3 FROM accounting_journal WHERE id = $1`,
-        [id, encodeRecords(first === undefined ? [] : [first]), message],
-      );
-      await tx.query('UPDATE accounting_journal SET records = $2, body = $3 WHERE id = $1', [id, rest.length, encodeRecords(rest)]);
-      return 1;
-    });
+    const moved = await this.store.reject(id, message);
     if (moved === null) return { kind: 'busy' };
     rejected.inc(moved);
     this.log.error({ err: cause, journalId: id, records: moved }, 'accounting record cannot be rated; moved to accounting_journal_rejected');
@@ -326,14 +230,10 @@ export class AccountingRater {
 
   private async refreshBacklog(): Promise<void> {
     try {
-      const rows = await this.sql.query<{ n: string; lag: number | null; held: number }>(
-        `SELECT coalesce(sum(records), 0)::text AS n, extract(epoch FROM now() - min(received_at))::float8 AS lag,
-                (SELECT count(*)::int FROM accounting_held WHERE state = 'held') AS held
-         FROM accounting_journal`,
-      );
-      accountingJournalBacklog.set(Number(rows[0]?.n ?? 0));
-      accountingRatingLag.set(Math.max(0, rows[0]?.lag ?? 0));
-      accountingHeldPending.set(rows[0]?.held ?? 0);
+      const backlog = await this.store.backlog();
+      accountingJournalBacklog.set(backlog.records);
+      accountingRatingLag.set(backlog.lagSeconds);
+      accountingHeldPending.set(backlog.heldPending);
     } catch {
       // The database is away: the rater logs that; the gauges keep their last values.
     }

@@ -2,6 +2,8 @@
  * An accounting record as Tollgate keeps it: what one Accounting-Request said, decoded from RADIUS by
  * aaa/accounting-record.ts and rated by billing/. Plain data, no I/O.
  */
+import type { AccountState } from './types.js';
+
 export type AccountingStatus = 'start' | 'stop' | 'interim-update' | 'accounting-on' | 'accounting-off' | 'other';
 
 /** One octet counter as the NAS reported it. */
@@ -54,3 +56,24 @@ export interface ApprovedHeld {
 /** The Class values Tollgate puts in its Access-Accepts (and restricted Access-Rejects). */
 export const CLASS_RESTRICTED = 'tollgate:restricted';
 export const CLASS_NORMAL = 'tollgate:normal';
+
+/** The plausibility limits and clock tolerance of rating (config `accounting.*`, docs/accounting.md). */
+export interface RatingRules {
+  readonly maxClockSkewSeconds: number;
+  readonly maxRateBitsPerSecond: number;
+  readonly maxSessionSeconds: number;
+}
+
+/** What a batch of rating did besides its rows, for the counters. */
+export interface RatingStats {
+  /** Records of sessions already final (stale copies), and approved records whose session is gone. */
+  afterStop: number;
+  approvedMissing: number;
+  clamped: number;
+}
+
+/** An account whose state (active/blocked) a write changed, or whose sessions must be told it (CoA). */
+export interface AccountStateChange {
+  readonly accountId: number;
+  readonly state: AccountState;
+}

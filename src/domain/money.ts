@@ -18,11 +18,3 @@ export function withinMoneyLimit(decimal: string): boolean {
   const limit = BigInt(MONEY_LIMIT);
   return value >= -limit && value <= limit;
 }
-
-/** a + b + …, saturating at ±(2^53 − 1) rather than leaving the safe range (sums of clamped values). */
-export function saturatingSum(...values: readonly number[]): number {
-  // BigInt, so a partial sum beyond 2^53 does not round the total.
-  const total = values.reduce((sum, v) => sum + BigInt(v), 0n);
-  const clamp = BigInt(MONEY_CLAMP);
-  return Number(total > clamp ? clamp : total < -clamp ? -clamp : total);
-}

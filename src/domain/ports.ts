@@ -15,6 +15,7 @@ import type {
   Tariff,
   VendorName,
 } from './types.js';
+import type { AccountingRecord, AccountStateChange, RatingRules, RatingStats } from './accounting.js';
 
 /** A PostgreSQL connection or pool. Parameters are $1, $2 … as in PostgreSQL. */
 export interface Sql {
@@ -607,6 +608,9 @@ export interface Store {
    * savepoint.
    */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  readonly accountingJournal: AccountingJournalStore;
+  readonly accountingRating: AccountingRatingStore;
+  readonly feeRuns: FeeRunStore;
 }
 
 /** Shared hot state across instances (Redis), or in-process when Redis is not configured. */
@@ -702,4 +706,109 @@ export interface CoaRepository {
   /** Puts the state before the claim back (the NAS did not acknowledge) unless it changed since; whether it did. */
   release(claim: CoaClaim): Promise<boolean>;
   audit(row: CoaAuditRow): Promise<void>;
+}
+
+/** accounting_journal, the writer's side: one row per group commit (docs/accounting.md). */
+export interface AccountingJournalStore {
+  /** One INSERT of one row holding `records`, in autocommit: durable when it resolves. */
+  append(records: readonly AccountingRecord[]): Promise<void>;
+}
+
+/** One rating pass: the oldest journal rows, within these bounds (the rater narrows them to bisect a failure). */
+export interface RatingPassRequest {
+  /** Most records in the pass (whole rows; a larger first row is taken alone). */
+  readonly maxRecords: number;
+  /** Most journal rows in the pass. */
+  readonly maxRows: number;
+  /**
+   * When the pass takes one row of more records than this: rate only its first `recordLimit` records and keep the
+   * rest in the row (its place in journal order). null: rate whole rows.
+   */
+  readonly recordLimit: number | null;
+  readonly rules: RatingRules;
+}
+
+export type RatingPassResult =
+  /** Another instance holds the cluster-wide rating lock. */
+  | { readonly kind: 'busy' }
+  | { readonly kind: 'empty' }
+  | {
+      readonly kind: 'rated';
+      /** The last journal row of the pass. */
+      readonly lastRowId: number;
+      readonly rows: number;
+      readonly records: number;
+      /** Only a prefix of the pass's one row was rated (recordLimit); the row holds the rest. */
+      readonly partial: boolean;
+      /** Account state transitions, and accounts with a new session whose service disagrees with their state. */
+      readonly changes: AccountStateChange[];
+      readonly stats: RatingStats;
+      readonly held: Readonly<Record<HeldReason, number>>;
+    };
+
+/** What a failed rating pass had taken: the error it throws carries it as `failedBatch` (when it got that far). */
+export interface FailedRatingPass {
+  readonly lastRowId: number;
+  readonly rows: number;
+  /** Records it was rating (0 when the rows did not decode). */
+  readonly records: number;
+}
+
+/**
+ * The rating side of accounting: rates journal rows into sessions, charges, usage and balances and removes them, in
+ * one transaction per pass, under a cluster-wide lock (one pass at a time across instances, in journal order).
+ */
+export interface AccountingRatingStore {
+  /** One pass (see RatingPassRequest). A failure rolls the whole pass back and throws, with `failedBatch` set. */
+  ratePass(request: RatingPassRequest): Promise<RatingPassResult>;
+  /**
+   * Whether `err` is in the records rather than the database's condition (a row that does not decode, a value or
+   * constraint the rating violates): such a pass is bisected, not retried as it is.
+   */
+  isDataError(err: unknown): boolean;
+  /**
+   * Moves the record of row `journalId` that cannot be rated to accounting_journal_rejected with `error`: the row
+   * itself when it holds just that record (or does not decode), else its first record. Returns how many records
+   * moved (0: the row is gone), or null when another instance holds the rating lock.
+   */
+  reject(journalId: number, error: string): Promise<number | null>;
+  /** The newest journal row's id (decimal), null when the journal is empty. */
+  newestRow(): Promise<string | null>;
+  /** Journal rows with an id up to `id` (inclusive). */
+  rowsUpTo(id: string): Promise<number>;
+  /** Records waiting, the age of the oldest in seconds (0 when none) and the held records still pending. */
+  backlog(): Promise<{ readonly records: number; readonly lagSeconds: number; readonly heldPending: number }>;
+}
+
+export interface FeeDayOptions {
+  /** Subscriptions per transaction (default 20 000); the chunk ends at an account boundary. */
+  readonly chunkSize?: number;
+  /**
+   * true (the scheduler): when another instance is charging (it holds the fee-run lock), stop and return
+   * `busy: true` instead of trailing it chunk by chunk. Correctness never depends on it.
+   */
+  readonly yieldToOtherRun?: boolean;
+}
+
+export interface FeeDayCharges {
+  /** Charges inserted. */
+  readonly charged: number;
+  /** Their sum, minor units. */
+  readonly amount: number;
+  /** Accounts whose state (active/blocked) changed. */
+  readonly accountStateChanges: AccountStateChange[];
+  /** Stopped early because another instance was charging (only with `yieldToOtherRun`). */
+  readonly busy: boolean;
+}
+
+/** The daily fee run (fee_runs, charges of kind 'fee'): exactly-once per subscription and fee day. */
+export interface FeeRunStore {
+  /** The latest day recorded in fee_runs ('YYYY-MM-DD'), null before the first run. */
+  lastRunDay(): Promise<string | null>;
+  /** The earliest subscriptions.activated_on, null without subscriptions. */
+  earliestActivation(): Promise<string | null>;
+  /** Charges the fee of `day` to every subscription active on it; idempotent. */
+  chargeDay(day: string, options?: FeeDayOptions): Promise<FeeDayCharges>;
+  /** Adds a run's charges to the day's fee_runs row. */
+  recordRun(day: string, charged: number, amount: number): Promise<void>;
 }

@@ -5,11 +5,10 @@
  * stays integer minor units until it is rendered. Sums and amounts are read clamped to ±(2^53 − 1) (the store
  * does), so a legacy row beyond that renders instead of failing the page.
  */
-import { dayInTimeZone } from '../billing/fees.js';
 import type { Account, Subscriber, SubscriberStatus, Tariff } from '../domain/types.js';
-import { saturatingSum } from '../domain/money.js';
 import type { Adjustment, ChargeLines, Credit, Payment, Session, Store, SubscriptionLine } from '../domain/ports.js';
-import { currentAndPreviousMonth, type MonthPeriod } from './months.js';
+import { allowance } from '../billing/core/allowance.js';
+import { currentAndPreviousMonth, dayInTimeZone, type MonthPeriod } from '../billing/core/calendar.js';
 
 /** The session that owns an address now, its subscriber and account. */
 export interface PortalSubject {
@@ -112,5 +111,5 @@ export function portalReason(status: SubscriberStatus, account: Pick<Account, 's
  * it). Saturates at ±(2^53 − 1), so clamped legacy values still give a number the page can format.
  */
 export function available(account: Pick<Account, 'balance' | 'creditLimit' | 'activeCredit'>): number {
-  return saturatingSum(account.balance, account.creditLimit, account.activeCredit);
+  return allowance(account);
 }

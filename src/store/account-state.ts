@@ -1,20 +1,26 @@
 /**
- * The account state (active/blocked) is derived and stored: an account is active while
- * balance + credit_limit + Σ unexpired credits ≥ 0. Whoever changes one of those terms calls
- * rederiveAccountStates in the same transaction; each transition moves accounts.state/state_since and
+ * The account state (active/blocked) is derived and stored: an account is active while its allowance,
+ * balance + credit_limit + Σ unexpired credits, is ≥ 0 (billing/core/allowance.ts). Whoever changes one of those
+ * terms calls rederiveAccountStates in the same transaction; each transition moves accounts.state/state_since and
  * closes the open account_states period, opening the next one, so blocking has a dated history.
  */
+import type { AccountStateChange } from '../domain/accounting.js';
 import type { AccountState } from '../domain/types.js';
 import type { Sql } from '../domain/ports.js';
 
-export interface AccountStateChange {
-  readonly accountId: number;
-  readonly state: AccountState;
-}
+/**
+ * The allowance of account `a` without its temporary credits (billing/core/allowance.ts has the rule): credits only
+ * add to it, so an account whose permanent allowance is ≥ 0 is active whatever its credits (the fee run's cheap
+ * filter of the accounts a charge may block).
+ */
+export const PERMANENT_ALLOWANCE_SQL = 'a.balance + a.credit_limit';
 
-/** SQL for the derived state of account `a` (used by rederive and by reports). */
-export const DERIVED_STATE_SQL = `CASE WHEN a.balance + a.credit_limit + coalesce(
-    (SELECT sum(c.amount) FROM credits c WHERE c.account_id = a.id AND c.expires_at > now()), 0) >= 0
+/** The allowance of account `a` (billing/core/allowance.ts): balance + credit limit + unexpired temporary credit. */
+export const ALLOWANCE_SQL = `${PERMANENT_ALLOWANCE_SQL} + coalesce(
+    (SELECT sum(c.amount) FROM credits c WHERE c.account_id = a.id AND c.expires_at > now()), 0)`;
+
+/** SQL for the derived state of account `a` (used by rederive and by reports): active while the allowance is ≥ 0. */
+export const DERIVED_STATE_SQL = `CASE WHEN ${ALLOWANCE_SQL} >= 0
   THEN 'active' ELSE 'blocked' END`;
 
 /**

@@ -301,7 +301,7 @@ CREATE TABLE fee_runs (
  * The accounting journal: every Accounting-Request is acknowledged once its batch is a row here (one INSERT,
  * one durable commit per group of packets); the rater then applies journal rows to sessions, charges and
  * balances in large transactions and deletes them in the same transaction. `body` is a JSON array of records
- * (src/billing/journal-codec.ts), stored uncompressed (EXTERNAL): it is written once and read once, so
+ * (src/store/repositories/journal-codec.ts), stored uncompressed (EXTERNAL): it is written once and read once, so
  * compressing it would only cost CPU. A row the rater cannot apply (a data error, after bisecting its batch)
  * moves to accounting_journal_rejected with the error, so one bad record cannot stall accounting.
  */

@@ -9,7 +9,7 @@ import { MONEY_CLAMP, MONEY_LIMIT } from '../domain/money.js';
 import { StoreError } from '../domain/ports.js';
 
 // The repositories import the bounds from here, next to the SQL that enforces them.
-export { MONEY_CLAMP, MONEY_LIMIT, saturatingSum, withinMoneyLimit } from '../domain/money.js';
+export { MONEY_CLAMP, MONEY_LIMIT, withinMoneyLimit } from '../domain/money.js';
 
 /** The range CHECKs of migration 9 and the input field each is about. */
 export const MONEY_RANGE_CONSTRAINTS: Readonly<Record<string, string>> = {

@@ -8,8 +8,11 @@ import { accountingHeldRepository } from './repositories/accounting-held.js';
 import { accountRepository } from './repositories/accounts.js';
 import { authLogRepository } from './repositories/auth-log.js';
 import { coaRepository } from './repositories/coa.js';
+import { feeRunRepository } from './repositories/fees.js';
+import { accountingJournalRepository } from './repositories/journal.js';
 import { ledgerRepository } from './repositories/ledger.js';
 import { nasRepository } from './repositories/nas.js';
+import { accountingRatingRepository } from './repositories/rating.js';
 import { sessionRepository } from './repositories/sessions.js';
 import { statementRepository } from './repositories/statements.js';
 import { subscriberRepository } from './repositories/subscribers.js';
@@ -63,6 +66,10 @@ function storeOn(sql: Sql, db: Sql, options: StoreOptions): Store {
     coa: coaRepository(db),
     // The transaction's Sql is wrapped already (withStoreErrors wraps what it hands to fn).
     transaction: (fn) => db.transaction((tx) => fn(storeOn(tx, tx, options))),
+    // The accounting path and the fee run see the driver's errors (they classify SQLSTATEs and retry).
+    accountingJournal: accountingJournalRepository(sql),
+    accountingRating: accountingRatingRepository(sql),
+    feeRuns: feeRunRepository(sql),
   };
 }
 

@@ -7,8 +7,10 @@ import { AccountingJournal, type JournalOptions } from '../../src/billing/journa
 import { AccountingRater } from '../../src/billing/rater.js';
 import type { AccountingRecord } from '../../src/domain/accounting.js';
 import type { Logger } from '../../src/observability/logger.js';
-import type { AccountStateChange } from '../../src/store/account-state.js';
+import type { AccountStateChange } from '../../src/domain/accounting.js';
 import type { Sql } from '../../src/domain/ports.js';
+import { accountingJournalRepository } from '../../src/store/repositories/journal.js';
+import { accountingRatingRepository } from '../../src/store/repositories/rating.js';
 
 export interface RatedResult {
   readonly accountStateChanges: AccountStateChange[];
@@ -20,10 +22,10 @@ export class RatedAccounting {
   private changes: AccountStateChange[] = [];
 
   constructor(sql: Sql, options: JournalOptions & { readonly maxRecords?: number; readonly pollIntervalMs?: number }, log: Logger) {
-    this.rater = new AccountingRater(sql, { maxRecords: options.maxRecords ?? 5000, pollIntervalMs: options.pollIntervalMs ?? 50, backlogIntervalMs: 0 }, log, (c) =>
+    this.rater = new AccountingRater(accountingRatingRepository(sql), { maxRecords: options.maxRecords ?? 5000, pollIntervalMs: options.pollIntervalMs ?? 50, backlogIntervalMs: 0 }, log, (c) =>
       this.changes.push(...c),
     );
-    this.journal = new AccountingJournal(sql, options, log, () => this.rater.kick());
+    this.journal = new AccountingJournal(accountingJournalRepository(sql), options, log, () => this.rater.kick());
     this.rater.start();
   }
 

@@ -4,8 +4,7 @@
  * and a failed transaction acknowledges nothing and writes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acctUniqueId } from '../../src/billing/rate-batch.js';
-import { verifyLedger } from '../../src/billing/ledger.js';
+import { acctUniqueId } from '../../src/billing/core/session-rules.js';
 import type { AccountingRecord } from '../../src/domain/accounting.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { Sql, Store } from '../../src/domain/ports.js';
@@ -379,7 +378,7 @@ describe('AccountingWriter: exactly-once rating', () => {
     expect(rejected).toHaveLength(1);
     expect(rejected[0]!.error).toMatch(/test_bad_account/);
     expect(rejected[0]!.body).toContain(s.user);
-    expect((await verifyLedger(sql)).mismatches).toEqual([]);
+    expect((await store.ledger.verify()).mismatches).toEqual([]);
     // The operator fixes the cause and replays the row: it is charged then, once.
     await sql.query('INSERT INTO accounting_journal (records, body) SELECT records, body FROM accounting_journal_rejected');
     await sql.query('DELETE FROM accounting_journal_rejected');
@@ -413,16 +412,16 @@ describe('AccountingWriter: exactly-once rating', () => {
     expect((await charged(other.accountId)).traffic).toBe(0);
   });
 
-  it('verifyLedger finds no mismatch after all of it, and finds a corrupted balance', async () => {
-    const clean = await verifyLedger(sql);
+  it('the ledger check finds no mismatch after all of it, and finds a corrupted balance', async () => {
+    const clean = await store.ledger.verify();
     expect(clean.accounts).toBeGreaterThan(10);
     expect(clean.mismatches).toEqual([]);
     const s = await subject();
     await s.send({ status: STATUS.stop, sid: 'R', at: T0 + 60, in: GB, out: 0, time: 60 });
     await sql.query('UPDATE accounts SET balance = balance + 7 WHERE id = $1', [s.accountId]);
-    expect((await verifyLedger(sql)).mismatches).toEqual([{ accountId: s.accountId, balance: -993, expected: -1000 }]);
+    expect((await store.ledger.verify()).mismatches).toEqual([{ accountId: s.accountId, balance: -993, expected: -1000 }]);
     await sql.query('UPDATE accounts SET balance = balance - 7 WHERE id = $1', [s.accountId]);
-    expect((await verifyLedger(sql)).mismatches).toEqual([]);
+    expect((await store.ledger.verify()).mismatches).toEqual([]);
   });
 
   it('stop() drains the queue and refuses new records', async () => {

@@ -281,7 +281,7 @@ describe('7. absurd counters are not billed automatically', () => {
     await writer.submit(s.record({ status: STATUS.stop, sid: 'A', at: T0 + 1, in: 0, inGw: 1000, time: 1 }, T0 + 1)); // 4.3 TB in one second
     expect(await charged(s.accountId)).toBe(0);
     const [held] = await sql.query<{ id: number; session_id: number; record: string }>('SELECT id, session_id, record FROM accounting_held WHERE nas_name = $1', [s.nas]);
-    const { decodeRecord, encodeRecords } = await import('../../src/billing/journal-codec.js');
+    const { decodeRecord, encodeRecords } = await import('../../src/store/repositories/journal-codec.js');
     const approved = { ...decodeRecord(JSON.parse(held!.record)), approved: { heldId: held!.id, sessionId: held!.session_id } };
     await sql.query('INSERT INTO accounting_journal (records, body) VALUES (1, $1)', [encodeRecords([approved])]);
     await writer.rater.drain();

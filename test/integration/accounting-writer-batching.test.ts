@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RatedAccounting } from '../helpers/accounting.js';
-import { verifyLedger } from '../../src/billing/ledger.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { Sql, Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
@@ -72,7 +71,7 @@ describe('rating: one batch', () => {
       [account.id],
     );
     expect(usage).toEqual({ octets: 2 * GB, seconds: 300, charged_traffic: 2000 });
-    expect((await verifyLedger(sql)).mismatches).toEqual([]);
+    expect((await store.ledger.verify()).mismatches).toEqual([]);
   });
 
   it('a batch that blocks an account reports it once and closes the open state period', async () => {

@@ -6,7 +6,7 @@
  * The pending gauge follows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeRecords, encodeRecord } from '../../src/billing/journal-codec.js';
+import { decodeRecords, encodeRecord } from '../../src/store/repositories/journal-codec.js';
 import type { AccountingRecord } from '../../src/domain/accounting.js';
 import { createApiRoutes } from '../../src/http/api/index.js';
 import { accountingHeldPending } from '../../src/observability/metrics.js';

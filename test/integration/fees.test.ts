@@ -6,7 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeeScheduler, type FeeSchedulerLog } from '../../src/billing/fee-scheduler.js';
-import { addDays, chargeDailyFees, daysInMonth, feeForDay } from '../../src/billing/fees.js';
+import { addDays, daysInMonth } from '../../src/billing/core/calendar.js';
+import { feeForDay } from '../../src/billing/core/rating.js';
+import { chargeDailyFees, feeRunRepository } from '../../src/store/repositories/fees.js';
 import { withStoreErrors } from '../../src/store/db-errors.js';
 import type { Sql, Store, SubscriberRepository } from '../../src/domain/ports.js';
 import { subscriberRepository } from '../../src/store/repositories/subscribers.js';
@@ -271,14 +273,14 @@ describe('FeeScheduler', () => {
     await sql.query("INSERT INTO fee_runs (day) VALUES ('2031-03-04')");
     clock = noon('2031-03-05');
     const s = await subscriber(await tariff(31_000));
-    const scheduler = new FeeScheduler(sql, { now, chunkSize: 4 }, quietLog);
+    const scheduler = new FeeScheduler(feeRunRepository(sql), { now, chunkSize: 4 }, quietLog);
     const first = await scheduler.runOnce();
     expect(first.days.map((d) => d.day)).toEqual(['2031-03-04', '2031-03-05']);
     clock = noon('2031-03-09'); // down for three days
     const second = await scheduler.runOnce();
     expect(second.days.map((d) => d.day)).toEqual(['2031-03-05', '2031-03-06', '2031-03-07', '2031-03-08', '2031-03-09']);
     await scheduler.runOnce();
-    await Promise.all([scheduler.runOnce(), new FeeScheduler(sql, { now }, quietLog).runOnce()]); // another instance
+    await Promise.all([scheduler.runOnce(), new FeeScheduler(feeRunRepository(sql), { now }, quietLog).runOnce()]); // another instance
     expect((await feesOf(s.accountId)).map((r) => [r.fee_day, r.amount])).toEqual(
       ['2031-03-05', '2031-03-06', '2031-03-07', '2031-03-08', '2031-03-09'].map((d) => [d, 1000]),
     );
@@ -290,7 +292,7 @@ describe('FeeScheduler', () => {
     await sql.query('DELETE FROM fee_runs');
     clock = noon('2031-07-01');
     const warn: unknown[] = [];
-    const scheduler = new FeeScheduler(sql, { now, firstRunMaxDays: 3 }, { ...quietLog, warn: (o) => warn.push(o) });
+    const scheduler = new FeeScheduler(feeRunRepository(sql), { now, firstRunMaxDays: 3 }, { ...quietLog, warn: (o) => warn.push(o) });
     const run = await scheduler.runOnce();
     expect(run.days.map((d) => d.day)).toEqual(['2031-06-28', '2031-06-29', '2031-06-30', '2031-07-01']);
     expect(warn).toHaveLength(1);
@@ -307,9 +309,9 @@ describe('FeeScheduler', () => {
     const sub = await vlad.create({ username: `fees-vlad-${++seq}`, password: 'pw', accountId: account.id, tariffId: t });
     expect(await subscriptionsOf(sub.id)).toMatchObject([{ activated_on: '2034-07-01' }]);
     const changes: unknown[] = [];
-    const scheduler = new FeeScheduler(sql, { now, timeZone: tz, intervalMs: 3_600_000 }, quietLog, (c) => changes.push(...c));
+    const scheduler = new FeeScheduler(feeRunRepository(sql), { now, timeZone: tz, intervalMs: 3_600_000 }, quietLog, (c) => changes.push(...c));
     expect(scheduler.today()).toBe('2034-07-01');
-    expect(new FeeScheduler(sql, { now }, quietLog).today()).toBe('2034-06-30');
+    expect(new FeeScheduler(feeRunRepository(sql), { now }, quietLog).today()).toBe('2034-06-30');
     scheduler.start();
     await new Promise((r) => setTimeout(r, 50));
     await scheduler.stop();
@@ -319,6 +321,6 @@ describe('FeeScheduler', () => {
       { fee_day: '2034-07-01', amount: Number(feeForDay(30_000, '2034-07-01')), subscription_id: expect.any(Number) },
     ]);
     expect(feeForDay(30_000, '2034-07-01')).toBe(BigInt(Math.floor(30_000 / daysInMonth(2034, 7))));
-    expect(() => new FeeScheduler(sql, { timeZone: 'Nowhere/Else' }, quietLog)).toThrow(RangeError);
+    expect(() => new FeeScheduler(feeRunRepository(sql), { timeZone: 'Nowhere/Else' }, quietLog)).toThrow(RangeError);
   });
 });

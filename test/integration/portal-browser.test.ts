@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { currentAndPreviousMonth } from '../../src/portal/months.js';
+import { currentAndPreviousMonth } from '../../src/billing/core/calendar.js';
 import { formatMoney } from '../../src/portal/money.js';
 import { decodeAttributes } from '../../src/radius/attributes.js';
 import { Code } from '../../src/radius/codes.js';

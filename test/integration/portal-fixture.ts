@@ -4,7 +4,7 @@
  * that can choose its source address on the loopback range.
  */
 import http from 'node:http';
-import { currentAndPreviousMonth } from '../../src/portal/months.js';
+import { currentAndPreviousMonth } from '../../src/billing/core/calendar.js';
 import { rederiveAccountStates } from '../../src/store/account-state.js';
 import type { Sql } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';

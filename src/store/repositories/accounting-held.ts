@@ -4,7 +4,7 @@
  * the record again, marked approved, in the same transaction as the decision, so the rater applies it to its
  * session exactly once; a decision only moves a row that is still 'held', so two operators cannot both decide it.
  */
-import { decodeRecord, encodeRecords } from '../../billing/journal-codec.js';
+import { decodeRecord, encodeRecords } from './journal-codec.js';
 import type { AccountingRecord } from '../../domain/accounting.js';
 import {
   HELD_STATES,

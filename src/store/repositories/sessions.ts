@@ -6,14 +6,22 @@
  */
 import type { Page } from '../../domain/types.js';
 import type { PageRequest, Session, SessionExportFilter, SessionFilter, SessionNas, SessionRepository, SessionWithNas, Sql, VendorName } from '../../domain/ports.js';
-import { isoTime } from '../sql-values.js';
+import { isoTime, parseInt8 } from '../sql-values.js';
 import { count, hostAddress, intInRange, nonEmpty, pageRequest } from '../validate.js';
 
-interface SessionRow {
+/**
+ * A row of `sessions`, every column: the one row type of the table (the API reads its view of it, the rating reads
+ * and writes all of it). bigint columns come as decimal text, so counters and rated amounts stay exact.
+ */
+export interface SessionRow {
   id: number;
-  username: string;
+  acct_unique_id: string;
   nas_name: string;
   acct_session_id: string;
+  nas_epoch: string;
+  username: string;
+  subscriber_id: number | null;
+  account_id: number | null;
   framed_ip: string | null;
   calling_station_id: string | null;
   nas_port: string | null;
@@ -21,11 +29,18 @@ interface SessionRow {
   updated_at: Date;
   stopped_at: Date | null;
   terminate_cause: string | null;
-  input_octets: number;
-  output_octets: number;
-  session_time: number;
-  subscriber_id: number | null;
-  account_id: number | null;
+  final: boolean;
+  first_seen_at: Date;
+  last_seen_at: Date;
+  first_session_time: string;
+  input_octets: string;
+  output_octets: string;
+  session_time: string;
+  rated_octets: string;
+  rated_seconds: string;
+  charged_traffic: string;
+  charged_time: string;
+  last_status: 'start' | 'interim-update' | 'stop';
 }
 
 interface SessionNasRow extends SessionRow {
@@ -37,8 +52,12 @@ interface SessionNasRow extends SessionRow {
   n_vendor: VendorName | null;
 }
 
-const COLUMNS = `s.id, s.username, s.nas_name, s.acct_session_id, host(s.framed_ip) AS framed_ip, s.calling_station_id, s.nas_port,
-  s.started_at, s.updated_at, s.stopped_at, s.terminate_cause, s.input_octets, s.output_octets, s.session_time, s.subscriber_id, s.account_id`;
+/** The columns of SessionRow, of `sessions s`. */
+export const SESSION_COLUMNS = `s.id, s.acct_unique_id, s.nas_name, s.acct_session_id, s.nas_epoch::text, s.username, s.subscriber_id,
+  s.account_id, host(s.framed_ip) AS framed_ip, s.calling_station_id, s.nas_port, s.started_at, s.updated_at, s.stopped_at,
+  s.terminate_cause, s.final, s.first_seen_at, s.last_seen_at, s.first_session_time::text, s.input_octets::text,
+  s.output_octets::text, s.session_time::text, s.rated_octets::text, s.rated_seconds::text, s.charged_traffic::text,
+  s.charged_time::text, s.last_status`;
 
 /** Newest first; id breaks ties so pages are stable. */
 const ORDER = 'ORDER BY s.started_at DESC, s.id DESC';
@@ -57,9 +76,9 @@ const toSession = (r: SessionRow): Session => ({
   updatedAt: isoTime(r.updated_at),
   stoppedAt: r.stopped_at === null ? null : isoTime(r.stopped_at),
   terminateCause: r.terminate_cause,
-  inputOctets: r.input_octets,
-  outputOctets: r.output_octets,
-  sessionTime: r.session_time,
+  inputOctets: parseInt8(r.input_octets),
+  outputOctets: parseInt8(r.output_octets),
+  sessionTime: parseInt8(r.session_time),
   subscriberId: r.subscriber_id,
   accountId: r.account_id,
 });
@@ -118,7 +137,7 @@ function exportPageQuery(phase: 'open-at-from' | 'started-within', filter: Sessi
   }
   const n = params.length;
   return {
-    text: `SELECT ${COLUMNS}, s.started_at::text AS cursor_at FROM sessions s
+    text: `SELECT ${SESSION_COLUMNS}, s.started_at::text AS cursor_at FROM sessions s
       WHERE ${conditions.join(' AND ')} AND (s.started_at, s.id) > ($${n + 1}::timestamptz, $${n + 2}::bigint)
       ORDER BY s.started_at, s.id LIMIT $${n + 3}`,
     params,
@@ -140,7 +159,7 @@ export function sessionRepository(sql: Sql): SessionRepository {
       const { clause, params } = where(filter);
       const n = params.length;
       const [rows, totals] = await Promise.all([
-        sql.query<SessionRow>(`SELECT ${COLUMNS} FROM sessions s ${clause} ${ORDER} LIMIT $${n + 1} OFFSET $${n + 2}`, [...params, page.limit, page.offset]),
+        sql.query<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM sessions s ${clause} ${ORDER} LIMIT $${n + 1} OFFSET $${n + 2}`, [...params, page.limit, page.offset]),
         sql.query<{ total: number }>(`SELECT count(*) AS total FROM sessions s ${clause}`, params),
       ]);
       return { items: rows.map(toSession), total: totals[0]?.total ?? 0, limit: page.limit, offset: page.offset };
@@ -151,7 +170,7 @@ export function sessionRepository(sql: Sql): SessionRepository {
       validDate('at', at);
       // Matches sessions_ip_time_idx (framed_ip inet_ops, tstzrange(started_at, stopped_at, '[]')) exactly.
       const rows = await sql.query<SessionRow>(
-        `SELECT ${COLUMNS} FROM sessions s
+        `SELECT ${SESSION_COLUMNS} FROM sessions s
          WHERE s.framed_ip = $1::inet AND tstzrange(s.started_at, s.stopped_at, '[]') @> $2::timestamptz ${ORDER}`,
         [ip, at.toISOString()],
       );
@@ -159,14 +178,14 @@ export function sessionRepository(sql: Sql): SessionRepository {
     },
 
     async get(id) {
-      const [row] = await sql.query<SessionRow>(`SELECT ${COLUMNS} FROM sessions s WHERE s.id = $1`, [id]);
+      const [row] = await sql.query<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM sessions s WHERE s.id = $1`, [id]);
       return row && toSession(row);
     },
 
     async withNas(id): Promise<SessionWithNas | undefined> {
       // The NAS by nas_id when the writer recorded it, else by name (a NAS created after the session started).
       const [row] = await sql.query<SessionNasRow>(
-        `SELECT ${COLUMNS}, n.id AS n_id, n.name AS n_name, n.address AS n_address, n.secret AS n_secret,
+        `SELECT ${SESSION_COLUMNS}, n.id AS n_id, n.name AS n_name, n.address AS n_address, n.secret AS n_secret,
                 n.coa_port AS n_coa_port, n.vendor AS n_vendor
          FROM sessions s
          LEFT JOIN LATERAL (

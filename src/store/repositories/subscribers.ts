@@ -9,7 +9,8 @@
  * docs/schema.md, "Subscription bookkeeping".
  */
 import { ntPasswordHash } from '../../auth/mschapv2.js';
-import { checkTimeZone, dayInTimeZone, FEE_SUBSCRIPTIONS_LOCK_KEY } from '../../billing/fees.js';
+import { checkTimeZone, dayInTimeZone } from '../../billing/core/calendar.js';
+import { FEE_SUBSCRIPTIONS_LOCK_KEY } from './fees.js';
 import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberSnapshot, type SubscriberStatus } from '../../domain/types.js';
 import { clampedSql } from '../money.js';
 import type { AccountState, Sql, SubscriberPatch, SubscriberRepository } from '../../domain/ports.js';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, checkTimeZone, dayInTimeZone, daysInMonth, feeForDay, parseDay } from '../../../src/billing/fees.js';
+import { addDays, checkTimeZone, dayInTimeZone, daysInMonth, parseDay } from '../../../src/billing/core/calendar.js';
+import { feeForDay } from '../../../src/billing/core/rating.js';
 
 /** Σ feeForDay over the days from..to inclusive. */
 function sumDays(fee: number, from: string, to: string): bigint {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeRecords, encodeRecords, JournalFormatError } from '../../../src/billing/journal-codec.js';
+import { decodeRecords, encodeRecords, JournalFormatError } from '../../../src/store/repositories/journal-codec.js';
 import type { AccountingRecord } from '../../../src/domain/accounting.js';
 
 const full: AccountingRecord = {

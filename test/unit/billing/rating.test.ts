@@ -6,11 +6,10 @@ import {
   chargeFor,
   cumulativeFloor,
   dailyFee,
-  daysInMonthOf,
-  monthOf,
   rateTime,
   rateTraffic,
-} from '../../../src/billing/rating.js';
+} from '../../../src/billing/core/rating.js';
+import { daysInMonthOf, monthOf } from '../../../src/billing/core/calendar.js';
 
 const TWO_32 = 2n ** 32n;
 

@@ -4,7 +4,7 @@ import { validateConfig } from '../../../src/config/load.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { ConfigError } from '../../../src/config/errors.js';
 import { portalReason } from '../../../src/portal/account-view.js';
-import { currentAndPreviousMonth, monthStart } from '../../../src/portal/months.js';
+import { currentAndPreviousMonth, monthStart } from '../../../src/billing/core/calendar.js';
 import { promisedEligibility, type PromisedPaymentPolicy } from '../../../src/portal/promised-payment.js';
 
 describe('months', () => {

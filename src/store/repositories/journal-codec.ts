@@ -4,7 +4,7 @@
  * validates every field, since a journal row outlives the process that wrote it (an older or newer version may
  * read it): a malformed entry throws JournalFormatError instead of being rated as something else.
  */
-import type { AccountingRecord, AccountingStatus, AnsweredService, ApprovedHeld, OctetCounter } from '../domain/accounting.js';
+import type { AccountingRecord, AccountingStatus, AnsweredService, ApprovedHeld, OctetCounter } from '../../domain/accounting.js';
 
 /**
  * Bumped when the positional layout changes; decodeRecord reads this and every earlier version, and refuses

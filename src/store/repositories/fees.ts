@@ -1,14 +1,15 @@
 /**
  * Daily monthly-fee charges (docs/schema.md, "subscriptions" and "Daily fees"). Day d of a month of D days charges
- * floor(fee × d / D) − floor(fee × (d − 1) / D) (rating.ts dailyFee), so a month active throughout sums to the
- * fee exactly (docs/design.md invariant 1). A run of one day is set-based: per chunk of accounts one transaction that
- * locks the accounts in id order, inserts every due charge with one INSERT … SELECT … ON CONFLICT DO NOTHING,
+ * floor(fee × d / D) − floor(fee × (d − 1) / D) (billing/core/rating.ts dailyFee), so a month active throughout
+ * sums to the fee exactly (docs/design.md invariant 1). A run of one day is set-based: per chunk of accounts one
+ * transaction that locks the accounts in id order, inserts every due charge with one INSERT … SELECT … ON CONFLICT DO NOTHING,
  * moves each balance by what was inserted (invariant 2), and re-derives the touched accounts' states.
  * UNIQUE (subscription_id, fee_day) makes it exactly-once, whatever the number of runs or instances.
  */
-import { rederiveAccountStates, type AccountStateChange } from '../store/account-state.js';
-import type { Sql } from '../domain/ports.js';
-import { dailyFee } from './rating.js';
+import { PERMANENT_ALLOWANCE_SQL, rederiveAccountStates } from '../account-state.js';
+import type { AccountStateChange } from '../../domain/accounting.js';
+import type { FeeDayCharges, FeeDayOptions, FeeRunStore, Sql } from '../../domain/ports.js';
+import { daysInMonth, parseDay } from '../../billing/core/calendar.js';
 
 /**
  * Advisory-lock key serialising fee chunks against subscription changes: a fee chunk takes it exclusively, a
@@ -18,86 +19,6 @@ import { dailyFee } from './rating.js';
 export const FEE_SUBSCRIPTIONS_LOCK_KEY = 0x746f_6c6c_6665;
 /** Advisory-lock key a fee chunk tries first: held by another session = another instance is charging. */
 export const FEE_RUN_LOCK_KEY = 0x746f_6c6c_6672;
-
-const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** [year, month 1-12, day 1-31] of a 'YYYY-MM-DD' calendar day; RangeError when it is not a real date. */
-export function parseDay(day: string): [number, number, number] {
-  const m = DAY_RE.exec(day);
-  if (!m) throw new RangeError(`day must be YYYY-MM-DD, got ${JSON.stringify(day)}`);
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) throw new RangeError(`no such day ${day}`);
-  return [y, mo, d];
-}
-
-/** Days of month `month` (1-12) of `year` (proleptic Gregorian). */
-export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-function formatDay(y: number, m: number, d: number): string {
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
-
-/** The calendar day `n` days after `day` (negative: before). Pure date arithmetic, no time zone involved. */
-export function addDays(day: string, n: number): string {
-  const [y, m, d] = parseDay(day);
-  const t = new Date(Date.UTC(y, m - 1, d + n));
-  return formatDay(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
-}
-
-/** Throws RangeError unless `timeZone` is an IANA zone Intl knows; returns it. */
-export function checkTimeZone(timeZone: string): string {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-  } catch {
-    throw new RangeError(`unknown time zone ${JSON.stringify(timeZone)}`);
-  }
-  return timeZone;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The calendar day ('YYYY-MM-DD') of `instant` in `timeZone` (IANA, e.g. 'UTC', 'Asia/Vladivostok'). */
-export function dayInTimeZone(instant: Date, timeZone = 'UTC'): string {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    checkTimeZone(timeZone);
-    f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', calendar: 'gregory', numberingSystem: 'latn' });
-    formatters.set(timeZone, f);
-  }
-  const parts = Object.fromEntries(f.formatToParts(instant).map((p) => [p.type, p.value]));
-  return formatDay(Number(parts.year), Number(parts.month), Number(parts.day));
-}
-
-/** The fee of calendar day `day` for a monthly fee (rating.ts dailyFee on the day's month). */
-export function feeForDay(monthlyFee: bigint | number, day: string): bigint {
-  const [y, m, d] = parseDay(day);
-  return dailyFee(monthlyFee, d, daysInMonth(y, m));
-}
-
-export interface ChargeDailyFeesOptions {
-  /** Subscriptions per transaction (default 20 000); the chunk ends at an account boundary. */
-  readonly chunkSize?: number;
-  /**
-   * true (the scheduler): when another session holds FEE_RUN_LOCK_KEY (another instance is charging), stop and
-   * return `busy: true` instead of trailing it chunk by chunk. Correctness never depends on it.
-   */
-  readonly yieldToOtherRun?: boolean;
-}
-
-export interface ChargeDailyFeesResult {
-  /** Charges inserted by this call. */
-  readonly charged: number;
-  /** Their sum, minor units. */
-  readonly amount: number;
-  /** Accounts whose state (active/blocked) changed. */
-  readonly accountStateChanges: AccountStateChange[];
-  /** Stopped early because another instance was charging (only with `yieldToOtherRun`). */
-  readonly busy: boolean;
-}
 
 // The subscriptions due on $1 of accounts in ($2, $3], with their fee: $4 = day of month d, $5 = days in month D.
 const DUE = /* sql */ `
@@ -129,7 +50,7 @@ const CHARGE = /* sql */ `
   )
   UPDATE accounts a SET balance = a.balance - p.total
   FROM per_account p WHERE a.id = p.account_id AND a.id > $2 AND a.id <= $3
-  RETURNING a.id, p.n, p.total, a.state = 'active' AND a.balance + a.credit_limit < 0 AS may_block`;
+  RETURNING a.id, p.n, p.total, a.state = 'active' AND ${PERMANENT_ALLOWANCE_SQL} < 0 AS may_block`;
 
 // The last account id of the next chunk: the account of the chunkSize-th due subscription after $2.
 const NEXT_BOUNDARY = /* sql */ `
@@ -146,7 +67,7 @@ const NEXT_BOUNDARY = /* sql */ `
  * @example
  * const { charged, amount, accountStateChanges } = await chargeDailyFees(sql, '2030-03-01');
  */
-export async function chargeDailyFees(sql: Sql, day: string, options: ChargeDailyFeesOptions = {}): Promise<ChargeDailyFeesResult> {
+export async function chargeDailyFees(sql: Sql, day: string, options: FeeDayOptions = {}): Promise<FeeDayCharges> {
   const [y, m, d] = parseDay(day);
   const days = daysInMonth(y, m);
   const chunkSize = options.chunkSize ?? 20_000;
@@ -166,7 +87,7 @@ export async function chargeDailyFees(sql: Sql, day: string, options: ChargeDail
       }
       await tx.query('SELECT pg_advisory_xact_lock($1)', [FEE_SUBSCRIPTIONS_LOCK_KEY]);
       const params = [day, lo, hi, d, days];
-      // Accounts first, in id order (as ledger.ts and the accounting writer do), then the rows that move them.
+      // Accounts first, in id order (as ledger.ts and the rating do), then the rows that move them.
       await tx.query(LOCK_ACCOUNTS, params);
       const rows = await tx.query<{ id: number; n: number; total: number; may_block: boolean }>(CHARGE, params);
       // A charge only lowers a balance, so only an active account now below its credit limit can change state
@@ -188,4 +109,30 @@ export async function chargeDailyFees(sql: Sql, day: string, options: ChargeDail
     lo = hi;
   }
   return { charged, amount, accountStateChanges, busy: false };
+}
+
+/**
+ * The fee run's rows on `sql` (fee_runs, and the charges of chargeDailyFees), for the fee scheduler
+ * (billing/fee-scheduler.ts). Not wrapped in StoreErrors: the scheduler logs the driver's error and retries.
+ */
+export function feeRunRepository(sql: Sql): FeeRunStore {
+  return {
+    async lastRunDay() {
+      const [last] = await sql.query<{ day: string | null }>('SELECT max(day) AS day FROM fee_runs');
+      return last?.day ?? null;
+    },
+    async earliestActivation() {
+      const [first] = await sql.query<{ day: string | null }>('SELECT min(activated_on) AS day FROM subscriptions');
+      return first?.day ?? null;
+    },
+    chargeDay: (day, options) => chargeDailyFees(sql, day, options),
+    async recordRun(day, charged, amount) {
+      await sql.query(
+        `INSERT INTO fee_runs (day, charged, amount, finished_at) VALUES ($1::date, $2, $3, now())
+         ON CONFLICT (day) DO UPDATE SET charged = fee_runs.charged + EXCLUDED.charged,
+           amount = fee_runs.amount + EXCLUDED.amount, finished_at = EXCLUDED.finished_at`,
+        [day, charged, amount],
+      );
+    },
+  };
 }

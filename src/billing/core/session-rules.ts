@@ -1,18 +1,15 @@
 /**
  * The rules of rating, applied in memory to one batch of records in arrival order (docs/accounting.md, "Rules
  * of rating"): clock clamp, NAS epochs, session identity, Stop finality, plausibility holds, monotonic counters
- * and cumulative-floor charges. Pure: rate-batch.ts loads the state this works on and writes back what it
- * changed.
+ * and cumulative-floor charges. Pure: the store (store/repositories/rating.ts) loads the state this works on
+ * and writes back what it changed.
  */
-import { advanceCounter, monthOf, rateTime, rateTraffic } from './rating.js';
-import type { AccountingRecord, AnsweredService } from '../domain/accounting.js';
+import { monthOf } from './calendar.js';
+import { advanceCounter, rateTime, rateTraffic } from './rating.js';
+import type { AccountingRecord, AnsweredService, RatingRules, RatingStats } from '../../domain/accounting.js';
+import type { HeldReason } from '../../domain/ports.js';
 
-/** The plausibility limits and clock tolerance (config `accounting.*`). */
-export interface RatingRules {
-  readonly maxClockSkewSeconds: number;
-  readonly maxRateBitsPerSecond: number;
-  readonly maxSessionSeconds: number;
-}
+
 
 export const DEFAULT_RATING_RULES: RatingRules = Object.freeze({
   maxClockSkewSeconds: 300,
@@ -94,25 +91,17 @@ export interface Session {
   chargeAccountId: number | null;
 }
 
-export type HoldReason = 'octet_rate' | 'session_time';
-
 export interface Held {
   readonly session: Session;
-  readonly reason: HoldReason;
+  readonly reason: HeldReason;
   readonly octets: bigint;
   readonly seconds: bigint;
   readonly elapsedMs: number;
   readonly record: AccountingRecord;
 }
 
-export interface BatchStats {
-  /** Records of sessions already final (stale copies), and approved records whose session is gone. */
-  afterStop: number;
-  approvedMissing: number;
-  clamped: number;
-}
 
-/** The state one batch works on; rate-batch.ts fills it from the database and writes it back. */
+/** The state one batch works on; the store fills it from the database and writes it back. */
 export interface Batch {
   /** Current session of each (NAS, Acct-Session-Id) key. */
   readonly sessions: Map<string, Session>;
@@ -126,7 +115,7 @@ export interface Batch {
   readonly epochsChanged: Set<string>;
   readonly nasCloses: { nas: string; at: Date }[];
   readonly held: Held[];
-  readonly stats: BatchStats;
+  readonly stats: RatingStats;
 }
 
 export function emptyBatch(): Batch {
@@ -357,4 +346,138 @@ function rateSession(b: Batch, s: Session, sub: SubscriberRating | undefined, at
   }
   s.ratedOctets = total;
   s.ratedSeconds = s.sessionTime;
+}
+
+// The batch around the rules: what a batch must load before its records can be applied, and what it must write
+// after. The store (store/repositories/rating.ts) runs the statements; which rows they touch is decided here.
+
+/** The rows a batch of records needs, by key. */
+export interface BatchNeeds {
+  /** The Start/Interim/Stop records of the batch, in order. */
+  readonly sessionRecords: readonly AccountingRecord[];
+  /** Current-session keys (acct_unique_id) of the records not approved. */
+  readonly keys: readonly string[];
+  /** Sessions approved records were held for. */
+  readonly approvedIds: readonly number[];
+  /** Every NAS of a session or NAS record (its epoch). */
+  readonly nasNames: readonly string[];
+}
+
+export function batchNeeds(records: readonly AccountingRecord[]): BatchNeeds {
+  const sessionRecords = records.filter(isSessionRecord);
+  return {
+    sessionRecords,
+    keys: [...new Set(sessionRecords.filter((r) => r.approved === undefined).map((r) => acctUniqueId(r.nas, r.acctSessionId)))],
+    approvedIds: [...new Set(sessionRecords.flatMap((r) => (r.approved?.sessionId == null ? [] : [r.approved.sessionId])))],
+    nasNames: [...new Set(records.filter((r) => isSessionRecord(r) || isNasRecord(r)).map((r) => r.nas))],
+  };
+}
+
+/** A loaded session row into the batch. An archived row (loaded by id for an approval) keeps its `#id` key, which no record looks up. */
+export function addLoadedSession(b: Batch, s: Session): void {
+  b.sessions.set(s.key, s);
+  b.byId.set(s.id as number, s);
+  b.all.push(s);
+}
+
+/** Logins whose subscriber (and tariff) the batch needs: the records' own and those of their loaded sessions. */
+export function batchUsernames(b: Batch, needs: BatchNeeds): string[] {
+  return [...new Set([...needs.sessionRecords.map((r) => r.username), ...b.all.map((s) => s.username)])];
+}
+
+/** The accounts the batch may charge, in id order (the order they are locked in). */
+export function batchAccountIds(b: Batch): number[] {
+  return [...new Set([...b.subscribers.values()].map((s) => s.accountId))].sort((x, y) => x - y);
+}
+
+/** A usage month the batch may rate. */
+export interface UsageKey {
+  readonly subscriberId: number;
+  readonly accountId: number;
+  /** 'YYYY-MM-01' */
+  readonly month: string;
+}
+
+/** The usage months the batch may rate: every (subscriber, month) of a record's own login or its session's. */
+export function usageMonthsOf(b: Batch, needs: BatchNeeds, rules: RatingRules): UsageKey[] {
+  const wanted = new Map<string, UsageKey>();
+  for (const r of needs.sessionRecords) {
+    const month = monthOf(clampedTime(r, rules).at);
+    const session = r.approved?.sessionId == null ? b.sessions.get(acctUniqueId(r.nas, r.acctSessionId)) : b.byId.get(r.approved.sessionId);
+    for (const username of [r.username, session?.username]) {
+      const sub = username === undefined ? undefined : b.subscribers.get(username);
+      if (sub !== undefined) wanted.set(`${sub.id}/${month}`, { subscriberId: sub.id, accountId: sub.accountId, month });
+    }
+  }
+  return [...wanted.values()];
+}
+
+/** Puts the usage months into the batch, with the stored counters where a row exists (`stored`), else zero. */
+export function addUsageMonths(
+  b: Batch,
+  months: readonly UsageKey[],
+  stored: readonly { subscriberId: number; month: string; octets: bigint; seconds: bigint; charged: bigint }[],
+): void {
+  for (const p of months) {
+    b.usage.set(`${p.subscriberId}/${p.month}`, { subscriberId: p.subscriberId, month: p.month, accountId: p.accountId, octets: 0n, seconds: 0n, charged: 0n, dirty: false });
+  }
+  for (const row of stored) {
+    const u = b.usage.get(`${row.subscriberId}/${row.month}`);
+    if (u === undefined) continue;
+    u.octets = row.octets;
+    u.seconds = row.seconds;
+    u.charged = row.charged;
+  }
+}
+
+/** One charge row of the batch. */
+export interface BatchCharge {
+  readonly accountId: number;
+  readonly kind: 'traffic' | 'time';
+  readonly amount: bigint;
+  readonly sessionId: number;
+}
+
+/** What an applied batch writes back. */
+export interface BatchWrites {
+  /** Loaded rows it changed (archived ones among them). */
+  readonly existing: Session[];
+  /** New sessions (no id until inserted). */
+  readonly fresh: Session[];
+  /** Whether an existing row gives its key up: its update must run before the inserts (the unique key). */
+  readonly archiving: boolean;
+  readonly usage: Usage[];
+}
+
+export function batchWrites(b: Batch): BatchWrites {
+  const existing = b.all.filter((s) => s.id !== null && s.dirty);
+  return {
+    existing,
+    fresh: b.all.filter((s) => s.id === null),
+    archiving: existing.some((s) => s.archived),
+    usage: [...b.usage.values()].filter((u) => u.dirty),
+  };
+}
+
+/** The charges of the batch (sessions must have their ids by now) and their sum per account. */
+export function batchCharges(b: Batch): { charges: BatchCharge[]; byAccount: Map<number, bigint> } {
+  const charges: BatchCharge[] = [];
+  const byAccount = new Map<number, bigint>();
+  for (const s of b.all) {
+    if (s.traffic === 0n && s.time === 0n) continue;
+    const a = s.chargeAccountId as number;
+    for (const [kind, amount] of [['traffic', s.traffic], ['time', s.time]] as const) {
+      if (amount === 0n) continue;
+      charges.push({ accountId: a, kind, amount, sessionId: s.id as number });
+      byAccount.set(a, (byAccount.get(a) ?? 0n) + amount);
+    }
+  }
+  return { charges, byAccount };
+}
+
+/** Held records of the batch, by reason. */
+export function heldCounts(b: Batch): Record<HeldReason, number> {
+  const held = { octet_rate: 0, session_time: 0 };
+  for (const h of b.held) held[h.reason]++;
+  return held;
 }

@@ -1,7 +1,8 @@
 /**
  * Rating: a batch of accounting records → sessions, charges, usage_monthly, balances and held records, inside
- * the caller's transaction. The rater (rater.ts) calls it with the records of journal rows (journal.ts), in
- * journal order; the rules themselves are in session-rules.ts (docs/accounting.md, "Rules of rating").
+ * the caller's transaction. The rating pass (accountingRatingRepository, driven by billing/rater.ts) calls it with
+ * the records of journal rows (journal.ts), in journal order; the rules themselves, and which rows a batch reads and
+ * writes, are in billing/core/session-rules.ts (docs/accounting.md, "Rules of rating").
  *
  * Session identity. A session is (NAS, NAS epoch, Acct-Session-Id). `sessions.acct_unique_id` of the *current*
  * session of a key is `<length of NAS name>:<NAS name>:<Acct-Session-Id>` (the length prefix keeps "a:b"+"c"
@@ -9,7 +10,7 @@
  * came between), the old row is archived by renaming its key to `<key>#<row id>` and a new row takes the plain
  * key, so the unique constraint still holds and the look-up stays an index probe on it.
  *
- * Locking. The caller holds the cluster-wide rating lock (rater.ts): rating transactions never run
+ * Locking. The caller holds the cluster-wide rating lock (RATER_LOCK below): rating transactions never run
  * concurrently, so no two of them race to create the same session key or rate the same counters. Other writers
  * of the same rows are row-locked against:
  *  1. `SELECT … FOR UPDATE` of the current session rows (the stale-session sweep skips locked rows; the CoA
@@ -17,61 +18,29 @@
  *  2. `SELECT … FOR UPDATE` of the charged accounts in id order (as rederiveAccountStates and every other
  *     balance writer — payments, fees — does), then of their usage_monthly rows.
  */
-import { rederiveAccountStates, type AccountStateChange } from '../store/account-state.js';
-import type { Sql } from '../domain/ports.js';
-import { StatementBuilder } from './accounting-sql.js';
-import { encodeRecord } from './journal-codec.js';
-import { monthOf } from './rating.js';
-import type { AccountingRecord } from '../domain/accounting.js';
+import { rederiveAccountStates } from '../account-state.js';
+import { isDataError as isDatabaseDataError } from '../db-errors.js';
+import type { AccountingRecord, AccountStateChange, RatingRules, RatingStats } from '../../domain/accounting.js';
+import type { AccountingRatingStore, FailedRatingPass, HeldReason, RatingPassResult, Sql } from '../../domain/ports.js';
 import {
-  acctUniqueId,
+  addLoadedSession,
+  addUsageMonths,
   applyRecord,
-  clampedTime,
+  batchAccountIds,
+  batchCharges,
+  batchNeeds,
+  batchUsernames,
+  batchWrites,
   emptyBatch,
-  isNasRecord,
-  isSessionRecord,
-  type BatchStats,
-  type HoldReason,
-  type RatingRules,
+  heldCounts,
+  usageMonthsOf,
+  type Batch,
   type Session,
-} from './session-rules.js';
-
-export { acctUniqueId } from './session-rules.js';
-
-interface SessionRow {
-  id: number;
-  acct_unique_id: string;
-  nas_name: string;
-  acct_session_id: string;
-  nas_epoch: string;
-  username: string;
-  subscriber_id: number | null;
-  account_id: number | null;
-  framed_ip: string | null;
-  calling_station_id: string | null;
-  nas_port: string | null;
-  started_at: Date;
-  updated_at: Date;
-  stopped_at: Date | null;
-  terminate_cause: string | null;
-  final: boolean;
-  first_seen_at: Date;
-  last_seen_at: Date;
-  first_session_time: string;
-  input_octets: string;
-  output_octets: string;
-  session_time: string;
-  rated_octets: string;
-  rated_seconds: string;
-  charged_traffic: string;
-  charged_time: string;
-  last_status: 'start' | 'interim-update' | 'stop';
-}
-
-const SESSION_COLUMNS = `id, acct_unique_id, nas_name, acct_session_id, nas_epoch::text, username, subscriber_id, account_id,
-  host(framed_ip) AS framed_ip, calling_station_id, nas_port, started_at, updated_at, stopped_at, terminate_cause, final,
-  first_seen_at, last_seen_at, first_session_time::text, input_octets::text, output_octets::text,
-  session_time::text, rated_octets::text, rated_seconds::text, charged_traffic::text, charged_time::text, last_status`;
+} from '../../billing/core/session-rules.js';
+import { decodeRecords, encodeRecord, JournalFormatError } from './journal-codec.js';
+import { claimJournalRows, deleteJournalRows, journalBacklog, journalRowsUpTo, newestJournalRow, rejectJournalRecord, rewriteJournalRow } from './journal.js';
+import { SESSION_COLUMNS, type SessionRow } from './sessions.js';
+import { StatementBuilder } from './statement-builder.js';
 
 function sessionOf(row: SessionRow): Session {
   return {
@@ -115,8 +84,8 @@ function sessionOf(row: SessionRow): Session {
 export interface BatchResult {
   /** Account state transitions, and accounts with a new session whose service disagrees with their state. */
   readonly changes: AccountStateChange[];
-  readonly stats: BatchStats;
-  readonly held: Readonly<Record<HoldReason, number>>;
+  readonly stats: RatingStats;
+  readonly held: Readonly<Record<HeldReason, number>>;
 }
 
 /**
@@ -124,36 +93,27 @@ export interface BatchResult {
  * module comment): two of these at once could both insert a session key.
  */
 export async function rateBatch(tx: Sql, records: readonly AccountingRecord[], rules: RatingRules): Promise<BatchResult> {
-  const sessionRecords = records.filter(isSessionRecord);
+  const needs = batchNeeds(records);
   const batch = emptyBatch();
 
   // 1. Current sessions of the keys, and the sessions approved records were held for; locked.
-  const keys = [...new Set(sessionRecords.filter((r) => r.approved === undefined).map((r) => acctUniqueId(r.nas, r.acctSessionId)))];
-  const approvedIds = [...new Set(sessionRecords.flatMap((r) => (r.approved?.sessionId == null ? [] : [r.approved.sessionId])))];
-  if (keys.length > 0 || approvedIds.length > 0) {
+  if (needs.keys.length > 0 || needs.approvedIds.length > 0) {
     const rows = await tx.query<SessionRow>(
-      `SELECT ${SESSION_COLUMNS} FROM sessions WHERE acct_unique_id = ANY($1::text[]) OR id = ANY($2::bigint[]) ORDER BY id FOR UPDATE`,
-      [keys, approvedIds],
+      `SELECT ${SESSION_COLUMNS} FROM sessions s WHERE s.acct_unique_id = ANY($1::text[]) OR s.id = ANY($2::bigint[]) ORDER BY s.id FOR UPDATE`,
+      [needs.keys, needs.approvedIds],
     );
-    for (const row of rows) {
-      const s = sessionOf(row);
-      // An archived row (loaded by id for an approval) keeps its `#id` key, which no record looks up.
-      batch.sessions.set(s.key, s);
-      batch.byId.set(s.id as number, s);
-      batch.all.push(s);
-    }
+    for (const row of rows) addLoadedSession(batch, sessionOf(row));
   }
   const loadedIds = batch.all.map((s) => s.id as number);
 
   // 2. NAS epochs of every NAS in the batch.
-  const nasNames = [...new Set(records.filter((r) => isSessionRecord(r) || isNasRecord(r)).map((r) => r.nas))];
-  if (nasNames.length > 0) {
-    const rows = await tx.query<{ nas_name: string; epoch: string }>('SELECT nas_name, epoch::text FROM accounting_nas_epochs WHERE nas_name = ANY($1::text[])', [nasNames]);
+  if (needs.nasNames.length > 0) {
+    const rows = await tx.query<{ nas_name: string; epoch: string }>('SELECT nas_name, epoch::text FROM accounting_nas_epochs WHERE nas_name = ANY($1::text[])', [needs.nasNames]);
     for (const row of rows) batch.epochs.set(row.nas_name, Number(row.epoch));
   }
 
   // 3. Subscribers and tariffs; lock their accounts in id order, then their usage months.
-  const usernames = [...new Set([...sessionRecords.map((r) => r.username), ...batch.all.map((s) => s.username)])];
+  const usernames = batchUsernames(batch, needs);
   if (usernames.length > 0) {
     const subs = await tx.query<{ id: number; username: string; account_id: number; ppg: string; inc: string; ppm: string }>(
       `SELECT s.id, s.username, s.account_id, coalesce(t.price_per_gb, 0)::text AS ppg,
@@ -171,10 +131,10 @@ export async function rateBatch(tx: Sql, records: readonly AccountingRecord[], r
       });
     }
   }
-  const accountIds = [...new Set([...batch.subscribers.values()].map((s) => s.accountId))].sort((a, b) => a - b);
+  const accountIds = batchAccountIds(batch);
   if (accountIds.length > 0) {
     await tx.query('SELECT id FROM accounts WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [accountIds]);
-    await loadUsage(tx, batch, sessionRecords, rules);
+    await loadUsage(tx, batch, usageMonthsOf(batch, needs, rules));
   }
 
   // 4. Apply in arrival order (in memory).
@@ -201,9 +161,7 @@ export async function rateBatch(tx: Sql, records: readonly AccountingRecord[], r
   // (session updates, charges, balances, usage months, holds) as one statement of data-modifying CTEs: one
   // round trip. An archived row must give its key up before a fresh row takes it (the unique constraint is
   // checked per row): then the update of existing rows runs on its own, first.
-  const existing = batch.all.filter((s) => s.id !== null && s.dirty);
-  const fresh = batch.all.filter((s) => s.id === null);
-  const archiving = existing.some((s) => s.archived);
+  const { existing, fresh, archiving, usage } = batchWrites(batch);
   if (archiving) {
     const first = new StatementBuilder();
     first.add(updateSessionsSql(first, existing));
@@ -224,30 +182,14 @@ export async function rateBatch(tx: Sql, records: readonly AccountingRecord[], r
     );
   }
 
-  const charged = batch.all.filter((s) => s.traffic > 0n || s.time > 0n);
-  const byAccount = new Map<number, bigint>();
-  if (charged.length > 0) {
-    const acc: number[] = [];
-    const kind: string[] = [];
-    const amount: string[] = [];
-    const sid: number[] = [];
-    for (const s of charged) {
-      const a = s.chargeAccountId as number;
-      for (const [k, v] of [['traffic', s.traffic], ['time', s.time]] as const) {
-        if (v === 0n) continue;
-        acc.push(a);
-        kind.push(k);
-        amount.push(String(v));
-        sid.push(s.id as number);
-        byAccount.set(a, (byAccount.get(a) ?? 0n) + v);
-      }
-    }
+  const { charges, byAccount } = batchCharges(batch);
+  if (charges.length > 0) {
     writes.add(
       `INSERT INTO charges (account_id, kind, amount, session_id)
-       SELECT * FROM unnest(${writes.p(acc)}::bigint[], ${writes.p(kind)}::text[], ${writes.p(amount)}::bigint[], ${writes.p(sid)}::bigint[])`,
+       SELECT * FROM unnest(${writes.p(charges.map((c) => c.accountId))}::bigint[], ${writes.p(charges.map((c) => c.kind))}::text[],
+         ${writes.p(charges.map((c) => String(c.amount)))}::bigint[], ${writes.p(charges.map((c) => c.sessionId))}::bigint[])`,
     );
   }
-  const usage = [...batch.usage.values()].filter((u) => u.dirty);
   if (usage.length > 0) {
     writes.add(
       `INSERT INTO usage_monthly (subscriber_id, month, account_id, octets, seconds, charged_traffic)
@@ -281,43 +223,25 @@ export async function rateBatch(tx: Sql, records: readonly AccountingRecord[], r
     const known = new Set(changes.map((c) => c.accountId));
     for (const m of mismatched) if (!known.has(m.id)) changes.push({ accountId: m.id, state: m.state });
   }
-  const held = { octet_rate: 0, session_time: 0 };
-  for (const h of batch.held) held[h.reason]++;
-  return { changes, stats: batch.stats, held };
+  return { changes, stats: batch.stats, held: heldCounts(batch) };
 }
 
-/** The usage months the batch may rate: every (subscriber, month) of a record's own login or its session's. */
-async function loadUsage(tx: Sql, batch: ReturnType<typeof emptyBatch>, sessionRecords: readonly AccountingRecord[], rules: RatingRules): Promise<void> {
-  const wanted = new Map<string, { subscriberId: number; accountId: number; month: string }>();
-  const byId = batch.byId;
-  for (const r of sessionRecords) {
-    const month = monthOf(clampedTime(r, rules).at);
-    const session = r.approved?.sessionId == null ? batch.sessions.get(acctUniqueId(r.nas, r.acctSessionId)) : byId.get(r.approved.sessionId);
-    for (const username of [r.username, session?.username]) {
-      const sub = username === undefined ? undefined : batch.subscribers.get(username);
-      if (sub !== undefined) wanted.set(`${sub.id}/${month}`, { subscriberId: sub.id, accountId: sub.accountId, month });
-    }
-  }
-  const pairs = [...wanted.values()];
-  if (pairs.length === 0) return;
+/** Loads (and locks) the usage months the batch may rate into it. */
+async function loadUsage(tx: Sql, batch: Batch, months: ReturnType<typeof usageMonthsOf>): Promise<void> {
+  if (months.length === 0) return;
   const rows = await tx.query<{ subscriber_id: number; month: string; octets: string; seconds: string; charged_traffic: string }>(
     `SELECT m.subscriber_id, m.month::text AS month, m.octets::text, m.seconds::text, m.charged_traffic::text
      FROM usage_monthly m JOIN unnest($1::bigint[], $2::date[]) AS w(subscriber_id, month)
        ON m.subscriber_id = w.subscriber_id AND m.month = w.month
      WHERE m.subscriber_id = ANY($1::bigint[])
      ORDER BY m.subscriber_id, m.month FOR UPDATE OF m`,
-    [pairs.map((p) => p.subscriberId), pairs.map((p) => p.month)],
+    [months.map((p) => p.subscriberId), months.map((p) => p.month)],
   );
-  for (const p of pairs) {
-    batch.usage.set(`${p.subscriberId}/${p.month}`, { subscriberId: p.subscriberId, month: p.month, accountId: p.accountId, octets: 0n, seconds: 0n, charged: 0n, dirty: false });
-  }
-  for (const row of rows) {
-    const u = batch.usage.get(`${row.subscriber_id}/${row.month}`);
-    if (u === undefined) continue;
-    u.octets = BigInt(row.octets);
-    u.seconds = BigInt(row.seconds);
-    u.charged = BigInt(row.charged_traffic);
-  }
+  addUsageMonths(
+    batch,
+    months,
+    rows.map((r) => ({ subscriberId: r.subscriber_id, month: r.month, octets: BigInt(r.octets), seconds: BigInt(r.seconds), charged: BigInt(r.charged_traffic) })),
+  );
 }
 
 function sessionArrays(list: readonly Session[]) {
@@ -400,4 +324,73 @@ async function insertSessions(tx: Sql, list: readonly Session[]): Promise<void> 
   if (renames.length > 0) {
     await tx.query(`UPDATE sessions SET acct_unique_id = substring(acct_unique_id from '^(.*)#new[0-9]+$') || '#' || id WHERE id = ANY($1::bigint[])`, [renames]);
   }
+}
+
+/** The cluster-wide rating lock (pg_try_advisory_xact_lock): one rating transaction at a time across instances. */
+const RATER_LOCK = '7320984147562118601';
+
+/** An error in the records rather than the database's condition: a body that does not decode, or SQLSTATE 22/23. */
+function isRatingDataError(err: unknown): boolean {
+  return err instanceof JournalFormatError || isDatabaseDataError(err);
+}
+
+/**
+ * The rating side of accounting on `sql` (not wrapped in StoreErrors: the rater tells data errors from the
+ * database's condition by SQLSTATE, and logs the driver's error).
+ */
+export function accountingRatingRepository(sql: Sql): AccountingRatingStore {
+  return {
+    async ratePass(request) {
+      let failed: FailedRatingPass | undefined;
+      try {
+        return await sql.transaction(async (tx): Promise<RatingPassResult> => {
+          // The rating commit need not wait for its WAL flush (set_config … true = SET LOCAL): a rating transaction
+          // lost in a crash is lost whole, its journal rows with it still in place, and they are rated again on
+          // restart. Durability belongs to the journal INSERT that acknowledged the records.
+          const lock = await tx.query<{ locked: boolean }>(
+            `SELECT set_config('synchronous_commit', 'off', true) IS NOT NULL AND pg_try_advisory_xact_lock($1::bigint) AS locked`,
+            [RATER_LOCK],
+          );
+          if (lock[0]?.locked !== true) return { kind: 'busy' };
+          const rows = await claimJournalRows(tx, request.maxRecords, request.maxRows);
+          if (rows.length === 0) return { kind: 'empty' };
+          const ids = rows.map((r) => r.id);
+          const lastRowId = Number(ids[ids.length - 1]);
+          failed = { lastRowId, rows: rows.length, records: 0 };
+          let records = rows.flatMap((r) => decodeRecords(r.body));
+          const limit = request.recordLimit;
+          let partial = false;
+          let rest: AccountingRecord[] = [];
+          if (limit !== null && rows.length === 1 && records.length > limit) {
+            // Bisecting one row's records: rate a prefix, keep the rest in the row (its place in journal order).
+            rest = records.slice(limit);
+            records = records.slice(0, limit);
+            partial = true;
+          }
+          failed = { lastRowId, rows: rows.length, records: records.length };
+          const result = await rateBatch(tx, records, request.rules);
+          if (partial) await rewriteJournalRow(tx, ids[0] as string, rest);
+          else await deleteJournalRows(tx, ids);
+          return { kind: 'rated', lastRowId, rows: rows.length, records: records.length, partial, changes: result.changes, stats: result.stats, held: result.held };
+        });
+      } catch (err) {
+        if (err !== null && typeof err === 'object' && failed !== undefined) Object.assign(err, { failedBatch: failed });
+        throw err;
+      }
+    },
+
+    isDataError: isRatingDataError,
+
+    async reject(journalId, error) {
+      return sql.transaction(async (tx) => {
+        const lock = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS locked', [RATER_LOCK]);
+        if (lock[0]?.locked !== true) return null;
+        return rejectJournalRecord(tx, journalId, error);
+      });
+    },
+
+    newestRow: () => newestJournalRow(sql),
+    rowsUpTo: (id) => journalRowsUpTo(sql, id),
+    backlog: () => journalBacklog(sql),
+  };
 }

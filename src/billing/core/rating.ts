@@ -3,7 +3,8 @@
  * Every charge is a difference of cumulative floors, floor(total × price / unit) − already charged, so the sum
  * of the charges never depends on how the total was split into deltas (interims, days).
  */
-import type { OctetCounter } from '../domain/accounting.js';
+import type { OctetCounter } from '../../domain/accounting.js';
+import { daysInMonth, parseDay } from './calendar.js';
 
 export const BYTES_PER_GB = 1_000_000_000n;
 export const SECONDS_PER_MINUTE = 60n;
@@ -53,18 +54,6 @@ export function dailyFee(monthlyFee: bigint | number, dayOfMonth: number, daysIn
   const days = BigInt(daysInMonth);
   const d = BigInt(dayOfMonth);
   return cumulativeFloor(d, fee, days) - cumulativeFloor(d - 1n, fee, days);
-}
-
-/** Days of the UTC calendar month that contains `date`. */
-export function daysInMonthOf(date: Date): number {
-  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
-}
-
-/** 'YYYY-MM-01' of the UTC calendar month that contains `date` (the usage_monthly key). */
-export function monthOf(date: Date): string {
-  const y = String(date.getUTCFullYear()).padStart(4, '0');
-  const m = String(date.getUTCMonth() + 1).padStart(2, '0');
-  return `${y}-${m}-01`;
 }
 
 /**
@@ -122,4 +111,10 @@ export interface TimeRating {
 export function rateTime(totalSeconds: bigint, alreadyCharged: bigint, pricePerMinute: bigint): TimeRating {
   const charge = chargeFor(totalSeconds, pricePerMinute, SECONDS_PER_MINUTE, alreadyCharged);
   return { charged: alreadyCharged + charge, charge };
+}
+
+/** The fee of calendar day `day` for a monthly fee (dailyFee on the day's month). */
+export function feeForDay(monthlyFee: bigint | number, day: string): bigint {
+  const [y, m, d] = parseDay(day);
+  return dailyFee(monthlyFee, d, daysInMonth(y, m));
 }
