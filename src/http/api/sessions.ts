@@ -8,7 +8,7 @@ import type { CoaClient, CoaOutcome } from '../../coa/client.js';
 import { sessionIdentity } from '../../coa/actions.js';
 import type { SessionNas } from '../../domain/ports.js';
 import { ApiError, type FieldIssue } from './errors.js';
-import { describeValue, Field, ref, text, timestamp, type JsonSchema } from './fields.js';
+import { boolean, ipAddress, ref, text, timestamp, type Field, type JsonSchema } from './fields.js';
 import { API_PREFIX, pageQuery, schemaRef } from './crud.js';
 import { idParam, type ApiRoute } from './route.js';
 import { parseQuery } from './validate.js';
@@ -18,20 +18,12 @@ export type CoaSender = Pick<CoaClient, 'send'>;
 
 /** `true` or `false` in a query string. */
 function queryFlag(description: string): Field<boolean, 'required'> {
-  return new Field({ type: 'boolean', description }, (v) => {
-    if (v === true || v === 'true') return { ok: true, value: true };
-    if (v === false || v === 'false') return { ok: true, value: false };
-    return { ok: false, message: `must be true or false, ${describeValue(v)}` };
-  }, 'required');
+  return boolean(description);
 }
 
 /** An IPv4 or IPv6 host address (no CIDR). */
 export function hostIp(description: string): Field<string, 'required'> {
-  return new Field({ type: 'string', description, examples: ['100.64.0.10', '2001:db8::10'] }, (v) =>
-    typeof v === 'string' && isIP(v) !== 0 && !v.includes('%')
-      ? { ok: true, value: v }
-      : { ok: false, message: `must be an IPv4 or IPv6 address such as 100.64.0.10, ${describeValue(v)}` },
-  'required');
+  return ipAddress(description);
 }
 
 export const sessionQuery = {
