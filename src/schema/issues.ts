@@ -25,7 +25,8 @@ export class SchemaError extends RangeError {
   override readonly name = 'SchemaError';
   readonly issues: readonly Issue[];
   constructor(issues: readonly Issue[]) {
-    super(issues.map((i) => (i.key ? `${i.key}: ${i.message}` : i.message)).join('; '));
+    // Each message names its field already ("secret must be at least 8 characters").
+    super(issues.map((i) => i.message).join('; '));
     this.issues = issues;
   }
 }
