@@ -11,7 +11,7 @@ import { portalPromisedPayments, portalRequests } from '../observability/metrics
 import { StoreError, type ChangeFeed, type Store } from '../domain/ports.js';
 import { loadStatement, locateByAddress, portalReason, type PortalSubject } from './account-view.js';
 import { ClientAddressResolver } from './client-address.js';
-import type { PortalConfig } from './config-schema.js';
+import type { PortalConfig } from '../config/portal.js';
 import { CsrfTokens } from './csrf.js';
 import { PORTAL_PATHS } from './paths.js';
 import { pickLocale, t, type Locale, type MessageKey } from './i18n.js';
