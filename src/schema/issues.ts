@@ -25,8 +25,14 @@ export class SchemaError extends RangeError {
   override readonly name = 'SchemaError';
   readonly issues: readonly Issue[];
   constructor(issues: readonly Issue[]) {
-    // Each message names its field already ("secret must be at least 8 characters").
-    super(issues.map((i) => i.message).join('; '));
+    // "secret: must be at least 8 characters", the form the store's RangeErrors always had.
+    super(issues.map(fieldFirst).join('; '));
     this.issues = issues;
   }
+}
+
+/** `key: message`, without the key twice when the message already starts with it (the API's form). */
+function fieldFirst(i: Issue): string {
+  if (!i.key) return i.message;
+  return i.message.startsWith(`${i.key} `) ? `${i.key}: ${i.message.slice(i.key.length + 1)}` : `${i.key}: ${i.message}`;
 }

@@ -36,7 +36,7 @@ const subscriber = { username: 'parity-user', password: 'parity-pass', accountId
 describe('the CLI refuses what the API refuses', () => {
   it.each([
     ['a NAS CIDR with host bits', 'address', { address: '10.0.0.1/8' }, /host bits set; use the network address \(10\.0\.0\.0\/8\)/],
-    ['a 5-character secret', 'secret', { secret: 'short' }, /secret must be at least 8 characters/],
+    ['a 5-character secret', 'secret', { secret: 'short' }, /must be at least 8 characters/],
   ])('%s', async (_what, field, change, message) => {
     const input = { ...nas, ...change };
     const api = apiRefusal(() => parseBody(nasResource.fields, input, 'create'));
@@ -46,15 +46,15 @@ describe('the CLI refuses what the API refuses', () => {
 
     const cli = await h.run('nas', 'add', '--name', input.name, '--address', input.address, '--secret', input.secret);
     expect(cli.code, cli.stderr).toBe(65);
-    expect(cli.stderr).toContain(`${field} `);
+    expect(cli.stderr).toContain(`${field}: `);
     expect(cli.stderr).toMatch(message);
     expect(cli.stderr).not.toContain('"short"');
     expect((await h.store.nas.list()).map((n) => n.name)).not.toContain(input.name);
   });
 
   it.each([
-    ['an IPv6 framed IP', 'framedIp', { framedIp: '2001:db8::10' }, /framedIp must be an IPv4 address/],
-    ['a 10 KB username', 'username', { username: 'u'.repeat(10_240) }, /username must be at most 253 characters/],
+    ['an IPv6 framed IP', 'framedIp', { framedIp: '2001:db8::10' }, /must be an IPv4 address/],
+    ['a 10 KB username', 'username', { username: 'u'.repeat(10_240) }, /must be at most 253 characters/],
   ])('%s', async (_what, field, change, message) => {
     const input = { ...subscriber, ...change };
     const api = apiRefusal(() => parseBody(subscriberResource.fields, input, 'create'));
@@ -65,6 +65,7 @@ describe('the CLI refuses what the API refuses', () => {
     const argv = ['subscriber', 'add', '--username', input.username, '--password', input.password, ...('framedIp' in input ? ['--ip', input.framedIp] : [])];
     const cli = await h.run(...argv);
     expect(cli.code, cli.stderr).toBe(65);
+    expect(cli.stderr).toContain(`${field}: `);
     expect(cli.stderr).toMatch(message);
     expect((await h.store.subscribers.list({ limit: 10, offset: 0 })).total).toBe(0);
   });
