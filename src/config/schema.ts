@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { VENDORS } from '../domain/types.js';
-import { hex32, ipAddress, nasAddress, nasSecret, username as usernameField } from '../schema/index.js';
+import { hex32, ipAddress, nasAddress, nasName, nasSecret, username as usernameField } from '../schema/index.js';
 import { bool, int, list, obj, oneOf, optional, record, scalar, secret, shared, sharedSecret, str } from './fields.js';
 import { portalSchema } from './portal.js';
 import { profilesSchema } from './vendors.js';
@@ -34,7 +34,8 @@ const timeZone = () =>
 
 export const clientSchema = obj(
   {
-    name: str(),
+    /** A label in logs and metrics: at most 64 characters, as the admin API takes it. */
+    name: shared(nasName()),
     /** An address or a network without host bits (10.0.0.0/8), as the admin API takes it. */
     address: shared(nasAddress()),
     /** At least 8 characters, as the admin API takes it; start-up warns below 12. */
