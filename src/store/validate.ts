@@ -7,18 +7,7 @@
  * refuses exactly what the API refuses — a NAS CIDR with host bits, a short secret, an IPv6 framed IP (only
  * Framed-IP-Address is sent), a username beyond 253 characters.
  */
-import {
-  addressOrCidr as cidrField,
-  ipFamily,
-  mac as macField,
-  nasFields,
-  ntHash as ntHashField,
-  SchemaError,
-  subscriberFields,
-  validateObject,
-  type Field,
-  type Shape,
-} from '../schema/index.js';
+import { nasFields, SchemaError, subscriberFields, validateObject, type Shape } from '../schema/index.js';
 
 /**
  * Checks the fields `input` carries (absent ones are the store's defaults) against `shape`; a SchemaError (a
@@ -38,17 +27,6 @@ export function checkNas(input: object): void {
 export function checkSubscriber(input: object): void {
   checkFields(subscriberFields, input);
 }
-
-/** One value against one field of the shared schema, its value normalised; a SchemaError naming `field` otherwise. */
-function checkOne<T>(schema: Field<T, 'required'>, field: string, value: unknown): T {
-  const r = schema.check(value);
-  if (!r.ok) throw new SchemaError([{ key: field, message: `${field} ${r.message}` }]);
-  return r.value;
-}
-
-const CIDR = cidrField('');
-const MAC = macField('');
-const NT_HASH = ntHashField('');
 
 function fail(field: string, message: string): never {
   throw new RangeError(`${field}: ${message}`);
@@ -75,26 +53,8 @@ export function oneOf<T extends string>(field: string, value: T, allowed: readon
   return value;
 }
 
-/** An IPv4/IPv6 address or CIDR, no host bits set (the schema's rule). */
-export function addressOrCidr(field: string, value: string): string {
-  return checkOne(CIDR, field, value);
-}
-
-/** An IPv4 or IPv6 address (sessions carry either). */
-export function hostAddress(field: string, value: string): string {
-  if (ipFamily(value) === 0) fail(field, `must be an IP address, got ${value}`);
-  return value;
-}
-
-/** 32 hex digits, returned lower-case (the form stored and returned). */
-export function ntHash(field: string, value: string): string {
-  return checkOne(NT_HASH, field, value);
-}
-
-/** aa:bb:cc:dd:ee:ff from the usual spellings (colons, dashes, Cisco dots, bare hex), or a RangeError. */
-export function macAddress(field: string, value: string): string {
-  return checkOne(MAC, field, value);
-}
+// Single values by the shared schema's rules (src/schema/checks.ts); the CLI imports them from there.
+export { addressOrCidr, hostAddress, macAddress, ntHash } from '../schema/checks.js';
 
 export function pageRequest(limit: number, offset: number): void {
   intInRange('limit', limit, 0, 10_000);

@@ -4,6 +4,9 @@
  * secret — are refused by the CLI (through the store's checks, on a real store) and by the API's validator, both
  * naming the same field, and nothing is written.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/http/api/errors.js';
 import { nasResource, subscriberResource } from '../../src/http/api/resources.js';
@@ -11,13 +14,16 @@ import { parseBody } from '../../src/http/api/validate.js';
 import { createCliHarness, type CliHarness } from './cli-harness.js';
 
 let h: CliHarness;
+let dir: string;
 
 beforeAll(async () => {
   h = await createCliHarness();
+  dir = await mkdtemp(join(tmpdir(), 'tollgate-parity-'));
 });
 
 afterAll(async () => {
   await h?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 function apiRefusal(fn: () => unknown): ApiError {
@@ -67,6 +73,18 @@ describe('the CLI refuses what the API refuses', () => {
     expect(cli.code, cli.stderr).toBe(65);
     expect(cli.stderr).toContain(`${field}: `);
     expect(cli.stderr).toMatch(message);
+    expect((await h.store.subscribers.list({ limit: 10, offset: 0 })).total).toBe(0);
+  });
+
+  it.each([
+    ['an IPv6 framed IP', 'parity-csv,pw-pw-pw,2001:db8::10', /framedIp: must be an IPv4 address/],
+    ['a 10 KB username', `${'u'.repeat(10_240)},pw-pw-pw,`, /username.* 253 characters/],
+  ])('a CSV import with %s', async (_what, row, message) => {
+    const file = join(dir, 'rows.csv');
+    await writeFile(file, `username,password,framed_ip\n${row}\n`);
+    const r = await h.run('import', 'csv', file);
+    expect(r.code, r.stderr).toBe(65);
+    expect(r.stderr).toMatch(message);
     expect((await h.store.subscribers.list({ limit: 10, offset: 0 })).total).toBe(0);
   });
 
