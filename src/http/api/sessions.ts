@@ -3,11 +3,11 @@
  * lawful-intercept requests (the GiST index on framed_ip and the session's period), one session, and a
  * Disconnect-Request (RFC 5176) to the session's NAS through the daemon's CoA client.
  */
-import { isIP } from 'node:net';
 import type { CoaClient, CoaOutcome } from '../../coa/client.js';
 import { sessionIdentity } from '../../coa/actions.js';
 import type { SessionNas } from '../../domain/ports.js';
 import { ApiError, type FieldIssue } from './errors.js';
+import { ipFamily } from '../../schema/index.js';
 import { boolean, ipAddress, ref, text, timestamp, type Field, type JsonSchema } from './fields.js';
 import { API_PREFIX, pageQuery, schemaRef } from './crud.js';
 import { idParam, type ApiRoute } from './route.js';
@@ -119,7 +119,7 @@ function checkLookup(q: { ip?: string; at?: string; active?: boolean; username?:
 export function coaAddress(address: string): string | null {
   const [host, prefix, extra] = address.split('/');
   if (host === undefined || extra !== undefined) return null;
-  const family = isIP(host);
+  const family = ipFamily(host);
   if (family === 0) return null;
   if (prefix === undefined) return host;
   return Number(prefix) === (family === 4 ? 32 : 128) ? host : null;
