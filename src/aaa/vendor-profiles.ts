@@ -26,7 +26,8 @@
  * VendorProfiles).
  */
 import { ConfigError } from '../config/errors.js';
-import { bool, obj, optional, record, str, type Issue, type Node } from '../config/schema-dsl.js';
+import type { Issue } from '../config/errors.js';
+import { REDIRECT_CODES } from '../config/vendors.js';
 import { VENDORS, type SubscriberSnapshot, type VendorName } from '../domain/types.js';
 import { encodeAttribute, type Attribute } from '../radius/attributes.js';
 import { Code } from '../radius/codes.js';
@@ -35,7 +36,7 @@ import { RadiusError } from '../radius/errors.js';
 import type { RawAttribute } from '../radius/packet.js';
 
 // ---------------------------------------------------------------------------------------------------------------
-// Configuration types and schema
+// Configuration types
 
 export type TemplateScalar = string | number;
 /** One attribute's template: a value, or a list of values for an attribute sent several times. */
@@ -44,7 +45,7 @@ export type AttributeTemplates = Readonly<Record<string, TemplateValue>>;
 /** Templates in an override: `null` removes the built-in attribute of that name. */
 export type TemplateOverrides = Readonly<Record<string, TemplateValue | null>>;
 
-export const REDIRECT_CODES = ['Access-Accept', 'Access-Reject'] as const;
+export { REDIRECT_CODES };
 export type RedirectCode = (typeof REDIRECT_CODES)[number];
 
 export interface ProfileConfig {
@@ -74,68 +75,7 @@ export interface PartialProfileConfig {
 /** `vendors` in the configuration: per vendor, what changes from the built-in profile. */
 export type ProfileOverrides = { readonly [V in VendorName]?: PartialProfileConfig | undefined };
 
-function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  return typeof v === 'object' ? 'a mapping' : `${typeof v} ${JSON.stringify(v)}`;
-}
-
-function isScalar(v: unknown): v is TemplateScalar {
-  return typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
-}
-
-/** A template value in configuration: string, number, a list of them, or null (remove the built-in attribute). */
-function templateValue(): Node<TemplateValue | null> {
-  return {
-    kind: 'template',
-    describe: 'a string, a number, a list of them, or null',
-    parse(value, key, issues) {
-      if (value === null || isScalar(value)) return value;
-      if (Array.isArray(value)) {
-        const bad = value.findIndex((v) => !isScalar(v));
-        if (bad === -1) return value as TemplateScalar[];
-        issues.push({ key: `${key}[${bad}]`, message: `must be a string or number, got ${describeValue(value[bad])}` });
-        return undefined;
-      }
-      issues.push({ key, message: `must be ${this.describe} (to remove the attribute), got ${describeValue(value)}` });
-      return undefined;
-    },
-  };
-}
-
-function varValue(): Node<TemplateScalar> {
-  return {
-    kind: 'scalar',
-    describe: 'a string or number',
-    parse(value, key, issues) {
-      if (isScalar(value)) return value;
-      issues.push({ key, message: `must be a string or number, got ${describeValue(value)}` });
-      return undefined;
-    },
-  };
-}
-
-function redirectCode(): Node<RedirectCode> {
-  const inner = str({ enum: REDIRECT_CODES });
-  return { kind: inner.kind, describe: inner.describe, parse: (value, key, issues) => inner.parse(value, key, issues) as RedirectCode | undefined };
-}
-
-const templatesSchema = optional(record(templateValue()));
-
-/** One vendor's overrides (`vendors.<vendor>` in the configuration). */
-export const profileSchema: Node<PartialProfileConfig> = obj({
-  vars: optional(record(varValue())),
-  accept: templatesSchema,
-  redirect: optional(obj({ code: optional(redirectCode()), attributes: templatesSchema })),
-  coaRestrict: templatesSchema,
-  coaRestore: templatesSchema,
-  disconnectOnRestore: optional(bool()),
-});
-
-/** The `vendors` key: a mapping VendorName → overrides; an unknown vendor name is reported. */
-export const profilesSchema: Node<ProfileOverrides> = obj(
-  Object.fromEntries(VENDORS.map((v) => [v, optional(profileSchema)])) as Record<VendorName, Node<PartialProfileConfig | undefined>>,
-);
+// The `vendors` key is validated with the rest of the configuration (src/config/vendors.ts, profilesSchema).
 
 // ---------------------------------------------------------------------------------------------------------------
 // Built-in profiles (docs/reference.md §5 vendor attributes, §6 captive portal per BRAS)

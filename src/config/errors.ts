@@ -1,4 +1,7 @@
-import type { Issue } from './schema-dsl.js';
+import type { Issue } from '../schema/index.js';
+
+/** A problem in the configuration: the dotted key, the message, and the source (the file or the variable). */
+export type { Issue };
 
 export const ConfigErrorCodes = {
   CONFIG_INVALID: 'the configuration has one or more invalid keys',
@@ -6,7 +9,7 @@ export const ConfigErrorCodes = {
 } as const;
 export type ConfigErrorCode = keyof typeof ConfigErrorCodes;
 
-/** Stops start-up. The message lists every problem, each naming its key. */
+/** Stops start-up. The message lists every problem, each naming its key and where the value came from. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   readonly code: ConfigErrorCode;

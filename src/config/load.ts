@@ -1,15 +1,17 @@
 /**
- * load(file, env) → frozen Config. Validation happens once, at boot; every problem is reported together,
- * each naming its key, and nothing runs on a config that did not validate.
+ * load(file, env) → frozen Config. Validation happens once, at boot, through the zod schema; every problem is
+ * reported together — the shapes, the values and the rules across keys in one pass, never in rounds — each naming
+ * its key and its true source (the file, or the TOLLGATE_* variable that set it), and nothing runs on a config
+ * that did not validate.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
 import { developmentConfig } from './defaults.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, type Issue } from './errors.js';
+import { UNKNOWN_KEY } from './fields.js';
 import { configSchema, type Config } from './schema.js';
-import type { Issue } from './schema-dsl.js';
 
 export interface LoadedConfig {
   readonly config: Config;
@@ -77,54 +79,92 @@ function readFile(path: string): Record<string, unknown> {
   return doc as Record<string, unknown>;
 }
 
-/** Checks that need more than one key or real parsing (CIDRs, duplicates). */
-function crossCheck(config: Config, issues: Issue[]): void {
+const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const listAt = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/**
+ * Rules across keys, run on the input as given (whatever its shapes), so they are reported together with the
+ * shape problems rather than in a second round.
+ */
+function crossCheck(input: Record<string, unknown>, issues: Issue[]): void {
   const seenAddress = new Map<string, number>();
-  config.clients.forEach((c, i) => {
-    const [addr, prefix] = c.address.split('/');
-    const family = isIP(addr ?? '');
-    if (family === 0) issues.push({ key: `clients[${i}].address`, message: `${JSON.stringify(c.address)} is not an IP address or CIDR` });
-    else if (prefix !== undefined && Number(prefix) > (family === 4 ? 32 : 128)) {
-      issues.push({ key: `clients[${i}].address`, message: `prefix /${prefix} is too long for IPv${family}` });
-    }
+  listAt(input.clients).forEach((c, i) => {
+    if (!isMapping(c) || typeof c.address !== 'string') return;
     const prev = seenAddress.get(c.address);
     if (prev !== undefined) issues.push({ key: `clients[${i}].address`, message: `${c.address} is already used by clients[${prev}]` });
     else seenAddress.set(c.address, i);
   });
   const seenUser = new Map<string, number>();
-  config.users.forEach((u, i) => {
-    if (u.password === undefined && u.ntHash === undefined) {
-      issues.push({ key: `users[${i}]`, message: `user ${JSON.stringify(u.username)} needs password or ntHash` });
+  listAt(input.users).forEach((u, i) => {
+    if (!isMapping(u)) return;
+    const name = typeof u.username === 'string' ? u.username : undefined;
+    if ((u.password === undefined || u.password === null) && (u.ntHash === undefined || u.ntHash === null)) {
+      issues.push({ key: `users[${i}]`, message: `user ${JSON.stringify(name ?? '')} needs password or ntHash` });
     }
-    const prev = seenUser.get(u.username);
-    if (prev !== undefined) issues.push({ key: `users[${i}].username`, message: `${u.username} is already defined at users[${prev}]` });
-    else seenUser.set(u.username, i);
+    if (name === undefined) return;
+    const prev = seenUser.get(name);
+    if (prev !== undefined) issues.push({ key: `users[${i}].username`, message: `${name} is already defined at users[${prev}]` });
+    else seenUser.set(name, i);
   });
-  if (config.radius.workers !== 1 && !config.database.url) {
+  const radius = isMapping(input.radius) ? input.radius : {};
+  const database = isMapping(input.database) ? input.database : {};
+  const workers = radius.workers === undefined || radius.workers === null ? 1 : Number(radius.workers);
+  if (workers !== 1 && !Number.isNaN(workers) && !database.url) {
     issues.push({
       key: 'radius.workers',
       message: 'more than one worker needs database.url (PostgreSQL): the embedded database lives in one process',
     });
   }
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: config.fees.timeZone });
-  } catch {
-    issues.push({ key: 'fees.timeZone', message: `${JSON.stringify(config.fees.timeZone)} is not an IANA time zone (e.g. UTC, Europe/Moscow)` });
-  }
-  config.radius.listen.forEach((a, i) => {
-    if (isIP(a) === 0) issues.push({ key: `radius.listen[${i}]`, message: `${JSON.stringify(a)} is not an IP address` });
-  });
 }
 
-export function validateConfig(input: Record<string, unknown>, source: string): Config {
-  const issues: Issue[] = [];
-  const config = configSchema.parse(input, '', issues);
-  if (config) crossCheck(config, issues);
-  if (issues.length > 0 || !config) {
-    const lines = issues.map((i) => `  ${i.key || '(top level)'}: ${i.message}`);
-    throw new ConfigError('CONFIG_INVALID', `config: ${issues.length} problem(s) in ${source}:\n${lines.join('\n')}`, issues);
+/** `clients[1].secret` from zod's path. */
+function keyOf(path: readonly PropertyKey[]): string {
+  let key = '';
+  for (const part of path) key += typeof part === 'number' ? `[${part}]` : key === '' ? String(part) : `.${String(part)}`;
+  return key;
+}
+
+/** zod's issues as config issues: one per unknown key (zod reports them together), each at its dotted key. */
+function fromZod(issues: readonly z.core.$ZodIssue[]): Issue[] {
+  const out: Issue[] = [];
+  for (const i of issues) {
+    const key = keyOf(i.path);
+    if (i.code === 'unrecognized_keys') {
+      for (const k of i.keys) out.push({ key: key ? `${key}.${k}` : k, message: i.message.startsWith(UNKNOWN_KEY) ? i.message : `${UNKNOWN_KEY} (${i.message})` });
+    } else {
+      out.push({ key, message: i.message });
+    }
   }
-  return deepFreeze(config);
+  return out;
+}
+
+/**
+ * One section of the configuration on its own (a test, or a tool that checks a fragment): the parsed value, or
+ * undefined, and the problems, keyed under `key` as they would be in the whole file.
+ */
+export function checkSection<S extends z.ZodType>(schema: S, value: unknown, key: string): { value: z.output<S> | undefined; issues: Issue[] } {
+  const r = schema.safeParse(value);
+  if (r.success) return { value: r.data, issues: [] };
+  const prefix = (k: string) => (k === '' ? key : k.startsWith('[') ? `${key}${k}` : `${key}.${k}`);
+  return { value: undefined, issues: fromZod(r.error.issues).map((i) => ({ ...i, key: prefix(i.key) })) };
+}
+
+/**
+ * Validates `input` read from `source`. `fromEnvironment` maps the dotted keys the environment set to their
+ * variable, so a problem there is blamed on the variable, not on the file.
+ */
+export function validateConfig(input: Record<string, unknown>, source: string, fromEnvironment: ReadonlyMap<string, string> = new Map()): Config {
+  const parsed = configSchema.safeParse(input);
+  const found: Issue[] = parsed.success ? [] : fromZod(parsed.error.issues);
+  crossCheck(input, found);
+  if (found.length > 0 || !parsed.success) {
+    const issues = found.map((i): Issue => ({ ...i, source: fromEnvironment.get(i.key) ?? source }));
+    const envUsed = issues.some((i) => i.source !== source);
+    const lines = issues.map((i) => `  ${i.key || '(top level)'}: ${i.message}${i.source === source ? '' : ` (from the environment variable ${i.source})`}`);
+    const where = `${source}${envUsed ? ' and the environment' : ''}`;
+    throw new ConfigError('CONFIG_INVALID', `config: ${issues.length} problem(s) in ${where}:\n${lines.join('\n')}`, issues);
+  }
+  return deepFreeze(parsed.data);
 }
 
 /**
@@ -151,11 +191,14 @@ export function loadConfig(options: { file?: string | undefined; env?: NodeJS.Pr
       'no configuration file: using the built-in development defaults (localhost NAS with secret "testing123", demo subscribers alice and bob in the embedded database); set TOLLGATE_CONFIG for production',
     );
   }
+  const fromEnvironment = new Map<string, string>();
   for (const [name, path] of ENV_OVERRIDES) {
     const value = env[name];
-    if (value !== undefined && value !== '') setPath(input, path, value);
+    if (value === undefined || value === '') continue;
+    setPath(input, path, value);
+    fromEnvironment.set(path.join('.'), name);
   }
-  const config = validateConfig(input, source);
+  const config = validateConfig(input, source, fromEnvironment);
   for (const c of config.clients) {
     if (c.secret.length < 12 && source !== 'built-in development defaults') warnings.push(`client ${c.name}: shared secret shorter than 12 characters; use 16 or more random characters`);
   }

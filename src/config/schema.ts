@@ -1,59 +1,73 @@
 /**
- * The configuration schema: one place for every key, its type and its default. `Config` is derived from it.
+ * The configuration schema: one place for every key, its type and its default, on zod; `Config` is derived from it.
+ * The NAS clients and users take their fields from the shared schema (src/schema), so the config file accepts the
+ * same addresses, secrets and usernames as the admin API and the CLI.
  * config/tollgate.example.yaml documents the same keys for operators; test/unit/config keeps the two in step.
  */
-import { profilesSchema } from '../aaa/vendor-profiles.js';
-import { portalSchema } from '../portal/config-schema.js';
+import { z } from 'zod';
 import { VENDORS } from '../domain/types.js';
-import { bool, int, list, obj, optional, record, scalar, str, type Infer, type Node } from './schema-dsl.js';
+import { hex32, ipAddress, nasAddress, nasName, nasSecret, username as usernameField } from '../schema/index.js';
+import { bool, int, list, obj, oneOf, optional, record, scalar, secret, shared, sharedSecret, str } from './fields.js';
+import { portalSchema } from './portal.js';
+import { profilesSchema } from './vendors.js';
 
 /** Vendor profiles a NAS can name (see src/aaa/vendor-profiles.ts). */
 export const VENDOR_PROFILES = VENDORS;
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
-/** An IPv4/IPv6 address, optionally with a /prefix; checked properly by the NAS table at load. */
-const addressOrCidr = str({ pattern: /^[0-9a-fA-F:.]+(\/\d{1,3})?$/, hint: 'an IPv4/IPv6 address or CIDR such as 10.0.0.0/8' });
+const scalarOrList = () => z.union([scalar(), z.array(scalar())], { error: (iss) => (iss.input === undefined ? 'is required' : 'must be a value or a list of values') });
 
-function scalarOrList(): Node<string | number | boolean | (string | number | boolean)[]> {
-  const one = scalar();
-  const many = list(scalar());
-  return {
-    kind: 'scalar-or-list',
-    describe: 'a value or a list of values',
-    parse(value, key, issues) {
-      return Array.isArray(value) ? many.parse(value, key, issues) : one.parse(value, key, issues);
+/** An IANA time zone Intl knows. */
+const timeZone = () =>
+  str({ default: 'UTC' }).refine(
+    (tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
     },
-  };
-}
+    { error: (iss) => `${JSON.stringify(iss.input)} is not an IANA time zone (e.g. UTC, Europe/Moscow)` },
+  );
 
-export const clientSchema = obj({
-  name: str(),
-  address: addressOrCidr,
-  secret: str({ minLength: 6, hint: 'use at least 16 random characters in production' }),
-  vendor: str({ enum: VENDOR_PROFILES, default: 'generic' }),
-  requireMessageAuthenticator: optional(bool()),
-  limitProxyState: optional(bool()),
-  coaPort: int({ default: 3799, min: 1, max: 65535 }),
-});
+export const clientSchema = obj(
+  {
+    /** A label in logs and metrics: at most 64 characters, as the admin API takes it. */
+    name: shared(nasName()),
+    /** An address or a network without host bits (10.0.0.0/8), as the admin API takes it. */
+    address: shared(nasAddress()),
+    /** At least 8 characters, as the admin API takes it; start-up warns below 12. */
+    secret: sharedSecret(nasSecret()),
+    vendor: oneOf(VENDOR_PROFILES, { default: 'generic' }),
+    requireMessageAuthenticator: optional(bool()),
+    limitProxyState: optional(bool()),
+    coaPort: int({ default: 3799, min: 1, max: 65535 }),
+  },
+  { required: true },
+);
 
-export const userSchema = obj({
-  username: str({ minLength: 1 }),
-  /** Cleartext password: needed for CHAP; PAP and MS-CHAPv2 also work from it. */
-  password: optional(str()),
-  /** NT hash (32 hex digits) instead of a password: PAP and MS-CHAPv2 work, CHAP cannot. */
-  ntHash: optional(str({ pattern: /^[0-9a-fA-F]{32}$/, hint: '32 hexadecimal digits (MD4 of the UTF-16LE password)' })),
-  /** Reply attributes by dictionary name, e.g. `Mikrotik-Rate-Limit: 10M/50M`. */
-  reply: record(scalarOrList(), { default: {} }),
-});
+export const userSchema = obj(
+  {
+    username: shared(usernameField()),
+    /** Cleartext password: needed for CHAP; PAP and MS-CHAPv2 also work from it. */
+    password: optional(secret()),
+    /** NT hash (32 hex digits, MD4 of the UTF-16LE password) instead of a password: PAP and MS-CHAPv2 work, CHAP cannot. */
+    ntHash: optional(sharedSecret(hex32('NT hash'))),
+    /** Reply attributes by dictionary name, e.g. `Mikrotik-Rate-Limit: 10M/50M`. */
+    reply: record(scalarOrList(), { default: {} }),
+  },
+  { required: true },
+);
 
 export const configSchema = obj({
   dataDir: str({ default: './data' }),
   log: obj({
-    level: str({ enum: LOG_LEVELS, default: 'info' }),
+    level: oneOf(LOG_LEVELS, { default: 'info' }),
   }),
   radius: obj({
-    listen: list(str({ pattern: /^[0-9a-fA-F:.]+$/, hint: 'an IPv4 or IPv6 address' }), { default: ['0.0.0.0', '::'] }),
+    listen: list(shared(ipAddress('')), { default: ['0.0.0.0', '::'] }),
     authPort: int({ default: 1812, min: 0, max: 65535 }),
     acctPort: int({ default: 1813, min: 0, max: 65535 }),
     receiveBufferBytes: int({ default: 4 * 1024 * 1024, min: 65536 }),
@@ -75,9 +89,9 @@ export const configSchema = obj({
   admin: obj({
     listen: str({ default: '127.0.0.1' }),
     port: int({ default: 9812, min: 0, max: 65535 }),
-    token: optional(str({ minLength: 16, hint: 'a bearer token of at least 16 characters' })),
+    token: optional(secret({ minLength: 16, hint: 'a bearer token of at least 16 characters' })),
   }),
-  /** The captive portal and billing widget (src/portal/config-schema.ts). */
+  /** The captive portal and billing widget (src/config/portal.ts). */
   portal: portalSchema,
   database: obj({
     /** PostgreSQL; unset = the embedded database (PGlite) under dataDir. */
@@ -119,7 +133,7 @@ export const configSchema = obj({
     /** Charge monthly fees daily (floor(fee·d/D) − floor(fee·(d−1)/D) on day d of a D-day month). */
     enabled: bool({ default: true }),
     /** IANA time zone whose calendar days are fee days, e.g. Europe/Moscow. */
-    timeZone: str({ default: 'UTC' }),
+    timeZone: timeZone(),
     /** How often the scheduler looks for days to charge (it catches up on missed days). */
     intervalMinutes: int({ default: 15, min: 1, max: 1440 }),
   }),
@@ -172,6 +186,6 @@ export const configSchema = obj({
   }),
 });
 
-export type Config = Infer<typeof configSchema>;
-export type ClientConfig = Infer<typeof clientSchema>;
-export type UserConfig = Infer<typeof userSchema>;
+export type Config = z.output<typeof configSchema>;
+export type ClientConfig = z.output<typeof clientSchema>;
+export type UserConfig = z.output<typeof userSchema>;

@@ -4,7 +4,7 @@
  */
 import type { ChargeLine, Credit } from '../domain/ports.js';
 import { available, type AccountStatement, type MonthCharges, type PortalReason } from './account-view.js';
-import type { PortalConfig } from './config-schema.js';
+import type { PortalConfig } from '../config/portal.js';
 import { html, raw, type Html } from './html.js';
 import { t, type Locale, type MessageKey } from './i18n.js';
 import { formatMoney } from './money.js';

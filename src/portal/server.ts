@@ -14,7 +14,7 @@ import { WidgetTokens } from '../domain/widget-token.js';
 import { loadStatement, locateByAddress, portalReason, type PortalSubject } from './account-view.js';
 import { ClientAddressResolver } from './client-address.js';
 import { ConnectionLimit } from './connection-limit.js';
-import type { PortalConfig } from './config-schema.js';
+import type { PortalConfig } from '../config/portal.js';
 import { CsrfTokens } from './csrf.js';
 import { PORTAL_PATHS } from './paths.js';
 import { pickLocale, t, type Locale, type MessageKey } from './i18n.js';

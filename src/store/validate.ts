@@ -1,8 +1,32 @@
 /**
  * Input checks the repositories make before SQL, so a bad value fails with a RangeError naming the field
  * instead of a database error. The schema's CHECK constraints hold the same rules for direct SQL writers.
+ *
+ * NAS clients and subscribers are checked against the shared field schema (src/schema/resources.ts), the one the
+ * admin API validates its bodies with: whatever writes through the store (the CLI, the CSV and FreeRADIUS imports)
+ * refuses exactly what the API refuses — a NAS CIDR with host bits, a short secret, an IPv6 framed IP (only
+ * Framed-IP-Address is sent), a username beyond 253 characters.
  */
-import { isIP } from 'node:net';
+import { nasFields, SchemaError, subscriberFields, validateObject, type Shape } from '../schema/index.js';
+
+/**
+ * Checks the fields `input` carries (absent ones are the store's defaults) against `shape`; a SchemaError (a
+ * RangeError) naming every bad field otherwise. Unknown keys are refused too.
+ */
+export function checkFields(shape: Shape, input: object): void {
+  const r = validateObject(shape, input, 'patch');
+  if (!r.ok) throw new SchemaError(r.issues);
+}
+
+/** A NAS create or patch, by the API's rules. */
+export function checkNas(input: object): void {
+  checkFields(nasFields, input);
+}
+
+/** A subscriber create or patch, by the API's rules. */
+export function checkSubscriber(input: object): void {
+  checkFields(subscriberFields, input);
+}
 
 function fail(field: string, message: string): never {
   throw new RangeError(`${field}: ${message}`);
@@ -29,33 +53,8 @@ export function oneOf<T extends string>(field: string, value: T, allowed: readon
   return value;
 }
 
-/** An IPv4/IPv6 address or CIDR. */
-export function addressOrCidr(field: string, value: string): string {
-  const [address, bits, extra] = value.split('/');
-  const family = address !== undefined ? isIP(address) : 0;
-  const maxBits = family === 4 ? 32 : 128;
-  const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
-  if (family === 0 || !bitsOk || extra !== undefined) fail(field, `must be an IP address or CIDR, got ${value}`);
-  return value;
-}
-
-export function hostAddress(field: string, value: string): string {
-  if (isIP(value) === 0) fail(field, `must be an IP address, got ${value}`);
-  return value;
-}
-
-/** 32 hex digits, returned lower-case (the form stored and returned). */
-export function ntHash(field: string, value: string): string {
-  if (!/^[0-9a-fA-F]{32}$/.test(value)) fail(field, 'must be 32 hex digits');
-  return value.toLowerCase();
-}
-
-/** aa:bb:cc:dd:ee:ff from the usual spellings (colons, dashes, Cisco dots, bare hex), or a RangeError. */
-export function macAddress(field: string, value: string): string {
-  const hex = value.replace(/[:.-]/g, '').toLowerCase();
-  if (!/^[0-9a-f]{12}$/.test(hex)) fail(field, `must be a MAC address, got ${value}`);
-  return [0, 2, 4, 6, 8, 10].map((i) => hex.slice(i, i + 2)).join(':');
-}
+// Single values by the shared schema's rules (src/schema/checks.ts); the CLI imports them from there.
+export { addressOrCidr, hostAddress, macAddress, ntHash } from '../schema/checks.js';
 
 export function pageRequest(limit: number, offset: number): void {
   intInRange('limit', limit, 0, 10_000);

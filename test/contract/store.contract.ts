@@ -250,11 +250,11 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
     describe('nas', () => {
       it('creates with defaults, gets, lists by id, updates and deletes', async () => {
         const name = unique('bras');
-        const created = await store.nas.create({ name, address: '192.0.2.10', secret: 's3cret', vendor: 'mikrotik' });
+        const created = await store.nas.create({ name, address: '192.0.2.10', secret: 's3cret-s3cret', vendor: 'mikrotik' });
         expect(created).toMatchObject({
           name,
           address: '192.0.2.10',
-          secret: 's3cret',
+          secret: 's3cret-s3cret',
           vendor: 'mikrotik',
           coaPort: 3799,
           requireMessageAuthenticator: true,
@@ -266,7 +266,7 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
         const second = await store.nas.create({
           name: unique('bras'),
           address: '198.51.100.0/24',
-          secret: 'x',
+          secret: 'x-secret-1',
           vendor: 'cisco',
           coaPort: 1700,
           requireMessageAuthenticator: false,
@@ -277,8 +277,8 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
         expect(ids).toEqual([...ids].sort((a, b) => a - b));
         expect(ids).toEqual(expect.arrayContaining([created.id, second.id]));
 
-        const updated = await store.nas.update(created.id, { secret: 'rotated', coaPort: 3800 });
-        expect(updated).toMatchObject({ id: created.id, name, secret: 'rotated', coaPort: 3800, vendor: 'mikrotik' });
+        const updated = await store.nas.update(created.id, { secret: 'rotated-secret', coaPort: 3800 });
+        expect(updated).toMatchObject({ id: created.id, name, secret: 'rotated-secret', coaPort: 3800, vendor: 'mikrotik' });
         expect(await store.nas.update(created.id, {})).toEqual(updated);
 
         expect(await store.nas.delete(created.id)).toBe(true);
@@ -288,27 +288,27 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
       });
 
       it('returns undefined when updating a missing NAS', async () => {
-        expect(await store.nas.update(987_654_321, { secret: 'x' })).toBeUndefined();
+        expect(await store.nas.update(987_654_321, { secret: 'x-secret-1' })).toBeUndefined();
       });
 
       it('rejects a duplicate name or address with STORE_CONFLICT naming the field', async () => {
         const name = unique('dup');
-        const nas = await store.nas.create({ name, address: '192.0.2.20', secret: 'x', vendor: 'generic' });
-        await expectStoreError(store.nas.create({ name, address: '192.0.2.21', secret: 'x', vendor: 'generic' }), 'STORE_CONFLICT', 'name');
+        const nas = await store.nas.create({ name, address: '192.0.2.20', secret: 'x-secret-1', vendor: 'generic' });
+        await expectStoreError(store.nas.create({ name, address: '192.0.2.21', secret: 'x-secret-1', vendor: 'generic' }), 'STORE_CONFLICT', 'name');
         // The same address written as a /32 is the same client.
         await expectStoreError(
-          store.nas.create({ name: unique('dup'), address: '192.0.2.20/32', secret: 'x', vendor: 'generic' }),
+          store.nas.create({ name: unique('dup'), address: '192.0.2.20/32', secret: 'x-secret-1', vendor: 'generic' }),
           'STORE_CONFLICT',
           'address',
         );
-        const other = await store.nas.create({ name: unique('dup'), address: '192.0.2.22', secret: 'x', vendor: 'generic' });
+        const other = await store.nas.create({ name: unique('dup'), address: '192.0.2.22', secret: 'x-secret-1', vendor: 'generic' });
         await expectStoreError(store.nas.update(other.id, { name }), 'STORE_CONFLICT', 'name');
         await store.nas.delete(nas.id);
         await store.nas.delete(other.id);
       });
 
       it('rejects an invalid vendor, address or port before writing', async () => {
-        const base = { name: unique('bad'), secret: 'x', address: '192.0.2.30', vendor: 'generic' } as const;
+        const base = { name: unique('bad'), secret: 'x-secret-1', address: '192.0.2.30', vendor: 'generic' } as const;
         await expect(store.nas.create({ ...base, vendor: 'acme' as 'generic' })).rejects.toThrow(/vendor/);
         await expect(store.nas.create({ ...base, address: 'bras.example' })).rejects.toThrow(/address/);
         await expect(store.nas.create({ ...base, coaPort: 0 })).rejects.toThrow(/coaPort/);
@@ -611,7 +611,7 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
           password: 'pw',
           accountId: a.id,
           tariffId: t.id,
-          framedIp: '2001:db8::7',
+          framedIp: '100.64.7.7',
           framedPool: 'v6',
           simultaneousUse: 1,
         });
@@ -625,7 +625,7 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
           status: 'active',
           password: 'pw',
           ntHash: ntPasswordHash('pw').toString('hex'),
-          framedIp: '2001:db8::7',
+          framedIp: '100.64.7.7',
           framedPool: 'v6',
           mac: null,
           simultaneousUse: 1,

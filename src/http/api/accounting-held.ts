@@ -127,6 +127,7 @@ function decisionRoute(action: 'approve' | 'discard'): ApiRoute {
       : 'Discard a held record: it is closed without effect',
     tag: 'Accounting',
     requestBody: 'HeldDecision',
+    body: { shape: heldDecisionFields, mode: 'create' },
     success: { status: 200, description: `The record, now ${approve ? 'approved' : 'discarded'}`, schema: schemaRef('HeldAccounting') },
     errors: ['NOT_FOUND', 'CONFLICT', 'VALIDATION_FAILED', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'BODY_TOO_LARGE'],
     async handle(ctx: ApiContext) {

@@ -18,6 +18,9 @@ export const pageQuery = {
 
 export const WRITE_ERRORS = ['VALIDATION_FAILED', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'BODY_TOO_LARGE', 'CONFLICT', 'REFERENCE'] as const;
 
+/** What a PATCH body is, in the OpenAPI document. */
+export const PATCH_DESCRIPTION = 'Any subset of the fields; null clears a nullable one.';
+
 export const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 export function crudRoutes(def: AnyResource): ApiRoute[] {
@@ -59,6 +62,7 @@ export function crudRoutes(def: AnyResource): ApiRoute[] {
       summary: `Create a ${def.title}`,
       tag: name,
       requestBody: `${name}Create`,
+      body: { shape: def.fields, mode: 'create' },
       success: { status: 201, description: `The created ${def.title}; Location names it`, schema: schemaRef(name) },
       errors: [...WRITE_ERRORS],
       async handle(ctx) {
@@ -90,6 +94,7 @@ export function crudRoutes(def: AnyResource): ApiRoute[] {
       summary: `Change some fields of a ${def.title}`,
       tag: name,
       requestBody: `${name}Patch`,
+      body: { shape: def.fields, mode: 'patch', description: PATCH_DESCRIPTION },
       success: { status: 200, description: `The ${def.title} after the change`, schema: schemaRef(name) },
       errors: ['NOT_FOUND', ...WRITE_ERRORS],
       async handle(ctx) {

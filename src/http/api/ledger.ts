@@ -179,6 +179,7 @@ export const ledgerRoutes: readonly ApiRoute[] = [
     summary: 'Take a payment (idempotent on externalId)',
     tag: 'Ledger',
     requestBody: 'PaymentCreate',
+    body: { shape: paymentFields, mode: 'create' },
     success: { status: 201, description: 'The payment, applied to the balance now', schema: schemaRef('Payment'), location: false },
     alternative: { status: 200, description: 'A redelivery: the payment with this externalId, applied before; nothing changed', schema: schemaRef('Payment') },
     errors: [...WRITE_ERRORS, 'AMOUNT_OUT_OF_RANGE'],
@@ -197,6 +198,7 @@ export const ledgerRoutes: readonly ApiRoute[] = [
     summary: 'Correct a balance by a signed amount',
     tag: 'Ledger',
     requestBody: 'AdjustmentCreate',
+    body: { shape: adjustmentFields, mode: 'create' },
     success: { status: 201, description: 'The adjustment, applied to the balance', schema: schemaRef('Adjustment'), location: false },
     errors: [...WRITE_ERRORS.filter((c) => c !== 'CONFLICT'), 'AMOUNT_OUT_OF_RANGE'],
     async handle(ctx) {
@@ -213,6 +215,7 @@ export const ledgerRoutes: readonly ApiRoute[] = [
     summary: 'Grant temporary credit (e.g. a promised payment)',
     tag: 'Ledger',
     requestBody: 'CreditCreate',
+    body: { shape: creditFields, mode: 'create', description: 'Give exactly one of days and expiresAt.' },
     success: { status: 201, description: "The credit; the account's state is re-derived", schema: schemaRef('Credit'), location: false },
     errors: ['NOT_FOUND', 'VALIDATION_FAILED', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'BODY_TOO_LARGE', 'AMOUNT_OUT_OF_RANGE'],
     async handle(ctx) {

@@ -1,20 +1,21 @@
 /**
- * The OpenAPI 3.1 document, generated from the router's routes and the resources' field shapes — the same
- * objects the validator runs — so the description cannot drift from what the API accepts.
+ * The OpenAPI 3.1 document, generated from the router's routes and the field shapes the validator runs: every
+ * request body's component schema is zod's JSON Schema of the route's shape (src/schema, z.toJSONSchema), so the
+ * description cannot drift from what the API accepts.
  */
 import { ApiErrorCodes, ApiErrorStatuses, type ApiErrorCode } from './errors.js';
+import { MONEY_LIMIT, objectJsonSchema } from '../../schema/index.js';
 import type { JsonSchema } from './fields.js';
 import { authLogEntrySchema, authLogPageSchema } from './auth-log.js';
 import { ACCOUNTING_HELD_SCHEMAS } from './accounting-held.js';
 import { LEDGER_SCHEMAS } from './ledger.js';
 import { DISCONNECT_PATTERN, SESSION_SCHEMAS } from './sessions.js';
 import { EXPORTED_SESSION_SCHEMA } from './sessions-export.js';
-import { API_PREFIX, schemaRef } from './crud.js';
+import { API_PREFIX, PATCH_DESCRIPTION, schemaRef } from './crud.js';
 import { outputKeys, type AnyResource } from './resources.js';
 import type { ApiRoute } from './route.js';
 import { openApiPath } from './router.js';
 import { MAX_BODY_BYTES } from './body.js';
-import { MONEY_LIMIT } from '../../domain/money.js';
 import { WIDGET_TOKEN_SCHEMAS } from './widget-token.js';
 
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
@@ -51,7 +52,6 @@ function withoutDefault(schema: JsonSchema): JsonSchema {
 
 export function resourceSchemas(def: AnyResource): Record<string, JsonSchema> {
   const name = def.schemaName;
-  const inputProps = Object.fromEntries(Object.entries(def.fields).map(([k, f]) => [k, f.jsonSchema()]));
   const outputProps: Record<string, JsonSchema> = {};
   for (const key of outputKeys(def)) {
     const ro = def.readOnly[key];
@@ -61,20 +61,8 @@ export function resourceSchemas(def: AnyResource): Record<string, JsonSchema> {
   }
   return {
     [name]: { type: 'object', description: def.description, properties: outputProps, required: Object.keys(outputProps) },
-    [`${name}Create`]: {
-      type: 'object',
-      additionalProperties: false,
-      properties: inputProps,
-      required: Object.entries(def.fields)
-        .filter(([, f]) => f.presence === 'required')
-        .map(([k]) => k),
-    },
-    [`${name}Patch`]: {
-      type: 'object',
-      additionalProperties: false,
-      description: 'Any subset of the fields; null clears a nullable one.',
-      properties: Object.fromEntries(Object.entries(inputProps).map(([k, s]) => [k, withoutDefault(s)])),
-    },
+    [`${name}Create`]: objectJsonSchema(def.fields, 'create'),
+    [`${name}Patch`]: objectJsonSchema(def.fields, 'patch', PATCH_DESCRIPTION),
     [`${name}Page`]: {
       type: 'object',
       required: ['items', 'total', 'limit', 'offset'],
@@ -104,7 +92,8 @@ function operation(route: ApiRoute, schemas: Readonly<Record<string, JsonSchema>
     parameters.push({ name: m[1], in: 'path', required: true, schema: { type: 'integer', minimum: 1 } });
   }
   for (const [name, field] of Object.entries(route.query ?? {})) {
-    parameters.push({ name, in: 'query', required: false, description: field.schema.description, schema: field.jsonSchema() });
+    const schema = field.jsonSchema();
+    parameters.push({ name, in: 'query', required: false, description: schema.description, schema });
   }
   const responses: Record<string, unknown> = {};
   for (const success of route.alternative ? [route.success, route.alternative] : [route.success]) {
@@ -164,6 +153,10 @@ export function buildOpenApi(routes: readonly ApiRoute[], resources: readonly An
   };
   for (const def of resources) Object.assign(schemas, resourceSchemas(def));
   Object.assign(schemas, WIDGET_TOKEN_SCHEMAS);
+  // A body's schema is always the one generated from the shape its handler validates with.
+  for (const route of routes) {
+    if (route.requestBody !== undefined && route.body) schemas[route.requestBody] = objectJsonSchema(route.body.shape, route.body.mode, route.body.description);
+  }
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = openApiPath(route.pattern);

@@ -1,11 +1,13 @@
 /**
- * The four CRUD resources: their writable fields (validator + OpenAPI), read-only fields (returned, refused on
- * write with a reason), list filters, store bindings and the change event each write publishes.
+ * The four CRUD resources: their writable fields (the shared schema's, src/schema/resources.ts: validator + OpenAPI),
+ * read-only fields (returned, refused on write with a reason), list filters, store bindings and the change event
+ * each write publishes.
  */
-import { SUBSCRIBER_STATUSES, VENDORS, ACCOUNT_STATES, type Account, type Nas, type Page, type Subscriber, type Tariff } from '../../domain/types.js';
+import { ACCOUNT_STATES, type Account, type Nas, type Page, type Subscriber, type Tariff } from '../../domain/types.js';
 import type { ChangeEvent, PageRequest, Store } from '../../domain/ports.js';
+import { accountFields, nasFields, subscriberCrossCheck, subscriberFields, subscriberFilters, tariffFields } from '../../schema/index.js';
 import type { FieldIssue } from './errors.js';
-import { addressOrCidr, boolean, hex32, integer, ipv4, mac, money, oneOf, ref, text, type JsonSchema } from './fields.js';
+import type { JsonSchema } from './fields.js';
 import type { BodyMode, CreateOf, PatchOf, Shape } from './validate.js';
 
 /** A field the API returns but never accepts. `message` is the answer to a client that tries to write it. */
@@ -52,16 +54,6 @@ function pageOf<T>(all: readonly T[], page: PageRequest): Page<T> {
   return { items: all.slice(page.offset, page.offset + page.limit), total: all.length, limit: page.limit, offset: page.offset };
 }
 
-const nasFields = {
-  name: text({ description: 'Unique name, used in logs and metrics.', maxLength: 64, example: 'bras-1' }),
-  address: addressOrCidr('Source address of the NAS: an IPv4/IPv6 address or a CIDR (no host bits set).'),
-  secret: text({ description: 'RADIUS shared secret, at least 8 characters. Write-only: never returned.', minLength: 8, maxLength: 128 }).secret(),
-  vendor: oneOf(VENDORS, 'Vendor profile for replies and CoA.'),
-  coaPort: integer({ description: 'UDP port for CoA/Disconnect requests (RFC 5176).', minimum: 1, maximum: 65535 }).withDefault(3799),
-  requireMessageAuthenticator: boolean('Drop Access-Requests without Message-Authenticator (BlastRADIUS).').withDefault(true),
-  limitProxyState: boolean('Drop requests with Proxy-State but no Message-Authenticator (BlastRADIUS).').withDefault(true),
-};
-
 export const nasResource: ResourceDef<Nas, typeof nasFields, Record<never, never>> = {
   path: 'nas',
   schemaName: 'Nas',
@@ -80,18 +72,6 @@ export const nasResource: ResourceDef<Nas, typeof nasFields, Record<never, never
   changeEvent: () => ({ kind: 'nas' }),
 };
 
-const count = (description: string) => integer({ description, minimum: 0 }).withDefault(0);
-
-const tariffFields = {
-  name: text({ description: 'Unique tariff name.', maxLength: 128, example: 'Home 100' }),
-  monthlyFee: money('Subscription fee per calendar month, charged daily.').withDefault(0),
-  downKbps: count('Download rate limit in kbit/s; 0 = no limit.'),
-  upKbps: count('Upload rate limit in kbit/s; 0 = no limit.'),
-  pricePerGB: money('Price per 10^9 bytes beyond includedBytes in a calendar month.').withDefault(0),
-  includedBytes: count('Bytes per calendar month included in the fee.'),
-  pricePerMinute: money('Price per minute of session time.').withDefault(0),
-};
-
 export const tariffResource: ResourceDef<Tariff, typeof tariffFields, Record<never, never>> = {
   path: 'tariffs',
   schemaName: 'Tariff',
@@ -108,10 +88,6 @@ export const tariffResource: ResourceDef<Tariff, typeof tariffFields, Record<nev
     delete: (id) => store.tariffs.delete(id),
   }),
   changeEvent: (row) => ({ kind: 'tariff', id: row.id }),
-};
-
-const accountFields = {
-  creditLimit: money('Permanent credit: the account stays active while balance + creditLimit + activeCredit ≥ 0.').withDefault(0),
 };
 
 const BALANCE_READ_ONLY = 'balance is read-only: payments, adjustments and charges change balances, not the accounts API';
@@ -141,24 +117,6 @@ export const accountResource: ResourceDef<Account, typeof accountFields, Record<
   changeEvent: (row) => ({ kind: 'account', id: row.id }),
 };
 
-const subscriberFields = {
-  username: text({ description: 'RADIUS User-Name, matched exactly.', maxLength: 253, example: 'alice@isp' }),
-  password: text({ description: 'Cleartext password (PAP, CHAP, MS-CHAPv2). Write-only: never returned.', maxLength: 128 }).secret().optional(),
-  ntHash: hex32('NT hash (32 hex digits) when only the hash is known (PAP, MS-CHAPv2; no CHAP). Write-only: never returned.').secret().optional(),
-  accountId: ref('The account whose balance this subscriber uses.'),
-  tariffId: ref('The tariff, or null for none.').orNull().optional(),
-  framedIp: ipv4('Static Framed-IP-Address, or null.').orNull().optional(),
-  framedPool: text({ description: 'Framed-Pool name, or null.', maxLength: 64 }).orNull().optional(),
-  mac: mac('Calling-Station-Id binding, or null for none.').orNull().optional(),
-  simultaneousUse: integer({ description: 'Simultaneous-Use limit, or null for no limit.', minimum: 1, maximum: 65535 }).orNull().optional(),
-  status: oneOf(SUBSCRIBER_STATUSES, 'active: normal service; suspended: redirected; disabled: rejected.').withDefault('active'),
-};
-
-const subscriberFilters = {
-  username: text({ description: 'Only the subscriber with this exact username.', maxLength: 253 }).optional(),
-  accountId: ref('Only the subscribers of this account.').optional(),
-};
-
 export const subscriberResource: ResourceDef<Subscriber, typeof subscriberFields, typeof subscriberFilters> = {
   path: 'subscribers',
   schemaName: 'Subscriber',
@@ -174,11 +132,7 @@ export const subscriberResource: ResourceDef<Subscriber, typeof subscriberFields
     ...timestamps,
   },
   filters: subscriberFilters,
-  crossCheck(input) {
-    return input.password !== undefined && input.ntHash !== undefined
-      ? [{ field: 'ntHash', message: 'ntHash cannot be given together with password: the NT hash is derived from the password' }]
-      : [];
-  },
+  crossCheck: (input, mode) => subscriberCrossCheck(input, mode).map(({ key, message }) => ({ field: key, message })),
   repository: (store) => ({
     list: (page, filter) => store.subscribers.list(page, filter),
     get: (id) => store.subscribers.get(id),

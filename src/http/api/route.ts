@@ -6,7 +6,7 @@ import type { ChangeEvent, Store } from '../../domain/ports.js';
 import type { ApiErrorCode } from './errors.js';
 import type { JsonSchema } from './fields.js';
 import type { RouteSpec } from './router.js';
-import type { Shape } from './validate.js';
+import type { BodyMode, Shape } from './validate.js';
 
 export interface ApiContext {
   readonly params: Readonly<Record<string, number>>;
@@ -39,6 +39,8 @@ export interface ApiRoute extends RouteSpec {
   readonly query?: Shape;
   /** `#/components/schemas/<name>` of the JSON request body. */
   readonly requestBody?: string;
+  /** The shape the body is validated with: the OpenAPI document generates `requestBody`'s schema from it. */
+  readonly body?: { readonly shape: Shape; readonly mode: BodyMode; readonly description?: string };
   readonly success: {
     readonly status: 200 | 201 | 204;
     readonly description: string;

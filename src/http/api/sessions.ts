@@ -3,12 +3,12 @@
  * lawful-intercept requests (the GiST index on framed_ip and the session's period), one session, and a
  * Disconnect-Request (RFC 5176) to the session's NAS through the daemon's CoA client.
  */
-import { isIP } from 'node:net';
 import { CoaStoppedError, type CoaClient, type CoaOutcome } from '../../coa/client.js';
 import { sessionIdentity } from '../../coa/actions.js';
 import type { SessionNas } from '../../domain/ports.js';
 import { ApiError, type FieldIssue } from './errors.js';
-import { describeValue, Field, ref, text, timestamp, type JsonSchema } from './fields.js';
+import { ipFamily } from '../../schema/index.js';
+import { boolean, ipAddress, ref, text, timestamp, type Field, type JsonSchema } from './fields.js';
 import { API_PREFIX, pageQuery, schemaRef } from './crud.js';
 import { idParam, type ApiRoute } from './route.js';
 import { parseQuery } from './validate.js';
@@ -18,20 +18,12 @@ export type CoaSender = Pick<CoaClient, 'send'>;
 
 /** `true` or `false` in a query string. */
 function queryFlag(description: string): Field<boolean, 'required'> {
-  return new Field({ type: 'boolean', description }, (v) => {
-    if (v === true || v === 'true') return { ok: true, value: true };
-    if (v === false || v === 'false') return { ok: true, value: false };
-    return { ok: false, message: `must be true or false, ${describeValue(v)}` };
-  }, 'required');
+  return boolean(description);
 }
 
 /** An IPv4 or IPv6 host address (no CIDR). */
 export function hostIp(description: string): Field<string, 'required'> {
-  return new Field({ type: 'string', description, examples: ['100.64.0.10', '2001:db8::10'] }, (v) =>
-    typeof v === 'string' && isIP(v) !== 0 && !v.includes('%')
-      ? { ok: true, value: v }
-      : { ok: false, message: `must be an IPv4 or IPv6 address such as 100.64.0.10, ${describeValue(v)}` },
-  'required');
+  return ipAddress(description);
 }
 
 export const sessionQuery = {
@@ -127,7 +119,7 @@ function checkLookup(q: { ip?: string; at?: string; active?: boolean; username?:
 export function coaAddress(address: string): string | null {
   const [host, prefix, extra] = address.split('/');
   if (host === undefined || extra !== undefined) return null;
-  const family = isIP(host);
+  const family = ipFamily(host);
   if (family === 0) return null;
   if (prefix === undefined) return host;
   return Number(prefix) === (family === 4 ? 32 : 128) ? host : null;

@@ -64,6 +64,7 @@ export function widgetTokenRoute(settings: WidgetTokenSettings | undefined): Api
     summary: "Issue a signed token for the subscriber's billing widget (portal listener, /widget/v1/*)",
     tag: 'Subscriber',
     requestBody: 'WidgetTokenCreate',
+    body: { shape: widgetTokenFields, mode: 'create', description: 'Every field is optional; an empty body gets the configured lifetime.' },
     success: { status: 201, description: 'A new token; earlier ones stay valid until they expire', schema: schemaRef('WidgetToken'), location: false },
     errors: ['NOT_FOUND', 'VALIDATION_FAILED', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'BODY_TOO_LARGE'],
     async handle(ctx) {

@@ -3,7 +3,7 @@ import { VENDORS, type Nas, type VendorName } from '../../domain/types.js';
 import type { NasInput, NasPatch, NasRepository, Sql } from '../../domain/ports.js';
 import { assignments } from '../sql-build.js';
 import { isoTime } from '../sql-values.js';
-import { addressOrCidr, intInRange, nonEmpty, oneOf } from '../validate.js';
+import { addressOrCidr, checkNas, intInRange, nonEmpty, oneOf } from '../validate.js';
 
 interface NasRow {
   id: number;
@@ -47,6 +47,7 @@ function toNas(row: NasRow): Nas {
 }
 
 function check(patch: NasPatch): void {
+  checkNas(patch);
   if (patch.name !== undefined) nonEmpty('name', patch.name);
   if (patch.address !== undefined) addressOrCidr('address', patch.address);
   if (patch.secret !== undefined) nonEmpty('secret', patch.secret);

@@ -16,7 +16,7 @@ import { clampedSql } from '../money.js';
 import type { AccountState, Sql, SubscriberPatch, SubscriberRepository } from '../../domain/ports.js';
 import { assignments, pageOf } from '../sql-build.js';
 import { isoTime } from '../sql-values.js';
-import { hostAddress, intInRange, macAddress, nonEmpty, ntHash, oneOf } from '../validate.js';
+import { checkSubscriber, hostAddress, intInRange, macAddress, nonEmpty, ntHash, oneOf } from '../validate.js';
 
 interface SubscriberRow {
   id: number;
@@ -128,6 +128,7 @@ function toSnapshot(row: SnapshotRow): SubscriberSnapshot {
  * NT hash; `ntHash` alone sets the hash and clears the cleartext (which would no longer match it).
  */
 function columnValues(input: SubscriberPatch): Record<string, unknown> {
+  checkSubscriber(input);
   const values: Record<string, unknown> = {};
   if (input.username !== undefined) values.username = nonEmpty('username', input.username);
   if (input.password !== undefined) {

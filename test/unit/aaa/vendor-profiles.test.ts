@@ -7,13 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_PROFILES,
-  profilesSchema,
   VendorProfiles,
   type AttributeTemplates,
   type ProfileOverrides,
 } from '../../../src/aaa/vendor-profiles.js';
 import { ConfigError } from '../../../src/config/errors.js';
-import type { Issue } from '../../../src/config/schema-dsl.js';
+import { checkSection } from '../../../src/config/load.js';
+import { profilesSchema } from '../../../src/config/vendors.js';
 import { VENDORS, type SubscriberSnapshot, type VendorName } from '../../../src/domain/types.js';
 import { shippedDictionary } from '../../../src/paths.js';
 import { snapshot as baseSnapshot } from '../../helpers/snapshot.js';
@@ -297,17 +297,16 @@ describe('overrides', () => {
   });
 
   it('come from the config schema: parsed, then compiled', () => {
-    const issues: Issue[] = [];
-    const parsed = profilesSchema.parse(
+    const { value: parsed, issues } = checkSection(
+      profilesSchema,
       {
         mikrotik: { accept: { 'Mikrotik-Rate-Limit': '2M/4M', 'Framed-Pool': null }, redirect: { attributes: { 'Mikrotik-Rate-Limit': '512k/512k' } } },
         cisco: { coaRestrict: { 'Cisco-AVPair': ['subscriber:command=activate-service', 'subscriber:service-name=PORTAL'] } },
       },
       'vendors',
-      issues,
     );
     expect(issues).toEqual([]);
-    const p = VendorProfiles.compile(dict, parsed);
+    const p = VendorProfiles.compile(dict, parsed ?? {});
     expect(decoded(p.accept('mikrotik', snapshot({ framedPool: 'pool-a' })))).toEqual([IP, ['Mikrotik-Rate-Limit', '2M/4M'], INTERIM]);
     expect(decoded(p.redirect('mikrotik', snapshot()).attributes)).toEqual([
       IP,
@@ -319,15 +318,14 @@ describe('overrides', () => {
   });
 
   it('the schema names every malformed key at once', () => {
-    const issues: Issue[] = [];
-    profilesSchema.parse(
+    const { issues } = checkSection(
+      profilesSchema,
       {
         mikrotk: {},
         cisco: { acept: {}, redirect: { code: 'Access-Challenge' }, accept: { 'Cisco-AVPair': { a: 1 }, 'Cisco-Account-Info': ['Ax', true] } },
         juniper: { vars: { internetService: ['x'] }, disconnectOnRestore: 'maybe' },
       },
       'vendors',
-      issues,
     );
     expect(issues.map((i) => i.key).sort()).toEqual(
       [
@@ -343,9 +341,7 @@ describe('overrides', () => {
   });
 
   it('the schema defaults to no overrides', () => {
-    const issues: Issue[] = [];
-    expect(profilesSchema.parse(undefined, 'vendors', issues)).toEqual({});
-    expect(issues).toEqual([]);
+    expect(checkSection(profilesSchema, undefined, 'vendors')).toEqual({ value: {}, issues: [] });
   });
 });
 

@@ -2,6 +2,8 @@
  * The OpenAPI document is generated from the routes and field shapes; these checks keep it complete.
  */
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { objectJsonSchema } from '../../../src/schema/index.js';
 import { createApiRoutes } from '../../../src/http/api/index.js';
 import { outputKeys, RESOURCES } from '../../../src/http/api/resources.js';
 import { openApiPath, Router } from '../../../src/http/api/router.js';
@@ -93,6 +95,35 @@ describe('openapi.json', () => {
       expect(out.properties[key]?.readOnly).toBe(true);
       expect(create.properties[key]).toBeUndefined();
     }
+  });
+
+  it('generates every request body schema from the shape its route validates with (zod)', () => {
+    const withBody = routes.filter((r) => r.requestBody !== undefined);
+    expect(withBody.length).toBeGreaterThanOrEqual(11);
+    for (const route of withBody) {
+      const body = route.body;
+      expect(body, `${route.method} ${route.pattern} names a request body but no shape`).toBeDefined();
+      if (!body) continue;
+      const generated = doc.components.schemas[route.requestBody!];
+      expect(generated).toEqual(JSON.parse(JSON.stringify(objectJsonSchema(body.shape, body.mode, body.description))));
+      // Property by property, the schema is zod's own JSON Schema of the field the validator runs.
+      for (const [key, field] of Object.entries(body.shape)) {
+        const expected: Record<string, unknown> = { ...z.toJSONSchema(field.zod(body.mode), { io: 'input', unrepresentable: 'any' }) };
+        delete expected.$schema;
+        expect(generated?.properties[key], `${route.requestBody}.${key}`).toEqual(JSON.parse(JSON.stringify(expected)));
+      }
+      const required = body.mode === 'patch' ? [] : Object.entries(body.shape).filter(([, f]) => f.presence === 'required').map(([k]) => k);
+      expect(generated?.required ?? [], route.requestBody).toEqual(required);
+      expect(generated?.additionalProperties).toBe(false);
+    }
+  });
+
+  it('documents what the validator refuses: host bits, IPv4-only framed IPs, the secret and username bounds', () => {
+    const nas = doc.components.schemas.NasCreate!.properties as Record<string, { minLength?: number; maxLength?: number }>;
+    expect(nas.secret).toMatchObject({ minLength: 8, maxLength: 128 });
+    const sub = doc.components.schemas.SubscriberCreate!.properties as Record<string, { maxLength?: number; anyOf?: { format?: string }[] }>;
+    expect(sub.username?.maxLength).toBe(253);
+    expect(sub.framedIp?.anyOf?.[0]?.format).toBe('ipv4');
   });
 
   it('documents the 401 and the error shape on protected routes', () => {

@@ -1,0 +1,68 @@
+/**
+ * The writable fields of the resources every entry point creates: NAS clients, tariffs, accounts and subscribers.
+ * The admin API validates its bodies against these shapes and generates its OpenAPI schemas from them; the store
+ * checks its inputs against them before SQL, so the CLI and the CSV import refuse exactly what the API refuses.
+ */
+import { SUBSCRIBER_STATUSES } from '../domain/types.js';
+import { boolean, framedIp, integer, mac, money, nasAddress, nasName, nasSecret, ntHash, oneOf, ref, text, udpPort, username, vendor } from './fields.js';
+import type { Issue } from './issues.js';
+import type { BodyMode, PatchOf, Shape } from './validate.js';
+
+export const nasFields = {
+  name: nasName(),
+  address: nasAddress(),
+  secret: nasSecret(),
+  vendor: vendor(),
+  coaPort: udpPort('UDP port for CoA/Disconnect requests (RFC 5176).').withDefault(3799),
+  requireMessageAuthenticator: boolean('Drop Access-Requests without Message-Authenticator (BlastRADIUS).').withDefault(true),
+  limitProxyState: boolean('Drop requests with Proxy-State but no Message-Authenticator (BlastRADIUS).').withDefault(true),
+};
+
+const count = (description: string) => integer({ description, minimum: 0 }).withDefault(0);
+
+export const tariffFields = {
+  name: text({ description: 'Unique tariff name.', maxLength: 128, example: 'Home 100' }),
+  monthlyFee: money('Subscription fee per calendar month, charged daily.').withDefault(0),
+  downKbps: count('Download rate limit in kbit/s; 0 = no limit.'),
+  upKbps: count('Upload rate limit in kbit/s; 0 = no limit.'),
+  pricePerGB: money('Price per 10^9 bytes beyond includedBytes in a calendar month.').withDefault(0),
+  includedBytes: count('Bytes per calendar month included in the fee.'),
+  pricePerMinute: money('Price per minute of session time.').withDefault(0),
+};
+
+export const accountFields = {
+  creditLimit: money('Permanent credit: the account stays active while balance + creditLimit + activeCredit ≥ 0.').withDefault(0),
+};
+
+export const subscriberFields = {
+  username: username(),
+  password: text({ description: 'Cleartext password (PAP, CHAP, MS-CHAPv2). Write-only: never returned.', maxLength: 128 }).secret().optional(),
+  ntHash: ntHash('NT hash (32 hex digits) when only the hash is known (PAP, MS-CHAPv2; no CHAP). Write-only: never returned.').optional(),
+  accountId: ref('The account whose balance this subscriber uses.'),
+  tariffId: ref('The tariff, or null for none.').orNull().optional(),
+  framedIp: framedIp().orNull().optional(),
+  framedPool: text({ description: 'Framed-Pool name, or null.', maxLength: 64 }).orNull().optional(),
+  mac: mac('Calling-Station-Id binding, or null for none.').orNull().optional(),
+  simultaneousUse: integer({ description: 'Simultaneous-Use limit, or null for no limit.', minimum: 1, maximum: 65535 }).orNull().optional(),
+  status: oneOf(SUBSCRIBER_STATUSES, 'active: normal service; suspended: redirected; disabled: rejected.').withDefault('active'),
+};
+
+export const subscriberFilters = {
+  username: text({ description: 'Only the subscriber with this exact username.', maxLength: 253 }).optional(),
+  accountId: ref('Only the subscribers of this account.').optional(),
+};
+
+/** Rules across the fields of a subscriber, run once every field is valid on its own. */
+export function subscriberCrossCheck(input: PatchOf<typeof subscriberFields>, _mode?: BodyMode): Issue[] {
+  return input.password !== undefined && input.ntHash !== undefined
+    ? [{ key: 'ntHash', message: 'ntHash cannot be given together with password: the NT hash is derived from the password' }]
+    : [];
+}
+
+/** Every shape by resource, for code that treats them alike. */
+export const RESOURCE_FIELDS: Readonly<Record<'nas' | 'tariff' | 'account' | 'subscriber', Shape>> = {
+  nas: nasFields,
+  tariff: tariffFields,
+  account: accountFields,
+  subscriber: subscriberFields,
+};
