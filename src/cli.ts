@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VendorProfiles } from './aaa/vendor-profiles.js';
-import { loadDictionary, openDatabase } from './app.js';
+import { loadDictionary, openDatabase } from './app/index.js';
 import { ConfigError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
 import { main } from './main.js';

@@ -6,7 +6,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { startApp, type RunningApp } from './app.js';
+import { startApp, type RunningApp } from './app/index.js';
 import { ConfigError } from './config/errors.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
 import { createLogger, type Logger } from './observability/logger.js';

@@ -3,7 +3,7 @@
  * configuration (the same ones the daemon uses). Logs go to stderr so `--json` output stays parseable.
  */
 import { hotCacheChangeFeed } from '../aaa/subscriber-directory.js';
-import { openCache, openDatabase } from '../app.js';
+import { openCache, openDatabase } from '../app/index.js';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../observability/logger.js';
 import { runMigrations } from '../store/migrations.js';
