@@ -472,6 +472,12 @@ export interface AccountingHeldRepository {
   countPending(): Promise<number>;
 }
 
+/** What the periodic housekeeping pass asks of the database beyond the other repositories. */
+export interface HousekeepingRepository {
+  /** True when some accounting-journal row has waited longer than `olderThanSeconds` to be rated. */
+  ratingBehind(olderThanSeconds: number): Promise<boolean>;
+}
+
 export interface Store {
   readonly sql: Sql;
   readonly nas: NasRepository;
@@ -482,6 +488,7 @@ export interface Store {
   readonly ledger: LedgerRepository;
   readonly sessions: SessionRepository;
   readonly accountingHeld: AccountingHeldRepository;
+  readonly housekeeping: HousekeepingRepository;
 }
 
 /** Shared hot state across instances (Redis), or in-process when Redis is not configured. */

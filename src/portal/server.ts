@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { SERVER_OPTIONS, trackForDrain } from '../http/drain.js';
 import type { Logger } from '../observability/logger.js';
 import { portalPromisedPayments, portalRequests } from '../observability/metrics.js';
 import { StoreError, type ChangeFeed, type Store } from '../domain/ports.js';
@@ -229,7 +230,7 @@ export function createPortalServer(deps: PortalDeps): http.Server {
     throw new HttpError(405, 'notFound', 'METHOD_NOT_ALLOWED');
   }
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(SERVER_OPTIONS, (req, res) => {
     let path = '/';
     let query = new URLSearchParams();
     try {
@@ -272,5 +273,6 @@ export function createPortalServer(deps: PortalDeps): http.Server {
   server.headersTimeout = 10_000;
   server.requestTimeout = 15_000;
   server.keepAliveTimeout = 5_000;
-  return server;
+  // Stopped with drainServer() (http/drain.ts): a half-open client cannot hold the process after SIGTERM.
+  return trackForDrain(server);
 }

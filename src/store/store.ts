@@ -7,6 +7,7 @@ import type { Sql, Store } from '../domain/ports.js';
 import { accountingHeldRepository } from './repositories/accounting-held.js';
 import { accountRepository } from './repositories/accounts.js';
 import { authLogRepository } from './repositories/auth-log.js';
+import { housekeepingRepository } from './repositories/housekeeping.js';
 import { ledgerRepository } from './repositories/ledger.js';
 import { nasRepository } from './repositories/nas.js';
 import { sessionRepository } from './repositories/sessions.js';
@@ -37,5 +38,6 @@ export function createStore(sql: Sql, options: StoreOptions = {}): Store {
     ledger: ledgerRepository(db),
     sessions: sessionRepository(db),
     accountingHeld: accountingHeldRepository(db),
+    housekeeping: housekeepingRepository(db),
   };
 }
