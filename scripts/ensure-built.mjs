@@ -5,7 +5,7 @@
  * (the `prepare` script) builds a fresh clone; `npm run build` always builds.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -52,4 +52,7 @@ if (result.error) {
 }
 if (result.status !== 0) process.exit(result.status ?? 1);
 writeFileSync(stamp, `${new Date().toISOString()}\n`);
+// A source dated in the future (clock skew, an unpacked archive) must not make every start rebuild.
+const at = new Date(Math.max(Date.now(), inputs));
+utimesSync(stamp, at, at);
 process.stderr.write(`tollgate: built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

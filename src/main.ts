@@ -10,7 +10,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { clusterCache, startApp, stopBounds, type RunningApp } from './app/index.js';
+import { clusterCache, hardStopMs, startApp, type RunningApp } from './app/index.js';
 import { ConfigError } from './config/errors.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -66,11 +66,11 @@ function installCrashHandlers(log: Logger): void {
  * (app/lifecycle.ts); this timer is the last resort should something still hold the event loop.
  */
 function stopAndExit(app: RunningApp, log: Logger): void {
-  const { totalMs } = stopBounds(app.config.shutdown.drainTimeoutMs);
+  const afterMs = hardStopMs(app.config.shutdown.drainTimeoutMs);
   setTimeout(() => {
-    log.error({ afterMs: totalMs + 5000 }, 'stop did not complete; exiting anyway');
+    log.error({ afterMs }, 'stop did not complete; exiting anyway');
     process.exit(1);
-  }, totalMs + 5000).unref();
+  }, afterMs).unref();
   app.stop().then(
     () => {
       log.info('stopped');

@@ -27,7 +27,7 @@ import { buildNasTable, loadDictionary, startRadius, type RadiusRole } from './r
 import { startFees, startRater, type Rating } from './rating.js';
 
 export { clusterCache, openCache, openDatabase, openStore } from './database.js';
-export { stopBounds } from './lifecycle.js';
+export { hardStopMs } from './lifecycle.js';
 export { buildNasTable, loadDictionary } from './radius.js';
 
 export interface AppOptions {

@@ -33,6 +33,14 @@ export function stopBounds(drainTimeoutMs: number): StopBounds {
   return { componentMs: drainTimeoutMs, totalMs: 2 * drainTimeoutMs + 1000 };
 }
 
+/**
+ * When the process exits whatever the stop is doing (main.ts): the bound on the drains, every component's close
+ * and a margin. Service managers should allow more before their SIGKILL (2 × drainTimeoutMs + 10 s).
+ */
+export function hardStopMs(drainTimeoutMs: number): number {
+  return stopBounds(drainTimeoutMs).totalMs + 5000;
+}
+
 export class Lifecycle {
   private readonly started: Component[] = [];
   private stopping: Promise<void> | null = null;
