@@ -11,8 +11,16 @@ export interface AdminOptions {
   readonly metrics?: (() => Promise<{ contentType: string; body: string }>) | undefined;
 }
 
-/** Starts the listener; returns its port. */
-export async function startAdmin(ctx: AppContext, options: AdminOptions): Promise<number> {
+export interface Listener {
+  /** Opens the listener; returns its port. */
+  listen(): Promise<number>;
+}
+
+/**
+ * Registers the listener on the lifecycle (its stop drains it) without opening it: the composition root opens
+ * it once the rest is up, so it stops after what started later (see startApp).
+ */
+export async function adminListener(ctx: AppContext, options: AdminOptions): Promise<Listener> {
   const { log, store, changes, coa } = ctx;
   const config = ctx.config();
   const api = createApiHandler({ store, changes, token: config.admin.token, log, coa, widget: { secret: config.portal.widgetSecret, ttlSeconds: config.portal.widgetTokenTtlSeconds } });
@@ -22,16 +30,14 @@ export async function startAdmin(ctx: AppContext, options: AdminOptions): Promis
     metrics: options.metrics ?? (async () => ({ contentType: registry.contentType, body: await registry.metrics() })),
     api,
   });
-  let port = 0;
-  await ctx.life.start({
-    name: 'admin',
-    async start() {
-      port = await listen(server, config.admin.port, config.admin.listen);
+  await ctx.life.start({ name: 'admin', stop: (budgetMs) => drainHttp(ctx, 'admin', server, budgetMs) });
+  return {
+    async listen() {
+      const port = await listen(server, config.admin.port, config.admin.listen);
       log.info({ address: config.admin.listen, port, api: config.admin.token ? 'enabled' : 'disabled (no admin.token)' }, 'admin listener ready');
+      return port;
     },
-    stop: (budgetMs) => drainHttp(ctx, 'admin', server, budgetMs),
-  });
-  return port;
+  };
 }
 
 /** drainServer, with a log line when a client had to be cut off. */

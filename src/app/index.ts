@@ -1,8 +1,8 @@
 /**
  * The composition root: the only module that knows the concrete classes. From a validated config it builds
  * the database and hot cache (./database.ts), then starts the roles in order on one lifecycle list
- * (./lifecycle.ts), which stops them in reverse: RADIUS first (its listener drains, then the journal), then the
- * rater, the HTTP listeners, CoA, and the cache and database last. It only composes: the work is in the
+ * (./lifecycle.ts), which stops them in reverse: the sweeps, RADIUS (its listener drains, then the journal),
+ * the rater, the HTTP listeners, CoA, and the cache and database last. It only composes: the work is in the
  * role modules (./radius.ts, ./rating.ts, ./admin.ts, ./portal.ts, ./housekeeping.ts).
  *
  * One process runs both roles; with several workers the primary runs the admin role (API, metrics) and each
@@ -17,12 +17,12 @@ import type { HotCache, Sql, Store } from '../domain/ports.js';
 import type { Logger } from '../observability/logger.js';
 import { configReloads, setReadiness } from '../observability/metrics.js';
 import type { Dictionary } from '../radius/dictionary.js';
-import { startAdmin } from './admin.js';
+import { adminListener } from './admin.js';
 import type { AppContext } from './context.js';
 import { cacheComponent, openCache, openStore } from './database.js';
 import { startHousekeeping } from './housekeeping.js';
 import { Lifecycle, stopBounds } from './lifecycle.js';
-import { startPortal } from './portal.js';
+import { portalListener } from './portal.js';
 import { buildNasTable, loadDictionary, startRadius, type RadiusRole } from './radius.js';
 import { startFees, startRater, type Rating } from './rating.js';
 
@@ -110,10 +110,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       coa,
     };
 
-    // Started before RADIUS so that they stop after it: the API and /readyz (503 while draining) answer
-    // throughout the RADIUS drain, and the rater rates what the journal flushed at its stop.
-    let ports = { auth: 0, acct: 0, admin: 0, portal: 0 };
-    if (serveAdmin) ports = { ...ports, admin: await startAdmin(ctx, { ready: isReady, metrics: options.metrics }), portal: await startPortal(ctx) };
+    // The HTTP listeners are registered here, before RADIUS, so that they stop after it (the API answers and
+    // /readyz says 503 throughout the RADIUS drain), and opened at the end, once RADIUS follows the change feed.
+    const admin = serveAdmin ? await adminListener(ctx, { ready: isReady, metrics: options.metrics }) : null;
+    const portal = serveAdmin ? await portalListener(ctx) : null;
+    // Before RADIUS, so that it stops after the journal flushed: it rates what the journal acknowledged.
     const rating: Rating | null = (options.rate ?? serveRadius) ? await startRater(ctx) : null;
     let radius: RadiusRole | null = null;
     if (serveRadius) {
@@ -121,12 +122,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         wakeRater: rating ? () => rating.kick() : (options.onJournalCommitted ?? (() => {})),
         sharedSockets: options.sharedSockets ?? false,
       });
-      ports = { ...ports, ...radius.ports() };
     }
     if (serveAdmin) {
       if (config.fees.enabled) await startFees(ctx);
       await startHousekeeping(ctx);
     }
+    const ports = { ...(radius ? radius.ports() : { auth: 0, acct: 0 }), admin: (await admin?.listen()) ?? 0, portal: (await portal?.listen()) ?? 0 };
     // Last started, first stopped: readiness drops before anything else stops.
     await life.start({
       name: 'readiness',
