@@ -53,6 +53,6 @@ if (result.error) {
 if (result.status !== 0) process.exit(result.status ?? 1);
 writeFileSync(stamp, `${new Date().toISOString()}\n`);
 // A source dated in the future (clock skew, an unpacked archive) must not make every start rebuild.
-const at = new Date(Math.max(Date.now(), inputs));
+const at = new Date(Math.max(Date.now(), Math.ceil(inputs) + 1)); // + 1 ms: utimes rounds
 utimesSync(stamp, at, at);
 process.stderr.write(`tollgate: built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
