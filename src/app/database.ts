@@ -4,6 +4,7 @@
  * HotCache.
  */
 import { join, resolve } from 'node:path';
+import { ntPasswordHash } from '../auth/mschapv2.js';
 import type { Config } from '../config/schema.js';
 import type { HotCache, Sql, Store } from '../domain/ports.js';
 import type { Logger } from '../observability/logger.js';
@@ -90,7 +91,7 @@ export async function prepareDatabase(sql: Sql, config: Config, log: Logger): Pr
     if (applied.length > 0) log.info({ applied }, 'database migrations applied');
   }
   if (sql.kind === 'pglite' && config.demo.seed) {
-    const seeded = await seedDemo(sql);
+    const seeded = await seedDemo(sql, (password) => ntPasswordHash(password).toString('hex'));
     if (seeded) log.info(seeded, 'empty embedded database: seeded the demo tariff and subscribers');
   }
 }
