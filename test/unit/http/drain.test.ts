@@ -5,7 +5,9 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { drainServer, SERVER_OPTIONS, trackForDrain } from '../../../src/http/drain.js';
+import { createAdminServer } from '../../../src/http/admin-server.js';
+import { applyServerTimeouts, drainServer, SERVER_OPTIONS, SERVER_TIMEOUTS, trackForDrain } from '../../../src/http/drain.js';
+import { createLogger } from '../../../src/observability/logger.js';
 
 const servers: http.Server[] = [];
 afterEach(() => {
@@ -105,5 +107,23 @@ describe('drainServer', () => {
     await drainServer(server, 300);
     expect(Date.now() - started).toBeLessThan(1000);
     await halfHeaders.closed;
+  });
+});
+
+describe('server timeouts', () => {
+  it('the admin listener bounds the headers, the request and idle keep-alive', () => {
+    const server = createAdminServer({ log: createLogger('silent'), ready: () => true, metrics: () => Promise.resolve({ contentType: 'text/plain', body: '' }) });
+    expect(server.headersTimeout).toBe(SERVER_TIMEOUTS.headersTimeout);
+    expect(server.requestTimeout).toBe(SERVER_TIMEOUTS.requestTimeout);
+    expect(server.keepAliveTimeout).toBe(SERVER_TIMEOUTS.keepAliveTimeout);
+  });
+
+  it('a request whose headers stall is answered 408 and closed soon after headersTimeout, not 30 s later', async () => {
+    const { server, port } = await serve((_req, res) => res.end('ok'));
+    applyServerTimeouts(server, { headersTimeout: 300, requestTimeout: 600 });
+    const stalled = await client(port, 'GET / HTTP/1.1\r\nHost: x\r\nX-Half');
+    // Checked every connectionsCheckingInterval (1 s with SERVER_OPTIONS; Node's default is 30 s).
+    expect(await stalled.closed).toBeLessThan(2500);
+    expect(stalled.received()).toContain('408');
   });
 });
