@@ -75,15 +75,16 @@ export async function startRadius(ctx: AppContext, options: RadiusOptions): Prom
     { maxEntries: config.subscribers.maxCached, negativeTtlSeconds: config.subscribers.negativeTtlSeconds, sharedTtlSeconds: config.subscribers.sharedTtlSeconds },
     log,
   );
+  let unregisterStats = (): void => undefined;
   await life.start({
     name: 'subscribers',
     async start() {
       const warmed = await subscribers.warm();
       log.info(warmed, 'subscriber snapshots loaded');
       // Read at scrape time: no poll copying counters into gauges.
-      setSubscriberCacheStats(() => ({ ...subscribers.counters(), cached: subscribers.size }));
+      unregisterStats = setSubscriberCacheStats(() => ({ ...subscribers.counters(), cached: subscribers.size }));
     },
-    stop: () => setSubscriberCacheStats(null),
+    stop: () => unregisterStats(),
   });
 
   const authLog = config.authLog.enabled ? new AuthLogWriter(store.authLog, config.authLog, log) : null;

@@ -151,8 +151,12 @@ export interface SubscriberCacheStats {
   readonly cached: number;
 }
 let subscriberCacheStats: (() => SubscriberCacheStats) | null = null;
-export function setSubscriberCacheStats(fn: (() => SubscriberCacheStats) | null): void {
+/** Registers the source; the returned function unregisters it (if no other has replaced it since). */
+export function setSubscriberCacheStats(fn: () => SubscriberCacheStats): () => void {
   subscriberCacheStats = fn;
+  return () => {
+    if (subscriberCacheStats === fn) subscriberCacheStats = null;
+  };
 }
 
 export const subscriberLookups = new Gauge({

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresSql } from '../../src/store/postgres.js';
+import { createStore } from '../../src/store/store.js';
 import { Attr, Code } from '../../src/radius/codes.js';
 import { encodeRequest, hidePassword, randomAuthenticator } from '../../src/radius/crypto.js';
 import type { RawAttribute } from '../../src/radius/packet.js';
@@ -106,6 +107,28 @@ async function halfOpen(port: number, text: string): Promise<{ socket: net.Socke
   socket.write(text);
   return { socket, closed };
 }
+
+describe('subscriber cache metrics', () => {
+  it('are read from the directory at scrape time (no poll)', async () => {
+    const d = await startTestDaemon(testConfigInput({ users: [] }), async (sql) => {
+      const store = createStore(sql);
+      const account = await store.accounts.create({ creditLimit: 1_000_000 });
+      await store.subscribers.create({ username: 'dora', password: 'dora-password', accountId: account.id });
+    });
+    try {
+      expect(metricValue(await d.metrics(), 'tollgate_subscribers_cached')).toBe(1);
+      // Whatever the answer (dora has no tariff), each request looks its user up once.
+      expect(await exchange(d.app.ports.auth, pap('dora', 'dora-password'))).not.toBeNull();
+      expect((await exchange(d.app.ports.auth, pap('nobody-here', 'x', 2)))?.[0]).toBe(Code.AccessReject);
+      // Straight after the replies, not a second later.
+      const text = await d.metrics();
+      expect(metricValue(text, 'tollgate_subscriber_lookups', { tier: 'memory' })).toBe(1);
+      expect(metricValue(text, 'tollgate_subscriber_lookups', { tier: 'database' })).toBe(1);
+    } finally {
+      await d.stop();
+    }
+  });
+});
 
 describe('stop does not hang on an HTTP client', () => {
   const token = 'lifecycle-admin-token-0123';
