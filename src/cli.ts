@@ -6,12 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VendorProfiles } from './aaa/vendor-profiles.js';
-import { loadDictionary, openDatabase } from './app.js';
+import { loadDictionary, openDatabase } from './app/index.js';
 import { ConfigError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
 import { main } from './main.js';
 import { createLogger } from './observability/logger.js';
-import { packageRoot } from './paths.js';
+import { packageRoot } from './app/paths.js';
 import { runMigrations } from './store/migrations.js';
 import { OPERATOR_USAGE, isOperatorCommand, runOperatorCommand } from './cli/dispatch.js';
 import { processEnv } from './cli/env.js';

@@ -2,18 +2,38 @@
  * Entry: config → app → signals → start. With `radius.workers` > 1 the primary process forks workers that
  * share the RADIUS sockets (node:cluster hands every worker the same UDP socket) and serves the admin
  * listener itself, aggregating the workers' metrics. SIGTERM/SIGINT drain; SIGHUP reloads clients and users.
+ *
+ * `node dist/src/main.js [--config FILE]` (what `npm start` runs) and `tollgate serve [--config FILE]` both end
+ * in main().
  */
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { startApp, type RunningApp } from './app.js';
+import { parseArgs } from 'node:util';
+import { clusterCache, hardStopMs, startApp, type RunningApp } from './app/index.js';
 import { ConfigError } from './config/errors.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { answerMetricRequests, clusterMetrics } from './observability/cluster-metrics.js';
 import { registry, startDefaultMetrics } from './observability/metrics.js';
-import { clusterRelayCache } from './store/cluster-relay.js';
-import { createMemoryCache } from './store/memory-cache.js';
+
+export const MAIN_USAGE = `usage: node dist/src/main.js [--config FILE]
+
+  -c, --config FILE   the configuration file (else $TOLLGATE_CONFIG, else config/tollgate.yaml,
+                      else the built-in development defaults)
+  -h, --help          this text
+`;
+
+/** The daemon's own arguments; throws a TypeError naming an unknown option or a stray argument. */
+export function parseMainArgs(argv: readonly string[]): { config?: string; help: boolean } {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+    allowPositionals: false,
+  });
+  return { ...(values.config !== undefined ? { config: values.config } : {}), help: values.help === true };
+}
 
 type WorkerMessage = { type: 'ready'; ports: RunningApp['ports'] } | { type: 'reload-failed'; error: string } | { type: 'journal' };
 type PrimaryMessage = { type: 'reload' } | { type: 'shutdown' };
@@ -41,8 +61,16 @@ function installCrashHandlers(log: Logger): void {
   });
 }
 
-/** Drains the app and exits: 0 when it stopped cleanly, 1 otherwise. */
+/**
+ * Drains the app and exits: 0 when it stopped cleanly, 1 otherwise. The stop is bounded component by component
+ * (app/lifecycle.ts); this timer is the last resort should something still hold the event loop.
+ */
 function stopAndExit(app: RunningApp, log: Logger): void {
+  const afterMs = hardStopMs(app.config.shutdown.drainTimeoutMs);
+  setTimeout(() => {
+    log.error({ afterMs }, 'stop did not complete; exiting anyway');
+    process.exit(1);
+  }, afterMs).unref();
   app.stop().then(
     () => {
       log.info('stopped');
@@ -93,7 +121,7 @@ async function runPrimary(loaded: LoadedConfig, log: Logger, count: number, conf
     rate: true,
     ready: () => !stopping && ready.size === count,
     metrics: async () => ({ contentType: registry.contentType, body: await clusterMetrics() }),
-    ...(config.redis.url ? {} : { cache: clusterRelayCache(createMemoryCache()) }),
+    ...clusterCache(config),
   });
   const adminPort = app.ports.admin;
 
@@ -179,7 +207,7 @@ async function runWorker(loaded: LoadedConfig, log: Logger, configFile?: string)
     sharedSockets: true,
     prepareDatabase: false,
     reloadConfig: () => loadConfig({ file: configFile }),
-    ...(loaded.config.redis.url ? {} : { cache: clusterRelayCache(createMemoryCache()) }),
+    ...clusterCache(loaded.config),
   });
   let stopping = false;
   const stop = (): void => {
@@ -227,4 +255,20 @@ export async function main(configFile?: string): Promise<void> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) void main();
+/** `node dist/src/main.js …`: the arguments are checked before anything starts (exit 64 on a bad one). */
+export function mainFromArgv(argv: readonly string[]): Promise<void> {
+  let args: ReturnType<typeof parseMainArgs>;
+  try {
+    args = parseMainArgs(argv);
+  } catch (err) {
+    process.stderr.write(`tollgate: ${(err as Error).message}\n\n${MAIN_USAGE}`);
+    process.exit(64); // EX_USAGE
+  }
+  if (args.help) {
+    process.stdout.write(MAIN_USAGE);
+    return Promise.resolve();
+  }
+  return main(args.config);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) void mainFromArgv(process.argv.slice(2));

@@ -2,7 +2,7 @@
  * The real process behind the commands: stdout/stderr, and the database and change feed named by the
  * configuration (the same ones the daemon uses). Logs go to stderr so `--json` output stays parseable.
  */
-import { openCache, openDatabase } from '../app.js';
+import { openCache, openDatabase } from '../app/index.js';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../observability/logger.js';
 import { runMigrations } from '../store/migrations.js';

@@ -11,4 +11,6 @@ export const developmentConfig = {
     { name: 'localhost', address: '127.0.0.1', secret: DEV_SECRET, vendor: 'mikrotik' },
     { name: 'localhost-v6', address: '::1', secret: DEV_SECRET, vendor: 'mikrotik' },
   ],
+  // Only here: a configuration file gets the demo subscribers only when it asks for them (demo.seed: true).
+  demo: { seed: true },
 } as const;

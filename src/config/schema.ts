@@ -177,8 +177,11 @@ export const configSchema = obj({
   /** Overrides of the built-in vendor profiles (reply attributes per BRAS type), key by key. */
   vendors: profilesSchema,
   demo: obj({
-    /** Seed a demo tariff, a funded and an indebted subscriber into an empty embedded database. */
-    seed: bool({ default: true }),
+    /**
+     * Seed a demo tariff, a funded and an indebted subscriber into an empty embedded database. Off unless asked
+     * for: the built-in development defaults (no configuration file at all) turn it on.
+     */
+    seed: bool({ default: false }),
   }),
   shutdown: obj({
     /** How long SIGTERM waits for in-flight requests before closing anyway. */

@@ -589,6 +589,12 @@ export interface AccountingHeldRepository {
   countPending(): Promise<number>;
 }
 
+/** What the periodic housekeeping pass asks of the database beyond the other repositories. */
+export interface HousekeepingRepository {
+  /** True when some accounting-journal row has waited longer than `olderThanSeconds` to be rated. */
+  ratingBehind(olderThanSeconds: number): Promise<boolean>;
+}
+
 export interface Store {
   readonly sql: Sql;
   readonly nas: NasRepository;
@@ -611,6 +617,7 @@ export interface Store {
   readonly accountingJournal: AccountingJournalStore;
   readonly accountingRating: AccountingRatingStore;
   readonly feeRuns: FeeRunStore;
+  readonly housekeeping: HousekeepingRepository;
 }
 
 /** Shared hot state across instances (Redis), or in-process when Redis is not configured. */

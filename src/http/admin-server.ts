@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { Logger } from '../observability/logger.js';
+import { applyServerTimeouts, SERVER_OPTIONS, trackForDrain } from './drain.js';
 
 export interface AdminServerOptions {
   readonly log: Logger;
@@ -25,9 +26,10 @@ export function sendError(res: http.ServerResponse, status: number, code: string
   sendJson(res, status, { error: { code, message } });
 }
 
+/** The listener, with bounded request timeouts and tracked for drainServer() (./drain.ts) at stop. */
 export function createAdminServer(options: AdminServerOptions): http.Server {
   const { log } = options;
-  return http.createServer((req, res) => {
+  const server = http.createServer(SERVER_OPTIONS, (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (options.api && path.startsWith('/api/')) {
       options.api(req, res).then(
@@ -65,6 +67,9 @@ export function createAdminServer(options: AdminServerOptions): http.Server {
         return sendError(res, 404, 'NOT_FOUND', `no route for ${path}`);
     }
   });
+  // Node's defaults (60 s for the headers, 300 s for a request) let a stalled client pin a socket for minutes.
+  applyServerTimeouts(server);
+  return trackForDrain(server);
 }
 
 export function listen(server: http.Server, port: number, host: string): Promise<number> {

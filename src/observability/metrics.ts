@@ -143,11 +143,34 @@ export const authLogBacklog = new Gauge({
   registers: [registry],
 });
 
+/** The subscriber directory's counters, read at scrape time from the function the RADIUS role registers. */
+export interface SubscriberCacheStats {
+  readonly memoryHits: number;
+  readonly sharedHits: number;
+  readonly databaseLoads: number;
+  readonly cached: number;
+}
+let subscriberCacheStats: (() => SubscriberCacheStats) | null = null;
+/** Registers the source; the returned function unregisters it (if no other has replaced it since). */
+export function setSubscriberCacheStats(fn: () => SubscriberCacheStats): () => void {
+  subscriberCacheStats = fn;
+  return () => {
+    if (subscriberCacheStats === fn) subscriberCacheStats = null;
+  };
+}
+
 export const subscriberLookups = new Gauge({
   name: 'tollgate_subscriber_lookups',
   help: 'Subscriber snapshot lookups since start, by tier that answered (memory, shared cache, database)',
   labelNames: ['tier'] as const,
   registers: [registry],
+  collect() {
+    const s = subscriberCacheStats?.();
+    if (!s) return;
+    this.labels('memory').set(s.memoryHits);
+    this.labels('shared').set(s.sharedHits);
+    this.labels('database').set(s.databaseLoads);
+  },
 });
 
 export const subscribersCached = new Gauge({
@@ -156,6 +179,10 @@ export const subscribersCached = new Gauge({
   // Every worker holds the same snapshots: summing them would count each subscriber once per worker.
   aggregator: 'max',
   registers: [registry],
+  collect() {
+    const s = subscriberCacheStats?.();
+    if (s) this.set(s.cached);
+  },
 });
 
 let defaultsStarted = false;

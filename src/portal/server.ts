@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { Socket } from 'node:net';
+import { SERVER_OPTIONS, trackForDrain } from '../http/drain.js';
 import type { Logger } from '../observability/logger.js';
 import { portalConnectionsRefused, portalPromisedPayments, portalRequests } from '../observability/metrics.js';
 import { StoreError, type ChangeFeed, type Store } from '../domain/ports.js';
@@ -231,9 +232,7 @@ export function createPortalServer(deps: PortalDeps): http.Server {
     throw new HttpError(405, 'notFound', 'METHOD_NOT_ALLOWED');
   }
 
-  // The request timeouts below are enforced by a sweep every connectionsCheckingInterval (30 s by default, which
-  // would let a connection that never finishes its headers live 40 s): a second keeps them to their word.
-  const server = http.createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
+  const server = http.createServer(SERVER_OPTIONS, (req, res) => {
     let path = '/';
     let query = new URLSearchParams();
     try {
@@ -284,5 +283,6 @@ export function createPortalServer(deps: PortalDeps): http.Server {
     portalConnectionsRefused.inc();
     socket.destroy();
   });
-  return server;
+  // Stopped with drainServer() (http/drain.ts): a half-open client cannot hold the process after SIGTERM.
+  return trackForDrain(server);
 }

@@ -3,7 +3,6 @@
  * README's radtest lines show an Access-Accept with speed and a redirect to the captive portal. Balances are
  * written as ledger rows (a payment, an adjustment) so balance = Σ payments + Σ adjustments − Σ charges holds.
  */
-import { ntPasswordHash } from '../auth/mschapv2.js';
 import { rederiveAccountStates } from './account-state.js';
 import type { Sql } from '../domain/ports.js';
 
@@ -12,8 +11,11 @@ export const DEMO_SUBSCRIBERS = [
   { username: 'bob', password: 'bob-password', ledger: { kind: 'adjustment', amount: -5_000 } },
 ] as const;
 
-/** Seeds only when there is no subscriber and no tariff yet; returns what it created, or null. */
-export async function seedDemo(sql: Sql): Promise<{ tariff: string; subscribers: string[] } | null> {
+/**
+ * Seeds only when there is no subscriber and no tariff yet; returns what it created, or null. `ntHash` is the
+ * MS-CHAP NT hash of a password as hex (auth/mschapv2's ntPasswordHash, passed in: store does not import auth).
+ */
+export async function seedDemo(sql: Sql, ntHash: (password: string) => string): Promise<{ tariff: string; subscribers: string[] } | null> {
   return sql.transaction(async (tx) => {
     const [{ n } = { n: 0 }] = await tx.query<{ n: number }>('SELECT (SELECT count(*) FROM subscribers) + (SELECT count(*) FROM tariffs) AS n');
     if (Number(n) > 0) return null;
@@ -33,7 +35,7 @@ export async function seedDemo(sql: Sql): Promise<{ tariff: string; subscribers:
       }
       const [sub] = await tx.query<{ id: number }>(
         `INSERT INTO subscribers (username, password_cleartext, nt_hash, account_id, tariff_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-        [s.username, s.password, ntPasswordHash(s.password).toString('hex'), accountId, tariff?.id],
+        [s.username, s.password, ntHash(s.password), accountId, tariff?.id],
       );
       await tx.query(`INSERT INTO subscriptions (account_id, subscriber_id, tariff_id, activated_on) VALUES ($1, $2, $3, current_date)`, [accountId, sub?.id, tariff?.id]);
     }

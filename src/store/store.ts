@@ -10,6 +10,7 @@ import { authLogRepository } from './repositories/auth-log.js';
 import { coaRepository } from './repositories/coa.js';
 import { feeRunRepository } from './repositories/fees.js';
 import { accountingJournalRepository } from './repositories/journal.js';
+import { housekeepingRepository } from './repositories/housekeeping.js';
 import { ledgerRepository } from './repositories/ledger.js';
 import { nasRepository } from './repositories/nas.js';
 import { accountingRatingRepository } from './repositories/rating.js';
@@ -70,6 +71,7 @@ function storeOn(sql: Sql, db: Sql, options: StoreOptions): Store {
     accountingJournal: accountingJournalRepository(sql),
     accountingRating: accountingRatingRepository(sql),
     feeRuns: feeRunRepository(sql),
+    housekeeping: housekeepingRepository(db),
   };
 }
 

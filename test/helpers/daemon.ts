@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { startApp, type RunningApp } from '../../src/app.js';
+import { startApp, type RunningApp } from '../../src/app/index.js';
 import { validateConfig } from '../../src/config/load.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import type { Sql } from '../../src/domain/ports.js';

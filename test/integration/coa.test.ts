@@ -12,7 +12,7 @@ import type { RetryPolicy } from '../../src/coa/backoff.js';
 import { CoaClient, CoaStoppedError, type CoaNas } from '../../src/coa/client.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { coaRepliesDropped, coaRequests } from '../../src/observability/metrics.js';
-import { shippedDictionary } from '../../src/paths.js';
+import { shippedDictionary } from '../../src/app/paths.js';
 import { Attr, Code, Dictionary, encodeReply, findAttribute, parsePacket, verifyMessageAuthenticator, verifyRequestAuthenticator, type RawAttribute, type RawPacket } from '../../src/radius/index.js';
 import type { Sql } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';

@@ -4,14 +4,17 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresSql } from '../../src/store/postgres.js';
+import { createStore } from '../../src/store/store.js';
 import { Attr, Code } from '../../src/radius/codes.js';
 import { encodeRequest, hidePassword, randomAuthenticator } from '../../src/radius/crypto.js';
 import type { RawAttribute } from '../../src/radius/packet.js';
+import { PORTAL_PATHS } from '../../src/portal/paths.js';
 import { metricValue, SECRET, startTestDaemon, testConfigInput } from '../helpers/daemon.js';
 import { exchange } from '../helpers/udp-client.js';
 
@@ -89,6 +92,210 @@ describe('drain', () => {
   });
 });
 
+
+/** A raw TCP client that sends `text` (usually half a request) and stays; `closed` resolves when the server closes it. */
+async function halfOpen(port: number, text: string): Promise<{ socket: net.Socket; closed: Promise<void> }> {
+  const socket = net.connect(port, '127.0.0.1');
+  await new Promise<void>((r, reject) => {
+    socket.once('connect', () => r());
+    socket.once('error', reject);
+  });
+  socket.on('error', () => undefined);
+  // Read (and drop) what comes back: a paused socket would never see the server's FIN.
+  socket.resume();
+  const closed = new Promise<void>((r) => socket.once('close', () => r()));
+  socket.write(text);
+  return { socket, closed };
+}
+
+describe('subscriber cache metrics', () => {
+  it('are read from the directory at scrape time (no poll)', async () => {
+    const d = await startTestDaemon(testConfigInput({ users: [] }), async (sql) => {
+      const store = createStore(sql);
+      const account = await store.accounts.create({ creditLimit: 1_000_000 });
+      await store.subscribers.create({ username: 'dora', password: 'dora-password', accountId: account.id });
+    });
+    try {
+      expect(metricValue(await d.metrics(), 'tollgate_subscribers_cached')).toBe(1);
+      // Whatever the answer (dora has no tariff), each request looks its user up once.
+      expect(await exchange(d.app.ports.auth, pap('dora', 'dora-password'))).not.toBeNull();
+      expect((await exchange(d.app.ports.auth, pap('nobody-here', 'x', 2)))?.[0]).toBe(Code.AccessReject);
+      // Straight after the replies, not a second later.
+      const text = await d.metrics();
+      expect(metricValue(text, 'tollgate_subscriber_lookups', { tier: 'memory' })).toBe(1);
+      expect(metricValue(text, 'tollgate_subscriber_lookups', { tier: 'database' })).toBe(1);
+    } finally {
+      await d.stop();
+    }
+  });
+});
+
+describe('stop does not hang on an HTTP client', () => {
+  const token = 'lifecycle-admin-token-0123';
+  it('half-open, idle and stalled admin and portal connections: stop completes within the drain bound', async () => {
+    const drainTimeoutMs = 1000;
+    const d = await startTestDaemon(testConfigInput({ shutdown: { drainTimeoutMs }, admin: { listen: '127.0.0.1', port: 0, token } }));
+    const { admin, portal } = d.app.ports;
+    const clients = [
+      // Headers never finished (what kept the daemon alive 45 s and 150 s after SIGTERM).
+      await halfOpen(admin, 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Half'),
+      await halfOpen(portal, `GET ${PORTAL_PATHS.page} HTTP/1.1\r\nHost: x\r\nX-Half`),
+      // An idle keep-alive connection after a complete request.
+      await halfOpen(admin, 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'),
+      await halfOpen(portal, `GET ${PORTAL_PATHS.page} HTTP/1.1\r\nHost: x\r\n\r\n`),
+      // A body that stops halfway: the request is being handled, it is cut at the deadline.
+      await halfOpen(admin, `POST /api/v1/nas HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"name":`),
+      await halfOpen(portal, `POST ${PORTAL_PATHS.promised} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 200\r\n\r\nsession=1&csrf=`),
+    ];
+    await new Promise((r) => setTimeout(r, 200));
+    const started = Date.now();
+    await d.stop();
+    const took = Date.now() - started;
+    await Promise.all(clients.map((c) => c.closed));
+    // Each stalled body waits its listener's drain (1 s); everything else closes at once.
+    expect(took).toBeLessThan(2 * drainTimeoutMs + 3000);
+    const cut = d.logs.filter((l) => l.msg === 'HTTP requests still in progress at the drain deadline were cut off');
+    expect(cut.map((l) => [l.listener, l.idle, l.destroyed])).toEqual([
+      ['portal', 2, 1],
+      ['admin', 2, 1],
+    ]);
+    console.info(`stop with half-open admin and portal clients: ${took} ms (drainTimeoutMs ${drainTimeoutMs})`);
+  });
+});
+
+describe('the daemon entry point (node dist/src/main.js)', () => {
+  const main = join(root, 'dist/src/main.js');
+  beforeAll(() => {
+    execFileSync(process.execPath, [join(root, 'scripts/ensure-built.mjs')], { cwd: root, stdio: 'ignore' });
+  }, 180_000);
+
+  function run(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): { child: ChildProcess; lines: Record<string, unknown>[]; stderr: () => string; exited: Promise<number | null> } {
+    const child = spawn(process.execPath, [main, ...args], { cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'tollgate-main-')), env: { PATH: process.env.PATH, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines: Record<string, unknown>[] = [];
+    let err = '';
+    let buffered = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const parts = buffered.split('\n');
+      buffered = parts.pop() ?? '';
+      for (const part of parts) if (part.startsWith('{')) lines.push(JSON.parse(part) as Record<string, unknown>);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    return { child, lines, stderr: () => err, exited };
+  }
+
+  async function started(p: ReturnType<typeof run>): Promise<Record<string, unknown>> {
+    for (let i = 0; i < 600; i++) {
+      const line = p.lines.find((l) => l.msg === 'tollgate started');
+      if (line) return line;
+      if (p.child.exitCode !== null) throw new Error(`exited ${p.child.exitCode}: ${p.stderr()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('daemon did not start');
+  }
+
+  function configFile(extra: Record<string, unknown> = {}): string {
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-main-'));
+    const path = join(dir, 'tollgate.yaml');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        dataDir: join(dir, 'data'),
+        log: { level: 'info' },
+        radius: { listen: ['127.0.0.1'], authPort: 0, acctPort: 0 },
+        admin: { listen: '127.0.0.1', port: 0 },
+        portal: { listen: '127.0.0.1', port: 0 },
+        shutdown: { drainTimeoutMs: 1000 },
+        clients: [{ name: 'bras', address: '127.0.0.1', secret: SECRET }],
+        ...extra,
+      }),
+    );
+    return path;
+  }
+
+  it('--config FILE is used (no demo subscribers under a file); SIGTERM with half-open clients exits 0 within the bound', async () => {
+    const path = configFile();
+    const p = run(['--config', path]);
+    try {
+      const line = await started(p);
+      expect(line.source).toBe(path);
+      const ports = line.ports as { auth: number; admin: number; portal: number };
+      expect(ports.auth).toBeGreaterThan(0);
+      expect(p.lines.some((l) => l.msg === 'empty embedded database: seeded the demo tariff and subscribers')).toBe(false);
+      expect((await exchange(ports.auth, pap('alice', 'alice-password')))?.[0]).toBe(Code.AccessReject);
+      const clients = [await halfOpen(ports.admin, 'GET /metrics HTTP/1.1\r\nHost: x\r\nX-Ha'), await halfOpen(ports.portal, 'GET / HTTP/1.1\r\nHost: x\r\nX-Ha')];
+      const t0 = Date.now();
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
+      const took = Date.now() - t0;
+      await Promise.all(clients.map((c) => c.closed));
+      expect(took).toBeLessThan(2 * 1000 + 3000);
+      console.info(`SIGTERM to exit with half-open admin and portal clients: ${took} ms (drainTimeoutMs 1000)`);
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }
+  }, 120_000);
+
+  it('-c FILE with demo.seed: true seeds the empty embedded database', async () => {
+    const p = run(['-c', configFile({ demo: { seed: true } })]);
+    try {
+      const line = await started(p);
+      expect(p.lines.some((l) => l.msg === 'empty embedded database: seeded the demo tariff and subscribers')).toBe(true);
+      const ports = line.ports as { auth: number };
+      expect((await exchange(ports.auth, pap('alice', 'alice-password')))?.[0]).toBe(Code.AccessAccept);
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }
+  }, 120_000);
+
+  it('the built-in development defaults (no file at all) seed the demo subscribers', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'tollgate-main-'));
+    const env = { TOLLGATE_RADIUS_AUTH_PORT: '0', TOLLGATE_RADIUS_ACCT_PORT: '0', TOLLGATE_ADMIN_PORT: '0', TOLLGATE_PORTAL_PORT: '0', TOLLGATE_DATA_DIR: join(cwd, 'data') };
+    const p = run([], { cwd, env });
+    try {
+      const line = await started(p);
+      expect(line.source).toBe('built-in development defaults');
+      expect(p.lines.some((l) => l.msg === 'empty embedded database: seeded the demo tariff and subscribers')).toBe(true);
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }
+  }, 120_000);
+
+  it('an unknown flag or a stray argument: exit 64 with the usage, before anything starts', async () => {
+    for (const args of [['--bogus'], ['--config'], ['serve']]) {
+      const p = run(args);
+      expect(await p.exited, args.join(' ')).toBe(64);
+      expect(p.stderr()).toContain('usage: node dist/src/main.js');
+      expect(p.lines).toEqual([]);
+    }
+  });
+
+  it('a named configuration file that does not exist (flag or TOLLGATE_CONFIG): exit 78', async () => {
+    const missing = join(tmpdir(), 'tollgate-no-such-dir', 'tollgate.yaml');
+    for (const p of [run(['--config', missing]), run([], { env: { TOLLGATE_CONFIG: missing } })]) {
+      expect(await p.exited).toBe(78);
+      expect(p.stderr()).toContain(`cannot read ${missing}`);
+    }
+  });
+
+  it('a dictionary that does not parse or is missing: exit 78 naming the file and line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-dict-'));
+    const bad = join(dir, 'dictionary.local');
+    writeFileSync(bad, 'ATTRIBUTE Local-One 3000 string\nATTRIBUTE Local-Two\n');
+    const broken = run(['--config', configFile({ radius: { listen: ['127.0.0.1'], authPort: 0, acctPort: 0, dictionaries: [bad] } })]);
+    expect(await broken.exited).toBe(78);
+    expect(broken.stderr()).toContain(`${bad}:2: ATTRIBUTE needs a name`);
+    const missing = join(dir, 'nowhere.dict');
+    const absent = run(['--config', configFile({ radius: { listen: ['127.0.0.1'], authPort: 0, acctPort: 0, dictionaries: [missing] } })]);
+    expect(await absent.exited).toBe(78);
+    expect(absent.stderr()).toContain(`${missing}: cannot read dictionary`);
+  });
+});
 
 // Several workers need PostgreSQL (the embedded database lives in one process): this runs where
 // TEST_DATABASE_URL is set, as in CI, in a schema of its own.

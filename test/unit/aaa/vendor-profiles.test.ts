@@ -15,7 +15,7 @@ import { ConfigError } from '../../../src/config/errors.js';
 import { checkSection } from '../../../src/config/load.js';
 import { profilesSchema } from '../../../src/config/vendors.js';
 import { VENDORS, type SubscriberSnapshot, type VendorName } from '../../../src/domain/types.js';
-import { shippedDictionary } from '../../../src/paths.js';
+import { shippedDictionary } from '../../../src/app/paths.js';
 import { snapshot as baseSnapshot } from '../../helpers/snapshot.js';
 import { Code, decodeAttributes, Dictionary, encodeAttributes, RadiusError, type RawAttribute } from '../../../src/radius/index.js';
 

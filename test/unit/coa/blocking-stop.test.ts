@@ -10,7 +10,7 @@ import { BlockingService } from '../../../src/coa/blocking.js';
 import { CoaClient } from '../../../src/coa/client.js';
 import type { Store } from '../../../src/domain/ports.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { shippedDictionary } from '../../../src/paths.js';
+import { shippedDictionary } from '../../../src/app/paths.js';
 import { Dictionary } from '../../../src/radius/dictionary.js';
 import { rederiveAccountStates } from '../../../src/store/account-state.js';
 import { createStore } from '../../../src/store/store.js';

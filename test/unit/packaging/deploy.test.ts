@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { hardStopMs } from '../../../src/app/lifecycle.js';
 import { ENV_OVERRIDES, validateConfig } from '../../../src/config/load.js';
 
 const root = join(import.meta.dirname, '../../..');
@@ -176,6 +177,8 @@ describe('deploy/systemd', () => {
     expect(one('KillSignal') ?? 'SIGTERM').toBe('SIGTERM');
     // The UDP drain and the rater's drain each take up to drainTimeoutMs.
     expect(Number(one('TimeoutStopSec'))).toBeGreaterThanOrEqual((2 * defaults.shutdown.drainTimeoutMs) / 1000 + 10);
+    // Whatever holds the stop, the daemon exits by itself before systemd's SIGKILL.
+    expect(hardStopMs(defaults.shutdown.drainTimeoutMs)).toBeLessThan(Number(one('TimeoutStopSec')) * 1000);
     expect(one('Restart')).toBe('on-failure');
     expect(Number(one('LimitNOFILE'))).toBeGreaterThanOrEqual(65536);
     expect(one('ExecStart')).toMatch(/node \/opt\/tollgate\/dist\/src\/cli\.js serve$/);

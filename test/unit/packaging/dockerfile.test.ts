@@ -111,7 +111,7 @@ describe('Dockerfile', () => {
     expect(script).toMatch(/^dist\/src\/.+\.js$/);
     expect(existsSync(join(root, script.replace(/^dist\//, '').replace(/\.js$/, '.ts'))), `${script} comes from a source file`).toBe(true);
     expect(entry[2]).toBe('serve');
-    // What the image copies from the build must hold what src/paths.ts looks for at run time.
+    // What the image copies from the build must hold what src/app/paths.ts looks for at run time.
     const copied = runtime.instructions
       .filter((i) => i.name === 'COPY')
       .flatMap((i) => {

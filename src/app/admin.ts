@@ -1,0 +1,47 @@
+/** The admin role's listener: the REST API, /metrics, /healthz and /readyz. */
+import { createAdminServer, listen } from '../http/admin-server.js';
+import { createApiHandler } from '../http/api/index.js';
+import { drainServer } from '../http/drain.js';
+import { registry } from '../observability/metrics.js';
+import type { AppContext } from './context.js';
+
+export interface AdminOptions {
+  readonly ready: () => boolean;
+  /** Metrics text; defaults to this process's registry (a cluster primary passes the aggregate). */
+  readonly metrics?: (() => Promise<{ contentType: string; body: string }>) | undefined;
+}
+
+export interface Listener {
+  /** Opens the listener; returns its port. */
+  listen(): Promise<number>;
+}
+
+/**
+ * Registers the listener on the lifecycle (its stop drains it) without opening it: the composition root opens
+ * it once the rest is up, so it stops after what started later (see startApp).
+ */
+export async function adminListener(ctx: AppContext, options: AdminOptions): Promise<Listener> {
+  const { log, store, changes, coa } = ctx;
+  const config = ctx.config();
+  const api = createApiHandler({ store, changes, token: config.admin.token, log, coa, widget: { secret: config.portal.widgetSecret, ttlSeconds: config.portal.widgetTokenTtlSeconds } });
+  const server = createAdminServer({
+    log,
+    ready: options.ready,
+    metrics: options.metrics ?? (async () => ({ contentType: registry.contentType, body: await registry.metrics() })),
+    api,
+  });
+  await ctx.life.start({ name: 'admin', stop: (budgetMs) => drainHttp(ctx, 'admin', server, budgetMs) });
+  return {
+    async listen() {
+      const port = await listen(server, config.admin.port, config.admin.listen);
+      log.info({ address: config.admin.listen, port, api: config.admin.token ? 'enabled' : 'disabled (no admin.token)' }, 'admin listener ready');
+      return port;
+    },
+  };
+}
+
+/** drainServer, with a log line when a client had to be cut off. */
+export async function drainHttp(ctx: Pick<AppContext, 'log'>, listener: string, server: Parameters<typeof drainServer>[0], budgetMs: number): Promise<void> {
+  const report = await drainServer(server, budgetMs);
+  if (report.destroyed > 0) ctx.log.warn({ listener, ...report, budgetMs }, 'HTTP requests still in progress at the drain deadline were cut off');
+}

@@ -1,0 +1,174 @@
+/**
+ * The RADIUS role: dictionary, NAS table, subscriber directory, the access and accounting handlers, the UDP
+ * listener, the auth-log writer, the accounting journal, and the blocking service that follows account changes
+ * with CoA/Disconnect.
+ */
+import { resolve } from 'node:path';
+import { AccessHandler } from '../aaa/access-handler.js';
+import { AccountingHandler } from '../aaa/accounting-handler.js';
+import { AuthLogWriter } from '../aaa/auth-log-writer.js';
+import { SubscriberDirectory } from '../aaa/subscriber-directory.js';
+import { ConfigUserDirectory } from '../aaa/users.js';
+import { AccountingJournal } from '../billing/journal.js';
+import { BlockingService } from '../coa/blocking.js';
+import { hotCacheSnapshots } from '../store/change-feed.js';
+import { ConfigError } from '../config/errors.js';
+import type { Config } from '../config/schema.js';
+import type { Nas } from '../domain/types.js';
+import { setSubscriberCacheStats } from '../observability/metrics.js';
+import { shippedDictionary } from './paths.js';
+import { Dictionary } from '../radius/dictionary.js';
+import { RadiusError } from '../radius/errors.js';
+import { NasTable, type NasClientSpec } from '../transport/nas-table.js';
+import { UdpServer } from '../transport/udp-server.js';
+import type { AppContext } from './context.js';
+
+/**
+ * The shipped dictionary and radius.dictionaries. A file that is missing or does not parse is a configuration
+ * error (exit 78), named with its line.
+ */
+export function loadDictionary(config: Config, cwd = process.cwd()): Dictionary {
+  const files = config.radius.dictionaries.map((f) => resolve(cwd, f));
+  try {
+    return Dictionary.loadFiles([shippedDictionary(), ...files]);
+  } catch (err) {
+    if (!(err instanceof RadiusError) || !err.code.startsWith('DICT_')) throw err;
+    // The message starts with file:line (line 0: the file could not be read at all).
+    const message = err.message.replace(/^(.*?):0: /, '$1: ');
+    throw new ConfigError('CONFIG_INVALID', `config: radius.dictionaries: ${message}`, [{ key: 'radius.dictionaries', message }], { cause: err });
+  }
+}
+
+/** NAS clients from the config file and from the database; a database entry for the same address wins. */
+export function buildNasTable(config: Config, fromDatabase: readonly Nas[] = []): NasTable {
+  const byAddress = new Map<string, NasClientSpec>();
+  for (const c of config.clients) byAddress.set(c.address, c);
+  for (const n of fromDatabase) byAddress.set(n.address, n);
+  return new NasTable([...byAddress.values()], {
+    requireMessageAuthenticator: config.radius.requireMessageAuthenticator,
+    limitProxyState: config.radius.limitProxyState,
+  });
+}
+
+export interface RadiusOptions {
+  /** Wakes the rater after each journal commit (this process's, or the cluster primary's). */
+  readonly wakeRater: () => void;
+  /** Sockets shared by node:cluster workers. */
+  readonly sharedSockets: boolean;
+}
+
+export interface RadiusRole {
+  readonly subscribers: SubscriberDirectory;
+  ports(): { auth: number; acct: number };
+  /** Checks `next` (the NAS table it builds) and swaps clients and static users; returns the client count. */
+  reload(next: Config): number;
+}
+
+/** Builds and starts the RADIUS role's components on `ctx.life`. */
+export async function startRadius(ctx: AppContext, options: RadiusOptions): Promise<RadiusRole> {
+  const { life, log, store, dictionary } = ctx;
+  const config = ctx.config();
+
+  const subscribers = new SubscriberDirectory(
+    store.subscribers,
+    hotCacheSnapshots(ctx.cache),
+    { maxEntries: config.subscribers.maxCached, negativeTtlSeconds: config.subscribers.negativeTtlSeconds, sharedTtlSeconds: config.subscribers.sharedTtlSeconds },
+    log,
+  );
+  let unregisterStats = (): void => undefined;
+  await life.start({
+    name: 'subscribers',
+    async start() {
+      const warmed = await subscribers.warm();
+      log.info(warmed, 'subscriber snapshots loaded');
+      // Read at scrape time: no poll copying counters into gauges.
+      unregisterStats = setSubscriberCacheStats(() => ({ ...subscribers.counters(), cached: subscribers.size }));
+    },
+    stop: () => unregisterStats(),
+  });
+
+  const authLog = config.authLog.enabled ? new AuthLogWriter(store.authLog, config.authLog, log) : null;
+  if (authLog) await life.start({ name: 'auth-log', start: () => authLog.start(), stop: () => authLog.stop() });
+
+  const access = new AccessHandler({
+    staticUsers: new ConfigUserDirectory(config.users, dictionary),
+    subscribers,
+    profiles: ctx.profiles,
+    authLog: authLog ? (entry) => authLog.add(entry) : undefined,
+    activeSessions: (username) => store.sessions.countActive(username),
+    log,
+  });
+  // Accounting is acknowledged once journaled; the rater (here, or the cluster's primary) rates it right after.
+  const journal = new AccountingJournal(store.accountingJournal, { maxBatch: config.accounting.maxBatch, maxInFlight: config.accounting.maxInFlight }, log, options.wakeRater);
+  await life.start({ name: 'journal', stop: () => journal.stop() });
+  const accounting = new AccountingHandler(journal, log);
+
+  let nasRows = await store.nas.list();
+  let nasTable = buildNasTable(config, nasRows);
+  const server = new UdpServer(
+    nasTable,
+    { access: (ctx) => access.handle(ctx), accounting: (ctx) => accounting.handle(ctx) },
+    { ...config.radius, shared: options.sharedSockets },
+    log,
+  );
+  const swapNasTable = (next: NasTable): void => {
+    nasTable = next;
+    server.setNasTable(next);
+  };
+
+  // Blocking and restoring live sessions when an account's state changes (RFC 5176 CoA / Disconnect).
+  const blocking = new BlockingService({
+    coaState: store.coa,
+    subscribers: store.subscribers,
+    profiles: ctx.profiles,
+    coa: ctx.coa,
+    nasByName: (name) => nasTable.clients.find((c) => c.name === name),
+    log,
+  });
+  const reloadNas = (): void => {
+    store.nas.list().then(
+      (rows) => {
+        nasRows = rows;
+        swapNasTable(buildNasTable(ctx.config(), rows));
+        log.info({ clients: rows.length }, 'NAS clients reloaded from the database');
+      },
+      (err: unknown) => log.error({ err }, 'could not reload NAS clients; keeping the running table'),
+    );
+  };
+  let reconcileTimer: NodeJS.Timeout | null = null;
+  await life.start({
+    name: 'blocking',
+    async start() {
+      // Each follows the change feed; after the feed was down (Redis away) each reloads what it holds.
+      await subscribers.follow(ctx.changes);
+      await blocking.follow(ctx.changes);
+      ctx.changes.onResync(reloadNas);
+      await ctx.changes.subscribe((event) => {
+        if (event.kind === 'nas') reloadNas();
+      });
+      // Events can be missed (an instance restarting, Redis away): a periodic pass catches up.
+      reconcileTimer = setInterval(() => blocking.reconcileQuietly(null), 60_000);
+      reconcileTimer.unref();
+    },
+    // After the CoA client gave up what still waited for a NAS (it stops later in the list, but each pass
+    // releases what was not acknowledged): wait for running passes so no claim outlives the database.
+    async stop() {
+      if (reconcileTimer) clearInterval(reconcileTimer);
+      await blocking.stop();
+    },
+  });
+
+  // Stopped first of the role: new datagrams are dropped, those in flight get their replies within the budget.
+  await life.start({ name: 'radius', start: () => server.start(), stop: (budgetMs) => server.stop(budgetMs) });
+
+  return {
+    subscribers,
+    ports: () => server.ports(),
+    reload(next) {
+      const table = buildNasTable(next, nasRows);
+      access.setStaticUsers(new ConfigUserDirectory(next.users, dictionary));
+      swapNasTable(table);
+      return table.clients.length;
+    },
+  };
+}

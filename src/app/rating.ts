@@ -1,0 +1,60 @@
+/**
+ * The billing role: the rater (journaled accounting → sessions, charges, balances) and the daily fee run. An
+ * account whose state either of them changed (blocked, or active again) is announced on the change feed, so
+ * every instance's next Access-Request sees it.
+ */
+import { FeeScheduler } from '../billing/fee-scheduler.js';
+import { AccountingRater } from '../billing/rater.js';
+import { publishAccounts, type AppContext } from './context.js';
+
+export interface Rating {
+  /** Waits until every accounting record journaled so far is rated. */
+  drain(timeoutMs?: number): Promise<void>;
+  /** Wakes the rater (journal rows were committed). */
+  kick(): void;
+}
+
+/** What the rater keeps of a stop's budget to end its pass and release its connection. */
+const RATER_CLOSE_MS = 250;
+
+export async function startRater(ctx: AppContext): Promise<Rating> {
+  const { log } = ctx;
+  const config = ctx.config();
+  const rater = new AccountingRater(
+    ctx.store.accountingRating,
+    {
+      maxRecords: ctx.databaseKind === 'pglite' ? Math.min(config.accounting.rateBatch, 1000) : config.accounting.rateBatch,
+      pollIntervalMs: config.accounting.ratePollMs,
+      minIntervalMs: config.accounting.rateIntervalMs,
+      rules: {
+        maxClockSkewSeconds: config.accounting.maxClockSkewSeconds,
+        maxRateBitsPerSecond: config.accounting.maxRateBitsPerSecond,
+        maxSessionSeconds: config.accounting.maxSessionSeconds,
+      },
+    },
+    log,
+    (changed) => publishAccounts(ctx, changed.map((c) => c.accountId)),
+  );
+  await ctx.life.start({
+    name: 'rater',
+    start: () => rater.start(),
+    // Rate what this instance acknowledged, within the budget; the rest waits in the journal for the next rater
+    // (another instance, or this one after a restart).
+    async stop(budgetMs) {
+      await rater
+        .drain(Math.max(0, budgetMs - RATER_CLOSE_MS))
+        .catch((err: unknown) => log.warn({ err }, 'accounting journal not fully rated before exit; it will be on the next start'));
+      await rater.stop();
+    },
+  });
+  return { drain: (timeoutMs) => rater.drain(timeoutMs), kick: () => rater.kick() };
+}
+
+/** Daily fees: exactly once per (subscription, day) by the database's unique key, whichever instance runs. */
+export async function startFees(ctx: AppContext): Promise<void> {
+  const config = ctx.config();
+  const fees = new FeeScheduler(ctx.store.feeRuns, { timeZone: config.fees.timeZone, intervalMs: config.fees.intervalMinutes * 60_000 }, ctx.log, (changed) =>
+    publishAccounts(ctx, changed.map((c) => c.accountId), 'account change not published'),
+  );
+  await ctx.life.start({ name: 'fees', start: () => fees.start(), stop: () => fees.stop() });
+}
