@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ntPasswordHash } from '../../src/auth/mschapv2.js';
 import { importFreeRadius, mikrotikRate, type FreeRadiusOptions } from '../../src/cli/import-freeradius.js';
+import { freeRadiusSource } from '../../src/store/repositories/freeradius.js';
+import { bulkImportRepository } from '../../src/store/repositories/bulk-import.js';
 import { createCliHarness, type CliHarness } from './cli-harness.js';
 
 let h: CliHarness;
@@ -127,12 +129,49 @@ describe('tollgate import csv', () => {
     expect(anna?.tariff?.name).toBe('imp-basic');
   });
 
-  it('rolls the whole file back when the database refuses a row', async () => {
-    const r = await h.run('import', 'csv', await csvFile('clash.csv', 'username,password,framed_ip\nimp-eve,p,100.65.7.7\nimp-fay,p,100.65.0.9\n'));
+  it('writes the rows the database takes and reports the one it refuses, with its line and column', async () => {
+    const r = await h.run('import', 'csv', await csvFile('clash.csv', 'username,password,framed_ip\nimp-eve,p,100.65.7.7\nimp-fay,p,100.65.0.9\n'), '--json');
     expect(r.code).toBe(65);
-    expect(r.stderr).toContain('line 3 (imp-fay)');
-    expect(r.stderr).toContain('nothing was imported');
-    expect(await get('imp-eve')).toBeUndefined();
+    const report = JSON.parse(r.stdout) as { created: number; failed: number; failures: unknown[] };
+    expect(report).toMatchObject({ created: 1, failed: 1, failures: [{ line: 3, field: 'framed_ip', message: expect.stringContaining('already in use') as string }] });
+    expect(await get('imp-eve')).toBeDefined();
+    expect(await get('imp-fay')).toBeUndefined();
+    const text = await h.run('import', 'csv', join(dir, 'clash.csv'));
+    expect(text.code).toBe(65);
+    expect(text.stdout).toContain('skipped line 2 imp-eve: the username exists');
+    expect(text.stdout).toContain('failed line 3 imp-fay: framedIp is already in use');
+    expect(text.stdout).toContain('created 0, updated 0, skipped 1, failed 1');
+    expect(text.stderr).toMatch(/^import: 2 rows in \d+\.\d s \(\d+ rows\/s\)\n$/);
+  });
+
+  it('--json reports a refused file as failures too (line, column, message)', async () => {
+    const r = await h.run('import', 'csv', await csvFile('bad-json.csv', 'username,password,mac\nimp-j1,p,zz\n'), '--json');
+    expect(r.code).toBe(65);
+    expect(JSON.parse(r.stdout)).toMatchObject({ created: 0, failed: 1, failures: [{ line: 2, field: 'mac', message: expect.stringContaining('must be a MAC address') as string }] });
+  });
+
+  it('bulk: chunks of rows, a refused chunk retried row by row, opening balances and subscriptions as one by one', async () => {
+    const bulk = bulkImportRepository(h.db.sql);
+    const [basic] = (await h.store.tariffs.list({ limit: 100, offset: 0 })).items.filter((t) => t.name === 'imp-basic');
+    const rows = Array.from({ length: 7 }, (_, i) => ({ where: `line ${i + 2}`, username: `bulk-${i}`, password: `pw-${i}`, framedIp: `100.70.0.${i + 1}`, tariffId: basic!.id, ...(i === 1 ? { balance: -300, creditLimit: 100 } : {}) }));
+    // Row 4 takes an address a subscriber already has; row 6 is refused by the validators before any SQL.
+    rows[4] = { ...rows[4]!, framedIp: '100.65.7.7' };
+    rows[6] = { ...rows[6]!, framedIp: 'not-an-ip' };
+    const progress: number[] = [];
+    const out = await bulk.importSubscribers(rows, { update: false, dryRun: false, chunkSize: 3, openingBalanceReason: 'opening balance (import)', onProgress: (done) => progress.push(done) });
+    expect(out.map((o) => o.action)).toEqual(['created', 'created', 'created', 'created', 'failed', 'created', 'failed']);
+    expect(out[4]).toMatchObject({ index: 4, field: 'framedIp' });
+    expect(out[6]).toMatchObject({ index: 6, field: 'framedIp' });
+    expect(progress).toEqual([4, 7]);
+    const one = await h.store.subscribers.snapshot('bulk-1');
+    expect(one).toMatchObject({ password: 'pw-1', ntHash: ntPasswordHash('pw-1').toString('hex'), balance: -300, creditLimit: 100, accountState: 'blocked', tariff: { name: 'imp-basic' } });
+    const [sub] = await h.db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM subscriptions s JOIN subscribers u ON u.id = s.subscriber_id WHERE u.username LIKE $1 AND s.ends_on IS NULL', ['bulk-%']);
+    expect(sub!.n).toBe(5);
+    expect((await h.run('ledger', 'verify')).code).toBe(0);
+    // A dry run does the same and leaves nothing.
+    const dry = await bulk.importSubscribers([{ where: 'line 2', username: 'bulk-dry', password: 'p' }], { update: false, dryRun: true, openingBalanceReason: 'x' });
+    expect(dry).toMatchObject([{ action: 'created' }]);
+    expect(await get('bulk-dry')).toBeUndefined();
   });
 });
 
@@ -179,11 +218,11 @@ describe('tollgate import freeradius', () => {
   });
 
   it('refuses a mapping to a tariff that does not exist', async () => {
-    await expect(importFreeRadius(h.env, h.db.sql, await opened(), options({ groupTariffs: new Map([['gold', 'nope']]) }))).rejects.toThrow(/no tariff named nope/);
+    await expect(importFreeRadius(h.env, freeRadiusSource(h.db.sql), await opened(), options({ groupTariffs: new Map([['gold', 'nope']]) }))).rejects.toThrow(/no tariff named nope/);
   });
 
   it('--dry-run: reports users, skips and ignored attributes, writes nothing', async () => {
-    const report = await importFreeRadius(h.env, h.db.sql, await opened(), options({ dryRun: true, createTariffs: true }));
+    const report = await importFreeRadius(h.env, freeRadiusSource(h.db.sql), await opened(), options({ dryRun: true, createTariffs: true }));
     expect(report).toMatchObject({ dryRun: true, created: 3, updated: 0, skipped: 0 });
     expect(report.tariffsCreated.map((t) => t.name).sort()).toEqual(['bronze', 'gold', 'silver']);
     expect(await get('fr-alice')).toBeUndefined();
@@ -191,7 +230,7 @@ describe('tollgate import freeradius', () => {
   });
 
   it('imports what Tollgate can authenticate, maps groups to tariffs, and says what it left behind', async () => {
-    const report = await importFreeRadius(h.env, h.db.sql, await opened(), options({ groupTariffs: new Map([['silver', 'imp-basic']]), createTariffs: true }));
+    const report = await importFreeRadius(h.env, freeRadiusSource(h.db.sql), await opened(), options({ groupTariffs: new Map([['silver', 'imp-basic']]), createTariffs: true }));
     expect(report).toMatchObject({ dryRun: false, created: 3, skipped: 0, unmappedGroups: [] });
     expect(report.skippedUsers).toEqual([
       { username: 'fr-carol', reason: expect.stringContaining('only MD5-Password') as string },
@@ -219,7 +258,7 @@ describe('tollgate import freeradius', () => {
   });
 
   it('a re-run skips everyone and creates no tariff twice', async () => {
-    const report = await importFreeRadius(h.env, h.db.sql, await opened(), options({ groupTariffs: new Map([['silver', 'imp-basic']]), createTariffs: true }));
+    const report = await importFreeRadius(h.env, freeRadiusSource(h.db.sql), await opened(), options({ groupTariffs: new Map([['silver', 'imp-basic']]), createTariffs: true }));
     expect(report).toMatchObject({ created: 0, skipped: 3, tariffsCreated: [] });
     expect((await h.store.tariffs.list({ limit: 100, offset: 0 })).items.filter((t) => t.name === 'gold')).toHaveLength(1);
   });
