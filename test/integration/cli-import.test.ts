@@ -263,6 +263,46 @@ describe('tollgate import freeradius', () => {
     expect((await h.store.tariffs.list({ limit: 100, offset: 0 })).items.filter((t) => t.name === 'gold')).toHaveLength(1);
   });
 
+  it('imports NAS clients from a clients.conf file (and skips those already registered)', async () => {
+    const file = join(import.meta.dirname, '../fixtures/freeradius/clients.conf');
+    const dry = await h.run('import', 'freeradius', '--clients', file, '--dry-run', '--json');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, created: 0, nas: { created: 4, skipped: 2 } });
+    expect((await h.store.nas.list()).map((n) => n.name)).not.toContain('bras-n1');
+    const real = await h.run('import', 'freeradius', '--clients', file);
+    expect(real.code, real.stderr).toBe(0);
+    expect(real.stdout).toContain('skipped NAS by-hostname');
+    expect(real.stdout).toContain('nas_type livingston has no vendor profile here: generic');
+    expect(real.stdout).toContain('NAS clients: created 4, updated 0, skipped 2');
+    const nas = await h.store.nas.list();
+    expect(nas).toContainEqual(expect.objectContaining({ name: 'bras-n1', address: '198.51.100.10', vendor: 'cisco', secret: 'north-secret-with space' }));
+    expect(nas).toContainEqual(expect.objectContaining({ name: 'edge-pool', address: '203.0.113.0/24', vendor: 'mikrotik' }));
+    expect(nas).toContainEqual(expect.objectContaining({ name: 'localhost', requireMessageAuthenticator: false }));
+    await h.settle();
+    expect(h.events).toContainEqual({ kind: 'nas' });
+    const again = await h.run('import', 'freeradius', '--clients', file, '--json');
+    expect(JSON.parse(again.stdout)).toMatchObject({ nas: { created: 0, skipped: 6 } });
+    const updated = await h.run('import', 'freeradius', '--clients', file, '--update', '--json');
+    expect(JSON.parse(updated.stdout)).toMatchObject({ nas: { created: 0, updated: 4, skipped: 2 } });
+  });
+
+  it('imports NAS clients from the nas table of the FreeRADIUS database', async () => {
+    const source = freeRadiusSource(h.db.sql);
+    // Tollgate's own nas table is in this database too: it is not rlm_sql's, so it is not read.
+    expect(await source.nas()).toBeUndefined();
+    await h.db.sql.query(`CREATE SCHEMA fr_nas;
+      CREATE TABLE fr_nas.nas (id serial PRIMARY KEY, nasname text NOT NULL, shortname text, type text DEFAULT 'other', ports integer, secret text NOT NULL DEFAULT 'secret', server text, community text, description text);
+      INSERT INTO fr_nas.nas (nasname, shortname, type, secret) VALUES ('192.0.2.200', 'sql-bras', 'juniper', 'sql-secret-12345'), ('bras.example.net', 'by-name', 'other', 'x-secret-x-secret')`);
+    try {
+      const fr = { ...source, nas: () => freeRadiusSource({ ...h.db.sql, query: (text, params) => h.db.sql.query(text.replace(/\bnas\b/g, 'fr_nas.nas'), params) }).nas() };
+      const report = await importFreeRadius(h.env, fr, await opened(), options({}));
+      expect(report.nas).toMatchObject({ created: 1, skipped: 1 });
+      expect(await h.store.nas.list()).toContainEqual(expect.objectContaining({ name: 'sql-bras', address: '192.0.2.200', vendor: 'juniper' }));
+    } finally {
+      await h.db.sql.query('DROP SCHEMA fr_nas CASCADE');
+    }
+  });
+
   it('the command needs a postgres:// --from and GROUP=TARIFF pairs', async () => {
     expect((await h.run('import', 'freeradius')).code).toBe(64);
     expect((await h.run('import', 'freeradius', '--from', 'mysql://x/y')).code).toBe(64);
