@@ -12,7 +12,7 @@ import { EXIT, parseArgs, UsageError } from './cli/common.js';
 import { isOperatorCommand, runOperatorCommand } from './cli/dispatch.js';
 import { processEnv } from './cli/env.js';
 import { OPERATOR_USAGE } from './cli/usage.js';
-import { packageRoot } from './paths.js';
+import { packageRoot, shippedDictionary } from './paths.js';
 
 const USAGE = `Usage: tollgate [command] [options]
 
@@ -60,7 +60,7 @@ async function run(argv: readonly string[]): Promise<number | undefined> {
       const file = configOnly('config check', options);
       try {
         const { checkConfig } = await import('./app/cli-store.js');
-        const r = await checkConfig(file);
+        const r = await checkConfig(file, shippedDictionary());
         for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
         process.stdout.write(`${r.source}: ok (${r.clients} clients, ${r.users} users, ${r.attributes} dictionary attributes)\n`);
         return EXIT.OK;

@@ -10,7 +10,7 @@
 import { resolve, join } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import type { BulkImportRepository, ChangeFeed, FreeRadiusSource, HotCache, Sql, Store } from '../domain/ports.js';
+import type { BulkImportRepository, ChangeFeed, FreeRadiusSource, HotCache, Store } from '../domain/ports.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 
 export { macAddress } from '../store/validate.js';
@@ -31,7 +31,8 @@ function cliLogger(): Logger {
   return createLogger('warn', process.stderr);
 }
 
-async function openDatabase(config: Config, log: Logger): Promise<Sql> {
+// The adapter's own type (the store's Sql): the CLI never sees it, only the Store built on it.
+async function openDatabase(config: Config, log: Logger) {
   if (config.database.url) {
     const { createPostgresSql } = await import('../store/postgres.js');
     return createPostgresSql(config.database.url, { max: config.database.poolSize, applicationName: 'tollgate cli' });
@@ -114,15 +115,14 @@ export async function migrateDatabase(configFile: string | undefined): Promise<r
   }
 }
 
-/** `tollgate config check`: the configuration, the dictionaries and the vendor profiles, compiled as at start-up. */
-export async function checkConfig(configFile: string | undefined): Promise<{ source: string; warnings: readonly string[]; clients: number; users: number; attributes: number }> {
+/**
+ * `tollgate config check`: the configuration, the dictionaries (the shipped one, `shippedDictionary`, first) and the
+ * vendor profiles, compiled as at start-up.
+ */
+export async function checkConfig(configFile: string | undefined, shippedDictionary: string): Promise<{ source: string; warnings: readonly string[]; clients: number; users: number; attributes: number }> {
   const { config, source, warnings } = loadCliConfig(configFile);
-  const [{ Dictionary }, { VendorProfiles }, { shippedDictionary }] = await Promise.all([
-    import('../radius/dictionary.js'),
-    import('../aaa/vendor-profiles.js'),
-    import('../paths.js'),
-  ]);
-  const dict = Dictionary.loadFiles([shippedDictionary(), ...config.radius.dictionaries.map((f) => resolve(f))]);
+  const [{ Dictionary }, { VendorProfiles }] = await Promise.all([import('../radius/dictionary.js'), import('../aaa/vendor-profiles.js')]);
+  const dict = Dictionary.loadFiles([shippedDictionary, ...config.radius.dictionaries.map((f) => resolve(f))]);
   VendorProfiles.compile(dict, config.vendors);
   return { source, warnings, clients: config.clients.length, users: config.users.length, attributes: dict.attributeCount };
 }

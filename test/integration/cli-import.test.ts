@@ -12,6 +12,7 @@ import { ntPasswordHash } from '../../src/auth/mschapv2.js';
 import { importFreeRadius, mikrotikRate, type FreeRadiusOptions } from '../../src/cli/import-freeradius.js';
 import { freeRadiusSource } from '../../src/store/repositories/freeradius.js';
 import { bulkImportRepository } from '../../src/store/repositories/bulk-import.js';
+import { runOperatorCommand } from '../../src/cli/dispatch.js';
 import { createCliHarness, type CliHarness } from './cli-harness.js';
 
 let h: CliHarness;
@@ -142,6 +143,16 @@ describe('tollgate import csv', () => {
     expect(text.stdout).toContain('failed line 3 imp-fay: framedIp is already in use');
     expect(text.stdout).toContain('created 0, updated 0, skipped 1, failed 1');
     expect(text.stderr).toMatch(/^import: 2 rows in \d+\.\d s \(\d+ rows\/s\)\n$/);
+  });
+
+  it('on a terminal, shows progress (rows/s, ETA) per chunk on stderr', async () => {
+    const lines = ['username,password', ...Array.from({ length: 2500 }, (_, i) => `tty-${i},p${i}`)];
+    let err = '';
+    let out = '';
+    const env = { ...h.env, interactive: true, stderr: (t: string) => void (err += t), stdout: (t: string) => void (out += t) };
+    expect(await runOperatorCommand(['import', 'csv', await csvFile('tty.csv', lines.join('\n'))], env, 'USAGE')).toBe(0);
+    expect(out).toBe('created 2500, updated 0, skipped 0\n');
+    expect(err).toMatch(/^\rimport: 1000\/2500 rows, \d+ rows\/s ETA \d+ s {3}\rimport: 2000\/2500 rows, \d+ rows\/s ETA \d+ s {3}\rimport: 2500\/2500 rows, \d+ rows\/s {3}\nimport: 2500 rows in \d+\.\d s \(\d+ rows\/s\)\n$/);
   });
 
   it('--json reports a refused file as failures too (line, column, message)', async () => {
