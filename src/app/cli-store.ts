@@ -19,7 +19,7 @@ export { macAddress } from '../store/validate.js';
 export interface OpenedStore {
   readonly store: Store;
   readonly changes: ChangeFeed;
-  /** Subscribers in bulk (import csv): chunked multi-row statements, one transaction per chunk. */
+  /** Subscribers in bulk (import csv): chunked multi-row statements, one transaction for all (every row or none). */
   readonly bulk: BulkImportRepository;
   /** Runs `fn` on a Store bound to one transaction (same options as `store`): all of it commits, or none. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;

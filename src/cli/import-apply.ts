@@ -51,9 +51,11 @@ export interface ImportReport {
   readonly created: number;
   readonly updated: number;
   readonly skipped: number;
-  /** Rows the database refused (import csv); absent where one refusal rolls everything back. */
+  /** Rows refused (import csv: any refusal means nothing was written); absent in import freeradius. */
   readonly failed?: number;
   readonly failures?: readonly ImportFailure[];
+  /** Import csv stopped looking for more refused rows at this line (after 100). */
+  readonly stoppedAtLine?: number;
   readonly rows: readonly ImportOutcome[];
 }
 

@@ -2,9 +2,9 @@
  * `tollgate import csv FILE`: subscribers from a CSV file with a header row (docs: README, "Importing
  * subscribers"). Every row is checked — syntax, values, duplicates inside the file, tariffs and accounts in the
  * database — and every problem is reported with its line number before anything is written (exit 65). Then the
- * rows go in in bulk (the store's bulk import: 1,000 rows per statement and transaction); a row the database
- * still refuses (a framed IP another subscriber has) fails alone, is reported with its line and column, and the
- * command exits 65 after writing the others, so a re-run after the fix skips what was imported.
+ * rows go in in bulk and all or nothing (the store's bulk import: one transaction, 1,000 rows per statement and
+ * savepoint); rows the database still refuses (a framed IP another subscriber has) are each reported with their
+ * line and column, nothing is written, and the command exits 65.
  */
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
@@ -22,8 +22,12 @@ type Column = (typeof CSV_COLUMNS)[number];
 
 /** A file refused before anything was written: the problems as text (stderr) and as failures (--json). */
 export class ImportFileError extends DataError {
-  constructor(message: string, readonly failures: readonly ImportFailure[]) {
-    super(message, failures.map((f) => (f.line === null ? f.message : `line ${f.line}: ${f.message}`)));
+  constructor(
+    message: string,
+    readonly failures: readonly ImportFailure[],
+    problems: readonly string[] = failures.map((f) => (f.line === null ? f.message : `line ${f.line}: ${f.message}`)),
+  ) {
+    super(message, problems);
   }
 }
 
@@ -231,22 +235,36 @@ export async function importCsv(argv: readonly string[], env: CliEnv): Promise<n
       throw err;
     }
     const shown = progress(env, rows.length);
-    const outcomes = await opened.bulk.importSubscribers(rows, {
+    const result = await opened.bulk.importSubscribers(rows, {
       update: args.flags.has('--update'),
       dryRun,
       openingBalanceReason: OPENING_BALANCE_REASON,
       onProgress: (done) => shown.update(done),
     });
     shown.end();
-    const report = reportOf(rows, outcomes, dryRun);
-    if (!dryRun) {
-      const events = outcomes.flatMap((o) =>
+    const refused = result.rows.filter((o) => o.action === 'failed');
+    if (refused.length > 0) {
+      // The store rolled the whole file back: the failures, as for a file refused before writing.
+      const failures = refused.map((o) => ({ line: lineOf(rows[o.index]!), field: columnOf(o.field), message: o.reason ?? 'refused by the database' }));
+      const stoppedAtLine = result.stoppedAt === undefined ? undefined : lineOf(rows[result.stoppedAt]!);
+      const stopped = stoppedAtLine === undefined ? '' : ` (stopped looking after ${refused.length}: lines ${stoppedAtLine} and after were not checked)`;
+      const error = new ImportFileError(
+        `${refused.length} row${refused.length === 1 ? '' : 's'} refused${stopped}; nothing was imported`,
+        failures,
+        refused.map((o) => `${rows[o.index]!.where} (${rows[o.index]!.username}): ${o.reason ?? 'refused by the database'}`),
+      );
+      if (json) printJson(env, { dryRun, created: 0, updated: 0, skipped: 0, failed: failures.length, failures, ...(stoppedAtLine === undefined ? {} : { stoppedAtLine }), rows: [] });
+      throw error;
+    }
+    const report = reportOf(rows, result.rows, dryRun);
+    if (result.written) {
+      const events = result.rows.flatMap((o) =>
         (o.action === 'created' || o.action === 'updated') && o.subscriberId !== undefined ? [{ kind: 'subscriber' as const, id: o.subscriberId, usernames: [rows[o.index]!.username] }] : [],
       );
       await publishChanges(env, opened.changes, events);
     }
     if (json) printJson(env, report);
     else env.stdout(describeReport(report));
-    return (report.failed ?? 0) > 0 ? EXIT.DATA : EXIT.OK;
+    return EXIT.OK;
   });
 }

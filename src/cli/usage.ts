@@ -61,7 +61,8 @@ export const LEDGER_USAGE = `  ledger verify [--json]         check balance = pa
 
 export const IMPORT_CSV_USAGE = `  import csv FILE [--update] [--dry-run] [--json]
                                  subscribers from CSV (header row; columns ${CSV_COLUMNS.join(', ')});
-                                 existing usernames are skipped, or changed with --update`;
+                                 existing usernames are skipped, or changed with --update; all or
+                                 nothing: a row the database refuses rolls the whole file back`;
 
 export const IMPORT_FREERADIUS_USAGE = `  import freeradius (--from postgres://USER@HOST/DB | --clients FILE) [--group-tariff GROUP=TARIFF]...
                     [--create-tariffs] [--update] [--dry-run] [--json]

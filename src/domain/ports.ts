@@ -557,20 +557,32 @@ export interface BulkImportOptions {
   readonly update: boolean;
   /** Everything is done and rolled back. */
   readonly dryRun: boolean;
-  /** Rows per statement and per transaction (default 1000). */
+  /** Rows per statement and per savepoint (default 1000). */
   readonly chunkSize?: number;
+  /** Failed rows after which the import stops looking for more (default 100). */
+  readonly maxFailures?: number;
   /** Reason of the opening-balance adjustments. */
   readonly openingBalanceReason: string;
   /** Called after each chunk with the rows done so far. */
   readonly onProgress?: (done: number, total: number) => void;
 }
 
+export interface BulkImportResult {
+  /** The outcome of each row checked, by index ('created' and 'updated' are what the rows did before any rollback). */
+  readonly rows: BulkRowOutcome[];
+  /** Whether the rows are in the database: a real run in which no row failed. */
+  readonly written: boolean;
+  /** Set when the import stopped at maxFailures: the index of the first row it did not check. */
+  readonly stoppedAt?: number;
+}
+
 /**
- * Subscribers in bulk: one multi-row statement per table and chunk, one transaction per chunk. A chunk the
- * database refuses is retried row by row, so the bad row fails alone and the others are written.
+ * Subscribers in bulk, all or nothing: one transaction for the whole input, one multi-row statement per table
+ * and chunk, each chunk under a savepoint. A chunk the database refuses is retried row by row to name every bad
+ * row; if any row failed, nothing is written.
  */
 export interface BulkImportRepository {
-  importSubscribers(rows: readonly BulkSubscriberRow[], options: BulkImportOptions): Promise<BulkRowOutcome[]>;
+  importSubscribers(rows: readonly BulkSubscriberRow[], options: BulkImportOptions): Promise<BulkImportResult>;
 }
 
 /** One attribute row of FreeRADIUS's rlm_sql tables (radcheck, radreply). */

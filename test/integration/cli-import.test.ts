@@ -130,19 +130,50 @@ describe('tollgate import csv', () => {
     expect(anna?.tariff?.name).toBe('imp-basic');
   });
 
-  it('writes the rows the database takes and reports the one it refuses, with its line and column', async () => {
-    const r = await h.run('import', 'csv', await csvFile('clash.csv', 'username,password,framed_ip\nimp-eve,p,100.65.7.7\nimp-fay,p,100.65.0.9\n'), '--json');
+  it('rolls the whole file back when the database refuses a row', async () => {
+    const before = await subscriberCount();
+    const file = await csvFile('clash.csv', 'username,password,framed_ip\nimp-eve,p,100.65.7.7\nimp-fay,p,100.65.0.9\nimp-gus,p,\n');
+    const r = await h.run('import', 'csv', file);
     expect(r.code).toBe(65);
-    const report = JSON.parse(r.stdout) as { created: number; failed: number; failures: unknown[] };
-    expect(report).toMatchObject({ created: 1, failed: 1, failures: [{ line: 3, field: 'framed_ip', message: expect.stringContaining('already in use') as string }] });
-    expect(await get('imp-eve')).toBeDefined();
-    expect(await get('imp-fay')).toBeUndefined();
-    const text = await h.run('import', 'csv', join(dir, 'clash.csv'));
-    expect(text.code).toBe(65);
-    expect(text.stdout).toContain('skipped line 2 imp-eve: the username exists');
-    expect(text.stdout).toContain('failed line 3 imp-fay: framedIp is already in use');
-    expect(text.stdout).toContain('created 0, updated 0, skipped 1, failed 1');
-    expect(text.stderr).toMatch(/^import: 2 rows in \d+\.\d s \(\d+ rows\/s\)\n$/);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('1 row refused; nothing was imported');
+    expect(r.stderr).toContain('line 3 (imp-fay): framedIp is already in use');
+    expect(await get('imp-eve')).toBeUndefined();
+    expect(await get('imp-gus')).toBeUndefined();
+    expect(await subscriberCount()).toBe(before);
+    await h.settle();
+    expect(h.events).not.toContainEqual(expect.objectContaining({ usernames: ['imp-eve'] }));
+    const json = await h.run('import', 'csv', file, '--json');
+    expect(json.code).toBe(65);
+    expect(JSON.parse(json.stdout)).toEqual({ dryRun: false, created: 0, updated: 0, skipped: 0, failed: 1, failures: [{ line: 3, field: 'framed_ip', message: 'framedIp is already in use' }], rows: [] });
+    expect((await h.run('import', 'csv', file, '--dry-run')).code).toBe(65);
+    expect(await subscriberCount()).toBe(before);
+    // Fixed, the file goes in whole.
+    const fixed = await h.run('import', 'csv', await csvFile('clash-fixed.csv', 'username,password,framed_ip\nimp-eve,p,100.65.7.7\nimp-fay,p,100.65.0.10\nimp-gus,p,\n'));
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(fixed.stdout).toBe('created 3, updated 0, skipped 0\n');
+    expect(fixed.stderr).toMatch(/^import: 3 rows in \d+\.\d s \(\d+ rows\/s\)\n$/);
+    expect(await subscriberCount()).toBe(before + 3);
+  });
+
+  it('reports every row the database refuses, up to 100, and says where it stopped', async () => {
+    const before = await subscriberCount();
+    const addresses = Array.from({ length: 102 }, (_, i) => `100.67.${i >> 8}.${(i & 255) + 1}`);
+    const taken = await h.run('import', 'csv', await csvFile('taken.csv', ['username,password,framed_ip', ...addresses.map((ip, i) => `imp-taken-${i},p,${ip}`)].join('\n')));
+    expect(taken.code, taken.stderr).toBe(0);
+    // 102 new usernames on the addresses just taken: the 101st and 102nd are not looked at.
+    const file = await csvFile('taken-again.csv', ['username,password,framed_ip', 'imp-fine,p,', ...addresses.map((ip, i) => `imp-again-${i},p,${ip}`)].join('\n'));
+    const r = await h.run('import', 'csv', file, '--json');
+    expect(r.code).toBe(65);
+    const report = JSON.parse(r.stdout) as { failed: number; failures: { line: number; field: string }[]; stoppedAtLine: number };
+    expect(report).toMatchObject({ created: 0, failed: 100, stoppedAtLine: 103 });
+    expect(report.failures.map((f) => f.line)).toEqual(Array.from({ length: 100 }, (_, i) => i + 3));
+    expect(new Set(report.failures.map((f) => f.field))).toEqual(new Set(['framed_ip']));
+    expect(r.stderr).toContain('100 rows refused (stopped looking after 100: lines 103 and after were not checked); nothing was imported');
+    expect(r.stderr).toContain('line 102 (imp-again-99): framedIp is already in use');
+    expect(r.stderr).not.toContain('line 103 (');
+    expect(await get('imp-fine')).toBeUndefined();
+    expect(await subscriberCount()).toBe(before + 102);
   });
 
   it('on a terminal, shows progress (rows/s, ETA) per chunk on stderr', async () => {
@@ -161,27 +192,49 @@ describe('tollgate import csv', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ created: 0, failed: 1, failures: [{ line: 2, field: 'mac', message: expect.stringContaining('must be a MAC address') as string }] });
   });
 
-  it('bulk: chunks of rows, a refused chunk retried row by row, opening balances and subscriptions as one by one', async () => {
+  it('bulk: every refused row of every chunk, then nothing written; the same rows fixed go in, balances and subscriptions as one by one', async () => {
     const bulk = bulkImportRepository(h.db.sql);
+    const before = await subscriberCount();
     const [basic] = (await h.store.tariffs.list({ limit: 100, offset: 0 })).items.filter((t) => t.name === 'imp-basic');
-    const rows = Array.from({ length: 7 }, (_, i) => ({ where: `line ${i + 2}`, username: `bulk-${i}`, password: `pw-${i}`, framedIp: `100.70.0.${i + 1}`, tariffId: basic!.id, ...(i === 1 ? { balance: -300, creditLimit: 100 } : {}) }));
-    // Row 4 takes an address a subscriber already has; row 6 is refused by the validators before any SQL.
-    rows[4] = { ...rows[4]!, framedIp: '100.65.7.7' };
-    rows[6] = { ...rows[6]!, framedIp: 'not-an-ip' };
+    const good = Array.from({ length: 7 }, (_, i) => ({ where: `line ${i + 2}`, username: `bulk-${i}`, password: `pw-${i}`, framedIp: `100.70.0.${i + 1}`, tariffId: basic!.id, ...(i === 1 ? { balance: -300, creditLimit: 100 } : {}) }));
+    // In chunks of 3: row 2 repeats row 0's address, row 4 takes the address imp-eve has (both refused by the
+    // database), row 6 is refused by the validators before any SQL.
+    const bad = good.map((row, i) => (i === 2 ? { ...row, framedIp: '100.70.0.1' } : i === 4 ? { ...row, framedIp: '100.65.7.7' } : i === 6 ? { ...row, framedIp: 'not-an-ip' } : row));
     const progress: number[] = [];
-    const out = await bulk.importSubscribers(rows, { update: false, dryRun: false, chunkSize: 3, openingBalanceReason: 'opening balance (import)', onProgress: (done) => progress.push(done) });
-    expect(out.map((o) => o.action)).toEqual(['created', 'created', 'created', 'created', 'failed', 'created', 'failed']);
-    expect(out[4]).toMatchObject({ index: 4, field: 'framedIp' });
-    expect(out[6]).toMatchObject({ index: 6, field: 'framedIp' });
-    expect(progress).toEqual([4, 7]);
+    const opts = { update: false, dryRun: false, chunkSize: 3, openingBalanceReason: 'opening balance (import)', onProgress: (done: number) => progress.push(done) };
+    const refused = await bulk.importSubscribers(bad, opts);
+    expect(refused.written).toBe(false);
+    expect(refused.stoppedAt).toBeUndefined();
+    expect(refused.rows.map((o) => o.action)).toEqual(['created', 'created', 'failed', 'created', 'failed', 'created', 'failed']);
+    expect(refused.rows.filter((o) => o.action === 'failed')).toMatchObject([{ index: 2, field: 'framedIp' }, { index: 4, field: 'framedIp' }, { index: 6, field: 'framedIp' }]);
+    expect(progress).toEqual([3, 6, 7]);
+    expect(await subscriberCount()).toBe(before);
+    const [none] = await h.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM adjustments WHERE amount = -300 AND reason = 'opening balance (import)'");
+    expect(none!.n).toBe(0);
+
+    progress.length = 0;
+    const ok = await bulk.importSubscribers(good, opts);
+    expect(ok).toMatchObject({ written: true });
+    expect(ok.rows.map((o) => o.action)).toEqual(Array(7).fill('created'));
+    expect(progress).toEqual([3, 6, 7]);
     const one = await h.store.subscribers.snapshot('bulk-1');
     expect(one).toMatchObject({ password: 'pw-1', ntHash: ntPasswordHash('pw-1').toString('hex'), balance: -300, creditLimit: 100, accountState: 'blocked', tariff: { name: 'imp-basic' } });
     const [sub] = await h.db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM subscriptions s JOIN subscribers u ON u.id = s.subscriber_id WHERE u.username LIKE $1 AND s.ends_on IS NULL', ['bulk-%']);
-    expect(sub!.n).toBe(5);
+    expect(sub!.n).toBe(7);
     expect((await h.run('ledger', 'verify')).code).toBe(0);
+
+    // maxFailures: the import stops at the second failure and says which row it did not reach.
+    const stop = await bulk.importSubscribers(
+      ['100.65.7.7', undefined, 'nope', undefined, '100.65.0.9'].map((framedIp, i) => ({ where: `line ${i + 2}`, username: `bulk-stop-${i}`, password: 'p', ...(framedIp === undefined ? {} : { framedIp }) })),
+      { ...opts, chunkSize: 2, maxFailures: 2 },
+    );
+    expect(stop).toMatchObject({ written: false, stoppedAt: 3 });
+    expect(stop.rows.map((o) => o.action)).toEqual(['failed', 'created', 'failed']);
+    expect(await get('bulk-stop-1')).toBeUndefined();
+
     // A dry run does the same and leaves nothing.
     const dry = await bulk.importSubscribers([{ where: 'line 2', username: 'bulk-dry', password: 'p' }], { update: false, dryRun: true, openingBalanceReason: 'x' });
-    expect(dry).toMatchObject([{ action: 'created' }]);
+    expect(dry).toMatchObject({ written: false, rows: [{ action: 'created' }] });
     expect(await get('bulk-dry')).toBeUndefined();
   });
 });

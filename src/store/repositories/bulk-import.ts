@@ -1,16 +1,19 @@
 /**
- * Subscribers in bulk (`tollgate import csv`): per chunk of rows (1,000 by default) one transaction and one
- * multi-row statement per table — `INSERT … SELECT FROM unnest($1::text[], …)` for the new accounts, their
- * opening-balance adjustments, the subscribers and their subscriptions — instead of a dozen round trips per row.
- * The rules are those of the single-row repositories: every row is checked by the same validators first (a bad
- * row fails alone, before any SQL); a password is stored with its NT hash; an opening balance is an adjustment
- * that moves the balance and re-derives the account state; a subscriber with a tariff that is not disabled opens
- * its subscription from today (in the fee time zone) under the shared subscriptions lock. An existing username is
- * skipped, or updated through the subscriber repository (one row at a time: updates end and open subscriptions).
+ * Subscribers in bulk (`tollgate import csv`): the whole input in ONE transaction — every row or none — with one
+ * multi-row statement per table and chunk of rows (1,000 by default) — `INSERT … SELECT FROM unnest($1::text[], …)`
+ * for the new accounts, their opening-balance adjustments, the subscribers and their subscriptions — instead of a
+ * dozen round trips per row. The rules are those of the single-row repositories: every row is checked by the same
+ * validators first (a bad row fails before any SQL); a password is stored with its NT hash; an opening balance is
+ * an adjustment that moves the balance and re-derives the account state; a subscriber with a tariff that is not
+ * disabled opens its subscription from today (in the fee time zone) under the shared subscriptions lock. An
+ * existing username is skipped, or updated through the subscriber repository (one row at a time: updates end and
+ * open subscriptions).
  *
- * When the database refuses a chunk (a framed IP or username another subscriber has, an account that does not
- * exist), the chunk rolls back and its rows are retried one per transaction, so only the bad row fails and is
- * reported with the field the constraint names.
+ * Each chunk runs under a savepoint. When the database refuses a chunk (a framed IP or username another subscriber
+ * has, an account that does not exist), the chunk rolls back to its savepoint and its rows are retried one per
+ * savepoint, so every bad row is named with the field the constraint names; the import goes on to find the bad
+ * rows of later chunks (up to maxFailures), then rolls the whole transaction back. A half-imported subscriber file
+ * is worse than none: the operator fixes the rows and runs the file again.
  */
 import { ntPasswordHash } from '../../auth/mschapv2.js';
 import { checkTimeZone, dayInTimeZone, FEE_SUBSCRIPTIONS_LOCK_KEY } from '../../billing/fees.js';
@@ -19,6 +22,7 @@ import {
   StoreError,
   type BulkImportOptions,
   type BulkImportRepository,
+  type BulkImportResult,
   type BulkRowOutcome,
   type BulkSubscriberRow,
   type Sql,
@@ -42,7 +46,26 @@ interface Prepared {
   readonly status: string;
 }
 
-class DryRunRollback extends Error {}
+/** Thrown out of the transaction to roll it back: a dry run, or a row that failed. */
+class Rollback extends Error {}
+
+/**
+ * `fn` under a savepoint of `tx`. Released after a refusal too (ROLLBACK TO keeps the savepoint, and nested
+ * transactions of the Sql would leave one open per failed row), so the savepoints do not pile up.
+ */
+async function underSavepoint<T>(tx: Sql, fn: () => Promise<T>): Promise<T> {
+  await tx.query('SAVEPOINT tg_bulk_chunk');
+  let result: T;
+  try {
+    result = await fn();
+  } catch (err) {
+    await tx.query('ROLLBACK TO SAVEPOINT tg_bulk_chunk');
+    await tx.query('RELEASE SAVEPOINT tg_bulk_chunk');
+    throw err;
+  }
+  await tx.query('RELEASE SAVEPOINT tg_bulk_chunk');
+  return result;
+}
 
 /** The store's validators on one row; a RangeError or StoreError names the field. */
 function prepare(index: number, row: BulkSubscriberRow): Prepared {
@@ -185,57 +208,69 @@ export function bulkImportRepository(raw: Sql, options: BulkImportRepositoryOpti
     return out;
   }
 
-  /** The chunk in one transaction (rolled back on a dry run); the outcomes, or the database's refusal. */
-  async function run(chunk: readonly Prepared[], opts: BulkImportOptions): Promise<BulkRowOutcome[]> {
-    let outcomes: BulkRowOutcome[] = [];
-    try {
-      await sql.transaction(async (tx) => {
-        outcomes = await applyChunk(tx, chunk, opts);
-        if (opts.dryRun) throw new DryRunRollback();
-      });
-    } catch (err) {
-      if (!(err instanceof DryRunRollback)) throw err;
-    }
-    return outcomes;
-  }
-
   const refused = (err: unknown): boolean => err instanceof StoreError ? err.code !== 'STORE_UNAVAILABLE' : err instanceof RangeError || isDataError(err);
 
-  return {
-    async importSubscribers(rows, opts) {
-      const chunkSize = opts.chunkSize ?? 1000;
-      intInRange('chunkSize', chunkSize, 1, 100_000);
-      const outcomes: BulkRowOutcome[] = [];
-      const valid: Prepared[] = [];
-      rows.forEach((row, index) => {
-        try {
-          valid.push(prepare(index, row));
-        } catch (err) {
-          if (!(err instanceof RangeError || err instanceof StoreError)) throw err;
-          outcomes.push(failure(index, err));
-        }
-      });
-      let done = rows.length - valid.length;
-      for (let i = 0; i < valid.length; i += chunkSize) {
-        const chunk = valid.slice(i, i + chunkSize);
-        try {
-          outcomes.push(...(await run(chunk, opts)));
-        } catch (err) {
-          if (!refused(err)) throw err;
-          // One transaction per row: the refused ones fail alone, the others are written.
-          for (const p of chunk) {
-            try {
-              outcomes.push(...(await run([p], opts)));
-            } catch (rowErr) {
-              if (!refused(rowErr)) throw rowErr;
-              outcomes.push(failure(p.index, rowErr));
-            }
+  /** One chunk's rows under savepoints: their outcomes in input order, failures included. */
+  async function checkChunk(tx: Sql, rows: readonly BulkSubscriberRow[], start: number, opts: BulkImportOptions): Promise<BulkRowOutcome[]> {
+    const out: BulkRowOutcome[] = [];
+    const chunk: Prepared[] = [];
+    rows.forEach((row, i) => {
+      try {
+        chunk.push(prepare(start + i, row));
+      } catch (err) {
+        if (!(err instanceof RangeError || err instanceof StoreError)) throw err;
+        out.push(failure(start + i, err));
+      }
+    });
+    if (chunk.length > 0) {
+      try {
+        out.push(...(await underSavepoint(tx, () => applyChunk(tx, chunk, opts))));
+      } catch (err) {
+        if (!refused(err)) throw err;
+        // Row by row, each under its own savepoint, to name every row the database refuses.
+        for (const p of chunk) {
+          try {
+            out.push(...(await underSavepoint(tx, () => applyChunk(tx, [p], opts))));
+          } catch (rowErr) {
+            if (!refused(rowErr)) throw rowErr;
+            out.push(failure(p.index, rowErr));
           }
         }
-        done += chunk.length;
-        opts.onProgress?.(done, rows.length);
       }
-      return outcomes.sort((a, b) => a.index - b.index);
+    }
+    return out.sort((a, b) => a.index - b.index);
+  }
+
+  return {
+    async importSubscribers(rows, opts): Promise<BulkImportResult> {
+      const chunkSize = opts.chunkSize ?? 1000;
+      intInRange('chunkSize', chunkSize, 1, 100_000);
+      const maxFailures = opts.maxFailures ?? 100;
+      intInRange('maxFailures', maxFailures, 1, 1_000_000);
+      const outcomes: BulkRowOutcome[] = [];
+      let failed = 0;
+      let stoppedAt: number | undefined;
+      try {
+        // One transaction for the input: the shared subscriptions lock, once taken, is held to its end, so a fee
+        // run waits for the import (seconds) rather than seeing part of it.
+        await sql.transaction(async (tx) => {
+          for (let start = 0; start < rows.length && stoppedAt === undefined; start += chunkSize) {
+            for (const o of await checkChunk(tx, rows.slice(start, start + chunkSize), start, opts)) {
+              outcomes.push(o);
+              if (o.action === 'failed' && ++failed === maxFailures) {
+                // Enough to fix first: the rest of the file is not looked at (nor the rest of this chunk reported).
+                if (o.index + 1 < rows.length) stoppedAt = o.index + 1;
+                break;
+              }
+            }
+            if (stoppedAt === undefined) opts.onProgress?.(Math.min(start + chunkSize, rows.length), rows.length);
+          }
+          if (failed > 0 || opts.dryRun) throw new Rollback();
+        });
+      } catch (err) {
+        if (!(err instanceof Rollback)) throw err;
+      }
+      return { rows: outcomes, written: failed === 0 && !opts.dryRun, ...(stoppedAt === undefined ? {} : { stoppedAt }) };
     },
   };
 }
