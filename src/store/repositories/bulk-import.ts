@@ -50,8 +50,11 @@ interface Prepared {
 class Rollback extends Error {}
 
 /**
- * `fn` under a savepoint of `tx`. Released after a refusal too (ROLLBACK TO keeps the savepoint, and nested
- * transactions of the Sql would leave one open per failed row), so the savepoints do not pile up.
+ * `fn` under a savepoint of `tx`, released after a refusal too (ROLLBACK TO keeps the savepoint, and the Sql's
+ * nested transactions would leave one open per failed row), so the savepoints do not pile up. Each chunk that
+ * writes is a subtransaction of the import's transaction; past 64 of them (64,000 rows) PostgreSQL's per-backend
+ * cache of subtransaction ids overflows and other sessions' snapshots look them up in pg_subtrans until the import
+ * ends: a slowdown for seconds, not a fault.
  */
 async function underSavepoint<T>(tx: Sql, fn: () => Promise<T>): Promise<T> {
   await tx.query('SAVEPOINT tg_bulk_chunk');
