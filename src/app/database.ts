@@ -12,21 +12,26 @@ import { seedDemo } from '../store/demo-seed.js';
 import { clusterRelayCache } from '../store/cluster-relay.js';
 import { createMemoryCache } from '../store/memory-cache.js';
 import { runMigrations } from '../store/migrations.js';
-import { createPGliteSql } from '../store/pglite.js';
-import { createPostgresSql } from '../store/postgres.js';
-import { createRedisCache } from '../store/redis-cache.js';
 import { createStore } from '../store/store.js';
 import type { Component } from './lifecycle.js';
 
-export async function openDatabase(config: Config, log: Logger): Promise<Sql> {
-  if (config.database.url) return createPostgresSql(config.database.url, { max: config.database.poolSize });
+// The drivers are imported when opened: a process on PostgreSQL never loads PGlite (~700 MB once started, and
+// slow to load), one without redis.url never loads ioredis; the CLI opens its store through these too.
+
+export async function openDatabase(config: Config, log: Logger, options: { applicationName?: string } = {}): Promise<Sql> {
+  if (config.database.url) {
+    const { createPostgresSql } = await import('../store/postgres.js');
+    return createPostgresSql(config.database.url, { max: config.database.poolSize, ...options });
+  }
   const dir = join(resolve(config.dataDir), 'pglite');
   log.info({ dir }, 'using the embedded database (PGlite); set database.url for PostgreSQL');
+  const { createPGliteSql } = await import('../store/pglite.js');
   return createPGliteSql(dir);
 }
 
-export function openCache(config: Config, log: Logger): HotCache {
+export async function openCache(config: Config, log: Logger): Promise<HotCache> {
   if (!config.redis.url) return createMemoryCache();
+  const { createRedisCache } = await import('../store/redis-cache.js');
   let lastLogged = 0;
   return createRedisCache(config.redis.url, {
     // ioredis keeps reconnecting by itself; one line per 10 s is enough to tell the operator.

@@ -95,7 +95,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
   return life.build(async () => {
     const db = await life.start(await openStore(config, log, { sql: options.sql, prepare: options.prepareDatabase !== false }));
-    const { cache } = await life.start(cacheComponent(options.cache ?? openCache(config, log), !options.cache));
+    const { cache } = await life.start(cacheComponent(options.cache ?? (await openCache(config, log)), !options.cache));
     const coa = new CoaClient({ audit: db.store.coa, log });
     await life.start({ name: 'coa', start: () => coa.start(), stop: () => coa.stop() });
     const ctx: AppContext = {

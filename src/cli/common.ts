@@ -3,7 +3,11 @@
  * errors that pick the exit code (64 usage, 65 bad data, 78 configuration, 1 anything else) and the output
  * helpers (aligned columns for people, `--json` for scripts).
  */
-import type { ChangeEvent, ChangeFeed, Store } from '../domain/ports.js';
+import { parseArgs as nodeParseArgs } from 'node:util';
+import type { OpenedStore } from '../app/cli-store.js';
+import type { ChangeEvent, ChangeFeed } from '../domain/ports.js';
+
+export type { OpenedStore };
 
 /** The exit codes of sysexits.h the CLI uses. */
 export const EXIT = { OK: 0, FAILURE: 1, USAGE: 64, DATA: 65, CONFIG: 78 } as const;
@@ -25,21 +29,14 @@ export class DataError extends Error {
   }
 }
 
-/** The store a command works on, and the change feed that tells running daemons what changed. */
-export interface OpenedStore {
-  readonly store: Store;
-  readonly changes: ChangeFeed;
-  /** Runs `fn` on a Store bound to one transaction (same options as `store`): all of it commits, or none. */
-  transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-}
-
 /** The process around a command: output streams and the database. Tests pass their own. */
 export interface CliEnv {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   /** Opens the configured database (FILE, else $TOLLGATE_CONFIG, …), migrated. */
   openStore(configFile: string | undefined): Promise<OpenedStore>;
+  /** stderr is a terminal: long commands show progress on one line there (else they print a summary). */
+  readonly interactive?: boolean;
 }
 
 export type OptionKind = 'string' | 'list' | 'flag';
@@ -56,45 +53,53 @@ export interface ParsedArgs {
 const COMMON: OptionSpec = { '--config': 'string' };
 
 /**
- * Parses `--name value`, `--name=value`, repeatable `list` options and flags. Unknown options, missing values and
- * a string option given twice are UsageErrors.
+ * Parses `--name value`, `--name=value`, repeatable `list` options and flags with node:util's parseArgs (its
+ * tokens, so that the mistakes below get messages naming the option). Unknown options, missing values, a value
+ * for a flag and a string option given twice are UsageErrors (exit 64). A value may start with one dash
+ * (`--balance -500`); one starting with two is taken for a forgotten value.
  */
 export function parseArgs(args: readonly string[], spec: OptionSpec): ParsedArgs {
   const all: OptionSpec = { ...COMMON, ...spec };
+  const options = Object.fromEntries(
+    Object.entries(all).map(([name, kind]) => [name.slice(2), kind === 'flag' ? { type: 'boolean' as const } : { type: 'string' as const, multiple: kind === 'list' }]),
+  );
+  const { tokens } = nodeParseArgs({ args: [...args], options, strict: false, allowPositionals: true, tokens: true });
   const strings = new Map<string, string>();
   const lists = new Map<string, string[]>();
   const flags = new Set<string>();
   const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (!arg.startsWith('--') || arg === '--') {
-      positional.push(arg);
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      positional.push(token.value);
       continue;
     }
-    const eq = arg.indexOf('=');
-    const name = eq < 0 ? arg : arg.slice(0, eq);
+    if (token.kind !== 'option') continue;
+    const name = token.rawName.startsWith('--') ? token.rawName : `-${token.name}`;
     const kind = all[name];
     if (kind === undefined) {
       const known = Object.keys(all).sort().join(', ');
       throw new UsageError(`unknown option ${name} (this command takes ${known})`);
     }
     if (kind === 'flag') {
-      if (eq >= 0) throw new UsageError(`${name} takes no value`);
+      if (token.value !== undefined) throw new UsageError(`${name} takes no value`);
       flags.add(name);
       continue;
     }
-    let value: string | undefined;
-    if (eq >= 0) value = arg.slice(eq + 1);
-    else {
-      value = args[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value`);
-      i++;
-    }
+    const value = token.value;
+    if (value === undefined || (!token.inlineValue && value.startsWith('--'))) throw new UsageError(`${name} needs a value`);
     if (kind === 'list') lists.set(name, [...(lists.get(name) ?? []), value]);
     else if (strings.has(name)) throw new UsageError(`${name} is given twice; give it once`);
     else strings.set(name, value);
   }
   return { strings, lists, flags, positional };
+}
+
+/** The one positional ID|NAME of edit and delete. */
+export function target(args: ParsedArgs, command: string, what: string): string {
+  const [ref, ...extra] = args.positional;
+  if (ref === undefined || ref === '') throw new UsageError(`${command} needs the ${what}`);
+  if (extra.length > 0) throw new UsageError(`${command} takes one ${what}, got also ${JSON.stringify(extra[0])}`);
+  return ref;
 }
 
 export function required(args: ParsedArgs, name: string, what: string): string {

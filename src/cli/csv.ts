@@ -11,8 +11,8 @@ export interface CsvRecord {
 
 export class CsvSyntaxError extends Error {
   override readonly name = 'CsvSyntaxError';
-  constructor(readonly line: number, message: string) {
-    super(`line ${line}: ${message}`);
+  constructor(readonly line: number, readonly reason: string) {
+    super(`line ${line}: ${reason}`);
   }
 }
 

@@ -1,45 +1,29 @@
 /**
  * The operator commands (everything but serve, config check, migrate and version, which src/cli.ts runs):
- * one module per command group, and one place that turns errors into exit codes and messages.
+ * one module per command group, imported when its group runs (a command loads only what it uses), and one place
+ * that turns errors into exit codes and messages.
  */
 import { ConfigError } from '../config/errors.js';
 import { StoreError } from '../domain/ports.js';
 import { DataError, EXIT, UsageError, type CliEnv } from './common.js';
-import { IMPORT_CSV_USAGE, importCsv } from './import-csv.js';
-import { IMPORT_FREERADIUS_USAGE, importFreeRadiusCommand } from './import-freeradius.js';
-import { LEDGER_USAGE, ledgerCommand } from './ledger.js';
-import { NAS_USAGE, nasCommand } from './nas.js';
-import { PAYMENT_USAGE, paymentCommand } from './payments.js';
-import { SESSIONS_USAGE, sessionsCommand } from './sessions.js';
-import { SUBSCRIBER_USAGE, subscriberCommand } from './subscribers.js';
-import { TARIFF_USAGE, tariffCommand } from './tariffs.js';
-
-export const OPERATOR_USAGE = [NAS_USAGE, TARIFF_USAGE, SUBSCRIBER_USAGE, PAYMENT_USAGE, SESSIONS_USAGE, LEDGER_USAGE, IMPORT_CSV_USAGE, IMPORT_FREERADIUS_USAGE].join('\n');
+import { GROUP_USAGE } from './usage.js';
 
 type Command = (sub: string | undefined, argv: readonly string[], env: CliEnv) => Promise<number>;
 
-const COMMANDS: Readonly<Record<string, Command>> = {
-  nas: nasCommand,
-  tariff: tariffCommand,
-  subscriber: subscriberCommand,
-  payment: paymentCommand,
-  sessions: sessionsCommand,
-  ledger: ledgerCommand,
-  import: (sub, argv, env) => {
-    if (sub === 'csv') return importCsv(argv, env);
-    if (sub === 'freeradius') return importFreeRadiusCommand(argv, env);
-    throw new UsageError(`unknown import source ${JSON.stringify(sub ?? '')} (csv, freeradius)`);
-  },
-};
-
-const GROUP_USAGE: Readonly<Record<string, string>> = {
-  nas: NAS_USAGE,
-  tariff: TARIFF_USAGE,
-  subscriber: SUBSCRIBER_USAGE,
-  payment: PAYMENT_USAGE,
-  sessions: SESSIONS_USAGE,
-  ledger: LEDGER_USAGE,
-  import: `${IMPORT_CSV_USAGE}\n${IMPORT_FREERADIUS_USAGE}`,
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  nas: async () => (await import('./nas.js')).nasCommand,
+  tariff: async () => (await import('./tariffs.js')).tariffCommand,
+  subscriber: async () => (await import('./subscribers.js')).subscriberCommand,
+  account: async () => (await import('./accounts.js')).accountCommand,
+  payment: async () => (await import('./payments.js')).paymentCommand,
+  sessions: async () => (await import('./sessions.js')).sessionsCommand,
+  ledger: async () => (await import('./ledger.js')).ledgerCommand,
+  import: () =>
+    Promise.resolve(async (sub, argv, env) => {
+      if (sub === 'csv') return (await import('./import-csv.js')).importCsv(argv, env);
+      if (sub === 'freeradius') return (await import('./import-freeradius.js')).importFreeRadiusCommand(argv, env);
+      throw new UsageError(`unknown import source ${JSON.stringify(sub ?? '')} (csv, freeradius)`);
+    }),
 };
 
 export function isOperatorCommand(name: string): boolean {
@@ -54,12 +38,13 @@ export async function runOperatorCommand(argv: readonly string[], env: CliEnv, u
   const [group = '', sub, ...rest] = argv;
   const name = `tollgate ${group}${sub === undefined || sub.startsWith('--') ? '' : ` ${sub}`}`;
   try {
-    const command = COMMANDS[group];
-    if (!command) throw new UsageError(`unknown command ${JSON.stringify(group)}`);
+    const load = COMMANDS[group];
+    if (!load) throw new UsageError(`unknown command ${JSON.stringify(group)}`);
     if (sub === '--help' || rest.includes('--help')) {
       env.stdout(usage);
       return EXIT.OK;
     }
+    const command = await load();
     return await command(sub, rest, env);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -1,6 +1,7 @@
 /**
- * The write half of `tollgate import csv|freeradius`: validated subscriber rows go into the store in ONE
- * transaction (every row, or none), through the repositories. A username that already exists is skipped, or
+ * The write half of `tollgate import freeradius` (`import csv` writes in bulk: import-csv.ts), and the report
+ * both print: validated subscriber rows go into the store in ONE transaction (every row, or none), through the
+ * repositories. A username that already exists is skipped, or
  * updated with --update (credentials, tariff, address, MAC, limits, status; never the account or its money).
  * --dry-run does all of it and rolls back, so the report shows exactly what a real run would do, database
  * conflicts included. Change events go out after the commit.
@@ -32,10 +33,17 @@ export interface ImportRow {
 export interface ImportOutcome {
   readonly where: string;
   readonly username: string;
-  readonly action: 'created' | 'updated' | 'skipped';
+  readonly action: 'created' | 'updated' | 'skipped' | 'failed';
   readonly reason?: string;
   readonly subscriberId?: number;
   readonly accountId?: number;
+}
+
+/** A row that was not imported: its line (null for the file as a whole), the column, the message. */
+export interface ImportFailure {
+  readonly line: number | null;
+  readonly field: string | null;
+  readonly message: string;
 }
 
 export interface ImportReport {
@@ -43,6 +51,11 @@ export interface ImportReport {
   readonly created: number;
   readonly updated: number;
   readonly skipped: number;
+  /** Rows refused (import csv: any refusal means nothing was written); absent in import freeradius. */
+  readonly failed?: number;
+  readonly failures?: readonly ImportFailure[];
+  /** Import csv stopped looking for more refused rows at this line (after 100). */
+  readonly stoppedAtLine?: number;
   readonly rows: readonly ImportOutcome[];
 }
 
@@ -121,9 +134,12 @@ export async function applyImport(
 
 /** The report for people: one line per skipped row, then the totals. */
 export function describeReport(report: ImportReport, extra: readonly string[] = []): string {
-  const lines = report.rows.filter((o) => o.action === 'skipped').map((o) => `skipped ${o.where} ${o.username}: ${o.reason ?? ''}`);
+  const lines = report.rows
+    .filter((o) => o.action === 'skipped' || o.action === 'failed')
+    .map((o) => `${o.action === 'failed' ? 'failed' : 'skipped'} ${o.where} ${o.username}: ${o.reason ?? ''}`);
   lines.push(...extra);
   const verb = report.dryRun ? 'would create' : 'created';
-  lines.push(`${report.dryRun ? 'dry run, nothing written: ' : ''}${verb} ${report.created}, ${report.dryRun ? 'would update' : 'updated'} ${report.updated}, skipped ${report.skipped}`);
+  const failed = report.failed ? `, failed ${report.failed}` : '';
+  lines.push(`${report.dryRun ? 'dry run, nothing written: ' : ''}${verb} ${report.created}, ${report.dryRun ? 'would update' : 'updated'} ${report.updated}, skipped ${report.skipped}${failed}`);
   return `${lines.join('\n')}\n`;
 }

@@ -8,26 +8,20 @@
  * Mikrotik-Rate-Limit when it has one. A user in several groups takes the first mapped one by priority.
  * Attributes Tollgate has no place for (per-user reply attributes such as Session-Timeout or rate-limit VSAs:
  * speed comes from the tariff) are counted and reported, never silently dropped.
+ *
+ * NAS clients come along: from the database's `nas` table when it has one (read_clients = yes), and from
+ * clients.conf files (`--clients FILE`, repeatable; also without --from). A NAS whose name or address is
+ * already registered is skipped, or changed with --update. Subscribers, tariffs and NAS clients commit in one
+ * transaction: all of it, or none.
  */
-import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../domain/types.js';
-import type { Sql, Store } from '../domain/ports.js';
-import { createPostgresSql } from '../store/postgres.js';
-import { macAddress } from '../store/validate.js';
-import { DataError, EXIT, parseArgs, printJson, UsageError, withStore, type CliEnv, type OpenedStore } from './common.js';
+import { readFile } from 'node:fs/promises';
+import { macAddress, openFreeRadiusSource } from '../app/cli-store.js';
+import { SUBSCRIBER_STATUSES, type Nas, type SubscriberStatus } from '../domain/types.js';
+import { FreeRadiusSourceError, StoreError, type ChangeEvent, type FreeRadiusSource, type Store } from '../domain/ports.js';
+import { nasFromClient, nasFromSqlRow, parseClientsConf, type NasCandidate } from './clients-conf.js';
+import { DataError, EXIT, parseArgs, printJson, publishChanges, UsageError, withStore, type CliEnv, type OpenedStore } from './common.js';
 import { applyImport, describeReport, type ImportReport, type ImportRow } from './import-apply.js';
 import { allTariffs } from './tariffs.js';
-
-export const IMPORT_FREERADIUS_USAGE = `  import freeradius --from postgres://USER@HOST/DB [--group-tariff GROUP=TARIFF]... [--create-tariffs]
-                    [--update] [--dry-run] [--json]
-                                 subscribers from a FreeRADIUS SQL database (radcheck, radreply,
-                                 radusergroup, radgroupreply); groups map to tariffs`;
-
-interface AttributeRow {
-  username: string;
-  attribute: string;
-  op: string;
-  value: string;
-}
 
 /** One-way password hashes rlm_pap understands but Tollgate cannot authenticate with. */
 const UNUSABLE_PASSWORDS = new Set([
@@ -48,6 +42,8 @@ export interface Ignored {
 }
 
 export interface FreeRadiusOptions {
+  /** clients.conf files already read: name (for messages) and text. */
+  readonly clientsFiles?: readonly { readonly name: string; readonly text: string }[];
   /** Group name → tariff id or name. */
   readonly groupTariffs: ReadonlyMap<string, string>;
   readonly createTariffs: boolean;
@@ -55,7 +51,19 @@ export interface FreeRadiusOptions {
   readonly dryRun: boolean;
 }
 
+/** What happened to one NAS client of clients.conf or the nas table. */
+export interface NasOutcome {
+  readonly where: string;
+  readonly name: string;
+  readonly address?: string;
+  readonly action: 'created' | 'updated' | 'skipped';
+  readonly reason?: string;
+  readonly id?: number;
+  readonly vendor?: string;
+}
+
 export interface FreeRadiusReport extends ImportReport {
+  readonly nas: { readonly created: number; readonly updated: number; readonly skipped: number; readonly rows: readonly NasOutcome[]; readonly notes: readonly string[] };
   readonly skippedUsers: readonly { username: string; reason: string }[];
   readonly ignored: readonly Ignored[];
   readonly tariffsCreated: readonly { group: string; name: string; downKbps: number; upKbps: number }[];
@@ -101,23 +109,21 @@ interface Planned {
   readonly tally: Tally;
 }
 
+/** The source's errors as the CLI's: a database that is not rlm_sql's is bad data (65), an unreachable one a failure (1). */
+async function read<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof FreeRadiusSourceError) throw err.schema ? new DataError(err.message) : new Error(err.message, { cause: err });
+    throw err;
+  }
+}
+
 /** Reads the FreeRADIUS tables and turns each user into a row (tariffs resolved later), or a skip. */
-async function plan(source: Sql): Promise<Planned> {
-  const q = async <T>(text: string): Promise<T[]> => {
-    try {
-      return await source.query<T>(text);
-    } catch (err) {
-      // The server answered with an SQL error (no such table, column): the source is not what it should be.
-      const sqlState = (err as { code?: unknown }).code;
-      if (typeof sqlState === 'string' && /^[0-9A-Z]{5}$/.test(sqlState)) {
-        throw new DataError(`cannot read the FreeRADIUS database: ${(err as Error).message} (is this the rlm_sql schema?)`);
-      }
-      throw new Error(`cannot reach the FreeRADIUS database: ${(err as Error).message}`, { cause: err });
-    }
-  };
-  const check = await q<AttributeRow>('SELECT username, attribute, op, value FROM radcheck ORDER BY username, id');
-  const reply = await q<AttributeRow>('SELECT username, attribute, op, value FROM radreply ORDER BY username, id');
-  const groups = await q<{ username: string; groupname: string }>('SELECT username, groupname FROM radusergroup ORDER BY username, priority, groupname');
+async function plan(source: FreeRadiusSource | undefined): Promise<Planned> {
+  const check = source ? await read(() => source.radcheck()) : [];
+  const reply = source ? await read(() => source.radreply()) : [];
+  const groups = source ? await read(() => source.radusergroup()) : [];
   const tally = new Tally();
   const skippedUsers: { username: string; reason: string }[] = [];
   const groupOf = new Map<string, string[]>();
@@ -188,14 +194,56 @@ async function plan(source: Sql): Promise<Planned> {
   return { rows, groupOf, skippedUsers, tally };
 }
 
-/** Imports from a FreeRADIUS database read through `source` (an Sql on its tables). */
-export async function importFreeRadius(env: CliEnv, source: Sql, opened: OpenedStore, options: FreeRadiusOptions): Promise<FreeRadiusReport> {
+/** The same address as the store compares them: 10.0.0.1 and 10.0.0.1/32 are one client. */
+const sameAddress = (a: string, b: string): boolean => a.replace(/\/(32|128)$/, '').toLowerCase() === b.replace(/\/(32|128)$/, '').toLowerCase();
+
+/** Creates (or with --update changes) the NAS clients inside the import's transaction; a refusal aborts it all. */
+async function applyNas(store: Store, candidates: readonly NasCandidate[], update: boolean): Promise<NasOutcome[]> {
+  const existing: Nas[] = await store.nas.list();
+  const out: NasOutcome[] = [];
+  for (const c of candidates) {
+    if (!c.ok) {
+      out.push({ where: c.where, name: c.name, action: 'skipped', reason: c.reason });
+      continue;
+    }
+    const input = { name: c.name, address: c.address, secret: c.secret, vendor: c.vendor, ...(c.requireMessageAuthenticator === undefined ? {} : { requireMessageAuthenticator: c.requireMessageAuthenticator }) };
+    const found = existing.find((n) => n.name === c.name) ?? existing.find((n) => sameAddress(n.address, c.address));
+    const base = { where: c.where, name: c.name, address: c.address, vendor: c.vendor };
+    try {
+      if (found && !update) {
+        out.push({ ...base, action: 'skipped', id: found.id, reason: `NAS ${found.name} (${found.address}) exists (re-run with --update to change it)` });
+      } else if (found) {
+        await store.nas.update(found.id, input);
+        out.push({ ...base, action: 'updated', id: found.id });
+      } else {
+        const created = await store.nas.create(input);
+        existing.push(created);
+        out.push({ ...base, action: 'created', id: created.id });
+      }
+    } catch (err) {
+      if (err instanceof StoreError || err instanceof RangeError) {
+        throw new DataError(`${c.where} (NAS ${c.name}): ${err.message}; nothing was imported`, [`${c.where}: ${err.message}`]);
+      }
+      throw err;
+    }
+  }
+  return out;
+}
+
+/** Imports from a FreeRADIUS database read through `source` (when there is one) and from clients.conf files. */
+export async function importFreeRadius(env: CliEnv, source: FreeRadiusSource | undefined, opened: OpenedStore, options: FreeRadiusOptions): Promise<FreeRadiusReport> {
   const planned = await plan(source);
+  const nasNotes: string[] = [];
+  const candidates: NasCandidate[] = [];
+  for (const file of options.clientsFiles ?? []) {
+    const parsed = parseClientsConf(file.text);
+    nasNotes.push(...parsed.notes.map((n) => `${file.name} ${n}`));
+    candidates.push(...parsed.clients.map((c) => nasFromClient(c, file.name)));
+  }
+  if (source) candidates.push(...((await read(() => source.nas())) ?? []).map(nasFromSqlRow));
+  for (const c of candidates) if (c.ok) nasNotes.push(...c.notes.map((n) => `${c.where} (${c.name}): ${n}`));
   const usedGroups = new Set([...planned.rows].flatMap((r) => planned.groupOf.get(r.username) ?? []));
-  const groupReplies = usedGroups.size === 0 ? [] : await source.query<{ groupname: string; attribute: string; value: string }>(
-    'SELECT groupname, attribute, value FROM radgroupreply WHERE groupname = ANY($1::text[]) ORDER BY groupname, id',
-    [[...usedGroups]],
-  );
+  const groupReplies = source ? await read(() => source.radgroupreply([...usedGroups])) : [];
   // Check the mapping before any write: an unknown tariff is a usage problem.
   const existing = await allTariffs(opened.store);
   const problems: string[] = [];
@@ -214,7 +262,9 @@ export async function importFreeRadius(env: CliEnv, source: Sql, opened: OpenedS
     if (!toTariff) ignoredGroupReplies.add('radgroupreply', r.attribute, r.groupname, mapped.has(r.groupname) ? 'the group maps to an existing tariff, whose settings apply' : NO_REPLY_ATTRIBUTES);
   }
 
+  let nasRows: NasOutcome[] = [];
   const resolve = async (store: Store): Promise<ImportRow[]> => {
+    nasRows = await applyNas(store, candidates, options.update);
     tariffsCreated.length = 0;
     const tariffOf = new Map(mapped);
     if (options.createTariffs) {
@@ -237,8 +287,11 @@ export async function importFreeRadius(env: CliEnv, source: Sql, opened: OpenedS
     });
   };
   const report = await applyImport(env, opened, resolve, { update: options.update, dryRun: options.dryRun });
+  const nasCount = (a: NasOutcome['action']): number => nasRows.filter((n) => n.action === a).length;
+  if (!options.dryRun && nasRows.some((n) => n.action !== 'skipped')) await publishChanges(env, opened.changes, [{ kind: 'nas' } satisfies ChangeEvent]);
   return {
     ...report,
+    nas: { created: nasCount('created'), updated: nasCount('updated'), skipped: nasCount('skipped'), rows: nasRows, notes: nasNotes },
     skippedUsers: planned.skippedUsers,
     ignored: [...planned.tally.list(), ...ignoredGroupReplies.list()],
     tariffsCreated,
@@ -251,26 +304,42 @@ function describe(report: FreeRadiusReport): string {
     ...report.skippedUsers.map((s) => `skipped user ${s.username}: ${s.reason}`),
     ...report.ignored.map((i) => `not imported: ${i.table} ${i.attribute} (${i.count} ${i.table === 'radgroupreply' ? 'group' : 'user'}${i.count === 1 ? '' : 's'}): ${i.reason}`),
     ...report.tariffsCreated.map((t) => `${report.dryRun ? 'would create' : 'created'} tariff ${t.name} for group ${t.group} (${t.downKbps}/${t.upKbps} kbit/s, no fee: set it with the API)`),
+    ...report.nas.rows.filter((n) => n.action === 'skipped').map((n) => `skipped NAS ${n.name} (${n.where}): ${n.reason ?? ''}`),
+    ...report.nas.notes,
+    ...(report.nas.rows.length > 0
+      ? [`NAS clients: ${report.dryRun ? 'would create' : 'created'} ${report.nas.created}, ${report.dryRun ? 'would update' : 'updated'} ${report.nas.updated}, skipped ${report.nas.skipped}`]
+      : []),
     ...(report.unmappedGroups.length > 0 ? [`groups without a tariff (their users get none): ${report.unmappedGroups.join(', ')}; map them with --group-tariff GROUP=TARIFF or --create-tariffs`] : []),
   ];
   return describeReport({ ...report, skipped: report.skipped + report.skippedUsers.length }, extra);
 }
 
 export async function importFreeRadiusCommand(argv: readonly string[], env: CliEnv): Promise<number> {
-  const args = parseArgs(argv, { '--from': 'string', '--group-tariff': 'list', '--create-tariffs': 'flag', '--update': 'flag', '--dry-run': 'flag', '--json': 'flag' });
+  const args = parseArgs(argv, { '--from': 'string', '--clients': 'list', '--group-tariff': 'list', '--create-tariffs': 'flag', '--update': 'flag', '--dry-run': 'flag', '--json': 'flag' });
   if (args.positional.length > 0) throw new UsageError(`unexpected ${JSON.stringify(args.positional[0])}`);
   const url = args.strings.get('--from');
-  if (url === undefined || !/^postgres(ql)?:\/\//.test(url)) throw new UsageError('--from is required: the FreeRADIUS database, postgres://USER:PASSWORD@HOST/DB');
+  const clients = args.lists.get('--clients') ?? [];
+  if (url === undefined && clients.length === 0) throw new UsageError('--from is required: the FreeRADIUS database, postgres://USER:PASSWORD@HOST/DB (or --clients FILE for NAS clients only)');
+  if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) throw new UsageError('--from must be a PostgreSQL URL: postgres://USER:PASSWORD@HOST/DB');
   const groupTariffs = new Map<string, string>();
   for (const pair of args.lists.get('--group-tariff') ?? []) {
     const eq = pair.indexOf('=');
     if (eq <= 0 || eq === pair.length - 1) throw new UsageError(`--group-tariff takes GROUP=TARIFF (a tariff id or name), got ${JSON.stringify(pair)}`);
     groupTariffs.set(pair.slice(0, eq), pair.slice(eq + 1));
   }
-  const source = createPostgresSql(url, { max: 1, applicationName: 'tollgate import freeradius' });
+  const clientsFiles: { name: string; text: string }[] = [];
+  for (const file of clients) {
+    try {
+      clientsFiles.push({ name: file, text: await readFile(file, 'utf8') });
+    } catch (err) {
+      throw new DataError(`cannot read ${file}: ${(err as Error).message}`);
+    }
+  }
+  const source = url === undefined ? undefined : await openFreeRadiusSource(url);
   try {
     return await withStore(env, args, async (opened) => {
       const report = await importFreeRadius(env, source, opened, {
+        clientsFiles,
         groupTariffs,
         createTariffs: args.flags.has('--create-tariffs'),
         update: args.flags.has('--update'),
@@ -281,6 +350,6 @@ export async function importFreeRadiusCommand(argv: readonly string[], env: CliE
       return EXIT.OK;
     });
   } finally {
-    await source.close();
+    await source?.close();
   }
 }

@@ -6,10 +6,6 @@
 import type { LedgerVerification, VerifyList } from '../domain/ports.js';
 import { EXIT, parseArgs, UsageError, withStore, type CliEnv } from './common.js';
 
-export const LEDGER_USAGE = `  ledger verify [--json]         check balance = payments + adjustments - charges for every account, each
-                                 session's charges and rating under its tariff, and the accounting journal
-                                 (exit 1 when anything does not match)`;
-
 /** The lines for people: one per problem, then the summary. */
 export function verificationText(r: LedgerVerification): string {
   const lines: string[] = [];

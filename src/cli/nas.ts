@@ -1,16 +1,30 @@
-/** `tollgate nas add|list`: NAS clients in the database (running daemons reload them on the change event). */
+/** `tollgate nas add|list|edit|delete`: NAS clients in the database (running daemons reload them on the change event). */
 import { VENDORS, type Nas, type VendorName } from '../domain/types.js';
-import { EXIT, integerOption, parseArgs, printJson, publishChanges, required, table, UsageError, withStore, type CliEnv } from './common.js';
+import type { NasPatch, Store } from '../domain/ports.js';
+import { DataError, EXIT, integerOption, parseArgs, printJson, publishChanges, required, table, target, UsageError, withStore, type CliEnv, type ParsedArgs } from './common.js';
 
-export const NAS_USAGE = `  nas add --name NAME --address IP|CIDR --secret SECRET [--vendor VENDOR] [--coa-port PORT]
-          [--no-message-authenticator] [--json]
-                                 register a NAS client (vendor: ${VENDORS.join(', ')}; default generic)
-  nas list [--json]              list the NAS clients in the database (secrets are not shown)`;
-
-/** A NAS without its secret: what list and add print. */
+/** A NAS without its secret: what list, add and edit print. */
 function visible(n: Nas): Omit<Nas, 'secret'> {
   return Object.fromEntries(Object.entries(n).filter(([k]) => k !== 'secret')) as Omit<Nas, 'secret'>;
 }
+
+function vendorOption(args: ParsedArgs): VendorName | undefined {
+  const vendor = args.strings.get('--vendor');
+  if (vendor !== undefined && !(VENDORS as readonly string[]).includes(vendor)) throw new UsageError(`--vendor must be one of ${VENDORS.join(', ')}, got ${JSON.stringify(vendor)}`);
+  return vendor as VendorName | undefined;
+}
+
+/** A NAS by id (all digits) or exact name; DataError when there is none. */
+export async function findNas(store: Store, ref: string): Promise<Nas> {
+  const found = /^\d+$/.test(ref) ? await store.nas.get(Number(ref)) : (await store.nas.list()).find((n) => n.name === ref);
+  if (!found) throw new DataError(`no NAS ${/^\d+$/.test(ref) ? 'with id' : 'named'} ${ref} (tollgate nas list shows them)`);
+  return found;
+}
+
+const EDIT_SPEC = {
+  '--name': 'string', '--address': 'string', '--secret': 'string', '--vendor': 'string', '--coa-port': 'string',
+  '--message-authenticator': 'flag', '--no-message-authenticator': 'flag', '--json': 'flag',
+} as const;
 
 export async function nasCommand(sub: string | undefined, argv: readonly string[], env: CliEnv): Promise<number> {
   switch (sub) {
@@ -19,14 +33,13 @@ export async function nasCommand(sub: string | undefined, argv: readonly string[
         '--name': 'string', '--address': 'string', '--secret': 'string', '--vendor': 'string', '--coa-port': 'string',
         '--no-message-authenticator': 'flag', '--json': 'flag',
       });
-      const vendor = args.strings.get('--vendor') ?? 'generic';
-      if (!(VENDORS as readonly string[]).includes(vendor)) throw new UsageError(`--vendor must be one of ${VENDORS.join(', ')}, got ${JSON.stringify(vendor)}`);
+      const vendor = vendorOption(args) ?? 'generic';
       const coaPort = integerOption(args, '--coa-port', { min: 1, max: 65535 });
       const input = {
         name: required(args, '--name', 'a name for the NAS (used in logs and sessions)'),
         address: required(args, '--address', 'the source address of its RADIUS packets, or a CIDR'),
         secret: required(args, '--secret', 'the RADIUS shared secret configured on the NAS'),
-        vendor: vendor as VendorName,
+        vendor,
         ...(coaPort === undefined ? {} : { coaPort }),
         ...(args.flags.has('--no-message-authenticator') ? { requireMessageAuthenticator: false } : {}),
       };
@@ -52,7 +65,45 @@ export async function nasCommand(sub: string | undefined, argv: readonly string[
         return EXIT.OK;
       });
     }
+    case 'edit': {
+      const args = parseArgs(argv, EDIT_SPEC);
+      const ref = target(args, 'nas edit', 'NAS id or name');
+      if (args.flags.has('--message-authenticator') && args.flags.has('--no-message-authenticator')) throw new UsageError('give one of --message-authenticator and --no-message-authenticator');
+      const vendor = vendorOption(args);
+      const coaPort = integerOption(args, '--coa-port', { min: 1, max: 65535 });
+      const text = (option: string, key: 'name' | 'address' | 'secret'): NasPatch => (args.strings.has(option) ? { [key]: args.strings.get(option)! } : {});
+      const patch: NasPatch = {
+        ...text('--name', 'name'),
+        ...text('--address', 'address'),
+        ...text('--secret', 'secret'),
+        ...(vendor === undefined ? {} : { vendor }),
+        ...(coaPort === undefined ? {} : { coaPort }),
+        ...(args.flags.has('--message-authenticator') ? { requireMessageAuthenticator: true } : {}),
+        ...(args.flags.has('--no-message-authenticator') ? { requireMessageAuthenticator: false } : {}),
+      };
+      if (Object.keys(patch).length === 0) throw new UsageError('nothing to change: give at least one of the options');
+      return withStore(env, args, async ({ store, changes }) => {
+        const nas = await findNas(store, ref);
+        const updated = await store.nas.update(nas.id, patch);
+        if (!updated) throw new DataError(`NAS ${nas.id} was deleted meanwhile`);
+        await publishChanges(env, changes, [{ kind: 'nas' }]);
+        if (args.flags.has('--json')) printJson(env, visible(updated));
+        else env.stdout(`updated NAS ${updated.id} ${updated.name} (${updated.address}, ${updated.vendor})\n`);
+        return EXIT.OK;
+      });
+    }
+    case 'delete': {
+      const args = parseArgs(argv, {});
+      const ref = target(args, 'nas delete', 'NAS id or name');
+      return withStore(env, args, async ({ store, changes }) => {
+        const nas = await findNas(store, ref);
+        if (!(await store.nas.delete(nas.id))) throw new DataError(`NAS ${nas.id} was deleted meanwhile`);
+        await publishChanges(env, changes, [{ kind: 'nas' }]);
+        env.stdout(`deleted NAS ${nas.id} ${nas.name}\n`);
+        return EXIT.OK;
+      });
+    }
     default:
-      throw new UsageError(`unknown nas subcommand ${JSON.stringify(sub ?? '')} (add, list)`);
+      throw new UsageError(`unknown nas subcommand ${JSON.stringify(sub ?? '')} (add, list, edit, delete)`);
   }
 }

@@ -1,9 +1,6 @@
 /** `tollgate payment add`: money received, idempotent on --external-id like POST /api/v1/payments. */
 import { DataError, EXIT, integerOption, parseArgs, printJson, publishChanges, required, UsageError, withStore, type CliEnv } from './common.js';
 
-export const PAYMENT_USAGE = `  payment add (--account ID | --username NAME) --amount MINOR --external-id ID [--comment TEXT] [--json]
-                                 record a payment (minor units > 0); the same --external-id again changes nothing`;
-
 export async function paymentCommand(sub: string | undefined, argv: readonly string[], env: CliEnv): Promise<number> {
   if (sub !== 'add') throw new UsageError(`unknown payment subcommand ${JSON.stringify(sub ?? '')} (add)`);
   const args = parseArgs(argv, { '--account': 'string', '--username': 'string', '--amount': 'string', '--external-id': 'string', '--comment': 'string', '--json': 'flag' });

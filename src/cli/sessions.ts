@@ -11,14 +11,6 @@ import { encodeSessionExport, EXPORT_FORMATS, type ExportFormat } from '../domai
 import type { Session, SessionExportFilter } from '../domain/ports.js';
 import { EXIT, integerOption, parseArgs, printJson, required, table, UsageError, withStore, type CliEnv } from './common.js';
 
-export const SESSIONS_USAGE = `  sessions active [--username NAME] [--limit N] [--json]
-                                 open sessions, newest first
-  sessions at --ip ADDRESS --time TIME [--json]
-                                 who had the Framed-IP-Address at that instant
-  sessions export --from TIME --to TIME [--format csv|json] [--out FILE] [--username NAME] [--ip ADDRESS]
-                                 every session overlapping [from, to) as CSV (RFC 4180) or JSON
-                                 TIME: ISO-8601 with a zone (2025-01-31T12:00:00Z), or a UTC day (2025-01-31)`;
-
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
 /** An ISO-8601 instant with a zone, or YYYY-MM-DD for 00:00 UTC that day. */

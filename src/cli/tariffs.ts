@@ -1,12 +1,7 @@
-/** `tollgate tariff add|list`. Money in integer minor units, speeds in kbit/s. */
+/** `tollgate tariff add|list|edit|delete`. Money in integer minor units, speeds in kbit/s. */
 import type { Tariff } from '../domain/types.js';
-import type { Store, TariffInput } from '../domain/ports.js';
-import { DataError, EXIT, integerOption, parseArgs, printJson, publishChanges, required, table, UsageError, withStore, type CliEnv } from './common.js';
-
-export const TARIFF_USAGE = `  tariff add --name NAME [--monthly-fee MINOR] [--down-kbps N] [--up-kbps N] [--price-per-gb MINOR]
-             [--included-bytes N] [--price-per-minute MINOR] [--json]
-                                 create a tariff (money in minor units: 1500 is 15.00)
-  tariff list [--json]           list the tariffs`;
+import type { Store, TariffInput, TariffPatch } from '../domain/ports.js';
+import { DataError, EXIT, integerOption, parseArgs, printJson, publishChanges, required, table, target, UsageError, withStore, type CliEnv, type ParsedArgs } from './common.js';
 
 const NUMBERS = {
   '--monthly-fee': 'monthlyFee',
@@ -16,6 +11,8 @@ const NUMBERS = {
   '--included-bytes': 'includedBytes',
   '--price-per-minute': 'pricePerMinute',
 } as const;
+
+const SPEC = { ...Object.fromEntries(Object.keys(NUMBERS).map((k) => [k, 'string' as const])), '--name': 'string', '--json': 'flag' } as const;
 
 /** Every tariff (a few dozen at most), read page by page. */
 export async function allTariffs(store: Store): Promise<Tariff[]> {
@@ -35,21 +32,28 @@ export async function findTariff(store: Store, ref: string): Promise<Tariff> {
   return found;
 }
 
+/** The numeric options given, as tariff fields. */
+function numbers(args: ParsedArgs): Partial<Record<(typeof NUMBERS)[keyof typeof NUMBERS], number>> {
+  const out: Partial<Record<(typeof NUMBERS)[keyof typeof NUMBERS], number>> = {};
+  for (const [option, key] of Object.entries(NUMBERS)) {
+    const v = integerOption(args, option);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+const describe = (t: Tariff): string => `${t.id} ${t.name} (${t.downKbps}/${t.upKbps} kbit/s, ${t.monthlyFee} per month)`;
+
 export async function tariffCommand(sub: string | undefined, argv: readonly string[], env: CliEnv): Promise<number> {
   switch (sub) {
     case 'add': {
-      const spec = Object.fromEntries(Object.keys(NUMBERS).map((k) => [k, 'string' as const]));
-      const args = parseArgs(argv, { ...spec, '--name': 'string', '--json': 'flag' });
-      const input: Record<string, number | string> = { name: required(args, '--name', 'the tariff name') };
-      for (const [option, key] of Object.entries(NUMBERS)) {
-        const v = integerOption(args, option);
-        if (v !== undefined) input[key] = v;
-      }
+      const args = parseArgs(argv, SPEC);
+      const input: TariffInput = { name: required(args, '--name', 'the tariff name'), ...numbers(args) };
       return withStore(env, args, async ({ store, changes }) => {
-        const tariff = await store.tariffs.create(input as unknown as TariffInput);
+        const tariff = await store.tariffs.create(input);
         await publishChanges(env, changes, [{ kind: 'tariff', id: tariff.id }]);
         if (args.flags.has('--json')) printJson(env, tariff);
-        else env.stdout(`created tariff ${tariff.id} ${tariff.name} (${tariff.downKbps}/${tariff.upKbps} kbit/s, ${tariff.monthlyFee} per month)\n`);
+        else env.stdout(`created tariff ${describe(tariff)}\n`);
         return EXIT.OK;
       });
     }
@@ -67,7 +71,35 @@ export async function tariffCommand(sub: string | undefined, argv: readonly stri
         return EXIT.OK;
       });
     }
+    case 'edit': {
+      const args = parseArgs(argv, SPEC);
+      const ref = target(args, 'tariff edit', 'tariff id or name');
+      const name = args.strings.get('--name');
+      const patch: TariffPatch = { ...(name === undefined ? {} : { name }), ...numbers(args) };
+      if (Object.keys(patch).length === 0) throw new UsageError('nothing to change: give at least one of the options');
+      return withStore(env, args, async ({ store, changes }) => {
+        const tariff = await findTariff(store, ref);
+        const updated = await store.tariffs.update(tariff.id, patch);
+        if (!updated) throw new DataError(`tariff ${tariff.id} was deleted meanwhile`);
+        await publishChanges(env, changes, [{ kind: 'tariff', id: updated.id }]);
+        if (args.flags.has('--json')) printJson(env, updated);
+        else env.stdout(`updated tariff ${describe(updated)}\n`);
+        return EXIT.OK;
+      });
+    }
+    case 'delete': {
+      const args = parseArgs(argv, {});
+      const ref = target(args, 'tariff delete', 'tariff id or name');
+      return withStore(env, args, async ({ store, changes }) => {
+        const tariff = await findTariff(store, ref);
+        // A tariff subscribers use is refused (STORE_REFERENCE, exit 65): move them first.
+        if (!(await store.tariffs.delete(tariff.id))) throw new DataError(`tariff ${tariff.id} was deleted meanwhile`);
+        await publishChanges(env, changes, [{ kind: 'tariff', id: tariff.id }]);
+        env.stdout(`deleted tariff ${tariff.id} ${tariff.name}\n`);
+        return EXIT.OK;
+      });
+    }
     default:
-      throw new UsageError(`unknown tariff subcommand ${JSON.stringify(sub ?? '')} (add, list)`);
+      throw new UsageError(`unknown tariff subcommand ${JSON.stringify(sub ?? '')} (add, list, edit, delete)`);
   }
 }

@@ -819,3 +819,115 @@ export interface FeeRunStore {
   /** Adds a run's charges to the day's fee_runs row. */
   recordRun(day: string, charged: number, amount: number): Promise<void>;
 }
+
+/**
+ * One subscriber for the bulk import (`tollgate import csv`): the values already checked by the caller; the
+ * repository checks them again with the store's validators before any SQL.
+ */
+export interface BulkSubscriberRow {
+  /** Where the row came from, for the report ("line 7"). */
+  readonly where: string;
+  readonly username: string;
+  readonly password?: string;
+  readonly ntHash?: string;
+  /** An existing account; absent: a new account for this subscriber. */
+  readonly accountId?: number;
+  /** Credit limit of the new account. */
+  readonly creditLimit?: number;
+  /** Opening balance of the new account (signed minor units), booked as an adjustment. */
+  readonly balance?: number;
+  readonly tariffId?: number;
+  readonly framedIp?: string;
+  readonly framedPool?: string;
+  readonly mac?: string;
+  readonly simultaneousUse?: number;
+  readonly status?: SubscriberStatus;
+}
+
+export interface BulkRowOutcome {
+  /** Index of the row in the input. */
+  readonly index: number;
+  readonly action: 'created' | 'updated' | 'skipped' | 'failed';
+  readonly subscriberId?: number;
+  readonly accountId?: number;
+  /** Why it was skipped or failed. */
+  readonly reason?: string;
+  /** The input field a failure is about, when there is one (framedIp, username, …). */
+  readonly field?: string;
+}
+
+export interface BulkImportOptions {
+  /** Existing usernames are changed (credentials, tariff, address, limits, status; never the account). */
+  readonly update: boolean;
+  /** Everything is done and rolled back. */
+  readonly dryRun: boolean;
+  /** Rows per statement and per savepoint (default 1000). */
+  readonly chunkSize?: number;
+  /** Failed rows after which the import stops looking for more (default 100). */
+  readonly maxFailures?: number;
+  /** Reason of the opening-balance adjustments. */
+  readonly openingBalanceReason: string;
+  /** Called after each chunk with the rows done so far. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface BulkImportResult {
+  /** The outcome of each row checked, by index ('created' and 'updated' are what the rows did before any rollback). */
+  readonly rows: BulkRowOutcome[];
+  /** Whether the rows are in the database: a real run in which no row failed. */
+  readonly written: boolean;
+  /** Set when the import stopped at maxFailures: the index of the first row it did not check. */
+  readonly stoppedAt?: number;
+}
+
+/**
+ * Subscribers in bulk, all or nothing: one transaction for the whole input, one multi-row statement per table
+ * and chunk, each chunk under a savepoint. A chunk the database refuses is retried row by row to name every bad
+ * row; if any row failed, nothing is written.
+ */
+export interface BulkImportRepository {
+  importSubscribers(rows: readonly BulkSubscriberRow[], options: BulkImportOptions): Promise<BulkImportResult>;
+}
+
+/** One attribute row of FreeRADIUS's rlm_sql tables (radcheck, radreply). */
+export interface FreeRadiusAttributeRow {
+  readonly username: string;
+  readonly attribute: string;
+  readonly op: string;
+  readonly value: string;
+}
+
+/** One client of FreeRADIUS's SQL `nas` table (read_clients = yes). */
+export interface FreeRadiusNasRow {
+  readonly nasname: string;
+  readonly shortname: string | null;
+  readonly type: string | null;
+  readonly secret: string;
+  readonly ports: number | null;
+}
+
+/**
+ * A FreeRADIUS SQL database to import from. `DataError`-worthy problems (no such table) are thrown as
+ * FreeRadiusSourceError with `schema` true; an unreachable server with `schema` false.
+ */
+export interface FreeRadiusSource {
+  radcheck(): Promise<FreeRadiusAttributeRow[]>;
+  radreply(): Promise<FreeRadiusAttributeRow[]>;
+  radusergroup(): Promise<{ username: string; groupname: string }[]>;
+  radgroupreply(groups: readonly string[]): Promise<{ groupname: string; attribute: string; value: string }[]>;
+  /** The `nas` table, or undefined when the database has none (it is optional in rlm_sql). */
+  nas(): Promise<FreeRadiusNasRow[] | undefined>;
+  close(): Promise<void>;
+}
+
+export class FreeRadiusSourceError extends Error {
+  override readonly name = 'FreeRadiusSourceError';
+  constructor(
+    message: string,
+    /** The server answered with an SQL error: the database is not what it should be. */
+    readonly schema: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

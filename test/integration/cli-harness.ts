@@ -9,6 +9,7 @@ import { runOperatorCommand } from '../../src/cli/dispatch.js';
 import { createMemoryCache } from '../../src/store/memory-cache.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import type { ChangeEvent, HotCache, Store } from '../../src/domain/ports.js';
+import { bulkImportRepository } from '../../src/store/repositories/bulk-import.js';
 import { createStore } from '../../src/store/store.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 
@@ -45,6 +46,7 @@ export async function createCliHarness(): Promise<CliHarness> {
       Promise.resolve({
         store,
         changes: hotCacheChangeFeed(cache, store.subscribers),
+        bulk: bulkImportRepository(db.sql),
         transaction: (fn) => store.transaction(fn),
         close: () => Promise.resolve(),
       }),

@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ntPasswordHash } from '../../src/auth/mschapv2.js';
 import { importFreeRadius, mikrotikRate, type FreeRadiusOptions } from '../../src/cli/import-freeradius.js';
+import { freeRadiusSource } from '../../src/store/repositories/freeradius.js';
+import { bulkImportRepository } from '../../src/store/repositories/bulk-import.js';
+import { runOperatorCommand } from '../../src/cli/dispatch.js';
 import { createCliHarness, type CliHarness } from './cli-harness.js';
 
 let h: CliHarness;
@@ -128,11 +131,111 @@ describe('tollgate import csv', () => {
   });
 
   it('rolls the whole file back when the database refuses a row', async () => {
-    const r = await h.run('import', 'csv', await csvFile('clash.csv', 'username,password,framed_ip\nimp-eve,p,100.65.7.7\nimp-fay,p,100.65.0.9\n'));
+    const before = await subscriberCount();
+    const file = await csvFile('clash.csv', 'username,password,framed_ip\nimp-eve,p,100.65.7.7\nimp-fay,p,100.65.0.9\nimp-gus,p,\n');
+    const r = await h.run('import', 'csv', file);
     expect(r.code).toBe(65);
-    expect(r.stderr).toContain('line 3 (imp-fay)');
-    expect(r.stderr).toContain('nothing was imported');
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('1 row refused; nothing was imported');
+    expect(r.stderr).toContain('line 3 (imp-fay): framedIp is already in use');
     expect(await get('imp-eve')).toBeUndefined();
+    expect(await get('imp-gus')).toBeUndefined();
+    expect(await subscriberCount()).toBe(before);
+    await h.settle();
+    expect(h.events).not.toContainEqual(expect.objectContaining({ usernames: ['imp-eve'] }));
+    const json = await h.run('import', 'csv', file, '--json');
+    expect(json.code).toBe(65);
+    expect(JSON.parse(json.stdout)).toEqual({ dryRun: false, created: 0, updated: 0, skipped: 0, failed: 1, failures: [{ line: 3, field: 'framed_ip', message: 'framedIp is already in use' }], rows: [] });
+    expect((await h.run('import', 'csv', file, '--dry-run')).code).toBe(65);
+    expect(await subscriberCount()).toBe(before);
+    // Fixed, the file goes in whole.
+    const fixed = await h.run('import', 'csv', await csvFile('clash-fixed.csv', 'username,password,framed_ip\nimp-eve,p,100.65.7.7\nimp-fay,p,100.65.0.10\nimp-gus,p,\n'));
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(fixed.stdout).toBe('created 3, updated 0, skipped 0\n');
+    expect(fixed.stderr).toMatch(/^import: 3 rows in \d+\.\d s \(\d+ rows\/s\)\n$/);
+    expect(await subscriberCount()).toBe(before + 3);
+  });
+
+  it('reports every row the database refuses, up to 100, and says where it stopped', async () => {
+    const before = await subscriberCount();
+    const addresses = Array.from({ length: 102 }, (_, i) => `100.67.${i >> 8}.${(i & 255) + 1}`);
+    const taken = await h.run('import', 'csv', await csvFile('taken.csv', ['username,password,framed_ip', ...addresses.map((ip, i) => `imp-taken-${i},p,${ip}`)].join('\n')));
+    expect(taken.code, taken.stderr).toBe(0);
+    // 102 new usernames on the addresses just taken: the 101st and 102nd are not looked at.
+    const file = await csvFile('taken-again.csv', ['username,password,framed_ip', 'imp-fine,p,', ...addresses.map((ip, i) => `imp-again-${i},p,${ip}`)].join('\n'));
+    const r = await h.run('import', 'csv', file, '--json');
+    expect(r.code).toBe(65);
+    const report = JSON.parse(r.stdout) as { failed: number; failures: { line: number; field: string }[]; stoppedAtLine: number };
+    expect(report).toMatchObject({ created: 0, failed: 100, stoppedAtLine: 103 });
+    expect(report.failures.map((f) => f.line)).toEqual(Array.from({ length: 100 }, (_, i) => i + 3));
+    expect(new Set(report.failures.map((f) => f.field))).toEqual(new Set(['framed_ip']));
+    expect(r.stderr).toContain('100 rows refused (stopped looking after 100: lines 103 and after were not checked); nothing was imported');
+    expect(r.stderr).toContain('line 102 (imp-again-99): framedIp is already in use');
+    expect(r.stderr).not.toContain('line 103 (');
+    expect(await get('imp-fine')).toBeUndefined();
+    expect(await subscriberCount()).toBe(before + 102);
+  });
+
+  it('on a terminal, shows progress (rows/s, ETA) per chunk on stderr', async () => {
+    const lines = ['username,password', ...Array.from({ length: 2500 }, (_, i) => `tty-${i},p${i}`)];
+    let err = '';
+    let out = '';
+    const env = { ...h.env, interactive: true, stderr: (t: string) => void (err += t), stdout: (t: string) => void (out += t) };
+    expect(await runOperatorCommand(['import', 'csv', await csvFile('tty.csv', lines.join('\n'))], env, 'USAGE')).toBe(0);
+    expect(out).toBe('created 2500, updated 0, skipped 0\n');
+    expect(err).toMatch(/^\rimport: 1000\/2500 rows, \d+ rows\/s ETA \d+ s {3}\rimport: 2000\/2500 rows, \d+ rows\/s ETA \d+ s {3}\rimport: 2500\/2500 rows, \d+ rows\/s {3}\nimport: 2500 rows in \d+\.\d s \(\d+ rows\/s\)\n$/);
+  });
+
+  it('--json reports a refused file as failures too (line, column, message)', async () => {
+    const r = await h.run('import', 'csv', await csvFile('bad-json.csv', 'username,password,mac\nimp-j1,p,zz\n'), '--json');
+    expect(r.code).toBe(65);
+    expect(JSON.parse(r.stdout)).toMatchObject({ created: 0, failed: 1, failures: [{ line: 2, field: 'mac', message: expect.stringContaining('must be a MAC address') as string }] });
+  });
+
+  it('bulk: every refused row of every chunk, then nothing written; the same rows fixed go in, balances and subscriptions as one by one', async () => {
+    const bulk = bulkImportRepository(h.db.sql);
+    const before = await subscriberCount();
+    const [basic] = (await h.store.tariffs.list({ limit: 100, offset: 0 })).items.filter((t) => t.name === 'imp-basic');
+    const good = Array.from({ length: 7 }, (_, i) => ({ where: `line ${i + 2}`, username: `bulk-${i}`, password: `pw-${i}`, framedIp: `100.70.0.${i + 1}`, tariffId: basic!.id, ...(i === 1 ? { balance: -300, creditLimit: 100 } : {}) }));
+    // In chunks of 3: row 2 repeats row 0's address, row 4 takes the address imp-eve has (both refused by the
+    // database), row 6 is refused by the validators before any SQL.
+    const bad = good.map((row, i) => (i === 2 ? { ...row, framedIp: '100.70.0.1' } : i === 4 ? { ...row, framedIp: '100.65.7.7' } : i === 6 ? { ...row, framedIp: 'not-an-ip' } : row));
+    const progress: number[] = [];
+    const opts = { update: false, dryRun: false, chunkSize: 3, openingBalanceReason: 'opening balance (import)', onProgress: (done: number) => progress.push(done) };
+    const refused = await bulk.importSubscribers(bad, opts);
+    expect(refused.written).toBe(false);
+    expect(refused.stoppedAt).toBeUndefined();
+    expect(refused.rows.map((o) => o.action)).toEqual(['created', 'created', 'failed', 'created', 'failed', 'created', 'failed']);
+    expect(refused.rows.filter((o) => o.action === 'failed')).toMatchObject([{ index: 2, field: 'framedIp' }, { index: 4, field: 'framedIp' }, { index: 6, field: 'framedIp' }]);
+    expect(progress).toEqual([3, 6, 7]);
+    expect(await subscriberCount()).toBe(before);
+    const [none] = await h.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM adjustments WHERE amount = -300 AND reason = 'opening balance (import)'");
+    expect(none!.n).toBe(0);
+
+    progress.length = 0;
+    const ok = await bulk.importSubscribers(good, opts);
+    expect(ok).toMatchObject({ written: true });
+    expect(ok.rows.map((o) => o.action)).toEqual(Array(7).fill('created'));
+    expect(progress).toEqual([3, 6, 7]);
+    const one = await h.store.subscribers.snapshot('bulk-1');
+    expect(one).toMatchObject({ password: 'pw-1', ntHash: ntPasswordHash('pw-1').toString('hex'), balance: -300, creditLimit: 100, accountState: 'blocked', tariff: { name: 'imp-basic' } });
+    const [sub] = await h.db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM subscriptions s JOIN subscribers u ON u.id = s.subscriber_id WHERE u.username LIKE $1 AND s.ends_on IS NULL', ['bulk-%']);
+    expect(sub!.n).toBe(7);
+    expect((await h.run('ledger', 'verify')).code).toBe(0);
+
+    // maxFailures: the import stops at the second failure and says which row it did not reach.
+    const stop = await bulk.importSubscribers(
+      ['100.65.7.7', undefined, 'nope', undefined, '100.65.0.9'].map((framedIp, i) => ({ where: `line ${i + 2}`, username: `bulk-stop-${i}`, password: 'p', ...(framedIp === undefined ? {} : { framedIp }) })),
+      { ...opts, chunkSize: 2, maxFailures: 2 },
+    );
+    expect(stop).toMatchObject({ written: false, stoppedAt: 3 });
+    expect(stop.rows.map((o) => o.action)).toEqual(['failed', 'created', 'failed']);
+    expect(await get('bulk-stop-1')).toBeUndefined();
+
+    // A dry run does the same and leaves nothing.
+    const dry = await bulk.importSubscribers([{ where: 'line 2', username: 'bulk-dry', password: 'p' }], { update: false, dryRun: true, openingBalanceReason: 'x' });
+    expect(dry).toMatchObject({ written: false, rows: [{ action: 'created' }] });
+    expect(await get('bulk-dry')).toBeUndefined();
   });
 });
 
@@ -179,11 +282,11 @@ describe('tollgate import freeradius', () => {
   });
 
   it('refuses a mapping to a tariff that does not exist', async () => {
-    await expect(importFreeRadius(h.env, h.db.sql, await opened(), options({ groupTariffs: new Map([['gold', 'nope']]) }))).rejects.toThrow(/no tariff named nope/);
+    await expect(importFreeRadius(h.env, freeRadiusSource(h.db.sql), await opened(), options({ groupTariffs: new Map([['gold', 'nope']]) }))).rejects.toThrow(/no tariff named nope/);
   });
 
   it('--dry-run: reports users, skips and ignored attributes, writes nothing', async () => {
-    const report = await importFreeRadius(h.env, h.db.sql, await opened(), options({ dryRun: true, createTariffs: true }));
+    const report = await importFreeRadius(h.env, freeRadiusSource(h.db.sql), await opened(), options({ dryRun: true, createTariffs: true }));
     expect(report).toMatchObject({ dryRun: true, created: 3, updated: 0, skipped: 0 });
     expect(report.tariffsCreated.map((t) => t.name).sort()).toEqual(['bronze', 'gold', 'silver']);
     expect(await get('fr-alice')).toBeUndefined();
@@ -191,7 +294,7 @@ describe('tollgate import freeradius', () => {
   });
 
   it('imports what Tollgate can authenticate, maps groups to tariffs, and says what it left behind', async () => {
-    const report = await importFreeRadius(h.env, h.db.sql, await opened(), options({ groupTariffs: new Map([['silver', 'imp-basic']]), createTariffs: true }));
+    const report = await importFreeRadius(h.env, freeRadiusSource(h.db.sql), await opened(), options({ groupTariffs: new Map([['silver', 'imp-basic']]), createTariffs: true }));
     expect(report).toMatchObject({ dryRun: false, created: 3, skipped: 0, unmappedGroups: [] });
     expect(report.skippedUsers).toEqual([
       { username: 'fr-carol', reason: expect.stringContaining('only MD5-Password') as string },
@@ -219,9 +322,49 @@ describe('tollgate import freeradius', () => {
   });
 
   it('a re-run skips everyone and creates no tariff twice', async () => {
-    const report = await importFreeRadius(h.env, h.db.sql, await opened(), options({ groupTariffs: new Map([['silver', 'imp-basic']]), createTariffs: true }));
+    const report = await importFreeRadius(h.env, freeRadiusSource(h.db.sql), await opened(), options({ groupTariffs: new Map([['silver', 'imp-basic']]), createTariffs: true }));
     expect(report).toMatchObject({ created: 0, skipped: 3, tariffsCreated: [] });
     expect((await h.store.tariffs.list({ limit: 100, offset: 0 })).items.filter((t) => t.name === 'gold')).toHaveLength(1);
+  });
+
+  it('imports NAS clients from a clients.conf file (and skips those already registered)', async () => {
+    const file = join(import.meta.dirname, '../fixtures/freeradius/clients.conf');
+    const dry = await h.run('import', 'freeradius', '--clients', file, '--dry-run', '--json');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, created: 0, nas: { created: 4, skipped: 2 } });
+    expect((await h.store.nas.list()).map((n) => n.name)).not.toContain('bras-n1');
+    const real = await h.run('import', 'freeradius', '--clients', file);
+    expect(real.code, real.stderr).toBe(0);
+    expect(real.stdout).toContain('skipped NAS by-hostname');
+    expect(real.stdout).toContain('nas_type livingston has no vendor profile here: generic');
+    expect(real.stdout).toContain('NAS clients: created 4, updated 0, skipped 2');
+    const nas = await h.store.nas.list();
+    expect(nas).toContainEqual(expect.objectContaining({ name: 'bras-n1', address: '198.51.100.10', vendor: 'cisco', secret: 'north-secret-with space' }));
+    expect(nas).toContainEqual(expect.objectContaining({ name: 'edge-pool', address: '203.0.113.0/24', vendor: 'mikrotik' }));
+    expect(nas).toContainEqual(expect.objectContaining({ name: 'localhost', requireMessageAuthenticator: false }));
+    await h.settle();
+    expect(h.events).toContainEqual({ kind: 'nas' });
+    const again = await h.run('import', 'freeradius', '--clients', file, '--json');
+    expect(JSON.parse(again.stdout)).toMatchObject({ nas: { created: 0, skipped: 6 } });
+    const updated = await h.run('import', 'freeradius', '--clients', file, '--update', '--json');
+    expect(JSON.parse(updated.stdout)).toMatchObject({ nas: { created: 0, updated: 4, skipped: 2 } });
+  });
+
+  it('imports NAS clients from the nas table of the FreeRADIUS database', async () => {
+    const source = freeRadiusSource(h.db.sql);
+    // Tollgate's own nas table is in this database too: it is not rlm_sql's, so it is not read.
+    expect(await source.nas()).toBeUndefined();
+    await h.db.sql.query(`CREATE SCHEMA fr_nas;
+      CREATE TABLE fr_nas.nas (id serial PRIMARY KEY, nasname text NOT NULL, shortname text, type text DEFAULT 'other', ports integer, secret text NOT NULL DEFAULT 'secret', server text, community text, description text);
+      INSERT INTO fr_nas.nas (nasname, shortname, type, secret) VALUES ('192.0.2.200', 'sql-bras', 'juniper', 'sql-secret-12345'), ('bras.example.net', 'by-name', 'other', 'x-secret-x-secret')`);
+    try {
+      const fr = { ...source, nas: () => freeRadiusSource({ ...h.db.sql, query: (text, params) => h.db.sql.query(text.replace(/\bnas\b/g, 'fr_nas.nas'), params) }).nas() };
+      const report = await importFreeRadius(h.env, fr, await opened(), options({}));
+      expect(report.nas).toMatchObject({ created: 1, skipped: 1 });
+      expect(await h.store.nas.list()).toContainEqual(expect.objectContaining({ name: 'sql-bras', address: '192.0.2.200', vendor: 'juniper' }));
+    } finally {
+      await h.db.sql.query('DROP SCHEMA fr_nas CASCADE');
+    }
   });
 
   it('the command needs a postgres:// --from and GROUP=TARIFF pairs', async () => {

@@ -30,6 +30,20 @@ async function tollgate(...args: string[]): Promise<{ code: number; stdout: stri
   }
 }
 
+/** Without the --config the helper above appends. */
+async function bare(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [join(root, 'dist/src/cli.js'), ...args], {
+      cwd: dir,
+      env: { ...process.env, TOLLGATE_CONFIG: '', TOLLGATE_DATABASE_URL: '', TOLLGATE_REDIS_URL: '' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
 beforeAll(async () => {
   await run('npm', ['run', 'build', '--silent'], { cwd: root });
   const url = process.env.TEST_DATABASE_URL;
@@ -60,10 +74,33 @@ describe('node dist/src/cli.js', () => {
     expect(fee.stderr).toContain('money is in minor units');
   });
 
+  it('honours --config FILE and --config=FILE on every command; a named file that does not exist is exit 78', async () => {
+    const missing = join(dir, 'no-such.yaml');
+    writeFileSync(join(dir, 'x.csv'), 'username,password\nx,y\n');
+    for (const argv of [['nas', 'list'], ['config', 'check'], ['migrate'], ['serve'], ['import', 'csv', join(dir, 'x.csv')]]) {
+      for (const form of [['--config', missing], [`--config=${missing}`]]) {
+        const r = await bare(...argv, ...form);
+        expect(r.code, `${argv.join(' ')} ${form.join(' ')}: ${r.stderr}`).toBe(78);
+        expect(r.stderr).toContain(`cannot read ${missing}`);
+      }
+    }
+    const check = await bare('config', 'check', `--config=${configFile}`);
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout.startsWith(`${configFile}: ok`)).toBe(true);
+  }, 60_000);
+
+  it('refuses unknown options on every command with 64', async () => {
+    for (const argv of [['serve', '--confg', configFile], ['version', '--bogus'], ['migrate', '--jsn'], ['nas', 'list', '--jsn']]) {
+      const r = await bare(...argv);
+      expect(r.code, argv.join(' ')).toBe(64);
+      expect(r.stderr).toContain('unknown option');
+    }
+  });
+
   it('lists every command with --help', async () => {
     const r = await tollgate('--help');
     expect(r.code).toBe(0);
-    for (const c of ['nas add', 'tariff add', 'subscriber add', 'payment add', 'sessions active', 'sessions at', 'sessions export', 'ledger verify', 'import csv', 'import freeradius']) expect(r.stdout).toContain(c);
+    for (const c of ['nas edit', 'nas delete', 'tariff edit', 'subscriber edit', 'subscriber delete', 'account set', 'import freeradius (--from postgres://USER@HOST/DB | --clients FILE)', 'nas add', 'tariff add', 'subscriber add', 'payment add', 'sessions active', 'sessions at', 'sessions export', 'ledger verify', 'import csv', 'import freeradius']) expect(r.stdout).toContain(c);
   });
 
   it('imports a CSV file: 65 with every bad line, then 0; lists and exports as JSON and CSV', async () => {

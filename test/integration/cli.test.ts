@@ -56,7 +56,66 @@ describe('tollgate nas', () => {
     expect(unknown.code).toBe(64);
     expect(unknown.stderr).toContain('unknown option --jsn');
     expect((await h.run('nas', 'remove')).code).toBe(64);
+    expect((await h.run('nas', 'edit')).code).toBe(64);
+    expect((await h.run('nas', 'edit', 'bras-cli')).stderr).toContain('nothing to change');
     expect((await h.run('bogus')).code).toBe(64);
+  });
+});
+
+describe('tollgate … edit and delete', () => {
+  it('edits and deletes a NAS by name or id, announcing each change', async () => {
+    await h.run('nas', 'add', '--name', 'bras-edit', '--address', '192.0.2.60', '--secret', 'edit-secret-edit-secret');
+    const edited = await h.run('nas', 'edit', 'bras-edit', '--address', '192.0.2.0/28', '--vendor', 'cisco', '--no-message-authenticator', '--json');
+    expect(edited.code, edited.stderr).toBe(0);
+    const nas = JSON.parse(edited.stdout) as { id: number; address: string; vendor: string; requireMessageAuthenticator: boolean };
+    expect(nas).toMatchObject({ address: '192.0.2.0/28', vendor: 'cisco', requireMessageAuthenticator: false });
+    expect(edited.stdout).not.toContain('edit-secret');
+    const bad = await h.run('nas', 'edit', String(nas.id), '--address', 'not-an-address');
+    expect(bad.code).toBe(65);
+    expect((await h.run('nas', 'edit', 'no-such-nas', '--vendor', 'cisco')).code).toBe(65);
+    h.events.length = 0;
+    const deleted = await h.run('nas', 'delete', String(nas.id));
+    expect(deleted).toMatchObject({ code: 0, stdout: `deleted NAS ${nas.id} bras-edit\n` });
+    await h.settle();
+    expect(h.events).toContainEqual({ kind: 'nas' });
+    expect((await h.store.nas.list()).map((n) => n.name)).not.toContain('bras-edit');
+  });
+
+  it('edits a tariff, and deletes it only once no subscriber uses it', async () => {
+    await h.run('tariff', 'add', '--name', 'cli-edit', '--monthly-fee', '100');
+    const edited = await h.run('tariff', 'edit', 'cli-edit', '--name', 'cli-edited', '--down-kbps', '5000', '--json');
+    expect(edited.code, edited.stderr).toBe(0);
+    const tariff = JSON.parse(edited.stdout) as { id: number };
+    expect(JSON.parse(edited.stdout)).toMatchObject({ name: 'cli-edited', monthlyFee: 100, downKbps: 5000 });
+    await h.run('subscriber', 'add', '--username', 'cli-uses-tariff', '--password', 'p', '--tariff', 'cli-edited');
+    const refused = await h.run('tariff', 'delete', 'cli-edited');
+    expect(refused.code).toBe(65);
+    expect(refused.stderr).toContain('still in use');
+    expect((await h.run('subscriber', 'edit', 'cli-uses-tariff', '--no-tariff')).code).toBe(0);
+    expect(await h.run('tariff', 'delete', String(tariff.id))).toMatchObject({ code: 0, stdout: `deleted tariff ${tariff.id} cli-edited\n` });
+    expect(await h.store.tariffs.get(tariff.id)).toBeUndefined();
+  });
+
+  it('edits a subscriber (rename, password, address, clear the MAC), announcing old and new names, and deletes it', async () => {
+    const added = JSON.parse((await h.run('subscriber', 'add', '--username', 'cli-frank', '--password', 'old-pass', '--mac', '00:11:22:33:44:66', '--json')).stdout) as { id: number; accountId: number };
+    h.events.length = 0;
+    const r = await h.run('subscriber', 'edit', 'cli-frank', '--username', 'cli-franz', '--password', 'new-pass', '--ip', '100.64.9.66', '--no-mac', '--status', 'suspended');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`updated subscriber ${added.id} cli-franz on account ${added.accountId}\n`);
+    expect(await h.store.subscribers.snapshot('cli-franz')).toMatchObject({ password: 'new-pass', framedIp: '100.64.9.66', mac: null, status: 'suspended' });
+    await h.settle();
+    expect(h.events).toContainEqual({ kind: 'subscriber', id: added.id, usernames: ['cli-frank', 'cli-franz'] });
+    expect((await h.run('subscriber', 'edit', 'cli-franz', '--mac', 'aa:bb:cc:dd:ee:ff', '--no-mac')).code).toBe(64);
+    expect((await h.run('subscriber', 'edit', 'cli-franz', '--ip', 'nope')).code).toBe(65);
+    const deleted = await h.run('subscriber', 'delete', String(added.id));
+    expect(deleted).toMatchObject({ code: 0, stdout: `deleted subscriber ${added.id} cli-franz (account ${added.accountId} stays)\n` });
+    expect(await h.store.subscribers.get(added.id)).toBeUndefined();
+    expect(await h.store.accounts.get(added.accountId)).toBeDefined();
+    // Its account can go now that no subscriber belongs to it; the credit limit changes through account set.
+    expect(JSON.parse((await h.run('account', 'set', String(added.accountId), '--credit-limit', '700', '--json')).stdout)).toMatchObject({ id: added.accountId, creditLimit: 700 });
+    expect(await h.run('account', 'delete', String(added.accountId))).toMatchObject({ code: 0, stdout: `deleted account ${added.accountId}\n` });
+    expect((await h.run('account', 'delete', String(added.accountId))).code).toBe(65);
+    expect((await h.run('account', 'set', 'x', '--credit-limit', '1')).code).toBe(64);
   });
 });
 

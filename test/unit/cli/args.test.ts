@@ -20,9 +20,16 @@ describe('parseArgs', () => {
     [['--name', '--json'], '--name needs a value'],
     [['--name', 'a', '--name', 'b'], '--name is given twice'],
     [['--json=yes'], '--json takes no value'],
+    [['-x'], 'unknown option -x'],
   ])('refuses %j', (argv, message) => {
     expect(() => parseArgs(argv, spec)).toThrow(UsageError);
     expect(() => parseArgs(argv, spec)).toThrow(message);
+  });
+
+  it('takes a value that starts with one dash, and an empty inline value', () => {
+    const a = parseArgs(['--name', '-500'], spec);
+    expect(a.strings.get('--name')).toBe('-500');
+    expect(parseArgs(['--name='], spec).strings.get('--name')).toBe('');
   });
 
   it('takes integers, never fractions, signs or words', () => {
