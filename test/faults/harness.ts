@@ -466,16 +466,7 @@ export class DaemonProcess {
   }
 }
 
-/** The value of one Prometheus sample, 0 when absent. */
-export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)(\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const got = Object.fromEntries([...(m[3] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[4]);
-  }
-  return 0;
-}
+export { metricValue } from '../helpers/metrics.js';
 
 /** Private PostgreSQL + Redis + daemons of one test file, torn down together. */
 export class FaultEnv {
