@@ -18,13 +18,30 @@ export interface ApiError {
   readonly code: string;
   readonly message: string;
   readonly field?: string;
-  readonly details?: readonly { field: string; message: string }[];
+  readonly details: readonly { field: string; message: string }[];
 }
 
-/** A reply body, loosely: the assertions do the checking. */
-export type ApiBody = Record<string, unknown> & { readonly error?: ApiError };
+export interface ApiRow {
+  readonly id: number;
+  readonly [key: string]: unknown;
+}
 
-export type ApiReply<J = ApiBody> = HttpReply<J>;
+/**
+ * Every shape a reply body of the admin API takes (a row, a page of rows, an error), loosely: the assertions do
+ * the checking. For tests that read the body field by field; the default, `ApiJson`, is any JSON object.
+ */
+export interface ApiBody extends ApiRow {
+  readonly error: ApiError;
+  readonly items: ApiRow[];
+  readonly total: number;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** A reply body as any JSON object (cast it to what the route returns). */
+export type ApiJson = Record<string, unknown> & { readonly error?: ApiError };
+
+export type ApiReply<J = ApiJson> = HttpReply<J>;
 
 export interface CallOptions {
   /** The bearer token instead of the client's; null sends no Authorization header. */
@@ -34,14 +51,14 @@ export interface CallOptions {
   readonly raw?: string | Buffer;
 }
 
-export interface ApiClient<J = ApiBody> {
+export interface ApiClient<J = ApiJson> {
   /** http://127.0.0.1:port */
   readonly base: string;
   /** `body` goes as JSON (with its content type); the reply is read whatever its status. */
   call(method: string, path: string, body?: unknown, options?: CallOptions): Promise<ApiReply<J>>;
 }
 
-export function apiClient<J = ApiBody>(base: string, token: string | undefined): ApiClient<J> {
+export function apiClient<J = ApiJson>(base: string, token: string | undefined): ApiClient<J> {
   return {
     base,
     call(method, path, body, options = {}) {
@@ -58,7 +75,7 @@ export function apiClient<J = ApiBody>(base: string, token: string | undefined):
   };
 }
 
-export interface TestApi<J = ApiBody> extends ApiClient<J> {
+export interface TestApi<J = ApiJson> extends ApiClient<J> {
   /** The change events published, unless `changes` was overridden. */
   readonly events: ChangeEvent[];
   close(): Promise<void>;
@@ -69,7 +86,7 @@ export interface TestApi<J = ApiBody> extends ApiClient<J> {
  * (the token the client sends follows `overrides.token`). A path the API does not serve answers 404 FALLBACK,
  * and a handler that throws answers 599 with the error, so a test sees it in the reply.
  */
-export async function startTestApi<J = ApiBody>(store: Store, overrides: Partial<ApiDeps> = {}): Promise<TestApi<J>> {
+export async function startTestApi<J = ApiJson>(store: Store, overrides: Partial<ApiDeps> = {}): Promise<TestApi<J>> {
   const events: ChangeEvent[] = [];
   const deps: ApiDeps = {
     store,
@@ -104,7 +121,7 @@ export async function startTestApi<J = ApiBody>(store: Store, overrides: Partial
 
 /** An error reply of the admin API: this status, a JSON body, this code with a message, and the field if given. */
 export function expectError(r: ApiReply<unknown>, status: number, code: string, field?: string): void {
-  const error = (r.json as ApiBody).error;
+  const error = (r.json as ApiJson).error;
   expect(r.status, r.text).toBe(status);
   expect(r.headers.get('content-type'), r.text).toMatch(/^application\/json/);
   expect(error?.code, r.text).toBe(code);

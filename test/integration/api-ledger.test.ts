@@ -14,24 +14,13 @@ import { runMigrations } from '../../src/store/migrations.js';
 import { createPGliteSql } from '../../src/store/pglite.js';
 import type { Sql, Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
-import { expectError, startTestApi, type ApiReply, type TestApi } from '../helpers/api.js';
+import { expectError, startTestApi, type ApiBody, type ApiReply, type TestApi } from '../helpers/api.js';
 import { buildCli, runCli, writeCliConfig } from '../helpers/cli.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 
 const TOKEN = 'test-admin-token-ledger-8b2e';
 
-interface Row {
-  readonly id: number;
-  readonly [key: string]: unknown;
-}
-
-interface Body extends Row {
-  readonly error: { code: string; message: string; field?: string; details: { field: string; message: string }[] };
-  readonly items: Row[];
-  readonly total: number;
-  readonly limit: number;
-  readonly offset: number;
-}
+type Body = ApiBody;
 
 type Reply = ApiReply<Body>;
 

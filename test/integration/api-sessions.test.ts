@@ -14,7 +14,7 @@ import { Attr, Code, findAttribute } from '../../src/radius/index.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import type { Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
-import { expectError, startTestApi, type ApiReply, type TestApi } from '../helpers/api.js';
+import { expectError, startTestApi, type ApiBody, type ApiReply, type TestApi } from '../helpers/api.js';
 import { errorCause, FakeBras } from '../helpers/fake-bras.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 import { insertSession } from '../contract/sessions.contract.js';
@@ -25,13 +25,7 @@ const RETRY: RetryPolicy = { initialMs: 40, maxMs: 160, maxTries: 3, maxDuration
 const log = createLogger('silent');
 const unique = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex')}`;
 
-interface Body {
-  readonly id: number;
-  readonly [key: string]: unknown;
-  readonly error: { code: string; message: string; field?: string; details: { field: string; message: string }[] };
-  readonly items: { id: number; [key: string]: unknown }[];
-  readonly total: number;
-}
+type Body = ApiBody;
 
 type Reply = ApiReply<Body>;
 

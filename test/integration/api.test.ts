@@ -10,7 +10,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import type { ChangeEvent, Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
-import { expectError, startTestApi, type ApiReply, type TestApi } from '../helpers/api.js';
+import { expectError, startTestApi, type ApiBody, type ApiReply, type TestApi } from '../helpers/api.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 
 const TOKEN = 'test-admin-token-4f1c9a';
@@ -22,16 +22,8 @@ const NT_HASH = '0C9F3E1B7A5D2468ACE13579BDF02468';
 /** Values that must never appear in a response body or a log line. */
 const SECRETS = [NAS_SECRET, NAS_SECRET_2, PASSWORD, PASSWORD_2, NT_HASH, NT_HASH.toLowerCase(), TOKEN];
 
-interface Row {
-  readonly id: number;
-  readonly [key: string]: unknown;
-}
-
 /** Every shape a response body takes here, loosely: the assertions do the checking. */
-interface Body extends Row {
-  readonly error: { code: string; message: string; field?: string; details: { field: string; message: string }[] };
-  readonly items: Row[];
-  readonly total: number;
+interface Body extends ApiBody {
   readonly nextBefore: string | null;
   readonly openapi: string;
   readonly paths: Record<string, Record<string, unknown> | undefined>;
