@@ -12,8 +12,9 @@ import { Attr } from '../../src/radius/codes.js';
 import type { Sql, Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 import { RatedAccounting } from '../helpers/accounting.js';
+import { ratedSubject, type RatedSubject } from '../helpers/rated-subject.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
-import { acct, acctPacket, STATUS, type AcctSpec } from '../unit/billing/packets.js';
+import { acctPacket, STATUS, type AcctSpec } from '../unit/billing/packets.js';
 
 const GB = 1_000_000_000;
 const T0 = Date.UTC(2030, 2, 10, 12) / 1000;
@@ -25,34 +26,9 @@ let store: Store;
 let writer: RatedAccounting;
 let seq = 0;
 
-interface Subject {
-  readonly nas: string;
-  readonly user: string;
-  readonly accountId: number;
-  /** The record of `spec`, received at `receivedAt` seconds (default: its `at`). */
-  record(spec: Omit<AcctSpec, 'user'>, receivedAt?: number): AccountingRecord;
-  /** Rated one after the other. */
-  send(...specs: Omit<AcctSpec, 'user'>[]): Promise<void>;
-}
-
-async function subject(tariff: { pricePerGB?: number; pricePerMinute?: number } = { pricePerGB: 1000 }, creditLimit = 10_000_000): Promise<Subject> {
+async function subject(tariff: { pricePerGB?: number; pricePerMinute?: number } = { pricePerGB: 1000 }, creditLimit = 10_000_000): Promise<RatedSubject> {
   const n = ++seq;
-  const t = await store.tariffs.create({ name: `truth-${n}`, ...tariff });
-  const account = await store.accounts.create({ creditLimit });
-  const user = `truth${n}`;
-  await store.subscribers.create({ username: user, password: 'pw', accountId: account.id, tariffId: t.id });
-  const nas = `bras-truth-${n}`;
-  const record = (s: Omit<AcctSpec, 'user'>, receivedAt?: number): AccountingRecord =>
-    acct(nas, { user, ...s }, receivedAt === undefined ? undefined : new Date(receivedAt * 1000));
-  return {
-    nas,
-    user,
-    accountId: account.id,
-    record,
-    async send(...specs) {
-      for (const s of specs) await writer.submit(record(s));
-    },
-  };
+  return ratedSubject(store, writer, { tariff: `truth-${n}`, user: `truth${n}`, nas: `bras-truth-${n}` }, tariff, creditLimit);
 }
 
 /** A record whose Acct-Session-Id is these exact octets. */
