@@ -13,6 +13,7 @@ import dgram from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { apiClient } from '../helpers/api-client.js';
 
 /** The checkout whose dist/ runs (FAULT_ROOT: another build of the project, e.g. a release being checked). */
 export const ROOT = process.env.FAULT_ROOT ?? join(import.meta.dirname, '../..');
@@ -445,14 +446,9 @@ export class DaemonProcess {
 
   /** An admin API call; throws unless the status is 2xx. */
   async api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`http://127.0.0.1:${this.ports.admin}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return (text ? JSON.parse(text) : {}) as T;
+    const r = await apiClient(`http://127.0.0.1:${this.ports.admin}`, ADMIN_TOKEN).call(method, `/api/v1${path}`, body);
+    if (r.status < 200 || r.status > 299) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
+    return r.json as T;
   }
 
   /** `tollgate ledger verify --config <this daemon's config>`: exit code and output. */

@@ -1,7 +1,7 @@
 /**
  * The admin API for tests that call it over HTTP: `startTestApi` serves it on a real node:http server over a
- * given Store (the change events the routes publish collected in `events`), `apiClient` calls any admin
- * listener (a test daemon's too) with the bearer token and JSON, and `expectError` checks an error reply.
+ * given Store (the change events the routes publish collected in `events`), with the client of api-client.ts
+ * (re-exported here) bound to it; `expectError` checks an error reply.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,70 +10,11 @@ import { sendError } from '../../src/http/admin-server.js';
 import { createApiHandler, type ApiDeps } from '../../src/http/api/index.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { ChangeEvent, Store } from '../../src/domain/ports.js';
-import { fetchReply, type HttpReply } from './http.js';
+import { apiClient, type ApiClient, type ApiJson, type ApiReply } from './api-client.js';
+
+export * from './api-client.js';
 
 export const TEST_API_TOKEN = 'test-admin-token-api-helper-5c1d';
-
-export interface ApiError {
-  readonly code: string;
-  readonly message: string;
-  readonly field?: string;
-  readonly details: readonly { field: string; message: string }[];
-}
-
-export interface ApiRow {
-  readonly id: number;
-  readonly [key: string]: unknown;
-}
-
-/**
- * Every shape a reply body of the admin API takes (a row, a page of rows, an error), loosely: the assertions do
- * the checking. For tests that read the body field by field; the default, `ApiJson`, is any JSON object.
- */
-export interface ApiBody extends ApiRow {
-  readonly error: ApiError;
-  readonly items: ApiRow[];
-  readonly total: number;
-  readonly limit: number;
-  readonly offset: number;
-}
-
-/** A reply body as any JSON object (cast it to what the route returns). */
-export type ApiJson = Record<string, unknown> & { readonly error?: ApiError };
-
-export type ApiReply<J = ApiJson> = HttpReply<J>;
-
-export interface CallOptions {
-  /** The bearer token instead of the client's; null sends no Authorization header. */
-  readonly token?: string | null;
-  readonly headers?: Record<string, string>;
-  /** A body sent as it is (no content type added), instead of JSON. */
-  readonly raw?: string | Buffer;
-}
-
-export interface ApiClient<J = ApiJson> {
-  /** http://127.0.0.1:port */
-  readonly base: string;
-  /** `body` goes as JSON (with its content type); the reply is read whatever its status. */
-  call(method: string, path: string, body?: unknown, options?: CallOptions): Promise<ApiReply<J>>;
-}
-
-export function apiClient<J = ApiJson>(base: string, token: string | undefined): ApiClient<J> {
-  return {
-    base,
-    call(method, path, body, options = {}) {
-      const headers: Record<string, string> = { ...options.headers };
-      const bearer = options.token === undefined ? token : options.token;
-      if (bearer !== null && bearer !== undefined) headers.authorization = `Bearer ${bearer}`;
-      let payload: string | Buffer | undefined = options.raw;
-      if (body !== undefined) {
-        payload = JSON.stringify(body);
-        headers['content-type'] ??= 'application/json';
-      }
-      return fetchReply<J>(`${base}${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
-    },
-  };
-}
 
 export interface TestApi<J = ApiJson> extends ApiClient<J> {
   /** The change events published, unless `changes` was overridden. */

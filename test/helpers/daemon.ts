@@ -10,7 +10,7 @@ import { validateConfig } from '../../src/config/load.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import type { Sql } from '../../src/domain/ports.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { apiClient, type ApiClient } from './api.js';
+import { apiClient, type ApiClient } from './api-client.js';
 import { createTestSql } from './sql.js';
 
 export const SECRET = 'integration-secret-0123';
