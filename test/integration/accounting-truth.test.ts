@@ -13,6 +13,7 @@ import type { Sql, Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 import { RatedAccounting } from '../helpers/accounting.js';
 import { ratedSubject, type RatedSubject } from '../helpers/rated-subject.js';
+import { metricValue } from '../helpers/metrics.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 import { acctPacket, STATUS, type AcctSpec } from '../unit/billing/packets.js';
 
@@ -52,11 +53,7 @@ async function sessionsOf(nas: string) {
   );
 }
 
-async function metric(name: string, labels = ''): Promise<number> {
-  const text = await registry.metrics();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `) || (labels === '' && l.startsWith(`${name} `)));
-  return line === undefined ? 0 : Number(line.split(' ')[1]);
-}
+const metric = async (name: string, labels: Record<string, string> = {}): Promise<number> => metricValue(await registry.metrics(), name, labels);
 
 beforeAll(async () => {
   db = await createTestSql({ migrate: true, max: 8 });
@@ -158,7 +155,7 @@ describe('4. strings are not bytes', () => {
 describe('5. a Stop is final', () => {
   it('an Interim after Stop with larger counters neither raises the session nor charges; counted', async () => {
     const s = await subject();
-    const ignored = await metric('tollgate_accounting_ignored_total', '{reason="after_stop"}');
+    const ignored = await metric('tollgate_accounting_ignored_total', { reason: 'after_stop' });
     await s.send(
       { status: STATUS.start, sid: 'F', at: T0 },
       { status: STATUS.stop, sid: 'F', at: T0 + 60, in: GB, time: 60 },
@@ -168,7 +165,7 @@ describe('5. a Stop is final', () => {
     expect(await charged(s.accountId)).toBe(1000);
     const [row] = await sessionsOf(s.nas);
     expect(row).toMatchObject({ input_octets: GB, session_time: 60, final: true });
-    expect(await metric('tollgate_accounting_ignored_total', '{reason="after_stop"}')).toBe(ignored + 2);
+    expect(await metric('tollgate_accounting_ignored_total', { reason: 'after_stop' })).toBe(ignored + 2);
   });
 
   it('a session closed by the stale sweep still takes its late Stop', async () => {
@@ -225,7 +222,7 @@ describe('6. session identity does not depend on NAS clocks', () => {
 describe('7. absurd counters are not billed automatically', () => {
   it('2^53−1 octets in one Interim are held for review; the session keeps rating', async () => {
     const s = await subject();
-    const held = await metric('tollgate_accounting_held_total', '{reason="octet_rate"}');
+    const held = await metric('tollgate_accounting_held_total', { reason: 'octet_rate' });
     const big = 2 ** 53 - 1;
     await writer.submit(s.record({ status: STATUS.start, sid: 'H', at: T0 }, T0));
     await writer.submit(s.record({ status: STATUS.interim, sid: 'H', at: T0 + 300, in: GB, time: 300 }, T0 + 300));
@@ -237,7 +234,7 @@ describe('7. absurd counters are not billed automatically', () => {
       [s.nas],
     );
     expect(rows).toEqual([{ reason: 'octet_rate', octets: String(BigInt(big) - BigInt(GB)), state: 'held', username: s.user }]);
-    expect(await metric('tollgate_accounting_held_total', '{reason="octet_rate"}')).toBe(held + 1);
+    expect(await metric('tollgate_accounting_held_total', { reason: 'octet_rate' })).toBe(held + 1);
   });
 
   it('Acct-Session-Time 2^32−1 in a Stop seconds after its Start is held; the Stop still closes the session', async () => {
