@@ -7,8 +7,9 @@
  * Gigawords are used) and 330 s. Traffic steps are whole 10^9-byte units, so the monthly cumulative floor gives
  * the same total however the steps fall into months; the time price is per session.
  */
+import { afterAll, beforeAll } from 'vitest';
 import type { DaemonProcess, PrivatePostgres } from './harness.js';
-import { eventually, Fatal, SECRET } from './harness.js';
+import { eventually, Fatal, FaultEnv, SECRET } from './harness.js';
 import { RetransmittingBras, type AcctRecord, type RetransmitOptions } from './radius.js';
 
 export const TARIFF = { name: 'fault-metered', pricePerMinute: 7, pricePerGB: 13, includedBytes: 0, monthlyFee: 0 };
@@ -49,6 +50,30 @@ export async function seed(daemon: DaemonProcess, prefix: string, count: number)
     users.push({ username, password, accountId: account.id, subscriberId: sub.id });
   }
   return users;
+}
+
+export interface LoadFixture {
+  readonly env: FaultEnv;
+  readonly daemon: DaemonProcess;
+  readonly users: readonly Subscriber[];
+}
+
+/**
+ * The set-up of a fault test under accounting load, registered on the enclosing describe: a private PostgreSQL
+ * and Redis, one daemon on them, `count` funded subscribers named after `prefix`; all torn down after the
+ * file. The fields are there once beforeAll has run.
+ */
+export function loadFixture(prefix: string, count: number): LoadFixture {
+  const f: { env?: FaultEnv; daemon?: DaemonProcess; users?: Subscriber[] } = {};
+  beforeAll(async () => {
+    f.env = await FaultEnv.create();
+    f.daemon = await f.env.daemon('tollgate');
+    f.users = await seed(f.daemon, prefix, count);
+  });
+  afterAll(async () => {
+    await f.env?.destroy();
+  });
+  return f as LoadFixture;
 }
 
 export function plan(users: readonly Subscriber[], perUser: number, tag: string): PlannedSession[] {

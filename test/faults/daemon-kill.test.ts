@@ -4,25 +4,15 @@
  * is acknowledged, no Stop is lost, no session is stored or charged twice (exact charges), and
  * `tollgate ledger verify` passes.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { balances, expectSettled, plan, runLoad, seed, type Subscriber } from './accounting-plan.js';
-import { FaultEnv, unsupported, type DaemonProcess } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { balances, expectSettled, loadFixture, plan, runLoad } from './accounting-plan.js';
+import { unsupported } from './harness.js';
 
 describe.skipIf(unsupported !== null)('daemon killed with SIGKILL during accounting load', () => {
-  let env: FaultEnv;
-  let daemon: DaemonProcess;
-  let users: Subscriber[];
-
-  beforeAll(async () => {
-    env = await FaultEnv.create();
-    daemon = await env.daemon('tollgate');
-    users = await seed(daemon, 'kill', 6);
-  });
-  afterAll(async () => {
-    await env?.destroy();
-  });
+  const fixture = loadFixture('kill', 6);
 
   it('after a restart every record is acknowledged, nothing is lost or doubled, and the ledger verifies', async () => {
+    const { env, daemon, users } = fixture;
     const sessions = plan(users, 4, 'kill');
     const load = runLoad(daemon.ports.acct, sessions, { connections: 6, gapMs: 100 });
     await new Promise((r) => setTimeout(r, 800));
@@ -46,6 +36,7 @@ describe.skipIf(unsupported !== null)('daemon killed with SIGKILL during account
   });
 
   it('a second kill right after records are acknowledged loses nothing that was acknowledged', async () => {
+    const { env, daemon, users } = fixture;
     // Acknowledged means durable: kill the daemon the moment the last Stop is acknowledged (rating may still
     // be pending), start it again, and the sessions settle all the same.
     const sessions = plan(users.slice(0, 3), 2, 'kill2');

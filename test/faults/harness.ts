@@ -13,6 +13,7 @@ import dgram from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { apiClient } from '../helpers/api-client.js';
 
 /** The checkout whose dist/ runs (FAULT_ROOT: another build of the project, e.g. a release being checked). */
 export const ROOT = process.env.FAULT_ROOT ?? join(import.meta.dirname, '../..');
@@ -445,14 +446,9 @@ export class DaemonProcess {
 
   /** An admin API call; throws unless the status is 2xx. */
   async api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`http://127.0.0.1:${this.ports.admin}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return (text ? JSON.parse(text) : {}) as T;
+    const r = await apiClient(`http://127.0.0.1:${this.ports.admin}`, ADMIN_TOKEN).call(method, `/api/v1${path}`, body);
+    if (r.status < 200 || r.status > 299) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
+    return r.json as T;
   }
 
   /** `tollgate ledger verify --config <this daemon's config>`: exit code and output. */
@@ -466,16 +462,7 @@ export class DaemonProcess {
   }
 }
 
-/** The value of one Prometheus sample, 0 when absent. */
-export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)(\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const got = Object.fromEntries([...(m[3] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[4]);
-  }
-  return 0;
-}
+export { metricValue } from '../helpers/metrics.js';
 
 /** Private PostgreSQL + Redis + daemons of one test file, torn down together. */
 export class FaultEnv {

@@ -5,25 +5,15 @@
  * Acct-Delay-Time every 3 s). After recovery every record is acknowledged, every session is stored once with
  * its final counters, charged exactly what the tariff says, and `tollgate ledger verify` passes.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectSettled, plan, runLoad, seed, type Subscriber } from './accounting-plan.js';
-import { FaultEnv, unsupported, type DaemonProcess } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { expectSettled, loadFixture, plan, runLoad } from './accounting-plan.js';
+import { unsupported } from './harness.js';
 
 describe.skipIf(unsupported !== null)('PostgreSQL stopped and started during accounting load', () => {
-  let env: FaultEnv;
-  let daemon: DaemonProcess;
-  let users: Subscriber[];
-
-  beforeAll(async () => {
-    env = await FaultEnv.create();
-    daemon = await env.daemon('tollgate');
-    users = await seed(daemon, 'pgr', 6);
-  });
-  afterAll(async () => {
-    await env?.destroy();
-  });
+  const fixture = loadFixture('pgr', 6);
 
   it('acknowledges every record after recovery, rates each session exactly once, and the ledger verifies', async () => {
+    const { env, daemon, users } = fixture;
     const sessions = plan(users, 6, 'pgr');
     // A crash of the daemon (an unhandled connection error, say) fails the test at once, with its last log lines.
     const load = daemon.unlessItDies(runLoad(daemon.ports.acct, sessions, { connections: 6, gapMs: 250 }));

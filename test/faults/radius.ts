@@ -9,6 +9,7 @@
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
+import { exchange } from '../helpers/udp-client.js';
 
 export const Code = { AccessRequest: 1, AccessAccept: 2, AccessReject: 3, AccountingRequest: 4, AccountingResponse: 5 } as const;
 
@@ -265,24 +266,8 @@ export class RetransmittingBras {
 
 /** One PAP Access-Request; resolves with the reply code (Access-Accept 2, Access-Reject 3) or null on timeout. */
 export async function authenticate(port: number, username: string, password: string, secret: Buffer, timeoutMs = 1500): Promise<number | null> {
-  const socket = dgram.createSocket('udp4');
-  try {
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind({ address: '127.0.0.1', port: 0 }, () => resolve());
-    });
-    const id = Math.floor(Math.random() * 256);
-    const { packet, authenticator } = papRequest(id, username, password, secret);
-    return await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => resolve(null), timeoutMs);
-      socket.on('message', (msg) => {
-        if (msg[1] !== id || !verifyResponse(msg, authenticator, secret)) return;
-        clearTimeout(timer);
-        resolve(msg[0] ?? null);
-      });
-      socket.send(packet, port, '127.0.0.1');
-    });
-  } finally {
-    socket.close();
-  }
+  const id = Math.floor(Math.random() * 256);
+  const { packet, authenticator } = papRequest(id, username, password, secret);
+  const reply = await exchange(port, packet, { timeoutMs });
+  return reply && reply[1] === id && verifyResponse(reply, authenticator, secret) ? (reply[0] ?? null) : null;
 }

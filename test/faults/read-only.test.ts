@@ -6,34 +6,24 @@
  * "journal"}), and once the database is writable again the retransmissions are acknowledged and every session
  * is charged exactly once.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectSettled, plan, runLoad, seed, type Subscriber } from './accounting-plan.js';
-import { eventually, FaultEnv, metricValue, unsupported, type DaemonProcess } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { expectSettled, loadFixture, plan, runLoad } from './accounting-plan.js';
+import { eventually, metricValue, unsupported } from './harness.js';
 
 const FAILURES = 'tollgate_accounting_failures_total';
 
 describe.skipIf(unsupported !== null)('read-only database under accounting load', () => {
-  let env: FaultEnv;
-  let daemon: DaemonProcess;
-  let users: Subscriber[];
+  const fixture = loadFixture('ro', 4);
 
   const setReadOnly = (on: boolean): Promise<void> =>
-    env.pg.session([
+    fixture.env.pg.session([
       'SET default_transaction_read_only = off',
       on ? 'ALTER SYSTEM SET default_transaction_read_only = on' : 'ALTER SYSTEM RESET default_transaction_read_only',
       'SELECT pg_reload_conf()',
     ]);
 
-  beforeAll(async () => {
-    env = await FaultEnv.create();
-    daemon = await env.daemon('tollgate');
-    users = await seed(daemon, 'ro', 4);
-  });
-  afterAll(async () => {
-    await env?.destroy();
-  });
-
   it('acknowledges nothing while read-only, says why, and charges exactly once when writable again', async () => {
+    const { env, daemon, users } = fixture;
     const sessions = plan(users, 2, 'ro');
     // Start + first Interim of every session while the database is writable.
     await runLoad(daemon.ports.acct, sessions, { connections: 4, gapMs: 0, from: 0, to: 1 });

@@ -10,6 +10,7 @@ import { validateConfig } from '../../src/config/load.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import type { Sql } from '../../src/domain/ports.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { apiClient, type ApiClient } from './api-client.js';
 import { createTestSql } from './sql.js';
 
 export const SECRET = 'integration-secret-0123';
@@ -20,6 +21,8 @@ export interface TestDaemon {
   readonly sql: Sql;
   readonly logs: Record<string, unknown>[];
   readonly dataDir: string;
+  /** The admin API on the admin listener, with the configured token. */
+  readonly api: ApiClient;
   /** Prometheus text from the admin listener. */
   metrics(): Promise<string>;
   stop(): Promise<void>;
@@ -86,6 +89,7 @@ export async function startTestDaemon(
     sql,
     logs,
     dataDir: config.dataDir,
+    api: apiClient(`http://127.0.0.1:${app.ports.admin}`, config.admin.token),
     async metrics() {
       const res = await fetch(`http://127.0.0.1:${app.ports.admin}/metrics`);
       return res.text();
@@ -101,14 +105,4 @@ export async function startTestDaemon(
   return daemon;
 }
 
-/** The value of one sample in Prometheus text, 0 when absent. */
-export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name)) continue;
-    const m = /^([a-z_]+)(\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const got = Object.fromEntries([...(m[3] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[4]);
-  }
-  return 0;
-}
+export { metricValue } from './metrics.js';

@@ -9,7 +9,8 @@ import type { AccountingRecord } from '../../src/domain/accounting.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { Sql, Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
-import { RatedAccounting, type RatedResult as SubmitResult } from '../helpers/accounting.js';
+import { RatedAccounting } from '../helpers/accounting.js';
+import { ratedSubject, type RatedSubject } from '../helpers/rated-subject.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 import { acct, STATUS, type AcctSpec } from '../unit/billing/packets.js';
 
@@ -23,39 +24,9 @@ let store: Store;
 let writer: RatedAccounting;
 let seq = 0;
 
-interface Subject {
-  readonly nas: string;
-  readonly user: string;
-  readonly accountId: number;
-  readonly subscriberId: number;
-  /** Submits the records one transaction at a time (in order), returning their results. */
-  send(...specs: Omit<AcctSpec, 'user'>[]): Promise<SubmitResult[]>;
-  /** Submits all at once (one batch when the writer is idle). */
-  sendTogether(...specs: Omit<AcctSpec, 'user'>[]): Promise<SubmitResult[]>;
-  record(spec: Omit<AcctSpec, 'user'>): AccountingRecord;
-}
-
-async function subject(tariff: { pricePerGB?: number; includedBytes?: number; pricePerMinute?: number } = { pricePerGB: 1000 }): Promise<Subject> {
+async function subject(tariff: { pricePerGB?: number; includedBytes?: number; pricePerMinute?: number } = { pricePerGB: 1000 }): Promise<RatedSubject> {
   const n = ++seq;
-  const t = await store.tariffs.create({ name: `t${n}`, ...tariff });
-  const account = await store.accounts.create({});
-  const user = `user${n}`;
-  const sub = await store.subscribers.create({ username: user, password: 'pw', accountId: account.id, tariffId: t.id });
-  const nas = `bras-${n}`;
-  const record = (s: Omit<AcctSpec, 'user'>): AccountingRecord => acct(nas, { user, ...s });
-  return {
-    nas,
-    user,
-    accountId: account.id,
-    subscriberId: sub.id,
-    record,
-    async send(...specs) {
-      const out: SubmitResult[] = [];
-      for (const s of specs) out.push(await writer.submit(record(s)));
-      return out;
-    },
-    sendTogether: (...specs) => Promise.all(specs.map((s) => writer.submit(record(s)))),
-  };
+  return ratedSubject(store, writer, { tariff: `t${n}`, user: `user${n}`, nas: `bras-${n}` }, tariff);
 }
 
 async function charged(accountId: number): Promise<{ traffic: number; time: number; balance: number }> {

@@ -12,8 +12,10 @@ import { Attr } from '../../src/radius/codes.js';
 import type { Sql, Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 import { RatedAccounting } from '../helpers/accounting.js';
+import { ratedSubject, type RatedSubject } from '../helpers/rated-subject.js';
+import { metricValue } from '../helpers/metrics.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
-import { acct, acctPacket, STATUS, type AcctSpec } from '../unit/billing/packets.js';
+import { acctPacket, STATUS, type AcctSpec } from '../unit/billing/packets.js';
 
 const GB = 1_000_000_000;
 const T0 = Date.UTC(2030, 2, 10, 12) / 1000;
@@ -25,34 +27,9 @@ let store: Store;
 let writer: RatedAccounting;
 let seq = 0;
 
-interface Subject {
-  readonly nas: string;
-  readonly user: string;
-  readonly accountId: number;
-  /** The record of `spec`, received at `receivedAt` seconds (default: its `at`). */
-  record(spec: Omit<AcctSpec, 'user'>, receivedAt?: number): AccountingRecord;
-  /** Rated one after the other. */
-  send(...specs: Omit<AcctSpec, 'user'>[]): Promise<void>;
-}
-
-async function subject(tariff: { pricePerGB?: number; pricePerMinute?: number } = { pricePerGB: 1000 }, creditLimit = 10_000_000): Promise<Subject> {
+async function subject(tariff: { pricePerGB?: number; pricePerMinute?: number } = { pricePerGB: 1000 }, creditLimit = 10_000_000): Promise<RatedSubject> {
   const n = ++seq;
-  const t = await store.tariffs.create({ name: `truth-${n}`, ...tariff });
-  const account = await store.accounts.create({ creditLimit });
-  const user = `truth${n}`;
-  await store.subscribers.create({ username: user, password: 'pw', accountId: account.id, tariffId: t.id });
-  const nas = `bras-truth-${n}`;
-  const record = (s: Omit<AcctSpec, 'user'>, receivedAt?: number): AccountingRecord =>
-    acct(nas, { user, ...s }, receivedAt === undefined ? undefined : new Date(receivedAt * 1000));
-  return {
-    nas,
-    user,
-    accountId: account.id,
-    record,
-    async send(...specs) {
-      for (const s of specs) await writer.submit(record(s));
-    },
-  };
+  return ratedSubject(store, writer, { tariff: `truth-${n}`, user: `truth${n}`, nas: `bras-truth-${n}` }, tariff, creditLimit);
 }
 
 /** A record whose Acct-Session-Id is these exact octets. */
@@ -76,11 +53,7 @@ async function sessionsOf(nas: string) {
   );
 }
 
-async function metric(name: string, labels = ''): Promise<number> {
-  const text = await registry.metrics();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `) || (labels === '' && l.startsWith(`${name} `)));
-  return line === undefined ? 0 : Number(line.split(' ')[1]);
-}
+const metric = async (name: string, labels: Record<string, string> = {}): Promise<number> => metricValue(await registry.metrics(), name, labels);
 
 beforeAll(async () => {
   db = await createTestSql({ migrate: true, max: 8 });
@@ -182,7 +155,7 @@ describe('4. strings are not bytes', () => {
 describe('5. a Stop is final', () => {
   it('an Interim after Stop with larger counters neither raises the session nor charges; counted', async () => {
     const s = await subject();
-    const ignored = await metric('tollgate_accounting_ignored_total', '{reason="after_stop"}');
+    const ignored = await metric('tollgate_accounting_ignored_total', { reason: 'after_stop' });
     await s.send(
       { status: STATUS.start, sid: 'F', at: T0 },
       { status: STATUS.stop, sid: 'F', at: T0 + 60, in: GB, time: 60 },
@@ -192,7 +165,7 @@ describe('5. a Stop is final', () => {
     expect(await charged(s.accountId)).toBe(1000);
     const [row] = await sessionsOf(s.nas);
     expect(row).toMatchObject({ input_octets: GB, session_time: 60, final: true });
-    expect(await metric('tollgate_accounting_ignored_total', '{reason="after_stop"}')).toBe(ignored + 2);
+    expect(await metric('tollgate_accounting_ignored_total', { reason: 'after_stop' })).toBe(ignored + 2);
   });
 
   it('a session closed by the stale sweep still takes its late Stop', async () => {
@@ -249,7 +222,7 @@ describe('6. session identity does not depend on NAS clocks', () => {
 describe('7. absurd counters are not billed automatically', () => {
   it('2^53−1 octets in one Interim are held for review; the session keeps rating', async () => {
     const s = await subject();
-    const held = await metric('tollgate_accounting_held_total', '{reason="octet_rate"}');
+    const held = await metric('tollgate_accounting_held_total', { reason: 'octet_rate' });
     const big = 2 ** 53 - 1;
     await writer.submit(s.record({ status: STATUS.start, sid: 'H', at: T0 }, T0));
     await writer.submit(s.record({ status: STATUS.interim, sid: 'H', at: T0 + 300, in: GB, time: 300 }, T0 + 300));
@@ -261,7 +234,7 @@ describe('7. absurd counters are not billed automatically', () => {
       [s.nas],
     );
     expect(rows).toEqual([{ reason: 'octet_rate', octets: String(BigInt(big) - BigInt(GB)), state: 'held', username: s.user }]);
-    expect(await metric('tollgate_accounting_held_total', '{reason="octet_rate"}')).toBe(held + 1);
+    expect(await metric('tollgate_accounting_held_total', { reason: 'octet_rate' })).toBe(held + 1);
   });
 
   it('Acct-Session-Time 2^32−1 in a Stop seconds after its Start is held; the Stop still closes the session', async () => {

@@ -13,7 +13,7 @@ import { accountingHeldPending } from '../../src/observability/metrics.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import type { Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
-import { startTestApi, type ApiReply, type TestApi } from '../helpers/api.js';
+import { expectError, startTestApi, type TestApi } from '../helpers/api.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 
 let db: TestSql;
@@ -62,12 +62,6 @@ async function journal(): Promise<{ records: number; body: string }[]> {
 
 async function pending(): Promise<number> {
   return (await accountingHeldPending.get()).values[0]?.value ?? Number.NaN;
-}
-
-function expectError(r: ApiReply, status: number, code: string, field?: string): void {
-  expect(r.status, r.text).toBe(status);
-  expect(r.json.error?.code, r.text).toBe(code);
-  if (field !== undefined) expect(r.json.error?.field, r.text).toBe(field);
 }
 
 beforeAll(async () => {

@@ -4,75 +4,34 @@
  * adjustments, temporary credits unblocking an account, statements, validation, change events, the ledger
  * invariant after all of it, and `tollgate ledger verify` from the built CLI.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendError } from '../../src/http/admin-server.js';
-import { createApiHandler, createApiRoutes } from '../../src/http/api/index.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { createApiRoutes } from '../../src/http/api/index.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import { createPGliteSql } from '../../src/store/pglite.js';
-import type { ChangeEvent, Sql, Store } from '../../src/domain/ports.js';
+import type { Sql, Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
+import { expectError, startTestApi, type ApiBody, type ApiReply, type TestApi } from '../helpers/api.js';
+import { buildCli, runCli, writeCliConfig } from '../helpers/cli.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 
 const TOKEN = 'test-admin-token-ledger-8b2e';
-const run = promisify(execFile);
 
-interface Row {
-  readonly id: number;
-  readonly [key: string]: unknown;
-}
+type Body = ApiBody;
 
-interface Body extends Row {
-  readonly error: { code: string; message: string; field?: string; details: { field: string; message: string }[] };
-  readonly items: Row[];
-  readonly total: number;
-  readonly limit: number;
-  readonly offset: number;
-}
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: Body;
-}
+type Reply = ApiReply<Body>;
 
 let testSql: TestSql | undefined;
 let store: Store;
-let server: http.Server;
-let base: string;
-const events: ChangeEvent[] = [];
+let api: TestApi<Body>;
 
-async function call(method: string, path: string, body?: unknown): Promise<Reply> {
-  const headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await res.text();
-  let json = {} as Body;
-  try {
-    if (text) json = JSON.parse(text) as Body;
-  } catch {
-    // Not JSON: the assertions on json fail with the text in the message.
-  }
-  return { status: res.status, headers: res.headers, text, json };
-}
-
-function expectError(r: Reply, status: number, code: string, field?: string): void {
-  expect(r.status, r.text).toBe(status);
-  expect(r.json.error.code, r.text).toBe(code);
-  if (field !== undefined) expect(r.json.error.field, r.text).toBe(field);
-}
+const call = (method: string, path: string, body?: unknown): Promise<Reply> => api.call(method, path, body);
 
 const externalId = () => `psp:${randomBytes(6).toString('hex')}`;
-const eventsSince = (mark: number) => events.slice(mark);
+const eventsSince = (mark: number) => api.events.slice(mark);
 
 async function newAccount(creditLimit = 0): Promise<number> {
   const r = await call('POST', '/api/v1/accounts', { creditLimit });
@@ -99,24 +58,11 @@ beforeAll(async () => {
   testSql = await createTestSql();
   await runMigrations(testSql.sql);
   store = createStore(testSql.sql);
-  const handler = createApiHandler({
-    store,
-    changes: { publish: (e) => Promise.resolve(void events.push(e)) },
-    token: TOKEN,
-    log: createLogger('silent'),
-  });
-  server = http.createServer((req, res) => {
-    void handler(req, res).then((handled) => {
-      if (!handled) sendError(res, 404, 'FALLBACK', 'not an API path');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await startTestApi<Body>(store, { token: TOKEN });
 });
 
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await api?.close();
   await testSql?.cleanup();
 });
 
@@ -124,7 +70,7 @@ describe('payments', () => {
   it('answers 201 for a new payment and 200 with the same payment for a retry, applying it once', async () => {
     const id = await newAccount();
     const body = { accountId: id, amount: 1500, externalId: externalId(), comment: 'card' };
-    const mark = events.length;
+    const mark = api.events.length;
     const created = await call('POST', '/api/v1/payments', body);
     expect(created.status, created.text).toBe(201);
     expect(created.json).toEqual({ id: expect.any(Number), accountId: id, amount: 1500, externalId: body.externalId, comment: 'card', createdAt: expect.any(String) });
@@ -177,7 +123,7 @@ describe('payments', () => {
 describe('adjustments', () => {
   it('answers 201 and moves the balance by a signed amount, re-deriving the state, with an event', async () => {
     const id = await newAccount(100);
-    const mark = events.length;
+    const mark = api.events.length;
     const debit = await call('POST', '/api/v1/adjustments', { accountId: id, amount: -250, reason: 'manual debit' });
     expect(debit.status, debit.text).toBe(201);
     expect(debit.json).toEqual({ id: expect.any(Number), accountId: id, amount: -250, reason: 'manual debit', createdAt: expect.any(String) });
@@ -209,7 +155,7 @@ describe('credits', () => {
     expect(await account(id)).toMatchObject({ balance: -700, state: 'blocked' });
     expect((await store.subscribers.snapshot(username))?.accountState).toBe('blocked');
 
-    const mark = events.length;
+    const mark = api.events.length;
     const r = await call('POST', `/api/v1/accounts/${id}/credits`, { amount: 700, days: 3, reason: 'promised payment' });
     expect(r.status, r.text).toBe(201);
     expect(r.json).toMatchObject({ accountId: id, amount: 700, reason: 'promised payment', active: true });
@@ -321,36 +267,20 @@ describe('ledger invariant', () => {
 });
 
 describe('tollgate ledger verify (built CLI)', () => {
-  const root = join(import.meta.dirname, '../..');
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-ledger-cli-'));
-  const configFile = join(dir, 'tollgate.yaml');
+  let configFile = '';
   /** The database the CLI opens, for the test to write into (PGlite must be closed before the CLI opens it). */
   let withDatabase: <T>(fn: (sql: Sql) => Promise<T>) => Promise<T>;
 
-  const cli = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [join(root, 'dist/src/cli.js'), 'ledger', 'verify', '--config', configFile, ...args], {
-        cwd: dir,
-        env: { ...process.env, TOLLGATE_CONFIG: '' },
-      });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code?: number; stdout?: string; stderr?: string };
-      return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-    }
-  };
+  const cli = (...args: string[]) => runCli(configFile, 'ledger', 'verify', ...args);
 
   beforeAll(async () => {
-    await run('npm', ['run', 'build', '--silent'], { cwd: root });
-    const url = process.env.TEST_DATABASE_URL;
-    if (url) {
-      // The schema this file's tests wrote into, named on the connection.
-      const [{ schema }] = (await testSql!.sql.query<{ schema: string }>('SELECT current_schema() AS schema')) as [{ schema: string }];
-      const withSchema = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-      writeFileSync(configFile, `dataDir: ${JSON.stringify(dir)}\ndatabase:\n  url: ${JSON.stringify(withSchema)}\n  poolSize: 1\n`);
+    await buildCli();
+    // With PostgreSQL, the schema this file's tests wrote into.
+    configFile = await writeCliConfig(dir, testSql, 1);
+    if (process.env.TEST_DATABASE_URL) {
       withDatabase = (fn) => fn(testSql!.sql);
     } else {
-      writeFileSync(configFile, `dataDir: ${JSON.stringify(dir)}\n`);
       withDatabase = async (fn) => {
         const sql = await createPGliteSql(join(dir, 'pglite'));
         try {

@@ -4,20 +4,18 @@
  * CoaClient to a BRAS played by this test (a UDP socket on 127.0.0.1 port 0 that answers ACK or NAK, or stays
  * silent), with the `nas` row pointing at it and the `coa_audit` row read back.
  */
-import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RetryPolicy } from '../../src/coa/backoff.js';
 import { CoaClient } from '../../src/coa/client.js';
-import { sendError } from '../../src/http/admin-server.js';
-import { createApiHandler, createApiRoutes, type ApiDeps } from '../../src/http/api/index.js';
+import { createApiRoutes } from '../../src/http/api/index.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { Attr, Code, encodeReply, findAttribute, parsePacket, verifyRequestAuthenticator, type RawAttribute, type RawPacket } from '../../src/radius/index.js';
+import { Attr, Code, findAttribute } from '../../src/radius/index.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import type { Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
+import { expectError, startTestApi, type ApiBody, type ApiReply, type TestApi } from '../helpers/api.js';
+import { errorCause, FakeBras } from '../helpers/fake-bras.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 import { insertSession } from '../contract/sessions.contract.js';
 
@@ -27,89 +25,19 @@ const RETRY: RetryPolicy = { initialMs: 40, maxMs: 160, maxTries: 3, maxDuration
 const log = createLogger('silent');
 const unique = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex')}`;
 
-interface Body {
-  readonly id: number;
-  readonly [key: string]: unknown;
-  readonly error: { code: string; message: string; field?: string; details: { field: string; message: string }[] };
-  readonly items: { id: number; [key: string]: unknown }[];
-  readonly total: number;
-}
+type Body = ApiBody;
 
-interface Reply {
-  status: number;
-  text: string;
-  json: Body;
-}
-
-/** A BRAS's CoA port: answers each Disconnect-Request as `behaviour` says (null: silence). */
-class FakeBras {
-  readonly received: RawPacket[] = [];
-  behaviour: (packet: RawPacket) => { code: number; attributes?: RawAttribute[] } | null = () => null;
-  private readonly socket = dgram.createSocket('udp4');
-
-  async start(): Promise<number> {
-    this.socket.on('message', (msg, rinfo) => {
-      const packet = parsePacket(Buffer.from(msg));
-      if (!verifyRequestAuthenticator(packet, Buffer.from(SECRET))) return;
-      this.received.push(packet);
-      const answer = this.behaviour(packet);
-      if (!answer) return;
-      const reply = encodeReply(answer.code, packet.identifier, packet.authenticator, answer.attributes ?? [], Buffer.from(SECRET), { messageAuthenticator: true });
-      this.socket.send(reply, rinfo.port, rinfo.address);
-    });
-    await new Promise<void>((resolve) => this.socket.bind(0, '127.0.0.1', resolve));
-    return this.socket.address().port;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.socket.close(() => resolve()));
-  }
-}
-
-function errorCause(value: number): RawAttribute {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(value);
-  return { type: Attr.ErrorCause, value: b };
-}
+type Reply = ApiReply<Body>;
 
 let db: TestSql;
 let store: Store;
 let bras: FakeBras;
 let coa: CoaClient;
-const servers: http.Server[] = [];
-let base: string;
-let baseWithoutCoa: string;
+let api: TestApi<Body>;
+let apiWithoutCoa: TestApi<Body>;
 let nasName: string;
 
-async function serve(deps: ApiDeps): Promise<string> {
-  const handler = createApiHandler(deps);
-  const server = http.createServer((req, res) => {
-    void handler(req, res).then((handled) => {
-      if (!handled) sendError(res, 404, 'FALLBACK', 'not an API path');
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function call(method: string, path: string, at = base): Promise<Reply> {
-  const res = await fetch(`${at}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}` } });
-  const text = await res.text();
-  let json = {} as Body;
-  try {
-    if (text) json = JSON.parse(text) as Body;
-  } catch {
-    // Not JSON: the assertions on json fail with the text in the message.
-  }
-  return { status: res.status, text, json };
-}
-
-function expectError(r: Reply, status: number, code: string, field?: string): void {
-  expect(r.status, r.text).toBe(status);
-  expect(r.json.error.code, r.text).toBe(code);
-  if (field !== undefined) expect(r.json.error.field, r.text).toBe(field);
-}
+const call = (method: string, path: string, on = api): Promise<Reply> => on.call(method, path);
 
 const ids = (r: Reply): number[] => {
   expect(r.status, r.text).toBe(200);
@@ -120,24 +48,21 @@ beforeAll(async () => {
   db = await createTestSql();
   await runMigrations(db.sql);
   store = createStore(db.sql);
-  bras = new FakeBras();
+  bras = new FakeBras({ secret: SECRET });
   const port = await bras.start();
   nasName = unique('bras');
   await store.nas.create({ name: nasName, address: '127.0.0.1', secret: SECRET, vendor: 'mikrotik', coaPort: port });
   coa = new CoaClient({ audit: store.coa, log, retry: RETRY, bindAddress: '127.0.0.1' });
   await coa.start();
-  const common = { store, changes: { publish: () => Promise.resolve() }, token: TOKEN, log };
-  base = await serve({ ...common, coa });
-  baseWithoutCoa = await serve(common);
+  api = await startTestApi<Body>(store, { token: TOKEN, coa });
+  apiWithoutCoa = await startTestApi<Body>(store, { token: TOKEN });
 });
 
 afterAll(async () => {
-  for (const server of servers) {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
+  await api?.close();
+  await apiWithoutCoa?.close();
   await coa?.stop();
-  await bras?.stop();
+  bras?.close();
   await db?.cleanup();
 });
 
@@ -224,8 +149,8 @@ describe('POST /api/v1/sessions/{id}/disconnect', () => {
     const r = await call('POST', `/api/v1/sessions/${id}/disconnect`);
     expect(r.status, r.text).toBe(200);
     expect(r.json).toEqual({ result: 'ack', attempts: 1 });
-    expect(bras.received).toHaveLength(1);
-    const packet = bras.received[0]!;
+    expect(bras.requests).toHaveLength(1);
+    const packet = bras.requests[0]!;
     expect(packet.code).toBe(Code.DisconnectRequest);
     expect(findAttribute(packet, Attr.UserName)?.value.toString()).toBe(session?.username);
     expect(findAttribute(packet, Attr.AcctSessionId)?.value.toString()).toBe(session?.acctSessionId);
@@ -263,7 +188,7 @@ describe('POST /api/v1/sessions/{id}/disconnect', () => {
 
   it('answers 503 COA_UNAVAILABLE without a CoA client or with a NAS not in the nas table', async () => {
     const id = await openSession();
-    const noClient = await call('POST', `/api/v1/sessions/${id}/disconnect`, baseWithoutCoa);
+    const noClient = await call('POST', `/api/v1/sessions/${id}/disconnect`, apiWithoutCoa);
     expectError(noClient, 503, 'COA_UNAVAILABLE');
     expect(noClient.json.error.message).toContain('no CoA client');
 

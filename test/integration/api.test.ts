@@ -2,17 +2,15 @@
  * The admin REST API over a real node:http server and a real Store (PGlite, or PostgreSQL when
  * TEST_DATABASE_URL is set): CRUD, paging, validation, auth, error codes, change events, secrets.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendError } from '../../src/http/admin-server.js';
-import { createApiHandler, createApiRoutes, type ApiDeps } from '../../src/http/api/index.js';
+import { createApiRoutes, type ApiDeps } from '../../src/http/api/index.js';
 import { openApiPath } from '../../src/http/api/router.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import type { ChangeEvent, Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
+import { expectError, startTestApi, type ApiBody, type ApiReply, type TestApi } from '../helpers/api.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 
 const TOKEN = 'test-admin-token-4f1c9a';
@@ -24,75 +22,35 @@ const NT_HASH = '0C9F3E1B7A5D2468ACE13579BDF02468';
 /** Values that must never appear in a response body or a log line. */
 const SECRETS = [NAS_SECRET, NAS_SECRET_2, PASSWORD, PASSWORD_2, NT_HASH, NT_HASH.toLowerCase(), TOKEN];
 
-interface Row {
-  readonly id: number;
-  readonly [key: string]: unknown;
-}
-
 /** Every shape a response body takes here, loosely: the assertions do the checking. */
-interface Body extends Row {
-  readonly error: { code: string; message: string; field?: string; details: { field: string; message: string }[] };
-  readonly items: Row[];
-  readonly total: number;
+interface Body extends ApiBody {
   readonly nextBefore: string | null;
   readonly openapi: string;
   readonly paths: Record<string, Record<string, unknown> | undefined>;
 }
 
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: Body;
-}
-
-interface TestServer {
-  readonly base: string;
-  close(): Promise<void>;
-}
+type Reply = ApiReply<Body>;
 
 let testSql: TestSql | undefined;
 let store: Store;
 const events: ChangeEvent[] = [];
 const logs: Record<string, unknown>[] = [];
-const servers: TestServer[] = [];
-let api: TestServer;
+const servers: TestApi<Body>[] = [];
+let api: TestApi<Body>;
 
-async function startServer(overrides: Partial<ApiDeps> = {}): Promise<TestServer> {
+async function startServer(overrides: Partial<ApiDeps> = {}): Promise<TestApi<Body>> {
   const logStream = new Writable({
     write(chunk: Buffer, _enc, done) {
       for (const line of chunk.toString('utf8').split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
-  const handler = createApiHandler({
-    store,
+  const s = await startTestApi<Body>(store, {
     changes: { publish: (e) => Promise.resolve(void events.push(e)) },
     token: TOKEN,
     log: createLogger('info', logStream),
     ...overrides,
   });
-  const server = http.createServer((req, res) => {
-    handler(req, res).then(
-      (handled) => {
-        if (!handled) sendError(res, 404, 'FALLBACK', 'not an API path');
-      },
-      (err: unknown) => {
-        res.statusCode = 599;
-        res.end(String(err));
-      },
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const s = {
-    base: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
   servers.push(s);
   return s;
 }
@@ -100,35 +58,13 @@ async function startServer(overrides: Partial<ApiDeps> = {}): Promise<TestServer
 async function call(
   method: string,
   path: string,
-  opts: { body?: unknown; raw?: string | Buffer; token?: string | null; headers?: Record<string, string>; server?: TestServer } = {},
+  opts: { body?: unknown; raw?: string | Buffer; token?: string | null; headers?: Record<string, string>; server?: TestApi<Body> } = {},
 ): Promise<Reply> {
-  const headers: Record<string, string> = { ...opts.headers };
   const token = opts.token === undefined ? TOKEN : opts.token;
-  if (token !== null) headers.authorization = `Bearer ${token}`;
-  let body: string | Buffer | undefined = opts.raw;
-  if (opts.body !== undefined) {
-    body = JSON.stringify(opts.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  const res = await fetch(`${(opts.server ?? api).base}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
-  const text = await res.text();
+  const r = await (opts.server ?? api).call(method, path, opts.body, { token, headers: opts.headers ?? {}, ...(opts.raw === undefined ? {} : { raw: opts.raw }) });
   // Every response of every test is checked for leaked secrets.
-  for (const secret of SECRETS) expect(text, `${method} ${path} leaked a secret`).not.toContain(secret);
-  let json = {} as Body;
-  try {
-    if (text) json = JSON.parse(text) as Body;
-  } catch {
-    // Not JSON: the assertions on json fail with the text in the message.
-  }
-  return { status: res.status, headers: res.headers, text, json };
-}
-
-function expectError(r: Reply, status: number, code: string, field?: string): void {
-  expect(r.status, r.text).toBe(status);
-  expect(r.headers.get('content-type')).toMatch(/^application\/json/);
-  expect(r.json.error.code).toBe(code);
-  expect(typeof r.json.error.message).toBe('string');
-  if (field !== undefined) expect(r.json.error.field).toBe(field);
+  for (const secret of SECRETS) expect(r.text, `${method} ${path} leaked a secret`).not.toContain(secret);
+  return r;
 }
 
 /** The events published since `mark`. */

@@ -106,11 +106,7 @@ describe('blocking and restoring live sessions', () => {
   });
 
   it('a payment through the API restores the session (MikroTik: Disconnect so it re-authenticates)', async () => {
-    const res = await fetch(`http://127.0.0.1:${d.app.ports.admin}/api/v1/payments`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ accountId, amount: 1000, externalId: 'pay-1' }),
-    });
+    const res = await d.api.call('POST', '/api/v1/payments', { accountId, amount: 1000, externalId: 'pay-1' });
     expect(res.status).toBe(201);
     await until(() => bras.requests.length >= 2);
     const restore = bras.requests[1] as RawPacket;

@@ -3,58 +3,26 @@
  * --json on stdout, the configured database (a PGlite directory, or a PostgreSQL schema named in database.url
  * when TEST_DATABASE_URL is set).
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, runCli, runCliIn, writeCliConfig } from '../helpers/cli.js';
 import { createPostgresTestSql, createTestSql, type TestSql } from '../helpers/sql.js';
 
-const run = promisify(execFile);
-const root = join(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-cli-spawn-'));
-const configFile = join(dir, 'tollgate.yaml');
+let configFile = '';
 let testSql: TestSql | undefined;
 
-async function tollgate(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(root, 'dist/src/cli.js'), ...args, '--config', configFile], {
-      cwd: dir,
-      env: { ...process.env, TOLLGATE_CONFIG: '', TOLLGATE_DATABASE_URL: '', TOLLGATE_REDIS_URL: '' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const tollgate = (...args: string[]) => runCli(configFile, ...args);
 
 /** Without the --config the helper above appends. */
-async function bare(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(root, 'dist/src/cli.js'), ...args], {
-      cwd: dir,
-      env: { ...process.env, TOLLGATE_CONFIG: '', TOLLGATE_DATABASE_URL: '', TOLLGATE_REDIS_URL: '' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const bare = (...args: string[]) => runCliIn(dir, ...args);
 
 beforeAll(async () => {
-  await run('npm', ['run', 'build', '--silent'], { cwd: root });
-  const url = process.env.TEST_DATABASE_URL;
-  if (url) {
-    testSql = await createTestSql({ migrate: true });
-    const [row] = await testSql.sql.query<{ schema: string }>('SELECT current_schema() AS schema');
-    const withSchema = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${row!.schema}`)}`;
-    writeFileSync(configFile, `dataDir: ${JSON.stringify(dir)}\ndatabase:\n  url: ${JSON.stringify(withSchema)}\n  poolSize: 2\n`);
-  } else {
-    writeFileSync(configFile, `dataDir: ${JSON.stringify(dir)}\n`);
-  }
+  await buildCli();
+  if (process.env.TEST_DATABASE_URL) testSql = await createTestSql({ migrate: true });
+  configFile = await writeCliConfig(dir, testSql, 2);
 }, 180_000);
 
 afterAll(async () => {

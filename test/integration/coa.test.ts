@@ -13,75 +13,16 @@ import { CoaClient, CoaStoppedError, type CoaNas } from '../../src/coa/client.js
 import { createLogger } from '../../src/observability/logger.js';
 import { coaRepliesDropped, coaRequests } from '../../src/observability/metrics.js';
 import { shippedDictionary } from '../../src/app/paths.js';
-import { Attr, Code, Dictionary, encodeReply, findAttribute, parsePacket, verifyMessageAuthenticator, verifyRequestAuthenticator, type RawAttribute, type RawPacket } from '../../src/radius/index.js';
+import { Attr, Code, Dictionary, encodeReply, findAttribute, type RawAttribute } from '../../src/radius/index.js';
 import type { Sql } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
+import { errorCause, FakeBras } from '../helpers/fake-bras.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 import { snapshot } from '../helpers/snapshot.js';
 
 const SECRET = Buffer.from('coa-shared-secret');
-const ZERO16 = Buffer.alloc(16);
 const RETRY: RetryPolicy = { initialMs: 40, maxMs: 160, maxTries: 3, maxDurationMs: 2000 };
 const log = createLogger('silent');
-
-interface Received {
-  readonly packet: RawPacket;
-  readonly requestAuthenticatorOk: boolean;
-  readonly messageAuthenticatorOk: boolean;
-}
-
-/** What the BRAS does with the n-th request it receives (0-based): reply with a code and attributes, or stay silent. */
-type Behaviour = (packet: RawPacket, n: number) => { code: number; attributes?: RawAttribute[]; forge?: 'first' | 'only' } | null;
-
-class FakeBras {
-  readonly received: Received[] = [];
-  behaviour: Behaviour = () => null;
-  private readonly socket: dgram.Socket;
-
-  constructor(private readonly address = '127.0.0.1') {
-    this.socket = dgram.createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', ipv6Only: address.includes(':') });
-  }
-
-  async start(): Promise<number> {
-    this.socket.on('message', (msg, rinfo) => {
-      const packet = parsePacket(Buffer.from(msg));
-      const n = this.received.length;
-      this.received.push({
-        packet,
-        requestAuthenticatorOk: verifyRequestAuthenticator(packet, SECRET),
-        messageAuthenticatorOk: verifyMessageAuthenticator(packet, SECRET, ZERO16),
-      });
-      const answer = this.behaviour(packet, n);
-      if (!answer) return;
-      const attrs = answer.attributes ?? [];
-      if (answer.forge) {
-        const forged = encodeReply(answer.code, packet.identifier, packet.authenticator, attrs, Buffer.from('wrong-secret'), { messageAuthenticator: false });
-        this.socket.send(forged, rinfo.port, rinfo.address);
-        if (answer.forge === 'only') return;
-      }
-      const reply = encodeReply(answer.code, packet.identifier, packet.authenticator, attrs, SECRET, { messageAuthenticator: true });
-      this.socket.send(reply, rinfo.port, rinfo.address);
-    });
-    await new Promise<void>((resolve, reject) => {
-      this.socket.once('error', reject);
-      this.socket.bind(0, this.address, () => {
-        this.socket.off('error', reject);
-        resolve();
-      });
-    });
-    return this.socket.address().port;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.socket.close(() => resolve()));
-  }
-}
-
-function errorCause(value: number): RawAttribute {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(value);
-  return { type: Attr.ErrorCause, value: b };
-}
 
 function identity(user: string): RawAttribute[] {
   return [
@@ -127,7 +68,7 @@ async function auditOf(user: string): Promise<AuditRow[]> {
 
 beforeAll(async () => {
   db = await createTestSql({ migrate: true });
-  bras = new FakeBras();
+  bras = new FakeBras({ secret: SECRET });
   nas = { name: 'bras-1', address: '127.0.0.1', secret: SECRET, coaPort: await bras.start() };
   client = new CoaClient({ audit: createStore(db.sql).coa, log, retry: RETRY, bindAddress: '127.0.0.1' });
   await client.start();
@@ -135,7 +76,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await client?.stop();
-  await bras?.stop();
+  bras?.close();
   await db?.cleanup();
 });
 
@@ -249,7 +190,7 @@ describe('CoaClient against a UDP BRAS', () => {
   });
 
   it('reaches an IPv6 NAS over a second (udp6) socket, matching replies to the NAS address written uncompressed', async (ctx) => {
-    const bras6 = new FakeBras('::1');
+    const bras6 = new FakeBras({ secret: SECRET, address: '::1' });
     const port = await bras6.start().catch(() => null);
     if (port === null) return ctx.skip('no IPv6 loopback here');
     try {
@@ -259,7 +200,7 @@ describe('CoaClient against a UDP BRAS', () => {
       expect(out).toMatchObject({ result: 'ack', attempts: 1 });
       expect(bras6.received[0]!.requestAuthenticatorOk).toBe(true);
     } finally {
-      await bras6.stop();
+      bras6.close();
     }
   });
 

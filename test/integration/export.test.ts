@@ -5,21 +5,20 @@
  * and 400s for bad ranges.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_HEADER } from '../../src/domain/session-export.js';
-import { createApiHandler } from '../../src/http/api/index.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import type { Session, SessionExportFilter, Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 import { insertSession } from '../contract/sessions.contract.js';
+import { startTestApi, type ApiReply, type TestApi } from '../helpers/api.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 
 const TOKEN = 'test-admin-token-export-91ab';
 let db: TestSql;
 let store: Store;
-let server: http.Server;
+let api: TestApi;
 let base: string;
 /** The API's log lines (JSON), to check what a client going away leaves there. */
 const logLines: string[] = [];
@@ -34,25 +33,19 @@ async function collect(filter: SessionExportFilter, pageSize?: number): Promise<
   return { ids, pages };
 }
 
-async function get(path: string): Promise<{ status: number; text: string; headers: Headers }> {
-  const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
-  return { status: res.status, text: await res.text(), headers: res.headers };
-}
+const get = (path: string): Promise<ApiReply> => api.call('GET', `/api/v1${path}`);
 
 beforeAll(async () => {
   db = await createTestSql();
   await runMigrations(db.sql);
   store = createStore(db.sql);
   const sink = { write: (line: string) => void logLines.push(line) };
-  const handler = createApiHandler({ store, changes: { publish: () => Promise.resolve() }, token: TOKEN, log: createLogger('info', sink) });
-  server = http.createServer((req, res) => void handler(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+  api = await startTestApi(store, { token: TOKEN, log: createLogger('info', sink) });
+  base = `${api.base}/api/v1`;
 });
 
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await api?.close();
   await db?.cleanup();
 });
 

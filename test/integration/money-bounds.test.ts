@@ -15,7 +15,7 @@ import { toStoreError, withStoreErrors } from '../../src/store/db-errors.js';
 import { MIGRATIONS, runMigrations } from '../../src/store/migrations.js';
 import { StoreError, type Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
-import { startTestApi, type ApiReply, type TestApi } from '../helpers/api.js';
+import { expectError, startTestApi, type ApiReply, type TestApi } from '../helpers/api.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 
 const LIMIT = 1_000_000_000_000_000;
@@ -29,12 +29,6 @@ let api: TestApi;
 const legacy = { rich: 0, poor: 0, poorSubscriber: 0 };
 
 const ext = (): string => `psp:${randomBytes(6).toString('hex')}`;
-
-function expectError(r: ApiReply, status: number, code: string, field?: string): void {
-  expect(r.status, r.text).toBe(status);
-  expect(r.json.error?.code, r.text).toBe(code);
-  if (field !== undefined) expect(r.json.error?.field, r.text).toBe(field);
-}
 
 function expectOutOfRange(r: ApiReply, field?: string): void {
   expectError(r, 422, 'AMOUNT_OUT_OF_RANGE', field);

@@ -168,12 +168,9 @@ describe.skipIf(skip)('captive portal in headless Chromium', () => {
 
   it("embeds the billing widget on the operator's site: the fragment in a frame, the summary by a cross-origin fetch", async () => {
     const daemon = d!;
-    const res = await fetch(`http://127.0.0.1:${daemon.app.ports.admin}/api/v1/subscribers/${seeded.subscriberId}/widget-token`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    });
+    const res = await daemon.api.call('POST', `/api/v1/subscribers/${seeded.subscriberId}/widget-token`);
     expect(res.status).toBe(201);
-    const { token } = (await res.json()) as { token: string };
+    const { token } = res.json as { token: string };
     const portal = `http://127.0.0.1:${daemon.app.ports.portal}`;
     const q = encodeURIComponent(token);
     // The operator's page: its own script, its own origin (localhost), the portal on another (127.0.0.1).

@@ -1,9 +1,7 @@
 /**
  * Shared by the portal's integration and browser tests: a BRAS's RFC 5176 listener that ACKs what it receives,
- * a blocked subscriber with an open session (charges this month and last month, a payment), and an HTTP client
- * that can choose its source address on the loopback range.
+ * and a blocked subscriber with an open session (charges this month and last month, a payment).
  */
-import http from 'node:http';
 import { currentAndPreviousMonth } from '../../src/billing/core/calendar.js';
 import { rederiveAccountStates } from '../../src/store/account-state.js';
 import type { Sql } from '../../src/domain/ports.js';
@@ -55,37 +53,6 @@ export async function seedBlockedSubscriber(sql: Sql, seeded: Seeded, options: {
   seeded.accountId = account.id;
   seeded.subscriberId = subscriber.id;
   seeded.sessionId = session!.id;
-}
-
-export interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** One HTTP request from a chosen loopback source address (`from`), optionally with X-Forwarded-For. */
-export function request(
-  port: number,
-  path: string,
-  options: { method?: string; from?: string; xff?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { ...(options.headers ?? {}) };
-    if (options.xff !== undefined) headers['x-forwarded-for'] = options.xff;
-    if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
-    const req = http.request(
-      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers, localAddress: options.from ?? '127.0.0.1', agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.setTimeout(10_000, () => req.destroy(new Error(`timeout: ${path}`)));
-    req.on('error', reject);
-    req.end(options.body);
-  });
 }
 
 export async function until(what: () => boolean, ms = 5000): Promise<void> {

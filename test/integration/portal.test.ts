@@ -14,7 +14,8 @@ import { formatMoney } from '../../src/portal/money.js';
 import { grantPromisedPayment, PROMISED_PAYMENT_REASON } from '../../src/portal/promised-payment.js';
 import { rederiveAccountStates } from '../../src/store/account-state.js';
 import { metricValue, SECRET, startTestDaemon, testConfigInput, type TestDaemon } from '../helpers/daemon.js';
-import { FakeBras, formFields, request, SEED, seedBlockedSubscriber, until, type Seeded } from './portal-fixture.js';
+import { request } from '../helpers/http.js';
+import { FakeBras, formFields, SEED, seedBlockedSubscriber, until, type Seeded } from './portal-fixture.js';
 
 const TOKEN = 'portal-test-admin-token';
 const WIDGET_SECRET = 'widget-secret-for-the-portal-tests-0123456789';
@@ -72,7 +73,7 @@ describe('captive portal', () => {
     for (const path of ['/api/v1/subscribers', '/api/v1/openapi.json', `/api/v1/accounts/${seeded.accountId}`, '/metrics', '/healthz', '/readyz']) {
       const res = await request(port, path, { headers: { authorization: `Bearer ${TOKEN}` } });
       expect(res.status, path).toBe(404);
-      expect(res.body).not.toContain('tollgate_');
+      expect(res.text).not.toContain('tollgate_');
     }
     expect((await request(port, '/api/v1/payments', { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
   });
@@ -80,35 +81,35 @@ describe('captive portal', () => {
   it('answers other methods with 405 and Allow, HEAD like GET without a body', async () => {
     const put = await request(port, '/', { method: 'PUT', xff: '100.64.0.98' });
     expect(put.status).toBe(405);
-    expect(put.headers.allow).toBe('GET, HEAD');
+    expect(put.headers.get('allow')).toBe('GET, HEAD');
     const post = await request(port, '/widget/v1/summary', { method: 'POST', xff: '100.64.0.98' });
     expect(post.status).toBe(405);
-    expect(post.headers.allow).toBe('GET, HEAD, OPTIONS');
-    expect(JSON.parse(post.body)).toMatchObject({ error: { code: 'METHOD_NOT_ALLOWED' } });
+    expect(post.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+    expect(JSON.parse(post.text)).toMatchObject({ error: { code: 'METHOD_NOT_ALLOWED' } });
     const head = await request(port, '/', { method: 'HEAD', xff: '100.64.0.98' });
     expect(head.status).toBe(200);
-    expect(head.body).toBe('');
+    expect(head.text).toBe('');
   });
 
   it('shows an address without a session a neutral page with no data', async () => {
     const res = await request(port, '/', { xff: '100.64.0.99' });
     expect(res.status).toBe(200);
-    expect(res.body).toContain('data-section="neutral"');
-    expect(res.body).not.toContain('dana');
-    expect(res.body).not.toContain('data-field="balance"');
+    expect(res.text).toContain('data-section="neutral"');
+    expect(res.text).not.toContain('dana');
+    expect(res.text).not.toContain('data-field="balance"');
   });
 
   it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {
     const res = await request(port, '/', { from: '127.0.0.5', xff: seeded.framedIp });
     expect(res.status).toBe(200);
-    expect(res.body).toContain('data-section="neutral"');
-    expect(res.body).not.toContain('dana');
+    expect(res.text).toContain('data-section="neutral"');
+    expect(res.text).not.toContain('dana');
   });
 
   it("shows the session owner's account: why blocked, balance, tariff, both months' charges, payments, how to pay", async () => {
     const res = await request(port, '/', asDana);
     expect(res.status).toBe(200);
-    const b = res.body;
+    const b = res.text;
     expect(b).toContain('<meta name="viewport"');
     expect(b).toContain('data-reason="blocked"');
     expect(b).toContain('data-field="username">dana<');
@@ -134,29 +135,29 @@ describe('captive portal', () => {
 
   it('sends security headers: strict CSP with a style nonce, no framing, no caching', async () => {
     const res = await request(port, '/', asDana);
-    const csp = String(res.headers['content-security-policy']);
+    const csp = String(res.headers.get('content-security-policy'));
     expect(csp).toMatch(/default-src 'none'/);
     expect(csp).toMatch(/frame-ancestors 'none'/);
     expect(csp).toMatch(/form-action 'self'/);
     expect(csp).toContain('img-src https://cdn.example.net');
     const nonce = /style-src 'nonce-([^']+)'/.exec(csp)?.[1];
-    expect(res.body).toContain(`<style nonce="${nonce}">`);
-    expect(res.body).not.toContain('<script');
-    expect(res.headers['x-frame-options']).toBe('DENY');
-    expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.text).toContain(`<style nonce="${nonce}">`);
+    expect(res.text).not.toContain('<script');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('speaks Russian when the browser prefers it', async () => {
     const res = await request(port, '/', { ...asDana, headers: { 'accept-language': 'ru-RU,ru;q=0.9,en;q=0.5' } });
-    expect(res.body).toContain('<html lang="ru">');
-    expect(res.body).toContain('Баланс');
-    expect(res.body).toContain(money(SEED.balance, 'ru'));
-    expect(res.body).toContain('Оплатите картой или переводом.');
+    expect(res.text).toContain('<html lang="ru">');
+    expect(res.text).toContain('Баланс');
+    expect(res.text).toContain(money(SEED.balance, 'ru'));
+    expect(res.text).toContain('Оплатите картой или переводом.');
   });
 
   it('refuses a promised payment without a valid CSRF token (403), granting nothing', async () => {
-    const page = (await request(port, '/', asDana)).body;
+    const page = (await request(port, '/', asDana)).text;
     const form = formFields(page)!;
     const post = (body: string, opts: { xff?: string; type?: string } = {}) =>
       request(port, '/promised-payment', { method: 'POST', xff: opts.xff ?? seeded.framedIp, body, headers: { 'content-type': opts.type ?? 'application/x-www-form-urlencoded' } });
@@ -172,7 +173,7 @@ describe('captive portal', () => {
   });
 
   it('grants the promised payment, unblocks the account and restores the session through the NAS', async () => {
-    const page = (await request(port, '/', asDana)).body;
+    const page = (await request(port, '/', asDana)).text;
     const form = formFields(page)!;
     usedForm = form;
     const before = bras.requests.length;
@@ -183,9 +184,9 @@ describe('captive portal', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(res.status).toBe(200);
-    expect(res.body).toContain('data-result="granted"');
-    expect(res.body).toContain('data-reason="active"');
-    expect(res.body).toContain(`data-field="available">${money(SEED.balance + 2000)}<`);
+    expect(res.text).toContain('data-result="granted"');
+    expect(res.text).toContain('data-reason="active"');
+    expect(res.text).toContain(`data-field="available">${money(SEED.balance + 2000)}<`);
     const credits = await d.app.store.ledger.listCredits(seeded.accountId);
     expect(credits).toHaveLength(1);
     expect(credits[0]).toMatchObject({ amount: 2000, reason: PROMISED_PAYMENT_REASON, active: true });
@@ -209,7 +210,7 @@ describe('captive portal', () => {
       await tx.query(`UPDATE credits SET expires_at = now() - interval '1 second' WHERE account_id = $1`, [seeded.accountId]);
       await rederiveAccountStates(tx, [seeded.accountId], 'credit_expired');
     });
-    const page = (await request(port, '/', asDana)).body;
+    const page = (await request(port, '/', asDana)).text;
     expect(page).toContain('data-reason="blocked"');
     expect(page).not.toContain('data-action="promised-payment"');
     expect(page).toMatch(/already used recently/);
@@ -222,7 +223,7 @@ describe('captive portal', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(res.status).toBe(409);
-    expect(res.body).toContain('data-result="too_soon"');
+    expect(res.text).toContain('data-result="too_soon"');
     expect(await d.app.store.ledger.listCredits(seeded.accountId)).toHaveLength(1);
     expect((await d.app.store.accounts.get(seeded.accountId))?.state).toBe('blocked');
   });
@@ -251,8 +252,8 @@ describe('captive portal', () => {
     expect(replies.slice(0, 40).every((r) => r.status === 200)).toBe(true);
     const limited = replies.slice(40).find((r) => r.status === 429);
     expect(limited).toBeDefined();
-    expect(limited!.headers['retry-after']).toMatch(/^\d+$/);
-    expect(limited!.body).toContain('Too many requests');
+    expect(limited!.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(limited!.text).toContain('Too many requests');
     expect((await request(port, '/', { xff: '198.51.100.8' })).status).toBe(200);
   });
 
@@ -302,24 +303,24 @@ describe('captive portal', () => {
     let token = '';
 
     it('the admin API issues a signed token for a subscriber', async () => {
-      const admin = `http://127.0.0.1:${d.app.ports.admin}/api/v1/subscribers`;
-      const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-      const res = await fetch(`${admin}/${seeded.subscriberId}/widget-token`, { method: 'POST', headers, body: JSON.stringify({ ttlSeconds: 600 }) });
+      const widgetToken = (id: number) => `/api/v1/subscribers/${id}/widget-token`;
+      const json = { 'content-type': 'application/json' };
+      const res = await d.api.call('POST', widgetToken(seeded.subscriberId), { ttlSeconds: 600 });
       expect(res.status).toBe(201);
-      const body = (await res.json()) as { token: string; subscriberId: number; expiresAt: string; summaryPath: string };
+      const body = res.json as { token: string; subscriberId: number; expiresAt: string; summaryPath: string };
       expect(body).toMatchObject({ subscriberId: seeded.subscriberId, summaryPath: '/widget/v1/summary' });
       expect(Date.parse(body.expiresAt) - Date.now()).toBeGreaterThan(590_000);
       token = body.token;
-      expect((await fetch(`${admin}/999999/widget-token`, { method: 'POST', headers })).status).toBe(404);
-      expect((await fetch(`${admin}/${seeded.subscriberId}/widget-token`, { method: 'POST', headers, body: '{"ttlSeconds":99999999}' })).status).toBe(400);
-      expect((await fetch(`${admin}/${seeded.subscriberId}/widget-token`, { method: 'POST' })).status).toBe(401);
+      expect((await d.api.call('POST', widgetToken(999999), undefined, { headers: json })).status).toBe(404);
+      expect((await d.api.call('POST', widgetToken(seeded.subscriberId), { ttlSeconds: 99999999 })).status).toBe(400);
+      expect((await d.api.call('POST', widgetToken(seeded.subscriberId), undefined, { token: null })).status).toBe(401);
     });
 
     it('the JSON summary matches the ledger, with CORS for an allowed origin only', async () => {
       const res = await request(port, `/widget/v1/summary?token=${encodeURIComponent(token)}`, { headers: { origin: 'https://my.example.net' }, from: '127.0.0.7' });
       expect(res.status).toBe(200);
-      expect(res.headers['access-control-allow-origin']).toBe('https://my.example.net');
-      const body = JSON.parse(res.body) as {
+      expect(res.headers.get('access-control-allow-origin')).toBe('https://my.example.net');
+      const body = JSON.parse(res.text) as {
         currency: string;
         minorDigits: number;
         account: { balance: number; available: number; state: string };
@@ -332,17 +333,17 @@ describe('captive portal', () => {
       expect(body.charges.thisMonth.total).toBe(SEED.traffic + SEED.oneOff + SEED.fee);
       expect(body.charges.lastMonth.total).toBe(SEED.lastMonth);
       const other = await request(port, `/widget/v1/summary?token=${encodeURIComponent(token)}`, { headers: { origin: 'https://evil.example' }, from: '127.0.0.7' });
-      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
     });
 
     it('the HTML fragment is embeddable by the allowed origins only (no X-Frame-Options, CSP frame-ancestors)', async () => {
       const res = await request(port, '/widget/v1/fragment', { headers: { authorization: `Bearer ${token}` }, from: '127.0.0.7' });
       expect(res.status).toBe(200);
-      expect(res.headers['x-frame-options']).toBeUndefined();
-      expect(res.headers['content-security-policy']).toContain('frame-ancestors https://my.example.net');
-      expect(res.body).toContain('class="tollgate-widget"');
-      expect(res.body).toContain(`data-field="balance">${money(SEED.balance)}<`);
-      expect(res.body).not.toContain('<script');
+      expect(res.headers.get('x-frame-options')).toBeNull();
+      expect(res.headers.get('content-security-policy')).toContain('frame-ancestors https://my.example.net');
+      expect(res.text).toContain('class="tollgate-widget"');
+      expect(res.text).toContain(`data-field="balance">${money(SEED.balance)}<`);
+      expect(res.text).not.toContain('<script');
     });
 
     it('refuses a forged, tampered or missing token (401)', async () => {
@@ -351,7 +352,7 @@ describe('captive portal', () => {
       for (const bad of [`${v}.${forgedPayload}.${mac}`, `${v}.${payload}.${mac!.slice(0, 5)}${mac![5] === 'A' ? 'B' : 'A'}${mac!.slice(6)}`, 'nonsense', '']) {
         const res = await request(port, `/widget/v1/summary?token=${encodeURIComponent(bad)}`, { from: '127.0.0.7' });
         expect(res.status, bad).toBe(401);
-        expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'TOKEN_INVALID' } });
+        expect(JSON.parse(res.text)).toMatchObject({ error: { code: 'TOKEN_INVALID' } });
       }
     });
   });

@@ -117,11 +117,7 @@ describe.skipIf(!shared)('two instances on one PostgreSQL and Redis', () => {
   });
 
   it('a payment through the other instance restores the session once, and the ledger verifies', async () => {
-    const res = await fetch(`http://127.0.0.1:${b.app.ports.admin}/api/v1/payments`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ accountId, amount: 1000, externalId: 'scale-out-pay-1' }),
-    });
+    const res = await b.api.call('POST', '/api/v1/payments', { accountId, amount: 1000, externalId: 'scale-out-pay-1' });
     expect(res.status).toBe(201);
     await expect.poll(() => bras.requests.length, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
     await new Promise((r) => setTimeout(r, 1500));

@@ -43,13 +43,6 @@ async function seed(sql: Sql): Promise<void> {
   await store.nas.create({ name: 'skat', address: '127.0.0.5', secret: SECRET, vendor: 'vasexperts' });
 }
 
-function api(d: TestDaemon, path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`http://127.0.0.1:${d.app.ports.admin}/api/v1${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
-  });
-}
-
 const input = () => testConfigInput({ admin: { listen: '127.0.0.1', port: 0, token: TOKEN }, authLog: { flushIntervalMs: 50 }, users: [] });
 
 describe.skipIf(!haveRadclient)('subscribers from the database', () => {
@@ -88,7 +81,7 @@ describe.skipIf(!haveRadclient)('subscribers from the database', () => {
     const rightMac = await radclient(auth, 'auth', SECRET, 'User-Name = bound\nUser-Password = bound-pw\nCalling-Station-Id = "AA-BB-CC-DD-EE-FF"\nMessage-Authenticator = 0x00\n');
     expect(rightMac.code).toBe('Access-Accept');
     await new Promise((r) => setTimeout(r, 200));
-    const log = (await (await api(d, '/auth-log?limit=100')).json()) as { items: { username: string; result: string; reason: string | null }[] };
+    const log = (await d.api.call('GET', '/api/v1/auth-log?limit=100')).json as { items: { username: string; result: string; reason: string | null }[] };
     const reasons = new Map(log.items.map((e) => [`${e.username}:${e.result}`, e.reason]));
     expect(reasons.get('disabled:reject')).toBe('disabled');
     expect(reasons.get('funded:reject')).toBe('bad_password');
@@ -97,7 +90,7 @@ describe.skipIf(!haveRadclient)('subscribers from the database', () => {
     expect(reasons.get('debtor:redirect')).toBe('blocked');
     expect(reasons.get('suspended:redirect')).toBe('suspended');
     expect(reasons.get('funded:accept')).toBeNull();
-    const filtered = (await (await api(d, '/auth-log?username=ghost')).json()) as { items: { username: string }[] };
+    const filtered = (await d.api.call('GET', '/api/v1/auth-log?username=ghost')).json as { items: { username: string }[] };
     expect(filtered.items.every((e) => e.username === 'ghost')).toBe(true);
   });
 
@@ -123,7 +116,7 @@ describe.skipIf(!haveRadclient)('subscribers from the database', () => {
     await d.app.drainAccounting();
     expect((await radtest('pap', 'single', 'single-pw', auth, SECRET)).code).toBe('Access-Accept');
     await new Promise((r) => setTimeout(r, 100));
-    const log = (await (await api(d, '/auth-log?username=single')).json()) as { items: { reason: string | null }[] };
+    const log = (await d.api.call('GET', '/api/v1/auth-log?username=single')).json as { items: { reason: string | null }[] };
     expect(log.items.map((e) => e.reason)).toContain('simultaneous_use');
   });
 
@@ -152,32 +145,29 @@ describe.skipIf(!haveRadclient)('subscribers from the database', () => {
   });
 
   it('API changes reach the next request: disable, re-enable, new subscriber, payment-free credit limit', async () => {
-    const list = (await (await api(d, '/subscribers?username=funded')).json()) as { items: { id: number; accountId: number }[] };
+    const list = (await d.api.call('GET', '/api/v1/subscribers?username=funded')).json as { items: { id: number; accountId: number }[] };
     const funded = list.items[0];
     if (!funded) throw new Error('funded not found');
-    expect((await api(d, `/subscribers/${funded.id}`, { method: 'PATCH', body: JSON.stringify({ status: 'disabled' }) })).status).toBe(200);
+    expect((await d.api.call('PATCH', `/api/v1/subscribers/${funded.id}`, { status: 'disabled' })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 100));
     expect((await radtest('pap', 'funded', 'funded-pw', auth, SECRET)).code).toBe('Access-Reject');
-    await api(d, `/subscribers/${funded.id}`, { method: 'PATCH', body: JSON.stringify({ status: 'active' }) });
+    await d.api.call('PATCH', `/api/v1/subscribers/${funded.id}`, { status: 'active' });
     await new Promise((r) => setTimeout(r, 100));
     expect((await radtest('pap', 'funded', 'funded-pw', auth, SECRET)).code).toBe('Access-Accept');
 
     // Unknown a moment ago (and remembered as unknown): created through the API, accepted at once.
     expect((await radtest('pap', 'newbie', 'newbie-pw', auth, SECRET)).code).toBe('Access-Reject');
-    const account = (await (await api(d, '/accounts', { method: 'POST', body: '{}' })).json()) as { id: number };
-    const tariffs = (await (await api(d, '/tariffs')).json()) as { items: { id: number }[] };
-    const created = await api(d, '/subscribers', {
-      method: 'POST',
-      body: JSON.stringify({ username: 'newbie', password: 'newbie-pw', accountId: account.id, tariffId: tariffs.items[0]?.id }),
-    });
+    const account = (await d.api.call('POST', '/api/v1/accounts', {})).json as { id: number };
+    const tariffs = (await d.api.call('GET', '/api/v1/tariffs')).json as { items: { id: number }[] };
+    const created = await d.api.call('POST', '/api/v1/subscribers', { username: 'newbie', password: 'newbie-pw', accountId: account.id, tariffId: tariffs.items[0]?.id });
     expect(created.status).toBe(201);
     await new Promise((r) => setTimeout(r, 100));
     expect((await radtest('pap', 'newbie', 'newbie-pw', auth, SECRET)).code).toBe('Access-Accept');
 
     // The debtor's account gets a credit limit that covers the debt (and today's fee): redirect → normal service.
-    const debtor = (await (await api(d, '/subscribers?username=debtor')).json()) as { items: { accountId: number }[] };
-    const patched = await api(d, `/accounts/${debtor.items[0]?.accountId}`, { method: 'PATCH', body: JSON.stringify({ creditLimit: 100_000 }) });
-    expect(((await patched.json()) as { state: string }).state).toBe('active');
+    const debtor = (await d.api.call('GET', '/api/v1/subscribers?username=debtor')).json as { items: { accountId: number }[] };
+    const patched = await d.api.call('PATCH', `/api/v1/accounts/${debtor.items[0]?.accountId}`, { creditLimit: 100_000 });
+    expect((patched.json as { state: string }).state).toBe('active');
     await new Promise((r) => setTimeout(r, 100));
     const r = await radtest('pap', 'debtor', 'debtor-pw', auth, SECRET);
     expect(r.attributes.get('Mikrotik-Rate-Limit')).toEqual(['50000k/100000k']);
@@ -193,8 +183,8 @@ describe.skipIf(!haveRadclient || !shared)('two instances sharing PostgreSQL and
     try {
       const other = `127.0.0.1:${second.app.ports.auth}`;
       expect((await radtest('pap', 'funded', 'funded-pw', other, SECRET)).code).toBe('Access-Accept');
-      const list = (await (await api(first, '/subscribers?username=funded')).json()) as { items: { id: number }[] };
-      await api(first, `/subscribers/${list.items[0]?.id}`, { method: 'PATCH', body: JSON.stringify({ status: 'disabled' }) });
+      const list = (await first.api.call('GET', '/api/v1/subscribers?username=funded')).json as { items: { id: number }[] };
+      await first.api.call('PATCH', `/api/v1/subscribers/${list.items[0]?.id}`, { status: 'disabled' });
       await new Promise((r) => setTimeout(r, 200));
       expect((await radtest('pap', 'funded', 'funded-pw', other, SECRET)).code).toBe('Access-Reject');
     } finally {
