@@ -28,7 +28,8 @@
 import { ConfigError } from '../config/errors.js';
 import { bool, obj, optional, record, str, type Issue, type Node } from '../config/schema-dsl.js';
 import { VENDORS, type SubscriberSnapshot, type VendorName } from '../domain/types.js';
-import { encodeAttribute, type Attribute } from '../radius/attributes.js';
+import type { Attribute } from '../radius/attributes.js';
+import { encodeAttribute } from '../radius/encode.js';
 import { Code } from '../radius/codes.js';
 import type { Dictionary } from '../radius/dictionary.js';
 import { RadiusError } from '../radius/errors.js';

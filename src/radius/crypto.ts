@@ -155,6 +155,17 @@ export function unhideSalted(hidden: Buffer, secret: Buffer, requestAuthenticato
   return body.subarray(1, 1 + n);
 }
 
+/**
+ * Ascend-Send-Secret / Ascend-Receive-Secret (encrypt=3, FreeRADIUS `make_secret`): the value, NUL-padded to 16
+ * octets, XOR MD5(Request Authenticator | secret). Its own inverse.
+ */
+export function ascendSecret(value: Buffer, secret: Buffer, requestAuthenticator: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(16);
+  md5Begin().update(requestAuthenticator).update(secret).digestInto(out, 0);
+  for (let i = 0; i < 16 && i < value.length; i++) out[i] = (out[i] as number) ^ (value[i] as number);
+  return out;
+}
+
 export interface SignOptions {
   /** Put a Message-Authenticator first in the packet. */
   readonly messageAuthenticator: boolean;

@@ -4,9 +4,9 @@
  * bounded memo of CIDR hits so a packet costs one Map lookup. The secret is chosen by source address only,
  * never by NAS-IP-Address (docs/reference.md §2).
  */
-import { isIP } from 'node:net';
 import { radiusRequests, radiusResponses, Tally } from '../observability/metrics.js';
 import { codeName } from '../radius/codes.js';
+import { addressToBigInt } from '../radius/primitives.js';
 
 export interface NasClientSpec {
   readonly name: string;
@@ -67,40 +67,6 @@ interface Range {
   readonly start: bigint;
   readonly end: bigint;
   readonly client: NasClient;
-}
-
-/** IPv4 or IPv6 text → integer; IPv4-mapped IPv6 (::ffff:a.b.c.d) is returned as IPv4. */
-export function addressToBigInt(address: string): { family: 4 | 6; value: bigint } | undefined {
-  const mapped = unmapIPv4(address);
-  const fam = isIP(mapped);
-  if (fam === 4) {
-    let v = 0n;
-    for (const part of mapped.split('.')) v = (v << 8n) | BigInt(Number(part));
-    return { family: 4, value: v };
-  }
-  if (fam !== 6) return undefined;
-  let text = mapped;
-  const zone = text.indexOf('%');
-  if (zone >= 0) text = text.slice(0, zone);
-  // An embedded dotted quad in the last 32 bits.
-  const lastColon = text.lastIndexOf(':');
-  const tail = text.slice(lastColon + 1);
-  if (tail.includes('.')) {
-    const v4 = addressToBigInt(tail);
-    if (!v4) return undefined;
-    text = `${text.slice(0, lastColon + 1)}${(v4.value >> 16n).toString(16)}:${(v4.value & 0xffffn).toString(16)}`;
-  }
-  const [head = '', rest] = text.split('::');
-  const h = head ? head.split(':') : [];
-  const r = rest !== undefined && rest !== '' ? rest.split(':') : [];
-  const groups = rest === undefined ? h : [...h, ...Array<string>(8 - h.length - r.length).fill('0'), ...r];
-  let v = 0n;
-  for (const g of groups) v = (v << 16n) | BigInt(parseInt(g, 16));
-  return { family: 6, value: v };
-}
-
-export function unmapIPv4(address: string): string {
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
 export class NasTable {

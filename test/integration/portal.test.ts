@@ -6,7 +6,7 @@
  * admin API, and no admin endpoint on the portal port.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeAttributes } from '../../src/radius/attributes.js';
+import { decodeAttributes } from '../../src/radius/decode.js';
 import { Code } from '../../src/radius/codes.js';
 import { formatMoney } from '../../src/portal/money.js';
 import { PROMISED_PAYMENT_REASON } from '../../src/portal/promised-payment.js';

@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { MONEY_LIMIT } from '../../store/money.js';
-import { addressToBigInt } from '../../transport/nas-table.js';
+import { addressToBigInt } from '../../radius/primitives.js';
 
 /** The subset of JSON Schema 2020-12 the API uses. */
 export interface JsonSchema {
