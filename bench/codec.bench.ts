@@ -10,7 +10,6 @@ import {
   Attr,
   Code,
   decodeAttributes,
-  Dictionary,
   encodeAttributes,
   encodeReply,
   encodeRequest,
@@ -20,9 +19,10 @@ import {
 } from '../src/radius/index.js';
 import { testDictionary } from '../test/unit/radius/test-dictionary.js';
 import { accountingRecordOf } from '../src/aaa/accounting-record.js';
+import { loadDictionaryFiles } from '../src/config/dictionary-files.js';
 
 const projectDictionary = fileURLToPath(new URL('../dictionaries/dictionary', import.meta.url));
-const dict = existsSync(projectDictionary) ? Dictionary.loadFiles([projectDictionary]) : testDictionary();
+const dict = existsSync(projectDictionary) ? loadDictionaryFiles([projectDictionary]) : testDictionary();
 const secret = Buffer.from('a-16+char-secret-for-bench');
 const authenticator = Buffer.from('0123456789abcdef0123456789abcdef', 'hex');
 

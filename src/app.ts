@@ -40,6 +40,7 @@ import { createRedisCache } from './store/redis-cache.js';
 import { createStore } from './store/store.js';
 import { NasTable, type NasClientSpec } from './transport/nas-table.js';
 import { UdpServer } from './transport/udp-server.js';
+import { loadDictionaryFiles } from './config/dictionary-files.js';
 
 export interface AppOptions {
   readonly loaded: LoadedConfig;
@@ -89,7 +90,7 @@ export interface RunningApp {
 }
 
 export function loadDictionary(config: Config, cwd = process.cwd()): Dictionary {
-  return Dictionary.loadFiles([shippedDictionary(), ...config.radius.dictionaries.map((f) => resolve(cwd, f))]);
+  return loadDictionaryFiles([shippedDictionary(), ...config.radius.dictionaries.map((f) => resolve(cwd, f))]);
 }
 
 /** NAS clients from the config file and from the database; a database entry for the same address wins. */

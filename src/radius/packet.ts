@@ -61,6 +61,19 @@ class ParsedPacket implements RawPacket {
     }
     return undefined;
   }
+  value(type: number): Buffer | undefined {
+    const raw = this.raw;
+    for (const o of this.offsets) {
+      if (raw[o] === type) return raw.subarray(o + 2, o + (raw[o + 1] as number));
+    }
+    return undefined;
+  }
+  values(type: number): Buffer[] {
+    const raw = this.raw;
+    const out: Buffer[] = [];
+    for (const o of this.offsets) if (raw[o] === type) out.push(raw.subarray(o + 2, o + (raw[o + 1] as number)));
+    return out;
+  }
   has(type: number): boolean {
     const raw = this.raw;
     for (const o of this.offsets) if (raw[o] === type) return true;
@@ -113,10 +126,23 @@ export function findAttribute(packet: RawPacket, type: number): RawAttribute | u
   return undefined;
 }
 
+/** The value of the first attribute of a type (a view into the packet), or undefined: findAttribute without the wrapper. */
+export function attributeValue(packet: RawPacket, type: number): Buffer | undefined {
+  if (packet instanceof ParsedPacket) return packet.value(type);
+  for (const a of packet.attributes) if (a.type === type) return a.value;
+  return undefined;
+}
+
 /** Whether the packet has an attribute of this type. */
 export function hasAttribute(packet: RawPacket, type: number): boolean {
   if (packet instanceof ParsedPacket) return packet.has(type);
   return packet.attributes.some((a) => a.type === type);
+}
+
+/** The values of every attribute of a type, in wire order (views into the packet). */
+export function attributeValues(packet: RawPacket, type: number): Buffer[] {
+  if (packet instanceof ParsedPacket) return packet.values(type);
+  return packet.attributes.filter((a) => a.type === type).map((a) => a.value);
 }
 
 /** All attributes of a type, in wire order. */

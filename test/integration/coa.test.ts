@@ -13,10 +13,11 @@ import { CoaClient, type CoaNas } from '../../src/coa/client.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { coaRepliesDropped } from '../../src/observability/metrics.js';
 import { shippedDictionary } from '../../src/paths.js';
-import { Attr, Code, Dictionary, encodeReply, findAttribute, parsePacket, verifyMessageAuthenticator, verifyRequestAuthenticator, type RawAttribute, type RawPacket } from '../../src/radius/index.js';
+import { Attr, Code, encodeReply, findAttribute, parsePacket, verifyMessageAuthenticator, verifyRequestAuthenticator, type RawAttribute, type RawPacket } from '../../src/radius/index.js';
 import type { Sql } from '../../src/domain/ports.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 import { snapshot } from '../helpers/snapshot.js';
+import { loadDictionaryFiles } from '../../src/config/dictionary-files.js';
 
 const SECRET = Buffer.from('coa-shared-secret');
 const ZERO16 = Buffer.alloc(16);
@@ -289,7 +290,7 @@ describe('more than 256 requests to one NAS', () => {
 });
 
 describe('restrict and restore helpers', () => {
-  const profiles = VendorProfiles.compile(Dictionary.loadFiles([shippedDictionary()]));
+  const profiles = VendorProfiles.compile(loadDictionaryFiles([shippedDictionary()]));
   const target = (vendor: CoaTarget['vendor']): CoaTarget => ({ ...nas, vendor });
 
   it('restrict on Juniper: the CoA is NAKed (503), so a Disconnect-Request with the identity follows and is ACKed', async () => {
