@@ -29,7 +29,7 @@ import { createPortalServer } from './portal/server.js';
 import type { Logger } from './observability/logger.js';
 import { configReloads, registry, setReadiness, subscriberLookups, subscribersCached } from './observability/metrics.js';
 import { shippedDictionary } from './paths.js';
-import { Dictionary } from './radius/dictionary.js';
+import type { Dictionary } from './radius/dictionary.js';
 import { seedDemo } from './store/demo-seed.js';
 import { createMemoryCache } from './store/memory-cache.js';
 import { runMigrations } from './store/migrations.js';

@@ -8,9 +8,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Dictionary } from '../../src/radius/index.js';
 import {
   decodeAttributes,
-  Dictionary,
   encodeAttributes,
   encodePacket,
   parsePacket,

@@ -5,9 +5,10 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type {
+  Dictionary} from '../../../src/radius/index.js';
 import {
   decodeAttributes,
-  Dictionary,
   encodeAttributes,
   parsePacket,
   verifyMessageAuthenticator,
