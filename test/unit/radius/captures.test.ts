@@ -5,8 +5,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type {
-  Dictionary} from '../../../src/radius/index.js';
+import type { Dictionary } from '../../../src/radius/index.js';
 import {
   decodeAttributes,
   encodeAttributes,
