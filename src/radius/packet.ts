@@ -180,11 +180,22 @@ export function writeAttributes(buf: Buffer, offset: number, attributes: readonl
 export function encodePacket(code: number, identifier: number, authenticator: Buffer, attributes: readonly RawAttribute[]): Buffer {
   const length = HEADER_LENGTH + attributesLength(attributes);
   if (length > MAX_PACKET_LENGTH) throw new RadiusError('RADIUS_ENCODE_TOO_LONG', `packet of ${length} octets`);
+  const buf = packetBuffer(code, identifier, length, authenticator);
+  writeAttributes(buf, HEADER_LENGTH, attributes);
+  return buf;
+}
+
+/**
+ * A packet buffer of `length` octets with its header written: Code, Identifier, Length and the 16 octets of
+ * `authenticator` (the caller signs over them where the real one is computed). The only header writer: encodePacket
+ * and the signing encoders in crypto.ts use it. The attribute octets are uninitialised (allocUnsafe): the caller
+ * writes all of them.
+ */
+export function packetBuffer(code: number, identifier: number, length: number, authenticator: Buffer): Buffer {
   const buf = Buffer.allocUnsafe(length);
   buf[0] = code;
   buf[1] = identifier;
   buf.writeUInt16BE(length, 2);
   authenticator.copy(buf, 4, 0, 16);
-  writeAttributes(buf, HEADER_LENGTH, attributes);
   return buf;
 }
