@@ -27,7 +27,7 @@ import { textToOctets } from '../radius/octets.js';
 import * as read from '../radius/accessors.js';
 import type { RawAttribute } from '../radius/packet.js';
 import { MsAttr, Vendor, vendorAttribute } from '../radius/vsa.js';
-import type { Reply, RequestContext } from '../transport/udp-server.js';
+import type { Reply, RequestContext } from '../radius/handler.js';
 import { verifyChap } from '../auth/chap.js';
 import { ntPasswordHash, verifyMsChapV2 } from '../auth/mschapv2.js';
 import { verifyPap } from '../auth/pap.js';
