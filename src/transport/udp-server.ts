@@ -268,7 +268,7 @@ export class UdpServer {
       this.failed(listener, ctx, entry, err);
       return;
     }
-    if (entry) entry.reply = bytes;
+    listener.cache.complete(entry, bytes);
     listener.socket.send(bytes, source.port, source.address);
     client.counters.response(reply.code);
     observeDuration(packet.code, (performance.now() - started) / 1000);
