@@ -225,6 +225,18 @@ export function addressToBigInt(address: string): { family: 4 | 6; value: bigint
   return { family: 6, value: (b.readBigUInt64BE(0) << 64n) | b.readBigUInt64BE(8) };
 }
 
+/** The text of an address integer (the inverse of addressToBigInt): a dotted quad, or RFC 5952 IPv6 as Node reports it. */
+export function addressText(family: 4 | 6, value: bigint): string {
+  const b = Buffer.allocUnsafe(16);
+  if (family === 4) {
+    b.writeUInt32BE(Number(value & 0xffffffffn), 0);
+    return formatIPv4(b, 0);
+  }
+  b.writeBigUInt64BE((value >> 64n) & 0xffffffffffffffffn, 0);
+  b.writeBigUInt64BE(value & 0xffffffffffffffffn, 8);
+  return formatIPv6(b, 0);
+}
+
 function hasLeadingZero(quad: string): boolean {
   for (let i = 0; i + 1 < quad.length; i++) {
     if (quad.charCodeAt(i) === 0x30 && (i === 0 || quad.charCodeAt(i - 1) === 0x2e) && quad.charCodeAt(i + 1) !== 0x2e) return true;

@@ -6,7 +6,7 @@
  */
 import { radiusRequests, radiusResponses, Tally } from '../observability/metrics.js';
 import { codeName } from '../radius/codes.js';
-import { addressToBigInt } from '../radius/primitives.js';
+import { addressText, addressToBigInt } from '../radius/primitives.js';
 
 export interface NasClientSpec {
   readonly name: string;
@@ -87,7 +87,8 @@ export class NasTable {
       const bits = parsed.family === 4 ? 32 : 128;
       const prefix = prefixText === undefined ? bits : Number(prefixText);
       if (prefix === bits) {
-        this.exact.set(canonical(parsed.family, parsed.value), client);
+        // Keyed by the text form Node's dgram reports for a source address, so exact lookups hit the Map directly.
+        this.exact.set(addressText(parsed.family, parsed.value), client);
       } else {
         const hostBits = BigInt(bits - prefix);
         const start = (parsed.value >> hostBits) << hostBits;
@@ -113,30 +114,11 @@ export class NasTable {
   private resolve(address: string): NasClient | undefined {
     const parsed = addressToBigInt(address);
     if (!parsed) return undefined;
-    const exact = this.exact.get(canonical(parsed.family, parsed.value));
+    const exact = this.exact.get(addressText(parsed.family, parsed.value));
     if (exact) return exact;
     for (const r of this.ranges) {
       if (r.family === parsed.family && parsed.value >= r.start && parsed.value <= r.end) return r.client;
     }
     return undefined;
   }
-}
-
-/** The text form Node's dgram reports for a source address, so exact lookups hit the Map directly. */
-function canonical(family: 4 | 6, value: bigint): string {
-  if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join('.');
-  const groups: string[] = [];
-  for (let s = 112n; s >= 0n; s -= 16n) groups.push(((value >> s) & 0xffffn).toString(16));
-  // Compress the longest run of zero groups as RFC 5952 and Node do.
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') { i++; continue; }
-    let j = i;
-    while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLen && j - i > 1) { bestStart = i; bestLen = j - i; }
-    i = j;
-  }
-  if (bestStart < 0) return groups.join(':');
-  return `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLen).join(':')}`;
 }

@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { MONEY_LIMIT } from '../../store/money.js';
-import { addressToBigInt } from '../../radius/primitives.js';
+import { addressText, addressToBigInt } from '../../radius/primitives.js';
 
 /** The subset of JSON Schema 2020-12 the API uses. */
 export interface JsonSchema {
@@ -259,25 +259,9 @@ function checkAddressOrCidr(v: unknown): Check<string> {
   if (!parsed) return fail(bad);
   const hostBits = BigInt((parsed.family === 4 ? 32 : 128) - prefix);
   if (parsed.family === family && hostBits > 0n && (parsed.value & ((1n << hostBits) - 1n)) !== 0n) {
-    return fail(`${JSON.stringify(v)} has host bits set; use the network address (${networkText(parsed.family, parsed.value >> hostBits << hostBits)}/${prefix})`);
+    return fail(`${JSON.stringify(v)} has host bits set; use the network address (${addressText(parsed.family, parsed.value >> hostBits << hostBits)}/${prefix})`);
   }
   return ok(v);
-}
-
-function networkText(family: 4 | 6, value: bigint): string {
-  if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join('.');
-  const groups: string[] = [];
-  for (let s = 112n; s >= 0n; s -= 16n) groups.push(((value >> s) & 0xffffn).toString(16));
-  // Collapse the longest run of two or more zero groups (RFC 5952).
-  let best = { at: -1, len: 1 };
-  for (let i = 0; i < groups.length; ) {
-    let j = i;
-    while (groups[j] === '0') j++;
-    if (j - i > best.len) best = { at: i, len: j - i };
-    i = j === i ? i + 1 : j;
-  }
-  if (best.at < 0) return groups.join(':');
-  return `${groups.slice(0, best.at).join(':')}::${groups.slice(best.at + best.len).join(':')}`;
 }
 
 export function hex32(description: string): Field<string, 'required'> {

@@ -1,7 +1,7 @@
 /** The one IPv4 text↔octets pair and the address → integer conversion the NAS table and the API share. */
 import { isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { addressToBigInt, ipv4OfOctets, ipv4ToOctets, unmapIPv4 } from '../../../src/radius/primitives.js';
+import { addressText, addressToBigInt, ipv4OfOctets, ipv4ToOctets, unmapIPv4 } from '../../../src/radius/primitives.js';
 
 describe('IPv4 text and octets', () => {
   it('round-trips dotted quads', () => {
@@ -30,5 +30,14 @@ describe('addressToBigInt', () => {
     expect(addressToBigInt('2001:db8::1')).toEqual({ family: 6, value: (0x2001n << 112n) | (0xdb8n << 96n) | 1n });
     expect(unmapIPv4('::ffff:1.2.3.4')).toBe('1.2.3.4');
     expect(unmapIPv4('::1')).toBe('::1');
+  });
+
+  it('has addressText as its inverse, in the text form Node reports (RFC 5952)', () => {
+    for (const text of ['10.0.0.1', '0.0.0.0', '255.255.255.255', '::', '::1', '2001:db8::1', '2001:db8:0:1::', 'fe80::1:0:0:1', '1:2:3:4:5:6:7:8', '2001:0:0:1::1']) {
+      const parsed = addressToBigInt(text);
+      if (!parsed) throw new Error(text);
+      expect(addressText(parsed.family, parsed.value)).toBe(text);
+    }
+    expect(addressText(6, addressToBigInt('2001:DB8:0:0:1:0:0:1')?.value ?? 0n)).toBe('2001:db8::1:0:0:1');
   });
 });
