@@ -3,18 +3,21 @@
  * attribute per value, or several where the type allows a split (`concat`, RFC 6929 long extended).
  */
 import { randomBytes } from 'node:crypto';
-import { MAX_VALUE, TAG_MAX, type Attribute, type AttributeValue, type CryptoContext } from './attributes.js';
+import * as attributes from './attributes.js';
+import type { Attribute, AttributeValue, CryptoContext } from './attributes.js';
 import { Attr as Attributes } from './codes.js';
 import { ascendSecret, hidePassword, hideSalted } from './crypto.js';
 import { Kind as DictionaryKind, type Dictionary, type ResolvedAttributeDef, type VendorEntry } from './dictionary.js';
 import { RadiusError } from './errors.js';
-import { isDigits, maskBits, parseEther, parseHexGroups, parseIPv4, parseIPv6, parsePrefixLength } from './primitives.js';
+import * as primitives from './primitives.js';
 import type { RawAttribute } from './packet.js';
 
-// Module-local copies of imported constants: read per attribute, and a bundler's or test runner's import binding
-// can cost a getter call per read.
+// Module-local copies of imported constants and functions: used per attribute, and a bundler's or test runner's
+// import binding can cost a getter call per use.
 const Kind = DictionaryKind;
 const Attr = Attributes;
+const { MAX_VALUE, TAG_MAX } = attributes;
+const { isDigits, maskBits, parseEther, parseHexGroups, parseIPv4, parseIPv6, parsePrefixLength } = primitives;
 
 
 /** Salts already used in the packet being encoded (RFC 2868 §3.5: unique within a packet). */
