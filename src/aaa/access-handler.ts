@@ -23,10 +23,11 @@ import { authResults, Tally } from '../observability/metrics.js';
 import { Attr, Code } from '../radius/codes.js';
 import { hideSalted, unhidePassword } from '../radius/crypto.js';
 import { RadiusError } from '../radius/errors.js';
-import { octetsToText, textToOctets } from '../radius/octets.js';
-import { findAttribute, type RawAttribute } from '../radius/packet.js';
-import { findVendorAttribute, MsAttr, Vendor, vendorAttribute } from '../radius/vsa.js';
-import type { Reply, RequestContext } from '../transport/udp-server.js';
+import { textToOctets } from '../radius/octets.js';
+import * as read from '../radius/accessors.js';
+import type { RawAttribute } from '../radius/packet.js';
+import { MsAttr, Vendor, vendorAttribute } from '../radius/vsa.js';
+import type { Reply, RequestContext } from '../radius/handler.js';
 import { verifyChap } from '../auth/chap.js';
 import { ntPasswordHash, verifyMsChapV2 } from '../auth/mschapv2.js';
 import { verifyPap } from '../auth/pap.js';
@@ -58,6 +59,45 @@ const SERVICE_CLASS = {
   restricted: { type: Attr.Class, value: Buffer.from(CLASS_RESTRICTED) },
 } as const satisfies Record<string, RawAttribute>;
 
+// Module-local copies of the accessors: called per request, and a bundler's or test runner's import binding can cost
+// a getter call per use.
+const { chapChallenge, chapPassword, eapMessage, framedIpAddress, msChap2Response, msChapChallenge, nasPort, userName, userPassword } = read;
+
+/**
+ * What the handler reads from an Access-Request, each attribute once: the name, the credential the NAS sent (the
+ * first of User-Password, CHAP-Password, MS-CHAP2-Response, EAP-Message, in that order) and Calling-Station-Id
+ * (MAC binding and the auth log).
+ */
+interface AccessRequest {
+  readonly ctx: RequestContext;
+  readonly username: string;
+  readonly credential: Credential;
+  readonly callingStationId: string | undefined;
+}
+
+type Credential =
+  | { readonly method: 'pap' | 'chap' | 'mschapv2'; readonly value: Buffer }
+  | { readonly method: 'eap' | 'none'; readonly value: undefined };
+
+const NO_CREDENTIAL: Credential = { method: 'none', value: undefined };
+const EAP_CREDENTIAL: Credential = { method: 'eap', value: undefined };
+
+function credentialOf(ctx: RequestContext): Credential {
+  const packet = ctx.packet;
+  let value = userPassword(packet);
+  if (value) return { method: 'pap', value };
+  value = chapPassword(packet);
+  if (value) return { method: 'chap', value };
+  value = msChap2Response(packet);
+  if (value) return { method: 'mschapv2', value };
+  return eapMessage(packet) ? EAP_CREDENTIAL : NO_CREDENTIAL;
+}
+
+/** The method a credential is counted under (EAP is not supported: counted as none). */
+function methodOf(credential: Credential): AuthMethod {
+  return credential.method === 'eap' ? 'none' : credential.method;
+}
+
 const resultTallies = new Map<string, Tally>();
 function countResult(method: AuthMethod, result: string): void {
   const key = `${method}|${result}`;
@@ -88,76 +128,75 @@ export class AccessHandler {
   }
 
   handle(ctx: RequestContext): Reply | Promise<Reply> {
-    const nameAttr = findAttribute(ctx.packet, Attr.UserName);
-    if (!nameAttr || nameAttr.value.length === 0) return this.reject(ctx, 'none', 'no_username', '', NO_ATTRIBUTES);
-    const username = octetsToText(nameAttr.value);
+    const name = userName(ctx.packet) ?? '';
+    const req: AccessRequest = { ctx, username: name, credential: credentialOf(ctx), callingStationId: read.callingStationId(ctx.packet) };
+    if (name === '') return this.reject(req, 'none', 'no_username', NO_ATTRIBUTES);
 
-    const staticUser = this.staticUsers.get(username);
+    const staticUser = this.staticUsers.get(name);
     if (staticUser) {
-      const v = this.verify(ctx, username, staticUser);
-      return v.ok ? this.accept(ctx, v.method, username, [...staticUser.reply, ...v.extra], 'accept', null) : this.reject(ctx, v.method, v.reason, username, v.attributes);
+      const v = this.verify(req, staticUser);
+      return v.ok ? this.accept(req, v.method, [...staticUser.reply, ...v.extra], 'accept', null) : this.reject(req, v.method, v.reason, v.attributes);
     }
-    const found = this.deps.subscribers?.get(username);
-    if (found instanceof Promise) return found.then((entry) => this.check(ctx, username, entry));
-    return this.check(ctx, username, found);
+    const found = this.deps.subscribers?.get(name);
+    if (found instanceof Promise) return found.then((entry) => this.check(req, entry));
+    return this.check(req, found);
   }
 
   /** Credentials, MAC binding and Simultaneous-Use, then the decision. */
-  private check(ctx: RequestContext, username: string, entry: (Credentials & { readonly snapshot: SubscriberSnapshot }) | undefined): Reply | Promise<Reply> {
-    if (!entry) return this.reject(ctx, this.methodOf(ctx), 'unknown_user', username, NO_ATTRIBUTES);
-    const v = this.verify(ctx, username, entry);
-    if (!v.ok) return this.reject(ctx, v.method, v.reason, username, v.attributes);
+  private check(req: AccessRequest, entry: (Credentials & { readonly snapshot: SubscriberSnapshot }) | undefined): Reply | Promise<Reply> {
+    const { username } = req;
+    if (!entry) return this.reject(req, methodOf(req.credential), 'unknown_user', NO_ATTRIBUTES);
+    const v = this.verify(req, entry);
+    if (!v.ok) return this.reject(req, v.method, v.reason, v.attributes);
     const snapshot = entry.snapshot;
-    if (snapshot.mac !== null && !macAllowed(snapshot, callingStationId(ctx))) {
-      return this.reject(ctx, v.method, 'mac_mismatch', username, NO_ATTRIBUTES);
+    if (snapshot.mac !== null && !macAllowed(snapshot, req.callingStationId)) {
+      return this.reject(req, v.method, 'mac_mismatch', NO_ATTRIBUTES);
     }
     const limit = snapshot.simultaneousUse;
     const count = this.deps.activeSessions;
     if (limit !== null && count) {
       // Open sessions are in the database (any instance may have seen their Start): one indexed count.
       return count(username).then((open) =>
-        open >= limit ? this.reject(ctx, v.method, 'simultaneous_use', username, NO_ATTRIBUTES) : this.decide(ctx, username, snapshot, v),
+        open >= limit ? this.reject(req, v.method, 'simultaneous_use', NO_ATTRIBUTES) : this.decide(req, snapshot, v),
       );
     }
-    return this.decide(ctx, username, snapshot, v);
+    return this.decide(req, snapshot, v);
   }
 
-  private decide(ctx: RequestContext, username: string, snapshot: SubscriberSnapshot, v: Verified & { ok: true }): Reply {
+  private decide(req: AccessRequest, snapshot: SubscriberSnapshot, v: Verified & { ok: true }): Reply {
+    const { ctx, username } = req;
     const vendor = ctx.client.vendor as VendorName;
     const decision = authorize(snapshot);
-    const framed = findAttribute(ctx.packet, Attr.FramedIPAddress)?.value;
-    const request = framed?.length === 4 ? { framedIp: `${framed[0]}.${framed[1]}.${framed[2]}.${framed[3]}` } : {};
-    if (decision.kind === 'reject') return this.reject(ctx, v.method, decision.reason, username, NO_ATTRIBUTES);
+    if (decision.kind === 'reject') return this.reject(req, v.method, decision.reason, NO_ATTRIBUTES);
+    const framedIp = optional(() => framedIpAddress(ctx.packet));
+    const request = framedIp === undefined ? {} : { framedIp };
     if (decision.kind === 'redirect') {
       const redirect = this.deps.profiles.redirect(vendor, snapshot, request);
       if (redirect.code === Code.AccessReject) {
         // SKAT-style restricted reject: carries the profile's attributes; not a credential failure.
         countResult(v.method, `redirect_${decision.reason}`);
-        this.record(ctx, username, v.method, 'redirect', decision.reason);
+        this.record(req, username, v.method, 'redirect', decision.reason);
         return { code: Code.AccessReject, attributes: [...redirect.attributes, SERVICE_CLASS.restricted] };
       }
-      return this.accept(ctx, v.method, username, [...redirect.attributes, ...v.extra], 'redirect', decision.reason);
+      return this.accept(req, v.method, [...redirect.attributes, ...v.extra], 'redirect', decision.reason);
     }
-    return this.accept(ctx, v.method, username, [...this.deps.profiles.accept(vendor, snapshot, request), ...v.extra], 'accept', null);
+    return this.accept(req, v.method, [...this.deps.profiles.accept(vendor, snapshot, request), ...v.extra], 'accept', null);
   }
 
-  private methodOf(ctx: RequestContext): AuthMethod {
-    if (findAttribute(ctx.packet, Attr.UserPassword)) return 'pap';
-    if (findAttribute(ctx.packet, Attr.CHAPPassword)) return 'chap';
-    if (findVendorAttribute(ctx.packet, Vendor.Microsoft, MsAttr.CHAP2Response)) return 'mschapv2';
-    return 'none';
-  }
-
-  private verify(ctx: RequestContext, username: string, creds: Credentials): Verified {
-    const { packet } = ctx;
-    const password = findAttribute(packet, Attr.UserPassword);
-    if (password) return this.pap(ctx, password.value, creds);
-    const chap = findAttribute(packet, Attr.CHAPPassword);
-    if (chap) return this.chap(ctx, chap.value, creds);
-    const msResponse = findVendorAttribute(packet, Vendor.Microsoft, MsAttr.CHAP2Response);
-    if (msResponse) return this.mschapv2(ctx, username, msResponse, creds);
-    if (findAttribute(packet, Attr.EAPMessage)) return { ok: false, method: 'none', reason: 'unsupported_method', attributes: NO_ATTRIBUTES };
-    return { ok: false, method: 'none', reason: 'no_credentials', attributes: NO_ATTRIBUTES };
+  private verify(req: AccessRequest, creds: Credentials): Verified {
+    const c = req.credential;
+    switch (c.method) {
+      case 'pap':
+        return this.pap(req.ctx, c.value, creds);
+      case 'chap':
+        return this.chap(req.ctx, c.value, creds);
+      case 'mschapv2':
+        return this.mschapv2(req.ctx, req.username, c.value, creds);
+      case 'eap':
+        return { ok: false, method: 'none', reason: 'unsupported_method', attributes: NO_ATTRIBUTES };
+      case 'none':
+        return { ok: false, method: 'none', reason: 'no_credentials', attributes: NO_ATTRIBUTES };
+    }
   }
 
   private pap(ctx: RequestContext, hidden: Buffer, creds: Credentials): Verified {
@@ -174,18 +213,18 @@ export class AccessHandler {
     return ok ? { ok: true, method: 'pap', extra: NO_ATTRIBUTES } : { ok: false, method: 'pap', reason: 'bad_password', attributes: NO_ATTRIBUTES };
   }
 
-  private chap(ctx: RequestContext, chapPassword: Buffer, creds: Credentials): Verified {
+  private chap(ctx: RequestContext, password: Buffer, creds: Credentials): Verified {
     if (!creds.cleartext) return { ok: false, method: 'chap', reason: 'chap_needs_cleartext', attributes: NO_ATTRIBUTES };
-    if (chapPassword.length !== 17) return { ok: false, method: 'chap', reason: 'bad_format', attributes: NO_ATTRIBUTES };
+    if (password.length !== 17) return { ok: false, method: 'chap', reason: 'bad_format', attributes: NO_ATTRIBUTES };
     // RFC 2865 §5.3: without CHAP-Challenge the Request Authenticator is the challenge.
-    const challenge = findAttribute(ctx.packet, Attr.CHAPChallenge)?.value ?? ctx.packet.authenticator;
-    return verifyChap(chapPassword, challenge, creds.cleartext)
+    const challenge = chapChallenge(ctx.packet) ?? ctx.packet.authenticator;
+    return verifyChap(password, challenge, creds.cleartext)
       ? { ok: true, method: 'chap', extra: NO_ATTRIBUTES }
       : { ok: false, method: 'chap', reason: 'bad_password', attributes: NO_ATTRIBUTES };
   }
 
   private mschapv2(ctx: RequestContext, username: string, response: Buffer, creds: Credentials): Verified {
-    const challenge = findVendorAttribute(ctx.packet, Vendor.Microsoft, MsAttr.CHAPChallenge);
+    const challenge = msChapChallenge(ctx.packet);
     if (!challenge || !creds.ntHash) return { ok: false, method: 'mschapv2', reason: 'bad_format', attributes: NO_ATTRIBUTES };
     // The challenge hash covers the name the peer sent, not its text form (`DOMAIN\x41` is held as `DOMAIN\\x41`).
     const userName = textToOctets(username).toString('utf8');
@@ -209,32 +248,28 @@ export class AccessHandler {
     };
   }
 
-  private accept(
-    ctx: RequestContext,
-    method: AuthMethod,
-    username: string,
-    attributes: readonly RawAttribute[],
-    result: 'accept' | 'redirect',
-    reason: string | null,
-  ): Reply {
+  private accept(req: AccessRequest, method: AuthMethod, attributes: readonly RawAttribute[], result: 'accept' | 'redirect', reason: string | null): Reply {
+    const { ctx, username } = req;
     countResult(method, result === 'accept' ? 'accept' : `redirect_${reason}`);
-    this.record(ctx, username, method, result, reason);
+    this.record(req, username, method, result, reason);
     if (result === 'redirect') this.deps.log.info({ nas: ctx.client.name, id: ctx.packet.identifier, user: username, method, reason }, 'access redirected to the portal');
     else if (this.deps.log.isLevelEnabled('debug')) this.deps.log.debug({ nas: ctx.client.name, id: ctx.packet.identifier, user: username, method }, 'access accepted');
     return { code: Code.AccessAccept, attributes: [...attributes, SERVICE_CLASS[result === 'accept' ? 'normal' : 'restricted']] };
   }
 
-  private reject(ctx: RequestContext, method: AuthMethod, reason: string, username: string, attributes: readonly RawAttribute[]): Reply {
+  private reject(req: AccessRequest, method: AuthMethod, reason: string, attributes: readonly RawAttribute[]): Reply {
+    const { ctx, username } = req;
     countResult(method, reason);
-    this.record(ctx, username, method, 'reject', reason);
+    this.record(req, username, method, 'reject', reason);
     this.deps.log.info({ nas: ctx.client.name, id: ctx.packet.identifier, user: username, method, reason }, 'access rejected');
     return { code: Code.AccessReject, attributes };
   }
 
-  private record(ctx: RequestContext, username: string, method: AuthMethod, result: AuthLogEntry['result'], reason: string | null): void {
+  private record(req: AccessRequest, username: string, method: AuthMethod, result: AuthLogEntry['result'], reason: string | null): void {
     const sink = this.deps.authLog;
     if (!sink) return;
-    const port = findAttribute(ctx.packet, Attr.NASPort);
+    const ctx = req.ctx;
+    const port = optional(() => nasPort(ctx.packet));
     sink({
       at: isoNow(),
       username,
@@ -242,16 +277,20 @@ export class AccessHandler {
       result,
       reason,
       method,
-      callingStationId: callingStationId(ctx) ?? null,
-      nasPort: port && port.value.length === 4 ? String(port.value.readUInt32BE(0)) : null,
+      callingStationId: req.callingStationId ?? null,
+      nasPort: port === undefined ? null : String(port),
     });
   }
 }
 
-/** Calling-Station-Id in its exact text form (a MAC address is plain ASCII and stays as it is). */
-function callingStationId(ctx: RequestContext): string | undefined {
-  const attr = findAttribute(ctx.packet, Attr.CallingStationId);
-  return attr ? octetsToText(attr.value) : undefined;
+/** An attribute read where a malformed value is as good as none (the accessors throw RADIUS_BAD_VALUE for it). */
+function optional<T>(get: () => T | undefined): T | undefined {
+  try {
+    return get();
+  } catch (err) {
+    if (err instanceof RadiusError) return undefined;
+    throw err;
+  }
 }
 
 let lastMs = 0;

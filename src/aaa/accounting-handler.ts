@@ -9,7 +9,7 @@ import { accountingRecordOf } from './accounting-record.js';
 import type { Logger } from '../observability/logger.js';
 import { countDrop, DropReason } from '../observability/metrics.js';
 import { Code } from '../radius/codes.js';
-import type { Reply, RequestContext } from '../transport/udp-server.js';
+import type { Reply, RequestContext } from '../radius/handler.js';
 
 const RESPONSE: Reply = { code: Code.AccountingResponse, attributes: [] };
 
@@ -25,7 +25,7 @@ export class AccountingHandler {
       // Without a usable Acct-Status-Type (or with counters of the wrong size) there is nothing to record:
       // dropped and counted, as FreeRADIUS drops an invalid Accounting-Request.
       countDrop(DropReason.Malformed);
-      this.log.warn({ nas: ctx.client.name, id: ctx.packet.identifier, error: record.error }, 'invalid Accounting-Request dropped');
+      ctx.inputProblem(DropReason.Malformed, { error: record.error }, 'invalid Accounting-Request dropped');
       return null;
     }
     await this.journal.submit(record);

@@ -3,15 +3,31 @@
  * per-packet fast path). Octet counters are combined with their Gigawords into exact bigints; the event time is
  * Event-Timestamp when present, else the receive time minus Acct-Delay-Time (RFC 2866 §5.2).
  */
-import { Attr } from '../radius/codes.js';
-import { octetsToText } from '../radius/octets.js';
-import { findAttribute, type RawPacket } from '../radius/packet.js';
+import * as read from '../radius/accessors.js';
+import { RadiusError } from '../radius/errors.js';
+import type { RawPacket } from '../radius/packet.js';
 import { CLASS_NORMAL, CLASS_RESTRICTED, type AccountingRecord, type AccountingStatus, type AnsweredService, type OctetCounter } from '../domain/accounting.js';
 
-/** Acct-Terminate-Cause (RFC 2866 §5.10, RFC 3580 §2.4); not in the core Attr table. */
-const ACCT_TERMINATE_CAUSE = 49;
-const NAS_PORT_ID = 87;
-
+// Module-local copies of the accessors: called per attribute per packet, and a bundler's or test runner's import
+// binding can cost a getter call per use.
+const {
+  acctDelayTime,
+  acctInputGigawords,
+  acctInputOctets,
+  acctOutputGigawords,
+  acctOutputOctets,
+  acctSessionId,
+  acctSessionTime,
+  acctStatusType,
+  acctTerminateCause,
+  callingStationId,
+  classes,
+  eventTimestamp,
+  framedIpAddress,
+  nasPort,
+  nasPortId,
+  userName,
+} = read;
 
 const STATUS: Readonly<Record<number, AccountingStatus>> = {
   1: 'start',
@@ -47,37 +63,18 @@ const TERMINATE_CAUSES: readonly string[] = [
   'Port-Administratively-Disabled',
 ];
 
-
 const TWO_32 = 1n << 32n;
-
-function uint32(packet: RawPacket, type: number, name: string): number | undefined | { error: string } {
-  const a = findAttribute(packet, type);
-  if (a === undefined) return undefined;
-  if (a.value.length !== 4) return { error: `${name} has ${a.value.length} octets, expected 4` };
-  return a.value.readUInt32BE(0);
-}
-
-/** A string attribute in its exact text form (RADIUS strings are octets: src/radius/octets.ts). */
-function text(packet: RawPacket, type: number): string | null {
-  const a = findAttribute(packet, type);
-  return a === undefined ? null : octetsToText(a.value);
-}
 
 const CLASS_RESTRICTED_OCTETS = Buffer.from(CLASS_RESTRICTED);
 const CLASS_NORMAL_OCTETS = Buffer.from(CLASS_NORMAL);
 
 /** The service our Class says the session was answered with (the first of ours wins). */
 function answeredOf(packet: RawPacket): AnsweredService | null {
-  for (const a of packet.attributes) {
-    if (a.type !== Attr.Class) continue;
-    if (a.value.equals(CLASS_RESTRICTED_OCTETS)) return 'restricted';
-    if (a.value.equals(CLASS_NORMAL_OCTETS)) return 'normal';
+  for (const c of classes(packet)) {
+    if (c.equals(CLASS_RESTRICTED_OCTETS)) return 'restricted';
+    if (c.equals(CLASS_NORMAL_OCTETS)) return 'normal';
   }
   return null;
-}
-
-function isError(v: unknown): v is { error: string } {
-  return typeof v === 'object' && v !== null && 'error' in v;
 }
 
 /**
@@ -86,68 +83,61 @@ function isError(v: unknown): v is { error: string } {
  * if ('error' in r) drop(r.error); else await writer.submit(r);
  */
 export function accountingRecordOf(packet: RawPacket, nas: { name: string }, receivedAt: Date): AccountingRecord | { error: string } {
-  const ints: Record<string, number | undefined> = {};
-  const wanted: readonly [string, number][] = [
-    ['Acct-Status-Type', Attr.AcctStatusType],
-    ['Acct-Delay-Time', Attr.AcctDelayTime],
-    ['Acct-Input-Octets', Attr.AcctInputOctets],
-    ['Acct-Output-Octets', Attr.AcctOutputOctets],
-    ['Acct-Input-Gigawords', Attr.AcctInputGigawords],
-    ['Acct-Output-Gigawords', Attr.AcctOutputGigawords],
-    ['Acct-Session-Time', Attr.AcctSessionTime],
-    ['Event-Timestamp', Attr.EventTimestamp],
-    ['Acct-Terminate-Cause', ACCT_TERMINATE_CAUSE],
-    ['NAS-Port', Attr.NASPort],
-  ];
-  for (const [name, type] of wanted) {
-    const v = uint32(packet, type, name);
-    if (isError(v)) return v;
-    ints[name] = v;
+  try {
+    return recordOf(packet, nas, receivedAt);
+  } catch (err) {
+    // An attribute of the wrong size for its type (the accessors throw RADIUS_BAD_VALUE naming it).
+    if (err instanceof RadiusError) return { error: err.message };
+    throw err;
   }
-  const statusType = ints['Acct-Status-Type'];
+}
+
+function recordOf(packet: RawPacket, nas: { name: string }, receivedAt: Date): AccountingRecord | { error: string } {
+  // Integers first, in this order, so the first malformed one is the one reported.
+  const statusType = acctStatusType(packet);
+  const delay = acctDelayTime(packet);
+  const inOctets = acctInputOctets(packet);
+  const outOctets = acctOutputOctets(packet);
+  const inGiga = acctInputGigawords(packet);
+  const outGiga = acctOutputGigawords(packet);
+  const sessionTime = acctSessionTime(packet);
+  const eventTs = eventTimestamp(packet);
+  const cause = acctTerminateCause(packet);
+  const port = nasPort(packet);
   if (statusType === undefined) return { error: 'Acct-Status-Type missing' };
   const status = STATUS[statusType] ?? 'other';
 
-  const acctSessionId = text(packet, Attr.AcctSessionId);
+  const sessionId = acctSessionId(packet);
   const perSession = status === 'start' || status === 'stop' || status === 'interim-update';
-  if (perSession && (acctSessionId === null || acctSessionId === '')) return { error: 'Acct-Session-Id missing' };
+  if (perSession && (sessionId === undefined || sessionId === '')) return { error: 'Acct-Session-Id missing' };
 
-  let framedIp: string | null = null;
-  const ip = findAttribute(packet, Attr.FramedIPAddress);
-  if (ip !== undefined) {
-    if (ip.value.length !== 4) return { error: `Framed-IP-Address has ${ip.value.length} octets, expected 4` };
-    framedIp = `${ip.value[0]}.${ip.value[1]}.${ip.value[2]}.${ip.value[3]}`;
-  }
+  const framedIp = framedIpAddress(packet) ?? null;
 
-  const counter = (octets: number | undefined, giga: number | undefined): OctetCounter | null =>
-    octets === undefined && giga === undefined
-      ? null
-      : { bytes: BigInt(giga ?? 0) * TWO_32 + BigInt(octets ?? 0), gigawords: giga !== undefined };
-
-  const delayTime = ints['Acct-Delay-Time'] ?? 0;
-  const eventTs = ints['Event-Timestamp'];
+  const delayTime = delay ?? 0;
   const eventTime = eventTs !== undefined ? new Date(eventTs * 1000) : new Date(receivedAt.getTime() - delayTime * 1000);
-  const cause = ints['Acct-Terminate-Cause'];
-  const nasPortId = text(packet, NAS_PORT_ID);
-  const nasPort = ints['NAS-Port'];
-  const sessionTime = ints['Acct-Session-Time'];
+  const portId = nasPortId(packet);
 
   return {
     nas: nas.name,
     status,
     statusType,
-    acctSessionId: acctSessionId ?? '',
-    username: text(packet, Attr.UserName) ?? '',
+    acctSessionId: sessionId ?? '',
+    username: userName(packet) ?? '',
     framedIp,
-    callingStationId: text(packet, Attr.CallingStationId),
-    nasPort: nasPortId ?? (nasPort === undefined ? null : String(nasPort)),
+    callingStationId: callingStationId(packet) ?? null,
+    nasPort: portId ?? (port === undefined ? null : String(port)),
     sessionTime: sessionTime === undefined ? null : BigInt(sessionTime),
-    input: counter(ints['Acct-Input-Octets'], ints['Acct-Input-Gigawords']),
-    output: counter(ints['Acct-Output-Octets'], ints['Acct-Output-Gigawords']),
+    input: counter(inOctets, inGiga),
+    output: counter(outOctets, outGiga),
     eventTime,
     receivedAt,
     delayTime,
     terminateCause: cause === undefined ? null : TERMINATE_CAUSES[cause] || String(cause),
     answered: answeredOf(packet),
   };
+}
+
+/** Octets combined with their Gigawords into an exact count; null when the packet carries neither. */
+function counter(octets: number | undefined, giga: number | undefined): OctetCounter | null {
+  return octets === undefined && giga === undefined ? null : { bytes: BigInt(giga ?? 0) * TWO_32 + BigInt(octets ?? 0), gigawords: giga !== undefined };
 }

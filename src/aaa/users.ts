@@ -5,7 +5,8 @@
  */
 import { ConfigError } from '../config/errors.js';
 import type { UserConfig } from '../config/schema.js';
-import { encodeAttributes, type Attribute } from '../radius/attributes.js';
+import type { Attribute } from '../radius/attributes.js';
+import { encodeAttributes } from '../radius/encode.js';
 import type { Dictionary } from '../radius/dictionary.js';
 import type { RawAttribute } from '../radius/packet.js';
 import { ntPasswordHash } from '../auth/mschapv2.js';

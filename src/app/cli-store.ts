@@ -7,7 +7,6 @@
  * loads PGlite (nor Redis without redis.url), and nothing here pulls in the RADIUS servers or the HTTP API, so a
  * command starts in a fraction of the daemon's start-up time and memory.
  */
-import { resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import type { BulkImportRepository, ChangeFeed, FreeRadiusSource, Store } from '../domain/ports.js';
 import { createLogger, type Logger } from '../observability/logger.js';
@@ -93,8 +92,8 @@ export async function migrateDatabase(configFile: string | undefined): Promise<r
  */
 export async function checkConfig(configFile: string | undefined, shippedDictionary: string): Promise<{ source: string; warnings: readonly string[]; clients: number; users: number; attributes: number }> {
   const { config, source, warnings } = loadCliConfig(configFile);
-  const [{ Dictionary }, { VendorProfiles }] = await Promise.all([import('../radius/dictionary.js'), import('../aaa/vendor-profiles.js')]);
-  const dict = Dictionary.loadFiles([shippedDictionary, ...config.radius.dictionaries.map((f) => resolve(f))]);
+  const [{ loadConfiguredDictionary }, { VendorProfiles }] = await Promise.all([import('../config/dictionary-files.js'), import('../aaa/vendor-profiles.js')]);
+  const dict = loadConfiguredDictionary(config, shippedDictionary);
   VendorProfiles.compile(dict, config.vendors);
   return { source, warnings, clients: config.clients.length, users: config.users.length, attributes: dict.attributeCount };
 }

@@ -3,7 +3,6 @@
  * listener, the auth-log writer, the accounting journal, and the blocking service that follows account changes
  * with CoA/Disconnect.
  */
-import { resolve } from 'node:path';
 import { AccessHandler } from '../aaa/access-handler.js';
 import { AccountingHandler } from '../aaa/accounting-handler.js';
 import { AuthLogWriter } from '../aaa/auth-log-writer.js';
@@ -12,13 +11,12 @@ import { ConfigUserDirectory } from '../aaa/users.js';
 import { AccountingJournal } from '../billing/journal.js';
 import { BlockingService } from '../coa/blocking.js';
 import { hotCacheSnapshots } from '../store/change-feed.js';
-import { ConfigError } from '../config/errors.js';
+import { loadConfiguredDictionary } from '../config/dictionary-files.js';
 import type { Config } from '../config/schema.js';
 import type { Nas } from '../domain/types.js';
 import { setSubscriberCacheStats } from '../observability/metrics.js';
 import { shippedDictionary } from './paths.js';
-import { Dictionary } from '../radius/dictionary.js';
-import { RadiusError } from '../radius/errors.js';
+import type { Dictionary } from '../radius/dictionary.js';
 import { NasTable, type NasClientSpec } from '../transport/nas-table.js';
 import { UdpServer } from '../transport/udp-server.js';
 import type { AppContext } from './context.js';
@@ -28,15 +26,7 @@ import type { AppContext } from './context.js';
  * error (exit 78), named with its line.
  */
 export function loadDictionary(config: Config, cwd = process.cwd()): Dictionary {
-  const files = config.radius.dictionaries.map((f) => resolve(cwd, f));
-  try {
-    return Dictionary.loadFiles([shippedDictionary(), ...files]);
-  } catch (err) {
-    if (!(err instanceof RadiusError) || !err.code.startsWith('DICT_')) throw err;
-    // The message starts with file:line (line 0: the file could not be read at all).
-    const message = err.message.replace(/^(.*?):0: /, '$1: ');
-    throw new ConfigError('CONFIG_INVALID', `config: radius.dictionaries: ${message}`, [{ key: 'radius.dictionaries', message }], { cause: err });
-  }
+  return loadConfiguredDictionary(config, shippedDictionary(), cwd);
 }
 
 /** NAS clients from the config file and from the database; a database entry for the same address wins. */

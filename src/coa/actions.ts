@@ -10,6 +10,7 @@ import type { VendorProfiles } from '../aaa/vendor-profiles.js';
 import type { SubscriberSnapshot, VendorName } from '../domain/types.js';
 import { Attr } from '../radius/codes.js';
 import { textToOctets } from '../radius/octets.js';
+import { ipv4ToOctets } from '../radius/primitives.js';
 import type { RawAttribute } from '../radius/packet.js';
 import type { CoaClient, CoaNas, CoaOutcome } from './client.js';
 
@@ -57,9 +58,8 @@ export function sessionIdentity(session: CoaSession): RawAttribute[] {
   // The exact octets the NAS sent (stored in their text form: src/radius/octets.ts), or it finds no session.
   const attrs: RawAttribute[] = [{ type: Attr.UserName, value: textToOctets(session.username) }];
   if (session.acctSessionId) attrs.push({ type: Attr.AcctSessionId, value: textToOctets(session.acctSessionId) });
-  if (session.framedIp && isIPv4(session.framedIp)) {
-    attrs.push({ type: Attr.FramedIPAddress, value: Buffer.from(session.framedIp.split('.').map(Number)) });
-  }
+  const framedIp = session.framedIp && isIPv4(session.framedIp) ? ipv4ToOctets(session.framedIp) : undefined;
+  if (framedIp) attrs.push({ type: Attr.FramedIPAddress, value: framedIp });
   return attrs;
 }
 

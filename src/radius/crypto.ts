@@ -7,7 +7,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Attr, Code, HEADER_LENGTH, MAX_PACKET_LENGTH } from './codes.js';
 import { RadiusError } from './errors.js';
 import * as md5lib from './md5.js';
-import { attributesLength, writeAttributes, type RawAttribute, type RawPacket } from './packet.js';
+import { attributesLength, packetBuffer, writeAttributes, type RawAttribute, type RawPacket } from './packet.js';
 
 const ZERO16 = Buffer.alloc(16);
 
@@ -155,6 +155,17 @@ export function unhideSalted(hidden: Buffer, secret: Buffer, requestAuthenticato
   return body.subarray(1, 1 + n);
 }
 
+/**
+ * Ascend-Send-Secret / Ascend-Receive-Secret (encrypt=3, FreeRADIUS `make_secret`): the value, NUL-padded to 16
+ * octets, XOR MD5(Request Authenticator | secret). Its own inverse.
+ */
+export function ascendSecret(value: Buffer, secret: Buffer, requestAuthenticator: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(16);
+  md5Begin().update(requestAuthenticator).update(secret).digestInto(out, 0);
+  for (let i = 0; i < 16 && i < value.length; i++) out[i] = (out[i] as number) ^ (value[i] as number);
+  return out;
+}
+
 export interface SignOptions {
   /** Put a Message-Authenticator first in the packet. */
   readonly messageAuthenticator: boolean;
@@ -176,24 +187,8 @@ export function encodeReply(
   proxyStates: readonly RawAttribute[] = [],
 ): Buffer {
   checkAuthenticator(requestAuthenticator);
-  const maLen = options.messageAuthenticator ? 18 : 0;
-  const length = HEADER_LENGTH + maLen + attributesLength(attributes) + attributesLength(proxyStates);
-  if (length > MAX_PACKET_LENGTH) throw new RadiusError('RADIUS_ENCODE_TOO_LONG', `reply of ${length} octets`);
-  const buf = Buffer.allocUnsafe(length);
-  buf[0] = code;
-  buf[1] = identifier;
-  buf.writeUInt16BE(length, 2);
-  requestAuthenticator.copy(buf, 4, 0, 16);
-  let off = HEADER_LENGTH;
-  if (maLen) {
-    buf[off] = Attr.MessageAuthenticator;
-    buf[off + 1] = 18;
-    buf.fill(0, off + 2, off + 18);
-    off += 18;
-  }
-  off = writeAttributes(buf, off, attributes);
-  writeAttributes(buf, off, proxyStates);
-  if (maLen) signMessageAuthenticator(buf, secret);
+  const buf = assemble('reply', code, identifier, requestAuthenticator, options.messageAuthenticator, attributes, proxyStates);
+  if (options.messageAuthenticator) signMessageAuthenticator(buf, secret);
   md5Begin().update(buf).update(secret).digestInto(buf, 4);
   return buf;
 }
@@ -212,15 +207,32 @@ export function encodeRequest(
 ): Buffer {
   const computed = hasComputedRequestAuthenticator(code);
   if (!computed && options.authenticator !== undefined) checkAuthenticator(options.authenticator);
-  const maLen = options.messageAuthenticator ? 18 : 0;
-  const length = HEADER_LENGTH + maLen + attributesLength(attributes);
-  if (length > MAX_PACKET_LENGTH) throw new RadiusError('RADIUS_ENCODE_TOO_LONG', `request of ${length} octets`);
-  const buf = Buffer.allocUnsafe(length);
-  buf[0] = code;
-  buf[1] = identifier;
-  buf.writeUInt16BE(length, 2);
-  if (computed) ZERO16.copy(buf, 4);
-  else (options.authenticator ?? randomBytes(16)).copy(buf, 4, 0, 16);
+  const authenticator = computed ? ZERO16 : (options.authenticator ?? randomBytes(16));
+  const buf = assemble('request', code, identifier, authenticator, options.messageAuthenticator, attributes, NO_ATTRIBUTES);
+  if (options.messageAuthenticator) signMessageAuthenticator(buf, secret);
+  if (computed) md5Begin().update(buf).update(secret).digestInto(buf, 4);
+  return buf;
+}
+
+const NO_ATTRIBUTES: readonly RawAttribute[] = [];
+
+/**
+ * Header, an all-zero Message-Authenticator first when asked (BlastRADIUS), then the attributes and `trailing`
+ * (a reply's Proxy-States). Throws RADIUS_ENCODE_TOO_LONG above 4096 octets.
+ */
+function assemble(
+  what: 'reply' | 'request',
+  code: number,
+  identifier: number,
+  authenticator: Buffer,
+  messageAuthenticator: boolean,
+  attributes: readonly RawAttribute[],
+  trailing: readonly RawAttribute[],
+): Buffer {
+  const maLen = messageAuthenticator ? 18 : 0;
+  const length = HEADER_LENGTH + maLen + attributesLength(attributes) + (trailing.length === 0 ? 0 : attributesLength(trailing));
+  if (length > MAX_PACKET_LENGTH) throw new RadiusError('RADIUS_ENCODE_TOO_LONG', `${what} of ${length} octets`);
+  const buf = packetBuffer(code, identifier, length, authenticator);
   let off = HEADER_LENGTH;
   if (maLen) {
     buf[off] = Attr.MessageAuthenticator;
@@ -228,9 +240,8 @@ export function encodeRequest(
     buf.fill(0, off + 2, off + 18);
     off += 18;
   }
-  writeAttributes(buf, off, attributes);
-  if (maLen) signMessageAuthenticator(buf, secret);
-  if (computed) md5Begin().update(buf).update(secret).digestInto(buf, 4);
+  off = writeAttributes(buf, off, attributes);
+  if (trailing.length !== 0) writeAttributes(buf, off, trailing);
   return buf;
 }
 

@@ -1,5 +1,6 @@
 /**
- * FreeRADIUS v3 dictionary loader. Pure apart from reading files with node:fs.
+ * FreeRADIUS v3 dictionary parser. Pure: it parses text, and asks a DictionaryFiles (src/config/dictionary-files.ts
+ * reads them from disk) for the files named by `$INCLUDE`, so that the protocol core does no I/O of its own.
  *
  * Everything the codec needs per packet is resolved here, once: attributes by number (an array for the standard
  * space, a Map per vendor), the codec kind of each data type, parents of TLV / extended members, and the vendor
@@ -8,9 +9,28 @@
  * same load are queued and applied at the end (so the RFC names win over the compat names), and every error names
  * `file:line` and the cause.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
 import { RadiusError, type RadiusErrorCode } from './errors.js';
+
+/**
+ * Where the text of dictionary files comes from. The parser keeps the include stack (cycles, depth) and names
+ * `file:line` in every error; this says what a name refers to and reads it.
+ */
+export interface DictionaryFiles {
+  /** The file `target` names: relative to the folder of `from` (an including file), else to the current folder. */
+  resolve(target: string, from?: string): string;
+  /** The text of a file; throws (with the system's reason) when it cannot be read. */
+  read(path: string): string;
+  exists(path: string): boolean;
+}
+
+/** For text parsed without file access: `$INCLUDE` cannot be read, `$INCLUDE-` finds nothing. */
+const NO_FILES: DictionaryFiles = {
+  resolve: (target) => target,
+  read: () => {
+    throw new Error('no dictionary files given to read it from');
+  },
+  exists: () => false,
+};
 
 /**
  * Data types found in FreeRADIUS v3 (and a few v3.2/v4) dictionaries. The v4 spellings `uint8`, `uint16`,
@@ -235,25 +255,30 @@ export class Dictionary {
   private readonly byLowerName = new Map<string, ResolvedAttributeDef>();
   private pending: PendingValue[] = [];
   private includeStack: string[] = [];
+  private files: DictionaryFiles = NO_FILES;
 
-  /** Load files in order into a new dictionary; later files add to and override earlier ones. Synchronous. */
-  static loadFiles(paths: readonly string[]): Dictionary {
+  /**
+   * Read files in order into a new dictionary; later files add to and override earlier ones. Synchronous.
+   * Callers outside tests use loadDictionaryFiles (src/config/dictionary-files.ts), which reads from disk.
+   */
+  static fromFiles(paths: readonly string[], files: DictionaryFiles): Dictionary {
     const dict = new Dictionary();
-    for (const p of paths) dict.readFile(p, undefined);
-    dict.resolvePending();
+    for (const p of paths) dict.addFile(p, files);
     return dict;
   }
 
-  /** Parse dictionary text (tests, embedded dictionaries). `$INCLUDE` is relative to dirname(filename). */
-  static parse(text: string, filename: string): Dictionary {
+  /** Parse dictionary text (tests, embedded dictionaries). `$INCLUDE` is relative to dirname(filename), read from `files`. */
+  static parse(text: string, filename: string, files: DictionaryFiles = NO_FILES): Dictionary {
     const dict = new Dictionary();
+    dict.files = files;
     dict.parseText(text, filename);
     dict.resolvePending();
     return dict;
   }
 
   /** Add a file's definitions to this dictionary. */
-  loadFile(path: string): void {
+  addFile(path: string, files: DictionaryFiles): void {
+    this.files = files;
     this.readFile(path, undefined);
     this.resolvePending();
   }
@@ -289,7 +314,7 @@ export class Dictionary {
   // Loading
 
   private readFile(path: string, from: FileState | undefined): void {
-    const full = resolve(path);
+    const full = this.files.resolve(path);
     if (this.includeStack.includes(full)) {
       throw dictError(from, 'DICT_INCLUDE', `$INCLUDE ${path} includes itself (via ${this.includeStack.join(' -> ')})`);
     }
@@ -298,7 +323,7 @@ export class Dictionary {
     }
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = this.files.read(path);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       if (from === undefined) throw new RadiusError('DICT_INCLUDE', `${path}:0: cannot read dictionary: ${reason}`, { cause: err });
@@ -364,8 +389,8 @@ export class Dictionary {
   private include(state: FileState, f: string[], optional: boolean): void {
     const target = f[1];
     if (target === undefined || f.length > 2) throw dictError(state, 'DICT_SYNTAX', `${f[0]} needs exactly one file name`);
-    const path = isAbsolute(target) ? target : resolve(dirname(state.path), target);
-    if (optional && !existsSync(path)) return;
+    const path = this.files.resolve(target, state.path);
+    if (optional && !this.files.exists(path)) return;
     this.readFile(path, state);
   }
 

@@ -4,12 +4,7 @@ export * from './errors.js';
 export * from './packet.js';
 export * from './crypto.js';
 export { Dictionary, type AttributeDef, type DataType, type VendorDef } from './dictionary.js';
-export {
-  decodeAttributes,
-  encodeAttribute,
-  encodeAttributes,
-  formatAttribute,
-  type Attribute,
-  type AttributeValue,
-  type CryptoContext,
-} from './attributes.js';
+export type { Attribute, AttributeValue, CryptoContext } from './attributes.js';
+export { decodeAttributes } from './decode.js';
+export { encodeAttribute, encodeAttributes } from './encode.js';
+export { formatAttribute } from './text.js';

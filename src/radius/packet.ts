@@ -61,6 +61,19 @@ class ParsedPacket implements RawPacket {
     }
     return undefined;
   }
+  value(type: number): Buffer | undefined {
+    const raw = this.raw;
+    for (const o of this.offsets) {
+      if (raw[o] === type) return raw.subarray(o + 2, o + (raw[o + 1] as number));
+    }
+    return undefined;
+  }
+  values(type: number): Buffer[] {
+    const raw = this.raw;
+    const out: Buffer[] = [];
+    for (const o of this.offsets) if (raw[o] === type) out.push(raw.subarray(o + 2, o + (raw[o + 1] as number)));
+    return out;
+  }
   has(type: number): boolean {
     const raw = this.raw;
     for (const o of this.offsets) if (raw[o] === type) return true;
@@ -113,10 +126,23 @@ export function findAttribute(packet: RawPacket, type: number): RawAttribute | u
   return undefined;
 }
 
+/** The value of the first attribute of a type (a view into the packet), or undefined: findAttribute without the wrapper. */
+export function attributeValue(packet: RawPacket, type: number): Buffer | undefined {
+  if (packet instanceof ParsedPacket) return packet.value(type);
+  for (const a of packet.attributes) if (a.type === type) return a.value;
+  return undefined;
+}
+
 /** Whether the packet has an attribute of this type. */
 export function hasAttribute(packet: RawPacket, type: number): boolean {
   if (packet instanceof ParsedPacket) return packet.has(type);
   return packet.attributes.some((a) => a.type === type);
+}
+
+/** The values of every attribute of a type, in wire order (views into the packet). */
+export function attributeValues(packet: RawPacket, type: number): Buffer[] {
+  if (packet instanceof ParsedPacket) return packet.values(type);
+  return packet.attributes.filter((a) => a.type === type).map((a) => a.value);
 }
 
 /** All attributes of a type, in wire order. */
@@ -154,11 +180,22 @@ export function writeAttributes(buf: Buffer, offset: number, attributes: readonl
 export function encodePacket(code: number, identifier: number, authenticator: Buffer, attributes: readonly RawAttribute[]): Buffer {
   const length = HEADER_LENGTH + attributesLength(attributes);
   if (length > MAX_PACKET_LENGTH) throw new RadiusError('RADIUS_ENCODE_TOO_LONG', `packet of ${length} octets`);
+  const buf = packetBuffer(code, identifier, length, authenticator);
+  writeAttributes(buf, HEADER_LENGTH, attributes);
+  return buf;
+}
+
+/**
+ * A packet buffer of `length` octets with its header written: Code, Identifier, Length and the 16 octets of
+ * `authenticator` (the caller signs over them where the real one is computed). The only header writer: encodePacket
+ * and the signing encoders in crypto.ts use it. The attribute octets are uninitialised (allocUnsafe): the caller
+ * writes all of them.
+ */
+export function packetBuffer(code: number, identifier: number, length: number, authenticator: Buffer): Buffer {
   const buf = Buffer.allocUnsafe(length);
   buf[0] = code;
   buf[1] = identifier;
   buf.writeUInt16BE(length, 2);
   authenticator.copy(buf, 4, 0, 16);
-  writeAttributes(buf, HEADER_LENGTH, attributes);
   return buf;
 }

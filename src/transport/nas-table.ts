@@ -4,9 +4,9 @@
  * bounded memo of CIDR hits so a packet costs one Map lookup. The secret is chosen by source address only,
  * never by NAS-IP-Address (docs/reference.md §2).
  */
-import { isIP } from 'node:net';
 import { radiusRequests, radiusResponses, Tally } from '../observability/metrics.js';
 import { codeName } from '../radius/codes.js';
+import { addressText, addressToBigInt } from '../radius/primitives.js';
 
 export interface NasClientSpec {
   readonly name: string;
@@ -69,40 +69,6 @@ interface Range {
   readonly client: NasClient;
 }
 
-/** IPv4 or IPv6 text → integer; IPv4-mapped IPv6 (::ffff:a.b.c.d) is returned as IPv4. */
-export function addressToBigInt(address: string): { family: 4 | 6; value: bigint } | undefined {
-  const mapped = unmapIPv4(address);
-  const fam = isIP(mapped);
-  if (fam === 4) {
-    let v = 0n;
-    for (const part of mapped.split('.')) v = (v << 8n) | BigInt(Number(part));
-    return { family: 4, value: v };
-  }
-  if (fam !== 6) return undefined;
-  let text = mapped;
-  const zone = text.indexOf('%');
-  if (zone >= 0) text = text.slice(0, zone);
-  // An embedded dotted quad in the last 32 bits.
-  const lastColon = text.lastIndexOf(':');
-  const tail = text.slice(lastColon + 1);
-  if (tail.includes('.')) {
-    const v4 = addressToBigInt(tail);
-    if (!v4) return undefined;
-    text = `${text.slice(0, lastColon + 1)}${(v4.value >> 16n).toString(16)}:${(v4.value & 0xffffn).toString(16)}`;
-  }
-  const [head = '', rest] = text.split('::');
-  const h = head ? head.split(':') : [];
-  const r = rest !== undefined && rest !== '' ? rest.split(':') : [];
-  const groups = rest === undefined ? h : [...h, ...Array<string>(8 - h.length - r.length).fill('0'), ...r];
-  let v = 0n;
-  for (const g of groups) v = (v << 16n) | BigInt(parseInt(g, 16));
-  return { family: 6, value: v };
-}
-
-export function unmapIPv4(address: string): string {
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-}
-
 export class NasTable {
   private readonly exact = new Map<string, NasClient>();
   private readonly ranges: Range[] = [];
@@ -121,7 +87,8 @@ export class NasTable {
       const bits = parsed.family === 4 ? 32 : 128;
       const prefix = prefixText === undefined ? bits : Number(prefixText);
       if (prefix === bits) {
-        this.exact.set(canonical(parsed.family, parsed.value), client);
+        // Keyed by the text form Node's dgram reports for a source address, so exact lookups hit the Map directly.
+        this.exact.set(addressText(parsed.family, parsed.value), client);
       } else {
         const hostBits = BigInt(bits - prefix);
         const start = (parsed.value >> hostBits) << hostBits;
@@ -147,30 +114,11 @@ export class NasTable {
   private resolve(address: string): NasClient | undefined {
     const parsed = addressToBigInt(address);
     if (!parsed) return undefined;
-    const exact = this.exact.get(canonical(parsed.family, parsed.value));
+    const exact = this.exact.get(addressText(parsed.family, parsed.value));
     if (exact) return exact;
     for (const r of this.ranges) {
       if (r.family === parsed.family && parsed.value >= r.start && parsed.value <= r.end) return r.client;
     }
     return undefined;
   }
-}
-
-/** The text form Node's dgram reports for a source address, so exact lookups hit the Map directly. */
-function canonical(family: 4 | 6, value: bigint): string {
-  if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join('.');
-  const groups: string[] = [];
-  for (let s = 112n; s >= 0n; s -= 16n) groups.push(((value >> s) & 0xffffn).toString(16));
-  // Compress the longest run of zero groups as RFC 5952 and Node do.
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') { i++; continue; }
-    let j = i;
-    while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLen && j - i > 1) { bestStart = i; bestLen = j - i; }
-    i = j;
-  }
-  if (bestStart < 0) return groups.join(':');
-  return `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLen).join(':')}`;
 }

@@ -18,33 +18,15 @@ import {
   Tally,
   type DropReasonValue,
 } from '../observability/metrics.js';
+import { requestProblem } from '../radius/authenticity.js';
 import { Attr, Code, codeName } from '../radius/codes.js';
-import { encodeReply, verifyMessageAuthenticator, verifyRequestAuthenticator } from '../radius/crypto.js';
+import { encodeReply } from '../radius/crypto.js';
 import { RadiusError, type RadiusErrorCode } from '../radius/errors.js';
-import { findAttributes, hasAttribute, parsePacket, type RawAttribute, type RawPacket } from '../radius/packet.js';
+import type { HandlerResult, Handlers, PortRole, Reply, RequestContext } from '../radius/handler.js';
+import { findAttributes, hasAttribute, parsePacket, type RawPacket } from '../radius/packet.js';
+import { LogLimiter } from './log-limiter.js';
 import type { NasClient, NasTable } from './nas-table.js';
 import { ReplyCache, type CacheEntry } from './reply-cache.js';
-
-export type PortRole = 'auth' | 'acct';
-
-export interface RequestContext {
-  readonly client: NasClient;
-  readonly packet: RawPacket;
-  readonly source: { readonly address: string; readonly port: number };
-  readonly role: PortRole;
-}
-
-/** What a handler answers: a reply to sign and send, or null to send nothing (the NAS will retransmit). */
-export interface Reply {
-  readonly code: number;
-  readonly attributes: readonly RawAttribute[];
-}
-export type HandlerResult = Reply | null | Promise<Reply | null>;
-
-export interface Handlers {
-  access(ctx: RequestContext): HandlerResult;
-  accounting(ctx: RequestContext): HandlerResult;
-}
 
 export interface UdpServerOptions {
   readonly listen: readonly string[];
@@ -53,15 +35,36 @@ export interface UdpServerOptions {
   readonly receiveBufferBytes: number;
   readonly sendBufferBytes: number;
   readonly replyCacheSeconds: number;
+  /** How often a warning about the same input problem (per client and reason, or per unknown address) is logged. */
   readonly unknownClientLogIntervalSeconds: number;
   /** Share sockets with node:cluster siblings (each worker reads the same socket). */
   readonly shared: boolean;
 }
 
+/** The drop reason (metric label) of each way a request is refused; any other parse error is `malformed`. */
 const DROP_FOR_ERROR: Partial<Record<RadiusErrorCode, DropReasonValue>> = {
   RADIUS_BAD_MESSAGE_AUTHENTICATOR: DropReason.BadMessageAuthenticator,
   RADIUS_DUPLICATE_MESSAGE_AUTHENTICATOR: DropReason.BadMessageAuthenticator,
+  RADIUS_BAD_AUTHENTICATOR: DropReason.BadAuthenticator,
+  RADIUS_MISSING_MESSAGE_AUTHENTICATOR: DropReason.MissingMessageAuthenticator,
+  RADIUS_PROXY_STATE_WITHOUT_MA: DropReason.ProxyStateWithoutMA,
+  RADIUS_EAP_WITH_PASSWORD: DropReason.EapWithPassword,
+  RADIUS_UNKNOWN_CODE: DropReason.UnexpectedCode,
 };
+
+/** Where the handlers' contract meets this server: a request, and the one way its content problems are logged. */
+class Request implements RequestContext {
+  constructor(
+    readonly client: NasClient,
+    readonly packet: RawPacket,
+    readonly source: { readonly address: string; readonly port: number },
+    readonly role: PortRole,
+    private readonly server: UdpServer,
+  ) {}
+  inputProblem(reason: string, fields: Record<string, unknown>, message: string): void {
+    this.server.inputProblem(this.client.name, reason, { ...fields, id: this.packet.identifier }, message);
+  }
+}
 
 const cacheHits = Tally.of(replyCacheHits);
 const duplicates = Tally.of(duplicatesInProgress);
@@ -83,7 +86,8 @@ interface Listener {
 
 export class UdpServer {
   private readonly listeners: Listener[] = [];
-  private readonly unknownLogged = new Map<string, number>();
+  /** One limiter for every warning about RADIUS input: keyed by source address (unknown clients) or client and reason. */
+  private readonly inputLog: LogLimiter;
   private inflight = 0;
   private draining = false;
   private drained: (() => void) | null = null;
@@ -94,7 +98,9 @@ export class UdpServer {
     private readonly handlers: Handlers,
     private readonly options: UdpServerOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.inputLog = new LogLimiter(options.unknownClientLogIntervalSeconds * 1000);
+  }
 
   /** Replaces the client table (SIGHUP, API change). Requests already in flight keep the client they had. */
   setNasTable(nas: NasTable): void {
@@ -184,14 +190,16 @@ export class UdpServer {
       packet = parsePacket(msg);
     } catch (err) {
       const code = err instanceof RadiusError ? err.code : undefined;
-      this.drop((code && DROP_FOR_ERROR[code]) || DropReason.Malformed);
-      if (this.log.isLevelEnabled('debug')) this.log.debug({ nas: client.name, address, err: (err as Error).message }, 'malformed packet dropped');
+      const reason = (code && DROP_FOR_ERROR[code]) || DropReason.Malformed;
+      this.drop(reason);
+      this.inputProblem(client.name, reason, { address, code, err: (err as Error).message }, 'malformed packet dropped');
       return;
     }
-    const reason = this.checkAuthenticity(listener.role, client, packet);
-    if (reason) {
+    const problem = requestProblem(listener.role, client, packet);
+    if (problem) {
+      const reason = DROP_FOR_ERROR[problem] ?? DropReason.Malformed;
       this.drop(reason);
-      if (this.log.isLevelEnabled('debug')) this.log.debug({ nas: client.name, address, id: packet.identifier, reason }, 'packet dropped');
+      this.inputProblem(client.name, reason, { address, id: packet.identifier, code: problem }, 'packet dropped');
       return;
     }
     client.counters.request(packet.code);
@@ -206,7 +214,7 @@ export class UdpServer {
       duplicates.inc();
       return this.drop(DropReason.DuplicateInProgress);
     }
-    const ctx: RequestContext = { client, packet, source: { address, port }, role: listener.role };
+    const ctx = new Request(client, packet, { address, port }, listener.role, this);
     let result: HandlerResult;
     try {
       result = this.dispatch(ctx);
@@ -230,34 +238,6 @@ export class UdpServer {
     }
   }
 
-  /** Fail closed: every check that can be made before an attribute is trusted. Returns a drop reason or null. */
-  private checkAuthenticity(role: PortRole, client: NasClient, packet: RawPacket): DropReasonValue | null {
-    const code = packet.code;
-    if (code === Code.AccessRequest || code === Code.StatusServer) {
-      if (code === Code.AccessRequest && role !== 'auth') return DropReason.UnexpectedCode;
-      const hasEap = hasAttribute(packet, Attr.EAPMessage);
-      const hasPassword = hasEap && (hasAttribute(packet, Attr.UserPassword) || hasAttribute(packet, Attr.CHAPPassword));
-      const hasProxyState = hasAttribute(packet, Attr.ProxyState);
-      if (hasEap && hasPassword) return DropReason.EapWithPassword;
-      if (packet.messageAuthenticatorOffset < 0) {
-        // RFC 5997 and RFC 3579 require it on Status-Server and with EAP whatever the client setting.
-        if (code === Code.StatusServer || hasEap || client.requireMessageAuthenticator) return DropReason.MissingMessageAuthenticator;
-        if (hasProxyState && client.limitProxyState) return DropReason.ProxyStateWithoutMA;
-        return null;
-      }
-      return verifyMessageAuthenticator(packet, client.secret, null) ? null : DropReason.BadMessageAuthenticator;
-    }
-    if (code === Code.AccountingRequest) {
-      if (role !== 'acct') return DropReason.UnexpectedCode;
-      if (!verifyRequestAuthenticator(packet, client.secret)) return DropReason.BadAuthenticator;
-      if (packet.messageAuthenticatorOffset >= 0 && !verifyMessageAuthenticator(packet, client.secret, ZERO16)) {
-        return DropReason.BadMessageAuthenticator;
-      }
-      return null;
-    }
-    return DropReason.UnexpectedCode;
-  }
-
   private dispatch(ctx: RequestContext): HandlerResult {
     switch (ctx.packet.code) {
       case Code.AccessRequest:
@@ -272,7 +252,7 @@ export class UdpServer {
     }
   }
 
-  private respond(listener: Listener, ctx: RequestContext, entry: CacheEntry | null, reply: Reply | null, started: number): void {
+  private respond(listener: Listener, ctx: Request, entry: CacheEntry | null, reply: Reply | null, started: number): void {
     const { packet, source, client } = ctx;
     if (!reply) {
       listener.cache.abandon(entry);
@@ -288,13 +268,13 @@ export class UdpServer {
       this.failed(listener, ctx, entry, err);
       return;
     }
-    if (entry) entry.reply = bytes;
+    listener.cache.complete(entry, bytes);
     listener.socket.send(bytes, source.port, source.address);
     client.counters.response(reply.code);
     observeDuration(packet.code, (performance.now() - started) / 1000);
   }
 
-  private failed(listener: Listener, ctx: RequestContext, entry: CacheEntry | null, err: unknown): void {
+  private failed(listener: Listener, ctx: Request, entry: CacheEntry | null, err: unknown): void {
     listener.cache.abandon(entry);
     this.drop(DropReason.HandlerError);
     this.log.error({ err, nas: ctx.client.name, id: ctx.packet.identifier, code: codeName(ctx.packet.code) }, 'request failed; no reply sent');
@@ -302,12 +282,26 @@ export class UdpServer {
 
   private unknownClient(address: string, port: number): void {
     this.drop(DropReason.UnknownClient);
-    const now = Date.now();
-    const last = this.unknownLogged.get(address);
-    if (last !== undefined && now - last < this.options.unknownClientLogIntervalSeconds * 1000) return;
-    if (this.unknownLogged.size > 10_000) this.unknownLogged.clear();
-    this.unknownLogged.set(address, now);
-    this.log.warn({ address, port }, 'packet from unknown client dropped (further ones from this address are counted, not logged, for a while)');
+    const suppressed = this.inputLog.admit(address);
+    if (suppressed < 0) return;
+    this.log.warn(
+      suppressed > 0 ? { address, port, suppressed } : { address, port },
+      'packet from unknown client dropped (further ones from this address are counted, not logged, for a while)',
+    );
+  }
+
+  /**
+   * A warning about RADIUS input from a known client (malformed, failing authentication, unusable content):
+   * logged once per interval for each client and reason (`suppressed` says how many were left out since), every
+   * event at debug level. The caller counts the drop.
+   */
+  inputProblem(nas: string, reason: string, fields: Record<string, unknown>, message: string): void {
+    const suppressed = this.inputLog.admit(`${nas}\u0000${reason}`);
+    if (suppressed >= 0) {
+      this.log.warn({ nas, reason, ...fields, ...(suppressed > 0 ? { suppressed } : {}) }, `${message} (further ones for this reason are counted, not logged, for a while)`);
+    } else if (this.log.isLevelEnabled('debug')) {
+      this.log.debug({ nas, reason, ...fields }, message);
+    }
   }
 
   /**
@@ -335,4 +329,3 @@ export class UdpServer {
   }
 }
 
-const ZERO16 = Buffer.alloc(16);

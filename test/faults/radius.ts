@@ -1,6 +1,7 @@
 /**
- * A BRAS for the fault tests, written from the RFCs without the daemon's codec (black box): Accounting-Requests
- * that are retransmitted until acknowledged, and PAP Access-Requests with a Message-Authenticator.
+ * A BRAS for the fault tests, written from the RFCs without the daemon's codec (black box: only the code and
+ * attribute numbers are shared): Accounting-Requests that are retransmitted until acknowledged, and PAP
+ * Access-Requests with a Message-Authenticator.
  *
  * Retransmission follows RFC 2866 §2 / RFC 5080 §2.2.1: the same datagram (same Identifier, same Request
  * Authenticator) every `resendMs` until it is answered; every `newIdAfterMs` without an answer a new
@@ -10,26 +11,11 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { exchange } from '../helpers/udp-client.js';
+import { Attr, Code } from '../../src/radius/codes.js';
 
-export const Code = { AccessRequest: 1, AccessAccept: 2, AccessReject: 3, AccountingRequest: 4, AccountingResponse: 5 } as const;
-
-const A = {
-  UserName: 1,
-  UserPassword: 2,
-  NasIpAddress: 4,
-  NasPort: 5,
-  FramedIpAddress: 8,
-  AcctStatusType: 40,
-  AcctDelayTime: 41,
-  AcctInputOctets: 42,
-  AcctOutputOctets: 43,
-  AcctSessionId: 44,
-  AcctSessionTime: 46,
-  AcctTerminateCause: 49,
-  AcctInputGigawords: 52,
-  AcctOutputGigawords: 53,
-  MessageAuthenticator: 80,
-} as const;
+// The protocol's numbers are shared with the daemon (they are RFC facts); the encoding below is not.
+export { Code };
+const A = Attr;
 
 type Attribute = readonly [type: number, value: Buffer];
 
@@ -88,8 +74,8 @@ export function papRequest(id: number, username: string, password: string, secre
     [A.MessageAuthenticator, Buffer.alloc(16)],
     [A.UserName, Buffer.from(username)],
     [A.UserPassword, hidePassword(Buffer.from(password), secret, authenticator)],
-    [A.NasIpAddress, ipv4('127.0.0.1')],
-    [A.NasPort, u32(1)],
+    [A.NASIPAddress, ipv4('127.0.0.1')],
+    [A.NASPort, u32(1)],
   ]);
   const packet = Buffer.concat([header(Code.AccessRequest, id, 20 + body.length, authenticator), body]);
   createHmac('md5', secret).update(packet).digest().copy(packet, 22); // the first attribute's value
@@ -122,11 +108,11 @@ export interface AcctRecord {
 function recordAttributes(r: AcctRecord, delaySeconds: number): Attribute[] {
   const attrs: Attribute[] = [
     [A.UserName, Buffer.from(r.username)],
-    [A.NasIpAddress, ipv4('127.0.0.1')],
-    [A.NasPort, u32(7)],
+    [A.NASIPAddress, ipv4('127.0.0.1')],
+    [A.NASPort, u32(7)],
     [A.AcctStatusType, u32(STATUS_TYPE[r.status])],
     [A.AcctSessionId, Buffer.from(r.sessionId)],
-    [A.FramedIpAddress, ipv4(r.framedIp)],
+    [A.FramedIPAddress, ipv4(r.framedIp)],
     [A.AcctDelayTime, u32(delaySeconds)],
   ];
   if (r.sessionTime !== undefined) attrs.push([A.AcctSessionTime, u32(r.sessionTime)]);

@@ -8,9 +8,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Dictionary } from '../../src/radius/index.js';
 import {
   decodeAttributes,
-  Dictionary,
   encodeAttributes,
   encodePacket,
   parsePacket,
@@ -20,11 +20,12 @@ import {
   type RawAttribute,
 } from '../../src/radius/index.js';
 import { testDictionary } from '../unit/radius/test-dictionary.js';
+import { loadDictionaryFiles } from '../../src/config/dictionary-files.js';
 
 const RUNS = 3000;
 const dict = testDictionary();
 const dictionaries: Dictionary[] = [dict];
-if (existsSync('/usr/share/freeradius/dictionary')) dictionaries.push(Dictionary.loadFiles(['/usr/share/freeradius/dictionary']));
+if (existsSync('/usr/share/freeradius/dictionary')) dictionaries.push(loadDictionaryFiles(['/usr/share/freeradius/dictionary']));
 const crypto: CryptoContext = { secret: Buffer.from('fuzz-secret'), authenticator: Buffer.alloc(16, 7) };
 
 /** Parse and decode with every dictionary; any exception other than RadiusError from parsePacket fails. */

@@ -4,7 +4,7 @@
  * Disconnect, so the subscriber re-authenticates into normal service). A UDP receiver plays the BRAS.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeAttributes } from '../../src/radius/attributes.js';
+import { decodeAttributes } from '../../src/radius/decode.js';
 import { Attr, Code } from '../../src/radius/codes.js';
 import { encodeRequest } from '../../src/radius/crypto.js';
 import type { RawAttribute, RawPacket } from '../../src/radius/packet.js';

@@ -13,12 +13,13 @@ import { CoaClient, CoaStoppedError, type CoaNas } from '../../src/coa/client.js
 import { createLogger } from '../../src/observability/logger.js';
 import { coaRepliesDropped, coaRequests } from '../../src/observability/metrics.js';
 import { shippedDictionary } from '../../src/app/paths.js';
-import { Attr, Code, Dictionary, encodeReply, findAttribute, type RawAttribute } from '../../src/radius/index.js';
+import { Attr, Code, encodeReply, findAttribute, type RawAttribute } from '../../src/radius/index.js';
 import type { Sql } from '../../src/domain/ports.js';
 import { createStore } from '../../src/store/store.js';
 import { errorCause, FakeBras } from '../helpers/fake-bras.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 import { snapshot } from '../helpers/snapshot.js';
+import { loadDictionaryFiles } from '../../src/config/dictionary-files.js';
 
 const SECRET = Buffer.from('coa-shared-secret');
 const RETRY: RetryPolicy = { initialMs: 40, maxMs: 160, maxTries: 3, maxDurationMs: 2000 };
@@ -273,7 +274,7 @@ describe('stop', () => {
 });
 
 describe('restrict and restore helpers', () => {
-  const profiles = VendorProfiles.compile(Dictionary.loadFiles([shippedDictionary()]));
+  const profiles = VendorProfiles.compile(loadDictionaryFiles([shippedDictionary()]));
   const target = (vendor: CoaTarget['vendor']): CoaTarget => ({ ...nas, vendor });
 
   it('restrict on Juniper: the CoA is NAKed (503), so a Disconnect-Request with the identity follows and is ACKed', async () => {

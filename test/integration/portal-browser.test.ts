@@ -21,7 +21,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentAndPreviousMonth } from '../../src/billing/core/calendar.js';
 import { formatMoney } from '../../src/portal/money.js';
-import { decodeAttributes } from '../../src/radius/attributes.js';
+import { decodeAttributes } from '../../src/radius/decode.js';
 import { Code } from '../../src/radius/codes.js';
 import { SECRET, startTestDaemon, testConfigInput, type TestDaemon } from '../helpers/daemon.js';
 import { FakeBras, SEED, seedBlockedSubscriber, until, type Seeded } from './portal-fixture.js';

@@ -8,7 +8,7 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeAttributes } from '../../src/radius/attributes.js';
+import { decodeAttributes } from '../../src/radius/decode.js';
 import { Code } from '../../src/radius/codes.js';
 import { formatMoney } from '../../src/portal/money.js';
 import { grantPromisedPayment, PROMISED_PAYMENT_REASON } from '../../src/portal/promised-payment.js';

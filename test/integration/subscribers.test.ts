@@ -4,7 +4,7 @@
  * reaching the next request — on this instance and on a second one sharing PostgreSQL and Redis.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeAttributes } from '../../src/radius/attributes.js';
+import { decodeAttributes } from '../../src/radius/decode.js';
 import { Attr, Code } from '../../src/radius/codes.js';
 import { encodeRequest, hidePassword, randomAuthenticator } from '../../src/radius/crypto.js';
 import { parsePacket } from '../../src/radius/packet.js';

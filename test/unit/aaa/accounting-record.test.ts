@@ -91,6 +91,9 @@ describe('accountingRecordOf', () => {
     const bad = acctPacket({ status: STATUS.start, sid: 'x' });
     bad.attributes.push({ type: 42, value: Buffer.from([1, 2]) });
     expect(accountingRecordOf(bad, nas, received)).toEqual({ error: 'Acct-Input-Octets has 2 octets, expected 4' });
+    const badIp = acctPacket({ status: STATUS.start, sid: 'x' });
+    badIp.attributes.push({ type: 8, value: Buffer.from([10, 0, 0]) });
+    expect(accountingRecordOf(badIp, nas, received)).toEqual({ error: 'Framed-IP-Address has 3 octets, expected 4' });
   });
 
   it('names unknown terminate causes by number', () => {

@@ -17,9 +17,10 @@ import { profilesSchema } from '../../../src/config/vendors.js';
 import { VENDORS, type SubscriberSnapshot, type VendorName } from '../../../src/domain/types.js';
 import { shippedDictionary } from '../../../src/app/paths.js';
 import { snapshot as baseSnapshot } from '../../helpers/snapshot.js';
-import { Code, decodeAttributes, Dictionary, encodeAttributes, RadiusError, type RawAttribute } from '../../../src/radius/index.js';
+import { Code, decodeAttributes, encodeAttributes, RadiusError, type RawAttribute } from '../../../src/radius/index.js';
+import { loadDictionaryFiles } from '../../../src/config/dictionary-files.js';
 
-const dict = Dictionary.loadFiles([shippedDictionary()]);
+const dict = loadDictionaryFiles([shippedDictionary()]);
 const profiles = VendorProfiles.compile(dict);
 
 function snapshot(over: Partial<SubscriberSnapshot> = {}): SubscriberSnapshot {

@@ -11,7 +11,7 @@ import { CoaClient } from '../../../src/coa/client.js';
 import type { Store } from '../../../src/domain/ports.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { shippedDictionary } from '../../../src/app/paths.js';
-import { Dictionary } from '../../../src/radius/dictionary.js';
+import { loadDictionaryFiles } from '../../../src/config/dictionary-files.js';
 import { rederiveAccountStates } from '../../../src/store/account-state.js';
 import { createStore } from '../../../src/store/store.js';
 import { insertSession } from '../../contract/sessions.contract.js';
@@ -53,7 +53,7 @@ describe('blocking service at stop', () => {
     const blocking = new BlockingService({
       coaState: store.coa,
       subscribers: store.subscribers,
-      profiles: VendorProfiles.compile(Dictionary.loadFiles([shippedDictionary()])),
+      profiles: VendorProfiles.compile(loadDictionaryFiles([shippedDictionary()])),
       coa,
       nasByName: (name) => (name === 'bras-silent' ? { address: '127.0.0.1', secret: Buffer.from('s3cret'), coaPort: silent.address().port, vendor: 'mikrotik' } : undefined),
       log,

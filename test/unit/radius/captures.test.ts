@@ -5,9 +5,9 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { Dictionary } from '../../../src/radius/index.js';
 import {
   decodeAttributes,
-  Dictionary,
   encodeAttributes,
   parsePacket,
   verifyMessageAuthenticator,
@@ -18,6 +18,7 @@ import {
   type RawPacket,
 } from '../../../src/radius/index.js';
 import { PROJECT_DICTIONARY, projectDictionaryExists, testDictionary } from './test-dictionary.js';
+import { loadDictionaryFiles } from '../../../src/config/dictionary-files.js';
 
 const SECRET = Buffer.from('nearbuy');
 const DEBIAN_DICTIONARY = '/usr/share/freeradius/dictionary';
@@ -74,7 +75,7 @@ describe('Aruba MAC auth Access-Request', () => {
   });
 
   it.skipIf(!existsSync(DEBIAN_DICTIONARY))('decodes the Aruba VSAs with the FreeRADIUS dictionary', () => {
-    const debian = Dictionary.loadFiles([DEBIAN_DICTIONARY]);
+    const debian = loadDictionaryFiles([DEBIAN_DICTIONARY]);
     const attrs = decodeAttributes(debian, packet.attributes, crypto);
     expect(value(attrs, 'Aruba-Essid-Name')).toBe('muir-aruba-guest');
     expect(value(attrs, 'Aruba-Location-Id')).toBe('00:1a:1e:c6:b0:ca');
@@ -126,14 +127,14 @@ describe('Cisco Accounting-Request and Accounting-Response', () => {
   });
 
   it.skipIf(!existsSync(DEBIAN_DICTIONARY))('its VSA is Airespace (14179) Airespace-Wlan-Id, decoded with the FreeRADIUS dictionary', () => {
-    const debian = Dictionary.loadFiles([DEBIAN_DICTIONARY]);
+    const debian = loadDictionaryFiles([DEBIAN_DICTIONARY]);
     const attrs = decodeAttributes(debian, request.attributes);
     expect(value(attrs, 'Airespace-Wlan-Id')).toBe(2);
     expectReencodes(debian, request, attrs);
   });
 
   it.skipIf(!projectDictionaryExists)('re-encodes byte for byte with the project dictionary', () => {
-    const project = Dictionary.loadFiles([PROJECT_DICTIONARY]);
+    const project = loadDictionaryFiles([PROJECT_DICTIONARY]);
     expectReencodes(project, request, decodeAttributes(project, request.attributes));
   });
 });

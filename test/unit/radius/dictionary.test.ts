@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Dictionary, RadiusError, type RadiusErrorCode } from '../../../src/radius/index.js';
 import { PROJECT_DICTIONARY, projectDictionaryExists } from './test-dictionary.js';
+import { diskDictionaryFiles, loadDictionaryFiles, parseDictionaryText } from '../../../src/config/dictionary-files.js';
 
 const DEBIAN_DICTIONARY = '/usr/share/freeradius/dictionary';
 const debianExists = existsSync(DEBIAN_DICTIONARY);
@@ -23,14 +24,14 @@ describe.skipIf(!debianExists)(
   () => {
     it('loads without error, in well under a second', () => {
       const start = performance.now();
-      const dict = Dictionary.loadFiles([DEBIAN_DICTIONARY]);
+      const dict = loadDictionaryFiles([DEBIAN_DICTIONARY]);
       const ms = performance.now() - start;
       expect(ms).toBeLessThan(1000);
       expect(dict.attributeCount).toBeGreaterThan(5000);
     });
 
     it('resolves what FreeRADIUS resolves', () => {
-      const dict = Dictionary.loadFiles([DEBIAN_DICTIONARY]);
+      const dict = loadDictionaryFiles([DEBIAN_DICTIONARY]);
       // dictionary.compat is loaded first: the RFC names win for numbers, the old names still resolve.
       expect(dict.attributeByNumber(0, 4)?.name).toBe('NAS-IP-Address');
       expect(dict.attribute('Client-Id')?.type).toBe(4);
@@ -57,10 +58,10 @@ describe.skipIf(!debianExists)(
 
     it('also loads the files the main one leaves out (dhcp, vqp, wichorus TLVs)', () => {
       for (const extra of ['dictionary.dhcp', 'dictionary.vqp', 'dictionary.wimax.wichorus']) {
-        const dict = Dictionary.loadFiles([DEBIAN_DICTIONARY, `/usr/share/freeradius/${extra}`]);
+        const dict = loadDictionaryFiles([DEBIAN_DICTIONARY, `/usr/share/freeradius/${extra}`]);
         expect(dict.attributeCount).toBeGreaterThan(5000);
       }
-      const dhcp = Dictionary.loadFiles([DEBIAN_DICTIONARY, '/usr/share/freeradius/dictionary.dhcp']);
+      const dhcp = loadDictionaryFiles([DEBIAN_DICTIONARY, '/usr/share/freeradius/dictionary.dhcp']);
       expect(dhcp.attribute('Operator-Identifier')?.dataType).toBe('integer'); // uint32 there
     });
   },
@@ -68,7 +69,7 @@ describe.skipIf(!debianExists)(
 
 describe.skipIf(!projectDictionaryExists)('the project dictionary (dictionaries/dictionary)', () => {
   it('loads without error', () => {
-    const dict = Dictionary.loadFiles([PROJECT_DICTIONARY]);
+    const dict = loadDictionaryFiles([PROJECT_DICTIONARY]);
     expect(dict.attribute('User-Name')?.type).toBe(1);
     expect(dict.attribute('Message-Authenticator')?.type).toBe(80);
   });
@@ -76,7 +77,7 @@ describe.skipIf(!projectDictionaryExists)('the project dictionary (dictionaries/
 
 describe('$INCLUDE and load order', () => {
   it('includes relative to the including file, skips a missing $INCLUDE-, applies early VALUEs', () => {
-    const dict = Dictionary.loadFiles([`${FIXTURES}dictionary.main`]);
+    const dict = loadDictionaryFiles([`${FIXTURES}dictionary.main`]);
     expect(dict.attribute('User-Name')?.type).toBe(1);
     const mode = dict.attribute('Acme-Mode');
     expect(mode).toMatchObject({ vendorId: 32473, type: 1 });
@@ -88,35 +89,41 @@ describe('$INCLUDE and load order', () => {
   });
 
   it('later files override earlier ones for the same number; loadFile adds to a dictionary', () => {
-    const dict = Dictionary.loadFiles([`${FIXTURES}dictionary.base`, `${FIXTURES}dictionary.override`]);
+    const dict = loadDictionaryFiles([`${FIXTURES}dictionary.base`, `${FIXTURES}dictionary.override`]);
     expect(dict.attributeByNumber(0, 6)?.name).toBe('Service-Kind');
     expect(dict.attribute('Service-Type')?.type).toBe(6);
-    const grown = Dictionary.loadFiles([`${FIXTURES}dictionary.base`]);
+    const grown = loadDictionaryFiles([`${FIXTURES}dictionary.base`]);
     expect(grown.attribute('Service-Kind')).toBeUndefined();
-    grown.loadFile(`${FIXTURES}dictionary.override`);
+    grown.addFile(`${FIXTURES}dictionary.override`, diskDictionaryFiles);
     expect(grown.attribute('Service-Kind')?.values.get('Login')).toBe(1);
   });
 
   it('reports a missing $INCLUDE with file:line', () => {
-    const err = thrown(() => Dictionary.loadFiles([`${FIXTURES}dictionary.missing-include`]));
+    const err = thrown(() => loadDictionaryFiles([`${FIXTURES}dictionary.missing-include`]));
     expect(err.code).toBe('DICT_INCLUDE');
     expect(err.message).toMatch(/dictionary\.missing-include:3: cannot read \$INCLUDE .*dictionary\.nowhere/);
   });
 
   it('reports an include cycle', () => {
-    const err = thrown(() => Dictionary.loadFiles([`${FIXTURES}dictionary.cycle-a`]));
+    const err = thrown(() => loadDictionaryFiles([`${FIXTURES}dictionary.cycle-a`]));
     expect(err.code).toBe('DICT_INCLUDE');
     expect(err.message).toMatch(/dictionary\.cycle-b:2: \$INCLUDE .*includes itself/);
   });
 
   it('reports a missing top-level file', () => {
-    const err = thrown(() => Dictionary.loadFiles([`${FIXTURES}nope`]));
+    const err = thrown(() => loadDictionaryFiles([`${FIXTURES}nope`]));
     expect(err.code).toBe('DICT_INCLUDE');
     expect(err.message).toMatch(/nope:0: cannot read dictionary/);
   });
 
+  it('parse() without file access refuses $INCLUDE (the protocol core reads no files)', () => {
+    const err = thrown(() => Dictionary.parse('ATTRIBUTE X 1 integer\n$INCLUDE dictionary.base\n', `${FIXTURES}virtual-file`));
+    expect(err.code).toBe('DICT_INCLUDE');
+    expect(err.message).toMatch(/virtual-file:2: cannot read \$INCLUDE .*dictionary\.base: no dictionary files given/);
+  });
+
   it('parse() resolves $INCLUDE relative to the given file name', () => {
-    const dict = Dictionary.parse('$INCLUDE dictionary.base\nVALUE Service-Type Login-User 1\n', `${FIXTURES}virtual-file`);
+    const dict = parseDictionaryText('$INCLUDE dictionary.base\nVALUE Service-Type Login-User 1\n', `${FIXTURES}virtual-file`);
     expect(dict.attribute('Service-Type')?.values.get('Login-User')).toBe(1);
   });
 });
@@ -272,12 +279,12 @@ describe('errors name file:line and the cause', () => {
     ['$INCLUDE /nonexistent/dictionary.x', 'DICT_INCLUDE', /^bad\.dict:1: cannot read \$INCLUDE \/nonexistent\/dictionary\.x/],
   ];
   it.each(cases)('%j -> %s', (text, code, message) => {
-    const err = thrown(() => Dictionary.parse(text, 'bad.dict'));
+    const err = thrown(() => parseDictionaryText(text, 'bad.dict'));
     expect(err.code).toBe(code);
     expect(err.message).toMatch(message);
   });
 
   it('$INCLUDE- of a missing file is not an error', () => {
-    expect(Dictionary.parse('$INCLUDE- /nonexistent/dictionary.x\n', 'ok.dict').attributeCount).toBe(0);
+    expect(parseDictionaryText('$INCLUDE- /nonexistent/dictionary.x\n', 'ok.dict').attributeCount).toBe(0);
   });
 });

@@ -4,7 +4,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   decodeAttributes,
-  Dictionary,
   encodeAttribute,
   encodeAttributes,
   encodeReply,
@@ -20,6 +19,7 @@ import {
   type RawAttribute,
 } from '../../../src/radius/index.js';
 import { hex, PROJECT_DICTIONARY, projectDictionaryExists, testDictionary } from './test-dictionary.js';
+import { loadDictionaryFiles } from '../../../src/config/dictionary-files.js';
 
 const dict = testDictionary();
 
@@ -194,7 +194,7 @@ describe('vendor formats', () => {
 
 describe.skipIf(!projectDictionaryExists)('with the project dictionary (dictionaries/dictionary)', () => {
   it('loads and decodes the RFC 2865 §7.1 exchange the same way', () => {
-    const project = Dictionary.loadFiles([PROJECT_DICTIONARY]);
+    const project = loadDictionaryFiles([PROJECT_DICTIONARY]);
     const request = parsePacket(RFC2865_7_1_REQUEST);
     expect(decodeAttributes(project, request.attributes, { secret: XYZZY, authenticator: request.authenticator })).toEqual([
       { name: 'User-Name', value: 'nemo' },

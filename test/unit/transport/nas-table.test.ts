@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addressToBigInt, NasTable } from '../../../src/transport/nas-table.js';
+import { addressToBigInt } from '../../../src/radius/primitives.js';
+import { NasTable } from '../../../src/transport/nas-table.js';
 
 const defaults = { requireMessageAuthenticator: true, limitProxyState: true };
 const spec = (name: string, address: string, extra: object = {}) => ({ name, address, secret: `${name}-secret`, vendor: 'generic', coaPort: 3799, ...extra });
