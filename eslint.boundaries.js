@@ -32,9 +32,9 @@ const pure = ['radius', 'auth', 'domain', 'billing-core', 'schema'];
 const ioBuiltins = ['fs', 'fs/promises', 'net', 'dgram', 'http', 'https', 'tls', 'cluster', 'child_process', 'worker_threads'];
 
 export const boundaryElements = [
-  { type: 'billing-core', pattern: 'src/billing/core', mode: 'folder' },
-  ...Object.keys(layers).filter((t) => t !== 'billing-core' && t !== 'entry').map((t) => ({ type: t, pattern: `src/${t}`, mode: 'folder' })),
-  { type: 'entry', pattern: 'src/*.ts', mode: 'file' },
+  { type: 'billing-core', pattern: 'src/billing/core' },
+  ...Object.keys(layers).filter((t) => t !== 'billing-core' && t !== 'entry').map((t) => ({ type: t, pattern: `src/${t}` })),
+  { type: 'entry', pattern: 'src' },
 ];
 
 export const boundaryPolicies = [
@@ -42,12 +42,15 @@ export const boundaryPolicies = [
     from: { element: { type: from } },
     allow: { to: { element: { types: { anyOf: to } } } },
   })),
+  // Packages and node: modules in general; the two lists below take some away (a later policy wins).
+  { allow: { to: { module: { origin: 'external' } } } },
+  { allow: { to: { module: { origin: 'core' } } } },
   ...Object.entries(packages).map(([pkg, allowed]) => ({
     from: { element: { types: { noneOf: allowed } } },
     disallow: { to: { module: { origin: 'external', source: pkg } } },
   })),
   ...ioBuiltins.map((m) => ({
     from: { element: { types: { anyOf: pure } } },
-    disallow: { to: { module: { origin: 'core', source: m } } },
+    disallow: { to: { module: { origin: 'core', source: `node:${m}` } } },
   })),
 ];

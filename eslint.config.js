@@ -35,7 +35,7 @@ export default tseslint.config(
       'import/resolver': { typescript: { project: './tsconfig.json' } },
     },
     rules: {
-      'boundaries/dependencies': ['warn', { default: 'disallow', policies: boundaryPolicies }],
+      'boundaries/dependencies': ['error', { default: 'disallow', checkAllOrigins: true, policies: boundaryPolicies }],
       'boundaries/no-unknown-files': 'error',
     },
   },
