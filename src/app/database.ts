@@ -6,7 +6,8 @@
 import { join, resolve } from 'node:path';
 import { ntPasswordHash } from '../auth/mschapv2.js';
 import type { Config } from '../config/schema.js';
-import type { HotCache, Sql, Store } from '../domain/ports.js';
+import type { HotCache, Store } from '../domain/ports.js';
+import type { Sql } from '../store/sql.js';
 import type { Logger } from '../observability/logger.js';
 import { seedDemo } from '../store/demo-seed.js';
 import { clusterRelayCache } from '../store/cluster-relay.js';

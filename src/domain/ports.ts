@@ -17,16 +17,6 @@ import type {
 } from './types.js';
 import type { AccountingRecord, AccountStateChange, RatingRules, RatingStats } from './accounting.js';
 
-/** A PostgreSQL connection or pool. Parameters are $1, $2 … as in PostgreSQL. */
-export interface Sql {
-  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
-  /** Runs `fn` in one transaction (BEGIN … COMMIT, ROLLBACK on throw). */
-  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-  /** 'postgres' or 'pglite', for logs and metrics. */
-  readonly kind: 'postgres' | 'pglite';
-}
-
 export interface PageRequest {
   readonly limit: number;
   readonly offset: number;
@@ -596,7 +586,6 @@ export interface HousekeepingRepository {
 }
 
 export interface Store {
-  readonly sql: Sql;
   readonly nas: NasRepository;
   readonly tariffs: TariffRepository;
   readonly accounts: AccountRepository;

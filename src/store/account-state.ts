@@ -6,7 +6,7 @@
  */
 import type { AccountStateChange } from '../domain/accounting.js';
 import type { AccountState } from '../domain/types.js';
-import type { Sql } from '../domain/ports.js';
+import type { Sql } from './sql.js';
 
 /**
  * The allowance of account `a` without its temporary credits (billing/core/allowance.ts has the rule): credits only

@@ -5,7 +5,7 @@
  * with one statement of array parameters.
  */
 import { ntPasswordHash } from '../auth/mschapv2.js';
-import type { Sql } from '../domain/ports.js';
+import type { Sql } from './sql.js';
 
 export interface BenchSeedOptions {
   /** Rows per statement (default 10000). */

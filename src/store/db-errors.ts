@@ -5,7 +5,8 @@
  * the repositories raise when they check the bounds themselves.
  */
 import { MONEY_RANGE_CONSTRAINTS, outOfRange } from './money.js';
-import { StoreError, type Sql } from '../domain/ports.js';
+import { StoreError } from '../domain/ports.js';
+import type { Sql } from './sql.js';
 
 const UNIQUE_VIOLATION = '23505';
 const FOREIGN_KEY_VIOLATION = '23503';

@@ -4,7 +4,7 @@
  * written as ledger rows (a payment, an adjustment) so balance = Σ payments + Σ adjustments − Σ charges holds.
  */
 import { rederiveAccountStates } from './account-state.js';
-import type { Sql } from '../domain/ports.js';
+import type { Sql } from './sql.js';
 
 export const DEMO_SUBSCRIBERS = [
   { username: 'alice', password: 'alice-password', ledger: { kind: 'payment', amount: 100_000 } },

@@ -4,7 +4,7 @@
  * lock so several instances starting together apply each migration exactly once. Never edit a released
  * migration: add a new one. docs/schema.md describes every table and column.
  */
-import type { Sql } from '../domain/ports.js';
+import type { Sql } from './sql.js';
 
 export interface Migration {
   readonly version: number;

@@ -7,7 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { lockDataDir } from './pglite-lock.js';
-import type { Sql } from '../domain/ports.js';
+import type { Sql } from './sql.js';
 import { PG_OID, lastRows, parseInt8, parseNumeric } from './sql-values.js';
 
 const PARSERS = {

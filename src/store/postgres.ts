@@ -4,7 +4,8 @@
  * STORE_UNAVAILABLE so callers can tell "the database is down" (retry later, do not ack) from a bad query.
  */
 import pg from 'pg';
-import { StoreError, type Sql } from '../domain/ports.js';
+import { StoreError } from '../domain/ports.js';
+import type { Sql } from './sql.js';
 import { PG_OID, lastRows, parseInt8, parseNumeric } from './sql-values.js';
 
 export interface PostgresSqlOptions {

@@ -1,6 +1,7 @@
 /** Small helpers for the SQL the repositories build: SET lists from patches, pages. */
 import type { Page } from '../domain/types.js';
-import type { PageRequest, Sql } from '../domain/ports.js';
+import type { PageRequest } from '../domain/ports.js';
+import type { Sql } from './sql.js';
 import { pageRequest } from './validate.js';
 
 /**

@@ -3,7 +3,8 @@
  * violations surface as StoreErrors naming the input field (db-errors.ts).
  */
 import { isDataException, sqlStateOf, withStoreErrors } from './db-errors.js';
-import type { SnapshotLookup, Sql, Store, SubscriberLookup, SubscriberRepository } from '../domain/ports.js';
+import type { SnapshotLookup, Store, SubscriberLookup, SubscriberRepository } from '../domain/ports.js';
+import type { Sql } from './sql.js';
 import { accountingHeldRepository } from './repositories/accounting-held.js';
 import { accountRepository } from './repositories/accounts.js';
 import { authLogRepository } from './repositories/auth-log.js';
@@ -51,10 +52,9 @@ function withLookup(repo: SubscriberRepository): SubscriberRepository & Subscrib
   };
 }
 
-/** The repositories on `db` (already turning violations into StoreErrors); `sql` is what `Store.sql` exposes. */
+/** The repositories on `db` (already turning violations into StoreErrors); `sql` is the driver's own, for the paths that classify its errors. */
 function storeOn(sql: Sql, db: Sql, options: StoreOptions): Store {
   return {
-    sql,
     nas: nasRepository(db),
     tariffs: tariffRepository(db),
     accounts: accountRepository(db),

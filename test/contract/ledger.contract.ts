@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrations } from '../../src/store/migrations.js';
-import { StoreError, type Sql, type Store } from '../../src/domain/ports.js';
+import { StoreError, type Store } from '../../src/domain/ports.js';
+import type { Sql } from '../../src/store/sql.js';
 import { createStore } from '../../src/store/store.js';
 import type { TestSql } from '../helpers/sql.js';
 import { insertSession } from './sessions.contract.js';

@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrations } from '../../src/store/migrations.js';
-import type { Sql, Store } from '../../src/domain/ports.js';
+import type { Store } from '../../src/domain/ports.js';
+import type { Sql } from '../../src/store/sql.js';
 import { createStore } from '../../src/store/store.js';
 import type { TestSql } from '../helpers/sql.js';
 

@@ -8,7 +8,7 @@ import { AccountingRater } from '../../src/billing/rater.js';
 import type { AccountingRecord } from '../../src/domain/accounting.js';
 import type { Logger } from '../../src/observability/logger.js';
 import type { AccountStateChange } from '../../src/domain/accounting.js';
-import type { Sql } from '../../src/domain/ports.js';
+import type { Sql } from '../../src/store/sql.js';
 import { accountingJournalRepository } from '../../src/store/repositories/journal.js';
 import { accountingRatingRepository } from '../../src/store/repositories/rating.js';
 

@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { startApp, type RunningApp } from '../../src/app/index.js';
 import { validateConfig } from '../../src/config/load.js';
 import { runMigrations } from '../../src/store/migrations.js';
-import type { Sql } from '../../src/domain/ports.js';
+import type { Sql } from '../../src/store/sql.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { apiClient, type ApiClient } from './api-client.js';
 import { createTestSql } from './sql.js';
@@ -19,6 +19,8 @@ export interface TestDaemon {
   readonly app: RunningApp;
   /** The test database (shared with a second daemon by passing this daemon as `shareWith`). */
   readonly sql: Sql;
+  /** The connection the app was given (a wrapper over `sql`): a test may make it fail to play a database outage. */
+  readonly appSql: Sql;
   readonly logs: Record<string, unknown>[];
   readonly dataDir: string;
   /** The admin API on the admin listener, with the configured token. */
@@ -87,6 +89,7 @@ export async function startTestDaemon(
   const daemon: TestDaemon & { setInput(next: Record<string, unknown>): void } = {
     app,
     sql,
+    appSql,
     logs,
     dataDir: config.dataDir,
     api: apiClient(`http://127.0.0.1:${app.ports.admin}`, config.admin.token),

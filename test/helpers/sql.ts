@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { runMigrations } from '../../src/store/migrations.js';
 import { createPGliteSql } from '../../src/store/pglite.js';
-import type { Sql } from '../../src/domain/ports.js';
+import type { Sql } from '../../src/store/sql.js';
 import { createPostgresSql } from '../../src/store/postgres.js';
 
 export interface TestSql {

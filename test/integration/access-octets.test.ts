@@ -11,7 +11,7 @@ import { encodeRequest, hidePassword, randomAuthenticator } from '../../src/radi
 import { parsePacket, type RawAttribute, type RawPacket } from '../../src/radius/packet.js';
 import { findVendorAttribute, MsAttr, Vendor, vendorAttribute } from '../../src/radius/vsa.js';
 import { rederiveAccountStates } from '../../src/store/account-state.js';
-import type { Sql } from '../../src/domain/ports.js';
+import type { Sql } from '../../src/store/sql.js';
 import { createStore } from '../../src/store/store.js';
 import { metricValue, SECRET, startTestDaemon, testConfigInput, type TestDaemon } from '../helpers/daemon.js';
 import { exchange } from '../helpers/udp-client.js';

@@ -8,7 +8,7 @@ import { Attr, Code } from '../../src/radius/codes.js';
 import { encodeRequest } from '../../src/radius/crypto.js';
 import type { RawAttribute } from '../../src/radius/packet.js';
 import { rederiveAccountStates } from '../../src/store/account-state.js';
-import type { Sql } from '../../src/domain/ports.js';
+import type { Sql } from '../../src/store/sql.js';
 import { createStore } from '../../src/store/store.js';
 import { SECRET, startTestDaemon, testConfigInput, type TestDaemon } from '../helpers/daemon.js';
 import { exchange } from '../helpers/udp-client.js';
@@ -95,7 +95,7 @@ describe('accounting while the database refuses writes', () => {
     d = await startTestDaemon(testConfigInput({ users: [], fees: { enabled: false } }), seed);
     // A database that stops accepting writes (a failover, a full disk): every transaction and the journal's
     // INSERT fail, as the daemon sees them.
-    const real = d.app.store.sql;
+    const real = d.appSql;
     const refused = (): Promise<never> => Promise.reject(Object.assign(new Error('database unavailable (test)'), { code: '57P01' }));
     const transaction = real.transaction.bind(real);
     const query = real.query.bind(real);

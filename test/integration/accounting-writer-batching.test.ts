@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RatedAccounting } from '../helpers/accounting.js';
 import { createLogger } from '../../src/observability/logger.js';
-import type { Sql, Store } from '../../src/domain/ports.js';
+import type { Store } from '../../src/domain/ports.js';
+import type { Sql } from '../../src/store/sql.js';
 import { createStore } from '../../src/store/store.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';
 import { acct, STATUS } from '../unit/billing/packets.js';

@@ -9,7 +9,7 @@ import { Attr, Code } from '../../src/radius/codes.js';
 import { encodeRequest } from '../../src/radius/crypto.js';
 import type { RawAttribute, RawPacket } from '../../src/radius/packet.js';
 import { rederiveAccountStates } from '../../src/store/account-state.js';
-import type { Sql } from '../../src/domain/ports.js';
+import type { Sql } from '../../src/store/sql.js';
 import { createStore } from '../../src/store/store.js';
 import { FakeBras } from '../helpers/fake-bras.js';
 import { SECRET, startTestDaemon, testConfigInput, type TestDaemon } from '../helpers/daemon.js';

@@ -14,7 +14,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { coaRepliesDropped, coaRequests } from '../../src/observability/metrics.js';
 import { shippedDictionary } from '../../src/app/paths.js';
 import { Attr, Code, encodeReply, findAttribute, type RawAttribute } from '../../src/radius/index.js';
-import type { Sql } from '../../src/domain/ports.js';
+import type { Sql } from '../../src/store/sql.js';
 import { createStore } from '../../src/store/store.js';
 import { errorCause, FakeBras } from '../helpers/fake-bras.js';
 import { createTestSql, type TestSql } from '../helpers/sql.js';

@@ -4,7 +4,7 @@
  */
 import { currentAndPreviousMonth } from '../../src/billing/core/calendar.js';
 import { rederiveAccountStates } from '../../src/store/account-state.js';
-import type { Sql } from '../../src/domain/ports.js';
+import type { Sql } from '../../src/store/sql.js';
 import { createStore } from '../../src/store/store.js';
 export { FakeBras } from '../helpers/fake-bras.js';
 

@@ -10,7 +10,7 @@ import { encodeRequest, hidePassword, randomAuthenticator } from '../../src/radi
 import { parsePacket } from '../../src/radius/packet.js';
 import { exchange } from '../helpers/udp-client.js';
 import { rederiveAccountStates } from '../../src/store/account-state.js';
-import type { Sql } from '../../src/domain/ports.js';
+import type { Sql } from '../../src/store/sql.js';
 import { createStore } from '../../src/store/store.js';
 import { haveRadclient, radclient, radtest } from '../helpers/radclient.js';
 import { SECRET, startTestDaemon, testConfigInput, type TestDaemon } from '../helpers/daemon.js';

@@ -6,17 +6,8 @@
  */
 import { decodeRecord, encodeRecords } from './journal-codec.js';
 import type { AccountingRecord } from '../../domain/accounting.js';
-import {
-  HELD_STATES,
-  StoreError,
-  type AccountingHeldRepository,
-  type HeldAccounting,
-  type HeldDecision,
-  type HeldReason,
-  type HeldRecordView,
-  type HeldState,
-  type Sql,
-} from '../../domain/ports.js';
+import { HELD_STATES, StoreError, type AccountingHeldRepository, type HeldAccounting, type HeldDecision, type HeldReason, type HeldRecordView, type HeldState } from '../../domain/ports.js';
+import type { Sql } from '../sql.js';
 import { isoTime } from '../sql-values.js';
 import { count, intInRange, nonEmpty, oneOf } from '../validate.js';
 

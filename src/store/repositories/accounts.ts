@@ -6,7 +6,8 @@
 import type { Account, AccountState } from '../../domain/types.js';
 import { rederiveAccountStates } from '../account-state.js';
 import { boundedAmount, clampedSql } from '../money.js';
-import type { AccountRepository, Sql } from '../../domain/ports.js';
+import type { AccountRepository } from '../../domain/ports.js';
+import type { Sql } from '../sql.js';
 import { pageOf } from '../sql-build.js';
 import { isoTime } from '../sql-values.js';
 import { count } from '../validate.js';

@@ -6,7 +6,8 @@
  * written. Retrying the whole batch would stall the log behind one bad entry for good.
  */
 import type { AuthLogEntry } from '../../domain/types.js';
-import type { AuthLogAppendOutcome, AuthLogRejection, AuthLogRepository, Sql } from '../../domain/ports.js';
+import type { AuthLogAppendOutcome, AuthLogRejection, AuthLogRepository } from '../../domain/ports.js';
+import type { Sql } from '../sql.js';
 import { isDataError, sqlStateOf } from '../db-errors.js';
 import { isoTime } from '../sql-values.js';
 import { intInRange } from '../validate.js';

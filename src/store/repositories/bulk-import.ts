@@ -19,16 +19,8 @@ import { ntPasswordHash } from '../../auth/mschapv2.js';
 import { checkTimeZone, dayInTimeZone } from '../../billing/core/calendar.js';
 import { FEE_SUBSCRIPTIONS_LOCK_KEY } from './fees.js';
 import { SUBSCRIBER_STATUSES } from '../../domain/types.js';
-import {
-  StoreError,
-  type BulkImportOptions,
-  type BulkImportRepository,
-  type BulkImportResult,
-  type BulkRowOutcome,
-  type BulkSubscriberRow,
-  type Sql,
-  type SubscriberPatch,
-} from '../../domain/ports.js';
+import { StoreError, type BulkImportOptions, type BulkImportRepository, type BulkImportResult, type BulkRowOutcome, type BulkSubscriberRow, type SubscriberPatch } from '../../domain/ports.js';
+import type { Sql } from '../sql.js';
 import { rederiveAccountStates } from '../account-state.js';
 import { isDataError, withStoreErrors } from '../db-errors.js';
 import { boundedAmount } from '../money.js';

@@ -2,7 +2,8 @@
  * CoA state and audit: `sessions.coa_state` (what the NAS was last told about a live session) as the blocking
  * reconciler claims and releases it, and one `coa_audit` row per CoA/Disconnect request (docs/schema.md).
  */
-import type { CoaAuditRow, CoaClaim, CoaRepository, Sql } from '../../domain/ports.js';
+import type { CoaAuditRow, CoaClaim, CoaRepository } from '../../domain/ports.js';
+import type { Sql } from '../sql.js';
 
 interface ClaimedRow {
   id: number | string;

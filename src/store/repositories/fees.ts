@@ -8,7 +8,8 @@
  */
 import { PERMANENT_ALLOWANCE_SQL, rederiveAccountStates } from '../account-state.js';
 import type { AccountStateChange } from '../../domain/accounting.js';
-import type { FeeDayCharges, FeeDayOptions, FeeRunStore, Sql } from '../../domain/ports.js';
+import type { FeeDayCharges, FeeDayOptions, FeeRunStore } from '../../domain/ports.js';
+import type { Sql } from '../sql.js';
 import { daysInMonth, parseDay } from '../../billing/core/calendar.js';
 
 /**

@@ -4,7 +4,8 @@
  * written. An SQL error from the server means the database is not an rlm_sql one; anything else, that it
  * could not be reached.
  */
-import { FreeRadiusSourceError, type FreeRadiusNasRow, type FreeRadiusSource, type Sql } from '../../domain/ports.js';
+import { FreeRadiusSourceError, type FreeRadiusNasRow, type FreeRadiusSource } from '../../domain/ports.js';
+import type { Sql } from '../sql.js';
 import { sqlStateOf } from '../db-errors.js';
 
 const UNDEFINED_TABLE = '42P01';

@@ -1,5 +1,6 @@
 /** What the periodic housekeeping pass (auth-log retention, credit expiry, stale sessions) reads directly. */
-import type { HousekeepingRepository, Sql } from '../../domain/ports.js';
+import type { HousekeepingRepository } from '../../domain/ports.js';
+import type { Sql } from '../sql.js';
 import { count } from '../validate.js';
 
 export function housekeepingRepository(sql: Sql): HousekeepingRepository {

@@ -5,7 +5,8 @@
  * moves a record it cannot rate to the rejected table (docs/accounting.md).
  */
 import type { AccountingRecord } from '../../domain/accounting.js';
-import type { AccountingJournalStore, Sql } from '../../domain/ports.js';
+import type { AccountingJournalStore } from '../../domain/ports.js';
+import type { Sql } from '../sql.js';
 import { decodeRecords, encodeRecords } from './journal-codec.js';
 
 /** A claimed journal row. */

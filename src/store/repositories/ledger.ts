@@ -8,25 +8,8 @@
  */
 import type { Page } from '../../domain/types.js';
 import { DERIVED_STATE_SQL, rederiveAccountStates } from '../account-state.js';
-import {
-  StoreError,
-  type Adjustment,
-  type Charge,
-  type ChargeKind,
-  type Credit,
-  type JournalCheck,
-  type LedgerMismatch,
-  type LedgerRepository,
-  type PageRequest,
-  type Payment,
-  type PaymentInput,
-  type PaymentResult,
-  type SessionChargeMismatch,
-  type SessionTimeMismatch,
-  type Sql,
-  type UsageTrafficMismatch,
-  type VerifyList,
-} from '../../domain/ports.js';
+import { StoreError, type Adjustment, type Charge, type ChargeKind, type Credit, type JournalCheck, type LedgerMismatch, type LedgerRepository, type PageRequest, type Payment, type PaymentInput, type PaymentResult, type SessionChargeMismatch, type SessionTimeMismatch, type UsageTrafficMismatch, type VerifyList } from '../../domain/ports.js';
+import type { Sql } from '../sql.js';
 import { boundedAmount, clampedSql, MONEY_LIMIT, outOfRange, withinMoneyLimit } from '../money.js';
 import { isoTime } from '../sql-values.js';
 import { nonEmpty, pageRequest } from '../validate.js';

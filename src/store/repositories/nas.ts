@@ -1,6 +1,7 @@
 /** NAS clients (the RADIUS client table the transport compiles at start-up and on change). */
 import { VENDORS, type Nas, type VendorName } from '../../domain/types.js';
-import type { NasInput, NasPatch, NasRepository, Sql } from '../../domain/ports.js';
+import type { NasInput, NasPatch, NasRepository } from '../../domain/ports.js';
+import type { Sql } from '../sql.js';
 import { assignments } from '../sql-build.js';
 import { isoTime } from '../sql-values.js';
 import { addressOrCidr, checkNas, intInRange, nonEmpty, oneOf } from '../validate.js';

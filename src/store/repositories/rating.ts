@@ -21,7 +21,8 @@
 import { rederiveAccountStates } from '../account-state.js';
 import { isDataError as isDatabaseDataError } from '../db-errors.js';
 import type { AccountingRecord, AccountStateChange, RatingRules, RatingStats } from '../../domain/accounting.js';
-import type { AccountingRatingStore, FailedRatingPass, HeldReason, RatingPassResult, Sql } from '../../domain/ports.js';
+import type { AccountingRatingStore, FailedRatingPass, HeldReason, RatingPassResult } from '../../domain/ports.js';
+import type { Sql } from '../sql.js';
 import {
   addLoadedSession,
   addUsageMonths,

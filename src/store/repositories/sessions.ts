@@ -5,7 +5,8 @@
  * that closes sessions whose Stop was lost, and the keyset-paged export of the sessions overlapping a range.
  */
 import type { Page } from '../../domain/types.js';
-import type { PageRequest, Session, SessionExportFilter, SessionFilter, SessionNas, SessionRepository, SessionWithNas, Sql, VendorName } from '../../domain/ports.js';
+import type { PageRequest, Session, SessionExportFilter, SessionFilter, SessionNas, SessionRepository, SessionWithNas, VendorName } from '../../domain/ports.js';
+import type { Sql } from '../sql.js';
 import { isoTime, parseInt8 } from '../sql-values.js';
 import { count, hostAddress, intInRange, nonEmpty, pageRequest } from '../validate.js';
 

@@ -1,5 +1,5 @@
 /** SQL helper of the accounting writer: one statement out of several independent writes (one round trip). */
-import type { Sql } from '../../domain/ports.js';
+import type { Sql } from '../sql.js';
 
 /**
  * Collects independent write statements and their parameters, and runs them as one statement: every part but

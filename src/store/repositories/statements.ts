@@ -4,16 +4,8 @@
  * payment). Read-only except `grantCreditIf`. Sums and amounts are read clamped to ±(2^53 − 1)
  * (src/store/money.ts), so a legacy row beyond that renders instead of failing the page.
  */
-import type {
-  ChargeKind,
-  ChargeLine,
-  ChargeLines,
-  CreditGrantDecision,
-  CreditGrantFacts,
-  Sql,
-  StatementRepository,
-  SubscriptionLine,
-} from '../../domain/ports.js';
+import type { ChargeKind, ChargeLine, ChargeLines, CreditGrantDecision, CreditGrantFacts, StatementRepository, SubscriptionLine } from '../../domain/ports.js';
+import type { Sql } from '../sql.js';
 import { clampedSql } from '../money.js';
 import { isoTime } from '../sql-values.js';
 import { accountRepository } from './accounts.js';

@@ -1,6 +1,7 @@
 /** Tariffs: fee, speed and prices, referenced by subscribers and subscriptions. */
 import type { Tariff } from '../../domain/types.js';
-import type { Sql, TariffPatch, TariffRepository } from '../../domain/ports.js';
+import type { TariffPatch, TariffRepository } from '../../domain/ports.js';
+import type { Sql } from '../sql.js';
 import { assignments, pageOf } from '../sql-build.js';
 import { isoTime } from '../sql-values.js';
 import { count, nonEmpty } from '../validate.js';

@@ -8,7 +8,8 @@ import { AuthLogWriter } from '../../../src/aaa/auth-log-writer.js';
 import type { AuthLogEntry } from '../../../src/domain/types.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { authLogBacklog, authLogFailures, authLogRejected, authLogWritten } from '../../../src/observability/metrics.js';
-import { StoreError, type AuthLogRepository, type Sql } from '../../../src/domain/ports.js';
+import { StoreError, type AuthLogRepository } from '../../../src/domain/ports.js';
+import type { Sql } from '../../../src/store/sql.js';
 import { createStore } from '../../../src/store/store.js';
 import { createTestSql, type TestSql } from '../../helpers/sql.js';
 
