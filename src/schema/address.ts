@@ -1,8 +1,13 @@
 /**
- * IP address and CIDR text, parsed without node:net so the schema stays pure: one parser for every entry point
- * (config, API, CLI/CSV through the store) and for the NAS table, which matches packets by the same numbers.
- * Strict on purpose: no zone index (`fe80::1%eth0`), no leading zeros in a dotted quad, no `10.0.0/8`.
+ * IP address and CIDR text for every entry point (config, API, CLI/CSV through the store), on the codec's one
+ * address parser (radius/primitives, which the NAS table matches packets with), so the schema stays pure and the
+ * numbers agree. Strict on purpose: no zone index (`fe80::1%eth0`), no leading zeros in a dotted quad, no
+ * `10.0.0/8`, no host bits in a CIDR.
  */
+import { addressText as radiusAddressText, addressToBigInt } from '../radius/primitives.js';
+
+/** ::ffff:0:0/96, where IPv4-mapped IPv6 addresses live. */
+const IPV4_MAPPED = 0xffffn << 32n;
 
 export type Family = 4 | 6;
 
@@ -17,74 +22,15 @@ export interface ParsedCidr extends ParsedAddress {
   readonly prefix: number;
 }
 
-const OCTET = /^(?:0|[1-9]\d{0,2})$/;
-const GROUP = /^[0-9A-Fa-f]{1,4}$/;
-
-function parseIPv4(text: string): bigint | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0n;
-  for (const part of parts) {
-    if (!OCTET.test(part)) return undefined;
-    const n = Number(part);
-    if (n > 255) return undefined;
-    value = (value << 8n) | BigInt(n);
-  }
-  return value;
-}
-
-function parseGroups(text: string): bigint[] | undefined {
-  if (text === '') return [];
-  const out: bigint[] = [];
-  for (const g of text.split(':')) {
-    if (!GROUP.test(g)) return undefined;
-    out.push(BigInt(parseInt(g, 16)));
-  }
-  return out;
-}
-
-function parseIPv6(text: string): bigint | undefined {
-  let body = text;
-  let tail: bigint[] = [];
-  // An embedded dotted quad in the last 32 bits (::ffff:192.0.2.1).
-  const lastColon = body.lastIndexOf(':');
-  if (lastColon >= 0 && body.slice(lastColon + 1).includes('.')) {
-    const v4 = parseIPv4(body.slice(lastColon + 1));
-    if (v4 === undefined) return undefined;
-    tail = [v4 >> 16n, v4 & 0xffffn];
-    body = body.slice(0, lastColon + 1);
-    // "::1.2.3.4" leaves "::", "64:ff9b::1.2.3.4" leaves "64:ff9b::": a single trailing colon needs its pair.
-    if (body.endsWith(':') && !body.endsWith('::')) body = body.slice(0, -1);
-  }
-  const halves = body.split('::');
-  if (halves.length > 2) return undefined;
-  let groups: bigint[];
-  if (halves.length === 2) {
-    const head = parseGroups(halves[0] ?? '');
-    const rest = parseGroups(halves[1] ?? '');
-    if (!head || !rest) return undefined;
-    const missing = 8 - head.length - rest.length - tail.length;
-    if (missing < 1) return undefined;
-    groups = [...head, ...Array<bigint>(missing).fill(0n), ...rest, ...tail];
-  } else {
-    const all = parseGroups(body);
-    if (!all) return undefined;
-    groups = [...all, ...tail];
-    if (groups.length !== 8) return undefined;
-  }
-  let value = 0n;
-  for (const g of groups) value = (value << 16n) | g;
-  return value;
-}
-
 /** An IPv4 or IPv6 address (no prefix, no zone), or undefined. */
 export function parseAddress(text: string): ParsedAddress | undefined {
-  if (text.includes(':')) {
-    const value = parseIPv6(text);
-    return value === undefined ? undefined : { family: 6, value };
-  }
-  const value = parseIPv4(text);
-  return value === undefined ? undefined : { family: 4, value };
+  // The codec's parser (radius/primitives), stricter here: an operator writes no zone index, and an IPv4-mapped
+  // address stays the IPv6 address written (the codec reads it as the IPv4 peer a dual-stack socket reports).
+  if (text.includes('%')) return undefined;
+  const parsed = addressToBigInt(text);
+  if (parsed === undefined) return undefined;
+  if (parsed.family === 4 && text.includes(':')) return { family: 6, value: IPV4_MAPPED | parsed.value };
+  return parsed;
 }
 
 /** 4 or 6 for an address, 0 otherwise: the answer node:net's isIP gives, from this module's stricter parser. */
@@ -119,17 +65,4 @@ export function parseCidr(text: string): { ok: true; value: ParsedCidr } | { ok:
 }
 
 /** The canonical text of an address: dotted quad, or RFC 5952 IPv6 (lower case, longest zero run collapsed). */
-export function addressText(family: Family, value: bigint): string {
-  if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join('.');
-  const groups: string[] = [];
-  for (let s = 112n; s >= 0n; s -= 16n) groups.push(((value >> s) & 0xffffn).toString(16));
-  let best = { at: -1, len: 1 };
-  for (let i = 0; i < groups.length; ) {
-    let j = i;
-    while (groups[j] === '0') j++;
-    if (j - i > best.len) best = { at: i, len: j - i };
-    i = j === i ? i + 1 : j;
-  }
-  if (best.at < 0) return groups.join(':');
-  return `${groups.slice(0, best.at).join(':')}::${groups.slice(best.at + best.len).join(':')}`;
-}
+export const addressText: (family: Family, value: bigint) => string = radiusAddressText;
