@@ -7,8 +7,8 @@
  * line and column, nothing is written, and the command exits 65.
  */
 import { readFile } from 'node:fs/promises';
-import { isIP } from 'node:net';
 import { macAddress } from '../app/cli-store.js';
+import { framedIp } from '../schema/index.js';
 import { SUBSCRIBER_STATUSES, type SubscriberStatus, type Tariff } from '../domain/types.js';
 import type { BulkRowOutcome } from '../domain/ports.js';
 import { DataError, EXIT, parseArgs, parseInteger, printJson, publishChanges, UsageError, withStore, type CliEnv } from './common.js';
@@ -16,6 +16,8 @@ import { CsvSyntaxError, parseCsv, type CsvRecord } from './csv.js';
 import { describeReport, OPENING_BALANCE_REASON, type ImportFailure, type ImportOutcome, type ImportReport, type ImportRow } from './import-apply.js';
 import { allTariffs } from './tariffs.js';
 import { CSV_COLUMNS } from './usage.js';
+
+const FRAMED_IP = framedIp();
 
 export { CSV_COLUMNS };
 type Column = (typeof CSV_COLUMNS)[number];
@@ -80,7 +82,11 @@ function rowOf(record: CsvRecord, cells: Cells, tariffs: readonly Tariff[]): { r
     if (found) tariffId = found.id;
     else bad('tariff', `no tariff ${/^\d+$/.test(ref) ? 'with id' : 'named'} ${JSON.stringify(ref)} (tollgate tariff list shows them)`);
   }
-  if (cells.framed_ip !== undefined && isIP(cells.framed_ip) === 0) bad('framed_ip', `framed_ip must be an IPv4 or IPv6 address, got ${JSON.stringify(cells.framed_ip)}`);
+  if (cells.framed_ip !== undefined) {
+    // The API's rule (one schema): only an IPv4 address goes out as Framed-IP-Address.
+    const checked = FRAMED_IP.check(cells.framed_ip);
+    if (!checked.ok) bad('framed_ip', `framed_ip ${checked.message}`);
+  }
   let mac: string | undefined;
   if (cells.mac !== undefined) {
     try {
@@ -89,7 +95,7 @@ function rowOf(record: CsvRecord, cells: Cells, tariffs: readonly Tariff[]): { r
       bad('mac', (err as Error).message);
     }
   }
-  const simultaneousUse = int('simultaneous_use', 1, 2_147_483_647);
+  const simultaneousUse = int('simultaneous_use', 1, 65_535); // the API's bound (src/schema/resources.ts)
   if (cells.status !== undefined && !(SUBSCRIBER_STATUSES as readonly string[]).includes(cells.status)) bad('status', `status must be one of ${SUBSCRIBER_STATUSES.join(', ')}, got ${JSON.stringify(cells.status)}`);
   if (problems.length > 0 || username === undefined) return { problems };
   const row: ImportRow = {

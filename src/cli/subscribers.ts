@@ -81,7 +81,7 @@ async function add(argv: readonly string[], env: CliEnv): Promise<number> {
   const creditLimit = integerOption(args, '--credit-limit');
   if (accountId !== undefined && creditLimit !== undefined) throw new UsageError('--credit-limit applies to the new account; change an existing account with tollgate account set');
   const status = statusOption(args);
-  const simultaneousUse = integerOption(args, '--simultaneous-use', { min: 1, max: 2_147_483_647 });
+  const simultaneousUse = integerOption(args, '--simultaneous-use', { min: 1, max: 65_535 });
   const optional = {
     ...secret,
     ...(args.strings.has('--ip') ? { framedIp: args.strings.get('--ip')! } : {}),
@@ -134,7 +134,7 @@ async function edit(argv: readonly string[], env: CliEnv): Promise<number> {
     if (args.strings.has(option)) patch[key] = args.strings.get(option)!;
     if (args.flags.has(`--no-${option.slice(2)}`)) patch[key] = null;
   }
-  const simultaneousUse = integerOption(args, '--simultaneous-use', { min: 1, max: 2_147_483_647 });
+  const simultaneousUse = integerOption(args, '--simultaneous-use', { min: 1, max: 65_535 });
   if (simultaneousUse !== undefined) patch.simultaneousUse = simultaneousUse;
   if (args.flags.has('--no-simultaneous-use')) patch.simultaneousUse = null;
   const status = statusOption(args);

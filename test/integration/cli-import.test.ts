@@ -63,9 +63,9 @@ describe('tollgate import csv', () => {
     for (const expected of [
       'line 3: give exactly one of password and nt_hash',
       'line 4: no tariff named "no-such"',
-      'line 4: framed_ip must be an IPv4 or IPv6 address',
+      'line 4: framed_ip must be an IPv4 address',
       'line 4: mac: must be a MAC address',
-      'line 4: simultaneous_use must be an integer in 1..2147483647',
+      'line 4: simultaneous_use must be an integer in 1..65535',
       'line 5: username "imp-x1" is already on line 2',
       'line 5: framed_ip 100.65.1.1 is already on line 2',
       'line 6: credit_limit and balance are for the new account',
