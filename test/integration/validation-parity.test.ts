@@ -77,7 +77,8 @@ describe('the CLI refuses what the API refuses', () => {
   });
 
   it.each([
-    ['an IPv6 framed IP', 'parity-csv,pw-pw-pw,2001:db8::10', /framedIp: must be an IPv4 address/],
+    // The CSV check names its column (framed_ip); the message is the schema's.
+    ['an IPv6 framed IP', 'parity-csv,pw-pw-pw,2001:db8::10', /framed_ip must be an IPv4 address/],
     ['a 10 KB username', `${'u'.repeat(10_240)},pw-pw-pw,`, /username.* 253 characters/],
   ])('a CSV import with %s', async (_what, row, message) => {
     const file = join(dir, 'rows.csv');

@@ -24,7 +24,7 @@ import type { Sql } from '../sql.js';
 import { rederiveAccountStates } from '../account-state.js';
 import { isDataError, withStoreErrors } from '../db-errors.js';
 import { boundedAmount } from '../money.js';
-import { count, hostAddress, intInRange, macAddress, nonEmpty, ntHash, oneOf } from '../validate.js';
+import { checkSubscriber, count, hostAddress, intInRange, macAddress, nonEmpty, ntHash, oneOf } from '../validate.js';
 import { subscriberRepository } from './subscribers.js';
 
 /** A row as the statements take it: validated, normalised, NT hash computed. */
@@ -63,8 +63,19 @@ async function underSavepoint<T>(tx: Sql, fn: () => Promise<T>): Promise<T> {
   return result;
 }
 
+/** What a row says of the subscriber itself (not its report line, nor the new account's opening figures). */
+function subscriberFieldsOf(row: BulkSubscriberRow): object {
+  const fields: Record<string, unknown> = { ...row };
+  delete fields.where;
+  delete fields.creditLimit;
+  delete fields.balance;
+  return fields;
+}
+
 /** The store's validators on one row; a RangeError or StoreError names the field. */
 function prepare(index: number, row: BulkSubscriberRow): Prepared {
+  // The subscriber's own fields by the API's rules (one schema), as the single-row repository checks them.
+  checkSubscriber(subscriberFieldsOf(row));
   nonEmpty('username', row.username);
   if ((row.password === undefined) === (row.ntHash === undefined)) throw new RangeError('password: give exactly one of password and ntHash');
   if (row.creditLimit !== undefined) boundedAmount('creditLimit', count('creditLimit', row.creditLimit));
@@ -78,7 +89,7 @@ function prepare(index: number, row: BulkSubscriberRow): Prepared {
     ntHash: row.password !== undefined ? ntPasswordHash(row.password).toString('hex') : ntHash('ntHash', row.ntHash!),
     framedIp: row.framedIp === undefined ? null : hostAddress('framedIp', row.framedIp),
     mac: row.mac === undefined ? null : macAddress('mac', row.mac),
-    simultaneousUse: row.simultaneousUse === undefined ? null : intInRange('simultaneousUse', row.simultaneousUse, 1, 2_147_483_647),
+    simultaneousUse: row.simultaneousUse === undefined ? null : intInRange('simultaneousUse', row.simultaneousUse, 1, 65_535),
     status: row.status === undefined ? 'active' : oneOf('status', row.status, SUBSCRIBER_STATUSES),
   };
 }
