@@ -7,6 +7,7 @@ import { createPostgresSql } from '../dist/src/store/postgres.js';
 import { seedBenchSubscribers } from '../dist/src/store/bench-seed.js';
 import { createStore } from '../dist/src/store/store.js';
 import { createMemoryCache } from '../dist/src/store/memory-cache.js';
+import { hotCacheSnapshots } from '../dist/src/store/change-feed.js';
 import { SubscriberDirectory } from '../dist/src/aaa/subscriber-directory.js';
 
 const [url, nText = '100000', flag] = process.argv.slice(2);
@@ -27,7 +28,7 @@ globalThis.gc?.();
 const before = process.memoryUsage().heapUsed;
 const directory = new SubscriberDirectory(
   createStore(sql).subscribers,
-  createMemoryCache(),
+  hotCacheSnapshots(createMemoryCache()),
   { maxEntries: 10_000_000, negativeTtlSeconds: 30, sharedTtlSeconds: 300 },
   createLogger('warn'),
 );
