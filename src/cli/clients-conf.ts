@@ -5,7 +5,7 @@
  * shortname, else the client's name; nas_type picks the vendor profile where one matches. Nested sections
  * (`limit { … }`) are read past; `$INCLUDE` is reported, not followed.
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../schema/index.js';
 import { VENDORS, type VendorName } from '../domain/types.js';
 
 export interface ClientsConfClient {
@@ -120,7 +120,7 @@ export function vendorOfNasType(nasType: string | null | undefined): { vendor: V
 
 function isAddressOrCidr(value: string): boolean {
   const [address, bits, extra] = value.split('/');
-  const family = address === undefined ? 0 : isIP(address);
+  const family = address === undefined ? 0 : ipFamily(address);
   return family !== 0 && extra === undefined && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)));
 }
 

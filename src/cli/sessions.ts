@@ -4,7 +4,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { isIP } from 'node:net';
+import { ipFamily } from '../schema/index.js';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { encodeSessionExport, EXPORT_FORMATS, type ExportFormat } from '../domain/session-export.js';
@@ -22,7 +22,7 @@ export function parseInstant(option: string, text: string): Date {
 }
 
 function ipOption(option: string, text: string): string {
-  if (isIP(text) === 0) throw new UsageError(`${option} must be an IPv4 or IPv6 address, got ${JSON.stringify(text)}`);
+  if (ipFamily(text) === 0) throw new UsageError(`${option} must be an IPv4 or IPv6 address, got ${JSON.stringify(text)}`);
   return text;
 }
 

@@ -4,7 +4,8 @@
  * the client is the first hop, walking back, that is not itself a trusted proxy. The proxy list is compiled
  * once into a node:net BlockList.
  */
-import { BlockList, isIP } from 'node:net';
+import { BlockList } from 'node:net';
+import { ipFamily } from '../schema/index.js';
 
 /** IPv4-mapped IPv6 (::ffff:a.b.c.d, as a dual-stack socket reports IPv4 peers) → a.b.c.d; zone ids dropped. */
 export function normalizeAddress(address: string): string {
@@ -24,9 +25,9 @@ export class ClientAddressResolver {
   constructor(proxies: readonly string[]) {
     for (const p of proxies) {
       const [addr = '', prefix] = p.split('/');
-      const family = isIP(addr) === 6 ? 'ipv6' : 'ipv4';
+      const family = ipFamily(addr) === 6 ? 'ipv6' : 'ipv4';
       const address = normalizeAddress(addr);
-      const type = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+      const type = ipFamily(address) === 6 ? 'ipv6' : 'ipv4';
       if (prefix === undefined) this.trusted.addAddress(address, type);
       else this.trusted.addSubnet(address, Math.max(0, Number(prefix) - (family === 'ipv6' && type === 'ipv4' ? 96 : 0)), type);
     }
@@ -36,7 +37,7 @@ export class ClientAddressResolver {
   isTrusted(address: string): boolean {
     if (!this.any) return false;
     const a = normalizeAddress(address);
-    const family = isIP(a);
+    const family = ipFamily(a);
     return family !== 0 && this.trusted.check(a, family === 6 ? 'ipv6' : 'ipv4');
   }
 
@@ -47,7 +48,7 @@ export class ClientAddressResolver {
   resolve(peer: string | undefined, forwardedFor: string | string[] | undefined): string | undefined {
     if (peer === undefined) return undefined;
     let client = normalizeAddress(peer);
-    if (isIP(client) === 0) return undefined;
+    if (ipFamily(client) === 0) return undefined;
     if (!this.isTrusted(client) || forwardedFor === undefined) return client;
     const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor)
       .split(',')
@@ -56,7 +57,7 @@ export class ClientAddressResolver {
     for (let i = hops.length - 1; i >= 0; i--) {
       const hop = normalizeAddress(hops[i] as string);
       // A malformed hop from a trusted proxy is not guessed around: nobody is identified.
-      if (isIP(hop) === 0) return undefined;
+      if (ipFamily(hop) === 0) return undefined;
       client = hop;
       if (!this.isTrusted(hop)) return hop;
     }
