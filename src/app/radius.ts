@@ -140,10 +140,12 @@ export async function startRadius(ctx: AppContext, options: RadiusOptions): Prom
       reconcileTimer = setInterval(() => blocking.reconcileQuietly(null), 60_000);
       reconcileTimer.unref();
     },
-    // After the CoA client gave up what still waited for a NAS (it stops later in the list, but each pass
-    // releases what was not acknowledged): wait for running passes so no claim outlives the database.
+    // CoA gives up what still waits for a NAS (it is shared with the admin API, whose disconnects then answer
+    // 503: the instance is stopping), so the running passes end at once and release what was not acknowledged
+    // while the database is still open. The client's own place later in the list then finds nothing to stop.
     async stop() {
       if (reconcileTimer) clearInterval(reconcileTimer);
+      await ctx.coa.stop();
       await blocking.stop();
     },
   });

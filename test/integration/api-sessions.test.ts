@@ -58,6 +58,12 @@ beforeAll(async () => {
   apiWithoutCoa = await startTestApi<Body>(store, { token: TOKEN });
 });
 
+/** Polls `condition` every 10 ms for up to 5 s. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!condition()) throw new Error('condition not reached within 5 s');
+}
+
 afterAll(async () => {
   await api?.close();
   await apiWithoutCoa?.close();
@@ -202,6 +208,24 @@ describe('POST /api/v1/sessions/{id}/disconnect', () => {
     const onNetwork = await openSession(network);
     expectError(await call('POST', `/api/v1/sessions/${onNetwork}/disconnect`), 503, 'COA_UNAVAILABLE');
     expect(bras.received).toHaveLength(0);
+  });
+
+  it('answers 503 COA_UNAVAILABLE when the daemon stops while the NAS has not answered', async () => {
+    // A silent NAS and the default schedule (retransmissions for up to 30 s): the stop abandons the request.
+    const stopping = new CoaClient({ audit: store.coa, log, bindAddress: '127.0.0.1' });
+    await stopping.start();
+    const stoppingApi = await startTestApi<Body>(store, { token: TOKEN, coa: stopping });
+    try {
+      const id = await openSession();
+      const pending = call('POST', `/api/v1/sessions/${id}/disconnect`, stoppingApi);
+      await until(() => bras.received.length > 0);
+      await stopping.stop();
+      const r = await pending;
+      expectError(r, 503, 'COA_UNAVAILABLE');
+      expect(r.json.error.message).toContain('stopping');
+    } finally {
+      await stoppingApi.close();
+    }
   });
 });
 

@@ -4,7 +4,7 @@
  * (octet strings as Buffers), its receive time (a monotonic wall clock, ms) and the daemon instance (0 or 1) it
  * went to. `bindTrace` then gives it per-trace NAS names and logins, with both the daemon's record
  * (`accountingRecordOf`, the real packet → record path) and the reference model's record (built here from the
- * spec, independently of src/billing/record.ts; strings through the spec's `octetsToText`).
+ * spec, independently of src/aaa/accounting-record.ts; strings through the spec's `octetsToText`).
  *
  * Behaviours: Start / Interim / Stop with growing counters and session time, Stop without Start, zero-counter
  * Stop, Interim after Stop, 32-bit wraps with and without Gigawords, retransmits (same record again; a new

@@ -37,7 +37,7 @@ const GB = 1_000_000_000n;
 
 export type ModelStatus = 'start' | 'stop' | 'interim-update' | 'accounting-on' | 'accounting-off' | 'other';
 
-/** The fields of an AccountingRecord (src/billing/record.ts) the rules read. */
+/** The fields of an AccountingRecord (src/domain/accounting.ts) the rules read. */
 export interface ModelRecord {
   readonly nas: string;
   readonly status: ModelStatus;
