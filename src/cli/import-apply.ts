@@ -6,29 +6,11 @@
  * --dry-run does all of it and rolls back, so the report shows exactly what a real run would do, database
  * conflicts included. Change events go out after the commit.
  */
-import type { SubscriberStatus } from '../domain/types.js';
-import { StoreError, type ChangeEvent, type Store, type SubscriberPatch } from '../domain/ports.js';
+import { StoreError, subscriberPatchOf, type BulkSubscriberRow, type ChangeEvent, type Store } from '../domain/ports.js';
 import { DataError, publishChanges, type CliEnv, type OpenedStore } from './common.js';
 
-/** One subscriber to import. `where` says where it came from in messages ("line 7", "radcheck user bob"). */
-export interface ImportRow {
-  readonly where: string;
-  readonly username: string;
-  readonly password?: string;
-  readonly ntHash?: string;
-  /** An existing account; absent: a new account for this subscriber. */
-  readonly accountId?: number;
-  /** For a new account. */
-  readonly creditLimit?: number;
-  /** Opening balance of a new account (signed minor units), booked as an adjustment. */
-  readonly balance?: number;
-  readonly tariffId?: number;
-  readonly framedIp?: string;
-  readonly framedPool?: string;
-  readonly mac?: string;
-  readonly simultaneousUse?: number;
-  readonly status?: SubscriberStatus;
-}
+/** One subscriber to import: the bulk import's row (`where` says where it came from: "line 7", "radcheck user bob"). */
+export type ImportRow = BulkSubscriberRow;
 
 export interface ImportOutcome {
   readonly where: string;
@@ -63,25 +45,12 @@ export const OPENING_BALANCE_REASON = 'opening balance (import)';
 
 class DryRunRollback extends Error {}
 
-function patchOf(row: ImportRow): SubscriberPatch {
-  return {
-    ...(row.password === undefined ? {} : { password: row.password }),
-    ...(row.ntHash === undefined ? {} : { ntHash: row.ntHash }),
-    ...(row.tariffId === undefined ? {} : { tariffId: row.tariffId }),
-    ...(row.framedIp === undefined ? {} : { framedIp: row.framedIp }),
-    ...(row.framedPool === undefined ? {} : { framedPool: row.framedPool }),
-    ...(row.mac === undefined ? {} : { mac: row.mac }),
-    ...(row.simultaneousUse === undefined ? {} : { simultaneousUse: row.simultaneousUse }),
-    ...(row.status === undefined ? {} : { status: row.status }),
-  };
-}
-
 async function applyRow(store: Store, row: ImportRow, update: boolean, events: ChangeEvent[]): Promise<ImportOutcome> {
   const base = { where: row.where, username: row.username };
   const [existing] = (await store.subscribers.list({ limit: 1, offset: 0 }, { username: row.username })).items;
   if (existing) {
     if (!update) return { ...base, action: 'skipped', reason: 'the username exists (re-run with --update to change it)', subscriberId: existing.id };
-    const updated = await store.subscribers.update(existing.id, patchOf(row));
+    const updated = await store.subscribers.update(existing.id, subscriberPatchOf(row));
     events.push({ kind: 'subscriber', id: existing.id, usernames: [row.username] });
     return { ...base, action: 'updated', subscriberId: existing.id, accountId: updated?.accountId ?? existing.accountId };
   }
@@ -92,7 +61,7 @@ async function applyRow(store: Store, row: ImportRow, update: boolean, events: C
       await store.ledger.adjust({ accountId, amount: row.balance, reason: OPENING_BALANCE_REASON });
     }
   }
-  const created = await store.subscribers.create({ username: row.username, accountId, ...patchOf(row) });
+  const created = await store.subscribers.create({ username: row.username, accountId, ...subscriberPatchOf(row) });
   events.push({ kind: 'subscriber', id: created.id, usernames: [row.username] });
   return { ...base, action: 'created', subscriberId: created.id, accountId };
 }

@@ -833,6 +833,20 @@ export interface BulkSubscriberRow {
   readonly status?: SubscriberStatus;
 }
 
+/** What a row sets on an existing subscriber (an import with update): the fields it gives, nothing else. */
+export function subscriberPatchOf(row: BulkSubscriberRow): SubscriberPatch {
+  return {
+    ...(row.password === undefined ? {} : { password: row.password }),
+    ...(row.ntHash === undefined ? {} : { ntHash: row.ntHash }),
+    ...(row.tariffId === undefined ? {} : { tariffId: row.tariffId }),
+    ...(row.framedIp === undefined ? {} : { framedIp: row.framedIp }),
+    ...(row.framedPool === undefined ? {} : { framedPool: row.framedPool }),
+    ...(row.mac === undefined ? {} : { mac: row.mac }),
+    ...(row.simultaneousUse === undefined ? {} : { simultaneousUse: row.simultaneousUse }),
+    ...(row.status === undefined ? {} : { status: row.status }),
+  };
+}
+
 export interface BulkRowOutcome {
   /** Index of the row in the input. */
   readonly index: number;

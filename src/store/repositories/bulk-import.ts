@@ -19,7 +19,7 @@ import { ntPasswordHash } from '../../auth/mschapv2.js';
 import { checkTimeZone, dayInTimeZone } from '../../billing/core/calendar.js';
 import { FEE_SUBSCRIPTIONS_LOCK_KEY } from './fees.js';
 import { SUBSCRIBER_STATUSES } from '../../domain/types.js';
-import { StoreError, type BulkImportOptions, type BulkImportRepository, type BulkImportResult, type BulkRowOutcome, type BulkSubscriberRow, type SubscriberPatch } from '../../domain/ports.js';
+import { StoreError, subscriberPatchOf, type BulkImportOptions, type BulkImportRepository, type BulkImportResult, type BulkRowOutcome, type BulkSubscriberRow } from '../../domain/ports.js';
 import type { Sql } from '../sql.js';
 import { rederiveAccountStates } from '../account-state.js';
 import { isDataError, withStoreErrors } from '../db-errors.js';
@@ -101,19 +101,6 @@ function failure(index: number, err: unknown): BulkRowOutcome {
   return { index, action: 'failed', reason: message, ...(field === undefined ? {} : { field }) };
 }
 
-function patchOf(row: BulkSubscriberRow): SubscriberPatch {
-  return {
-    ...(row.password === undefined ? {} : { password: row.password }),
-    ...(row.ntHash === undefined ? {} : { ntHash: row.ntHash }),
-    ...(row.tariffId === undefined ? {} : { tariffId: row.tariffId }),
-    ...(row.framedIp === undefined ? {} : { framedIp: row.framedIp }),
-    ...(row.framedPool === undefined ? {} : { framedPool: row.framedPool }),
-    ...(row.mac === undefined ? {} : { mac: row.mac }),
-    ...(row.simultaneousUse === undefined ? {} : { simultaneousUse: row.simultaneousUse }),
-    ...(row.status === undefined ? {} : { status: row.status }),
-  };
-}
-
 const INSERT_ACCOUNTS = /* sql */ `
   INSERT INTO accounts (id, balance, credit_limit, state)
   SELECT u.id, 0, u.credit_limit, 'active' FROM unnest($1::bigint[], $2::bigint[]) AS u (id, credit_limit)`;
@@ -170,7 +157,7 @@ export function bulkImportRepository(raw: Sql, options: BulkImportRepositoryOpti
         out.push({ index: p.index, action: 'skipped', reason: 'the username exists (re-run with --update to change it)', subscriberId: found.id, accountId: found.account_id });
         continue;
       }
-      const updated = await subscribers.update(found.id, patchOf(p.row));
+      const updated = await subscribers.update(found.id, subscriberPatchOf(p.row));
       out.push({ index: p.index, action: 'updated', subscriberId: found.id, accountId: updated?.accountId ?? found.account_id });
     }
     if (fresh.length === 0) return out;
