@@ -17,7 +17,8 @@ import type { Nas } from '../domain/types.js';
 import { setSubscriberCacheStats } from '../observability/metrics.js';
 import { shippedDictionary } from './paths.js';
 import type { Dictionary } from '../radius/dictionary.js';
-import { NasTable, type NasClientSpec } from '../transport/nas-table.js';
+import { MessageAuthenticatorWatch } from '../transport/message-authenticator.js';
+import { NasTable, type NasClientSpec, type NasTableOptions } from '../transport/nas-table.js';
 import { UdpServer } from '../transport/udp-server.js';
 import type { AppContext } from './context.js';
 
@@ -29,15 +30,22 @@ export function loadDictionary(config: Config, cwd = process.cwd()): Dictionary 
   return loadConfiguredDictionary(config, shippedDictionary(), cwd);
 }
 
-/** NAS clients from the config file and from the database; a database entry for the same address wins. */
-export function buildNasTable(config: Config, fromDatabase: readonly Nas[] = []): NasTable {
+/**
+ * NAS clients from the config file and from the database; a database entry for the same address wins.
+ * `configSeen`: the addresses of config-file clients whose Message-Authenticator sighting is stored (auto).
+ */
+export function buildNasTable(config: Config, fromDatabase: readonly Nas[] = [], configSeen: ReadonlySet<string> = new Set(), options: NasTableOptions = {}): NasTable {
   const byAddress = new Map<string, NasClientSpec>();
-  for (const c of config.clients) byAddress.set(c.address, c);
-  for (const n of fromDatabase) byAddress.set(n.address, n);
-  return new NasTable([...byAddress.values()], {
-    requireMessageAuthenticator: config.radius.requireMessageAuthenticator,
-    limitProxyState: config.radius.limitProxyState,
-  });
+  for (const c of config.clients) byAddress.set(c.address, { ...c, messageAuthenticatorSeen: configSeen.has(c.address) });
+  for (const n of fromDatabase) byAddress.set(n.address, { ...n, messageAuthenticatorSeen: n.messageAuthenticatorSeenAt !== null });
+  return new NasTable(
+    [...byAddress.values()],
+    {
+      requireMessageAuthenticator: config.radius.requireMessageAuthenticator,
+      limitProxyState: config.radius.limitProxyState,
+    },
+    options,
+  );
 }
 
 export interface RadiusOptions {
@@ -93,8 +101,18 @@ export async function startRadius(ctx: AppContext, options: RadiusOptions): Prom
   await life.start({ name: 'journal', stop: () => journal.stop() });
   const accounting = new AccountingHandler(journal, log);
 
+  // auto clients: the first sighting is stored off the reply path; the change event makes every instance reload.
+  const watch = new MessageAuthenticatorWatch(async (client) => {
+    const first = client.id === undefined
+      ? await store.nas.configClientMessageAuthenticatorSeen(client.address, client.name)
+      : await store.nas.messageAuthenticatorSeen(client.id);
+    if (first) await ctx.changes.publish({ kind: 'nas' }).catch((err: unknown) => log.warn({ err }, 'NAS change not published; other instances learn of the Message-Authenticator on their own'));
+    return first;
+  }, log);
+  await life.start({ name: 'message-authenticator', stop: () => watch.stop() });
   let nasRows = await store.nas.list();
-  let nasTable = buildNasTable(config, nasRows);
+  let configSeen = await store.nas.configClientsWithMessageAuthenticator();
+  let nasTable = buildNasTable(config, nasRows, configSeen, { watch });
   const server = new UdpServer(
     nasTable,
     { access: (ctx) => access.handle(ctx), accounting: (ctx) => accounting.handle(ctx) },
@@ -116,10 +134,11 @@ export async function startRadius(ctx: AppContext, options: RadiusOptions): Prom
     log,
   });
   const reloadNas = (): void => {
-    store.nas.list().then(
-      (rows) => {
+    Promise.all([store.nas.list(), store.nas.configClientsWithMessageAuthenticator()]).then(
+      ([rows, seen]) => {
         nasRows = rows;
-        swapNasTable(buildNasTable(ctx.config(), rows));
+        configSeen = seen;
+        swapNasTable(buildNasTable(ctx.config(), rows, seen, { watch }));
         log.info({ clients: rows.length }, 'NAS clients reloaded from the database');
       },
       (err: unknown) => log.error({ err }, 'could not reload NAS clients; keeping the running table'),
@@ -157,7 +176,7 @@ export async function startRadius(ctx: AppContext, options: RadiusOptions): Prom
     subscribers,
     ports: () => server.ports(),
     reload(next) {
-      const table = buildNasTable(next, nasRows);
+      const table = buildNasTable(next, nasRows, configSeen, { watch });
       access.setStaticUsers(new ConfigUserDirectory(next.users, dictionary));
       swapNasTable(table);
       return table.clients.length;

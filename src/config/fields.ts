@@ -38,6 +38,15 @@ export function bool(opts: { default?: boolean } = {}) {
   return opts.default === undefined ? s : s.default(opts.default);
 }
 
+/** true, false or `auto` (requireMessageAuthenticator): the environment's text `true`/`false` as booleans. */
+export function boolOrAuto(opts: { default?: boolean | 'auto' } = {}) {
+  const s = z.preprocess(
+    (v) => (v === 'true' ? true : v === 'false' ? false : v),
+    z.union([z.boolean(), z.literal('auto')], { error: msg((v) => `must be true, false or auto, got ${typeOf(v)}`) }),
+  );
+  return opts.default === undefined ? s : s.default(opts.default);
+}
+
 export interface StrOptions {
   readonly default?: string;
   readonly minLength?: number;

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { VENDORS } from '../domain/types.js';
 import { hex32, ipAddress, nasAddress, nasName, nasSecret, username as usernameField } from '../schema/index.js';
-import { bool, int, list, obj, oneOf, optional, record, scalar, secret, shared, sharedSecret, str } from './fields.js';
+import { bool, boolOrAuto, int, list, obj, oneOf, optional, record, scalar, secret, shared, sharedSecret, str } from './fields.js';
 import { portalSchema } from './portal.js';
 import { profilesSchema } from './vendors.js';
 
@@ -41,7 +41,8 @@ export const clientSchema = obj(
     /** At least 8 characters, as the admin API takes it; start-up warns below 12. */
     secret: sharedSecret(nasSecret()),
     vendor: oneOf(VENDOR_PROFILES, { default: 'generic' }),
-    requireMessageAuthenticator: optional(bool()),
+    /** auto: not required until the client has sent a valid one, then for good (kept in the database by address). */
+    requireMessageAuthenticator: optional(boolOrAuto()),
     limitProxyState: optional(bool()),
     coaPort: int({ default: 3799, min: 1, max: 65535 }),
   },
@@ -77,7 +78,7 @@ export const configSchema = obj({
     /** RFC 5080 duplicate detection: how long a reply is kept to answer a retransmission. */
     replyCacheSeconds: int({ default: 5, min: 0, max: 120 }),
     /** Defaults for clients that do not set their own. */
-    requireMessageAuthenticator: bool({ default: true }),
+    requireMessageAuthenticator: boolOrAuto({ default: true }),
     limitProxyState: bool({ default: true }),
     /** Extra FreeRADIUS-format dictionary files loaded after the shipped ones. */
     dictionaries: list(str(), { default: [] }),

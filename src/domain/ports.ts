@@ -74,6 +74,19 @@ export interface NasRepository {
   create(input: NasInput): Promise<Nas>;
   update(id: number, patch: NasPatch): Promise<Nas | undefined>;
   delete(id: number): Promise<boolean>;
+  /**
+   * requireMessageAuthenticator auto: records that the NAS with this id sent a valid Message-Authenticator (the
+   * first sighting is kept; later calls change nothing). True when this call recorded it, false when it was
+   * recorded already or the row is gone.
+   */
+  messageAuthenticatorSeen(id: number): Promise<boolean>;
+  /**
+   * The same for a config-file client, which has no row: kept by the client's address (what selects the client
+   * and its secret), with its name for the reader. True when this call recorded it.
+   */
+  configClientMessageAuthenticatorSeen(address: string, name: string): Promise<boolean>;
+  /** The addresses of the config-file clients that have sent a valid Message-Authenticator. */
+  configClientsWithMessageAuthenticator(): Promise<Set<string>>;
 }
 
 export interface TariffRepository {

@@ -12,6 +12,12 @@ export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 export const ACCOUNT_STATES = ['active', 'blocked'] as const;
 export type AccountState = (typeof ACCOUNT_STATES)[number];
 
+/**
+ * Whether a NAS must send Message-Authenticator in Access-Requests (BlastRADIUS): always, never, or `auto` — not
+ * until it has sent a valid one once, then for good (FreeRADIUS 3.2.5+).
+ */
+export type MessageAuthenticatorRequirement = boolean | 'auto';
+
 export interface Nas {
   readonly id: number;
   readonly name: string;
@@ -20,8 +26,10 @@ export interface Nas {
   readonly secret: string;
   readonly vendor: VendorName;
   readonly coaPort: number;
-  readonly requireMessageAuthenticator: boolean;
+  readonly requireMessageAuthenticator: MessageAuthenticatorRequirement;
   readonly limitProxyState: boolean;
+  /** requireMessageAuthenticator auto: when the NAS first sent a valid Message-Authenticator (from then on required), else null. */
+  readonly messageAuthenticatorSeenAt: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -31,6 +31,11 @@ export class Tally {
     this.value += n;
   }
 
+  /** Everything counted in this process so far (flushed or not). */
+  get count(): number {
+    return this.value;
+  }
+
   flush(): void {
     if (this.value > this.flushed) {
       this.target.inc(this.value - this.flushed);
@@ -68,6 +73,40 @@ export const radiusDropped = new Counter({
   registers: [registry],
   collect: flushTallies,
 });
+
+export const radiusMessageAuthenticator = new Counter({
+  name: 'tollgate_radius_message_authenticator_total',
+  help: 'Access-Requests from known clients by NAS, by where they carry Message-Authenticator (state: first attribute, present elsewhere, absent) and whether they carry Proxy-State (proxy_state: yes, no); one whose Message-Authenticator does not verify is counted in tollgate_radius_dropped_total only',
+  labelNames: ['nas', 'state', 'proxy_state'] as const,
+  registers: [registry],
+  collect: flushTallies,
+});
+
+/** The `state` label values of tollgate_radius_message_authenticator_total, by the index the transport counts with. */
+export const MESSAGE_AUTHENTICATOR_STATES = ['first', 'present', 'absent'] as const;
+
+/**
+ * The six tallies of one NAS (series at 0 from the moment it is in a client table), indexed
+ * `state index × 2 + (Proxy-State ? 1 : 0)`: the hot path increments one by index.
+ */
+export function messageAuthenticatorTallies(nas: string): readonly Tally[] {
+  return MESSAGE_AUTHENTICATOR_STATES.flatMap((state) => [Tally.of(radiusMessageAuthenticator, nas, state, 'no'), Tally.of(radiusMessageAuthenticator, nas, state, 'yes')]);
+}
+
+type PlacementCounts = Record<(typeof MESSAGE_AUTHENTICATOR_STATES)[number], number>;
+
+/** The counts of one NAS in this process since it started, or null when no client table here has held it. */
+export function messageAuthenticatorCounts(nas: string): (PlacementCounts & { withProxyState: PlacementCounts }) | null {
+  if (!talliesByCounter.get(radiusMessageAuthenticator)?.has([nas, 'absent', 'no'].join('\u0000'))) return null;
+  const t = messageAuthenticatorTallies(nas);
+  const at = (i: number): number => t[i]?.count ?? 0;
+  return {
+    first: at(0) + at(1),
+    present: at(2) + at(3),
+    absent: at(4) + at(5),
+    withProxyState: { first: at(1), present: at(3), absent: at(5) },
+  };
+}
 
 export const radiusDuration = new Histogram({
   name: 'tollgate_radius_request_duration_seconds',

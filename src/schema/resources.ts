@@ -3,10 +3,25 @@
  * The admin API validates its bodies against these shapes and generates its OpenAPI schemas from them; the store
  * checks its inputs against them before SQL, so the CLI and the CSV import refuse exactly what the API refuses.
  */
-import { SUBSCRIBER_STATUSES } from '../domain/types.js';
+import { z } from 'zod';
+import { SUBSCRIBER_STATUSES, type MessageAuthenticatorRequirement } from '../domain/types.js';
+import { describeValue } from './describe.js';
+import { Field, jsonSchemaOf } from './field.js';
 import { boolean, framedIp, integer, mac, money, nasAddress, nasName, nasSecret, ntHash, oneOf, ref, text, udpPort, username, vendor } from './fields.js';
 import type { Issue } from './issues.js';
 import type { BodyMode, PatchOf, Shape } from './validate.js';
+
+/** true, false or `auto`: the value of requireMessageAuthenticator wherever a NAS client is written. */
+export const messageAuthenticatorRequirement = z
+  .union([z.boolean(), z.literal('auto')], { error: (iss) => `must be true, false or "auto", ${describeValue(iss.input)}` })
+  .meta({
+    description:
+      'Drop Access-Requests without Message-Authenticator (BlastRADIUS). auto: not until the NAS has sent a valid one, then for good (stored).',
+  });
+
+function messageAuthenticatorField(): Field<MessageAuthenticatorRequirement, 'required'> {
+  return new Field<MessageAuthenticatorRequirement, 'required'>(messageAuthenticatorRequirement, 'required');
+}
 
 export const nasFields = {
   name: nasName(),
@@ -14,9 +29,40 @@ export const nasFields = {
   secret: nasSecret(),
   vendor: vendor(),
   coaPort: udpPort('UDP port for CoA/Disconnect requests (RFC 5176).').withDefault(3799),
-  requireMessageAuthenticator: boolean('Drop Access-Requests without Message-Authenticator (BlastRADIUS).').withDefault(true),
+  requireMessageAuthenticator: messageAuthenticatorField().withDefault('auto'),
   limitProxyState: boolean('Drop requests with Proxy-State but no Message-Authenticator (BlastRADIUS).').withDefault(true),
 };
+
+const counter = (description: string) => z.int().min(0).meta({ description });
+const placementCounts = (of: string) =>
+  z.object({
+    first: counter(`${of} with Message-Authenticator as the first attribute.`),
+    present: counter(`${of} with Message-Authenticator elsewhere.`),
+    absent: counter(`${of} without Message-Authenticator.`),
+  });
+
+/**
+ * What a NAS response says about its Message-Authenticator (read-only): the requirement in force and what this
+ * instance has seen since it started (the metric tollgate_radius_message_authenticator_total, per NAS).
+ */
+export const nasMessageAuthenticatorSchema = z
+  .object({
+    required: z.boolean().meta({ description: 'Whether an Access-Request without Message-Authenticator is dropped now (auto: once it has been seen).' }),
+    seenAt: z.iso.datetime().nullable().meta({ description: 'auto: when the NAS first sent a valid Message-Authenticator (stored); null before, and for true and false.' }),
+    counts: z
+      .object({
+        ...placementCounts('Access-Requests').shape,
+        withProxyState: placementCounts('Of those, the ones').meta({ description: 'The same counts for the Access-Requests that carried Proxy-State.' }),
+      })
+      .nullable()
+      .meta({
+        description:
+          'Access-Requests from this NAS since this instance started; one whose Message-Authenticator does not verify is not counted. null when this process serves no RADIUS for it (a cluster primary: see the metric).',
+      }),
+  })
+  .meta({ description: 'Message-Authenticator from this NAS (BlastRADIUS): the requirement in force and what was seen.' });
+export type NasMessageAuthenticator = z.output<typeof nasMessageAuthenticatorSchema>;
+export const nasMessageAuthenticatorJsonSchema = jsonSchemaOf(nasMessageAuthenticatorSchema);
 
 const count = (description: string) => integer({ description, minimum: 0 }).withDefault(0);
 

@@ -415,6 +415,26 @@ ALTER TABLE coa_audit DROP CONSTRAINT coa_audit_result_check,
   ADD CONSTRAINT coa_audit_attempts_check CHECK (attempts >= 1 OR (result = 'aborted' AND attempts = 0));
 `;
 
+/*
+ * requireMessageAuthenticator gains `auto` (FreeRADIUS 3.2.5+): not required until the NAS has sent a valid
+ * Message-Authenticator once, then required for good. The column becomes 'yes' | 'no' | 'auto' (existing rows keep
+ * their meaning; new rows default to auto), the first sighting of a row is kept in message_authenticator_seen_at,
+ * and that of a config-file client, which has no row, by its address.
+ */
+const MESSAGE_AUTHENTICATOR_AUTO = /* sql */ `
+ALTER TABLE nas ALTER COLUMN require_message_authenticator DROP DEFAULT,
+  ALTER COLUMN require_message_authenticator TYPE text USING (CASE WHEN require_message_authenticator THEN 'yes' ELSE 'no' END),
+  ALTER COLUMN require_message_authenticator SET DEFAULT 'auto',
+  ADD CONSTRAINT nas_require_message_authenticator_check CHECK (require_message_authenticator IN ('yes', 'no', 'auto')),
+  ADD COLUMN message_authenticator_seen_at timestamptz;
+
+CREATE TABLE config_client_message_authenticator (
+  address text PRIMARY KEY,
+  name text NOT NULL,
+  seen_at timestamptz NOT NULL DEFAULT now()
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'core: nas, tariffs, accounts, account_states, credits, subscribers', sql: CORE },
   { version: 2, name: 'billing: subscriptions, sessions, charges, payments, adjustments, usage_monthly', sql: BILLING },
@@ -426,6 +446,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 8, name: 'sessions: autovacuum by dead-row count', sql: SESSIONS_VACUUM },
   { version: 9, name: 'accounting truth: NAS epochs, final sessions, the held-for-review queue, money bounds', sql: ACCOUNTING_TRUTH },
   { version: 10, name: 'coa_audit: aborted requests (given up at stop)', sql: COA_AUDIT_ABORTED },
+  { version: 11, name: 'nas.require_message_authenticator auto: the first Message-Authenticator seen, per NAS and config-file client', sql: MESSAGE_AUTHENTICATOR_AUTO },
 ]);
 
 const CREATE_SCHEMA_MIGRATIONS = /* sql */ `

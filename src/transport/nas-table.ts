@@ -4,30 +4,48 @@
  * bounded memo of CIDR hits so a packet costs one Map lookup. The secret is chosen by source address only,
  * never by NAS-IP-Address (docs/reference.md §2).
  */
-import { radiusRequests, radiusResponses, Tally } from '../observability/metrics.js';
-import { codeName } from '../radius/codes.js';
+import type { MessageAuthenticatorRequirement } from '../domain/types.js';
+import { messageAuthenticatorTallies, radiusRequests, radiusResponses, Tally } from '../observability/metrics.js';
+import { messageAuthenticatorPlacement } from '../radius/authenticity.js';
+import { Attr, codeName } from '../radius/codes.js';
+import type { RadiusErrorCode } from '../radius/errors.js';
+import { hasAttribute, type RawPacket } from '../radius/packet.js';
 import { addressText, addressToBigInt } from '../radius/primitives.js';
+import type { MessageAuthenticatorWatch } from './message-authenticator.js';
 
 export interface NasClientSpec {
   readonly name: string;
   readonly address: string;
   readonly secret: string;
   readonly vendor: string;
-  readonly requireMessageAuthenticator?: boolean | undefined;
+  readonly requireMessageAuthenticator?: MessageAuthenticatorRequirement | undefined;
   readonly limitProxyState?: boolean | undefined;
   readonly coaPort: number;
+  /** The database row of a client from the database; config-file clients have none. */
+  readonly id?: number | undefined;
+  /** requireMessageAuthenticator auto: the stored sighting (a row's seen time, or the config client's address kept). */
+  readonly messageAuthenticatorSeen?: boolean | undefined;
 }
 
 export interface NasPolicyDefaults {
-  readonly requireMessageAuthenticator: boolean;
+  readonly requireMessageAuthenticator: MessageAuthenticatorRequirement;
   readonly limitProxyState: boolean;
+}
+
+export interface NasTableOptions {
+  /** Flips auto clients on their first valid Message-Authenticator and stores it; without it auto never flips. */
+  readonly watch?: MessageAuthenticatorWatch | undefined;
 }
 
 /** Request/response tallies per client and packet code, resolved once per code. */
 class ClientCounters {
   private readonly requests: (Tally | undefined)[] = [];
   private readonly responses: (Tally | undefined)[] = [];
-  constructor(private readonly nas: string) {}
+  /** Access-Requests by Message-Authenticator placement and Proxy-State (see messageAuthenticatorTallies). */
+  readonly messageAuthenticator: readonly Tally[];
+  constructor(private readonly nas: string) {
+    this.messageAuthenticator = messageAuthenticatorTallies(nas);
+  }
   request(code: number): void {
     (this.requests[code] ??= Tally.of(radiusRequests, codeName(code), this.nas)).inc();
   }
@@ -41,19 +59,46 @@ export class NasClient {
   readonly address: string;
   readonly secret: Buffer;
   readonly vendor: string;
-  readonly requireMessageAuthenticator: boolean;
+  /** What the client's entry says (true, false or auto). */
+  readonly messageAuthenticatorSetting: MessageAuthenticatorRequirement;
+  /** The requirement in force: for auto, false until the first valid Message-Authenticator, then true. */
+  requireMessageAuthenticator: boolean;
   readonly limitProxyState: boolean;
   readonly coaPort: number;
+  readonly id: number | undefined;
+  /** What the stored sighting is kept by: the row's id, or a config-file client's address. */
+  readonly key: string;
   readonly counters: ClientCounters;
-  constructor(spec: NasClientSpec, defaults: NasPolicyDefaults) {
+  private readonly watch: MessageAuthenticatorWatch | undefined;
+  constructor(spec: NasClientSpec, defaults: NasPolicyDefaults, options: NasTableOptions = {}) {
     this.name = spec.name;
     this.address = spec.address;
     this.secret = Buffer.from(spec.secret, 'utf8');
     this.vendor = spec.vendor;
-    this.requireMessageAuthenticator = spec.requireMessageAuthenticator ?? defaults.requireMessageAuthenticator;
+    this.id = spec.id;
+    this.key = spec.id === undefined ? `client ${spec.address}` : `nas ${spec.id}`;
+    this.messageAuthenticatorSetting = spec.requireMessageAuthenticator ?? defaults.requireMessageAuthenticator;
+    this.watch = options.watch;
+    // A flip this process made is kept across table rebuilds even before the store has it.
+    this.requireMessageAuthenticator =
+      this.messageAuthenticatorSetting === 'auto'
+        ? spec.messageAuthenticatorSeen === true || (this.watch?.flipped(this.key) ?? false)
+        : this.messageAuthenticatorSetting;
     this.limitProxyState = spec.limitProxyState ?? defaults.limitProxyState;
     this.coaPort = spec.coaPort;
     this.counters = new ClientCounters(spec.name);
+  }
+
+  /**
+   * The pre-trust checks' hook for an Access-Request, with their verdict: counts where it carries
+   * Message-Authenticator (not when that failed to verify, nor for a request refused before it was looked at),
+   * and flips an auto client on its first valid one. A few integer operations; no allocation.
+   */
+  accessRequest(packet: RawPacket, problem: RadiusErrorCode | null): void {
+    const placement = messageAuthenticatorPlacement(packet);
+    if (problem !== null && !(placement === 2 && (problem === 'RADIUS_MISSING_MESSAGE_AUTHENTICATOR' || problem === 'RADIUS_PROXY_STATE_WITHOUT_MA'))) return;
+    (this.counters.messageAuthenticator[placement * 2 + (hasAttribute(packet, Attr.ProxyState) ? 1 : 0)] as Tally).inc();
+    if (placement < 2 && !this.requireMessageAuthenticator && this.messageAuthenticatorSetting === 'auto') this.watch?.flip(this);
   }
   /** Keeps the secret out of logs and JSON. */
   toJSON(): object {
@@ -76,10 +121,10 @@ export class NasTable {
   private static readonly MEMO_LIMIT = 65536;
   readonly clients: readonly NasClient[];
 
-  constructor(specs: readonly NasClientSpec[], defaults: NasPolicyDefaults) {
+  constructor(specs: readonly NasClientSpec[], defaults: NasPolicyDefaults, options: NasTableOptions = {}) {
     const clients: NasClient[] = [];
     for (const spec of specs) {
-      const client = new NasClient(spec, defaults);
+      const client = new NasClient(spec, defaults, options);
       clients.push(client);
       const [addr = '', prefixText] = spec.address.split('/');
       const parsed = addressToBigInt(addr);

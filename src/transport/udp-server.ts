@@ -196,6 +196,8 @@ export class UdpServer {
       return;
     }
     const problem = requestProblem(listener.role, client, packet);
+    // Counted by Message-Authenticator per NAS, and `auto` clients flip on their first valid one.
+    if (packet.code === Code.AccessRequest) client.accessRequest(packet, problem);
     if (problem) {
       const reason = DROP_FOR_ERROR[problem] ?? DropReason.Malformed;
       this.drop(reason);

@@ -5,7 +5,17 @@
  */
 import { ACCOUNT_STATES, type Account, type Nas, type Page, type Subscriber, type Tariff } from '../../domain/types.js';
 import type { ChangeEvent, PageRequest, Store } from '../../domain/ports.js';
-import { accountFields, nasFields, subscriberCrossCheck, subscriberFields, subscriberFilters, tariffFields } from '../../schema/index.js';
+import { messageAuthenticatorCounts } from '../../observability/metrics.js';
+import {
+  accountFields,
+  nasFields,
+  nasMessageAuthenticatorJsonSchema,
+  subscriberCrossCheck,
+  subscriberFields,
+  subscriberFilters,
+  tariffFields,
+  type NasMessageAuthenticator,
+} from '../../schema/index.js';
 import type { FieldIssue } from './errors.js';
 import type { JsonSchema } from './fields.js';
 import type { BodyMode, CreateOf, PatchOf, Shape } from './validate.js';
@@ -54,19 +64,50 @@ function pageOf<T>(all: readonly T[], page: PageRequest): Page<T> {
   return { items: all.slice(page.offset, page.offset + page.limit), total: all.length, limit: page.limit, offset: page.offset };
 }
 
-export const nasResource: ResourceDef<Nas, typeof nasFields, Record<never, never>> = {
+/**
+ * A NAS row with what its responses say about Message-Authenticator: the requirement in force (auto: from the
+ * stored sighting, which the RADIUS role writes moments after the first valid one) and this process's counts.
+ */
+export type NasView = Nas & { readonly messageAuthenticator: NasMessageAuthenticator };
+
+export function nasView(row: Nas): NasView {
+  const setting = row.requireMessageAuthenticator;
+  return {
+    ...row,
+    messageAuthenticator: {
+      required: setting === 'auto' ? row.messageAuthenticatorSeenAt !== null : setting,
+      seenAt: row.messageAuthenticatorSeenAt,
+      counts: messageAuthenticatorCounts(row.name),
+    },
+  };
+}
+
+export const nasResource: ResourceDef<NasView, typeof nasFields, Record<never, never>> = {
   path: 'nas',
   schemaName: 'Nas',
   title: 'NAS client',
   description: 'RADIUS clients (BRAS, BNG, access points): who may send requests and with which secret.',
   fields: nasFields,
-  readOnly: { id: idField, ...timestamps },
+  readOnly: {
+    id: idField,
+    messageAuthenticator: {
+      schema: nasMessageAuthenticatorJsonSchema,
+      message: 'messageAuthenticator is reported by the server: set requireMessageAuthenticator (true, false or auto)',
+    },
+    ...timestamps,
+  },
   filters: {},
   repository: (store) => ({
-    list: async (page) => pageOf(await store.nas.list(), page),
-    get: (id) => store.nas.get(id),
-    create: (input) => store.nas.create(input),
-    update: (id, patch) => store.nas.update(id, patch),
+    list: async (page) => pageOf((await store.nas.list()).map(nasView), page),
+    get: async (id) => {
+      const row = await store.nas.get(id);
+      return row && nasView(row);
+    },
+    create: async (input) => nasView(await store.nas.create(input)),
+    update: async (id, patch) => {
+      const row = await store.nas.update(id, patch);
+      return row && nasView(row);
+    },
     delete: (id) => store.nas.delete(id),
   }),
   changeEvent: () => ({ kind: 'nas' }),

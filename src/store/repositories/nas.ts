@@ -1,5 +1,5 @@
 /** NAS clients (the RADIUS client table the transport compiles at start-up and on change). */
-import { VENDORS, type Nas, type VendorName } from '../../domain/types.js';
+import { VENDORS, type MessageAuthenticatorRequirement, type Nas, type VendorName } from '../../domain/types.js';
 import type { NasInput, NasPatch, NasRepository } from '../../domain/ports.js';
 import type { Sql } from '../sql.js';
 import { assignments } from '../sql-build.js';
@@ -13,14 +13,20 @@ interface NasRow {
   secret: string;
   vendor: VendorName;
   coa_port: number;
-  require_message_authenticator: boolean;
+  require_message_authenticator: 'yes' | 'no' | 'auto';
   limit_proxy_state: boolean;
+  message_authenticator_seen_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
 
 const COLUMNS =
-  'id, name, address, secret, vendor, coa_port, require_message_authenticator, limit_proxy_state, created_at, updated_at';
+  'id, name, address, secret, vendor, coa_port, require_message_authenticator, limit_proxy_state, message_authenticator_seen_at, created_at, updated_at';
+
+/** The column spells the setting as FreeRADIUS does (yes, no, auto). */
+function requirementColumn(value: MessageAuthenticatorRequirement): 'yes' | 'no' | 'auto' {
+  return value === 'auto' ? 'auto' : value ? 'yes' : 'no';
+}
 
 const PATCH_COLUMNS = {
   name: 'name',
@@ -40,8 +46,9 @@ function toNas(row: NasRow): Nas {
     secret: row.secret,
     vendor: row.vendor,
     coaPort: row.coa_port,
-    requireMessageAuthenticator: row.require_message_authenticator,
+    requireMessageAuthenticator: row.require_message_authenticator === 'auto' ? 'auto' : row.require_message_authenticator === 'yes',
     limitProxyState: row.limit_proxy_state,
+    messageAuthenticatorSeenAt: row.message_authenticator_seen_at && isoTime(row.message_authenticator_seen_at),
     createdAt: isoTime(row.created_at),
     updatedAt: isoTime(row.updated_at),
   };
@@ -71,7 +78,7 @@ export function nasRepository(sql: Sql): NasRepository {
       check(input);
       const [row] = await sql.query<NasRow>(
         `INSERT INTO nas (name, address, secret, vendor, coa_port, require_message_authenticator, limit_proxy_state)
-         VALUES ($1, $2, $3, $4, coalesce($5, 3799), coalesce($6, true), coalesce($7, true))
+         VALUES ($1, $2, $3, $4, coalesce($5, 3799), coalesce($6, 'auto'), coalesce($7, true))
          RETURNING ${COLUMNS}`,
         [
           input.name,
@@ -79,7 +86,7 @@ export function nasRepository(sql: Sql): NasRepository {
           input.secret,
           input.vendor,
           input.coaPort ?? null,
-          input.requireMessageAuthenticator ?? null,
+          input.requireMessageAuthenticator === undefined ? null : requirementColumn(input.requireMessageAuthenticator),
           input.limitProxyState ?? null,
         ],
       );
@@ -88,13 +95,29 @@ export function nasRepository(sql: Sql): NasRepository {
     async update(id, patch) {
       check(patch);
       const params: unknown[] = [id];
-      const sets = assignments(patch, PATCH_COLUMNS, params);
+      const values = patch.requireMessageAuthenticator === undefined ? patch : { ...patch, requireMessageAuthenticator: requirementColumn(patch.requireMessageAuthenticator) };
+      const sets = assignments(values, PATCH_COLUMNS, params);
       if (sets.length === 0) return getOne(sql, id);
       const [row] = await sql.query<NasRow>(`UPDATE nas SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, params);
       return row && toNas(row);
     },
     async delete(id) {
       return (await sql.query('DELETE FROM nas WHERE id = $1 RETURNING id', [id])).length > 0;
+    },
+    async messageAuthenticatorSeen(id) {
+      const rows = await sql.query('UPDATE nas SET message_authenticator_seen_at = now() WHERE id = $1 AND message_authenticator_seen_at IS NULL RETURNING id', [id]);
+      return rows.length > 0;
+    },
+    async configClientMessageAuthenticatorSeen(address, name) {
+      const rows = await sql.query(
+        'INSERT INTO config_client_message_authenticator (address, name) VALUES ($1, $2) ON CONFLICT (address) DO NOTHING RETURNING address',
+        [address, name],
+      );
+      return rows.length > 0;
+    },
+    async configClientsWithMessageAuthenticator() {
+      const rows = await sql.query<{ address: string }>('SELECT address FROM config_client_message_authenticator');
+      return new Set(rows.map((r) => r.address));
     },
   };
 }

@@ -23,7 +23,7 @@ const nas = { name: 'bras-1', address: '10.0.0.0/8', secret: 'long-enough-secret
 
 describe('parseBody (create)', () => {
   it('applies defaults and keeps the given fields', () => {
-    expect(parseBody(nasResource.fields, nas, 'create')).toEqual({ ...nas, coaPort: 3799, requireMessageAuthenticator: true, limitProxyState: true });
+    expect(parseBody(nasResource.fields, nas, 'create')).toEqual({ ...nas, coaPort: 3799, requireMessageAuthenticator: 'auto', limitProxyState: true });
   });
 
   it('yields the store input types', () => {
