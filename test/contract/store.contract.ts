@@ -99,6 +99,7 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
             'auth_log',
             'charges',
             'coa_audit',
+            'config_client_message_authenticator',
             'credits',
             'fee_runs',
             'nas',
@@ -258,8 +259,9 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
           secret: 's3cret-s3cret',
           vendor: 'mikrotik',
           coaPort: 3799,
-          requireMessageAuthenticator: true,
+          requireMessageAuthenticator: 'auto',
           limitProxyState: true,
+          messageAuthenticatorSeenAt: null,
         });
         expect(created.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
         expect(await store.nas.get(created.id)).toEqual(created);
@@ -286,6 +288,26 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
         expect(await store.nas.delete(created.id)).toBe(false);
         expect(await store.nas.get(created.id)).toBeUndefined();
         await store.nas.delete(second.id);
+      });
+
+      it('keeps the first Message-Authenticator sighting of a NAS row and of a config-file client', async () => {
+        const nas = await store.nas.create({ name: unique('auto'), address: '192.0.2.30', secret: 'x-secret-1', vendor: 'generic' });
+        expect(await store.nas.messageAuthenticatorSeen(nas.id)).toBe(true);
+        const seen = (await store.nas.get(nas.id))!;
+        expect(seen.messageAuthenticatorSeenAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+        expect(await store.nas.messageAuthenticatorSeen(nas.id)).toBe(false);
+        expect((await store.nas.get(nas.id))!.messageAuthenticatorSeenAt).toBe(seen.messageAuthenticatorSeenAt);
+        expect(await store.nas.messageAuthenticatorSeen(987_654_321)).toBe(false);
+        // The setting is written as given and read back the same.
+        expect(await store.nas.update(nas.id, { requireMessageAuthenticator: true })).toMatchObject({ requireMessageAuthenticator: true });
+        expect(await store.nas.update(nas.id, { requireMessageAuthenticator: 'auto' })).toMatchObject({ requireMessageAuthenticator: 'auto' });
+        await expect(store.nas.update(nas.id, { requireMessageAuthenticator: 'yes' as never })).rejects.toThrow(/requireMessageAuthenticator: must be true, false or "auto"/);
+        await store.nas.delete(nas.id);
+
+        const address = `192.0.2.${40 + Math.floor(Math.random() * 200)}`;
+        expect(await store.nas.configClientMessageAuthenticatorSeen(address, 'cfg-client')).toBe(true);
+        expect(await store.nas.configClientMessageAuthenticatorSeen(address, 'renamed')).toBe(false);
+        expect(await store.nas.configClientsWithMessageAuthenticator()).toContain(address);
       });
 
       it('returns undefined when updating a missing NAS', async () => {

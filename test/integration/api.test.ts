@@ -131,8 +131,11 @@ describe('NAS clients', () => {
       address: '192.0.2.10',
       vendor: 'mikrotik',
       coaPort: 3799,
-      requireMessageAuthenticator: true,
+      // New entries start in auto: strict once the NAS has sent a valid Message-Authenticator.
+      requireMessageAuthenticator: 'auto',
       limitProxyState: true,
+      // No RADIUS in this process: nothing seen, no counts.
+      messageAuthenticator: { required: false, seenAt: null, counts: null },
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -149,7 +152,15 @@ describe('NAS clients', () => {
 
     const patched = await call('PATCH', `/api/v1/nas/${id}`, { body: { coaPort: 1700, secret: NAS_SECRET_2, requireMessageAuthenticator: false } });
     expect(patched.status, patched.text).toBe(200);
-    expect(patched.json).toMatchObject({ id, coaPort: 1700, requireMessageAuthenticator: false, name: 'bras-crud' });
+    expect(patched.json).toMatchObject({ id, coaPort: 1700, requireMessageAuthenticator: false, name: 'bras-crud', messageAuthenticator: { required: false } });
+    const strict = await call('PATCH', `/api/v1/nas/${id}`, { body: { requireMessageAuthenticator: true } });
+    expect(strict.json).toMatchObject({ requireMessageAuthenticator: true, messageAuthenticator: { required: true, seenAt: null } });
+    const refused = await call('PATCH', `/api/v1/nas/${id}`, { body: { requireMessageAuthenticator: 'yes' } });
+    expectError(refused, 400, 'VALIDATION_FAILED');
+    expect(refused.json.error?.message).toContain('must be true, false or "auto"');
+    const readOnly = await call('PATCH', `/api/v1/nas/${id}`, { body: { messageAuthenticator: { required: true } } });
+    expectError(readOnly, 400, 'VALIDATION_FAILED');
+    expect(readOnly.json.error?.message).toContain('messageAuthenticator is reported by the server');
     expect((await store.nas.get(id))?.secret).toBe(NAS_SECRET_2);
 
     const deleted = await call('DELETE', `/api/v1/nas/${id}`);
@@ -157,7 +168,7 @@ describe('NAS clients', () => {
     expect(deleted.text).toBe('');
     expectError(await call('GET', `/api/v1/nas/${id}`), 404, 'NOT_FOUND');
     expectError(await call('DELETE', `/api/v1/nas/${id}`), 404, 'NOT_FOUND');
-    expect(eventsSince(mark)).toEqual([{ kind: 'nas' }, { kind: 'nas' }, { kind: 'nas' }]);
+    expect(eventsSince(mark)).toEqual([{ kind: 'nas' }, { kind: 'nas' }, { kind: 'nas' }, { kind: 'nas' }]);
   });
 
   it('accepts a CIDR and reports every bad field at once', async () => {
