@@ -417,15 +417,14 @@ ALTER TABLE coa_audit DROP CONSTRAINT coa_audit_result_check,
 
 /*
  * requireMessageAuthenticator gains `auto` (FreeRADIUS 3.2.5+): not required until the NAS has sent a valid
- * Message-Authenticator once, then required for good. The column becomes 'yes' | 'no' | 'auto' (existing rows keep
- * their meaning; new rows default to auto), the first sighting of a row is kept in message_authenticator_seen_at,
- * and that of a config-file client, which has no row, by its address.
+ * Message-Authenticator once, then required for good. Additive, for rolling upgrades: require_message_authenticator
+ * keeps meaning "required now" (an auto row has false until the sighting, then true), so a release without auto
+ * treats an auto NAS as it should except that it never flips it; message_authenticator_auto marks the setting and
+ * message_authenticator_seen_at keeps the first sighting. A config-file client has no row: its sighting is kept by
+ * its address.
  */
 const MESSAGE_AUTHENTICATOR_AUTO = /* sql */ `
-ALTER TABLE nas ALTER COLUMN require_message_authenticator DROP DEFAULT,
-  ALTER COLUMN require_message_authenticator TYPE text USING (CASE WHEN require_message_authenticator THEN 'yes' ELSE 'no' END),
-  ALTER COLUMN require_message_authenticator SET DEFAULT 'auto',
-  ADD CONSTRAINT nas_require_message_authenticator_check CHECK (require_message_authenticator IN ('yes', 'no', 'auto')),
+ALTER TABLE nas ADD COLUMN message_authenticator_auto boolean NOT NULL DEFAULT false,
   ADD COLUMN message_authenticator_seen_at timestamptz;
 
 CREATE TABLE config_client_message_authenticator (

@@ -1,6 +1,7 @@
 /**
  * Migration 11 on a database that has NAS rows: requireMessageAuthenticator true and false keep their meaning, a
- * row inserted afterwards without the column is auto, and nothing is marked as seen. PGlite always, PostgreSQL
+ * row inserted by SQL without the new columns is strict as before, one created through the store is auto, and
+ * require_message_authenticator keeps saying what is required now (what a release without auto reads). PGlite always, PostgreSQL
  * when TEST_DATABASE_URL is set.
  */
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { createStore } from '../../src/store/store.js';
 import { createPGliteTestSql, createPostgresTestSql, type TestSql } from '../helpers/sql.js';
 
 function upgrade(name: string, makeSql: () => Promise<TestSql>): void {
-  it(`${name}: existing NAS rows keep true and false; new ones default to auto`, async () => {
+  it(`${name}: existing NAS rows keep true and false; new ones through the store are auto`, async () => {
     const db = await makeSql();
     try {
       const before = MIGRATIONS.filter((m) => m.version < 11);
@@ -18,14 +19,27 @@ function upgrade(name: string, makeSql: () => Promise<TestSql>): void {
         `INSERT INTO nas (name, address, secret, require_message_authenticator) VALUES ('strict', '192.0.2.1', 'secret-1', true), ('legacy', '192.0.2.2', 'secret-2', false)`,
       );
       expect(await runMigrations(db.sql)).toEqual({ applied: MIGRATIONS.filter((m) => m.version >= 11).map((m) => m.version) });
-      await db.sql.query(`INSERT INTO nas (name, address, secret) VALUES ('fresh', '192.0.2.3', 'secret-3')`);
-      const rows = await createStore(db.sql).nas.list();
+      await db.sql.query(`INSERT INTO nas (name, address, secret) VALUES ('by-sql', '192.0.2.3', 'secret-3')`);
+      const store = createStore(db.sql);
+      const auto = await store.nas.create({ name: 'auto', address: '192.0.2.4', secret: 'secret-4', vendor: 'generic' });
+      const rows = await store.nas.list();
       expect(rows.map((n) => [n.name, n.requireMessageAuthenticator, n.messageAuthenticatorSeenAt])).toEqual([
         ['strict', true, null],
         ['legacy', false, null],
-        ['fresh', 'auto', null],
+        ['by-sql', true, null],
+        ['auto', 'auto', null],
       ]);
-      await expect(db.sql.query(`UPDATE nas SET require_message_authenticator = 'maybe' WHERE name = 'fresh'`)).rejects.toThrow(/nas_require_message_authenticator_check/);
+      const required = async (): Promise<boolean | undefined> =>
+        (await db.sql.query<{ r: boolean }>('SELECT require_message_authenticator AS r FROM nas WHERE id = $1', [auto.id]))[0]?.r;
+      expect(await required()).toBe(false);
+      expect(await store.nas.messageAuthenticatorSeen(auto.id)).toBe(true);
+      expect(await required()).toBe(true);
+      expect((await store.nas.get(auto.id))?.requireMessageAuthenticator).toBe('auto');
+      // false and back to auto: the sighting stands, so auto is strict again at once.
+      await store.nas.update(auto.id, { requireMessageAuthenticator: false });
+      expect(await required()).toBe(false);
+      await store.nas.update(auto.id, { requireMessageAuthenticator: 'auto' });
+      expect(await required()).toBe(true);
     } finally {
       await db.cleanup();
     }

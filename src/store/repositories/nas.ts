@@ -1,5 +1,5 @@
 /** NAS clients (the RADIUS client table the transport compiles at start-up and on change). */
-import { VENDORS, type MessageAuthenticatorRequirement, type Nas, type VendorName } from '../../domain/types.js';
+import { VENDORS, type Nas, type VendorName } from '../../domain/types.js';
 import type { NasInput, NasPatch, NasRepository } from '../../domain/ports.js';
 import type { Sql } from '../sql.js';
 import { assignments } from '../sql-build.js';
@@ -13,7 +13,8 @@ interface NasRow {
   secret: string;
   vendor: VendorName;
   coa_port: number;
-  require_message_authenticator: 'yes' | 'no' | 'auto';
+  require_message_authenticator: boolean;
+  message_authenticator_auto: boolean;
   limit_proxy_state: boolean;
   message_authenticator_seen_at: Date | null;
   created_at: Date;
@@ -21,12 +22,7 @@ interface NasRow {
 }
 
 const COLUMNS =
-  'id, name, address, secret, vendor, coa_port, require_message_authenticator, limit_proxy_state, message_authenticator_seen_at, created_at, updated_at';
-
-/** The column spells the setting as FreeRADIUS does (yes, no, auto). */
-function requirementColumn(value: MessageAuthenticatorRequirement): 'yes' | 'no' | 'auto' {
-  return value === 'auto' ? 'auto' : value ? 'yes' : 'no';
-}
+  'id, name, address, secret, vendor, coa_port, require_message_authenticator, message_authenticator_auto, limit_proxy_state, message_authenticator_seen_at, created_at, updated_at';
 
 const PATCH_COLUMNS = {
   name: 'name',
@@ -34,7 +30,6 @@ const PATCH_COLUMNS = {
   secret: 'secret',
   vendor: 'vendor',
   coaPort: 'coa_port',
-  requireMessageAuthenticator: 'require_message_authenticator',
   limitProxyState: 'limit_proxy_state',
 } as const;
 
@@ -46,7 +41,8 @@ function toNas(row: NasRow): Nas {
     secret: row.secret,
     vendor: row.vendor,
     coaPort: row.coa_port,
-    requireMessageAuthenticator: row.require_message_authenticator === 'auto' ? 'auto' : row.require_message_authenticator === 'yes',
+    // require_message_authenticator is what is required now (migration 11): for auto, whether it was seen.
+    requireMessageAuthenticator: row.message_authenticator_auto ? 'auto' : row.require_message_authenticator,
     limitProxyState: row.limit_proxy_state,
     messageAuthenticatorSeenAt: row.message_authenticator_seen_at && isoTime(row.message_authenticator_seen_at),
     createdAt: isoTime(row.created_at),
@@ -77,8 +73,8 @@ export function nasRepository(sql: Sql): NasRepository {
     async create(input: NasInput) {
       check(input);
       const [row] = await sql.query<NasRow>(
-        `INSERT INTO nas (name, address, secret, vendor, coa_port, require_message_authenticator, limit_proxy_state)
-         VALUES ($1, $2, $3, $4, coalesce($5, 3799), coalesce($6, 'auto'), coalesce($7, true))
+        `INSERT INTO nas (name, address, secret, vendor, coa_port, require_message_authenticator, message_authenticator_auto, limit_proxy_state)
+         VALUES ($1, $2, $3, $4, coalesce($5, 3799), $6, $7, coalesce($8, true))
          RETURNING ${COLUMNS}`,
         [
           input.name,
@@ -86,7 +82,9 @@ export function nasRepository(sql: Sql): NasRepository {
           input.secret,
           input.vendor,
           input.coaPort ?? null,
-          input.requireMessageAuthenticator === undefined ? null : requirementColumn(input.requireMessageAuthenticator),
+          // New entries are auto unless they say otherwise.
+          input.requireMessageAuthenticator === true,
+          (input.requireMessageAuthenticator ?? 'auto') === 'auto',
           input.limitProxyState ?? null,
         ],
       );
@@ -95,8 +93,14 @@ export function nasRepository(sql: Sql): NasRepository {
     async update(id, patch) {
       check(patch);
       const params: unknown[] = [id];
-      const values = patch.requireMessageAuthenticator === undefined ? patch : { ...patch, requireMessageAuthenticator: requirementColumn(patch.requireMessageAuthenticator) };
-      const sets = assignments(values, PATCH_COLUMNS, params);
+      const sets = assignments(patch, PATCH_COLUMNS, params);
+      const requirement = patch.requireMessageAuthenticator;
+      if (requirement === 'auto') {
+        sets.push('message_authenticator_auto = true', 'require_message_authenticator = (message_authenticator_seen_at IS NOT NULL)');
+      } else if (requirement !== undefined) {
+        params.push(requirement);
+        sets.push('message_authenticator_auto = false', `require_message_authenticator = $${params.length}`);
+      }
       if (sets.length === 0) return getOne(sql, id);
       const [row] = await sql.query<NasRow>(`UPDATE nas SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, params);
       return row && toNas(row);
@@ -105,7 +109,11 @@ export function nasRepository(sql: Sql): NasRepository {
       return (await sql.query('DELETE FROM nas WHERE id = $1 RETURNING id', [id])).length > 0;
     },
     async messageAuthenticatorSeen(id) {
-      const rows = await sql.query('UPDATE nas SET message_authenticator_seen_at = now() WHERE id = $1 AND message_authenticator_seen_at IS NULL RETURNING id', [id]);
+      const rows = await sql.query(
+        `UPDATE nas SET message_authenticator_seen_at = now(), require_message_authenticator = require_message_authenticator OR message_authenticator_auto
+         WHERE id = $1 AND message_authenticator_seen_at IS NULL RETURNING id`,
+        [id],
+      );
       return rows.length > 0;
     },
     async configClientMessageAuthenticatorSeen(address, name) {
