@@ -23,16 +23,25 @@ export async function findNas(store: Store, ref: string): Promise<Nas> {
 
 const EDIT_SPEC = {
   '--name': 'string', '--address': 'string', '--secret': 'string', '--vendor': 'string', '--coa-port': 'string',
-  '--message-authenticator': 'flag', '--no-message-authenticator': 'flag', '--json': 'flag',
+  '--message-authenticator': 'flag', '--no-message-authenticator': 'flag', '--message-authenticator-auto': 'flag', '--json': 'flag',
 } as const;
+
+/** requireMessageAuthenticator from the flags (at most one of them); undefined when none is given. */
+function requirementOption(args: ParsedArgs): NasPatch['requireMessageAuthenticator'] {
+  const given = (['--message-authenticator', '--no-message-authenticator', '--message-authenticator-auto'] as const).filter((f) => args.flags.has(f));
+  if (given.length > 1) throw new UsageError('give one of --message-authenticator, --no-message-authenticator and --message-authenticator-auto');
+  return given[0] === undefined ? undefined : given[0] === '--message-authenticator-auto' ? 'auto' : given[0] === '--message-authenticator';
+}
 
 export async function nasCommand(sub: string | undefined, argv: readonly string[], env: CliEnv): Promise<number> {
   switch (sub) {
     case 'add': {
       const args = parseArgs(argv, {
         '--name': 'string', '--address': 'string', '--secret': 'string', '--vendor': 'string', '--coa-port': 'string',
-        '--no-message-authenticator': 'flag', '--json': 'flag',
+        '--message-authenticator': 'flag', '--no-message-authenticator': 'flag', '--message-authenticator-auto': 'flag', '--json': 'flag',
       });
+      // Without a flag the store makes it auto: strict once the NAS has sent a valid Message-Authenticator.
+      const requirement = requirementOption(args);
       const vendor = vendorOption(args) ?? 'generic';
       const coaPort = integerOption(args, '--coa-port', { min: 1, max: 65535 });
       const input = {
@@ -41,7 +50,7 @@ export async function nasCommand(sub: string | undefined, argv: readonly string[
         secret: required(args, '--secret', 'the RADIUS shared secret configured on the NAS'),
         vendor,
         ...(coaPort === undefined ? {} : { coaPort }),
-        ...(args.flags.has('--no-message-authenticator') ? { requireMessageAuthenticator: false } : {}),
+        ...(requirement === undefined ? {} : { requireMessageAuthenticator: requirement }),
       };
       return withStore(env, args, async ({ store, changes }) => {
         const nas = await store.nas.create(input);
@@ -68,7 +77,7 @@ export async function nasCommand(sub: string | undefined, argv: readonly string[
     case 'edit': {
       const args = parseArgs(argv, EDIT_SPEC);
       const ref = target(args, 'nas edit', 'NAS id or name');
-      if (args.flags.has('--message-authenticator') && args.flags.has('--no-message-authenticator')) throw new UsageError('give one of --message-authenticator and --no-message-authenticator');
+      const requirement = requirementOption(args);
       const vendor = vendorOption(args);
       const coaPort = integerOption(args, '--coa-port', { min: 1, max: 65535 });
       const text = (option: string, key: 'name' | 'address' | 'secret'): NasPatch => (args.strings.has(option) ? { [key]: args.strings.get(option)! } : {});
@@ -78,8 +87,7 @@ export async function nasCommand(sub: string | undefined, argv: readonly string[
         ...text('--secret', 'secret'),
         ...(vendor === undefined ? {} : { vendor }),
         ...(coaPort === undefined ? {} : { coaPort }),
-        ...(args.flags.has('--message-authenticator') ? { requireMessageAuthenticator: true } : {}),
-        ...(args.flags.has('--no-message-authenticator') ? { requireMessageAuthenticator: false } : {}),
+        ...(requirement === undefined ? {} : { requireMessageAuthenticator: requirement }),
       };
       if (Object.keys(patch).length === 0) throw new UsageError('nothing to change: give at least one of the options');
       return withStore(env, args, async ({ store, changes }) => {

@@ -11,11 +11,12 @@ export const CSV_COLUMNS = [
 ] as const;
 
 export const NAS_USAGE = `  nas add --name NAME --address IP|CIDR --secret SECRET [--vendor VENDOR] [--coa-port PORT]
-          [--no-message-authenticator] [--json]
-                                 register a NAS client (vendor: ${VENDORS.join(', ')}; default generic)
+          [--message-authenticator | --no-message-authenticator | --message-authenticator-auto] [--json]
+                                 register a NAS client (vendor: ${VENDORS.join(', ')}; default generic;
+                                 Message-Authenticator: auto unless a flag says, i.e. required once it is sent)
   nas list [--json]              list the NAS clients in the database (secrets are not shown)
   nas edit ID|NAME [--name NAME] [--address IP|CIDR] [--secret SECRET] [--vendor VENDOR] [--coa-port PORT]
-           [--message-authenticator | --no-message-authenticator] [--json]
+           [--message-authenticator | --no-message-authenticator | --message-authenticator-auto] [--json]
                                  change a NAS client
   nas delete ID|NAME             remove a NAS client`;
 
