@@ -164,3 +164,6 @@ export const projectDictionaryExists = existsSync(PROJECT_DICTIONARY);
 export function hex(text: string): Buffer {
   return Buffer.from(text.replace(/\s+/g, ''), 'hex');
 }
+
+/** The whole test dictionary text, for tests that add lines of their own (the data files' `define`). */
+export const TEST_DICTIONARY_TEXT = TEST_DICTIONARY + formatVendorAttributes();
