@@ -142,7 +142,7 @@ function decodeScalar(kind: number, d: Buffer): AttributeValue | undefined {
     case Kind.String:
       // Octets, not text (RFC 8044 §3.5): the exact text form of octets.ts keeps every byte (no U+FFFD), and is
       // the plain UTF-8 string for every valid one.
-      return octetsToText(d);
+      return isPlainAscii(d) ? d.toString() : octetsToText(d);
     case Kind.Integer:
     case Kind.Date:
       return d.length === 4 ? d.readUInt32BE(0) : undefined;
@@ -181,6 +181,18 @@ function decodeScalar(kind: number, d: Buffer): AttributeValue | undefined {
     default:
       return d;
   }
+}
+
+/**
+ * Printable-or-control ASCII without NUL or backslash: its text form is the string itself. The common case
+ * (logins, MACs, session ids), checked inline because octetsToText's general test costs more than the decode.
+ */
+function isPlainAscii(d: Buffer): boolean {
+  for (let i = 0; i < d.length; i++) {
+    const c = d[i] as number;
+    if (c === 0 || c === 0x5c || c > 0x7f) return false;
+  }
+  return true;
 }
 
 /** Whether every bit of `d` from `off` on, past the first `bits` bits, is zero. */

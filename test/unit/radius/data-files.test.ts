@@ -160,6 +160,7 @@ function formatPairs(dict: Dictionary, attrs: readonly Attribute[]): string {
       if (Buffer.isBuffer(v)) text = `0x${v.toString('hex')}`;
       else if (typeof v === 'number' || typeof v === 'bigint') text = def?.valueNames.get(Number(v)) ?? String(v);
       // Control octets print as \xHH so that the file stays readable; the text form reads them back the same.
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
       else if (def !== undefined && def.kind === Kind.String) text = `"${v.replace(/"/g, '\\"').replace(/[\x00-\x1f\x7f]/g, hexEscape)}"`;
       else text = v;
       return `${name} = ${text}`;
