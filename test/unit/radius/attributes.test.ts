@@ -39,52 +39,8 @@ function encodeError(fn: () => unknown): RadiusError {
   throw new Error('expected a RadiusError');
 }
 
-// One value per data type, in the form decode produces, with the expected value octets (after the VSA header).
-const TYPED: readonly [name: string, value: Attribute['value'], octets: string][] = [
-  ['Ex-String', 'héllo wörld', '68c3a96c6c6f2077c3b6726c64'],
-  ['Ex-String', '', ''],
-  ['Ex-Octets', hex('00ff10'), '00ff10'],
-  ['Ex-IPAddr', '10.0.255.1', '0a00ff01'],
-  ['Ex-IPv6Addr', '2001:db8::1', '20010db8000000000000000000000001'],
-  ['Ex-IPv6Addr', '::', '00000000000000000000000000000000'],
-  ['Ex-IPv6Addr', 'fe80::1:0:0:2', 'fe800000000000000001000000000002'],
-  ['Ex-IPv6Addr', '2001:db8:0:1:1:1:1:1', '20010db8000000010001000100010001'],
-  ['Ex-IPv6Addr', '::ffff:192.0.2.1', '00000000000000000000ffffc0000201'],
-  ['Ex-IPv6Prefix', '2001:db8:1::/48', '003020010db8000100000000000000000000'],
-  ['Ex-IPv6Prefix', '::/0', '000000000000000000000000000000000000'],
-  ['Ex-IPv6Prefix', '2001:db8::1/128', '008020010db8000000000000000000000001'],
-  ['Ex-IfId', '0211:22ff:fe33:4455', '021122fffe334455'],
-  ['Ex-Integer', 4294967295, 'ffffffff'],
-  ['Ex-Integer', 0, '00000000'],
-  ['Ex-Integer64', 18446744073709551615n, 'ffffffffffffffff'],
-  ['Ex-Integer64', 5000000000n, '000000012a05f200'],
-  ['Ex-Date', 1349879753, '507587c9'],
-  ['Ex-Byte', 255, 'ff'],
-  ['Ex-Short', 65535, 'ffff'],
-  ['Ex-Uint16', 8080, '1f90'],
-  ['Ex-Signed', -2, 'fffffffe'],
-  ['Ex-Signed', 2147483647, '7fffffff'],
-  ['Ex-Ether', '00:1a:2b:3c:4d:5e', '001a2b3c4d5e'],
-  ['Ex-ABinary', hex('0101'), '0101'],
-  ['Ex-Combo-IP', '192.0.2.7', 'c0000207'],
-  ['Ex-Combo-IP', '2001:db8::7', '20010db8000000000000000000000007'],
-  ['Ex-IPv4Prefix', '192.0.2.0/24', '0018c0000200'],
-  ['Ex-IPv4Prefix', '0.0.0.0/0', '000000000000'],
-  ['Ex-TLV', hex('010300'), '010300'],
-  ['Ex-Struct', hex('abcd'), 'abcd'],
-];
-
+// One value of every data type, encoded and decoded: test/fixtures/radius/data/rfc8044.txt (data-files.test.ts).
 describe('every data type', () => {
-  it.each(TYPED)('%s = %s', (name, value, octets) => {
-    const raw = encodeAttribute(dict, { name, value });
-    expect(raw.type).toBe(26);
-    const header = raw.value.subarray(0, 6);
-    expect(header.readUInt32BE(0)).toBe(32473);
-    expect(header[5]).toBe(octets.length / 2 + 2);
-    expect(raw.value.subarray(6).toString('hex')).toBe(octets);
-    expect(decodeAttributes(dict, [raw])).toEqual([{ name, value }]);
-  });
-
   it('accepts the documented alternative inputs', () => {
     const same = (a: Attribute, b: Attribute): void => expect(wire([encodeAttribute(dict, a)])).toBe(wire([encodeAttribute(dict, b)]));
     same({ name: 'Ex-String', value: Buffer.from('abc') }, { name: 'Ex-String', value: 'abc' });
@@ -130,38 +86,8 @@ describe('every data type', () => {
   });
 });
 
+// Values that do not fit their type, decoded raw and encoded back: test/fixtures/radius/data/malformed-values.txt.
 describe('values that do not fit their type decode raw, never throw', () => {
-  const cases: readonly [string, RawAttribute, Attribute][] = [
-    ['3-octet integer', { type: 5, value: hex('000001') }, { name: 'Attr-5', value: hex('000001') }],
-    ['5-octet ipaddr', { type: 8, value: hex('0a00000101') }, { name: 'Attr-8', value: hex('0a00000101') }],
-    ['ipv6prefix longer than /128', { type: 97, value: hex('00 81 20010db8') }, { name: 'Attr-97', value: hex('008120010db8') }],
-    ['ipv6prefix of 19 octets', { type: 97, value: Buffer.alloc(19) }, { name: 'Attr-97', value: Buffer.alloc(19) }],
-    ['tagged integer with a tag above 0x1f', { type: 64, value: hex('20000001') }, { name: 'Attr-64', value: hex('20000001') }],
-    ['User-Password not a multiple of 16', { type: 2, value: Buffer.alloc(17) }, { name: 'Attr-2', value: Buffer.alloc(17) }],
-    ['Tunnel-Password too short', { type: 69, value: hex('00 8001 02') }, { name: 'Attr-69', value: hex('00800102') }],
-    ['vendor integer of 2 octets', { type: 26, value: hex('00007ed9 0704 0001') }, { name: 'Vendor-32473-Attr-7', value: hex('0001') }],
-    ['unknown standard attribute', { type: 200, value: hex('01') }, { name: 'Attr-200', value: hex('01') }],
-    ['unknown vendor attribute', { type: 26, value: hex('00007ed9 fe03 41') }, { name: 'Vendor-32473-Attr-254', value: hex('41') }],
-    ['unknown vendor', { type: 26, value: hex('0000ffff 0103 41') }, { name: 'Vendor-Specific', value: hex('0000ffff010341') }],
-    ['VSA with only a vendor id', { type: 26, value: hex('00007ed9') }, { name: 'Vendor-Specific', value: hex('00007ed9') }],
-    ['VSA shorter than a vendor id', { type: 26, value: hex('0000') }, { name: 'Vendor-Specific', value: hex('0000') }],
-    ['sub-attribute overrunning the VSA', { type: 26, value: hex('00007ed9 0105 41') }, { name: 'Vendor-Specific', value: hex('00007ed9010541') }],
-    ['sub-attribute length below its header', { type: 26, value: hex('00007ed9 0101 41') }, { name: 'Vendor-Specific', value: hex('00007ed9010141') }],
-    ['truncated sub-attribute header', { type: 26, value: hex('00001fe4 0002 00') }, { name: 'Vendor-Specific', value: hex('00001fe4000200') }],
-    ['unknown extended type', { type: 241, value: hex('09 41') }, { name: 'Attr-241.9', value: hex('41') }],
-    ['extended integer of 1 octet', { type: 241, value: hex('01 41') }, { name: 'Attr-241.1', value: hex('41') }],
-    ['evs too short', { type: 241, value: hex('1a 0000') }, { name: 'Attr-241.26', value: hex('0000') }],
-    ['unknown evs attribute', { type: 241, value: hex('1a 00007ed9 09 41') }, { name: 'Attr-241.26.32473.9', value: hex('41') }],
-    ['long extended with only a type', { type: 245, value: hex('01') }, { name: 'Attr-245', value: hex('01') }],
-    ['long extended promising a fragment that never comes', { type: 245, value: hex('01 80 41') }, { name: 'Attr-245', value: hex('018041') }],
-  ];
-  it.each(cases)('%s', (_why, raw, expected) => {
-    const decoded = decodeAttributes(dict, [raw], crypto);
-    expect(decoded).toEqual([expected]);
-    // And the raw name encodes back to the same bytes.
-    expect(wire(encodeAttributes(dict, decoded))).toBe(wire([raw]));
-  });
-
   it('decodes every sub-attribute of one VSA', () => {
     const raw: RawAttribute = { type: 26, value: hex('00007ed9 0105 616263 0706 00000007 fe03 41') };
     expect(decodeAttributes(dict, [raw])).toEqual([
