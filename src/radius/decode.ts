@@ -190,7 +190,7 @@ function decodeScalar(kind: number, d: Buffer): AttributeValue | undefined {
 function isPlainAscii(d: Buffer): boolean {
   for (let i = 0; i < d.length; i++) {
     const c = d[i] as number;
-    if (c === 0 || c === 0x5c || c > 0x7f) return false;
+    if (((c - 1) >>> 0) >= 0x7f || c === 0x5c) return false; // NUL and 0x80.. fail the first test
   }
   return true;
 }
