@@ -440,7 +440,7 @@ function encodeHidden(def: ResolvedAttributeDef, attr: Attribute, crypto: Crypto
  * The most plaintext octets encrypt=1 hides for `def`: 128 for User-Password (RFC 2865 §5.2), otherwise the
  * largest multiple of 16 one attribute holds (the attribute's own header is checked by the caller).
  */
-export function hiddenMax(def: ResolvedAttributeDef): number {
+function hiddenMax(def: ResolvedAttributeDef): number {
   return def.vendorId === 0 && def.type === Attr.UserPassword && def.parent === undefined ? 128 : 240;
 }
 
