@@ -81,9 +81,13 @@ export function randomAuthenticator(): Buffer {
   return randomBytes(16);
 }
 
-/** User-Password hiding (RFC 2865 §5.2): pad to a multiple of 16 (max 128), XOR with the MD5 chain. */
-export function hidePassword(password: Buffer, secret: Buffer, requestAuthenticator: Buffer): Buffer {
-  if (password.length > 128) throw new RadiusError('RADIUS_ENCODE_VALUE', 'User-Password longer than 128 octets');
+/**
+ * User-Password hiding (RFC 2865 §5.2): pad to a multiple of 16, XOR with the MD5 chain. The 128-octet cap is
+ * User-Password's own (RFC 2865 §5.2); other encrypt=1 attributes (vendor ones such as Aruba-MPSK-Lookup-Info)
+ * pass a larger `max`, up to what one attribute holds.
+ */
+export function hidePassword(password: Buffer, secret: Buffer, requestAuthenticator: Buffer, max = 128): Buffer {
+  if (password.length > max) throw new RadiusError('RADIUS_ENCODE_VALUE', `${password.length} octets; at most ${max} can be hidden`);
   const len = Math.max(16, Math.ceil(password.length / 16) * 16);
   const out = Buffer.alloc(len);
   password.copy(out);
@@ -91,10 +95,13 @@ export function hidePassword(password: Buffer, secret: Buffer, requestAuthentica
   return out;
 }
 
-/** Reverse of hidePassword; trailing NUL padding is removed. Throws RADIUS_BAD_VALUE unless 16..128 and a multiple of 16. */
-export function unhidePassword(hidden: Buffer, secret: Buffer, requestAuthenticator: Buffer): Buffer {
-  if (hidden.length < 16 || hidden.length > 128 || hidden.length % 16 !== 0) {
-    throw new RadiusError('RADIUS_BAD_VALUE', `User-Password of ${hidden.length} octets is not 16..128 in steps of 16`);
+/**
+ * Reverse of hidePassword; trailing NUL padding is removed. Throws RADIUS_BAD_VALUE unless 16..`max` and a
+ * multiple of 16 (`max` as for hidePassword).
+ */
+export function unhidePassword(hidden: Buffer, secret: Buffer, requestAuthenticator: Buffer, max = 128): Buffer {
+  if (hidden.length < 16 || hidden.length > max || hidden.length % 16 !== 0) {
+    throw new RadiusError('RADIUS_BAD_VALUE', `hidden value of ${hidden.length} octets is not 16..${max} in steps of 16`);
   }
   const out = Buffer.from(hidden);
   xorChain(out, secret, requestAuthenticator, false);

@@ -7,6 +7,7 @@ import { TAG_MAX as TAG_MAX_, type Attribute, type AttributeValue, type CryptoCo
 import { Attr as Attributes } from './codes.js';
 import * as cryptoLib from './crypto.js';
 import { Kind as DictionaryKind, type Dictionary, type ResolvedAttributeDef, type VendorEntry } from './dictionary.js';
+import { octetsToText as octetsToText_ } from './octets.js';
 import * as primitives from './primitives.js';
 import type { RawAttribute } from './packet.js';
 
@@ -17,6 +18,7 @@ const Attr = Attributes;
 const TAG_MAX = TAG_MAX_;
 const { formatEther, formatIfId, formatIPv4, formatIPv6 } = primitives;
 const { ascendSecret, unhidePassword, unhideSalted } = cryptoLib;
+const octetsToText = octetsToText_;
 
 const VSA_NAME = 'Vendor-Specific';
 const STD_RAW_NAMES: readonly string[] = Array.from({ length: 256 }, (_, i) => `Attr-${i}`);
@@ -37,8 +39,9 @@ export function decodeAttributes(dict: Dictionary, attributes: readonly RawAttri
   for (let i = 0; i < n; i++) {
     const raw = attributes[i] as RawAttribute;
     const type = raw.type;
+    if (raw.value.length === 0) continue; // RFC 2865 §5: no empty attributes (parsePacket already counted them)
     if (type === Attr.VendorSpecific) {
-      decodeVsa(dict, raw.value, crypto, out);
+      i = decodeVsa(dict, attributes, i, crypto, out);
       continue;
     }
     const def = standard[type];
@@ -86,7 +89,7 @@ function decodeInto(def: ResolvedAttributeDef, data: Buffer, crypto: CryptoConte
       tag = d[0] as number;
       d = d.subarray(1);
     }
-    const plain = reveal(def.encrypt, d, crypto);
+    const plain = reveal(def, d, crypto);
     if (plain === undefined) return false;
     d = plain;
   } else if (def.hasTag) {
@@ -113,6 +116,7 @@ function decodeInto(def: ResolvedAttributeDef, data: Buffer, crypto: CryptoConte
       return true;
     }
   }
+  if (def.size !== 0 && d.length !== def.size) return false; // `octets[N]`: any other length is malformed
   const value = decodeScalar(def.kind, d);
   if (value === undefined) return false;
   out.push(tag === 0 ? { name: def.name, value } : { name: def.name, value, tag });
@@ -136,7 +140,9 @@ const FIXED_SIZE: Partial<Record<number, number>> = {
 function decodeScalar(kind: number, d: Buffer): AttributeValue | undefined {
   switch (kind) {
     case Kind.String:
-      return d.toString(); // UTF-8; the no-argument form is Node's fastest path
+      // Octets, not text (RFC 8044 §3.5): the exact text form of octets.ts keeps every byte (no U+FFFD), and is
+      // the plain UTF-8 string for every valid one.
+      return isPlainAscii(d) ? d.toString() : octetsToText(d);
     case Kind.Integer:
     case Kind.Date:
       return d.length === 4 ? d.readUInt32BE(0) : undefined;
@@ -156,14 +162,18 @@ function decodeScalar(kind: number, d: Buffer): AttributeValue | undefined {
       return d.length === 4 ? formatIPv4(d, 0) : d.length === 16 ? formatIPv6(d, 0) : undefined;
     case Kind.IPv6Prefix: {
       // RFC 3162 §2.3: reserved, prefix length, then up to 16 octets of prefix (short prefixes are accepted).
+      // Bits beyond the prefix length must be zero (RFC 8044 §3.10): otherwise the value is malformed.
       if (d.length < 2 || d.length > 18 || (d[1] as number) > 128) return undefined;
+      if (!zeroBeyond(d, 2, d[1] as number)) return undefined;
       const addr = Buffer.alloc(16);
       d.copy(addr, 0, 2);
       return `${formatIPv6(addr, 0)}/${d[1] as number}`;
     }
     case Kind.IPv4Prefix:
-      // RFC 6572 §3: reserved, prefix length, 4 octets of prefix.
-      return d.length === 6 && (d[1] as number) <= 32 ? `${formatIPv4(d, 2)}/${d[1] as number}` : undefined;
+      // RFC 6572 §3 / RFC 8044 §3.11: reserved (zero), prefix length, 4 octets of prefix, zero beyond the length.
+      return d.length === 6 && d[0] === 0 && (d[1] as number) <= 32 && zeroBeyond(d, 2, d[1] as number)
+        ? `${formatIPv4(d, 2)}/${d[1] as number}`
+        : undefined;
     case Kind.IfId:
       return d.length === 8 ? formatIfId(d) : undefined;
     case Kind.Ether:
@@ -173,12 +183,39 @@ function decodeScalar(kind: number, d: Buffer): AttributeValue | undefined {
   }
 }
 
+/**
+ * Printable-or-control ASCII without NUL or backslash: its text form is the string itself. The common case
+ * (logins, MACs, session ids), checked inline because octetsToText's general test costs more than the decode.
+ */
+function isPlainAscii(d: Buffer): boolean {
+  for (let i = 0; i < d.length; i++) {
+    const c = d[i] as number;
+    if (((c - 1) >>> 0) >= 0x7f || c === 0x5c) return false; // NUL and 0x80.. fail the first test
+  }
+  return true;
+}
+
+/** Whether every bit of `d` from `off` on, past the first `bits` bits, is zero. */
+function zeroBeyond(d: Buffer, off: number, bits: number): boolean {
+  for (let i = off; i < d.length; i++) {
+    const keep = bits - (i - off) * 8;
+    if (keep >= 8) continue;
+    const mask = keep <= 0 ? 0xff : 0xff >> keep;
+    if (((d[i] as number) & mask) !== 0) return false;
+  }
+  return true;
+}
+
 /** Undo the hiding of encrypt=1/2/3; undefined when the hidden value is malformed. */
-function reveal(encrypt: 1 | 2 | 3, d: Buffer, crypto: CryptoContext): Buffer | undefined {
-  switch (encrypt) {
-    case 1:
-      if (d.length < 16 || d.length > 128 || d.length % 16 !== 0) return undefined;
-      return unhidePassword(d, crypto.secret, crypto.authenticator);
+function reveal(def: ResolvedAttributeDef, d: Buffer, crypto: CryptoContext): Buffer | undefined {
+  switch (def.encrypt) {
+    case 0:
+      return d;
+    case 1: {
+      const max = def.vendorId === 0 && def.type === Attr.UserPassword && def.parent === undefined ? 128 : 240;
+      if (d.length < 16 || d.length > max || d.length % 16 !== 0) return undefined;
+      return unhidePassword(d, crypto.secret, crypto.authenticator, max);
+    }
     case 2:
       if (d.length < 18 || (d.length - 2) % 16 !== 0) return undefined;
       try {
@@ -198,13 +235,15 @@ function reveal(encrypt: 1 | 2 | 3, d: Buffer, crypto: CryptoContext): Buffer | 
 /**
  * Vendor-Specific (RFC 2865 §5.26): Vendor-Id, then sub-attributes in the vendor's format. The whole VSA is
  * checked first; if any sub-attribute does not parse, or the vendor is unknown, it is kept as one raw
- * `Vendor-Specific` attribute.
+ * `Vendor-Specific` attribute. A WiMAX-format sub-attribute with the continuation flag set is joined with the
+ * same sub-attribute in the Vendor-Specific attributes that follow; returns the index of the last one consumed.
  */
-function decodeVsa(dict: Dictionary, data: Buffer, crypto: CryptoContext | undefined, out: Attribute[]): void {
+function decodeVsa(dict: Dictionary, attributes: readonly RawAttribute[], i: number, crypto: CryptoContext | undefined, out: Attribute[]): number {
+  const data = (attributes[i] as RawAttribute).value;
   const entry = data.length > 4 ? dict.vendors.get(data.readUInt32BE(0)) : undefined;
   if (entry === undefined || !vsaParses(entry, data)) {
     out.push({ name: VSA_NAME, value: data });
-    return;
+    return i;
   }
   const { typeSize, lengthSize, id } = entry.def;
   const header = typeSize + lengthSize + (entry.continuation ? 1 : 0);
@@ -213,10 +252,45 @@ function decodeVsa(dict: Dictionary, data: Buffer, crypto: CryptoContext | undef
   while (p < end) {
     const type = typeSize === 1 ? (data[p] as number) : typeSize === 2 ? data.readUInt16BE(p) : data.readUInt32BE(p);
     const len = lengthSize === 0 ? end - p : lengthSize === 1 ? (data[p + typeSize] as number) : data.readUInt16BE(p + typeSize);
-    const value = data.subarray(p + header, p + len);
+    let value = data.subarray(p + header, p + len);
+    if (entry.continuation && ((data[p + header - 1] as number) & 0x80) !== 0) {
+      const joined = p + len === end ? continued(entry, type, value, attributes, i) : undefined;
+      if (joined === undefined) {
+        // The flag promises more that is not there (or is not last in its VSA): the VSA stays raw.
+        out.push({ name: VSA_NAME, value: data });
+        return i;
+      }
+      value = joined.value;
+      i = joined.last;
+    }
     const def = entry.attributes.get(type);
     if (def === undefined || !decodeInto(def, value, crypto, out)) out.push({ name: `Vendor-${id}-Attr-${type}`, value });
     p += len;
+  }
+  return i;
+}
+
+/**
+ * The value of a continued WiMAX sub-attribute: `first`, then the value of the same sub-attribute alone in each
+ * following Vendor-Specific of the vendor, up to the one without the flag; undefined when the chain breaks.
+ */
+function continued(
+  entry: VendorEntry,
+  type: number,
+  first: Buffer,
+  attributes: readonly RawAttribute[],
+  i: number,
+): { value: Buffer; last: number } | undefined {
+  const parts = [first];
+  let j = i;
+  for (;;) {
+    const next = attributes[j + 1];
+    if (next === undefined || next.type !== Attr.VendorSpecific) return undefined;
+    const v = next.value;
+    if (v.length < 7 || v.readUInt32BE(0) !== entry.def.id || v[4] !== type || v[5] !== v.length - 4) return undefined;
+    j++;
+    parts.push(v.subarray(7));
+    if (((v[6] as number) & 0x80) === 0) return { value: Buffer.concat(parts), last: j };
   }
 }
 

@@ -196,6 +196,8 @@ export interface ResolvedAttributeDef extends AttributeDef {
   readonly kind: KindNumber;
   /** `array` flag: a fixed-size value may repeat inside one attribute. */
   readonly array: boolean;
+  /** FreeRADIUS 3.2's `octets[N]`: the value is exactly N octets (0 = any length). */
+  readonly size: number;
   /** `virtual` / `secret` and similar: not sent on the wire / shown redacted. */
   readonly virtual: boolean;
   readonly secret: boolean;
@@ -497,6 +499,12 @@ export class Dictionary {
     const type = TYPES.get(typeName);
     if (type === undefined) throw dictError(state, 'DICT_BAD_TYPE', `ATTRIBUTE ${name}: unknown data type "${typeText}"`);
     const [dataType, kind] = type;
+    let size = 0;
+    if (bracket !== -1) {
+      const n = typeText.endsWith(']') ? parseNumber(typeText.slice(bracket + 1, -1)) : undefined;
+      if (n === undefined || n < 1 || n > 253 || kind !== Kind.Octets) throw dictError(state, 'DICT_SYNTAX', `ATTRIBUTE ${name}: invalid fixed size "${typeText}"`);
+      size = n;
+    }
 
     // Number: decimal, 0x hex, or dotted (TLV members, extended attributes: 241.1, 241.5.1, 26.9.1).
     const path: number[] = [];
@@ -592,6 +600,7 @@ export class Dictionary {
       valuesLower: keepValues ? previous.valuesLower : new Map<string, number>(),
       kind,
       array,
+      size,
       virtual,
       secret,
       parent,

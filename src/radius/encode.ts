@@ -9,6 +9,7 @@ import { Attr as Attributes } from './codes.js';
 import { ascendSecret, hidePassword, hideSalted } from './crypto.js';
 import { Kind as DictionaryKind, type Dictionary, type ResolvedAttributeDef, type VendorEntry } from './dictionary.js';
 import { RadiusError } from './errors.js';
+import { isEscapedText, textToOctets } from './octets.js';
 import * as primitives from './primitives.js';
 import type { RawAttribute } from './packet.js';
 
@@ -58,7 +59,7 @@ function encodeInto(
 ): void {
   const def = dict.resolveName(attr.name);
   if (def === undefined) {
-    out.push(encodeRawName(dict, attr));
+    encodeRawName(dict, attr, out, split);
     return;
   }
   if (!def.onWire || def.virtual) throw encodeError(def.name, 'is not sent in packets (virtual or unplaced attribute)');
@@ -72,6 +73,9 @@ function encodeInto(
     if (def.vendorId === 0) {
       if (def.type > 255) throw encodeError(def.name, `is a server-internal attribute (number ${def.type}) and is not sent in packets`);
       const value = encodeData(def, attr, crypto, 0, salts);
+      // RFC 2865 §5: no attribute has an empty value; `User-Name = ""` is left out (packet.ts does the same
+      // for any raw attribute list, so encodeAttribute's single result is also never sent).
+      if (value.length === 0 && split) return;
       if (value.length > MAX_VALUE) {
         if (!split || !def.concat) throw tooLong(def.name, value.length, MAX_VALUE);
         for (let off = 0; off < value.length; off += MAX_VALUE) out.push({ type: def.type, value: value.subarray(off, off + MAX_VALUE) });
@@ -83,7 +87,12 @@ function encodeInto(
     const entry = dict.vendors.get(def.vendorId);
     if (entry === undefined) throw encodeError(def.name, `vendor ${def.vendorId} is not in the dictionary`);
     const header = vsaHeaderSize(entry);
-    out.push({ type: Attr.VendorSpecific, value: writeVsaHeader(entry, def.type, def.name, encodeData(def, attr, crypto, 4 + header, salts)) });
+    const buf = encodeData(def, attr, crypto, 4 + header, salts);
+    if (entry.continuation && split && buf.length > MAX_VALUE) {
+      pushContinued(entry, def.type, def.name, buf.subarray(4 + header), out);
+      return;
+    }
+    out.push({ type: Attr.VendorSpecific, value: writeVsaHeader(entry, def.type, def.name, buf) });
     return;
   }
   if (parent.kind === Kind.Extended || parent.kind === Kind.LongExtended) {
@@ -99,7 +108,7 @@ function encodeInto(
     }
     const data = encodeData(def, attr, crypto, 0, salts);
     const evs = { vendorId: def.vendorId, type: def.type };
-    pushExtended(out, top.type, top.kind === Kind.LongExtended, parent.type, evs, data, def.name, false);
+    pushExtended(out, top.type, top.kind === Kind.LongExtended, parent.type, evs, data, def.name, split);
     return;
   }
   throw encodeError(def.name, `is a member of ${parent.name} (${parent.dataType}); encode ${parent.name} as octets instead`);
@@ -128,7 +137,30 @@ function writeVsaHeader(entry: VendorEntry, type: number, name: string, buf: Buf
   return buf;
 }
 
-/** RFC 6929 extended (241..244) or long extended (245, 246, fragmented when `split`) attribute. */
+/**
+ * A WiMAX-format (`format=1,1,c`) value too long for one VSA: one Vendor-Specific per fragment, each with the
+ * continuation flag (0x80) set but the last (WiMAX Forum NWG stage 3, as FreeRADIUS does).
+ */
+function pushContinued(entry: VendorEntry, type: number, name: string, data: Buffer, out: RawAttribute[]): void {
+  const header = 4 + vsaHeaderSize(entry);
+  const room = MAX_VALUE - header;
+  let off = 0;
+  do {
+    const chunk = data.subarray(off, off + room);
+    off += chunk.length;
+    const buf = Buffer.allocUnsafe(header + chunk.length);
+    chunk.copy(buf, header);
+    writeVsaHeader(entry, type, name, buf);
+    if (off < data.length) buf[header - 1] = 0x80;
+    out.push({ type: Attr.VendorSpecific, value: buf });
+  } while (off < data.length);
+}
+
+/**
+ * RFC 6929 extended (241..244) or long extended (245, 246, fragmented when `split`) attribute. An evs value's
+ * Vendor-Id and Vendor-Type are part of the long extended Value, so they are in the first fragment only
+ * (RFC 6929 §2.2, as FreeRADIUS fragments a long FreeRADIUS-802.1X-EAPoL-Key-Msg).
+ */
 function pushExtended(
   out: RawAttribute[],
   type: number,
@@ -139,41 +171,53 @@ function pushExtended(
   name: string,
   split: boolean,
 ): void {
-  const header = (long ? 2 : 1) + (evs === undefined ? 0 : 5);
+  let payload = data;
+  if (evs !== undefined) {
+    payload = Buffer.allocUnsafe(5 + data.length);
+    payload.writeUInt32BE(evs.vendorId, 0);
+    payload[4] = evs.type;
+    data.copy(payload, 5);
+  }
+  const header = long ? 2 : 1;
   const room = MAX_VALUE - header;
-  if (data.length > room && !(long && split && evs === undefined)) throw tooLong(name, data.length + header, MAX_VALUE);
+  if (payload.length > room && !(long && split)) throw tooLong(name, payload.length + header, MAX_VALUE);
   let off = 0;
   do {
-    const chunk = data.subarray(off, off + room);
+    const chunk = payload.subarray(off, off + room);
     off += chunk.length;
     const value = Buffer.allocUnsafe(header + chunk.length);
     value[0] = extType;
-    if (long) value[1] = off < data.length ? 0x80 : 0;
-    if (evs !== undefined) {
-      value.writeUInt32BE(evs.vendorId, header - 5);
-      value[header - 1] = evs.type;
-    }
+    if (long) value[1] = off < payload.length ? 0x80 : 0;
     chunk.copy(value, header);
     out.push({ type, value });
-  } while (off < data.length);
+  } while (off < payload.length);
 }
 
-/** `Attr-<n>`, `Attr-241.<n>`, `Attr-241.26.<vendor>.<n>`, `Vendor-<vendor>-Attr-<n>`, `Vendor-Specific`: raw octets. */
-function encodeRawName(dict: Dictionary, attr: Attribute): RawAttribute {
+/**
+ * `Attr-<n>`, `Attr-241.<n>`, `Attr-241.26.<vendor>.<n>`, `Vendor-<vendor>-Attr-<n>`, `Vendor-Specific`: raw
+ * octets. Long extended ones (`Attr-245.<n>`) are fragmented when `split`, like their dictionary names.
+ */
+function encodeRawName(dict: Dictionary, attr: Attribute, out: RawAttribute[], split: boolean): void {
   const name = attr.name;
   const lower = name.toLowerCase();
-  if (lower === 'vendor-specific') return { type: Attr.VendorSpecific, value: checkLength(name, rawOctets(name, attr.value)) };
+  if (lower === 'vendor-specific') {
+    out.push({ type: Attr.VendorSpecific, value: checkLength(name, rawOctets(name, attr.value)) });
+    return;
+  }
   if (lower.startsWith('attr-')) {
     const path = parsePath(name.slice(5));
     if (path !== undefined) {
       const [a, b, c, d] = path;
-      if (path.length === 1 && a !== undefined && a < 256) return { type: a, value: checkLength(name, rawOctets(name, attr.value)) };
+      if (path.length === 1 && a !== undefined && a < 256) {
+        const value = checkLength(name, rawOctets(name, attr.value));
+        if (value.length !== 0 || !split) out.push({ type: a, value }); // no empty attributes (RFC 2865 §5)
+        return;
+      }
       const isExtended = a !== undefined && a >= 241 && a <= 246;
       if (isExtended && b !== undefined && b < 256 && (path.length === 2 || (path.length === 4 && b === 26 && d !== undefined && d < 256))) {
-        const out: RawAttribute[] = [];
         const evs = c !== undefined && d !== undefined ? { vendorId: c, type: d } : undefined;
-        pushExtended(out, a, a >= 245, b, evs, rawOctets(name, attr.value), name, false);
-        return out[0] as RawAttribute;
+        pushExtended(out, a, a >= 245, b, evs, rawOctets(name, attr.value), name, split);
+        return;
       }
     }
   } else if (lower.startsWith('vendor-')) {
@@ -190,7 +234,8 @@ function encodeRawName(dict: Dictionary, attr: Attribute): RawAttribute {
       const octets = rawOctets(name, attr.value);
       const buf = Buffer.allocUnsafe(4 + vsaHeaderSize(entry) + octets.length);
       octets.copy(buf, 4 + vsaHeaderSize(entry));
-      return { type: Attr.VendorSpecific, value: writeVsaHeader(entry, type[0] as number, name, buf) };
+      out.push({ type: Attr.VendorSpecific, value: writeVsaHeader(entry, type[0] as number, name, buf) });
+      return;
     }
   }
   throw new RadiusError('RADIUS_UNKNOWN_ATTRIBUTE', `attribute "${name}" is not in the dictionary`);
@@ -226,6 +271,8 @@ function encodeData(def: ResolvedAttributeDef, attr: Attribute, crypto: CryptoCo
   const tag = attr.tag ?? 0;
   switch (def.kind) {
     case Kind.String: {
+      // Strings are octets in the text form of octets.ts: an escaped form (`\xHH`, `\\`) stands for its octets.
+      if (typeof v === 'string' && isEscapedText(v)) return encodeData(def, { ...attr, value: textToOctets(v) }, crypto, room, salts);
       if (typeof v === 'string') {
         const len = Buffer.byteLength(v, 'utf8');
         const t = def.hasTag && (tag !== 0 || (v.length > 0 && v.charCodeAt(0) <= TAG_MAX)) ? 1 : 0;
@@ -346,6 +393,7 @@ function encodeData(def: ResolvedAttributeDef, attr: Attribute, crypto: CryptoCo
     }
     default: {
       const octets = rawOctets(def.name, v);
+      if (def.size !== 0 && octets.length !== def.size) throw encodeError(def.name, `is ${def.size} octets (octets[${def.size}]), got ${octets.length}`);
       const buf = Buffer.allocUnsafe(room + octets.length);
       octets.copy(buf, room);
       return buf;
@@ -362,10 +410,16 @@ function encodeHidden(def: ResolvedAttributeDef, attr: Attribute, crypto: Crypto
     v.copy(buf, room);
     return buf;
   }
-  const plain = typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.isBuffer(v) ? v : encodeData({ ...def, encrypt: 0, hasTag: false }, attr, undefined, 0, undefined);
+  // The value is encoded as its type first (an integer given by VALUE name is its 4 octets, not the name's
+  // text), then hidden.
+  const plain = Buffer.isBuffer(v)
+    ? v
+    : typeof v === 'string' && def.kind === Kind.String
+      ? textToOctets(v)
+      : encodeData({ ...def, encrypt: 0, hasTag: false }, attr, undefined, 0, undefined);
   let hidden: Buffer;
   try {
-    if (def.encrypt === 1) hidden = hidePassword(plain, crypto.secret, crypto.authenticator);
+    if (def.encrypt === 1) hidden = hidePassword(plain, crypto.secret, crypto.authenticator, hiddenMax(def));
     else if (def.encrypt === 2) hidden = hideSalted(plain, crypto.secret, crypto.authenticator, uniqueSalt(salts));
     else {
       if (plain.length > 16) throw new RadiusError('RADIUS_ENCODE_VALUE', `${plain.length} octets; at most 16 can be hidden`);
@@ -380,6 +434,14 @@ function encodeHidden(def: ResolvedAttributeDef, attr: Attribute, crypto: Crypto
   if (t === 1) buf[room] = attr.tag ?? 0;
   hidden.copy(buf, room + t);
   return buf;
+}
+
+/**
+ * The most plaintext octets encrypt=1 hides for `def`: 128 for User-Password (RFC 2865 §5.2), otherwise the
+ * largest multiple of 16 one attribute holds (the attribute's own header is checked by the caller).
+ */
+function hiddenMax(def: ResolvedAttributeDef): number {
+  return def.vendorId === 0 && def.type === Attr.UserPassword && def.parent === undefined ? 128 : 240;
 }
 
 /** A salt (high bit set, RFC 2868 §3.5) not yet used in this packet. */

@@ -8,6 +8,7 @@ export const RadiusErrorCodes = {
   RADIUS_BAD_LENGTH: 'Length field below 20',
   RADIUS_ATTR_TOO_SHORT: 'attribute length below 2 (or below its type minimum)',
   RADIUS_ATTR_OVERRUN: 'attribute runs past the end of the packet',
+  RADIUS_ATTR_TYPE_ZERO: 'attribute of type 0 (reserved)',
   RADIUS_BAD_VALUE: 'attribute value does not fit its dictionary type',
   RADIUS_UNKNOWN_CODE: 'packet code not handled on this port',
   RADIUS_BAD_AUTHENTICATOR: 'Request or Response Authenticator does not verify',

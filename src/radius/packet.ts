@@ -22,6 +22,11 @@ export interface RawPacket {
   readonly raw: Buffer;
   /** Byte offset in `raw` of the Message-Authenticator's 16 value bytes, or -1 when absent. */
   readonly messageAuthenticatorOffset: number;
+  /**
+   * Zero-length attributes (Length 2) parsePacket dropped: RFC 2865 §5 gives every attribute at least one octet
+   * of value, so they are left out of `attributes` (as FreeRADIUS does) and counted here for the caller.
+   */
+  readonly emptyAttributes?: number;
 }
 
 /**
@@ -37,6 +42,7 @@ class ParsedPacket implements RawPacket {
     readonly messageAuthenticatorOffset: number,
     /** Offset of each attribute's type octet, in wire order. */
     readonly offsets: readonly number[],
+    readonly emptyAttributes: number,
   ) {}
   get code(): number {
     return this.raw[0] as number;
@@ -85,7 +91,9 @@ class ParsedPacket implements RawPacket {
  * Parse a datagram. Throws RadiusError:
  * RADIUS_TOO_SHORT (datagram below 20 octets or below its Length field), RADIUS_BAD_LENGTH (Length < 20),
  * RADIUS_TOO_LONG (Length > 4096), RADIUS_ATTR_TOO_SHORT (attribute length < 2), RADIUS_ATTR_OVERRUN,
+ * RADIUS_ATTR_TYPE_ZERO (attribute type 0 is reserved: the packet is malformed, as FreeRADIUS rejects it),
  * RADIUS_DUPLICATE_MESSAGE_AUTHENTICATOR, RADIUS_BAD_MESSAGE_AUTHENTICATOR (its length is not 18).
+ * Zero-length attributes are dropped and counted in `emptyAttributes`.
  */
 export function parsePacket(datagram: Buffer): RawPacket {
   if (datagram.length < MIN_PACKET_LENGTH) {
@@ -100,6 +108,7 @@ export function parsePacket(datagram: Buffer): RawPacket {
   const raw = datagram.length === length ? datagram : datagram.subarray(0, length);
   const offsets: number[] = [];
   let maOffset = -1;
+  let empty = 0;
   let offset = HEADER_LENGTH;
   while (offset < length) {
     if (offset + 2 > length) throw new RadiusError('RADIUS_ATTR_OVERRUN', `attribute header at offset ${offset} runs past the packet`);
@@ -108,15 +117,21 @@ export function parsePacket(datagram: Buffer): RawPacket {
     if (attrLength < 2) throw new RadiusError('RADIUS_ATTR_TOO_SHORT', `attribute ${type} at offset ${offset} has length ${attrLength}`);
     const end = offset + attrLength;
     if (end > length) throw new RadiusError('RADIUS_ATTR_OVERRUN', `attribute ${type} at offset ${offset} runs past the packet`);
+    if (type === 0) throw new RadiusError('RADIUS_ATTR_TYPE_ZERO', `attribute type 0 at offset ${offset}`);
     if (type === Attr.MessageAuthenticator) {
       if (maOffset !== -1) throw new RadiusError('RADIUS_DUPLICATE_MESSAGE_AUTHENTICATOR');
       if (attrLength !== 18) throw new RadiusError('RADIUS_BAD_MESSAGE_AUTHENTICATOR', `Message-Authenticator of length ${attrLength}`);
       maOffset = offset + 2;
     }
+    if (attrLength === 2) {
+      empty++;
+      offset = end;
+      continue;
+    }
     offsets.push(offset);
     offset = end;
   }
-  return new ParsedPacket(raw, maOffset, offsets);
+  return new ParsedPacket(raw, maOffset, offsets, empty);
 }
 
 /** First attribute of a type, or undefined. */
@@ -150,14 +165,19 @@ export function findAttributes(packet: RawPacket, type: number): RawAttribute[] 
   return packet.attributes.filter((a) => a.type === type);
 }
 
-/** Encoded size of an attribute list; throws RADIUS_ENCODE_VALUE for a value longer than 253 octets. */
+/**
+ * Encoded size of an attribute list; throws RADIUS_ENCODE_VALUE for a value longer than 253 octets. Zero-length
+ * values are not sent (RFC 2865 §5: every attribute has at least one octet of value; `User-Name = ""` is left
+ * out, as FreeRADIUS does), here and in writeAttributes alike.
+ */
 export function attributesLength(attributes: readonly RawAttribute[]): number {
   let n = 0;
   for (const a of attributes) {
-    if (a.value.length > 253) {
-      throw new RadiusError('RADIUS_ENCODE_VALUE', `attribute ${a.type} value of ${a.value.length} octets exceeds 253`);
+    const len = a.value.length;
+    if (len > 253) {
+      throw new RadiusError('RADIUS_ENCODE_VALUE', `attribute ${a.type} value of ${len} octets exceeds 253`);
     }
-    n += 2 + a.value.length;
+    if (len !== 0) n += 2 + len;
   }
   return n;
 }
@@ -165,6 +185,7 @@ export function attributesLength(attributes: readonly RawAttribute[]): number {
 /** Write attributes at `offset`; returns the offset after them. The caller sized `buf` with attributesLength. */
 export function writeAttributes(buf: Buffer, offset: number, attributes: readonly RawAttribute[]): number {
   for (const a of attributes) {
+    if (a.value.length === 0) continue;
     buf[offset] = a.type;
     buf[offset + 1] = a.value.length + 2;
     a.value.copy(buf, offset + 2);

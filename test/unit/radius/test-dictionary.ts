@@ -129,10 +129,15 @@ ATTRIBUTE	Ex-Tagged-Integer	19	integer	has_tag
 ATTRIBUTE	Ex-IP-Array		20	ipaddr	array
 ATTRIBUTE	Ex-Uint16		21	uint16
 ATTRIBUTE	Ex-Struct		22	struct
+ATTRIBUTE	Ex-Hidden-Integer	23	integer	encrypt=2
+ATTRIBUTE	Ex-Hidden-Octets	24	octets	encrypt=1
+ATTRIBUTE	Ex-Fixed		25	octets[6]
 VALUE	Ex-Integer		Zero			0
 VALUE	Ex-Integer		Seven			7
 VALUE	Ex-Byte			One			1
 VALUE	Ex-Signed		Minus-One		-1
+VALUE	Ex-Hidden-Integer	Off			0
+VALUE	Ex-Hidden-Integer	On			1
 END-VENDOR	Example
 
 # Attributes of vendor Example carried in Extended-Vendor-Specific-1 (RFC 6929 §2.4)
@@ -141,6 +146,10 @@ BEGIN-VENDOR	Example-Evs	format=Extended-Vendor-Specific-1
 ATTRIBUTE	Ex-Evs-String		1	string
 ATTRIBUTE	Ex-Evs-Integer		2	integer
 END-VENDOR	Example-Evs
+
+BEGIN-VENDOR	Fmt-WiMAX
+ATTRIBUTE	Fmt-WiMAX-Octets	2	octets
+END-VENDOR	Fmt-WiMAX
 `;
 
 const FORMAT_VENDORS = ['Fmt-1-0', 'Fmt-2-1', 'Fmt-2-0', 'Fmt-4-1', 'Fmt-4-2', 'Fmt-1-2', 'Fmt-WiMAX'] as const;
@@ -164,3 +173,6 @@ export const projectDictionaryExists = existsSync(PROJECT_DICTIONARY);
 export function hex(text: string): Buffer {
   return Buffer.from(text.replace(/\s+/g, ''), 'hex');
 }
+
+/** The whole test dictionary text, for tests that add lines of their own (the data files' `define`). */
+export const TEST_DICTIONARY_TEXT = TEST_DICTIONARY + formatVendorAttributes();
