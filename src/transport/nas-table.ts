@@ -16,7 +16,14 @@ export interface NasClientSpec {
   readonly requireMessageAuthenticator?: boolean | undefined;
   readonly limitProxyState?: boolean | undefined;
   readonly coaPort: number;
+  /** RadSec: the certificate subject CN or a SAN (DNS or IP) the NAS must present, besides its address. */
+  readonly tlsName?: string | undefined;
+  /** RadSec: the shared secret over TLS; `radsec` when unset (RFC 6614 §2.3). */
+  readonly radsecSecret?: string | undefined;
 }
+
+/** The shared secret of RadSec when the client entry sets none (RFC 6614 §2.3). */
+export const RADSEC_DEFAULT_SECRET = 'radsec';
 
 export interface NasPolicyDefaults {
   readonly requireMessageAuthenticator: boolean;
@@ -44,16 +51,27 @@ export class NasClient {
   readonly requireMessageAuthenticator: boolean;
   readonly limitProxyState: boolean;
   readonly coaPort: number;
+  readonly tlsName: string | undefined;
   readonly counters: ClientCounters;
-  constructor(spec: NasClientSpec, defaults: NasPolicyDefaults) {
+  private overTls: NasClient | undefined;
+  constructor(
+    private readonly spec: NasClientSpec,
+    private readonly defaults: NasPolicyDefaults,
+    counters?: ClientCounters,
+  ) {
     this.name = spec.name;
     this.address = spec.address;
     this.secret = Buffer.from(spec.secret, 'utf8');
+    this.tlsName = spec.tlsName;
     this.vendor = spec.vendor;
     this.requireMessageAuthenticator = spec.requireMessageAuthenticator ?? defaults.requireMessageAuthenticator;
     this.limitProxyState = spec.limitProxyState ?? defaults.limitProxyState;
     this.coaPort = spec.coaPort;
-    this.counters = new ClientCounters(spec.name);
+    this.counters = counters ?? new ClientCounters(spec.name);
+  }
+  /** The same client as RadSec sees it: the RadSec secret, the same counters and policy. */
+  get radsec(): NasClient {
+    return (this.overTls ??= new NasClient({ ...this.spec, secret: this.spec.radsecSecret ?? RADSEC_DEFAULT_SECRET }, this.defaults, this.counters));
   }
   /** Keeps the secret out of logs and JSON. */
   toJSON(): object {
