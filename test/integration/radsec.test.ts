@@ -132,9 +132,10 @@ describe('RadSec through the daemon', () => {
   });
 });
 
+const RADSECPROXY = '/usr/sbin/radsecproxy';
 function haveRadsecproxy(): boolean {
   try {
-    execFileSync('radsecproxy', ['-v'], { stdio: 'pipe' });
+    execFileSync(RADSECPROXY, ['-v'], { stdio: 'pipe' });
     return true;
   } catch {
     return false;
@@ -191,7 +192,7 @@ realm * {
 }
 `,
     );
-    proxy = spawn('radsecproxy', ['-f', '-c', conf], { stdio: 'ignore' });
+    proxy = spawn(RADSECPROXY, ['-f', '-c', conf], { stdio: 'ignore' });
     await new Promise((r) => setTimeout(r, 1000));
   });
   afterAll(async () => {
