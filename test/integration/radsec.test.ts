@@ -15,9 +15,9 @@ import { parsePacket } from '../../src/radius/packet.js';
 import { rederiveAccountStates } from '../../src/store/account-state.js';
 import type { Sql } from '../../src/store/sql.js';
 import { createStore } from '../../src/store/store.js';
-import { metricValue, startTestDaemon, testConfigInput, type TestDaemon } from '../helpers/daemon.js';
+import { metricValue, SECRET, startTestDaemon, testConfigInput, type TestDaemon } from '../helpers/daemon.js';
 import { haveRadclient, radclient } from '../helpers/radclient.js';
-import { makePki, tlsConnect, type Pki, type StreamClient } from '../helpers/radsec.js';
+import { makePki, tcpConnect, tlsConnect, type Pki, type StreamClient } from '../helpers/radsec.js';
 
 const RADSEC = Buffer.from('radsec');
 
@@ -90,14 +90,16 @@ describe('RadSec through the daemon', () => {
         acctPort: 0,
         replyCacheSeconds: 5,
         radsec: { port: 0, certFile: pki.serverCert, keyFile: pki.serverKey, caFile: pki.ca },
+        tcp: { port: 0 },
       },
     });
     d = await startTestDaemon(input, seed);
     nas = await tlsConnect(d.app.ports.radsec, pki, pki.good);
   });
+  let stopped = false;
   afterAll(async () => {
     nas?.close();
-    await d?.stop();
+    if (!stopped) await d?.stop();
   });
 
   it('PAP: Access-Accept over TLS, signed with the RadSec secret, counted for the client entry', async () => {
@@ -129,6 +131,34 @@ describe('RadSec through the daemon', () => {
     d.app.reload();
     nas.write(encodeRequest(Code.StatusServer, 5, [], RADSEC, { messageAuthenticator: true }));
     expect(parsePacket(await nas.next()).code).toBe(Code.AccessAccept);
+  });
+
+  it('RADIUS/TCP, when configured, takes the entry\'s UDP secret on the same handlers', async () => {
+    expect(d.app.ports.tcp).toBeGreaterThan(0);
+    const c = await tcpConnect(d.app.ports.tcp);
+    const secret = Buffer.from(SECRET);
+    const authenticator = randomAuthenticator();
+    c.write(
+      encodeRequest(
+        Code.AccessRequest,
+        1,
+        [
+          { type: Attr.UserName, value: Buffer.from('tls-user') },
+          { type: Attr.UserPassword, value: hidePassword(Buffer.from('tls-user-pw'), secret, authenticator) },
+        ],
+        secret,
+        { messageAuthenticator: true, authenticator },
+      ),
+    );
+    expect(parsePacket(await c.next()).code).toBe(Code.AccessAccept);
+    c.close();
+  });
+
+  it('stop closes the RadSec connection and the listener', async () => {
+    stopped = true;
+    await d.stop();
+    expect(await nas.closesWithin(2000)).toBe(true);
+    await expect(tlsConnect(d.app.ports.radsec, pki, pki.good)).rejects.toThrow();
   });
 });
 
