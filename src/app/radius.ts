@@ -1,7 +1,7 @@
 /**
  * The RADIUS role: dictionary, NAS table, subscriber directory, the access and accounting handlers, the UDP
- * listener and the stream listeners (RadSec, RADIUS/TCP) on the same handlers, the auth-log writer, the accounting journal, and the blocking service that follows account changes
- * with CoA/Disconnect.
+ * listener and the stream listeners (RadSec, RADIUS/TCP) on the same handlers, the auth-log writer, the
+ * accounting journal, and the blocking service that follows account changes with CoA/Disconnect.
  */
 import { AccessHandler } from '../aaa/access-handler.js';
 import { AccountingHandler } from '../aaa/accounting-handler.js';
@@ -172,12 +172,28 @@ export async function startRadius(ctx: AppContext, options: RadiusOptions): Prom
     },
   });
 
-  // Stopped first of the role: new datagrams are dropped, those in flight get their replies within the budget.
-  await life.start({ name: 'radius', start: () => server.start(), stop: (budgetMs) => server.stop(budgetMs) });
-  // After UDP, so stopped before it: each drains its connections' replies within the budget, then closes them.
-  for (const [name, stream] of [['radsec', streams.radsec], ['radius-tcp', streams.tcp]] as const) {
-    if (stream) await life.start({ name, start: () => stream.start(), stop: (budgetMs) => stream.stop(budgetMs) });
-  }
+  // Stopped first of the role: new datagrams and connections are refused, the requests in flight get their
+  // replies within the budget (each listener drains its own at the same time: one budget, not one each).
+  const listeners = [server, streams.radsec, streams.tcp].filter((l) => l !== null);
+  await life.start({
+    name: 'radius',
+    async start() {
+      const started: typeof listeners = [];
+      try {
+        for (const l of listeners) {
+          await l.start();
+          started.push(l);
+        }
+      } catch (err) {
+        // The lifecycle stops only the components started before this one: close the listeners bound so far.
+        await Promise.all(started.map((l) => l.stop(0)));
+        throw err;
+      }
+    },
+    stop: async (budgetMs) => {
+      await Promise.all(listeners.map((l) => l.stop(budgetMs)));
+    },
+  });
 
   return {
     subscribers,

@@ -131,11 +131,14 @@ export class StreamServer {
   async start(): Promise<void> {
     let port = this.options.port;
     for (const address of this.options.listen) {
-      const bound = await this.bind(address, port).catch((err: NodeJS.ErrnoException) => {
+      const bound = await this.bind(address, port).catch(async (err: NodeJS.ErrnoException) => {
         if (address === '::' && (err.code === 'EAFNOSUPPORT' || err.code === 'EADDRNOTAVAIL')) {
           this.log.warn({ address, err: err.message }, 'IPv6 is not available here; listening on IPv4 only');
           return null;
         }
+        // Nothing half-bound is left behind: the addresses already listening are closed again.
+        await Promise.all(this.servers.map((s) => new Promise((resolve) => s.close(resolve))));
+        this.servers.length = 0;
         throw err;
       });
       if (bound !== null && port === 0) port = bound;

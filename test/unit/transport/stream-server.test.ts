@@ -179,6 +179,12 @@ describe('RADIUS/TCP framing', () => {
     expect(await metric(streamClosed, { transport: 'tcp', reason: 'idle' })).toBe(before + 1);
   });
 
+  it('a start that cannot bind every address leaves none bound', async () => {
+    const first = new StreamServer(table(), new RequestPath(handlers(), silent, 60), { transport: 'tcp', listen: ['127.0.0.1', '127.0.0.1'], port: 0, idleTimeoutSeconds: 30, maxInFlightPerConnection: 8, maxConnectionsPerClient: 4 }, silent);
+    await expect(first.start()).rejects.toThrow(/EADDRINUSE/);
+    await expect(tcpConnect(first.port())).rejects.toThrow(/ECONNREFUSED/);
+  });
+
   it('stop sends the replies in flight on their connections, then closes them', async () => {
     const hold = { pending: [] as (() => void)[] };
     const port = await start({}, table(), handlers(hold));
