@@ -276,6 +276,26 @@ describe('RadSec', () => {
     expect(await metric(streamConnections, { transport: 'radsec', result: 'certificate_name' })).toBe(before + 1);
   });
 
+  it('frees a connection slot when a TLS connection closes (refused or not)', async () => {
+    const port = await start({ ...radsec(pki), maxConnectionsPerClient: 1 }, table({ tlsName: 'nas1.example.net' }));
+    for (let i = 0; i < 3; i++) {
+      const refused = await tlsConnect(port, pki, pki.otherName);
+      await refused.closed;
+      // A failed handshake too (TLS 1.3: the client may see it complete before the server's alert).
+      await tlsConnect(port, pki, pki.expired).then(
+        (e) => e.closed,
+        () => undefined,
+      );
+      await new Promise((r) => setTimeout(r, 20));
+      const c = await tlsConnect(port, pki, pki.good);
+      c.write(access(i, 'radsec'));
+      expect(parsePacket(await c.next()).identifier).toBe(i);
+      c.close();
+      await c.closed;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  });
+
   it('refuses an unknown address before any handshake', async () => {
     const port = await start(radsec(pki));
     const before = await metric(streamConnections, { transport: 'radsec', result: 'unknown_client' });
