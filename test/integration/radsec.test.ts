@@ -5,8 +5,9 @@
  * Debian's radsecproxy installed, radclient → radsecproxy (UDP) → Tollgate (TLS) as well.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Attr, Code } from '../../src/radius/codes.js';
 import { encodeRequest, hidePassword, randomAuthenticator, verifyResponseAuthenticator } from '../../src/radius/crypto.js';
@@ -127,10 +128,16 @@ describe('RadSec through the daemon', () => {
     expect(rows[0]?.stopped_at).not.toBeNull();
   });
 
-  it('a reload keeps the connection open and answering', async () => {
+  it('a reload (SIGHUP) takes a renewed certificate for new connections and keeps the open one answering', async () => {
+    copyFileSync(pki.serverCert2, pki.serverCert);
+    copyFileSync(pki.serverKey2, pki.serverKey);
     d.app.reload();
+    const renewed = await tlsConnect(d.app.ports.radsec, pki, pki.good, { servername: 'tollgate-renewed.test' });
+    expect((renewed.socket as TLSSocket).getPeerCertificate().subject.CN).toBe('tollgate-renewed.test');
+    renewed.close();
     nas.write(encodeRequest(Code.StatusServer, 5, [], RADSEC, { messageAuthenticator: true }));
     expect(parsePacket(await nas.next()).code).toBe(Code.AccessAccept);
+    expect(metricValue(await d.metrics(), 'tollgate_config_reloads_total', { result: 'ok' })).toBeGreaterThanOrEqual(1);
   });
 
   it('RADIUS/TCP, when configured, takes the entry\'s UDP secret on the same handlers', async () => {
