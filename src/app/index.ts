@@ -63,7 +63,7 @@ export interface AppOptions {
 }
 
 export interface RunningApp {
-  readonly ports: { readonly auth: number; readonly acct: number; readonly admin: number; readonly portal: number };
+  readonly ports: { readonly auth: number; readonly acct: number; readonly radsec: number; readonly tcp: number; readonly admin: number; readonly portal: number };
   readonly config: Config;
   readonly dictionary: Dictionary;
   readonly store: Store;
@@ -129,7 +129,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       if (config.fees.enabled) await startFees(ctx);
       await startHousekeeping(ctx);
     }
-    const ports = { ...(radius ? radius.ports() : { auth: 0, acct: 0 }), admin: (await admin?.listen()) ?? 0, portal: (await portal?.listen()) ?? 0 };
+    const ports = { ...(radius ? radius.ports() : { auth: 0, acct: 0, radsec: 0, tcp: 0 }), admin: (await admin?.listen()) ?? 0, portal: (await portal?.listen()) ?? 0 };
     // Last started, first stopped: readiness drops before anything else stops.
     await life.start({
       name: 'readiness',

@@ -1,7 +1,7 @@
 /**
  * The RADIUS role: dictionary, NAS table, subscriber directory, the access and accounting handlers, the UDP
- * listener, the auth-log writer, the accounting journal, and the blocking service that follows account changes
- * with CoA/Disconnect.
+ * listener and the stream listeners (RadSec, RADIUS/TCP) on the same handlers, the auth-log writer, the
+ * accounting journal, and the blocking service that follows account changes with CoA/Disconnect.
  */
 import { AccessHandler } from '../aaa/access-handler.js';
 import { AccountingHandler } from '../aaa/accounting-handler.js';
@@ -19,6 +19,7 @@ import { shippedDictionary } from './paths.js';
 import type { Dictionary } from '../radius/dictionary.js';
 import { MessageAuthenticatorWatch } from '../transport/message-authenticator.js';
 import { NasTable, type NasClientSpec, type NasTableOptions } from '../transport/nas-table.js';
+import { StreamServer, type StreamTlsFiles } from '../transport/stream-server.js';
 import { UdpServer } from '../transport/udp-server.js';
 import type { AppContext } from './context.js';
 
@@ -55,10 +56,20 @@ export interface RadiusOptions {
   readonly sharedSockets: boolean;
 }
 
+/** RadSec's certificate files, when all three are configured (RadSec is off otherwise). */
+function radsecFiles(config: Config): StreamTlsFiles | null {
+  const { certFile, keyFile, caFile } = config.radius.radsec;
+  return certFile && keyFile && caFile ? { certFile, keyFile, caFile } : null;
+}
+
 export interface RadiusRole {
   readonly subscribers: SubscriberDirectory;
-  ports(): { auth: number; acct: number };
-  /** Checks `next` (the NAS table it builds) and swaps clients and static users; returns the client count. */
+  /** Bound ports; radsec and tcp are 0 when that listener is off. */
+  ports(): { auth: number; acct: number; radsec: number; tcp: number };
+  /**
+   * Checks `next` (the NAS table it builds, RadSec's certificate files) and swaps clients, static users and
+   * RadSec's certificates (new handshakes use them; established connections stay); returns the client count.
+   */
   reload(next: Config): number;
 }
 
@@ -119,9 +130,20 @@ export async function startRadius(ctx: AppContext, options: RadiusOptions): Prom
     { ...config.radius, shared: options.sharedSockets },
     log,
   );
+  const tlsFiles = radsecFiles(config);
+  const { listen } = config.radius;
+  const streams: { radsec: StreamServer | null; tcp: StreamServer | null } = {
+    radsec: tlsFiles ? new StreamServer(nasTable, server.path, { transport: 'radsec', listen, ...config.radius.radsec, tls: tlsFiles }, log) : null,
+    tcp:
+      config.radius.tcp.port !== undefined
+        ? new StreamServer(nasTable, server.path, { transport: 'tcp', listen, ...config.radius.tcp, port: config.radius.tcp.port }, log)
+        : null,
+  };
   const swapNasTable = (next: NasTable): void => {
     nasTable = next;
     server.setNasTable(next);
+    streams.radsec?.setNasTable(next);
+    streams.tcp?.setNasTable(next);
   };
 
   // Blocking and restoring live sessions when an account's state changes (RFC 5176 CoA / Disconnect).
@@ -169,14 +191,37 @@ export async function startRadius(ctx: AppContext, options: RadiusOptions): Prom
     },
   });
 
-  // Stopped first of the role: new datagrams are dropped, those in flight get their replies within the budget.
-  await life.start({ name: 'radius', start: () => server.start(), stop: (budgetMs) => server.stop(budgetMs) });
+  // Stopped first of the role: new datagrams and connections are refused, the requests in flight get their
+  // replies within the budget (each listener drains its own at the same time: one budget, not one each).
+  const listeners = [server, streams.radsec, streams.tcp].filter((l) => l !== null);
+  await life.start({
+    name: 'radius',
+    async start() {
+      const started: typeof listeners = [];
+      try {
+        for (const l of listeners) {
+          await l.start();
+          started.push(l);
+        }
+      } catch (err) {
+        // The lifecycle stops only the components started before this one: close the listeners bound so far.
+        await Promise.all(started.map((l) => l.stop(0)));
+        throw err;
+      }
+    },
+    stop: async (budgetMs) => {
+      await Promise.all(listeners.map((l) => l.stop(budgetMs)));
+    },
+  });
 
   return {
     subscribers,
-    ports: () => server.ports(),
+    ports: () => ({ ...server.ports(), radsec: streams.radsec?.port() ?? 0, tcp: streams.tcp?.port() ?? 0 }),
     reload(next) {
       const table = buildNasTable(next, nasRows, configSeen, { watch });
+      const files = radsecFiles(next);
+      if (streams.radsec && files) streams.radsec.reloadCertificates(files);
+      else if (files || streams.radsec) log.warn('turning RadSec on or off takes a restart; the listener is as it was started');
       access.setStaticUsers(new ConfigUserDirectory(next.users, dictionary));
       swapNasTable(table);
       return table.clients.length;

@@ -28,6 +28,7 @@ export const ENV_OVERRIDES: ReadonlyArray<readonly [string, readonly string[]]> 
   ['TOLLGATE_RADIUS_AUTH_PORT', ['radius', 'authPort']],
   ['TOLLGATE_RADIUS_ACCT_PORT', ['radius', 'acctPort']],
   ['TOLLGATE_WORKERS', ['radius', 'workers']],
+  ['TOLLGATE_RADSEC_PORT', ['radius', 'radsec', 'port']],
   ['TOLLGATE_ADMIN_PORT', ['admin', 'port']],
   ['TOLLGATE_ADMIN_LISTEN', ['admin', 'listen']],
   ['TOLLGATE_ADMIN_TOKEN', ['admin', 'token']],
@@ -107,6 +108,14 @@ function crossCheck(input: Record<string, unknown>, issues: Issue[]): void {
     else seenUser.set(name, i);
   });
   const radius = isMapping(input.radius) ? input.radius : {};
+  const radsec = isMapping(radius.radsec) ? radius.radsec : {};
+  const tlsFiles = ['certFile', 'keyFile', 'caFile'] as const;
+  const setFiles = tlsFiles.filter((k) => radsec[k] !== undefined && radsec[k] !== null);
+  if (setFiles.length > 0 && setFiles.length < tlsFiles.length) {
+    for (const k of tlsFiles.filter((f) => !setFiles.includes(f))) {
+      issues.push({ key: `radius.radsec.${k}`, message: `is required with radius.radsec.${setFiles.join(' and ')}: RadSec needs the server certificate, its key and the CA of the NAS certificates` });
+    }
+  }
   const database = isMapping(input.database) ? input.database : {};
   const workers = radius.workers === undefined || radius.workers === null ? 1 : Number(radius.workers);
   if (workers !== 1 && !Number.isNaN(workers) && !database.url) {

@@ -45,9 +45,23 @@ export const clientSchema = obj(
     requireMessageAuthenticator: optional(boolOrAuto()),
     limitProxyState: optional(bool()),
     coaPort: int({ default: 3799, min: 1, max: 65535 }),
+    /** RadSec: the certificate subject CN or a subjectAltName (DNS or IP) the NAS must present, besides its address. */
+    tlsName: optional(str({ minLength: 1 })),
+    /** RadSec: the shared secret over TLS; unset = `radsec` (RFC 6614 §2.3). */
+    radsecSecret: optional(secret({ minLength: 1 })),
   },
   { required: true },
 );
+
+/** What a stream listener (RadSec, RADIUS/TCP) bounds per connection and per client address. */
+const streamLimits = () => ({
+  /** Seconds a connection may stay without a request before it is closed. */
+  idleTimeoutSeconds: int({ default: 120, min: 1, max: 86_400 }),
+  /** Requests of one connection being processed at once; beyond it the connection is not read until one finishes. */
+  maxInFlightPerConnection: int({ default: 256, min: 1, max: 65_536 }),
+  /** Connections open at once from one client address; more are closed on arrival. */
+  maxConnectionsPerClient: int({ default: 8, min: 1, max: 10_000 }),
+});
 
 export const userSchema = obj(
   {
@@ -84,6 +98,24 @@ export const configSchema = obj({
     dictionaries: list(str(), { default: [] }),
     /** Seconds between "unknown client" log lines per source address. */
     unknownClientLogIntervalSeconds: int({ default: 60, min: 1 }),
+    /**
+     * RADIUS over TLS (RFC 6614), on the radius.listen addresses: off until certFile, keyFile and caFile are set.
+     * Mutual TLS: a NAS needs a certificate chaining to caFile and a clients entry for its address (and tlsName).
+     */
+    radsec: obj({
+      port: int({ default: 2083, min: 0, max: 65535 }),
+      /** The server's certificate (PEM, with its intermediates) and key; re-read on SIGHUP. */
+      certFile: optional(str({ minLength: 1 })),
+      keyFile: optional(str({ minLength: 1 })),
+      /** The CA(s) NAS certificates must chain to (PEM). */
+      caFile: optional(str({ minLength: 1 })),
+      ...streamLimits(),
+    }),
+    /** RADIUS over TCP (RFC 6613), no TLS: off unless port is set. The secret is the client entry's, as UDP. */
+    tcp: obj({
+      port: optional(int({ min: 0, max: 65535 })),
+      ...streamLimits(),
+    }),
   }),
   clients: list(clientSchema, { default: [] }),
   users: list(userSchema, { default: [] }),

@@ -387,3 +387,24 @@ export const ready = new Gauge({
     this.set(readiness() ? 1 : 0);
   },
 });
+
+export const streamConnections = new Counter({
+  name: 'tollgate_radius_stream_connections_total',
+  help: 'RADIUS stream connections (transport: radsec, tcp) by result: accepted, or why refused on arrival (unknown_client, too_many_connections, tls_handshake: no certificate chaining to radius.radsec.caFile, expired, or no TLS; certificate_name: the certificate does not carry the client entry\'s tlsName; shutting_down)',
+  labelNames: ['transport', 'result'] as const,
+  registers: [registry],
+});
+
+export const streamClosed = new Counter({
+  name: 'tollgate_radius_stream_closed_total',
+  help: 'Admitted RADIUS stream connections closed, by transport and reason: peer (the NAS closed it), idle (radius.*.idleTimeoutSeconds), bad_length (a Length field below 20 or above 4096: the framing is lost), error (a socket error), shutdown',
+  labelNames: ['transport', 'reason'] as const,
+  registers: [registry],
+});
+
+export const streamOpen = new Gauge({
+  name: 'tollgate_radius_stream_connections',
+  help: 'RADIUS stream connections open and admitted, by transport',
+  labelNames: ['transport'] as const,
+  registers: [registry],
+});

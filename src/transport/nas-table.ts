@@ -25,7 +25,14 @@ export interface NasClientSpec {
   readonly id?: number | undefined;
   /** requireMessageAuthenticator auto: the stored sighting (a row's seen time, or the config client's address kept). */
   readonly messageAuthenticatorSeen?: boolean | undefined;
+  /** RadSec: the certificate subject CN or a SAN (DNS or IP) the NAS must present, besides its address. */
+  readonly tlsName?: string | undefined;
+  /** RadSec: the shared secret over TLS; `radsec` when unset (RFC 6614 §2.3). */
+  readonly radsecSecret?: string | undefined;
 }
+
+/** The shared secret of RadSec when the client entry sets none (RFC 6614 §2.3). */
+export const RADSEC_DEFAULT_SECRET = 'radsec';
 
 export interface NasPolicyDefaults {
   readonly requireMessageAuthenticator: MessageAuthenticatorRequirement;
@@ -68,12 +75,20 @@ export class NasClient {
   readonly id: number | undefined;
   /** What the stored sighting is kept by: the row's id, or a config-file client's address. */
   readonly key: string;
+  readonly tlsName: string | undefined;
   readonly counters: ClientCounters;
   private readonly watch: MessageAuthenticatorWatch | undefined;
-  constructor(spec: NasClientSpec, defaults: NasPolicyDefaults, options: NasTableOptions = {}) {
+  private overTls: NasClient | undefined;
+  constructor(
+    private readonly spec: NasClientSpec,
+    private readonly defaults: NasPolicyDefaults,
+    private readonly options: NasTableOptions = {},
+    counters?: ClientCounters,
+  ) {
     this.name = spec.name;
     this.address = spec.address;
     this.secret = Buffer.from(spec.secret, 'utf8');
+    this.tlsName = spec.tlsName;
     this.vendor = spec.vendor;
     this.id = spec.id;
     this.key = spec.id === undefined ? `client ${spec.address}` : `nas ${spec.id}`;
@@ -86,7 +101,11 @@ export class NasClient {
         : this.messageAuthenticatorSetting;
     this.limitProxyState = spec.limitProxyState ?? defaults.limitProxyState;
     this.coaPort = spec.coaPort;
-    this.counters = new ClientCounters(spec.name);
+    this.counters = counters ?? new ClientCounters(spec.name);
+  }
+  /** The same client as RadSec sees it: the RadSec secret, the same counters and policy. */
+  get radsec(): NasClient {
+    return (this.overTls ??= new NasClient({ ...this.spec, secret: this.spec.radsecSecret ?? RADSEC_DEFAULT_SECRET }, this.defaults, this.options, this.counters));
   }
 
   /**

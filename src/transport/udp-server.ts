@@ -1,32 +1,18 @@
 /**
- * RADIUS over UDP: one socket per (address, port). For each datagram: find the client by source address,
- * parse with bounds checks, verify authenticity in constant time before trusting any attribute, detect
- * duplicates, hand the request to its handler, sign the reply (Message-Authenticator first for replies to
- * Access-Request and Status-Server), remember it for retransmissions. Bad datagrams are dropped and counted;
- * nothing a peer sends can throw out of the receive loop.
- */
+ * RADIUS over UDP: one socket per (address, port). For each datagram: find the client by source address, then
+ * the request path every listener shares (request-path.ts: bounds-checked parse, authenticity in constant time
+ * before any attribute is trusted, the handler, the signed reply); this server adds duplicate detection, so a
+ * retransmission gets the reply remembered for it. Bad datagrams are dropped and counted; nothing a peer sends
+ * can throw out of the receive loop. */
 import dgram from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../observability/logger.js';
-import {
-  countDrop,
-  DropReason,
-  duplicatesInProgress,
-  inFlight,
-  radiusDuration,
-  replyCacheHits,
-  Tally,
-  type DropReasonValue,
-} from '../observability/metrics.js';
-import { requestProblem } from '../radius/authenticity.js';
-import { Attr, Code, codeName } from '../radius/codes.js';
-import { encodeReply } from '../radius/crypto.js';
-import { RadiusError, type RadiusErrorCode } from '../radius/errors.js';
-import type { HandlerResult, Handlers, PortRole, Reply, RequestContext } from '../radius/handler.js';
-import { findAttributes, hasAttribute, parsePacket, type RawPacket } from '../radius/packet.js';
-import { LogLimiter } from './log-limiter.js';
-import type { NasClient, NasTable } from './nas-table.js';
+import { countDrop, DropReason, duplicatesInProgress, inFlight, radiusDuration, replyCacheHits, Tally, type DropReasonValue } from '../observability/metrics.js';
+import { codeName } from '../radius/codes.js';
+import type { HandlerResult, Handlers, PortRole, Reply } from '../radius/handler.js';
+import type { NasTable } from './nas-table.js';
 import { ReplyCache, type CacheEntry } from './reply-cache.js';
+import { Request, RequestPath } from './request-path.js';
 
 export interface UdpServerOptions {
   readonly listen: readonly string[];
@@ -41,36 +27,12 @@ export interface UdpServerOptions {
   readonly shared: boolean;
 }
 
-/** The drop reason (metric label) of each way a request is refused; any other parse error is `malformed`. */
-const DROP_FOR_ERROR: Partial<Record<RadiusErrorCode, DropReasonValue>> = {
-  RADIUS_BAD_MESSAGE_AUTHENTICATOR: DropReason.BadMessageAuthenticator,
-  RADIUS_DUPLICATE_MESSAGE_AUTHENTICATOR: DropReason.BadMessageAuthenticator,
-  RADIUS_BAD_AUTHENTICATOR: DropReason.BadAuthenticator,
-  RADIUS_MISSING_MESSAGE_AUTHENTICATOR: DropReason.MissingMessageAuthenticator,
-  RADIUS_PROXY_STATE_WITHOUT_MA: DropReason.ProxyStateWithoutMA,
-  RADIUS_EAP_WITH_PASSWORD: DropReason.EapWithPassword,
-  RADIUS_UNKNOWN_CODE: DropReason.UnexpectedCode,
-};
-
-/** Where the handlers' contract meets this server: a request, and the one way its content problems are logged. */
-class Request implements RequestContext {
-  constructor(
-    readonly client: NasClient,
-    readonly packet: RawPacket,
-    readonly source: { readonly address: string; readonly port: number },
-    readonly role: PortRole,
-    private readonly server: UdpServer,
-  ) {}
-  inputProblem(reason: string, fields: Record<string, unknown>, message: string): void {
-    this.server.inputProblem(this.client.name, reason, { ...fields, id: this.packet.identifier }, message);
-  }
-}
-
 const cacheHits = Tally.of(replyCacheHits);
 const duplicates = Tally.of(duplicatesInProgress);
 
 const durationByCode = new Map<number, ReturnType<typeof radiusDuration.labels>>();
-function observeDuration(code: number, seconds: number): void {
+/** The request's duration, by request code (every transport shares the histogram). */
+export function observeDuration(code: number, seconds: number): void {
   let h = durationByCode.get(code);
   if (!h) durationByCode.set(code, (h = radiusDuration.labels(codeName(code))));
   h.observe(seconds);
@@ -86,8 +48,8 @@ interface Listener {
 
 export class UdpServer {
   private readonly listeners: Listener[] = [];
-  /** One limiter for every warning about RADIUS input: keyed by source address (unknown clients) or client and reason. */
-  private readonly inputLog: LogLimiter;
+  /** The per-request path, shared with the stream listeners (one limiter for warnings about RADIUS input). */
+  readonly path: RequestPath;
   private inflight = 0;
   private draining = false;
   private drained: (() => void) | null = null;
@@ -95,11 +57,11 @@ export class UdpServer {
 
   constructor(
     private nas: NasTable,
-    private readonly handlers: Handlers,
+    handlers: Handlers,
     private readonly options: UdpServerOptions,
     private readonly log: Logger,
   ) {
-    this.inputLog = new LogLimiter(options.unknownClientLogIntervalSeconds * 1000);
+    this.path = new RequestPath(handlers, log, options.unknownClientLogIntervalSeconds);
   }
 
   /** Replaces the client table (SIGHUP, API change). Requests already in flight keep the client they had. */
@@ -183,28 +145,10 @@ export class UdpServer {
   private onMessage(listener: Listener, msg: Buffer, address: string, port: number): void {
     if (this.draining) return this.drop(DropReason.ShuttingDown);
     const client = this.nas.lookup(address);
-    if (!client) return this.unknownClient(address, port);
+    if (!client) return this.path.unknownClient(address, port);
     const started = performance.now();
-    let packet: RawPacket;
-    try {
-      packet = parsePacket(msg);
-    } catch (err) {
-      const code = err instanceof RadiusError ? err.code : undefined;
-      const reason = (code && DROP_FOR_ERROR[code]) || DropReason.Malformed;
-      this.drop(reason);
-      this.inputProblem(client.name, reason, { address, code, err: (err as Error).message }, 'malformed packet dropped');
-      return;
-    }
-    const problem = requestProblem(listener.role, client, packet);
-    // Counted by Message-Authenticator per NAS, and `auto` clients flip on their first valid one.
-    if (packet.code === Code.AccessRequest) client.accessRequest(packet, problem);
-    if (problem) {
-      const reason = DROP_FOR_ERROR[problem] ?? DropReason.Malformed;
-      this.drop(reason);
-      this.inputProblem(client.name, reason, { address, id: packet.identifier, code: problem }, 'packet dropped');
-      return;
-    }
-    client.counters.request(packet.code);
+    const packet = this.path.verify(client, msg, listener.role, address);
+    if (!packet) return;
 
     const lookup = listener.cache.begin(address, port, packet.identifier, packet.authenticator, started);
     if (lookup.kind === 'replay') {
@@ -216,10 +160,10 @@ export class UdpServer {
       duplicates.inc();
       return this.drop(DropReason.DuplicateInProgress);
     }
-    const ctx = new Request(client, packet, { address, port }, listener.role, this);
+    const ctx = new Request(client, packet, { address, port }, listener.role, this.path);
     let result: HandlerResult;
     try {
-      result = this.dispatch(ctx);
+      result = this.path.dispatch(ctx);
     } catch (err) {
       this.failed(listener, ctx, lookup.entry, err);
       return;
@@ -240,70 +184,25 @@ export class UdpServer {
     }
   }
 
-  private dispatch(ctx: RequestContext): HandlerResult {
-    switch (ctx.packet.code) {
-      case Code.AccessRequest:
-        return this.handlers.access(ctx);
-      case Code.AccountingRequest:
-        return this.handlers.accounting(ctx);
-      case Code.StatusServer:
-        // RFC 5997 §3: Access-Accept on the authentication port, Accounting-Response on the accounting port.
-        return { code: ctx.role === 'auth' ? Code.AccessAccept : Code.AccountingResponse, attributes: [] };
-      default:
-        return null;
-    }
-  }
-
   private respond(listener: Listener, ctx: Request, entry: CacheEntry | null, reply: Reply | null, started: number): void {
-    const { packet, source, client } = ctx;
     if (!reply) {
       listener.cache.abandon(entry);
       return;
     }
-    const answersAccess = packet.code === Code.AccessRequest || packet.code === Code.StatusServer;
-    // RFC 2865 §5.33: every Proxy-State is copied to the reply, unmodified and in order.
-    const proxyStates = hasAttribute(packet, Attr.ProxyState) ? findAttributes(packet, Attr.ProxyState) : undefined;
-    let bytes: Buffer;
-    try {
-      bytes = encodeReply(reply.code, packet.identifier, packet.authenticator, reply.attributes, client.secret, { messageAuthenticator: answersAccess }, proxyStates);
-    } catch (err) {
-      this.failed(listener, ctx, entry, err);
+    const bytes = this.path.encode(ctx, reply);
+    if (!bytes) {
+      listener.cache.abandon(entry);
       return;
     }
     listener.cache.complete(entry, bytes);
-    listener.socket.send(bytes, source.port, source.address);
-    client.counters.response(reply.code);
-    observeDuration(packet.code, (performance.now() - started) / 1000);
+    listener.socket.send(bytes, ctx.source.port, ctx.source.address);
+    ctx.client.counters.response(reply.code);
+    observeDuration(ctx.packet.code, (performance.now() - started) / 1000);
   }
 
   private failed(listener: Listener, ctx: Request, entry: CacheEntry | null, err: unknown): void {
     listener.cache.abandon(entry);
-    this.drop(DropReason.HandlerError);
-    this.log.error({ err, nas: ctx.client.name, id: ctx.packet.identifier, code: codeName(ctx.packet.code) }, 'request failed; no reply sent');
-  }
-
-  private unknownClient(address: string, port: number): void {
-    this.drop(DropReason.UnknownClient);
-    const suppressed = this.inputLog.admit(address);
-    if (suppressed < 0) return;
-    this.log.warn(
-      suppressed > 0 ? { address, port, suppressed } : { address, port },
-      'packet from unknown client dropped (further ones from this address are counted, not logged, for a while)',
-    );
-  }
-
-  /**
-   * A warning about RADIUS input from a known client (malformed, failing authentication, unusable content):
-   * logged once per interval for each client and reason (`suppressed` says how many were left out since), every
-   * event at debug level. The caller counts the drop.
-   */
-  inputProblem(nas: string, reason: string, fields: Record<string, unknown>, message: string): void {
-    const suppressed = this.inputLog.admit(`${nas}\u0000${reason}`);
-    if (suppressed >= 0) {
-      this.log.warn({ nas, reason, ...fields, ...(suppressed > 0 ? { suppressed } : {}) }, `${message} (further ones for this reason are counted, not logged, for a while)`);
-    } else if (this.log.isLevelEnabled('debug')) {
-      this.log.debug({ nas, reason, ...fields }, message);
-    }
+    this.path.failed(ctx, err);
   }
 
   /**

@@ -160,3 +160,35 @@ users:
     for (const key of topKeys) expect(Object.keys(doc)).toContain(key);
   });
 });
+
+describe('RadSec and RADIUS/TCP keys', () => {
+  it('are off by default: no certificate files, no TCP port', () => {
+    const { radius } = configSchema.parse({});
+    expect(radius.radsec).toEqual({ port: 2083, idleTimeoutSeconds: 120, maxInFlightPerConnection: 256, maxConnectionsPerClient: 8 });
+    expect(radius.tcp.port).toBeUndefined();
+  });
+
+  it('names each certificate file missing when only some are set', () => {
+    const path = fileWith('radius:\n  radsec:\n    certFile: /etc/tollgate/server.pem\n');
+    expect(problems(() => loadConfig({ file: path, env: {} }))).toEqual([
+      'radius.radsec.keyFile: is required with radius.radsec.certFile: RadSec needs the server certificate, its key and the CA of the NAS certificates',
+      'radius.radsec.caFile: is required with radius.radsec.certFile: RadSec needs the server certificate, its key and the CA of the NAS certificates',
+    ]);
+  });
+
+  it('takes TOLLGATE_RADSEC_PORT, and blames a bad one on the variable', () => {
+    expect(loadConfig({ file: fileWith('{}\n'), env: { TOLLGATE_RADSEC_PORT: '12083' } }).config.radius.radsec.port).toBe(12083);
+    const err = configError(() => loadConfig({ file: fileWith('{}\n'), env: { TOLLGATE_RADSEC_PORT: '70000' } }));
+    expect(err.issues).toEqual([expect.objectContaining({ key: 'radius.radsec.port', source: 'TOLLGATE_RADSEC_PORT' })]);
+  });
+
+  it('takes a client tlsName and radsecSecret, and refuses an empty one or a YAML number as the secret', () => {
+    const client = { name: 'nas', address: '192.0.2.1', secret: 'a-long-udp-secret' };
+    const ok = validateConfig({ clients: [{ ...client, tlsName: 'nas.example.net', radsecSecret: 'radsec-own' }] }, 'test');
+    expect(ok.clients[0]).toMatchObject({ tlsName: 'nas.example.net', radsecSecret: 'radsec-own' });
+    expect(problems(() => validateConfig({ clients: [{ ...client, tlsName: '', radsecSecret: 12345 }] }, 'test'))).toEqual([
+      'clients[0].tlsName: must be at least 1 characters',
+      expect.stringMatching(/^clients\[0\]\.radsecSecret: must be a string: YAML read it as a number/),
+    ]);
+  });
+});
