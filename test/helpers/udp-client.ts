@@ -1,5 +1,8 @@
 /** A minimal RADIUS peer for tests: sends raw datagrams from a chosen loopback address and waits for a reply. */
 import dgram from 'node:dgram';
+import { Attr, Code } from '../../src/radius/codes.js';
+import { encodeRequest } from '../../src/radius/crypto.js';
+import type { RawAttribute } from '../../src/radius/packet.js';
 
 export async function exchange(
   port: number,
@@ -36,4 +39,25 @@ export async function burst(port: number, datagrams: Buffer[], windowMs = 500): 
   await new Promise((r) => setTimeout(r, windowMs));
   socket.close();
   return replies;
+}
+
+function u32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+}
+
+/**
+ * An Accounting-Request signed with `secret`: `status` is Acct-Status-Type, `seconds` Acct-Session-Time, and `delay`
+ * Acct-Delay-Time (it dates the event back; a retransmission with a new Identifier raises it).
+ */
+export function accountingRequest(secret: Buffer, user: string, session: string, status: number, seconds: number, id: number, delay = 0): Buffer {
+  const attrs: RawAttribute[] = [
+    { type: Attr.UserName, value: Buffer.from(user) },
+    { type: Attr.AcctStatusType, value: u32(status) },
+    { type: Attr.AcctSessionId, value: Buffer.from(session) },
+    { type: Attr.AcctSessionTime, value: u32(seconds) },
+    { type: Attr.AcctDelayTime, value: u32(delay) },
+  ];
+  return encodeRequest(Code.AccountingRequest, id, attrs, secret, { messageAuthenticator: false });
 }

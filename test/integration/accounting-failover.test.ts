@@ -4,34 +4,18 @@
  * acknowledged, and the retransmission after it recovers is charged once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Attr, Code } from '../../src/radius/codes.js';
-import { encodeRequest } from '../../src/radius/crypto.js';
-import type { RawAttribute } from '../../src/radius/packet.js';
+import { Code } from '../../src/radius/codes.js';
 import { rederiveAccountStates } from '../../src/store/account-state.js';
 import type { Sql } from '../../src/store/sql.js';
 import { createStore } from '../../src/store/store.js';
 import { SECRET, startTestDaemon, testConfigInput, type TestDaemon } from '../helpers/daemon.js';
-import { exchange } from '../helpers/udp-client.js';
+import { accountingRequest, exchange } from '../helpers/udp-client.js';
 
 const secret = Buffer.from(SECRET);
 
-function u32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n);
-  return b;
-}
-
 /** An Accounting-Request; `delay` changes Acct-Delay-Time (a retransmission with a new Identifier does). */
-function accounting(user: string, session: string, status: number, seconds: number, id: number, delay = 0): Buffer {
-  const attrs: RawAttribute[] = [
-    { type: Attr.UserName, value: Buffer.from(user) },
-    { type: Attr.AcctStatusType, value: u32(status) },
-    { type: Attr.AcctSessionId, value: Buffer.from(session) },
-    { type: Attr.AcctSessionTime, value: u32(seconds) },
-    { type: Attr.AcctDelayTime, value: u32(delay) },
-  ];
-  return encodeRequest(Code.AccountingRequest, id, attrs, secret, { messageAuthenticator: false });
-}
+const accounting = (user: string, session: string, status: number, seconds: number, id: number, delay = 0): Buffer =>
+  accountingRequest(secret, user, session, status, seconds, id, delay);
 
 async function seed(sql: Sql): Promise<void> {
   const store = createStore(sql);

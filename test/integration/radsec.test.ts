@@ -11,7 +11,6 @@ import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Attr, Code } from '../../src/radius/codes.js';
 import { encodeRequest, hidePassword, randomAuthenticator, verifyResponseAuthenticator } from '../../src/radius/crypto.js';
-import type { RawAttribute } from '../../src/radius/packet.js';
 import { parsePacket } from '../../src/radius/packet.js';
 import { rederiveAccountStates } from '../../src/store/account-state.js';
 import type { Sql } from '../../src/store/sql.js';
@@ -19,26 +18,13 @@ import { createStore } from '../../src/store/store.js';
 import { metricValue, SECRET, startTestDaemon, testConfigInput, type TestDaemon } from '../helpers/daemon.js';
 import { haveRadclient, radclient } from '../helpers/radclient.js';
 import { makePki, tcpConnect, tlsConnect, type Pki, type StreamClient } from '../helpers/radsec.js';
+import { accountingRequest } from '../helpers/udp-client.js';
 
 const RADSEC = Buffer.from('radsec');
 
-function u32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n);
-  return b;
-}
-
-/** An Accounting-Request; `delay` (Acct-Delay-Time) dates the event back, so a 10-minute session fits the clock. */
-function accounting(user: string, session: string, status: number, seconds: number, id: number, delay = 0): Buffer {
-  const attrs: RawAttribute[] = [
-    { type: Attr.UserName, value: Buffer.from(user) },
-    { type: Attr.AcctStatusType, value: u32(status) },
-    { type: Attr.AcctSessionId, value: Buffer.from(session) },
-    { type: Attr.AcctSessionTime, value: u32(seconds) },
-    { type: Attr.AcctDelayTime, value: u32(delay) },
-  ];
-  return encodeRequest(Code.AccountingRequest, id, attrs, RADSEC, { messageAuthenticator: false });
-}
+/** An Accounting-Request under the RadSec secret; `delay` (Acct-Delay-Time) dates the event back, so a 10-minute session fits the clock. */
+const accounting = (user: string, session: string, status: number, seconds: number, id: number, delay = 0): Buffer =>
+  accountingRequest(RADSEC, user, session, status, seconds, id, delay);
 
 function pap(user: string, password: string, id: number): Buffer {
   const authenticator = randomAuthenticator();
