@@ -2,28 +2,16 @@
  * The minute's housekeeping pass and the database preparation, on a real database (PGlite, or PostgreSQL with
  * TEST_DATABASE_URL): the stale-session sweep waits while rating is behind; the demo is seeded only when asked.
  */
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { housekeepingPass } from '../../src/app/housekeeping.js';
 import { prepareDatabase } from '../../src/app/database.js';
 import { loadConfig, validateConfig } from '../../src/config/load.js';
 import type { ChangeEvent, Store } from '../../src/domain/ports.js';
 import type { Sql } from '../../src/store/sql.js';
-import { createLogger } from '../../src/observability/logger.js';
 import { createStore } from '../../src/store/store.js';
 import { insertSession } from '../contract/sessions.contract.js';
 import { createTestSql } from '../helpers/sql.js';
-
-function capture(): { log: ReturnType<typeof createLogger>; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
-      cb();
-    },
-  });
-  return { log: createLogger('info', sink), lines };
-}
+import { captureLog } from '../helpers/log.js';
 
 // One database for the file (PGlite costs ~700 MB an instance); the demo seed runs first, on it empty.
 let sql: Sql;
@@ -37,7 +25,7 @@ afterAll(() => cleanup());
 
 describe('demo seed', () => {
   it('only with the built-in development defaults, or when a file asks for it (demo.seed)', async () => {
-    const { log } = capture();
+    const { log } = captureLog();
     const count = async () => Number((await sql.query<{ n: number }>('SELECT count(*) AS n FROM subscribers'))[0]?.n);
     // A configuration file that says nothing about it: no demo subscribers (embedded database only).
     const embedded: Sql = { kind: 'pglite', query: (t, p) => sql.query(t, p), transaction: (fn) => sql.transaction(fn), close: () => Promise.resolve() };
@@ -72,13 +60,13 @@ describe('housekeeping pass', () => {
     const id = await insertSession(sql, { username: 'hk-stale', startedAt: longAgo, updatedAt: longAgo });
 
     await sql.query(`INSERT INTO accounting_journal (records, body, received_at) VALUES (1, '[]', now() - interval '5 minutes')`);
-    const behind = capture();
+    const behind = captureLog();
     await housekeepingPass({ config: () => config, store, changes, log: behind.log });
     expect(behind.lines.map((l) => l.msg)).toContain('accounting rating is behind; stale-session sweep skipped');
     expect((await store.sessions.get(id))?.stoppedAt).toBeNull();
 
     await sql.query('DELETE FROM accounting_journal');
-    const caughtUp = capture();
+    const caughtUp = captureLog();
     await housekeepingPass({ config: () => config, store, changes, log: caughtUp.log });
     expect(caughtUp.lines.find((l) => l.msg === 'stale sessions closed')?.closed).toBe(1);
     expect((await store.sessions.get(id))?.terminateCause).toBe('Stale-Session');

@@ -1,21 +1,9 @@
 /**
  * The lifecycle list: start in order, stop in reverse, each stop bounded, a failed start undone.
  */
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Lifecycle, stopBounds, type Component } from '../../../src/app/lifecycle.js';
-import { createLogger } from '../../../src/observability/logger.js';
-
-function capture(): { log: ReturnType<typeof createLogger>; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
-      cb();
-    },
-  });
-  return { log: createLogger('info', sink), lines };
-}
+import { captureLog } from '../../helpers/log.js';
 
 function recorder(events: string[], name: string, stop?: (budgetMs: number) => Promise<void> | void): Component {
   return {
@@ -30,7 +18,7 @@ function recorder(events: string[], name: string, stop?: (budgetMs: number) => P
 
 describe('Lifecycle', () => {
   it('starts in order and stops in reverse; stop is idempotent', async () => {
-    const { log } = capture();
+    const { log } = captureLog();
     const events: string[] = [];
     const life = new Lifecycle(log, () => stopBounds(1000));
     for (const name of ['database', 'cache', 'rater', 'radius']) await life.start(recorder(events, name));
@@ -42,7 +30,7 @@ describe('Lifecycle', () => {
   });
 
   it('a stop that hangs is left behind after its budget; the others still stop, the whole within the bound', async () => {
-    const { log, lines } = capture();
+    const { log, lines } = captureLog();
     const events: string[] = [];
     const life = new Lifecycle(log, () => ({ componentMs: 200, totalMs: 400, closeMs: 50 }));
     await life.start(recorder(events, 'database'));
@@ -63,7 +51,7 @@ describe('Lifecycle', () => {
   });
 
   it('a stop that fails is reported after every other component stopped', async () => {
-    const { log } = capture();
+    const { log } = captureLog();
     const events: string[] = [];
     const life = new Lifecycle(log, () => stopBounds(100));
     await life.start(recorder(events, 'database'));
@@ -73,7 +61,7 @@ describe('Lifecycle', () => {
   });
 
   it('a start that fails stops what was started, in reverse, and rethrows', async () => {
-    const { log } = capture();
+    const { log } = captureLog();
     const events: string[] = [];
     const life = new Lifecycle(log, () => stopBounds(100));
     const failing: Component = {

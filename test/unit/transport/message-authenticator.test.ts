@@ -5,7 +5,6 @@
  * without one is dropped and counted. The store here is a function recording what it is asked to keep.
  */
 import { createHmac } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/observability/logger.js';
 import { messageAuthenticatorCounts, radiusDropped, registry } from '../../../src/observability/metrics.js';
@@ -16,20 +15,10 @@ import { MessageAuthenticatorWatch, type RecordSighting } from '../../../src/tra
 import { NasTable, type NasClientSpec } from '../../../src/transport/nas-table.js';
 import { UdpServer } from '../../../src/transport/udp-server.js';
 import { exchange } from '../../helpers/udp-client.js';
+import { logSink } from '../../helpers/log.js';
 
 const SECRET = 'ma-auto-unit-secret-1';
 const secret = Buffer.from(SECRET);
-
-function capture(): { lines: Record<string, unknown>[]; stream: Writable } {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString().split('\n')) if (l.trim() !== '') lines.push(JSON.parse(l) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { lines, stream };
-}
 
 let server: UdpServer | undefined;
 let watch: MessageAuthenticatorWatch | undefined;
@@ -41,7 +30,7 @@ afterEach(async () => {
 });
 
 async function start(specs: NasClientSpec[], record: RecordSighting) {
-  const log = capture();
+  const log = logSink();
   const logger = createLogger('info', log.stream);
   watch = new MessageAuthenticatorWatch(record, logger);
   const defaults = { requireMessageAuthenticator: true, limitProxyState: false } as const;

@@ -2,7 +2,6 @@
  * Warnings about RADIUS input are rate-limited per client and reason (one limiter with unknown clients), while the
  * drop counter counts every event. A real server on a loopback socket, a real logger writing to memory.
  */
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/observability/logger.js';
 import { radiusDropped } from '../../../src/observability/metrics.js';
@@ -11,19 +10,9 @@ import { encodeRequest } from '../../../src/radius/crypto.js';
 import { NasTable } from '../../../src/transport/nas-table.js';
 import { UdpServer } from '../../../src/transport/udp-server.js';
 import { burst } from '../../helpers/udp-client.js';
+import { logSink } from '../../helpers/log.js';
 
 const SECRET = 'udp-server-unit-secret';
-
-function capture(): { lines: Record<string, unknown>[]; stream: Writable } {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString().split('\n')) if (l.trim() !== '') lines.push(JSON.parse(l) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { lines, stream };
-}
 
 let server: UdpServer | undefined;
 afterEach(async () => {
@@ -32,7 +21,7 @@ afterEach(async () => {
 });
 
 async function start(nasAddress: string) {
-  const log = capture();
+  const log = logSink();
   const nas = new NasTable([{ name: 'bras-1', address: nasAddress, secret: SECRET, vendor: 'mikrotik', coaPort: 3799 }], {
     requireMessageAuthenticator: false,
     limitProxyState: false,
