@@ -1,4 +1,5 @@
 // Types of bench/radsec-load.mjs (a plain Node script, outside the TypeScript build), for the tests that import it.
+import type { Server } from 'node:tls';
 
 export function md5(data: Buffer): Buffer;
 export function md5Into(from: Int32Array, prefixLen: number, data: Buffer, off: number, len: number, out: Buffer, outOff: number): void;
@@ -72,3 +73,14 @@ export interface RunResult {
 export function run(options: RunOptions): Promise<RunResult>;
 export function resultLine(r: RunResult): string;
 export function parseArgs(argv: string[]): RunOptions;
+
+export interface RespondOptions {
+  host: string;
+  port: number;
+  ca?: Buffer | string;
+  cert?: Buffer | string;
+  key?: Buffer | string;
+  secret?: string;
+}
+/** The trivial responder: resolves with the listening server. */
+export function respond(options: RespondOptions): Promise<Server>;

@@ -268,6 +268,13 @@ function buildTemplates(users, acct) {
   return { pool, start, len, pwOff, pwLen };
 }
 
+function isLoopback(host) {
+  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host ?? '');
+  return m !== null && m.slice(1).every((x) => Number(x) <= 255);
+}
+
+const pem = (v) => (v === undefined ? undefined : Buffer.isBuffer(v) ? v : readFileSync(v));
+
 // xorshift128: Request Authenticators need to be fresh (duplicate detection keys on them), not secret.
 const rng = Int32Array.from([Date.now() | 0, (Math.random() * 2 ** 31) | 0, 0x9e3779b9 | 0, (Math.random() * 2 ** 31) | 1]);
 function rand32() {
@@ -310,7 +317,6 @@ export async function run(o) {
   const runId = (rand32() >>> 0).toString(16).toUpperCase().padStart(8, '0');
   let userRr = 0, sessionSeq = 0, inflight = 0;
 
-  const pem = (v) => (v === undefined ? undefined : Buffer.isBuffer(v) ? v : readFileSync(v));
   const connections = [];
   for (let k = 0; k < conns; k++) connections.push(await connect(k));
 
@@ -323,11 +329,6 @@ export async function run(o) {
   const measStart = t0 + (o.warmup ?? 0) * 1000;
   const endSend = t0 + (o.duration ?? 10) * 1000;
   let stopNew = false, hardEnd = Infinity, lastReply = 0;
-
-  function isLoopback(host) {
-    const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host ?? '');
-    return m !== null && m.slice(1).every((x) => Number(x) <= 255);
-  }
 
   function connect(index) {
     return new Promise((resolve, reject) => {
@@ -593,11 +594,56 @@ export function resultLine(r) {
   return line;
 }
 
+// ---------------------------------------------------------------- trivial responder (the client's own ceiling)
+
+/**
+ * A RadSec server that answers every Access-Request with an empty Access-Accept and every Accounting-Request with
+ * an Accounting-Response (valid Response Authenticators, one write per chunk read), as radload -L does for UDP:
+ * what the client reaches against it is the most it can measure on this machine. Resolves with the server.
+ */
+export function respond(o) {
+  if (!isLoopback(o.host)) throw new Error(`refusing ${o.host}: only 127.0.0.0/8 literals are allowed`);
+  const secret = Buffer.from(o.secret ?? 'radsec');
+  const scratch = Buffer.alloc(20 + secret.length);
+  secret.copy(scratch, 20);
+  const server = tls.createServer({ cert: pem(o.cert), key: pem(o.key), ca: pem(o.ca), requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2' }, (socket) => {
+    socket.setNoDelay(true);
+    const replies = [];
+    const framer = new StreamFramer(
+      (buf, off) => {
+        const code = buf[off] === ACCESS_REQUEST ? ACCESS_ACCEPT : buf[off] === ACCOUNTING_REQUEST ? ACCOUNTING_RESPONSE : 0;
+        if (!code) return;
+        const r = Buffer.allocUnsafe(20);
+        scratch[0] = r[0] = code;
+        scratch[1] = r[1] = buf[off + 1];
+        scratch[2] = r[2] = 0;
+        scratch[3] = r[3] = 20;
+        buf.copy(scratch, 4, off + 4, off + 20);
+        md5Into(MD5_INIT, 0, scratch, 0, scratch.length, r, 4);
+        replies.push(r);
+      },
+      () => socket.destroy(),
+    );
+    socket.on('data', (chunk) => {
+      framer.push(chunk);
+      if (replies.length > 0) socket.write(Buffer.concat(replies));
+      replies.length = 0;
+    });
+    socket.on('error', () => socket.destroy());
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => resolve(server));
+  });
+}
+
 // ---------------------------------------------------------------- command line
 
 const USAGE = `usage: radsec-load.mjs -s 127.0.0.x:PORT --ca CA.pem --cert NAS.pem --key NAS.key [-m auth|acct]
          [-u users.txt | -U COUNT] [-S secret] [-w WINDOW] [-k CONNECTIONS] [-d SECONDS] [-W WARMUP_S]
          [-t TIMEOUT_MS] [-n TOTAL] [-i INTERIMS] [--servername NAME] [-v]
+       radsec-load.mjs -L 127.0.0.x:PORT --ca CA.pem --cert SERVER.pem --key SERVER.key [-S secret]
+         (trivial responder: Access-Accept / Accounting-Response to everything, until SIGTERM)
   -w requests in flight in all (default 64), spread over -k TLS connections (default 2), at most 256 each
   -u users file ('name password' per line); without it user000001/pw000001 ... -U (default 1000)
   -S the secret inside TLS (default radsec, RFC 6614 §2.3); -d seconds of sending (10), -W of them not measured (0)`;
@@ -618,11 +664,13 @@ export function parseArgs(argv) {
       return x;
     };
     switch (a) {
-      case '-s': {
+      case '-s':
+      case '-L': {
         const m = /^(.+):(\d+)$/.exec(v());
-        if (!m) throw new Error('-s wants HOST:PORT');
+        if (!m) throw new Error(`${a} wants HOST:PORT`);
         o.host = m[1];
         o.port = Number(m[2]);
+        o.respond = a === '-L';
         break;
       }
       case '-S': o.secret = v(); break;
@@ -646,7 +694,8 @@ export function parseArgs(argv) {
     }
   }
   if (!o.host) throw new Error(USAGE);
-  o.users = loadUsers(usersFile, userCount);
+  if (!isLoopback(o.host)) throw new Error(`refusing ${o.host}: only 127.0.0.0/8 literals are allowed`);
+  if (!o.respond) o.users = loadUsers(usersFile, userCount);
   return o;
 }
 
@@ -674,7 +723,10 @@ if (invoked) {
     process.exit(2);
   }
   try {
-    report(await run(options));
+    if (options.respond) {
+      const server = await respond(options);
+      console.error(`radsec-load: responding on ${options.host}:${options.port} (${server.address().port}) until SIGTERM`);
+    } else report(await run(options));
   } catch (err) {
     console.error(`radsec-load: ${err.message}`);
     process.exit(1);

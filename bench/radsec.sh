@@ -4,6 +4,8 @@
 #   radsec  bench/radsec-load.mjs (node:tls, WINDOW requests in flight over CONNS connections) → Tollgate RadSec
 #   proxy   radload (UDP) → radsecproxy (Debian's, one TLS connection) → Tollgate RadSec, for reference
 #   udp     radload (UDP) → Tollgate UDP, for comparison
+#   ceiling radsec-load → its own trivial responder (-L), no Tollgate: the most the client can measure here (not in
+#           the default CASES)
 # and prints a table of medians: req/s and p99 per case. Loopback only; stops only what it started, by PID.
 #
 #   bench/radsec.sh                       # REPS=3 runs of DUR=14 s (WARM=2 s excluded) per case: ~3 min
@@ -11,7 +13,7 @@
 #   CASES="radsec udp" CONNS=4 bench/radsec.sh
 #
 # Knobs: CASES (radsec proxy udp), WINDOW (64), CONNS (2: radsec-load's TLS connections), RADSEC_PORT (28183),
-#        PROXY_PORT (28141: radsecproxy's UDP side), and bench/lib.sh's (REPS, DUR, WARM, WORKERS, USERS, STORE,
+#        PROXY_PORT (28141: radsecproxy's UDP side), RESPONDER_PORT (28184, ceiling), and bench/lib.sh's (REPS, DUR, WARM, WORKERS, USERS, STORE,
 #        PG_URL, BENCH_DIR, ports). Certificates (a CA, a server and a client certificate, EC P-256) are made with
 #        openssl in $BENCH_DIR/radsec. radsecproxy is installed from Debian when missing.
 set -euo pipefail
@@ -20,11 +22,13 @@ WINDOW=${WINDOW:-64}
 CONNS=${CONNS:-2}
 RADSEC_PORT=${RADSEC_PORT:-28183}
 PROXY_PORT=${PROXY_PORT:-28141}
+RESPONDER_PORT=${RESPONDER_PORT:-28184}
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 pki="$B/radsec"
 NAS_NAME=radsec-load.bench
 PROXY_PID=""
+RESPONDER_PID=""
 
 if [[ " $CASES " == *" proxy "* ]] && ! command -v radsecproxy >/dev/null && [ ! -x /usr/sbin/radsecproxy ]; then
   echo "installing radsecproxy"
@@ -92,7 +96,16 @@ proxy_stop() {
   fi
 }
 
+responder_stop() {
+  if [ -n "$RESPONDER_PID" ]; then
+    kill "$RESPONDER_PID" 2>/dev/null || true
+    wait "$RESPONDER_PID" 2>/dev/null || true
+    RESPONDER_PID=""
+  fi
+}
+
 cleanup() {
+  responder_stop
   proxy_stop
   tg_stop
 }
@@ -123,6 +136,14 @@ for c in $CASES; do
     udp)
       tg_run_case "udp-auth-w$WINDOW" "$AUTH_PORT" auth "$WINDOW"
       ;;
+    ceiling)
+      node "$root/bench/radsec-load.mjs" -L "127.0.0.1:$RESPONDER_PORT" --ca "$pki/ca.pem" --cert "$pki/server.pem" --key "$pki/server.key" >"$pki/responder.out" 2>&1 &
+      RESPONDER_PID=$!
+      sleep 1
+      tg_run_reps "radsec-ceiling-w$WINDOW-k$CONNS" "${load[@]}" -s "127.0.0.1:$RESPONDER_PORT" -m auth -u "$B/users.txt" \
+        -w "$WINDOW" -k "$CONNS" -d "$DUR" -W "$WARM" -t 3000
+      responder_stop
+      ;;
     *) echo "unknown case $c"; exit 2 ;;
   esac
 done
@@ -138,6 +159,7 @@ for c in $CASES; do
     radsec) name="radsec-auth-w$WINDOW-k$CONNS" label="radsec-load -> Tollgate RadSec ($CONNS conns)" ;;
     proxy) name="radsecproxy-auth-w$WINDOW" label="radload -> radsecproxy -> Tollgate RadSec" ;;
     udp) name="udp-auth-w$WINDOW" label="radload -> Tollgate UDP" ;;
+    ceiling) name="radsec-ceiling-w$WINDOW-k$CONNS" label="radsec-load -> trivial responder (ceiling)" ;;
   esac
   set -- $(tg_median "$name")
   printf '%-44s %10s %9s %5s\n' "$label" "$1" "$2" "$3"

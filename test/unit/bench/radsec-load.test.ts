@@ -9,7 +9,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hmacInto, hmacKey, md5, run, StreamFramer, type RunOptions } from '../../../bench/radsec-load.mjs';
+import { hmacInto, hmacKey, md5, parseArgs, respond, resultLine, run, StreamFramer, type RunOptions } from '../../../bench/radsec-load.mjs';
 import { startTestDaemon, testConfigInput, type TestDaemon } from '../../helpers/daemon.js';
 import { makePki, type Pki } from '../../helpers/radsec.js';
 
@@ -55,6 +55,26 @@ describe('StreamFramer', () => {
     expect(collect([broken])).toEqual([want[0], 'bad']);
     const big = Buffer.from([2, 0, 0x10, 0x01]); // 4097
     expect(collect([big])).toEqual(['bad']);
+  });
+});
+
+describe('the trivial responder (-L)', () => {
+  it('answers auth and acct with valid authenticators; the RESULT line has radload\'s fields', async () => {
+    const pki = makePki();
+    const server = await respond({ host: '127.0.0.1', port: 0, ca: pki.ca, cert: pki.serverCert, key: pki.serverKey });
+    const port = (server.address() as { port: number }).port;
+    try {
+      const options = parseArgs(['-s', `127.0.0.1:${port}`, '--ca', pki.ca, '--cert', pki.good.cert, '--key', pki.good.key, '-U', '10', '-w', '8', '-d', '0.3']);
+      const auth = await run({ ...options, log: () => undefined });
+      expect(auth.ok).toBe(auth.sent);
+      expect(auth.ok).toBeGreaterThan(0);
+      expect(resultLine(auth)).toMatch(/^RESULT mode=auth transport=radsec rps=\d+ p50_ms=[\d.]+ p90_ms=[\d.]+ p99_ms=[\d.]+ max_ms=[\d.]+ sent=\d+ ok=\d+ rejects=0 timeouts=0 bad=0 late=0$/);
+      const acct = await run({ ...options, mode: 'acct', log: () => undefined });
+      expect(acct.stopsAcked).toBe(acct.sessions);
+      expect(resultLine(acct)).toMatch(/ bad=0 late=0 sessions=\d+ stops_acked=\d+$/);
+    } finally {
+      server.close();
+    }
   });
 });
 
