@@ -315,14 +315,14 @@ export async function run(o) {
   const hist = new Histogram(timeoutMs);
   const st = { sent: 0, sentWarm: 0, ok: 0, rejects: 0, timeouts: 0, bad: 0, other: 0, late: 0, sessions: 0, sessionsDone: 0, stopsAcked: 0, rx: 0 };
   const runId = (rand32() >>> 0).toString(16).toUpperCase().padStart(8, '0');
-  let userRr = 0, sessionSeq = 0, inflight = 0;
+  let userRr = 0, sessionSeq = 0, inflight = 0, planned = 0;
 
   const connections = [];
   for (let k = 0; k < conns; k++) connections.push(await connect(k));
 
   // Agents: each has one request in flight at a time (closed loop); agent a always uses connection a % conns.
   const agents = Array.from({ length: window }, (_, a) => ({
-    index: a, conn: connections[a % conns], user: 0, busy: false,
+    index: a, conn: connections[a % conns], user: 0,
     active: false, step: 0, sid: Buffer.alloc(16), ip: 0, nasPort: 0, tStart: 0,
   }));
   const t0 = performance.now();
@@ -346,12 +346,13 @@ export async function run(o) {
         (len) => {
           st.bad++;
           log(`connection ${index}: Length ${len} in the stream, framing lost: closing it`);
+          c.dead = true;
           socket.destroy();
         },
       );
       socket.setNoDelay(true);
       socket.once('secureConnect', () => resolve(c));
-      socket.once('error', (err) => {
+      socket.on('error', (err) => {
         if (!c.dead && connections.includes(c)) log(`connection ${index}: ${err.message}`);
         reject(err);
       });
@@ -369,7 +370,8 @@ export async function run(o) {
   /** Whether agent g has a next request; moves its session along (acct). */
   function agentNext(g) {
     if (!acct) {
-      if (stopNew || st.sent + 1 > total) return false;
+      if (stopNew || planned >= total) return false;
+      planned++;
       g.user = userRr++ % users.length;
       return true;
     }
@@ -459,7 +461,6 @@ export async function run(o) {
       slot.code = acct ? ACCOUNTING_REQUEST : ACCESS_REQUEST;
       slot.tSend = now;
       slot.measured = now >= measStart;
-      g.busy = true;
       inflight++;
       st.sent++;
       if (!slot.measured) st.sentWarm++;
@@ -501,9 +502,8 @@ export async function run(o) {
     c.free[c.tail] = id;
     c.tail = (c.tail + 1) & 255;
     c.nfree++;
-    g.busy = false;
     inflight--;
-    if (agentNext(g)) c.queue.push(g);
+    if (!c.dead && agentNext(g)) c.queue.push(g);
   }
 
   function onReply(c, buf, off, len) {
