@@ -167,3 +167,20 @@ tg_run_reps() {
   set -- $m
   printf 'MEDIAN %s rps=%s p99_ms=%s (of %d runs)\n' "$name" "$1" "$2" "$3"
 }
+
+# tg_cpu_ticks PID: user + system CPU time of PID and of its child processes (cluster workers) so far, in clock
+# ticks (getconf CLK_TCK per second). On a shared machine CPU time per request is steadier than req/s.
+tg_cpu_ticks() {
+  local pid=$1 total=0 p t
+  for p in $pid $(ps -o pid= --ppid "$pid" 2>/dev/null); do
+    t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || true)
+    total=$((total + ${t:-0}))
+  done
+  echo "$total"
+}
+
+# tg_sent_total NAME: requests sent in all runs of case NAME, warm-up included (the first number of the
+# generators' "sent:" lines in $B/results/NAME.*.txt).
+tg_sent_total() {
+  cat "$B"/results/"$1".*.txt 2>/dev/null | awk '/^sent:/ {n += $2} END {print n + 0}'
+}

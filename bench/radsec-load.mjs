@@ -701,7 +701,7 @@ export function parseArgs(argv) {
 
 function report(r) {
   const f = (x) => x.toFixed(3);
-  console.log(`sent:      ${r.sent} (warm-up ${r.sentWarm})`);
+  console.log(`sent:      ${r.sent + r.sentWarm} (measured ${r.sent}, warm-up ${r.sentWarm})`);
   console.log(`ok:        ${r.ok} (${r.mode === 'acct' ? 'Accounting-Response' : 'Access-Accept'})`);
   console.log(`rejects:   ${r.rejects}`);
   console.log(`timeouts:  ${r.timeouts}   late replies: ${r.late}`);

@@ -6,16 +6,19 @@
 #   udp     radload (UDP) → Tollgate UDP, for comparison
 #   ceiling radsec-load → its own trivial responder (-L), no Tollgate: the most the client can measure here (not in
 #           the default CASES)
-# and prints a table of medians: req/s and p99 per case. Loopback only; stops only what it started, by PID.
+# and prints a table of medians: req/s and p99 per case, and CPU time per request. Loopback only; stops only what it started, by PID.
 #
 #   bench/radsec.sh                       # REPS=3 runs of DUR=14 s (WARM=2 s excluded) per case: ~3 min
 #   REPS=1 DUR=4 bench/radsec.sh          # smoke
 #   CASES="radsec udp" CONNS=4 bench/radsec.sh
 #
-# Knobs: CASES (radsec proxy udp), WINDOW (64), CONNS (2: radsec-load's TLS connections), RADSEC_PORT (28183),
-#        PROXY_PORT (28141: radsecproxy's UDP side), RESPONDER_PORT (28184, ceiling), and bench/lib.sh's (REPS, DUR, WARM, WORKERS, USERS, STORE,
-#        PG_URL, BENCH_DIR, ports). Certificates (a CA, a server and a client certificate, EC P-256) are made with
-#        openssl in $BENCH_DIR/radsec. radsecproxy is installed from Debian when missing.
+# Knobs: CASES (radsec proxy udp; also ceiling), WINDOW (64), CONNS (2: radsec-load's TLS connections),
+#        RADSEC_PORT (28183), PROXY_PORT (28141: radsecproxy's UDP side), RESPONDER_PORT (28184: ceiling),
+#        PREWARM (3: seconds of RadSec and of UDP load before the first case, not measured; 0 = none), and
+#        bench/lib.sh's (REPS, DUR, WARM, WORKERS, USERS, STORE, PG_URL, BENCH_DIR, ports). Certificates (a CA, a
+#        server and a client certificate, EC P-256) are made with openssl in $BENCH_DIR/radsec. radsecproxy is
+#        installed from Debian when missing. Besides req/s and p99 the table shows CPU time per request of Tollgate
+#        (and radsecproxy): steadier than req/s when the machine is shared. Raw output: $BENCH_DIR/results.
 set -euo pipefail
 CASES=${CASES:-"radsec proxy udp"}
 WINDOW=${WINDOW:-64}
@@ -23,6 +26,7 @@ CONNS=${CONNS:-2}
 RADSEC_PORT=${RADSEC_PORT:-28183}
 PROXY_PORT=${PROXY_PORT:-28141}
 RESPONDER_PORT=${RESPONDER_PORT:-28184}
+PREWARM=${PREWARM:-3}
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 pki="$B/radsec"
@@ -122,7 +126,22 @@ PKI=$pki PORT=$RADSEC_PORT NAME=$NAS_NAME tg_config_edit '
 tg_start
 
 load=(node "$root/bench/radsec-load.mjs" --ca "$pki/ca.pem" --cert "$pki/nas.pem" --key "$pki/nas.key")
+# The daemon's first seconds of load run cold (JIT, caches): not part of any case, whichever runs first.
+if [ "$PREWARM" != 0 ]; then
+  "${load[@]}" -s "127.0.0.1:$RADSEC_PORT" -m auth -u "$B/users.txt" -w "$WINDOW" -k "$CONNS" -d "$PREWARM" >/dev/null 2>&1 || true
+  "$B/radload" -s "127.0.0.1:$AUTH_PORT" -S "$SECRET" -m auth -u "$B/users.txt" -n 1000000000 -w "$WINDOW" -d "$PREWARM" >/dev/null 2>&1 || true
+fi
+declare -A TG_US PX_US
+tck=$(getconf CLK_TCK)
+# us_per_request TICKS NAME: CPU microseconds per request of case NAME.
+us_per_request() {
+  local sent
+  sent=$(tg_sent_total "$2")
+  if [ "$sent" -gt 0 ]; then echo $(( $1 * 1000000 / tck / sent )); else echo -; fi
+}
 for c in $CASES; do
+  tg0=$(tg_cpu_ticks "$TG_PID")
+  px0=""
   case $c in
     radsec)
       tg_run_reps "radsec-auth-w$WINDOW-k$CONNS" "${load[@]}" -s "127.0.0.1:$RADSEC_PORT" -m auth -u "$B/users.txt" \
@@ -130,7 +149,9 @@ for c in $CASES; do
       ;;
     proxy)
       proxy_start
+      px0=$(tg_cpu_ticks "$PROXY_PID")
       tg_run_case "radsecproxy-auth-w$WINDOW" "$PROXY_PORT" auth "$WINDOW"
+      PX_US[$c]=$(us_per_request $(( $(tg_cpu_ticks "$PROXY_PID") - px0 )) "radsecproxy-auth-w$WINDOW")
       proxy_stop
       ;;
     udp)
@@ -146,6 +167,7 @@ for c in $CASES; do
       ;;
     *) echo "unknown case $c"; exit 2 ;;
   esac
+  TG_US[$c]=$(( $(tg_cpu_ticks "$TG_PID") - tg0 ))
 done
 curl -fs "http://127.0.0.1:$ADMIN_PORT/metrics" | grep -E '^tollgate_radius_(dropped_total|stream_closed_total)\{.*\} [1-9]' || echo "no drops"
 curl -fs "http://127.0.0.1:$ADMIN_PORT/metrics" | grep -E '^tollgate_radius_stream_connections_total\{' || true
@@ -153,7 +175,8 @@ tg_stop
 
 echo
 echo "RadSec auth, window $WINDOW, $WORKERS workers, $REPS x ${DUR}s (${WARM}s warm-up), medians:"
-printf '%-44s %10s %9s %5s\n' case req/s p99_ms runs
+echo "(CPU: microseconds of CPU time per request, warm-up included, of Tollgate's primary and workers, and of radsecproxy)"
+printf '%-44s %10s %9s %5s %14s %17s\n' case req/s p99_ms runs tollgate_us/req radsecproxy_us/req
 for c in $CASES; do
   case $c in
     radsec) name="radsec-auth-w$WINDOW-k$CONNS" label="radsec-load -> Tollgate RadSec ($CONNS conns)" ;;
@@ -162,5 +185,7 @@ for c in $CASES; do
     ceiling) name="radsec-ceiling-w$WINDOW-k$CONNS" label="radsec-load -> trivial responder (ceiling)" ;;
   esac
   set -- $(tg_median "$name")
-  printf '%-44s %10s %9s %5s\n' "$label" "$1" "$2" "$3"
+  tg_us=-
+  [ "$c" != ceiling ] && tg_us=$(us_per_request "${TG_US[$c]}" "$name")
+  printf '%-44s %10s %9s %5s %14s %17s\n' "$label" "$1" "$2" "$3" "$tg_us" "${PX_US[$c]:--}"
 done
