@@ -315,10 +315,16 @@ export async function run(o) {
   const hist = new Histogram(timeoutMs);
   const st = { sent: 0, sentWarm: 0, ok: 0, rejects: 0, timeouts: 0, bad: 0, other: 0, late: 0, sessions: 0, sessionsDone: 0, stopsAcked: 0, rx: 0 };
   const runId = (rand32() >>> 0).toString(16).toUpperCase().padStart(8, '0');
-  let userRr = 0, sessionSeq = 0, inflight = 0, planned = 0;
+  let userRr = 0, sessionSeq = 0, inflight = 0, planned = 0, finished = false;
 
   const connections = [];
-  for (let k = 0; k < conns; k++) connections.push(await connect(k));
+  try {
+    for (let k = 0; k < conns; k++) connections.push(await connect(k));
+  } catch (err) {
+    finished = true;
+    for (const c of connections) c.socket.destroy();
+    throw err;
+  }
 
   // Agents: each has one request in flight at a time (closed loop); agent a always uses connection a % conns.
   const agents = Array.from({ length: window }, (_, a) => ({
@@ -530,7 +536,6 @@ export async function run(o) {
     release(c, buf[off + 1], false);
   }
 
-  let finished = false;
   for (const g of agents) if (agentNext(g)) g.conn.queue.push(g);
   for (const c of connections) flush(c);
   log(`radsec-load: mode=${acct ? 'acct' : 'auth'} server=${o.host}:${o.port} window=${window} connections=${conns} users=${users.length} duration=${o.duration ?? 10} timeout_ms=${timeoutMs}`);
