@@ -87,6 +87,11 @@ export const configSchema = obj({
     acctPort: int({ default: 1813, min: 0, max: 65535 }),
     receiveBufferBytes: int({ default: 4 * 1024 * 1024, min: 65536 }),
     sendBufferBytes: int({ default: 1024 * 1024, min: 65536 }),
+    /**
+     * UDP I/O: batch = recvmmsg/sendmmsg through the native addon built at install (native/udp-batch), dgram =
+     * node:dgram, auto = batch when the addon loads, else dgram (docs/performance.md).
+     */
+    io: oneOf(['auto', 'batch', 'dgram'], { default: 'auto' }),
     /** Processes sharing the RADIUS sockets (node:cluster). 0 = one per CPU core. */
     workers: int({ default: 1, min: 0, max: 64 }),
     /** RFC 5080 duplicate detection: how long a reply is kept to answer a retransmission. */
