@@ -122,7 +122,8 @@ export class BatchSocket implements UdpEndpoint {
     const meta = this.meta;
     this.delivering = true;
     try {
-      for (let i = 0, m = 0; i < count; i++, m += META_FIELDS) {
+      // A handler may close the socket: nothing is delivered after close(), not even the rest of this batch.
+      for (let i = 0, m = 0; i < count && !this.closed; i++, m += META_FIELDS) {
         const offset = meta[m] as number;
         this.options.onMessage(data.subarray(offset, offset + (meta[m + 1] as number)), addresses[meta[m + 3] as number] as string, meta[m + 2] as number);
       }

@@ -6,7 +6,7 @@
  * chooseIo() turns `radius.io` into the path used and the reason, for the start log and the metric.
  */
 import dgram from 'node:dgram';
-import { BatchSocket, loadUdpBatch, type AddonLoad } from './batch-socket.js';
+import { BatchSocket, loadUdpBatch, MAX_DATAGRAM, type AddonLoad } from './batch-socket.js';
 
 export type UdpIo = 'batch' | 'dgram';
 /** radius.io: auto = batch when the addon is there, else dgram. */
@@ -18,7 +18,7 @@ export interface EndpointOptions {
   readonly receiveBufferBytes: number;
   readonly sendBufferBytes: number;
   readonly onMessage: (msg: Buffer, address: string, port: number) => void;
-  /** Datagrams longer than a RADIUS packet, dropped by the batch path before delivery (dgram delivers them whole). */
+  /** Datagrams longer than a RADIUS packet (4096 octets), dropped undelivered on both paths. */
   readonly onTruncated: (count: number) => void;
   readonly onError: (err: Error) => void;
 }
@@ -90,7 +90,8 @@ class DgramEndpoint implements UdpEndpoint {
       socket.bind({ address: options.address, port: options.port, exclusive: !options.shared }, () => {
         socket.off('error', onError);
         socket.on('error', options.onError);
-        socket.on('message', (msg, rinfo) => options.onMessage(msg, rinfo.address, rinfo.port));
+        // As the batch path, which cannot take more than a RADIUS packet without a larger buffer per datagram.
+        socket.on('message', (msg, rinfo) => (msg.length > MAX_DATAGRAM ? options.onTruncated(1) : options.onMessage(msg, rinfo.address, rinfo.port)));
         resolve(new DgramEndpoint(socket, socket.address().port, socket.getRecvBufferSize()));
       });
     });
