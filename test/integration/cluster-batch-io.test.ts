@@ -99,7 +99,10 @@ describe.skipIf(!databaseUrl || !loadUdpBatch().ok)('radius.io batch with two wo
   });
 
   it('each worker binds its own batch socket on the one port; every sender is answered', async () => {
-    const ready = lines.filter((l) => l.msg === 'RADIUS listener ready' && l.role === 'auth');
+    const listenerLines = () => lines.filter((l) => l.msg === 'RADIUS listener ready' && l.role === 'auth');
+    // Each worker writes its own log lines to the shared stdout: the second may trail the primary's "started".
+    for (let i = 0; i < 100 && listenerLines().length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    const ready = listenerLines();
     expect(ready).toHaveLength(2);
     expect(new Set(ready.map((l) => l.worker)).size).toBe(2);
     expect(ready.every((l) => l.io === 'batch' && l.port === ports.auth)).toBe(true);
