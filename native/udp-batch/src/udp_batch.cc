@@ -195,8 +195,18 @@ bool ReceiveRound(Socket* s) {
   napi_open_handle_scope(env, &scope);
   void* data = nullptr;
   napi_value buffer, addresses;
-  napi_create_buffer(env, total > 0 ? total : 1, &data, &buffer);
-  napi_create_array(env, &addresses);
+  if (napi_create_buffer(env, total > 0 ? total : 1, &data, &buffer) != napi_ok || data == nullptr ||
+      napi_create_array(env, &addresses) != napi_ok) {
+    // Out of memory: this batch is lost (as the kernel drops datagrams when the receive buffer is full).
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (pending) {
+      napi_value ignored;
+      napi_get_and_clear_last_exception(env, &ignored);
+    }
+    napi_close_handle_scope(env, scope);
+    return false;
+  }
   sockaddr_storage seen[kMaxAddressesPerBatch];
   int seenCount = 0;
   size_t offset = 0;
