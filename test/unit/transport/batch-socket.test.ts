@@ -17,7 +17,8 @@ import { BatchSocket, loadUdpBatch, MAX_DATAGRAM } from '../../../src/transport/
 import { NasTable } from '../../../src/transport/nas-table.js';
 import { chooseIo } from '../../../src/transport/udp-endpoint.js';
 import { UdpServer } from '../../../src/transport/udp-server.js';
-import { exchange } from '../../helpers/udp-client.js';
+import type { Handlers } from '../../../src/radius/handler.js';
+import { accountingRequest, exchange } from '../../helpers/udp-client.js';
 import { logSink } from '../../helpers/log.js';
 
 const load = loadUdpBatch();
@@ -240,7 +241,7 @@ describe('radius.io fallback', () => {
     server = undefined;
   });
 
-  function udpServer(io: 'auto' | 'batch' | 'dgram', batchAddonFile?: string) {
+  function udpServer(io: 'auto' | 'batch' | 'dgram', batchAddonFile?: string, accounting: Handlers['accounting'] = () => null) {
     const nas = new NasTable([{ name: 'bras-1', address: '127.0.0.1', secret: SECRET, vendor: 'generic', coaPort: 3799 }], {
       requireMessageAuthenticator: false,
       limitProxyState: false,
@@ -248,7 +249,7 @@ describe('radius.io fallback', () => {
     const log = logSink();
     server = new UdpServer(
       nas,
-      { access: () => ({ code: Code.AccessAccept, attributes: [] }), accounting: () => null },
+      { access: () => ({ code: Code.AccessAccept, attributes: [] }), accounting },
       {
         listen: ['127.0.0.1'],
         authPort: 0,
@@ -305,6 +306,15 @@ describe('radius.io fallback', () => {
     expect(lines.find((l) => l.msg === 'RADIUS listener ready')).toMatchObject({ io: 'batch' });
     expect(await registry.metrics()).toContain('tollgate_radius_udp_io_info{io="batch"} 1');
     expect((await exchange(s.ports().auth, accessRequest()))?.[0]).toBe(Code.AccessAccept);
+  });
+
+  it.runIf(addon)('batch: a reply that completes later (a promise, as accounting after its journal commit) is sent too', async () => {
+    const { server: s } = udpServer('batch', undefined, () => new Promise((resolve) => setTimeout(() => resolve({ code: Code.AccountingResponse, attributes: [] }), 20)));
+    await s.start();
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => exchange(s.ports().acct, accountingRequest(Buffer.from(SECRET), 'u', `later-${i}`, 1, 0, i))),
+    );
+    expect(replies.map((r) => r?.[0])).toEqual(Array.from({ length: 10 }, () => Code.AccountingResponse));
   });
 
   it('cluster workers on port 0 stay on the dgram socket the primary shares; dgram is dgram', () => {
