@@ -3,7 +3,7 @@
 # (never both: they would share ports and the two cores). Pairs: FreeRADIUS files backend vs Tollgate with the
 # users in its config file; FreeRADIUS rlm_sql vs Tollgate with the subscribers in PostgreSQL (same PostgreSQL,
 # same 100,000 users). Prints one table of medians: req/s and p99 of each, and Tollgate / FreeRADIUS.
-# bench/compare.sh is the issue-16 comparison (defaults, subscribers created through the API, the target ratios).
+# bench/compare.sh prints the performance targets (the defaults, subscribers created through the API, the ratios).
 #
 #   bench/compare-stores.sh                # REPS=3 runs of DUR=14 s (WARM=2 s excluded) per case: ~15 min
 #   REPS=1 DUR=4 bench/compare-stores.sh   # smoke
