@@ -141,6 +141,8 @@ PY
       echo "  Simultaneous-Use check: $u with an open session -> ${verdict:-no answer} (expected: Received Access-Reject)"
       measure "$server" 18120
       fr_stop
+      # Leave the kit's database as it wrote it (a later `setup-freeradius.sh sql --keep-db` would inherit the limit).
+      PGPASSWORD=radpass psql -h 127.0.0.1 -U radius radius -qc "DELETE FROM radcheck WHERE attribute = 'Simultaneous-Use'"
       ;;
     bare)
       echo "== $server: bench/bare-responder.mjs, one worker per core"
