@@ -81,7 +81,10 @@ tg_start_defaults() {
   echo "tollgate did not become ready"; exit 1
 }
 seed_api() { node "$root/bench/seed-api.mjs" "http://127.0.0.1:$ADMIN_PORT" "$TOKEN" "$USERS" "$@" | sed 's/^/  /'; }
-measure() { tg_run_case "cmp-$1" "$2" auth "$W" | grep '^MEDIAN' | sed 's/^/  /'; }
+# Each run's figures and what went wrong in it (a reject or a timeout means the case is not what it claims), then the median.
+measure() {
+  tg_run_case "cmp-$1" "$2" auth "$W" | sed -nE 's/^(cmp-[a-z-]+ run [0-9]+): RESULT .*(rps=[0-9.]+).*(p99_ms=[0-9.]+).*(rejects=[0-9]+ timeouts=[0-9]+).*/  \1: \2 \3 \4/p; s/^MEDIAN /  median /p'
+}
 
 # Template databases made through the API (kept across runs): plain, then with Simultaneous-Use 1.
 if { wants tollgate || wants tollgate-simuse; } && { [ "$SEED_FRESH" = 1 ] || ! has_db "$template" || ! has_db "${template}_su1"; }; then
