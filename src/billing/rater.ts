@@ -31,7 +31,7 @@ import {
   Tally,
 } from '../observability/metrics.js';
 import type { AccountStateChange, RatingRules } from '../domain/accounting.js';
-import type { AccountingRatingStore, FailedRatingPass, RatingPassResult } from '../domain/ports.js';
+import type { AccountingRatingStore, FailedRatingPass, RatingPassResult, SessionChanges } from '../domain/ports.js';
 import { DEFAULT_RATING_RULES } from './core/session-rules.js';
 
 export interface RaterOptions {
@@ -68,7 +68,7 @@ const clamped = Tally.of(accountingClockClamped);
 const heldOctets = Tally.of(accountingHeld, 'octet_rate');
 const heldTime = Tally.of(accountingHeld, 'session_time');
 
-type Outcome = { kind: 'rated'; rows: number; records: number; changes: AccountStateChange[] } | { kind: 'empty' } | { kind: 'busy' };
+type Outcome = { kind: 'rated'; rows: number; records: number; changes: AccountStateChange[]; sessions: SessionChanges | null } | { kind: 'empty' } | { kind: 'busy' };
 
 export class AccountingRater {
   private stopped = true;
@@ -94,6 +94,11 @@ export class AccountingRater {
     private readonly log: RaterLog,
     /** Account state transitions of each committed rating transaction (publish them, send CoA). */
     private readonly onStateChanges: (changes: AccountStateChange[]) => void = () => {},
+    /**
+     * The open sessions each committed rating transaction changed, when it changed any (publish them: every
+     * instance keeps its Simultaneous-Use counts from them).
+     */
+    private readonly onSessionChanges: (changes: SessionChanges) => void = () => {},
   ) {
     if (!Number.isInteger(options.maxRecords) || options.maxRecords < 1) throw new RangeError('maxRecords must be a positive integer');
   }
@@ -153,6 +158,7 @@ export class AccountingRater {
         outcome = await this.rateOnce();
         failures = 0;
         if (outcome.kind === 'rated' && outcome.changes.length > 0) this.onStateChanges(outcome.changes);
+        if (outcome.kind === 'rated' && outcome.sessions !== null) this.onSessionChanges(outcome.sessions);
       } catch (err) {
         accountingFailures.labels('rate').inc();
         const failed = (err as { failedBatch?: FailedRatingPass } | null)?.failedBatch;
@@ -207,7 +213,9 @@ export class AccountingRater {
       heldTime.inc(pass.held.session_time);
       accountingRatingDuration.observe((performance.now() - started) / 1000);
       if (this.isolate !== null && !pass.partial && pass.lastRowId >= this.isolate.upTo) this.isolate = null;
-      return { kind: 'rated', rows: pass.rows, records: pass.records, changes: pass.changes };
+      const s = pass.sessions;
+      const sessions = s.open.length > 0 || s.closed.length > 0 || s.nasRestarts.length > 0 ? s : null;
+      return { kind: 'rated', rows: pass.rows, records: pass.records, changes: pass.changes, sessions };
     }
     if (pass.kind === 'empty') this.isolate = null;
     return pass;
@@ -225,7 +233,7 @@ export class AccountingRater {
     this.log.error({ err: cause, journalId: id, records: moved }, 'accounting record cannot be rated; moved to accounting_journal_rejected');
     // The rest is rated in full batches again; another bad record in it starts its own bisection.
     this.isolate = null;
-    return { kind: 'rated', rows: 1, records: 0, changes: [] };
+    return { kind: 'rated', rows: 1, records: 0, changes: [], sessions: null };
   }
 
   private async refreshBacklog(): Promise<void> {
