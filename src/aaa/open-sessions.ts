@@ -41,58 +41,63 @@ const DEFAULT_BATCH = 10_000;
 
 interface Entry {
   readonly id: number;
-  readonly username: string;
   nas: string;
   /** Seconds since the epoch, rounded up. */
   updatedAt: number;
 }
 
-/** The sessions by id and by username. */
+/**
+ * The sessions by username (a few each). A session is named by its id and its username together: an event can
+ * only ever touch the subscriber it names.
+ */
 class SessionTable {
-  readonly byId = new Map<number, Entry>();
   private readonly byUser = new Map<string, Entry[]>();
+  private count_ = 0;
 
   get size(): number {
-    return this.byId.size;
+    return this.count_;
   }
 
   put(id: number, username: string, nas: string, updatedAt: number): void {
-    const known = this.byId.get(id);
-    if (known !== undefined && known.username === username) {
+    const list = this.byUser.get(username);
+    const known = list?.find((e) => e.id === id);
+    if (known !== undefined) {
       known.nas = nas;
       // Events of one session arrive in rating order; a load may still bring an older view of it.
       if (updatedAt > known.updatedAt) known.updatedAt = updatedAt;
       return;
     }
-    if (known !== undefined) this.remove(id);
-    const entry: Entry = { id, username, nas, updatedAt };
-    this.byId.set(id, entry);
-    const list = this.byUser.get(username);
+    const entry: Entry = { id, nas, updatedAt };
     if (list === undefined) this.byUser.set(username, [entry]);
     else list.push(entry);
+    this.count_++;
   }
 
-  /** The username whose session it was, if it was held. */
-  remove(id: number): string | undefined {
-    const entry = this.byId.get(id);
-    if (entry === undefined) return undefined;
-    this.byId.delete(id);
-    const list = this.byUser.get(entry.username);
-    if (list !== undefined) {
-      const rest = list.filter((e) => e !== entry);
-      if (rest.length === 0) this.byUser.delete(entry.username);
-      else this.byUser.set(entry.username, rest);
-    }
-    return entry.username;
+  /** Whether the session was held. */
+  remove(id: number, username: string): boolean {
+    const list = this.byUser.get(username);
+    if (list === undefined) return false;
+    const rest = list.filter((e) => e.id !== id);
+    if (rest.length === list.length) return false;
+    if (rest.length === 0) this.byUser.delete(username);
+    else this.byUser.set(username, rest);
+    this.count_--;
+    return true;
   }
 
-  /** Drops every session of the NAS (its Accounting-On/Off closed them all). */
+  /** Drops every session of the NAS (its Accounting-On/Off closed them all). Rare: a walk over every session. */
   removeNas(nas: string): void {
-    for (const entry of [...this.byId.values()]) if (entry.nas === nas) this.remove(entry.id);
+    for (const [username, list] of this.byUser) {
+      const rest = list.filter((e) => e.nas !== nas);
+      if (rest.length === list.length) continue;
+      this.count_ -= list.length - rest.length;
+      if (rest.length === 0) this.byUser.delete(username);
+      else this.byUser.set(username, rest);
+    }
   }
 
   replaceUser(username: string, sessions: readonly OpenSession[]): void {
-    for (const entry of this.byUser.get(username) ?? []) this.byId.delete(entry.id);
+    this.count_ -= this.byUser.get(username)?.length ?? 0;
     this.byUser.delete(username);
     for (const s of sessions) this.put(s.id, s.username, s.nas, s.updatedAt);
   }
@@ -108,7 +113,7 @@ class SessionTable {
 
   apply(changes: SessionChanges): void {
     for (const nas of changes.nasRestarts) this.removeNas(nas);
-    for (const id of changes.closed) this.remove(id);
+    for (const [id, username] of changes.closed) this.remove(id, username);
     for (const [id, username, nas, updatedAt] of changes.open) this.put(id, username, nas, updatedAt);
   }
 }
@@ -185,9 +190,9 @@ export class OpenSessions {
     // A confirmation running for a user this changes may answer from before it: memory keeps its own view.
     for (const nas of changes.nasRestarts) this.table.removeNas(nas);
     if (changes.nasRestarts.length > 0) this.touchAll();
-    for (const id of changes.closed) {
-      const username = this.table.remove(id);
-      if (username !== undefined) this.touch(username);
+    for (const [id, username] of changes.closed) {
+      this.table.remove(id, username);
+      this.touch(username);
     }
     for (const [id, username, nas, updatedAt] of changes.open) {
       this.table.put(id, username, nas, updatedAt);

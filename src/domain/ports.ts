@@ -508,8 +508,8 @@ export interface OpenSession {
 export interface SessionChanges {
   /** NAS names whose Accounting-On/Off closed every session they had open before it. */
   readonly nasRestarts: readonly string[];
-  /** Ids of sessions the pass closed (Stop, Accounting-On/Off) or left closed. */
-  readonly closed: readonly number[];
+  /** Sessions the pass closed (Stop, Accounting-On/Off) or left closed: [id, username]. */
+  readonly closed: readonly (readonly [id: number, username: string])[];
   /** Sessions open after the pass (started or refreshed by it): [id, username, NAS, updatedAt as in OpenSession]. */
   readonly open: readonly (readonly [id: number, username: string, nas: string, updatedAt: number])[];
 }

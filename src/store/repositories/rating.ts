@@ -234,11 +234,11 @@ export async function rateBatch(tx: Sql, records: readonly AccountingRecord[], r
  * its key to a newer epoch is closed as far as counting goes (the counting query skips it too).
  */
 export function sessionChangesOf(batch: Batch): SessionChanges {
-  const closed: number[] = [];
+  const closed: [number, string][] = [];
   const open: [number, string, string, number][] = [];
   for (const s of batch.all) {
     if (s.id === null || !s.dirty) continue;
-    if (s.stoppedAt !== null || s.archived || s.epoch < (batch.epochs.get(s.nas) ?? 0)) closed.push(s.id);
+    if (s.stoppedAt !== null || s.archived || s.epoch < (batch.epochs.get(s.nas) ?? 0)) closed.push([s.id, s.username]);
     else open.push([s.id, s.username, s.nas, Math.ceil(s.updatedAt.getTime() / 1000)]);
   }
   return { nasRestarts: [...new Set(batch.nasCloses.map((c) => c.nas))], closed, open };

@@ -155,13 +155,24 @@ describe('OpenSessions', () => {
     expect([open.count('alice'), open.count('bob'), open.size]).toEqual([1, 2, 3]);
     feed.publish({ open: [[1, 'alice', 'bras-1', nowS + 300]] }); // an Interim: the same session
     expect(open.count('alice')).toBe(1);
-    feed.publish({ closed: [2] });
+    feed.publish({ closed: [[2, 'bob']] });
     expect(open.count('bob')).toBe(1);
     // bras-1 rebooted; a new session of alice came up on it after the Accounting-On, in the same pass.
     feed.publish({ nasRestarts: ['bras-1'], open: [[9, 'alice', 'bras-1', nowS + 301]] });
     expect([open.count('alice'), open.count('bob'), open.size]).toEqual([1, 0, 1]);
-    feed.publish({ closed: [9, 77] }); // an unknown id is nothing
+    feed.publish({ closed: [[9, 'alice'], [77, 'alice']] }); // an unknown id is nothing
     expect(open.size).toBe(0);
+  });
+
+  it('an event touches only the subscriber it names (a session is its id and its username)', async () => {
+    const { open, feed } = setup();
+    await open.follow(feed);
+    await open.load();
+    feed.publish({ open: [[1, 'alice', 'bras-1', nowS]] });
+    feed.publish({ open: [[1, 'mallory', 'bras-1', nowS]], closed: [[1, 'eve']] });
+    expect([open.count('alice'), open.count('mallory'), open.size]).toEqual([1, 1, 2]);
+    feed.publish({ closed: [[1, 'mallory']] });
+    expect([open.count('alice'), open.count('mallory'), open.size]).toEqual([1, 0, 1]);
   });
 
   it('does not count a session silent beyond the stale limit (plus the clock margin)', async () => {
