@@ -1,8 +1,9 @@
 /**
  * Sessions as the API and AAA read them (the accounting pipeline writes them): lists newest first, "who had IP X
- * at time T" on the GiST index `sessions_ip_time_idx`, the open-session count for Simultaneous-Use on the
- * partial index `sessions_active_username_idx`, a session with its NAS for a Disconnect-Request, the sweep
- * that closes sessions whose Stop was lost, and the keyset-paged export of the sessions overlapping a range.
+ * at time T" on the GiST index `sessions_ip_time_idx`, the sessions Simultaneous-Use counts (a login's on the
+ * partial index `sessions_active_username_idx`, to confirm a reject; all of them, to load at start), a session
+ * with its NAS for a Disconnect-Request, the sweep that closes sessions whose Stop was lost, and the keyset-paged
+ * export of the sessions overlapping a range.
  */
 import type { Page } from '../../domain/types.js';
 import type { OpenSession, PageRequest, Session, SessionExportFilter, SessionFilter, SessionNas, SessionRepository, SessionWithNas, VendorName } from '../../domain/ports.js';
