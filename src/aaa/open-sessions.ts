@@ -22,13 +22,11 @@ import type { ChangeSource, OpenSession, SessionChanges, SessionRepository } fro
 import type { Logger } from '../observability/logger.js';
 import { simultaneousUseChecks, simultaneousUseOverturned, Tally } from '../observability/metrics.js';
 
-export type OpenSessionsRepository = Pick<SessionRepository, 'countedSessions' | 'countedSessionBatches'>;
+export type OpenSessionsRepository = Pick<SessionRepository, 'countedSessions' | 'allCountedSessions'>;
 
 export interface OpenSessionsOptions {
   /** sessions.staleAfterSeconds as configured now (a reload may change it). */
   readonly staleAfterSeconds: () => number;
-  /** Rows per query of a load (default 10 000). */
-  readonly batchSize?: number;
   /** The clock, ms since the epoch (tests). */
   readonly now?: () => number;
   /** Wait before a failed reload is tried again (default 5 s). */
@@ -37,7 +35,6 @@ export interface OpenSessionsOptions {
 
 /** Seconds memory counts a silent session beyond the database's stale limit (clock differences). */
 export const MEMORY_MARGIN_SECONDS = 60;
-const DEFAULT_BATCH = 10_000;
 
 interface Entry {
   readonly id: number;
@@ -209,9 +206,7 @@ export class OpenSessions {
     const next = new SessionTable();
     this.loading = next;
     try {
-      for await (const batch of this.repo.countedSessionBatches(this.options.staleAfterSeconds(), this.options.batchSize ?? DEFAULT_BATCH)) {
-        for (const s of batch) next.put(s.id, s.username, s.nas, s.updatedAt);
-      }
+      for (const s of await this.repo.allCountedSessions(this.options.staleAfterSeconds())) next.put(s.id, s.username, s.nas, s.updatedAt);
     } finally {
       if (this.loading === next) this.loading = null;
     }

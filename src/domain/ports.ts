@@ -531,8 +531,11 @@ export interface SessionRepository {
    * after the session started (its epoch is the NAS's current one).
    */
   countedSessions(username: string, staleAfterSeconds: number): Promise<OpenSession[]>;
-  /** Every session countedSessions would count, of every username, in batches ordered by id (loading at start). */
-  countedSessionBatches(staleAfterSeconds: number, batchSize: number): AsyncIterable<OpenSession[]>;
+  /**
+   * Every session countedSessions would count, of every username (the load at start and after a feed outage):
+   * one query over the open sessions' partial index, whatever the length of the sessions' history.
+   */
+  allCountedSessions(staleAfterSeconds: number): Promise<OpenSession[]>;
   /**
    * Every session overlapping the filter's range, oldest start first (started_at, then id), in pages of at most
    * `pageSize` rows read by keyset (each page one indexed query), so a month of sessions never sits in memory.

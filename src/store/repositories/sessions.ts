@@ -155,12 +155,12 @@ interface OpenSessionRow {
 
 const COUNTED_COLUMNS = 's.id, s.username, s.nas_name, ceil(extract(epoch FROM s.updated_at))::text AS updated_s';
 /**
- * What Simultaneous-Use counts ($2: staleAfterSeconds): open, heard from within the stale interval (the sweep's
+ * What Simultaneous-Use counts ($1: staleAfterSeconds): open, heard from within the stale interval (the sweep's
  * knob: a session past it has lost its Stop), and not from before its NAS's latest Accounting-On/Off (rating
  * closes those; the epoch test keeps the count right whatever wrote the row). The partial index
  * sessions_active_username_idx finds the rows; the epoch is a primary-key probe.
  */
-const COUNTED_WHERE = `s.stopped_at IS NULL AND s.updated_at >= now() - make_interval(secs => $2::double precision)
+const COUNTED_WHERE = `s.stopped_at IS NULL AND s.updated_at >= now() - make_interval(secs => $1::double precision)
   AND NOT EXISTS (SELECT 1 FROM accounting_nas_epochs e WHERE e.nas_name = s.nas_name AND e.epoch > s.nas_epoch)`;
 
 const toOpenSession = (r: OpenSessionRow): OpenSession => ({ id: r.id, username: r.username, nas: r.nas_name, updatedAt: Number(r.updated_s) });
@@ -230,27 +230,16 @@ export function sessionRepository(sql: Sql): SessionRepository {
       nonEmpty('username', username);
       count('staleAfterSeconds', staleAfterSeconds);
       const rows = await sql.query<OpenSessionRow>(
-        `SELECT ${COUNTED_COLUMNS} FROM sessions s WHERE s.username = $1 AND ${COUNTED_WHERE} ORDER BY s.id`,
-        [username, staleAfterSeconds],
+        `SELECT ${COUNTED_COLUMNS} FROM sessions s WHERE s.username = $2 AND ${COUNTED_WHERE} ORDER BY s.id`,
+        [staleAfterSeconds, username],
       );
       return rows.map(toOpenSession);
     },
 
-    async *countedSessionBatches(staleAfterSeconds, batchSize) {
+    async allCountedSessions(staleAfterSeconds) {
       count('staleAfterSeconds', staleAfterSeconds);
-      intInRange('batchSize', batchSize, 1, 100_000);
-      let after = 0;
-      for (;;) {
-        const rows = await sql.query<OpenSessionRow>(
-          `SELECT ${COUNTED_COLUMNS} FROM sessions s WHERE s.id > $1 AND ${COUNTED_WHERE} ORDER BY s.id LIMIT $3`,
-          [after, staleAfterSeconds, batchSize],
-        );
-        if (rows.length > 0) {
-          after = rows[rows.length - 1]!.id;
-          yield rows.map(toOpenSession);
-        }
-        if (rows.length < batchSize) return;
-      }
+      const rows = await sql.query<OpenSessionRow>(`SELECT ${COUNTED_COLUMNS} FROM sessions s WHERE ${COUNTED_WHERE}`, [staleAfterSeconds]);
+      return rows.map(toOpenSession);
     },
 
     async *exportRange(filter, pageSize = EXPORT_PAGE_SIZE) {

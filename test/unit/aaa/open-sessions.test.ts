@@ -36,18 +36,17 @@ class Rows implements OpenSessionsRepository {
     return answer;
   }
 
-  async *countedSessionBatches(_stale: number, batchSize: number): AsyncIterable<OpenSession[]> {
+  async allCountedSessions(): Promise<OpenSession[]> {
     this.loads++;
+    const all = this.counted();
+    await Promise.resolve();
     if (this.failLoads > 0) {
       this.failLoads--;
       throw new Error('database away');
     }
-    const all = this.counted();
-    for (let i = 0; i < all.length; i += batchSize) {
-      await Promise.resolve();
-      yield all.slice(i, i + batchSize);
-    }
+    return all;
   }
+
 }
 
 /** A change source in this process, with an outage to play. */
@@ -70,13 +69,13 @@ class Feed implements ChangeSource {
   }
 }
 
-function setup(options: { now?: () => number; batchSize?: number } = {}) {
+function setup(options: { now?: () => number } = {}) {
   let now = NOW;
   const clock = options.now ?? (() => now);
   const rows = new Rows(clock);
   const feed = new Feed();
   const { log, lines } = captureLog();
-  const open = new OpenSessions(rows, { staleAfterSeconds: () => STALE, now: clock, batchSize: options.batchSize ?? 2, retryMs: 10 }, log);
+  const open = new OpenSessions(rows, { staleAfterSeconds: () => STALE, now: clock, retryMs: 10 }, log);
   return { rows, feed, open, lines, advance: (s: number) => void (now += s * 1000) };
 }
 
@@ -217,7 +216,7 @@ describe('OpenSessions', () => {
   });
 
   it('events published while it loads reach the table being loaded', async () => {
-    const { rows, open, feed } = setup({ batchSize: 1 });
+    const { rows, open, feed } = setup();
     await open.follow(feed);
     rows.sessions = [session(1, 'alice'), session(2, 'bob'), session(3, 'carol')];
     const loading = open.load();
