@@ -133,6 +133,8 @@ export class OpenSessions {
   private trusted = false;
   private readonly confirming = new Map<string, Confirmation>();
   private retry: NodeJS.Timeout | null = null;
+  /** Loads started (the latest one's table is the one swapped in). */
+  private loads = 0;
   private stopped = false;
   private readonly now: () => number;
 
@@ -204,12 +206,15 @@ export class OpenSessions {
   async load(): Promise<{ sessions: number; ms: number }> {
     const started = performance.now();
     const next = new SessionTable();
+    const generation = ++this.loads;
     this.loading = next;
     try {
       for (const s of await this.repo.allCountedSessions(this.options.staleAfterSeconds())) next.put(s.id, s.username, s.nas, s.updatedAt);
     } finally {
       if (this.loading === next) this.loading = null;
     }
+    // A later load (another outage came meanwhile) started after this one read: its answer is the one to keep.
+    if (generation !== this.loads) return { sessions: this.table.size, ms: Math.round(performance.now() - started) };
     this.table = next;
     this.trusted = true;
     this.touchAll();

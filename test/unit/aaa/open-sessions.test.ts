@@ -22,6 +22,8 @@ class Rows implements OpenSessionsRepository {
   failLoads = 0;
   /** Held confirmations, answered when released. */
   gate: Promise<void> | null = null;
+  /** Holds the next load's answer until released. */
+  loadGate: Promise<void> | null = null;
 
   constructor(private readonly clock: () => number) {}
 
@@ -39,7 +41,9 @@ class Rows implements OpenSessionsRepository {
   async allCountedSessions(): Promise<OpenSession[]> {
     this.loads++;
     const all = this.counted();
-    await Promise.resolve();
+    const gate = this.loadGate;
+    this.loadGate = null;
+    await (gate ?? Promise.resolve());
     if (this.failLoads > 0) {
       this.failLoads--;
       throw new Error('database away');
@@ -243,6 +247,22 @@ describe('OpenSessions', () => {
     expect(lines.some((l) => String(l.msg).includes('could not reload open sessions'))).toBe(true);
     expect(open.count('alice')).toBe(1);
     expect(open.admits('bob', 1)).toBe(true);
+    open.stop();
+  });
+
+  it('of two loads running at once, the later one is kept', async () => {
+    const { rows, open, feed } = setup();
+    await open.follow(feed);
+    rows.sessions = [session(1, 'alice')];
+    let release = (): void => undefined;
+    rows.loadGate = new Promise((r) => (release = r));
+    const first = open.load();
+    rows.sessions = [session(2, 'bob')];
+    feed.resync(); // another outage: a second load reads the database again
+    await expect.poll(() => open.isTrusted).toBe(true);
+    release();
+    await first;
+    expect([open.count('alice'), open.count('bob')]).toEqual([0, 1]);
     open.stop();
   });
 
