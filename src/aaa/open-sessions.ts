@@ -35,6 +35,8 @@ export interface OpenSessionsOptions {
 
 /** Seconds memory counts a silent session beyond the database's stale limit (clock differences). */
 export const MEMORY_MARGIN_SECONDS = 60;
+/** How often sessions past the stale limit are forgotten (a walk over every session held). */
+const PRUNE_EVERY_MS = 5 * 60_000;
 
 interface Entry {
   readonly id: number;
@@ -93,6 +95,20 @@ class SessionTable {
     }
   }
 
+  /** Drops the sessions not heard from since `freshSince` (not counted; an event brings one back if it lives). */
+  prune(freshSince: number): number {
+    let dropped = 0;
+    for (const [username, list] of this.byUser) {
+      const rest = list.filter((e) => e.updatedAt >= freshSince);
+      if (rest.length === list.length) continue;
+      dropped += list.length - rest.length;
+      if (rest.length === 0) this.byUser.delete(username);
+      else this.byUser.set(username, rest);
+    }
+    this.count_ -= dropped;
+    return dropped;
+  }
+
   replaceUser(username: string, sessions: readonly OpenSession[]): void {
     this.count_ -= this.byUser.get(username)?.length ?? 0;
     this.byUser.delete(username);
@@ -133,6 +149,7 @@ export class OpenSessions {
   private trusted = false;
   private readonly confirming = new Map<string, Confirmation>();
   private retry: NodeJS.Timeout | null = null;
+  private pruner: NodeJS.Timeout | null = null;
   /** Loads started (the latest one's table is the one swapped in). */
   private loads = 0;
   private stopped = false;
@@ -176,7 +193,19 @@ export class OpenSessions {
 
   /** The sessions memory counts for `username` now. */
   count(username: string): number {
-    return this.table.count(username, Math.floor(this.now() / 1000) - this.options.staleAfterSeconds() - MEMORY_MARGIN_SECONDS);
+    return this.table.count(username, this.freshSince());
+  }
+
+  /**
+   * Forgets the sessions no longer counted (the stale sweep closes them without an event, so nothing else
+   * would); follow() runs it every PRUNE_EVERY_MS. Returns how many.
+   */
+  prune(): number {
+    return this.table.prune(this.freshSince());
+  }
+
+  private freshSince(): number {
+    return Math.floor(this.now() / 1000) - this.options.staleAfterSeconds() - MEMORY_MARGIN_SECONDS;
   }
 
   /** Applies one rating pass's changes (every instance, in publish order). */
@@ -234,12 +263,18 @@ export class OpenSessions {
     await changes.subscribe((event) => {
       if (event.kind === 'sessions') this.apply(event);
     });
+    if (this.pruner === null && !this.stopped) {
+      this.pruner = setInterval(() => this.prune(), PRUNE_EVERY_MS);
+      this.pruner.unref();
+    }
   }
 
   stop(): void {
     this.stopped = true;
     if (this.retry) clearTimeout(this.retry);
     this.retry = null;
+    if (this.pruner) clearInterval(this.pruner);
+    this.pruner = null;
   }
 
   private reload(): void {

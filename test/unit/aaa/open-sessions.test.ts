@@ -190,6 +190,20 @@ describe('OpenSessions', () => {
     expect(rows.queries).toEqual([]);
   });
 
+  it('forgets the sessions past the stale limit (the sweep closes them without an event)', async () => {
+    const { rows, open, feed, advance } = setup();
+    rows.sessions = [session(1, 'alice', 'bras-1', nowS), session(2, 'bob', 'bras-1', nowS + 600)];
+    await open.load();
+    await open.follow(feed);
+    advance(STALE + MEMORY_MARGIN_SECONDS + 1);
+    expect(open.prune()).toBe(1);
+    expect([open.size, open.count('bob')]).toEqual([1, 1]);
+    // An Interim after all: the session is back.
+    feed.publish({ open: [[1, 'alice', 'bras-1', nowS + STALE + MEMORY_MARGIN_SECONDS]] });
+    expect(open.count('alice')).toBe(1);
+    open.stop();
+  });
+
   it('a session memory still counts but the database finds stale is overturned by the query', async () => {
     const { rows, open, advance } = setup();
     rows.sessions = [session(1, 'alice', 'bras-1', nowS)];
