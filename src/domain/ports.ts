@@ -523,7 +523,7 @@ export interface SessionRepository {
   get(id: number): Promise<Session | undefined>;
   /** The session and what a Disconnect-Request needs of its NAS. */
   withNas(id: number): Promise<SessionWithNas | undefined>;
-  /** Open sessions of `username` (Simultaneous-Use). */
+  /** Every open session row of `username`, stale or not (Simultaneous-Use counts with countedSessions). */
   countActive(username: string): Promise<number>;
   /**
    * The open sessions of `username` that Simultaneous-Use counts (the confirming query of a reject): not stopped,
