@@ -6,7 +6,7 @@
 # STORE (postgres | config), PG_URL (postgres://postgres@127.0.0.1:5432), REDIS_URL (unset: in-process),
 # WORKERS (unset: the daemon's default, one per core on PostgreSQL), LOG_LEVEL (unset: the default, info), AUTH_PORT (28120), ACCT_PORT (28130), ADMIN_PORT (28112), PORTAL_PORT (28180), REPS (3), DUR (14),
 # WARM (2), BENCH_DB (tollgate_bench), ACCOUNTING (a JSON object for the config's accounting key, e.g.
-# '{"maxInFlight": 2}').
+# '{"maxInFlight": 2}'), SIMUSE (unset; a number: every subscriber gets that Simultaneous-Use limit).
 # shellcheck shell=bash
 
 bench_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -64,6 +64,7 @@ tg_write_config() {
   if [ "$store" = postgres ]; then
     psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $BENCH_DB" -c "CREATE DATABASE $BENCH_DB" >/dev/null
     node --expose-gc "$root/bench/seed-subscribers.mjs" "$PG_URL/$BENCH_DB" "$USERS"
+    if [ -n "${SIMUSE:-}" ]; then psql "$PG_URL/$BENCH_DB" -qc "UPDATE subscribers SET simultaneous_use = $SIMUSE" >/dev/null; fi
     local store_json
     store_json=$(printf '"database": {"url": "%s/%s"}, "users": [], "accounting": %s,' "$PG_URL" "$BENCH_DB" "${ACCOUNTING:-{\}}")
     if [ -n "${REDIS_URL:-}" ]; then store_json="$store_json \"redis\": {\"url\": \"$REDIS_URL\"},"; fi

@@ -8,7 +8,8 @@
 #   STORE=config bench/radius.sh         # users in the config file instead of PostgreSQL
 #
 # Knobs: CASES (auth acct), WINDOWS (64), REPS (3), DUR (14), WARM (2), WORKERS (unset: the default, one per core on PostgreSQL), USERS (100000),
-#        STORE (postgres | config), PG_URL (postgres://postgres@127.0.0.1:5432), REDIS_URL (unset: in-process).
+#        STORE (postgres | config), PG_URL (postgres://postgres@127.0.0.1:5432), REDIS_URL (unset: in-process),
+#        SIMUSE (unset; e.g. 1: every subscriber has that Simultaneous-Use limit).
 # bench/soak.sh (hours-long stability) and bench/compare.sh (FreeRADIUS side by side) share bench/lib.sh.
 set -euo pipefail
 CASES=${CASES:-"auth acct"}

@@ -166,8 +166,8 @@ export const configSchema = obj({
   }),
   sessions: obj({
     /**
-     * A session with no accounting for this long is closed as Stale-Session (its Stop was lost). Default: four
-     * missed interims at the profiles' Acct-Interim-Interval of 300 s.
+     * A session with no accounting for this long no longer counts against Simultaneous-Use and is closed as
+     * Stale-Session (its Stop was lost). Default: four missed interims at the profiles' Acct-Interim-Interval of 300 s.
      */
     staleAfterSeconds: int({ default: 1200, min: 60 }),
   }),
