@@ -74,6 +74,14 @@ export const radiusDropped = new Counter({
   collect: flushTallies,
 });
 
+export const radiusEmptyAttributes = new Counter({
+  name: 'tollgate_radius_empty_attributes_total',
+  help: 'Zero-length attributes (RFC 2865 §5 forbids them) left out of requests that passed authenticity checks, by NAS',
+  labelNames: ['nas'] as const,
+  registers: [registry],
+  collect: flushTallies,
+});
+
 export const radiusMessageAuthenticator = new Counter({
   name: 'tollgate_radius_message_authenticator_total',
   help: 'Access-Requests from known clients by NAS, by where they carry Message-Authenticator (state: first attribute, present elsewhere, absent) and whether they carry Proxy-State (proxy_state: yes, no); one whose Message-Authenticator does not verify is counted in tollgate_radius_dropped_total only',
