@@ -38,7 +38,7 @@ export function loadDictionary(config: Config, cwd = process.cwd()): Dictionary 
 export function buildNasTable(config: Config, fromDatabase: readonly Nas[] = [], configSeen: ReadonlySet<string> = new Set(), options: NasTableOptions = {}): NasTable {
   const byAddress = new Map<string, NasClientSpec>();
   for (const c of config.clients) byAddress.set(c.address, { ...c, messageAuthenticatorSeen: configSeen.has(c.address) });
-  for (const n of fromDatabase) byAddress.set(n.address, { ...n, messageAuthenticatorSeen: n.messageAuthenticatorSeenAt !== null });
+  for (const n of fromDatabase) byAddress.set(n.address, { ...n, tlsName: n.tlsName ?? undefined, messageAuthenticatorSeen: n.messageAuthenticatorSeenAt !== null });
   return new NasTable(
     [...byAddress.values()],
     {

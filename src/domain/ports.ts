@@ -23,7 +23,7 @@ export interface PageRequest {
 }
 
 export type NasInput = Pick<Nas, 'name' | 'address' | 'secret' | 'vendor'> &
-  Partial<Pick<Nas, 'coaPort' | 'requireMessageAuthenticator' | 'limitProxyState'>>;
+  Partial<Pick<Nas, 'coaPort' | 'requireMessageAuthenticator' | 'limitProxyState' | 'tlsName'>>;
 export type NasPatch = Partial<Omit<NasInput, never>>;
 
 export type TariffInput = Pick<Tariff, 'name'> &

@@ -31,6 +31,13 @@ export const nasFields = {
   coaPort: udpPort('UDP port for CoA/Disconnect requests (RFC 5176).').withDefault(3799),
   requireMessageAuthenticator: messageAuthenticatorField().withDefault('auto'),
   limitProxyState: boolean('Drop requests with Proxy-State but no Message-Authenticator (BlastRADIUS).').withDefault(true),
+  tlsName: text({
+    description: 'RadSec: the certificate subject CN or a subjectAltName (DNS or IP) the NAS must present besides its address; null: none.',
+    maxLength: 253,
+    example: 'bras1.example.net',
+  })
+    .orNull()
+    .optional(),
 };
 
 const counter = (description: string) => z.int().min(0).meta({ description });

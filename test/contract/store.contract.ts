@@ -262,6 +262,7 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
           requireMessageAuthenticator: 'auto',
           limitProxyState: true,
           messageAuthenticatorSeenAt: null,
+          tlsName: null,
         });
         expect(created.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
         expect(await store.nas.get(created.id)).toEqual(created);
@@ -283,6 +284,13 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
         const updated = await store.nas.update(created.id, { secret: 'rotated-secret', coaPort: 3800 });
         expect(updated).toMatchObject({ id: created.id, name, secret: 'rotated-secret', coaPort: 3800, vendor: 'mikrotik' });
         expect(await store.nas.update(created.id, {})).toEqual(updated);
+        expect(await store.nas.update(created.id, { tlsName: 'bras1.example.net' })).toMatchObject({ tlsName: 'bras1.example.net', coaPort: 3800 });
+        expect((await store.nas.get(created.id))!.tlsName).toBe('bras1.example.net');
+        expect(await store.nas.update(created.id, { tlsName: null })).toMatchObject({ tlsName: null });
+        await expect(store.nas.update(created.id, { tlsName: '' })).rejects.toThrow(/tlsName/);
+        const named = await store.nas.create({ name: unique('bras'), address: '192.0.2.11', secret: 's3cret-s3cret', vendor: 'generic', tlsName: 'CN-of-bras' });
+        expect(named.tlsName).toBe('CN-of-bras');
+        await store.nas.delete(named.id);
 
         expect(await store.nas.delete(created.id)).toBe(true);
         expect(await store.nas.delete(created.id)).toBe(false);
