@@ -139,6 +139,9 @@ export async function startRadius(ctx: AppContext, options: RadiusOptions): Prom
         ? new StreamServer(nasTable, server.path, { transport: 'tcp', listen, ...config.radius.tcp, port: config.radius.tcp.port }, log)
         : null,
   };
+  // CoA and Disconnect go down a NAS's open RadSec connection when it has one (RFC 6614 §2.5), else over UDP.
+  // With several workers only the worker holding the connection sees it (docs/operations.md, CoA over RadSec).
+  ctx.coa.setStreamLinks(streams.radsec);
   const swapNasTable = (next: NasTable): void => {
     nasTable = next;
     server.setNasTable(next);

@@ -264,8 +264,8 @@ export function countDrop(reason: DropReasonValue): void {
 
 export const coaRequests = new Counter({
   name: 'tollgate_coa_requests_total',
-  help: 'CoA and Disconnect requests sent to NAS (RFC 5176), by kind (coa, disconnect) and final result (ack, nak, timeout; aborted: given up at stop)',
-  labelNames: ['kind', 'result'] as const,
+  help: 'CoA and Disconnect requests sent to NAS (RFC 5176), by kind (coa, disconnect), final result (ack, nak, timeout; aborted: given up at stop) and transport (udp; radsec: on the NAS\'s open RadSec connection, RFC 6614 §2.5)',
+  labelNames: ['kind', 'result', 'transport'] as const,
   registers: [registry],
   collect: flushTallies,
 });
@@ -286,10 +286,16 @@ export const coaRetransmissions = new Counter({
 
 export const coaRepliesDropped = new Counter({
   name: 'tollgate_coa_replies_dropped_total',
-  help: 'Datagrams received on the CoA client socket and dropped, by reason (malformed, unsolicited, unexpected_code, bad_authenticator, bad_message_authenticator)',
-  labelNames: ['reason'] as const,
+  help: 'Replies to CoA and Disconnect requests dropped, by reason (malformed, unsolicited, unexpected_code, bad_authenticator, bad_message_authenticator) and transport (udp: on the CoA client socket; radsec: on a NAS\'s RadSec connection)',
+  labelNames: ['reason', 'transport'] as const,
   registers: [registry],
   collect: flushTallies,
+});
+
+export const coaRadsecFallbacks = new Counter({
+  name: 'tollgate_coa_radsec_fallbacks_total',
+  help: 'CoA and Disconnect requests whose RadSec connection closed before the NAS answered, sent again over UDP',
+  registers: [registry],
 });
 
 export const accountingRecords = new Counter({
