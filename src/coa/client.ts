@@ -14,7 +14,8 @@
  * retransmission on it (RFC 6613 §2.6). Its answer comes back on the connection and is verified exactly as a
  * datagram is. Should the connection close before the answer, the request is sent again over UDP (counted in
  * tollgate_coa_radsec_fallbacks_total); a NAS that keeps it open but does not answer times out after
- * retry.maxDurationMs. A NAS without an open connection gets UDP as before.
+ * retry.maxDurationMs. A NAS without an open connection gets UDP as before. With cluster workers the connection
+ * may be held by another process: a CoaRelay (setRelay, relay.ts) has that process send the request instead.
  *
  * stop() never waits on a NAS: requests still retransmitting, or still waiting for an Identifier, give up at
  * once; each is counted and audited as `aborted` (with the transmissions made, 0 when it never went out) and its
@@ -32,6 +33,7 @@ import { findAttribute, parsePacket, type RawAttribute, type RawPacket } from '.
 import type { CoaAuditRow, CoaRepository, CoaTransport, NasStreamLink, NasStreamLinks } from '../domain/ports.js';
 import { checkRetryPolicy, DEFAULT_RETRY, shouldRetransmit, waitAfter, type RetryPolicy } from './backoff.js';
 import { IdentifierPool } from './identifiers.js';
+import type { CoaRelay } from './relay.js';
 
 export type CoaKind = 'coa' | 'disconnect';
 export type CoaResult = 'ack' | 'nak' | 'timeout';
@@ -169,6 +171,9 @@ export class CoaClient {
   /** Peers of RadSec connections, while the connection is open. */
   private readonly linkPeers = new Map<NasStreamLink, Peer>();
   private links: NasStreamLinks | null = null;
+  private relay: CoaRelay | null = null;
+  /** Requests waiting on another process (the relay): stop() gives them up at once. */
+  private readonly relayWaiters = new Set<() => void>();
   private readonly inflight = new Set<Promise<unknown>>();
   private stopping = false;
 
@@ -192,6 +197,16 @@ export class CoaClient {
     this.links = links;
   }
 
+  /** Another process holding RadSec connections (cluster workers, app/cluster-coa.ts); null: this process only. */
+  setRelay(relay: CoaRelay | null): void {
+    this.relay = relay;
+  }
+
+  /** Whether this process holds an open RadSec connection from the NAS at `address` (the relay asks). */
+  holdsLink(address: string): boolean {
+    return this.links?.linkTo(canonicalAddress(address)) !== undefined;
+  }
+
   /** The local port of a bound socket (tests, logs). */
   async localPort(family: Family = 'udp4'): Promise<number | undefined> {
     const s = this.sockets.get(family);
@@ -207,8 +222,17 @@ export class CoaClient {
    * if (out.result === 'nak') log.warn({ errorCause: out.errorCause }, 'NAS refused');
    */
   send(req: CoaRequest): Promise<CoaOutcome> {
+    return this.track(req, true);
+  }
+
+  /** send() for a request another process relayed here: it is sent from this process (its link, else UDP), never relayed on. */
+  sendHere(req: CoaRequest): Promise<CoaOutcome> {
+    return this.track(req, false);
+  }
+
+  private track(req: CoaRequest, mayRelay: boolean): Promise<CoaOutcome> {
     if (this.stopping) return Promise.reject(new CoaStoppedError('the CoA client is stopping', 0));
-    const p = this.exchange(req);
+    const p = this.exchange(req, mayRelay);
     this.inflight.add(p);
     const done = (): void => void this.inflight.delete(p);
     p.then(done, done);
@@ -221,6 +245,7 @@ export class CoaClient {
    */
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const giveUp of this.relayWaiters) giveUp();
     for (const peer of [...this.peers.values(), ...this.linkPeers.values()]) {
       for (const p of peer.pending.values()) {
         if (p.timer) clearTimeout(p.timer);
@@ -236,7 +261,7 @@ export class CoaClient {
     await Promise.all(bound.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))));
   }
 
-  private async exchange(req: CoaRequest): Promise<CoaOutcome> {
+  private async exchange(req: CoaRequest, mayRelay: boolean): Promise<CoaOutcome> {
     const address = canonicalAddress(req.nas.address);
     const link = this.links?.linkTo(address);
     if (link) {
@@ -244,12 +269,33 @@ export class CoaClient {
       if (over !== LINK_CLOSED) return over;
       coaRadsecFallbacks.inc();
       this.options.log.info({ nas: req.nas.name, kind: req.kind, action: req.action }, 'RadSec connection closed before the NAS answered; sending the CoA request over UDP');
+    } else if (mayRelay && this.relay) {
+      const relayed = await this.relayed(this.relay, address, req);
+      if (relayed) return relayed;
     }
     const socket = await this.socket(isIPv6(address) ? 'udp6' : 'udp4');
     const key = peerKey(address, req.nas.coaPort);
     const peer = this.peers.get(key) ?? { ids: new IdentifierPool(), pending: new Map<number, Pending>() };
     this.peers.set(key, peer);
     return (await this.attempt(req, { transport: 'udp', socket, address }, peer)) as CoaOutcome;
+  }
+
+  /**
+   * The outcome from the process holding the NAS's RadSec connection (audited and counted there), or null when
+   * there is none or it failed (UDP from here then); rejects with CoaStoppedError when stop() comes first.
+   */
+  private relayed(relay: CoaRelay, address: string, req: CoaRequest): Promise<CoaOutcome | null> {
+    return new Promise((resolve, reject) => {
+      const giveUp = (): void => reject(new CoaStoppedError('the CoA client stopped before the process holding the NAS\'s RadSec connection answered', 0));
+      this.relayWaiters.add(giveUp);
+      relay
+        .send(address, req)
+        .then(resolve, (err: unknown) => {
+          this.options.log.warn({ err, nas: req.nas.name }, 'CoA relay failed; sending over UDP from here');
+          resolve(null);
+        })
+        .finally(() => this.relayWaiters.delete(giveUp));
+    });
   }
 
   /** The peer of a RadSec connection: its answers are matched against its requests; when it closes, they fall back. */
