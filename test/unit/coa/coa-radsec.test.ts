@@ -48,7 +48,7 @@ beforeAll(async () => {
   await server.start();
   bras = new FakeBras({ secret: UDP_SECRET });
   nas = { name: 'nas1', address: '127.0.0.1', secret: Buffer.from(UDP_SECRET), coaPort: await bras.start() };
-  client = new CoaClient({ log: silent, retry: { initialMs: 100, maxMs: 200, maxTries: 2, maxDurationMs: 400 }, bindAddress: '127.0.0.1', audit: { audit: (row) => Promise.resolve(void audits.push(row)) } });
+  client = new CoaClient({ log: silent, retry: { initialMs: 1000, maxMs: 1000, maxTries: 2, maxDurationMs: 1500 }, bindAddress: '127.0.0.1', audit: { audit: (row) => Promise.resolve(void audits.push(row)) } });
   client.setStreamLinks(server);
   await client.start();
 });
