@@ -104,8 +104,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const db = await life.start(await openStore(config, log, { sql: options.sql, prepare: options.prepareDatabase !== false }));
     const { cache } = await life.start(cacheComponent(options.cache ?? (await openCache(config, log)), !options.cache));
     const coa = new CoaClient({ audit: db.store.coa, log });
-    if (options.cluster === 'primary') installPrimaryCoaRelay(coa, log);
-    if (options.cluster === 'worker') installWorkerCoaRelay(coa, log);
+    // Only RadSec connections carry CoA: without RadSec every process sends over UDP, with no round trip to ask.
+    const { certFile, keyFile, caFile } = config.radius.radsec;
+    if (certFile && keyFile && caFile) {
+      if (options.cluster === 'primary') installPrimaryCoaRelay(coa, log);
+      if (options.cluster === 'worker') installWorkerCoaRelay(coa, log);
+    }
     await life.start({ name: 'coa', start: () => coa.start(), stop: () => coa.stop() });
     const ctx: AppContext = {
       config: () => config,

@@ -497,7 +497,9 @@ export class CoaClient {
         reject(err);
       };
       socket.once('error', onError);
-      socket.bind({ address, port: 0 }, () => {
+      // exclusive: in a cluster worker a non-exclusive bind shares one socket among all the workers, and a NAS's
+      // answer could then be read by a worker that did not send the request (dropped as unsolicited).
+      socket.bind({ address, port: 0, exclusive: true }, () => {
         socket.off('error', onError);
         socket.on('error', (err) => this.options.log.error({ err, address }, 'CoA socket error'));
         socket.on('message', (msg, rinfo) => this.onDatagram(msg, rinfo));

@@ -359,7 +359,8 @@ export class StreamServer implements NasStreamLinks {
 
   private onPacket(conn: Connection, msg: Buffer): void {
     // The NAS answering a CoA or Disconnect request of ours (also while draining: the CoA client stops later).
-    if (ANSWERS.has(msg[0] as number)) {
+    // RADIUS/TCP carries no CoA (app/radius.ts gives the CoA client RadSec's links only): there it is a bad code.
+    if (this.options.transport === 'radsec' && ANSWERS.has(msg[0] as number)) {
       const receiver = conn.replyReceiver;
       if (receiver) receiver(Buffer.from(msg));
       else this.unsolicited.inc();

@@ -35,6 +35,7 @@ describe.skipIf(!databaseUrl)('CoA over RadSec with two workers (PostgreSQL)', (
   let sql: Sql;
   let ports: { admin: number; radsec: number };
   let nasId = 0;
+  const coaPorts: number[] = [];
   const api = () => apiClient(`http://127.0.0.1:${ports.admin}`, TOKEN);
 
   beforeAll(async () => {
@@ -66,7 +67,8 @@ describe.skipIf(!databaseUrl)('CoA over RadSec with two workers (PostgreSQL)', (
         const parts = buffered.split('\n');
         buffered = parts.pop() ?? '';
         for (const part of parts) {
-          const line = JSON.parse(part) as { msg?: string; ports?: { admin: number; radsec: number } };
+          const line = JSON.parse(part) as { msg?: string; port?: number; ports?: { admin: number; radsec: number } };
+          if (line.msg === 'CoA client socket ready' && line.port !== undefined) coaPorts.push(line.port);
           if (line.msg === 'tollgate started' && line.ports) {
             clearTimeout(timer);
             resolve(line.ports);
@@ -109,6 +111,11 @@ describe.skipIf(!databaseUrl)('CoA over RadSec with two workers (PostgreSQL)', (
 
   const openSession = (): Promise<number> =>
     insertSession(sql, { username: `u-${randomBytes(3).toString('hex')}`, nasName: 'tls-bras', nasId, framedIp: '100.64.5.5', startedAt: '2030-03-01T00:00:00Z' });
+
+  it('gives every process a CoA socket of its own (a worker reads only the answers to its own requests)', () => {
+    expect(coaPorts).toHaveLength(3);
+    expect(new Set(coaPorts).size).toBe(3);
+  });
 
   it('sends the API\'s Disconnect-Request through the worker holding the connection, and its ACK answers the API', async () => {
     const nas = await connectNas();
