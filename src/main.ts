@@ -14,7 +14,7 @@ import { clusterCache, hardStopMs, startApp, type RunningApp } from './app/index
 import { ConfigError } from './config/errors.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import { answerMetricRequests, clusterMetrics } from './observability/cluster-metrics.js';
+import { answerMetricRequests, clusterMetrics, useClusterMessageAuthenticatorCounts } from './observability/cluster-metrics.js';
 import { registry, startDefaultMetrics } from './observability/metrics.js';
 
 export const MAIN_USAGE = `usage: node dist/src/main.js [--config FILE]
@@ -111,6 +111,8 @@ async function runPrimary(loaded: LoadedConfig, log: Logger, count: number, conf
   const started = new Set<number>();
   let stopping = false;
   startDefaultMetrics();
+  // The API's per-NAS Message-Authenticator counts are the workers': they serve the RADIUS.
+  useClusterMessageAuthenticatorCounts();
   // The primary owns the admin listener (API + aggregated metrics), prepares the database once, and rates the
   // accounting the workers journal (so a rating pass never holds up a worker's acknowledgements).
   const app = await startApp({

@@ -102,9 +102,10 @@ export function messageAuthenticatorTallies(nas: string): readonly Tally[] {
 }
 
 type PlacementCounts = Record<(typeof MESSAGE_AUTHENTICATOR_STATES)[number], number>;
+export type MessageAuthenticatorCounts = PlacementCounts & { withProxyState: PlacementCounts };
 
 /** The counts of one NAS in this process since it started, or null when no client table here has held it. */
-export function messageAuthenticatorCounts(nas: string): (PlacementCounts & { withProxyState: PlacementCounts }) | null {
+export function messageAuthenticatorCounts(nas: string): MessageAuthenticatorCounts | null {
   if (!talliesByCounter.get(radiusMessageAuthenticator)?.has([nas, 'absent', 'no'].join('\u0000'))) return null;
   const t = messageAuthenticatorTallies(nas);
   const at = (i: number): number => t[i]?.count ?? 0;
@@ -114,6 +115,32 @@ export function messageAuthenticatorCounts(nas: string): (PlacementCounts & { wi
     absent: at(4) + at(5),
     withProxyState: { first: at(1), present: at(3), absent: at(5) },
   };
+}
+
+/** The counts of every NAS some client table of this process has held (a cluster worker's answer to the primary). */
+export function allMessageAuthenticatorCounts(): Record<string, MessageAuthenticatorCounts> {
+  const names = new Set([...(talliesByCounter.get(radiusMessageAuthenticator)?.keys() ?? [])].map((key) => key.split('\u0000')[0] ?? ''));
+  const out: Record<string, MessageAuthenticatorCounts> = {};
+  for (const nas of names) {
+    const counts = messageAuthenticatorCounts(nas);
+    if (counts) out[nas] = counts;
+  }
+  return out;
+}
+
+/** Where the admin API reads the counts of NAS by name (null: no process counts that NAS). */
+export type MessageAuthenticatorCountsSource = (names: readonly string[]) => Promise<ReadonlyMap<string, MessageAuthenticatorCounts | null>>;
+
+let countsSource: MessageAuthenticatorCountsSource = (names) => Promise.resolve(new Map(names.map((n) => [n, messageAuthenticatorCounts(n)])));
+
+/** The counts of these NAS: this process's, or with cluster workers theirs summed (cluster-metrics.ts). */
+export function messageAuthenticatorCountsOf(names: readonly string[]): Promise<ReadonlyMap<string, MessageAuthenticatorCounts | null>> {
+  return countsSource(names);
+}
+
+/** A cluster primary counts nothing itself: it reads its workers' counts instead. */
+export function setMessageAuthenticatorCountsSource(source: MessageAuthenticatorCountsSource): void {
+  countsSource = source;
 }
 
 export const radiusDuration = new Histogram({

@@ -64,7 +64,7 @@ export const nasMessageAuthenticatorSchema = z
       .nullable()
       .meta({
         description:
-          'Access-Requests from this NAS since this instance started; one whose Message-Authenticator does not verify is not counted. null when this process serves no RADIUS for it (a cluster primary: see the metric).',
+          'Access-Requests from this NAS since this instance started (with workers: summed over them); one whose Message-Authenticator does not verify is not counted. null when no process of this instance has the NAS in its client table.',
       }),
   })
   .meta({ description: 'Message-Authenticator from this NAS (BlastRADIUS): the requirement in force and what was seen.' });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Attr, Code } from '../../src/radius/codes.js';
-import { encodeReply, encodeRequest, verifyRequestAuthenticator } from '../../src/radius/crypto.js';
+import { encodeReply, encodeRequest, hidePassword, randomAuthenticator, verifyRequestAuthenticator } from '../../src/radius/crypto.js';
 import { findAttribute, parsePacket } from '../../src/radius/packet.js';
 import { createPostgresSql } from '../../src/store/postgres.js';
 import type { Sql } from '../../src/store/sql.js';
@@ -132,6 +132,19 @@ describe.skipIf(!databaseUrl)('CoA over RadSec with two workers (PostgreSQL)', (
     expect(bras.received).toHaveLength(0);
     const audit = await sql.query<{ result: string; transport: string }>('SELECT result, transport FROM coa_audit WHERE session_id = $1', [id]);
     expect(audit).toEqual([{ result: 'ack', transport: 'radsec' }]);
+    nas.close();
+    await nas.closed;
+  });
+
+  it('shows in the primary\'s API the Message-Authenticator counts the workers keep', async () => {
+    const nas = await connectNas();
+    const authenticator = randomAuthenticator();
+    const password = hidePassword(Buffer.from('pw'), RADSEC, authenticator);
+    nas.write(encodeRequest(Code.AccessRequest, 9, [{ type: Attr.UserName, value: Buffer.from('nobody') }, { type: Attr.UserPassword, value: password }], RADSEC, { messageAuthenticator: true, authenticator }));
+    expect(parsePacket(await nas.next(5000)).code).toBe(Code.AccessReject);
+    const r = await api().call('GET', `/api/v1/nas/${nasId}`);
+    expect(r.status, r.text).toBe(200);
+    expect(r.json.messageAuthenticator).toMatchObject({ counts: { first: 1, present: 0, absent: 0 } });
     nas.close();
     await nas.closed;
   });
