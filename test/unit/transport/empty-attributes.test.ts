@@ -26,10 +26,12 @@ async function start(): Promise<number> {
     [{ name: 'sends-empty', address: '127.0.0.1', secret: secret.toString(), vendor: 'generic', coaPort: 3799, requireMessageAuthenticator: false }],
     { requireMessageAuthenticator: false, limitProxyState: false },
   );
+  // io: the UDP I/O setting of releases that have one (radius.io); node:dgram, the one every release has.
+  const options = { listen: ['127.0.0.1'], authPort: 0, acctPort: 0, receiveBufferBytes: 1 << 20, sendBufferBytes: 1 << 20, replyCacheSeconds: 0, unknownClientLogIntervalSeconds: 60, shared: false, io: 'dgram' as const };
   server = new UdpServer(
     table,
     { access: () => ({ code: Code.AccessAccept, attributes: [] }), accounting: () => null },
-    { listen: ['127.0.0.1'], authPort: 0, acctPort: 0, receiveBufferBytes: 1 << 20, sendBufferBytes: 1 << 20, replyCacheSeconds: 0, unknownClientLogIntervalSeconds: 60, shared: false },
+    options,
     createLogger('info', logSink().stream),
   );
   await server.start();
