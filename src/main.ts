@@ -16,7 +16,7 @@ import { ConfigError } from './config/errors.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
 import { workerCount, type WorkerCount } from './config/workers.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import { answerMetricRequests, clusterMetrics } from './observability/cluster-metrics.js';
+import { answerMetricRequests, clusterMetrics, useClusterMessageAuthenticatorCounts } from './observability/cluster-metrics.js';
 import { registry, startDefaultMetrics } from './observability/metrics.js';
 
 export const MAIN_USAGE = `usage: node dist/src/main.js [--config FILE]
@@ -119,6 +119,8 @@ async function runPrimary(loaded: LoadedConfig, log: Logger, workers: WorkerCoun
   const started = new Set<number>();
   let stopping = false;
   startDefaultMetrics();
+  // The API's per-NAS Message-Authenticator counts are the workers': they serve the RADIUS.
+  useClusterMessageAuthenticatorCounts();
   // The primary owns the admin listener (API + aggregated metrics), prepares the database once, and rates the
   // accounting the workers journal (so a rating pass never holds up a worker's acknowledgements).
   const app = await startApp({
@@ -127,6 +129,7 @@ async function runPrimary(loaded: LoadedConfig, log: Logger, workers: WorkerCoun
     radius: false,
     admin: true,
     rate: true,
+    cluster: 'primary',
     ready: () => !stopping && ready.size === count,
     metrics: async () => ({ contentType: registry.contentType, body: await clusterMetrics() }),
     ...clusterCache(config),
@@ -213,6 +216,7 @@ async function runWorker(loaded: LoadedConfig, log: Logger, configFile?: string)
     rate: false,
     onJournalCommitted: kickPrimary,
     sharedSockets: true,
+    cluster: 'worker',
     prepareDatabase: false,
     reloadConfig: () => loadConfig({ file: configFile }),
     ...clusterCache(loaded.config),

@@ -20,6 +20,7 @@ import type { Logger } from '../observability/logger.js';
 import { configReloads, setReadiness } from '../observability/metrics.js';
 import type { Dictionary } from '../radius/dictionary.js';
 import { adminListener } from './admin.js';
+import { installPrimaryCoaRelay, installWorkerCoaRelay } from './cluster-coa.js';
 import type { AppContext } from './context.js';
 import { cacheComponent, openCache, openStore } from './database.js';
 import { startHousekeeping } from './housekeeping.js';
@@ -60,6 +61,11 @@ export interface AppOptions {
   readonly ready?: () => boolean;
   /** A database connection to use instead of opening one from the config (tests); the app closes it on stop. */
   readonly sql?: Sql;
+  /**
+   * This process's place in a node:cluster: CoA to a NAS whose RadSec connection another process holds is sent
+   * by that process (./cluster-coa.ts). Unset: a single process.
+   */
+  readonly cluster?: 'primary' | 'worker';
 }
 
 export interface RunningApp {
@@ -98,6 +104,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const db = await life.start(await openStore(config, log, { sql: options.sql, prepare: options.prepareDatabase !== false }));
     const { cache } = await life.start(cacheComponent(options.cache ?? (await openCache(config, log)), !options.cache));
     const coa = new CoaClient({ audit: db.store.coa, log });
+    // Only RadSec connections carry CoA: without RadSec every process sends over UDP, with no round trip to ask.
+    const { certFile, keyFile, caFile } = config.radius.radsec;
+    if (certFile && keyFile && caFile) {
+      if (options.cluster === 'primary') installPrimaryCoaRelay(coa, log);
+      if (options.cluster === 'worker') installWorkerCoaRelay(coa, log);
+    }
     await life.start({ name: 'coa', start: () => coa.start(), stop: () => coa.stop() });
     const ctx: AppContext = {
       config: () => config,

@@ -39,7 +39,7 @@ export function loadDictionary(config: Config, cwd = process.cwd()): Dictionary 
 export function buildNasTable(config: Config, fromDatabase: readonly Nas[] = [], configSeen: ReadonlySet<string> = new Set(), options: NasTableOptions = {}): NasTable {
   const byAddress = new Map<string, NasClientSpec>();
   for (const c of config.clients) byAddress.set(c.address, { ...c, messageAuthenticatorSeen: configSeen.has(c.address) });
-  for (const n of fromDatabase) byAddress.set(n.address, { ...n, messageAuthenticatorSeen: n.messageAuthenticatorSeenAt !== null });
+  for (const n of fromDatabase) byAddress.set(n.address, { ...n, tlsName: n.tlsName ?? undefined, messageAuthenticatorSeen: n.messageAuthenticatorSeenAt !== null });
   return new NasTable(
     [...byAddress.values()],
     {
@@ -156,6 +156,9 @@ export async function startRadius(ctx: AppContext, options: RadiusOptions): Prom
         ? new StreamServer(nasTable, server.path, { transport: 'tcp', listen, ...config.radius.tcp, port: config.radius.tcp.port }, log)
         : null,
   };
+  // CoA and Disconnect go down a NAS's open RadSec connection when it has one (RFC 6614 §2.5), else over UDP.
+  // With several workers only the worker holding the connection sees it (docs/operations.md, CoA over RadSec).
+  ctx.coa.setStreamLinks(streams.radsec);
   const swapNasTable = (next: NasTable): void => {
     nasTable = next;
     server.setNasTable(next);

@@ -24,7 +24,18 @@ export async function findNas(store: Store, ref: string): Promise<Nas> {
 const EDIT_SPEC = {
   '--name': 'string', '--address': 'string', '--secret': 'string', '--vendor': 'string', '--coa-port': 'string',
   '--message-authenticator': 'flag', '--no-message-authenticator': 'flag', '--message-authenticator-auto': 'flag', '--json': 'flag',
+  '--tls-name': 'string', '--no-tls-name': 'flag',
 } as const;
+
+/** tlsName from --tls-name NAME or (edit) --no-tls-name, which clears it; undefined when neither is given. */
+function tlsNameOption(args: ParsedArgs): NasPatch['tlsName'] {
+  const name = args.strings.get('--tls-name');
+  if (args.flags.has('--no-tls-name')) {
+    if (name !== undefined) throw new UsageError('give one of --tls-name and --no-tls-name');
+    return null;
+  }
+  return name;
+}
 
 /** requireMessageAuthenticator from the flags (at most one of them); undefined when none is given. */
 function requirementOption(args: ParsedArgs): NasPatch['requireMessageAuthenticator'] {
@@ -39,7 +50,9 @@ export async function nasCommand(sub: string | undefined, argv: readonly string[
       const args = parseArgs(argv, {
         '--name': 'string', '--address': 'string', '--secret': 'string', '--vendor': 'string', '--coa-port': 'string',
         '--message-authenticator': 'flag', '--no-message-authenticator': 'flag', '--message-authenticator-auto': 'flag', '--json': 'flag',
+        '--tls-name': 'string',
       });
+      const tlsName = args.strings.get('--tls-name');
       // Without a flag the store makes it auto: strict once the NAS has sent a valid Message-Authenticator.
       const requirement = requirementOption(args);
       const vendor = vendorOption(args) ?? 'generic';
@@ -51,6 +64,7 @@ export async function nasCommand(sub: string | undefined, argv: readonly string[
         vendor,
         ...(coaPort === undefined ? {} : { coaPort }),
         ...(requirement === undefined ? {} : { requireMessageAuthenticator: requirement }),
+        ...(tlsName === undefined ? {} : { tlsName }),
       };
       return withStore(env, args, async ({ store, changes }) => {
         const nas = await store.nas.create(input);
@@ -80,6 +94,7 @@ export async function nasCommand(sub: string | undefined, argv: readonly string[
       const requirement = requirementOption(args);
       const vendor = vendorOption(args);
       const coaPort = integerOption(args, '--coa-port', { min: 1, max: 65535 });
+      const tlsName = tlsNameOption(args);
       const text = (option: string, key: 'name' | 'address' | 'secret'): NasPatch => (args.strings.has(option) ? { [key]: args.strings.get(option)! } : {});
       const patch: NasPatch = {
         ...text('--name', 'name'),
@@ -88,6 +103,7 @@ export async function nasCommand(sub: string | undefined, argv: readonly string[
         ...(vendor === undefined ? {} : { vendor }),
         ...(coaPort === undefined ? {} : { coaPort }),
         ...(requirement === undefined ? {} : { requireMessageAuthenticator: requirement }),
+        ...(tlsName === undefined ? {} : { tlsName }),
       };
       if (Object.keys(patch).length === 0) throw new UsageError('nothing to change: give at least one of the options');
       return withStore(env, args, async ({ store, changes }) => {

@@ -11,12 +11,15 @@ export const CSV_COLUMNS = [
 ] as const;
 
 export const NAS_USAGE = `  nas add --name NAME --address IP|CIDR --secret SECRET [--vendor VENDOR] [--coa-port PORT]
-          [--message-authenticator | --no-message-authenticator | --message-authenticator-auto] [--json]
+          [--message-authenticator | --no-message-authenticator | --message-authenticator-auto]
+          [--tls-name NAME] [--json]
                                  register a NAS client (vendor: ${VENDORS.join(', ')}; default generic;
-                                 Message-Authenticator: auto unless a flag says, i.e. required once it is sent)
+                                 Message-Authenticator: auto unless a flag says, i.e. required once it is sent;
+                                 --tls-name: the certificate CN or subjectAltName it must present over RadSec)
   nas list [--json]              list the NAS clients in the database (secrets are not shown)
   nas edit ID|NAME [--name NAME] [--address IP|CIDR] [--secret SECRET] [--vendor VENDOR] [--coa-port PORT]
-           [--message-authenticator | --no-message-authenticator | --message-authenticator-auto] [--json]
+           [--message-authenticator | --no-message-authenticator | --message-authenticator-auto]
+           [--tls-name NAME | --no-tls-name] [--json]
                                  change a NAS client
   nas delete ID|NAME             remove a NAS client`;
 

@@ -23,7 +23,7 @@ export interface PageRequest {
 }
 
 export type NasInput = Pick<Nas, 'name' | 'address' | 'secret' | 'vendor'> &
-  Partial<Pick<Nas, 'coaPort' | 'requireMessageAuthenticator' | 'limitProxyState'>>;
+  Partial<Pick<Nas, 'coaPort' | 'requireMessageAuthenticator' | 'limitProxyState' | 'tlsName'>>;
 export type NasPatch = Partial<Omit<NasInput, never>>;
 
 export type TariffInput = Pick<Tariff, 'name'> &
@@ -711,6 +711,32 @@ export interface SharedSnapshots {
   put(snapshot: SubscriberSnapshot, ttlSeconds: number): Promise<void>;
 }
 
+/**
+ * A RadSec connection a NAS keeps open to this process, on which dynamic authorization requests (RFC 5176) go to
+ * the NAS (RFC 6614 §2.5): the transport owns the connection, the CoA client writes its requests on it and gets
+ * the NAS's answers back. Only packets with an answering code (CoA-ACK/NAK, Disconnect-ACK/NAK) are handed over:
+ * the NAS's own requests on the same connection go to the request path.
+ */
+export interface NasStreamLink {
+  /** The shared secret over this connection: the client's RadSec secret, `radsec` by default (RFC 6614 §2.3). */
+  readonly secret: Buffer;
+  /** Writes one packet; false when the connection has closed (nothing was written). */
+  write(packet: Buffer): boolean;
+  /** The one receiver of the answering packets that arrive on this connection (a copy each; unverified). */
+  onReply(receiver: (packet: Buffer) => void): void;
+  /** Called once when the connection closes; at once when it has already. */
+  onClose(listener: () => void): void;
+}
+
+/** The RadSec connections open to this process, by the NAS's address. */
+export interface NasStreamLinks {
+  /** The newest open connection from this address (canonical text, as the socket reports it), or undefined. */
+  linkTo(address: string): NasStreamLink | undefined;
+}
+
+/** What carried a CoA or Disconnect request. */
+export type CoaTransport = 'udp' | 'radsec';
+
 /** One `coa_audit` row per CoA/Disconnect request after its final outcome (docs/schema.md). */
 export interface CoaAuditRow {
   /** When the request was first sent (or, never sent, was to be). */
@@ -727,6 +753,8 @@ export interface CoaAuditRow {
   readonly result: 'ack' | 'nak' | 'timeout' | 'aborted';
   readonly errorCause: number | null;
   readonly rttMs: number | null;
+  /** What carried it (the UDP fallback, when a RadSec connection closed before the answer). */
+  readonly transport: CoaTransport;
 }
 
 /** A live session claimed for a CoA action: `state` is what the NAS must now be told. */

@@ -30,6 +30,8 @@ export interface Nas {
   readonly limitProxyState: boolean;
   /** requireMessageAuthenticator auto: when the NAS first sent a valid Message-Authenticator (from then on required), else null. */
   readonly messageAuthenticatorSeenAt: string | null;
+  /** RadSec: the certificate subject CN or a subjectAltName the NAS must present besides its address; null: none. */
+  readonly tlsName: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -74,6 +74,14 @@ export const radiusDropped = new Counter({
   collect: flushTallies,
 });
 
+export const radiusEmptyAttributes = new Counter({
+  name: 'tollgate_radius_empty_attributes_total',
+  help: 'Zero-length attributes (RFC 2865 §5 forbids them) left out of requests that passed authenticity checks, by NAS',
+  labelNames: ['nas'] as const,
+  registers: [registry],
+  collect: flushTallies,
+});
+
 export const radiusMessageAuthenticator = new Counter({
   name: 'tollgate_radius_message_authenticator_total',
   help: 'Access-Requests from known clients by NAS, by where they carry Message-Authenticator (state: first attribute, present elsewhere, absent) and whether they carry Proxy-State (proxy_state: yes, no); one whose Message-Authenticator does not verify is counted in tollgate_radius_dropped_total only',
@@ -94,9 +102,10 @@ export function messageAuthenticatorTallies(nas: string): readonly Tally[] {
 }
 
 type PlacementCounts = Record<(typeof MESSAGE_AUTHENTICATOR_STATES)[number], number>;
+export type MessageAuthenticatorCounts = PlacementCounts & { withProxyState: PlacementCounts };
 
 /** The counts of one NAS in this process since it started, or null when no client table here has held it. */
-export function messageAuthenticatorCounts(nas: string): (PlacementCounts & { withProxyState: PlacementCounts }) | null {
+export function messageAuthenticatorCounts(nas: string): MessageAuthenticatorCounts | null {
   if (!talliesByCounter.get(radiusMessageAuthenticator)?.has([nas, 'absent', 'no'].join('\u0000'))) return null;
   const t = messageAuthenticatorTallies(nas);
   const at = (i: number): number => t[i]?.count ?? 0;
@@ -106,6 +115,32 @@ export function messageAuthenticatorCounts(nas: string): (PlacementCounts & { wi
     absent: at(4) + at(5),
     withProxyState: { first: at(1), present: at(3), absent: at(5) },
   };
+}
+
+/** The counts of every NAS some client table of this process has held (a cluster worker's answer to the primary). */
+export function allMessageAuthenticatorCounts(): Record<string, MessageAuthenticatorCounts> {
+  const names = new Set([...(talliesByCounter.get(radiusMessageAuthenticator)?.keys() ?? [])].map((key) => key.split('\u0000')[0] ?? ''));
+  const out: Record<string, MessageAuthenticatorCounts> = {};
+  for (const nas of names) {
+    const counts = messageAuthenticatorCounts(nas);
+    if (counts) out[nas] = counts;
+  }
+  return out;
+}
+
+/** Where the admin API reads the counts of NAS by name (null: no process counts that NAS). */
+export type MessageAuthenticatorCountsSource = (names: readonly string[]) => Promise<ReadonlyMap<string, MessageAuthenticatorCounts | null>>;
+
+let countsSource: MessageAuthenticatorCountsSource = (names) => Promise.resolve(new Map(names.map((n) => [n, messageAuthenticatorCounts(n)])));
+
+/** The counts of these NAS: this process's, or with cluster workers theirs summed (cluster-metrics.ts). */
+export function messageAuthenticatorCountsOf(names: readonly string[]): Promise<ReadonlyMap<string, MessageAuthenticatorCounts | null>> {
+  return countsSource(names);
+}
+
+/** A cluster primary counts nothing itself: it reads its workers' counts instead. */
+export function setMessageAuthenticatorCountsSource(source: MessageAuthenticatorCountsSource): void {
+  countsSource = source;
 }
 
 export const radiusDuration = new Histogram({
@@ -300,8 +335,8 @@ export function countDrop(reason: DropReasonValue): void {
 
 export const coaRequests = new Counter({
   name: 'tollgate_coa_requests_total',
-  help: 'CoA and Disconnect requests sent to NAS (RFC 5176), by kind (coa, disconnect) and final result (ack, nak, timeout; aborted: given up at stop)',
-  labelNames: ['kind', 'result'] as const,
+  help: 'CoA and Disconnect requests sent to NAS (RFC 5176), by kind (coa, disconnect), final result (ack, nak, timeout; aborted: given up at stop) and transport (udp; radsec: on the NAS\'s open RadSec connection, RFC 6614 §2.5)',
+  labelNames: ['kind', 'result', 'transport'] as const,
   registers: [registry],
   collect: flushTallies,
 });
@@ -322,10 +357,16 @@ export const coaRetransmissions = new Counter({
 
 export const coaRepliesDropped = new Counter({
   name: 'tollgate_coa_replies_dropped_total',
-  help: 'Datagrams received on the CoA client socket and dropped, by reason (malformed, unsolicited, unexpected_code, bad_authenticator, bad_message_authenticator)',
-  labelNames: ['reason'] as const,
+  help: 'Replies to CoA and Disconnect requests dropped, by reason (malformed, unsolicited, unexpected_code, bad_authenticator, bad_message_authenticator) and transport (udp: on the CoA client socket; radsec: on a NAS\'s RadSec connection)',
+  labelNames: ['reason', 'transport'] as const,
   registers: [registry],
   collect: flushTallies,
+});
+
+export const coaRadsecFallbacks = new Counter({
+  name: 'tollgate_coa_radsec_fallbacks_total',
+  help: 'CoA and Disconnect requests whose RadSec connection closed before the NAS answered, sent again over UDP',
+  registers: [registry],
 });
 
 export const accountingRecords = new Counter({

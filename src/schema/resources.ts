@@ -31,6 +31,13 @@ export const nasFields = {
   coaPort: udpPort('UDP port for CoA/Disconnect requests (RFC 5176).').withDefault(3799),
   requireMessageAuthenticator: messageAuthenticatorField().withDefault('auto'),
   limitProxyState: boolean('Drop requests with Proxy-State but no Message-Authenticator (BlastRADIUS).').withDefault(true),
+  tlsName: text({
+    description: 'RadSec: the certificate subject CN or a subjectAltName (DNS or IP) the NAS must present besides its address; null: none.',
+    maxLength: 253,
+    example: 'bras1.example.net',
+  })
+    .orNull()
+    .optional(),
 };
 
 const counter = (description: string) => z.int().min(0).meta({ description });
@@ -57,7 +64,7 @@ export const nasMessageAuthenticatorSchema = z
       .nullable()
       .meta({
         description:
-          'Access-Requests from this NAS since this instance started; one whose Message-Authenticator does not verify is not counted. null when this process serves no RADIUS for it (a cluster primary: see the metric).',
+          'Access-Requests from this NAS since this instance started (with workers: summed over them); one whose Message-Authenticator does not verify is not counted. null when no process of this instance has the NAS in its client table.',
       }),
   })
   .meta({ description: 'Message-Authenticator from this NAS (BlastRADIUS): the requirement in force and what was seen.' });

@@ -434,6 +434,17 @@ CREATE TABLE config_client_message_authenticator (
 );
 `;
 
+/*
+ * RadSec for database NAS rows and CoA over RadSec: nas.tls_name is the certificate name (subject CN or a
+ * subjectAltName) a NAS must present besides its address, as a config client's tlsName (NULL: the address alone);
+ * coa_audit.transport says what carried the request: 'udp' (RFC 5176) or 'radsec' (the NAS's open TLS connection,
+ * RFC 6614 §2.5). Additive: rows before it were all UDP.
+ */
+const RADSEC_NAS_AND_COA = /* sql */ `
+ALTER TABLE nas ADD COLUMN tls_name text CONSTRAINT nas_tls_name_check CHECK (tls_name <> '');
+ALTER TABLE coa_audit ADD COLUMN transport text NOT NULL DEFAULT 'udp' CONSTRAINT coa_audit_transport_check CHECK (transport IN ('udp', 'radsec'));
+`;
+
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'core: nas, tariffs, accounts, account_states, credits, subscribers', sql: CORE },
   { version: 2, name: 'billing: subscriptions, sessions, charges, payments, adjustments, usage_monthly', sql: BILLING },
@@ -446,6 +457,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 9, name: 'accounting truth: NAS epochs, final sessions, the held-for-review queue, money bounds', sql: ACCOUNTING_TRUTH },
   { version: 10, name: 'coa_audit: aborted requests (given up at stop)', sql: COA_AUDIT_ABORTED },
   { version: 11, name: 'nas.require_message_authenticator auto: the first Message-Authenticator seen, per NAS and config-file client', sql: MESSAGE_AUTHENTICATOR_AUTO },
+  { version: 12, name: 'nas.tls_name (RadSec certificate name) and coa_audit.transport (udp or radsec)', sql: RADSEC_NAS_AND_COA },
 ]);
 
 const CREATE_SCHEMA_MIGRATIONS = /* sql */ `

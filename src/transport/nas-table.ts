@@ -5,7 +5,7 @@
  * never by NAS-IP-Address (docs/reference.md §2).
  */
 import type { MessageAuthenticatorRequirement } from '../domain/types.js';
-import { messageAuthenticatorTallies, radiusRequests, radiusResponses, Tally } from '../observability/metrics.js';
+import { messageAuthenticatorTallies, radiusEmptyAttributes, radiusRequests, radiusResponses, Tally } from '../observability/metrics.js';
 import { messageAuthenticatorPlacement } from '../radius/authenticity.js';
 import { Attr, codeName } from '../radius/codes.js';
 import type { RadiusErrorCode } from '../radius/errors.js';
@@ -50,8 +50,11 @@ class ClientCounters {
   private readonly responses: (Tally | undefined)[] = [];
   /** Access-Requests by Message-Authenticator placement and Proxy-State (see messageAuthenticatorTallies). */
   readonly messageAuthenticator: readonly Tally[];
+  /** Zero-length attributes the codec left out of this client's verified requests. */
+  readonly emptyAttributes: Tally;
   constructor(private readonly nas: string) {
     this.messageAuthenticator = messageAuthenticatorTallies(nas);
+    this.emptyAttributes = Tally.of(radiusEmptyAttributes, nas);
   }
   request(code: number): void {
     (this.requests[code] ??= Tally.of(radiusRequests, codeName(code), this.nas)).inc();

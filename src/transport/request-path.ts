@@ -83,6 +83,7 @@ export class RequestPath {
       return null;
     }
     client.counters.request(packet.code);
+    if (packet.emptyAttributes) client.counters.emptyAttributes.inc(packet.emptyAttributes);
     return packet;
   }
 

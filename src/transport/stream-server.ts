@@ -14,13 +14,20 @@
  * There is no reply cache: a stream delivers each request once, and a NAS retransmits only on a new connection
  * (RFC 6613 §2.6.1), by then with its own new Identifier space. A second request with the Identifier of one still
  * in progress on the same connection is dropped as a duplicate.
+ *
+ * Dynamic authorization goes the other way on the same connection (RFC 6614 §2.5): the server is a NasStreamLinks
+ * (domain/ports.ts), so the CoA client can write CoA and Disconnect requests to a NAS that keeps a connection open;
+ * a packet arriving with an answering code (CoA-ACK/NAK, Disconnect-ACK/NAK) is the NAS's reply to one of those and
+ * goes to the link's receiver, which verifies it, instead of the request path.
  */
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
+import type { NasStreamLink, NasStreamLinks } from '../domain/ports.js';
 import type { Logger } from '../observability/logger.js';
-import { countDrop, DropReason, inFlight, streamClosed, streamConnections, streamOpen } from '../observability/metrics.js';
+import { coaRepliesDropped, countDrop, DropReason, inFlight, streamClosed, streamConnections, streamOpen, Tally } from '../observability/metrics.js';
+import { Code } from '../radius/codes.js';
 import type { HandlerResult, Reply } from '../radius/handler.js';
 import type { NasClient, NasTable } from './nas-table.js';
 import { Request, streamRole, type RequestPath } from './request-path.js';
@@ -65,7 +72,14 @@ export function secureContextOptions(files: StreamTlsFiles): tls.SecureContextOp
   return { cert: read('certFile'), key: read('keyFile'), ca: read('caFile'), minVersion: 'TLSv1.2' };
 }
 
+/** Codes that answer a dynamic authorization request (RFC 5176 §2.1): on a stream, replies to Tollgate's requests. */
+const ANSWERS = new Set<number>([Code.CoAACK, Code.CoANAK, Code.DisconnectACK, Code.DisconnectNAK]);
+
 class Connection {
+  /** The CoA client's receiver of the NAS's answers on this connection (see NasStreamLink), once it wrote a request. */
+  replyReceiver: ((packet: Buffer) => void) | undefined;
+  closeListeners: (() => void)[] = [];
+  link: NasStreamLink | undefined;
   /** Octets of a packet not complete yet (at most one packet's worth). */
   pending: Buffer | null = null;
   inflight = 0;
@@ -80,8 +94,11 @@ class Connection {
   ) {}
 }
 
-export class StreamServer {
+export class StreamServer implements NasStreamLinks {
   private readonly servers: net.Server[] = [];
+  /** Admitted connections by the NAS's address, oldest first: where CoA goes (the newest). */
+  private readonly byAddress = new Map<string, Connection[]>();
+  private readonly unsolicited = Tally.of(coaRepliesDropped, 'unsolicited', 'radsec');
   /**
    * RadSec: the TLS side, fed the TCP connections the listeners admitted (it listens on nothing itself), so an
    * address refused on arrival never reaches TLS and is not counted as a failed handshake.
@@ -111,6 +128,42 @@ export class StreamServer {
   /** Replaces the client table (SIGHUP, API change); connections already admitted stay open. */
   setNasTable(nas: NasTable): void {
     this.nas = nas;
+  }
+
+  /**
+   * The newest open connection from this address whose client entry is still in the table, as a link for CoA
+   * (RFC 6614 §2.5); undefined when there is none or the server is draining.
+   */
+  linkTo(address: string): NasStreamLink | undefined {
+    if (this.draining) return undefined;
+    const conns = this.byAddress.get(address);
+    const conn = conns?.[conns.length - 1];
+    if (!conn || conn.closed) return undefined;
+    const client = this.clientOf(conn.socket);
+    if (!client) return undefined;
+    return (conn.link ??= this.linkOf(conn, client.secret));
+  }
+
+  private linkOf(conn: Connection, admitted: Buffer): NasStreamLink {
+    const clientOf = (socket: net.Socket): NasClient | undefined => this.clientOf(socket);
+    return {
+      // The client entry's secret now (a reload may have changed radsecSecret), else the one it had.
+      get secret() {
+        return clientOf(conn.socket)?.secret ?? admitted;
+      },
+      write: (packet) => {
+        if (conn.closed || !conn.socket.writable) return false;
+        conn.socket.write(packet);
+        return true;
+      },
+      onReply: (receiver) => {
+        conn.replyReceiver = receiver;
+      },
+      onClose: (listener) => {
+        if (conn.closed) listener();
+        else conn.closeListeners.push(listener);
+      },
+    };
   }
 
   /** The bound port (the first address's, which every address shares). */
@@ -232,6 +285,9 @@ export class StreamServer {
     const conn = new Connection(socket, socket.remoteAddress ?? '', socket.remotePort ?? 0);
     streamConnections.labels(this.options.transport, 'accepted').inc();
     this.connections.add(conn);
+    const same = this.byAddress.get(conn.address);
+    if (same) same.push(conn);
+    else this.byAddress.set(conn.address, [conn]);
     this.open.inc();
     socket.setNoDelay(true);
     socket.setTimeout(this.options.idleTimeoutSeconds * 1000);
@@ -252,9 +308,17 @@ export class StreamServer {
     conn.pending = null;
     streamClosed.labels(this.options.transport, reason).inc();
     this.connections.delete(conn);
+    const same = this.byAddress.get(conn.address)?.filter((c) => c !== conn) ?? [];
+    if (same.length > 0) this.byAddress.set(conn.address, same);
+    else this.byAddress.delete(conn.address);
     this.open.dec();
     if (reason === 'shutdown') conn.socket.end();
     else conn.socket.destroy();
+    // The CoA requests waiting on this connection learn at once that their answer cannot come on it.
+    const listeners = conn.closeListeners;
+    conn.closeListeners = [];
+    conn.replyReceiver = undefined;
+    for (const listener of listeners) listener();
   }
 
   private onData(conn: Connection, chunk: Buffer): void {
@@ -294,6 +358,14 @@ export class StreamServer {
   }
 
   private onPacket(conn: Connection, msg: Buffer): void {
+    // The NAS answering a CoA or Disconnect request of ours (also while draining: the CoA client stops later).
+    // RADIUS/TCP carries no CoA (app/radius.ts gives the CoA client RadSec's links only): there it is a bad code.
+    if (this.options.transport === 'radsec' && ANSWERS.has(msg[0] as number)) {
+      const receiver = conn.replyReceiver;
+      if (receiver) receiver(Buffer.from(msg));
+      else this.unsolicited.inc();
+      return;
+    }
     if (this.draining) return countDrop(DropReason.ShuttingDown);
     const client = this.clientOf(conn.socket);
     if (!client) {

@@ -262,6 +262,7 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
           requireMessageAuthenticator: 'auto',
           limitProxyState: true,
           messageAuthenticatorSeenAt: null,
+          tlsName: null,
         });
         expect(created.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
         expect(await store.nas.get(created.id)).toEqual(created);
@@ -283,6 +284,13 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
         const updated = await store.nas.update(created.id, { secret: 'rotated-secret', coaPort: 3800 });
         expect(updated).toMatchObject({ id: created.id, name, secret: 'rotated-secret', coaPort: 3800, vendor: 'mikrotik' });
         expect(await store.nas.update(created.id, {})).toEqual(updated);
+        expect(await store.nas.update(created.id, { tlsName: 'bras1.example.net' })).toMatchObject({ tlsName: 'bras1.example.net', coaPort: 3800 });
+        expect((await store.nas.get(created.id))!.tlsName).toBe('bras1.example.net');
+        expect(await store.nas.update(created.id, { tlsName: null })).toMatchObject({ tlsName: null });
+        await expect(store.nas.update(created.id, { tlsName: '' })).rejects.toThrow(/tlsName/);
+        const named = await store.nas.create({ name: unique('bras'), address: '192.0.2.11', secret: 's3cret-s3cret', vendor: 'generic', tlsName: 'CN-of-bras' });
+        expect(named.tlsName).toBe('CN-of-bras');
+        await store.nas.delete(named.id);
 
         expect(await store.nas.delete(created.id)).toBe(true);
         expect(await store.nas.delete(created.id)).toBe(false);
@@ -742,18 +750,18 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
         expect((await store.coa.claim(null)).map((c) => c.sessionId)).toContain(blocked.sessionId);
       });
 
-      it('writes one audit row per request, aborted ones with 0 attempts included', async () => {
+      it('writes one audit row per request, aborted ones with 0 attempts included, with the transport', async () => {
         const username = unique('audit');
-        const base = { nas: 'bras-1', sessionId: 42, acctSessionId: 'a-1', username, request: 'coa' as const, action: 'restrict' };
+        const base = { nas: 'bras-1', sessionId: 42, acctSessionId: 'a-1', username, request: 'coa' as const, action: 'restrict', transport: 'udp' as const };
         const at = new Date('2030-05-05T10:00:00.000Z');
         await store.coa.audit({ ...base, at, attempts: 2, result: 'ack', errorCause: null, rttMs: 12 });
-        await store.coa.audit({ ...base, at, attempts: 1, result: 'nak', errorCause: 503, rttMs: 3 });
+        await store.coa.audit({ ...base, at, attempts: 1, result: 'nak', errorCause: 503, rttMs: 3, transport: 'radsec' });
         await store.coa.audit({ ...base, at, attempts: 0, result: 'aborted', errorCause: null, rttMs: null });
-        const rows = await sql.query('SELECT at, session_id, result, attempts, error_cause, rtt_ms FROM coa_audit WHERE username = $1 ORDER BY id', [username]);
+        const rows = await sql.query('SELECT at, session_id, result, attempts, error_cause, rtt_ms, transport FROM coa_audit WHERE username = $1 ORDER BY id', [username]);
         expect(rows).toEqual([
-          { at, session_id: 42, result: 'ack', attempts: 2, error_cause: null, rtt_ms: 12 },
-          { at, session_id: 42, result: 'nak', attempts: 1, error_cause: 503, rtt_ms: 3 },
-          { at, session_id: 42, result: 'aborted', attempts: 0, error_cause: null, rtt_ms: null },
+          { at, session_id: 42, result: 'ack', attempts: 2, error_cause: null, rtt_ms: 12, transport: 'udp' },
+          { at, session_id: 42, result: 'nak', attempts: 1, error_cause: 503, rtt_ms: 3, transport: 'radsec' },
+          { at, session_id: 42, result: 'aborted', attempts: 0, error_cause: null, rtt_ms: null, transport: 'udp' },
         ]);
         // Only a request that never went out has no transmission.
         await expect(store.coa.audit({ ...base, at, attempts: 0, result: 'timeout', errorCause: null, rttMs: null })).rejects.toThrow();

@@ -134,6 +134,7 @@ describe('NAS clients', () => {
       // New entries start in auto: strict once the NAS has sent a valid Message-Authenticator.
       requireMessageAuthenticator: 'auto',
       limitProxyState: true,
+      tlsName: null,
       // No RADIUS in this process: nothing seen, no counts.
       messageAuthenticator: { required: false, seenAt: null, counts: null },
       createdAt: expect.any(String),
@@ -169,6 +170,19 @@ describe('NAS clients', () => {
     expectError(await call('GET', `/api/v1/nas/${id}`), 404, 'NOT_FOUND');
     expectError(await call('DELETE', `/api/v1/nas/${id}`), 404, 'NOT_FOUND');
     expect(eventsSince(mark)).toEqual([{ kind: 'nas' }, { kind: 'nas' }, { kind: 'nas' }, { kind: 'nas' }]);
+  });
+
+  it('keeps the RadSec certificate name (tlsName) of a NAS: created, read, changed, cleared', async () => {
+    const created = await call('POST', '/api/v1/nas', { body: { name: 'bras-tls', address: '192.0.2.12', secret: NAS_SECRET, vendor: 'generic', tlsName: 'bras-tls.example.net' } });
+    expect(created.status, created.text).toBe(201);
+    const id = created.json.id;
+    expect(created.json).toMatchObject({ tlsName: 'bras-tls.example.net' });
+    const named = await call('PATCH', `/api/v1/nas/${id}`, { body: { tlsName: 'other.example.net' } });
+    expect(named.status, named.text).toBe(200);
+    expect((await call('GET', `/api/v1/nas/${id}`)).json).toMatchObject({ tlsName: 'other.example.net' });
+    expectError(await call('PATCH', `/api/v1/nas/${id}`, { body: { tlsName: '' } }), 400, 'VALIDATION_FAILED');
+    expect((await call('PATCH', `/api/v1/nas/${id}`, { body: { tlsName: null } })).json).toMatchObject({ tlsName: null });
+    expect((await call('DELETE', `/api/v1/nas/${id}`)).status).toBe(204);
   });
 
   it('accepts a CIDR and reports every bad field at once', async () => {

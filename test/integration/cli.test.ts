@@ -73,6 +73,16 @@ describe('tollgate … edit and delete', () => {
     const bad = await h.run('nas', 'edit', String(nas.id), '--address', 'not-an-address');
     expect(bad.code).toBe(65);
     expect((await h.run('nas', 'edit', 'no-such-nas', '--vendor', 'cisco')).code).toBe(65);
+    const named = await h.run('nas', 'edit', String(nas.id), '--tls-name', 'bras-edit.example.net', '--json');
+    expect(named.code, named.stderr).toBe(0);
+    expect(JSON.parse(named.stdout)).toMatchObject({ tlsName: 'bras-edit.example.net' });
+    expect((await h.run('nas', 'edit', String(nas.id), '--tls-name', 'x', '--no-tls-name')).code).toBe(64);
+    const cleared = await h.run('nas', 'edit', String(nas.id), '--no-tls-name', '--json');
+    expect(JSON.parse(cleared.stdout)).toMatchObject({ tlsName: null });
+    const added = await h.run('nas', 'add', '--name', 'bras-tls', '--address', '192.0.2.61', '--secret', 'tls-secret-tls-secret', '--tls-name', 'bras-tls.example.net', '--json');
+    expect(added.code, added.stderr).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({ name: 'bras-tls', tlsName: 'bras-tls.example.net' });
+    expect((await h.run('nas', 'delete', 'bras-tls')).code).toBe(0);
     h.events.length = 0;
     const deleted = await h.run('nas', 'delete', String(nas.id));
     expect(deleted).toMatchObject({ code: 0, stdout: `deleted NAS ${nas.id} bras-edit\n` });

@@ -34,12 +34,12 @@ function identity(user: string): RawAttribute[] {
 
 async function droppedCount(reason: string): Promise<number> {
   const m = await coaRepliesDropped.get();
-  return m.values.find((v) => v.labels.reason === reason)?.value ?? 0;
+  return m.values.find((v) => v.labels.reason === reason && v.labels.transport === 'udp')?.value ?? 0;
 }
 
 async function requestCount(kind: string, result: string): Promise<number> {
   const m = await coaRequests.get();
-  return m.values.find((v) => v.labels.kind === kind && v.labels.result === result)?.value ?? 0;
+  return m.values.filter((v) => v.labels.kind === kind && v.labels.result === result).reduce((sum, v) => sum + v.value, 0);
 }
 
 interface AuditRow {
@@ -139,7 +139,7 @@ describe('CoaClient against a UDP BRAS', () => {
 
   it('times out after maxTries when the BRAS never answers', async () => {
     const out = await client.send({ nas, kind: 'coa', action: 'restore', attributes: identity('silent-user') });
-    expect(out).toEqual({ result: 'timeout', attempts: 3 });
+    expect(out).toEqual({ result: 'timeout', attempts: 3, transport: 'udp' });
     expect(bras.received).toHaveLength(3);
     expect(await auditOf('silent-user')).toMatchObject([{ result: 'timeout', attempts: 3, rtt_ms: null, error_cause: null }]);
   });
@@ -156,7 +156,7 @@ describe('CoaClient against a UDP BRAS', () => {
     const before = await droppedCount('bad_authenticator');
     bras.behaviour = () => ({ code: Code.CoAACK, forge: 'only' });
     const out = await client.send({ nas, kind: 'coa', action: 'restrict', attributes: identity('forged-only') });
-    expect(out).toEqual({ result: 'timeout', attempts: 3 });
+    expect(out).toEqual({ result: 'timeout', attempts: 3, transport: 'udp' });
     expect(await droppedCount('bad_authenticator')).toBe(before + 3);
   });
 

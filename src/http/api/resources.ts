@@ -5,7 +5,7 @@
  */
 import { ACCOUNT_STATES, type Account, type Nas, type Page, type Subscriber, type Tariff } from '../../domain/types.js';
 import type { ChangeEvent, PageRequest, Store } from '../../domain/ports.js';
-import { messageAuthenticatorCounts } from '../../observability/metrics.js';
+import { messageAuthenticatorCountsOf, type MessageAuthenticatorCounts } from '../../observability/metrics.js';
 import {
   accountFields,
   nasFields,
@@ -66,20 +66,30 @@ function pageOf<T>(all: readonly T[], page: PageRequest): Page<T> {
 
 /**
  * A NAS row with what its responses say about Message-Authenticator: the requirement in force (auto: from the
- * stored sighting, which the RADIUS role writes moments after the first valid one) and this process's counts.
+ * stored sighting, which the RADIUS role writes moments after the first valid one) and the counts (this
+ * process's, or a cluster primary's workers' summed).
  */
 export type NasView = Nas & { readonly messageAuthenticator: NasMessageAuthenticator };
 
-export function nasView(row: Nas): NasView {
+export function nasView(row: Nas, counts: MessageAuthenticatorCounts | null): NasView {
   const setting = row.requireMessageAuthenticator;
   return {
     ...row,
     messageAuthenticator: {
       required: setting === 'auto' ? row.messageAuthenticatorSeenAt !== null : setting,
       seenAt: row.messageAuthenticatorSeenAt,
-      counts: messageAuthenticatorCounts(row.name),
+      counts,
     },
   };
+}
+
+async function nasViews(rows: readonly Nas[]): Promise<NasView[]> {
+  const counts = await messageAuthenticatorCountsOf(rows.map((r) => r.name));
+  return rows.map((r) => nasView(r, counts.get(r.name) ?? null));
+}
+
+async function oneNasView(row: Nas | undefined): Promise<NasView | undefined> {
+  return row && (await nasViews([row]))[0];
 }
 
 export const nasResource: ResourceDef<NasView, typeof nasFields, Record<never, never>> = {
@@ -98,16 +108,14 @@ export const nasResource: ResourceDef<NasView, typeof nasFields, Record<never, n
   },
   filters: {},
   repository: (store) => ({
-    list: async (page) => pageOf((await store.nas.list()).map(nasView), page),
-    get: async (id) => {
-      const row = await store.nas.get(id);
-      return row && nasView(row);
+    list: async (page) => {
+      const all = await store.nas.list();
+      const shown = pageOf(all, page);
+      return { ...shown, items: await nasViews(shown.items) };
     },
-    create: async (input) => nasView(await store.nas.create(input)),
-    update: async (id, patch) => {
-      const row = await store.nas.update(id, patch);
-      return row && nasView(row);
-    },
+    get: async (id) => oneNasView(await store.nas.get(id)),
+    create: async (input) => (await oneNasView(await store.nas.create(input)))!,
+    update: async (id, patch) => oneNasView(await store.nas.update(id, patch)),
     delete: (id) => store.nas.delete(id),
   }),
   changeEvent: () => ({ kind: 'nas' }),

@@ -31,8 +31,8 @@ RETURNING s.id, s.username, s.acct_session_id, host(s.framed_ip) AS framed_ip, s
 const RELEASE = /* sql */ `UPDATE sessions SET coa_state = $2 WHERE id = $1 AND coa_state = $3 RETURNING id`;
 
 const INSERT_AUDIT = /* sql */ `
-INSERT INTO coa_audit (at, nas, session_id, acct_session_id, username, request, action, attempts, result, error_cause, rtt_ms)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
+INSERT INTO coa_audit (at, nas, session_id, acct_session_id, username, request, action, attempts, result, error_cause, rtt_ms, transport)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`;
 
 export function coaRepository(sql: Sql): CoaRepository {
   return {
@@ -67,6 +67,7 @@ export function coaRepository(sql: Sql): CoaRepository {
         row.result,
         row.errorCause,
         row.rttMs,
+        row.transport,
       ]);
     },
   };

@@ -17,12 +17,13 @@ interface NasRow {
   message_authenticator_auto: boolean;
   limit_proxy_state: boolean;
   message_authenticator_seen_at: Date | null;
+  tls_name: string | null;
   created_at: Date;
   updated_at: Date;
 }
 
 const COLUMNS =
-  'id, name, address, secret, vendor, coa_port, require_message_authenticator, message_authenticator_auto, limit_proxy_state, message_authenticator_seen_at, created_at, updated_at';
+  'id, name, address, secret, vendor, coa_port, require_message_authenticator, message_authenticator_auto, limit_proxy_state, message_authenticator_seen_at, tls_name, created_at, updated_at';
 
 const PATCH_COLUMNS = {
   name: 'name',
@@ -31,6 +32,7 @@ const PATCH_COLUMNS = {
   vendor: 'vendor',
   coaPort: 'coa_port',
   limitProxyState: 'limit_proxy_state',
+  tlsName: 'tls_name',
 } as const;
 
 function toNas(row: NasRow): Nas {
@@ -45,6 +47,7 @@ function toNas(row: NasRow): Nas {
     requireMessageAuthenticator: row.message_authenticator_auto ? 'auto' : row.require_message_authenticator,
     limitProxyState: row.limit_proxy_state,
     messageAuthenticatorSeenAt: row.message_authenticator_seen_at && isoTime(row.message_authenticator_seen_at),
+    tlsName: row.tls_name,
     createdAt: isoTime(row.created_at),
     updatedAt: isoTime(row.updated_at),
   };
@@ -73,8 +76,8 @@ export function nasRepository(sql: Sql): NasRepository {
     async create(input: NasInput) {
       check(input);
       const [row] = await sql.query<NasRow>(
-        `INSERT INTO nas (name, address, secret, vendor, coa_port, require_message_authenticator, message_authenticator_auto, limit_proxy_state)
-         VALUES ($1, $2, $3, $4, coalesce($5, 3799), $6, $7, coalesce($8, true))
+        `INSERT INTO nas (name, address, secret, vendor, coa_port, require_message_authenticator, message_authenticator_auto, limit_proxy_state, tls_name)
+         VALUES ($1, $2, $3, $4, coalesce($5, 3799), $6, $7, coalesce($8, true), $9)
          RETURNING ${COLUMNS}`,
         [
           input.name,
@@ -86,6 +89,7 @@ export function nasRepository(sql: Sql): NasRepository {
           input.requireMessageAuthenticator === true,
           (input.requireMessageAuthenticator ?? 'auto') === 'auto',
           input.limitProxyState ?? null,
+          input.tlsName ?? null,
         ],
       );
       return toNas(row!);

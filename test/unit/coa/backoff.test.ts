@@ -80,7 +80,7 @@ describe('CoaClient retransmission under fake timers', () => {
     }
     await vi.advanceTimersByTimeAsync(1);
     await sent;
-    expect(outcome).toEqual({ result: 'timeout', attempts: 4 });
+    expect(outcome).toEqual({ result: 'timeout', attempts: 4, transport: 'udp' });
     expect(got.map((g) => g.at)).toEqual([0, 2000, 6000, 14_000]);
     for (const g of got) expect(g.bytes.equals(got[0]!.bytes)).toBe(true);
     vi.useRealTimers();
