@@ -11,6 +11,7 @@ import { countDrop, DropReason, duplicatesInProgress, inFlight, radiusDuration, 
 import { codeName } from '../radius/codes.js';
 import type { HandlerResult, Handlers, PortRole, Reply } from '../radius/handler.js';
 import type { NasTable } from './nas-table.js';
+import { AdmissionController, OVERLOAD_OFF, type OverloadOptions } from './admission.js';
 import { ReplyCache, type CacheEntry } from './reply-cache.js';
 import { Request, RequestPath } from './request-path.js';
 
@@ -25,6 +26,8 @@ export interface UdpServerOptions {
   readonly unknownClientLogIntervalSeconds: number;
   /** Share sockets with node:cluster siblings (each worker reads the same socket). */
   readonly shared: boolean;
+  /** Shedding new Access-Requests under overload (admission.ts); unset = off. */
+  readonly overload?: OverloadOptions;
 }
 
 const cacheHits = Tally.of(replyCacheHits);
@@ -60,6 +63,13 @@ export class UdpServer {
     handlers: Handlers,
     private readonly options: UdpServerOptions,
     private readonly log: Logger,
+    /** Which datagrams are processed under overload; built from `options.overload` unless given (tests). */
+    readonly admission: AdmissionController = new AdmissionController(options.overload ?? OVERLOAD_OFF, {
+      onChange: (shedding, state) =>
+        shedding
+          ? log.warn(state, 'overloaded: shedding new Access-Requests (never accounting); the NAS retransmits them')
+          : log.info(state, 'load back to normal: no longer shedding Access-Requests'),
+    }),
   ) {
     this.path = new RequestPath(handlers, log, options.unknownClientLogIntervalSeconds);
   }
@@ -99,6 +109,7 @@ export class UdpServer {
       for (const l of this.listeners) l.cache.sweep(now);
     }, Math.max(250, Math.min(ttl, 1000)));
     this.sweepTimer.unref();
+    this.admission.start();
   }
 
   private bind(role: PortRole, address: string, port: number): Promise<Listener> {
@@ -144,6 +155,8 @@ export class UdpServer {
 
   private onMessage(listener: Listener, msg: Buffer, address: string, port: number): void {
     if (this.draining) return this.drop(DropReason.ShuttingDown);
+    // Overload: a new Access-Request may be shed before any work is spent on it (counted in admission.ts).
+    if (!this.admission.admit(listener.role, msg[0])) return;
     const client = this.nas.lookup(address);
     if (!client) return this.path.unknownClient(address, port);
     const started = performance.now();
@@ -197,7 +210,9 @@ export class UdpServer {
     listener.cache.complete(entry, bytes);
     listener.socket.send(bytes, ctx.source.port, ctx.source.address);
     ctx.client.counters.response(reply.code);
-    observeDuration(ctx.packet.code, (performance.now() - started) / 1000);
+    const seconds = (performance.now() - started) / 1000;
+    observeDuration(ctx.packet.code, seconds);
+    this.admission.answered(ctx.packet.code, seconds);
   }
 
   private failed(listener: Listener, ctx: Request, entry: CacheEntry | null, err: unknown): void {
@@ -212,6 +227,7 @@ export class UdpServer {
   async stop(timeoutMs: number): Promise<void> {
     this.draining = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.admission.stop();
     if (this.inflight > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timeoutMs);
