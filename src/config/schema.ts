@@ -122,9 +122,10 @@ export const configSchema = obj({
       maxEventLoopLagMs: int({ default: 50, min: 1, max: 10_000 }),
       /**
        * Smoothed mean time (ms) from an Accounting-Request to its Accounting-Response (the journal commit) above
-       * which Access-Requests are shed, so auth cannot take accounting's share of the machine. 0 = not a signal.
+       * which Access-Requests are shed, so auth cannot take accounting's share of the machine. 0 = not a signal
+       * (the default: a database slow for its own reasons is not made faster by refusing logins).
        */
-      maxAccountingLatencyMs: int({ default: 100, min: 0, max: 60_000 }),
+      maxAccountingLatencyMs: int({ default: 0, min: 0, max: 60_000 }),
       /** The largest share of Access-Requests ever shed, in percent: logins keep the rest. */
       maxShedPercent: int({ default: 50, min: 0, max: 100 }),
       /** How often the two signals are sampled. */

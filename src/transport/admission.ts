@@ -19,7 +19,9 @@
 import { performance } from 'node:perf_hooks';
 import { Code } from '../radius/codes.js';
 import type { PortRole } from '../radius/handler.js';
+import type { Logger } from '../observability/logger.js';
 import { setShedFraction, shedAccessRequests } from '../observability/metrics.js';
+import { LogLimiter } from './log-limiter.js';
 
 export interface OverloadOptions {
   /** Off: every datagram is processed as it comes. */
@@ -159,4 +161,19 @@ export class AdmissionController {
     this.credit = 0;
     setShedFraction(0);
   }
+}
+
+/**
+ * The listener's `onChange`: shedding episodes come and go within seconds under a ragged load, so one warning a
+ * minute at most, saying how many episodes began since the previous one; the ends are debug lines.
+ */
+export function overloadLog(log: Pick<Logger, 'warn' | 'debug'>): (shedding: boolean, state: AdmissionState) => void {
+  const limiter = new LogLimiter(60_000);
+  return (shedding, state) => {
+    if (!shedding) return log.debug(state, 'no longer shedding Access-Requests');
+    const suppressed = limiter.admit('overload');
+    if (suppressed >= 0) {
+      log.warn({ ...state, ...(suppressed > 0 ? { episodesSinceLastWarning: suppressed } : {}) }, 'overloaded: shedding new Access-Requests (never accounting); the NAS retransmits them');
+    }
+  };
 }

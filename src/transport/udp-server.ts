@@ -11,7 +11,7 @@ import { countDrop, DropReason, duplicatesInProgress, inFlight, radiusDuration, 
 import { codeName } from '../radius/codes.js';
 import type { HandlerResult, Handlers, PortRole, Reply } from '../radius/handler.js';
 import type { NasTable } from './nas-table.js';
-import { AdmissionController, OVERLOAD_OFF, type OverloadOptions } from './admission.js';
+import { AdmissionController, OVERLOAD_OFF, overloadLog, type OverloadOptions } from './admission.js';
 import { ReplyCache, type CacheEntry } from './reply-cache.js';
 import { Request, RequestPath } from './request-path.js';
 
@@ -64,12 +64,7 @@ export class UdpServer {
     private readonly options: UdpServerOptions,
     private readonly log: Logger,
     /** Which datagrams are processed under overload; built from `options.overload` unless given (tests). */
-    readonly admission: AdmissionController = new AdmissionController(options.overload ?? OVERLOAD_OFF, {
-      onChange: (shedding, state) =>
-        shedding
-          ? log.warn(state, 'overloaded: shedding new Access-Requests (never accounting); the NAS retransmits them')
-          : log.info(state, 'load back to normal: no longer shedding Access-Requests'),
-    }),
+    readonly admission: AdmissionController = new AdmissionController(options.overload ?? OVERLOAD_OFF, { onChange: overloadLog(log) }),
   ) {
     this.path = new RequestPath(handlers, log, options.unknownClientLogIntervalSeconds);
   }

@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { radiusShed, radiusShedFraction } from '../../../src/observability/metrics.js';
 import { Code } from '../../../src/radius/codes.js';
-import { AdmissionController, OVERLOAD_OFF, SHED_STEP, type OverloadOptions } from '../../../src/transport/admission.js';
+import { createLogger } from '../../../src/observability/logger.js';
+import { AdmissionController, OVERLOAD_OFF, overloadLog, SHED_STEP, type OverloadOptions } from '../../../src/transport/admission.js';
+import { logSink } from '../../helpers/log.js';
 
 const OPTIONS: OverloadOptions = { enabled: true, maxEventLoopLagMs: 50, maxAccountingLatencyMs: 100, maxShedPercent: 50, sampleIntervalMs: 100 };
 
@@ -136,5 +138,21 @@ describe('AdmissionController', () => {
     expect(after - before).toBe(c.state.shed);
     c.stop();
     expect((await radiusShedFraction.get()).values[0]?.value).toBe(0);
+  });
+});
+
+describe('overloadLog', () => {
+  it('warns when shedding begins, at most once a minute, with the episodes left out since', () => {
+    const sink = logSink();
+    const onChange = overloadLog(createLogger('debug', sink.stream));
+    const state = { shedFraction: 0.1, eventLoopLagMs: 80, accountingLatencyMs: 0, shed: 0 };
+    for (let i = 0; i < 3; i++) {
+      onChange(true, state);
+      onChange(false, { ...state, shedFraction: 0 });
+    }
+    const warnings = sink.lines.filter((l) => l.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ eventLoopLagMs: 80, msg: expect.stringContaining('shedding new Access-Requests') });
+    expect(sink.lines.filter((l) => l.level === 'debug')).toHaveLength(3);
   });
 });
