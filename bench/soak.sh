@@ -19,7 +19,8 @@
 #
 # Knobs: DURATION (600), SLICE (60), AUTH_RATE / ACCT_RATE (req/s for radload -r; unset: measured; ACCT_RATE=0: accounting
 #        in closed loop, no rate cap), ACCT_MIN (unset: no check), OVERLOAD (a JSON object for radius.overload, e.g.
-#        '{"enabled": false}' to compare without shedding), MEASURE_DUR (8),
+#        '{"enabled": false}' to compare without shedding), AUTH_LOG (a JSON object for authLog, e.g. '{"enabled": false}'
+#        to see what the auth log's writes cost accounting), MEASURE_DUR (8),
 #        WINDOW (64: radload agents per process), GROWTH_LIMIT (5 %), REDIS_URL (redis://127.0.0.1:6379/13),
 #        and bench/lib.sh's (WORKERS 2, USERS 100000, PG_URL, ports, BENCH_DIR).
 # Loopback only. The daemon's database is tollgate_bench (recreated); Redis keys live under tollgate: in REDIS_URL's db.
@@ -42,6 +43,10 @@ tg_write_config postgres
 if [ -n "${OVERLOAD:-}" ]; then # radius.overload from the knob (lib.sh writes the radius object on one line)
   sed -i "s/\"workers\": $WORKERS}/\"workers\": $WORKERS, \"overload\": $OVERLOAD}/" "$cfg"
   grep -q '"overload"' "$cfg" || { echo "OVERLOAD not applied to $cfg"; exit 1; }
+fi
+if [ -n "${AUTH_LOG:-}" ]; then
+  sed -i "s/\"users\": \[\],/\"users\": [], \"authLog\": $AUTH_LOG,/" "$cfg"
+  grep -q '"authLog"' "$cfg" || { echo "AUTH_LOG not applied to $cfg"; exit 1; }
 fi
 sampler=""
 cleanup() {
