@@ -118,8 +118,13 @@ export const configSchema = obj({
      */
     overload: obj({
       enabled: bool({ default: true }),
-      /** Smoothed event-loop lag (ms) above which Access-Requests are shed. */
-      maxEventLoopLagMs: int({ default: 50, min: 1, max: 10_000 }),
+      /**
+       * Smoothed event-loop utilisation (percent of the time busy) above which Access-Requests are shed: near 100
+       * the listener cannot keep up and datagrams queue in the socket buffer. 100 = not a signal.
+       */
+      maxEventLoopUtilizationPercent: int({ default: 95, min: 1, max: 100 }),
+      /** Smoothed event-loop lag (ms) above which Access-Requests are shed (long turns, a process starved of CPU). */
+      maxEventLoopLagMs: int({ default: 250, min: 1, max: 10_000 }),
       /**
        * Smoothed mean time (ms) from an Accounting-Request to its Accounting-Response (the journal commit) above
        * which Access-Requests are shed, so auth cannot take accounting's share of the machine. 0 = not a signal

@@ -5,9 +5,12 @@
  * New Access-Requests are shed first (the BRAS retransmits them, and a login that waits a retransmission is the
  * cheaper loss), and never more than `maxShedPercent` of them, so neither path starves the other.
  *
- * Two signals, sampled every `sampleIntervalMs`, each smoothed (EWMA) and divided by its limit into a pressure:
- *  - event-loop lag: how late the sampling timer fires. The process (or the machine) has no CPU to spare; every
- *    request already waits that long before it is read.
+ * Three signals, sampled every `sampleIntervalMs`, each smoothed (EWMA) and divided by its limit into a pressure:
+ *  - event-loop utilisation: the share of the interval the loop was busy. Near 100 % the listener cannot keep up
+ *    and datagrams queue in the socket buffer, then overflow it (accounting with them). A saturated loop still
+ *    runs its timers every turn, so this, not the lag, is what shows a datagram backlog.
+ *  - event-loop lag: how late the sampling timer fires: long turns (large synchronous work, the embedded database)
+ *    or a process starved of CPU by others; every request waits that long before it is read.
  *  - accounting latency: the mean time from an Accounting-Request's verification to its Accounting-Response (the
  *    journal's group commit). Accounting is answered by a window-limited BRAS, so its rate is window ÷ latency:
  *    when auth work takes the CPU PostgreSQL and the journal need, accounting loses share without any lag showing.
@@ -16,7 +19,7 @@
  * deterministic (a credit counter, not a random draw): with a fraction f, exactly f of the Access-Requests are
  * dropped, evenly spread.
  */
-import { performance } from 'node:perf_hooks';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Code } from '../radius/codes.js';
 import type { PortRole } from '../radius/handler.js';
 import type { Logger } from '../observability/logger.js';
@@ -26,6 +29,8 @@ import { LogLimiter } from './log-limiter.js';
 export interface OverloadOptions {
   /** Off: every datagram is processed as it comes. */
   readonly enabled: boolean;
+  /** Event-loop utilisation (percent of the interval busy, smoothed) above which Access-Requests are shed. */
+  readonly maxEventLoopUtilizationPercent: number;
   /** Event-loop lag (ms, smoothed) above which Access-Requests are shed. */
   readonly maxEventLoopLagMs: number;
   /** Mean accounting reply latency (ms, smoothed) above which Access-Requests are shed; 0 = not a signal. */
@@ -36,7 +41,7 @@ export interface OverloadOptions {
   readonly sampleIntervalMs: number;
 }
 
-export const OVERLOAD_OFF: OverloadOptions = { enabled: false, maxEventLoopLagMs: 50, maxAccountingLatencyMs: 0, maxShedPercent: 0, sampleIntervalMs: 100 };
+export const OVERLOAD_OFF: OverloadOptions = { enabled: false, maxEventLoopUtilizationPercent: 100, maxEventLoopLagMs: 250, maxAccountingLatencyMs: 0, maxShedPercent: 0, sampleIntervalMs: 100 };
 
 /** Shed fraction added per sample while over the limit (0 → 0.5 in five samples). */
 export const SHED_STEP = 0.1;
@@ -50,6 +55,8 @@ export interface AdmissionDeps {
   readonly clock?: () => number;
   /** The event-loop lag in ms; by default, how late the sampling timer fired. Tests force it. */
   readonly lagSource?: () => number;
+  /** The event-loop utilisation (0–1) since the previous sample; by default performance.eventLoopUtilization. */
+  readonly utilizationSource?: () => number;
   /** Told when shedding starts and when it ends (the listener logs it). */
   readonly onChange?: (shedding: boolean, state: AdmissionState) => void;
 }
@@ -57,6 +64,8 @@ export interface AdmissionDeps {
 export interface AdmissionState {
   /** Share of new Access-Requests being shed now. */
   readonly shedFraction: number;
+  /** Smoothed event-loop utilisation, percent. */
+  readonly eventLoopUtilizationPercent: number;
   /** Smoothed event-loop lag, ms. */
   readonly eventLoopLagMs: number;
   /** Smoothed mean accounting reply latency, ms. */
@@ -71,6 +80,8 @@ export class AdmissionController {
   private fraction = 0;
   private credit = 0;
   private lag = 0;
+  private utilization = 0;
+  private elu: EventLoopUtilization | null = null;
   private acctLatency = 0;
   private acctSum = 0;
   private acctCount = 0;
@@ -115,6 +126,7 @@ export class AdmissionController {
   sample(measuredLagMs = 0): void {
     const lag = this.deps.lagSource ? this.deps.lagSource() : measuredLagMs;
     this.lag += EWMA_WEIGHT * (Math.max(0, lag) - this.lag);
+    this.utilization += EWMA_WEIGHT * (this.measureUtilization() - this.utilization);
     // No reply this interval: the latency signal decays (a database that answers nothing is not made faster by
     // shedding logins; its records are not acknowledged either way).
     const acctMean = this.acctCount > 0 ? this.acctSum / this.acctCount : 0;
@@ -122,8 +134,12 @@ export class AdmissionController {
     this.acctSum = 0;
     this.acctCount = 0;
 
-    const { maxEventLoopLagMs, maxAccountingLatencyMs } = this.options;
-    const pressure = Math.max(this.lag / maxEventLoopLagMs, maxAccountingLatencyMs > 0 ? this.acctLatency / maxAccountingLatencyMs : 0);
+    const { maxEventLoopUtilizationPercent, maxEventLoopLagMs, maxAccountingLatencyMs } = this.options;
+    const pressure = Math.max(
+      (this.utilization * 100) / maxEventLoopUtilizationPercent,
+      this.lag / maxEventLoopLagMs,
+      maxAccountingLatencyMs > 0 ? this.acctLatency / maxAccountingLatencyMs : 0,
+    );
     const before = this.fraction;
     if (pressure > 1) this.fraction = Math.min(this.maxFraction, this.fraction + SHED_STEP);
     else if (pressure < RELEASE_BELOW) this.fraction = Math.max(0, this.fraction - SHED_STEP / 2);
@@ -135,7 +151,22 @@ export class AdmissionController {
   }
 
   get state(): AdmissionState {
-    return { shedFraction: this.fraction, eventLoopLagMs: this.lag, accountingLatencyMs: this.acctLatency, shed: this.shedCount };
+    return {
+      shedFraction: this.fraction,
+      eventLoopUtilizationPercent: this.utilization * 100,
+      eventLoopLagMs: this.lag,
+      accountingLatencyMs: this.acctLatency,
+      shed: this.shedCount,
+    };
+  }
+
+  /** The share of the time since the previous sample the event loop was busy (0–1). */
+  private measureUtilization(): number {
+    if (this.deps.utilizationSource) return this.deps.utilizationSource();
+    const now = performance.eventLoopUtilization();
+    const since = this.elu ? performance.eventLoopUtilization(now, this.elu).utilization : 0;
+    this.elu = now;
+    return since;
   }
 
   /** Starts sampling (nothing when overload protection is off). The timer does not hold the process open. */

@@ -1,7 +1,7 @@
 /**
- * Overload on a real UDP listener: an access handler that holds the event loop 15 ms per Access-Request (as a
- * process without CPU to spare does) makes the admission controller's own timer fire late; new Access-Requests
- * are then shed and counted, while every Accounting-Request sent at the same time is answered.
+ * Overload on a real UDP listener: an access handler that holds the event loop 15 ms per Access-Request, sent one
+ * every 3 ms, saturates the loop (a listener that cannot keep up); new Access-Requests are then shed and counted,
+ * while every Accounting-Request sent at the same time is answered.
  */
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -56,7 +56,8 @@ async function start(admission?: AdmissionController) {
     replyCacheSeconds: 0,
     unknownClientLogIntervalSeconds: 60,
     shared: false,
-    overload: { enabled: true, maxEventLoopLagMs: 5, maxAccountingLatencyMs: 0, maxShedPercent: 90, sampleIntervalMs: 10 },
+    // Only the loop's utilisation can trigger here (the lag limit is out of reach): the signal of a saturated listener.
+    overload: { enabled: true, maxEventLoopUtilizationPercent: 90, maxEventLoopLagMs: 10_000, maxAccountingLatencyMs: 0, maxShedPercent: 90, sampleIntervalMs: 10 },
   };
   const handlers = {
     access: () => {
@@ -94,7 +95,7 @@ async function load(ports: { auth: number; acct: number }, settleMs: number): Pr
 }
 
 describe('overload on the UDP listener', () => {
-  it('sheds and counts new Access-Requests while the event loop lags; every Accounting-Request is answered', async () => {
+  it('sheds and counts new Access-Requests while the event loop is saturated; every Accounting-Request is answered', async () => {
     const { ports, lines } = await start();
     const shedBefore = await counter(radiusShed, { code: 'Access-Request' });
     const droppedBefore = await counter(radiusDropped, {});
@@ -111,9 +112,12 @@ describe('overload on the UDP listener', () => {
     expect(server?.admission.state.shed).toBe(shed);
   });
 
-  it('without overload (a forced lag of 0), every request of both kinds is answered', async () => {
+  it('without overload (forced signals of 0), every request of both kinds is answered', async () => {
     const { ports } = await start(
-      new AdmissionController({ enabled: true, maxEventLoopLagMs: 5, maxAccountingLatencyMs: 0, maxShedPercent: 90, sampleIntervalMs: 10 }, { lagSource: () => 0 }),
+      new AdmissionController(
+        { enabled: true, maxEventLoopUtilizationPercent: 90, maxEventLoopLagMs: 5, maxAccountingLatencyMs: 0, maxShedPercent: 90, sampleIntervalMs: 10 },
+        { lagSource: () => 0, utilizationSource: () => 0 },
+      ),
     );
     const replies = await load(ports, 10_000);
     expect(replies.get(Code.AccountingResponse)).toBe(ACCT_REQUESTS);

@@ -10,7 +10,7 @@ import { createLogger } from '../../../src/observability/logger.js';
 import { AdmissionController, OVERLOAD_OFF, overloadLog, SHED_STEP, type OverloadOptions } from '../../../src/transport/admission.js';
 import { logSink } from '../../helpers/log.js';
 
-const OPTIONS: OverloadOptions = { enabled: true, maxEventLoopLagMs: 50, maxAccountingLatencyMs: 100, maxShedPercent: 50, sampleIntervalMs: 100 };
+const OPTIONS: OverloadOptions = { enabled: true, maxEventLoopUtilizationPercent: 95, maxEventLoopLagMs: 50, maxAccountingLatencyMs: 100, maxShedPercent: 50, sampleIntervalMs: 100 };
 
 /** How many of `n` Access-Requests on the authentication port are admitted. */
 function admitted(c: AdmissionController, n: number): number {
@@ -19,10 +19,10 @@ function admitted(c: AdmissionController, n: number): number {
   return ok;
 }
 
-function controller(options: Partial<OverloadOptions> = {}, lag = { ms: 0 }) {
+function controller(options: Partial<OverloadOptions> = {}, lag = { ms: 0 }, busy = { share: 0 }) {
   const changes: boolean[] = [];
-  const c = new AdmissionController({ ...OPTIONS, ...options }, { lagSource: () => lag.ms, onChange: (shedding) => changes.push(shedding) });
-  return { c, lag, changes };
+  const c = new AdmissionController({ ...OPTIONS, ...options }, { lagSource: () => lag.ms, utilizationSource: () => busy.share, onChange: (shedding) => changes.push(shedding) });
+  return { c, lag, busy, changes };
 }
 
 describe('AdmissionController', () => {
@@ -62,6 +62,36 @@ describe('AdmissionController', () => {
       expect(c.admit('auth', undefined)).toBe(true); // an empty datagram: dropped as malformed, not shed
     }
     expect(admitted(c, 100)).toBe(0);
+  });
+
+  it('sheds while the event loop is saturated (utilisation over the limit) even without lag', () => {
+    const { c, busy } = controller();
+    busy.share = 0.9;
+    for (let i = 0; i < 20; i++) c.sample();
+    expect(c.state.shedFraction).toBe(0);
+    busy.share = 1;
+    for (let i = 0; i < 20; i++) c.sample();
+    expect(c.state.eventLoopUtilizationPercent).toBeGreaterThan(95);
+    expect(c.state.shedFraction).toBeCloseTo(0.5);
+    busy.share = 0.5;
+    for (let i = 0; i < 30; i++) c.sample();
+    expect(c.state.shedFraction).toBe(0);
+  });
+
+  it('measures the utilisation with performance.eventLoopUtilization unless told otherwise', async () => {
+    const c = new AdmissionController(OPTIONS, { lagSource: () => 0 });
+    c.sample(); // the first reading is the baseline
+    await new Promise<void>((resolve) =>
+      setTimeout(() => {
+        const until = performance.now() + 60;
+        while (performance.now() < until) {
+          /* busy */
+        }
+        resolve();
+      }, 1),
+    );
+    c.sample();
+    expect(c.state.eventLoopUtilizationPercent).toBeGreaterThan(10);
   });
 
   it('sheds when accounting replies slow down even without event-loop lag, and releases when they recover', () => {
@@ -125,7 +155,7 @@ describe('AdmissionController', () => {
   it('measures the lag as the lateness of its own sampling timer (injected clock) and exports its metrics', async () => {
     // Each reading moves the clock by 505 ms: the timer always fires 500 ms later than it was due.
     let now = 0;
-    const c = new AdmissionController({ ...OPTIONS, sampleIntervalMs: 5 }, { clock: () => (now += 505) });
+    const c = new AdmissionController({ ...OPTIONS, sampleIntervalMs: 5 }, { clock: () => (now += 505), utilizationSource: () => 0 });
     const before = (await radiusShed.get()).values.find((v) => v.labels.code === 'Access-Request')?.value ?? 0;
     c.start();
     await new Promise((r) => setTimeout(r, 100));
@@ -145,7 +175,7 @@ describe('overloadLog', () => {
   it('warns when shedding begins, at most once a minute, with the episodes left out since', () => {
     const sink = logSink();
     const onChange = overloadLog(createLogger('debug', sink.stream));
-    const state = { shedFraction: 0.1, eventLoopLagMs: 80, accountingLatencyMs: 0, shed: 0 };
+    const state = { shedFraction: 0.1, eventLoopUtilizationPercent: 50, eventLoopLagMs: 80, accountingLatencyMs: 0, shed: 0 };
     for (let i = 0; i < 3; i++) {
       onChange(true, state);
       onChange(false, { ...state, shedFraction: 0 });
