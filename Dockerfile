@@ -6,8 +6,9 @@
 #     -v $PWD/tollgate.yaml:/etc/tollgate/tollgate.yaml:ro -e TOLLGATE_CONFIG=/etc/tollgate/tollgate.yaml \
 #     -v tollgate-data:/var/lib/tollgate tollgate
 #
-# Three stages: production dependencies only, a build with the dev dependencies (TypeScript), and the runtime
-# image with the first stage's node_modules, the compiled dist/, the dictionaries and the example config.
+# Three stages: production dependencies only, a build with the dev dependencies (TypeScript) and the C++ tool
+# chain for the batched UDP addon (native/udp-batch), and the runtime image with the first stage's node_modules,
+# the compiled dist/, the addon, the dictionaries and the example config. No compiler reaches the runtime image.
 # deploy/compose.yaml runs two instances on PostgreSQL and Redis; docs/operations.md has the details.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -22,11 +23,20 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 # ---- build ---------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
+# node-gyp's needs (Python, make, a C++ compiler) for the addon; Node's headers come with the image.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
+# The batched UDP addon (radius.io). On a laptop a failed build falls back to node:dgram; the image must have it.
+COPY scripts/build-native.mjs ./scripts/build-native.mjs
+COPY native/udp-batch/binding.gyp ./native/udp-batch/binding.gyp
+COPY native/udp-batch/src ./native/udp-batch/src
+RUN node scripts/build-native.mjs && test -f native/udp-batch/build/Release/udp_batch.node
 
 # ---- runtime -------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
@@ -45,6 +55,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/native/udp-batch/build/Release/udp_batch.node ./native/udp-batch/build/Release/udp_batch.node
 COPY package.json ./
 COPY dictionaries ./dictionaries
 COPY config/tollgate.example.yaml ./config/tollgate.example.yaml

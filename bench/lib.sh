@@ -142,3 +142,45 @@ tg_acct_settle() {
   printf 'journal drained %.2f s after the load (rows left: %s); ' "$(echo "$(date +%s.%N) - $t0" | bc)" "$left"
   psql "$PG_URL/$BENCH_DB" -Atc "select 'sessions ' || count(*) || ', stopped ' || count(stopped_at) || ', open ' || count(*) filter (where stopped_at is null) from sessions"
 }
+
+# tg_config_edit JS: runs JS on the written config as `c` (the parsed JSON; `env` is process.env) and writes it
+# back, e.g. tg_config_edit 'c.radius.workers = 1'. Call it after tg_write_config, before tg_start.
+tg_config_edit() {
+  CFG="$cfg" node -e '
+    const fs = require("node:fs");
+    const c = JSON.parse(fs.readFileSync(process.env.CFG, "utf8"));
+    new Function("c", "env", process.argv[1])(c, process.env);
+    fs.writeFileSync(process.env.CFG, JSON.stringify(c));' "$1"
+}
+
+# tg_run_reps NAME COMMAND...: REPS runs of COMMAND (any load generator that prints a RESULT line with rps= and
+# p99_ms= as radload does), each into $B/results/NAME.N.txt; prints the RESULT lines and the median (tg_median).
+tg_run_reps() {
+  local name=$1 n m
+  shift
+  rm -f "$B"/results/"$name".*.txt
+  for n in $(seq 1 "$REPS"); do
+    "$@" >"$B/results/$name.$n.txt" 2>&1 || true
+    grep '^RESULT' "$B/results/$name.$n.txt" | sed "s/^/$name run $n: /" || tail -3 "$B/results/$name.$n.txt"
+  done
+  m=$(tg_median "$name" || true) # no RESULT line at all: "- - 0"
+  set -- $m
+  printf 'MEDIAN %s rps=%s p99_ms=%s (of %d runs)\n' "$name" "$1" "$2" "$3"
+}
+
+# tg_cpu_ticks PID: user + system CPU time of PID and of its child processes (cluster workers) so far, in clock
+# ticks (getconf CLK_TCK per second). On a shared machine CPU time per request is steadier than req/s.
+tg_cpu_ticks() {
+  local pid=$1 total=0 p t
+  for p in $pid $(ps -o pid= --ppid "$pid" 2>/dev/null); do
+    t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || true)
+    total=$((total + ${t:-0}))
+  done
+  echo "$total"
+}
+
+# tg_sent_total NAME: requests sent in all runs of case NAME, warm-up included (the first number of the
+# generators' "sent:" lines in $B/results/NAME.*.txt).
+tg_sent_total() {
+  cat "$B"/results/"$1".*.txt 2>/dev/null | awk '/^sent:/ {n += $2} END {print n + 0}'
+}

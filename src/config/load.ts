@@ -28,6 +28,7 @@ export const ENV_OVERRIDES: ReadonlyArray<readonly [string, readonly string[]]> 
   ['TOLLGATE_RADIUS_AUTH_PORT', ['radius', 'authPort']],
   ['TOLLGATE_RADIUS_ACCT_PORT', ['radius', 'acctPort']],
   ['TOLLGATE_WORKERS', ['radius', 'workers']],
+  ['TOLLGATE_RADIUS_IO', ['radius', 'io']],
   ['TOLLGATE_RADSEC_PORT', ['radius', 'radsec', 'port']],
   ['TOLLGATE_ADMIN_PORT', ['admin', 'port']],
   ['TOLLGATE_ADMIN_LISTEN', ['admin', 'listen']],

@@ -87,6 +87,12 @@ export const configSchema = obj({
     acctPort: int({ default: 1813, min: 0, max: 65535 }),
     receiveBufferBytes: int({ default: 4 * 1024 * 1024, min: 65536 }),
     sendBufferBytes: int({ default: 1024 * 1024, min: 65536 }),
+    /**
+     * UDP I/O: dgram = node:dgram; batch = recvmmsg/sendmmsg through the native addon built at install
+     * (native/udp-batch), start fails without it; auto = batch when the addon loads, else dgram. dgram by default
+     * until batch measures better in the daemon, not only in a bare responder (docs/performance.md).
+     */
+    io: oneOf(['auto', 'batch', 'dgram'], { default: 'dgram' }),
     /** Processes sharing the RADIUS sockets (node:cluster). 0 = one per CPU core. */
     workers: int({ default: 1, min: 0, max: 64 }),
     /** RFC 5080 duplicate detection: how long a reply is kept to answer a retransmission. */

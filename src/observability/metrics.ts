@@ -144,6 +144,15 @@ export const inFlight = new Gauge({
   registers: [registry],
 });
 
+export const radiusUdpIo = new Gauge({
+  name: 'tollgate_radius_udp_io_info',
+  help: 'The UDP I/O path of the RADIUS listeners (radius.io): 1 for the one in use. batch: recvmmsg/sendmmsg (the native udp-batch addon); dgram: node:dgram',
+  labelNames: ['io'] as const,
+  // Every worker of a cluster uses the same path: the cluster reports it once, not once per worker.
+  aggregator: 'max',
+  registers: [registry],
+});
+
 export const configReloads = new Counter({
   name: 'tollgate_config_reloads_total',
   help: 'Client/user reloads on SIGHUP, by result',

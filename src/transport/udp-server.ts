@@ -3,17 +3,18 @@
  * the request path every listener shares (request-path.ts: bounds-checked parse, authenticity in constant time
  * before any attribute is trusted, the handler, the signed reply); this server adds duplicate detection, so a
  * retransmission gets the reply remembered for it. Bad datagrams are dropped and counted; nothing a peer sends
- * can throw out of the receive loop. */
-import dgram from 'node:dgram';
+ * can throw out of the receive loop. The sockets are udp-endpoint.ts's: node:dgram, or the batched addon when
+ * `radius.io` allows (the path in use is in the listener log lines and tollgate_radius_udp_io_info). */
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../observability/logger.js';
-import { countDrop, DropReason, duplicatesInProgress, inFlight, radiusDuration, replyCacheHits, Tally, type DropReasonValue } from '../observability/metrics.js';
+import { countDrop, DropReason, duplicatesInProgress, inFlight, radiusDuration, radiusUdpIo, replyCacheHits, Tally, type DropReasonValue } from '../observability/metrics.js';
 import { codeName } from '../radius/codes.js';
 import type { HandlerResult, Handlers, PortRole, Reply } from '../radius/handler.js';
 import type { NasTable } from './nas-table.js';
 import { AdmissionController, OVERLOAD_OFF, overloadLog, type OverloadOptions } from './admission.js';
 import { ReplyCache, type CacheEntry } from './reply-cache.js';
 import { Request, RequestPath } from './request-path.js';
+import { chooseIo, openEndpoint, type IoChoice, type UdpEndpoint, type UdpIo, type UdpIoSetting } from './udp-endpoint.js';
 
 export interface UdpServerOptions {
   readonly listen: readonly string[];
@@ -24,10 +25,14 @@ export interface UdpServerOptions {
   readonly replyCacheSeconds: number;
   /** How often a warning about the same input problem (per client and reason, or per unknown address) is logged. */
   readonly unknownClientLogIntervalSeconds: number;
-  /** Share sockets with node:cluster siblings (each worker reads the same socket). */
+  /** Serve the ports with node:cluster siblings (dgram: the primary's socket; batch: one socket each, SO_REUSEPORT). */
   readonly shared: boolean;
   /** Shedding new Access-Requests under overload (admission.ts); unset = off. */
   readonly overload?: OverloadOptions;
+  /** radius.io: the UDP I/O path (udp-endpoint.ts). */
+  readonly io: UdpIoSetting;
+  /** The batched addon's file, when not where the install builds it (tests). */
+  readonly batchAddonFile?: string;
 }
 
 const cacheHits = Tally.of(replyCacheHits);
@@ -42,7 +47,7 @@ export function observeDuration(code: number, seconds: number): void {
 }
 
 interface Listener {
-  readonly socket: dgram.Socket;
+  readonly socket: UdpEndpoint;
   readonly role: PortRole;
   readonly address: string;
   readonly cache: ReplyCache;
@@ -57,6 +62,7 @@ export class UdpServer {
   private draining = false;
   private drained: (() => void) | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
+  private ioChoice: IoChoice | null = null;
 
   constructor(
     private nas: NasTable,
@@ -81,8 +87,17 @@ export class UdpServer {
     return { auth, acct };
   }
 
+  /** The UDP I/O path in use (known once started). */
+  io(): UdpIo {
+    return this.ioChoice?.io ?? 'dgram';
+  }
+
   async start(): Promise<void> {
     const { listen, authPort, acctPort } = this.options;
+    const choice = chooseIo(this.options.io, { shared: this.options.shared, ports: [authPort, acctPort], addonFile: this.options.batchAddonFile });
+    this.ioChoice = choice;
+    for (const io of ['batch', 'dgram'] as const) radiusUdpIo.labels(io).set(io === choice.io ? 1 : 0);
+    if (choice.io === 'dgram' && this.options.io !== 'dgram') this.log.info({ io: choice.io, reason: choice.reason }, 'RADIUS UDP I/O falls back to node:dgram');
     // Bind the first address of each role first, so port 0 yields one port shared by every address.
     for (const [role, wanted] of [['auth', authPort], ['acct', acctPort]] as const) {
       let port = wanted;
@@ -107,41 +122,38 @@ export class UdpServer {
     this.admission.start();
   }
 
-  private bind(role: PortRole, address: string, port: number): Promise<Listener> {
-    return new Promise((resolve, reject) => {
-      const type = address.includes(':') ? 'udp6' : 'udp4';
-      const socket = dgram.createSocket({
-        type,
-        ipv6Only: type === 'udp6',
-        recvBufferSize: this.options.receiveBufferBytes,
-        sendBufferSize: this.options.sendBufferBytes,
-      });
-      const listener: Listener = { socket, role, address, cache: new ReplyCache(this.options.replyCacheSeconds * 1000), port };
-      const onError = (err: Error): void => {
-        socket.close();
-        reject(err);
-      };
-      socket.once('error', onError);
-      socket.bind({ address, port, exclusive: !this.options.shared }, () => {
-        socket.off('error', onError);
-        socket.on('error', (err) => this.log.error({ err, address, role }, 'socket error'));
-        listener.port = socket.address().port;
-        const got = socket.getRecvBufferSize();
-        // Linux doubles the value asked for (bookkeeping overhead) and reports that: half of it is what was
-        // granted. Less than asked means net.core.rmem_max capped it.
-        const granted = process.platform === 'linux' ? got / 2 : got;
-        if (granted < this.options.receiveBufferBytes) {
-          this.log.warn(
-            { requested: this.options.receiveBufferBytes, got },
-            'UDP receive buffer smaller than configured; raise net.core.rmem_max to avoid drops under bursts',
-          );
-        }
-        socket.on('message', (msg, rinfo) => this.onMessage(listener, msg, rinfo.address, rinfo.port));
-        this.listeners.push(listener);
-        this.log.info({ role, address, port: listener.port, recvBuffer: got }, 'RADIUS listener ready');
-        resolve(listener);
-      });
+  private async bind(role: PortRole, address: string, port: number): Promise<Listener> {
+    const cache = new ReplyCache(this.options.replyCacheSeconds * 1000);
+    let listener: Listener | null = null;
+    const socket = await openEndpoint(this.ioChoice as IoChoice, {
+      address,
+      port,
+      receiveBufferBytes: this.options.receiveBufferBytes,
+      sendBufferBytes: this.options.sendBufferBytes,
+      shared: this.options.shared,
+      onMessage: (msg, from, fromPort) => {
+        if (listener) this.onMessage(listener, msg, from, fromPort);
+      },
+      // Longer than any RADIUS packet (RFC 2865 §3): malformed, as the codec would call it.
+      onTruncated: (count) => {
+        for (let i = 0; i < count; i++) this.drop(DropReason.Malformed);
+      },
+      onError: (err) => this.log.error({ err, address, role }, 'socket error'),
     });
+    listener = { socket, role, address, cache, port: socket.port };
+    const got = socket.recvBufferSize;
+    // Linux doubles the value asked for (bookkeeping overhead) and reports that: half of it is what was
+    // granted. Less than asked means net.core.rmem_max capped it.
+    const granted = process.platform === 'linux' ? got / 2 : got;
+    if (granted < this.options.receiveBufferBytes) {
+      this.log.warn(
+        { requested: this.options.receiveBufferBytes, got },
+        'UDP receive buffer smaller than configured; raise net.core.rmem_max to avoid drops under bursts',
+      );
+    }
+    this.listeners.push(listener);
+    this.log.info({ role, address, port: listener.port, recvBuffer: got, io: socket.io }, 'RADIUS listener ready');
+    return listener;
   }
 
   private drop(reason: DropReasonValue): void {
@@ -233,10 +245,8 @@ export class UdpServer {
       });
       if (this.inflight > 0) this.log.warn({ inflight: this.inflight }, 'drain timed out; closing with requests in flight');
     }
-    // socket.send() resolves the address on the next tick before it hands the datagram to the kernel: let the
-    // replies just sent leave before the sockets close.
-    await new Promise((resolve) => setImmediate(resolve));
-    await Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.socket.close(() => resolve()))));
+    // Each endpoint lets the replies just sent leave before it closes.
+    await Promise.all(this.listeners.map((l) => l.socket.close()));
     this.listeners.length = 0;
   }
 }

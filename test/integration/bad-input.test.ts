@@ -1,13 +1,15 @@
 /**
  * What a hostile or broken peer can send: every bad datagram is dropped, counted by reason, and the daemon
- * keeps answering good requests. Raw bytes over real UDP.
+ * keeps answering good requests. Raw bytes over real UDP, on both UDP I/O paths (radius.io dgram, and batch when
+ * the addon is built, as `npm install` does here).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Attr, Code } from '../../src/radius/codes.js';
 import { encodeRequest, hidePassword, randomAuthenticator, verifyMessageAuthenticator, verifyResponseAuthenticator } from '../../src/radius/crypto.js';
 import { parsePacket, type RawAttribute } from '../../src/radius/packet.js';
-import { metricValue, SECRET, startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { loadUdpBatch } from '../../src/transport/batch-socket.js';
+import { metricValue, SECRET, startTestDaemon, testConfigInput, type TestDaemon } from '../helpers/daemon.js';
 import { burst, exchange } from '../helpers/udp-client.js';
 
 const secret = Buffer.from(SECRET);
@@ -32,13 +34,17 @@ function accountingRequest(secretUsed = secret, id = 9): Buffer {
   return encodeRequest(Code.AccountingRequest, id, attrs, secretUsed, { messageAuthenticator: false });
 }
 
-describe('bad input is dropped and counted; the daemon keeps answering', () => {
+const paths = loadUdpBatch().ok ? ['dgram', 'batch'] : ['dgram'];
+
+describe.each(paths)('bad input is dropped and counted; the daemon keeps answering (radius.io %s)', (io) => {
   let d: TestDaemon;
   let auth: number;
   let acct: number;
   beforeAll(async () => {
-    d = await startTestDaemon();
+    const input = testConfigInput();
+    d = await startTestDaemon({ ...input, radius: { ...(input.radius as object), io } });
     ({ auth, acct } = d.app.ports);
+    expect(metricValue(await d.metrics(), 'tollgate_radius_udp_io_info', { io })).toBe(1);
   });
   afterAll(() => d.stop());
 
@@ -135,6 +141,7 @@ describe('bad input is dropped and counted; the daemon keeps answering', () => {
         b[21] = 1; // attribute length below 2
         return b;
       })(),
+      Buffer.concat([good, Buffer.alloc(4097 - good.length)]), // a datagram longer than any RADIUS packet
     ];
     for (const datagram of bad) expect(await exchange(auth, datagram, { timeoutMs: 150 })).toBeNull();
     expect(await dropped('malformed')).toBe(before + bad.length);

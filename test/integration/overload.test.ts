@@ -10,6 +10,8 @@ import { radiusDropped, radiusShed } from '../../src/observability/metrics.js';
 import { Attr, Code } from '../../src/radius/codes.js';
 import { encodeRequest } from '../../src/radius/crypto.js';
 import { AdmissionController } from '../../src/transport/admission.js';
+import { loadUdpBatch } from '../../src/transport/batch-socket.js';
+import type { UdpIo } from '../../src/transport/udp-endpoint.js';
 import { NasTable } from '../../src/transport/nas-table.js';
 import { UdpServer } from '../../src/transport/udp-server.js';
 import { logSink } from '../helpers/log.js';
@@ -40,7 +42,10 @@ async function counter(metric: typeof radiusShed, labels: Record<string, string>
   return (await metric.get()).values.filter((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x)).reduce((a, v) => a + v.value, 0);
 }
 
-async function start(admission?: AdmissionController) {
+/** Both UDP I/O paths (radius.io), the batched one when its addon is built (as `npm install` does here). */
+const paths: UdpIo[] = loadUdpBatch().ok ? ['dgram', 'batch'] : ['dgram'];
+
+async function start(io: UdpIo, admission?: AdmissionController) {
   const log = logSink();
   const nas = new NasTable([{ name: 'bras-1', address: '127.0.0.1', secret: SECRET, vendor: 'generic', coaPort: 3799 }], {
     requireMessageAuthenticator: false,
@@ -56,6 +61,7 @@ async function start(admission?: AdmissionController) {
     replyCacheSeconds: 0,
     unknownClientLogIntervalSeconds: 60,
     shared: false,
+    io,
     // Only the loop's utilisation can trigger here (the lag limit is out of reach): the signal of a saturated listener.
     overload: { enabled: true, maxEventLoopUtilizationPercent: 90, maxEventLoopLagMs: 10_000, maxAccountingLatencyMs: 0, maxShedPercent: 90, sampleIntervalMs: 10 },
   };
@@ -94,9 +100,9 @@ async function load(ports: { auth: number; acct: number }, settleMs: number): Pr
   return replies;
 }
 
-describe('overload on the UDP listener', () => {
+describe.each(paths)('overload on the UDP listener (radius.io %s)', (io) => {
   it('sheds and counts new Access-Requests while the event loop is saturated; every Accounting-Request is answered', async () => {
-    const { ports, lines } = await start();
+    const { ports, lines } = await start(io);
     const shedBefore = await counter(radiusShed, { code: 'Access-Request' });
     const droppedBefore = await counter(radiusDropped, {});
 
@@ -114,6 +120,7 @@ describe('overload on the UDP listener', () => {
 
   it('without overload (forced signals of 0), every request of both kinds is answered', async () => {
     const { ports } = await start(
+      io,
       new AdmissionController(
         { enabled: true, maxEventLoopUtilizationPercent: 90, maxEventLoopLagMs: 5, maxAccountingLatencyMs: 0, maxShedPercent: 90, sampleIntervalMs: 10 },
         { lagSource: () => 0, utilizationSource: () => 0 },

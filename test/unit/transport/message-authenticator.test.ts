@@ -13,6 +13,8 @@ import { encodeRequest, hidePassword, randomAuthenticator } from '../../../src/r
 import type { RawAttribute } from '../../../src/radius/packet.js';
 import { MessageAuthenticatorWatch, type RecordSighting } from '../../../src/transport/message-authenticator.js';
 import { NasTable, type NasClientSpec } from '../../../src/transport/nas-table.js';
+import { loadUdpBatch } from '../../../src/transport/batch-socket.js';
+import type { UdpIo } from '../../../src/transport/udp-endpoint.js';
 import { UdpServer } from '../../../src/transport/udp-server.js';
 import { exchange } from '../../helpers/udp-client.js';
 import { logSink } from '../../helpers/log.js';
@@ -29,7 +31,7 @@ afterEach(async () => {
   watch = undefined;
 });
 
-async function start(specs: NasClientSpec[], record: RecordSighting) {
+async function start(specs: NasClientSpec[], record: RecordSighting, io: UdpIo = 'dgram') {
   const log = logSink();
   const logger = createLogger('info', log.stream);
   watch = new MessageAuthenticatorWatch(record, logger);
@@ -47,6 +49,7 @@ async function start(specs: NasClientSpec[], record: RecordSighting) {
       replyCacheSeconds: 0,
       unknownClientLogIntervalSeconds: 60,
       shared: false,
+      io,
     },
     logger,
   );
@@ -93,13 +96,16 @@ const until = async (what: () => boolean, ms = 3000): Promise<void> => {
   }
 };
 
-describe('requireMessageAuthenticator: auto', () => {
+// Both UDP I/O paths (the batch one when the addon is built, as `npm install` does here).
+const paths: UdpIo[] = loadUdpBatch().ok ? ['dgram', 'batch'] : ['dgram'];
+
+describe.each(paths)('requireMessageAuthenticator: auto (radius.io %s)', (io) => {
   it('answers without Message-Authenticator until one is seen, then requires it for good; logged once, stored once', async () => {
     const stored: string[] = [];
     const { port, lines, table, rebuild } = await start([{ name: 'auto-1', address: '127.0.0.1', secret: SECRET, vendor: 'generic', coaPort: 3799, id: 7, requireMessageAuthenticator: 'auto' }], (client) => {
       stored.push(client.key);
       return Promise.resolve(true);
-    });
+    }, io);
     const before = messageAuthenticatorCounts('auto-1');
     expect(before).not.toBeNull();
 
@@ -142,13 +148,14 @@ describe('requireMessageAuthenticator: auto', () => {
         { name: 'auto-seen', address: '127.0.0.1', secret: SECRET, vendor: 'generic', coaPort: 3799, requireMessageAuthenticator: 'auto', messageAuthenticatorSeen: true },
       ],
       record,
+      io,
     );
     expect(await exchange(port, request({ ma: false }), { timeoutMs: 200 })).toBeNull();
     await server!.stop(100);
     await watch!.stop();
     server = undefined;
 
-    const legacy = await start([{ name: 'legacy-false', address: '127.0.0.1', secret: SECRET, vendor: 'generic', coaPort: 3799, requireMessageAuthenticator: false }], record);
+    const legacy = await start([{ name: 'legacy-false', address: '127.0.0.1', secret: SECRET, vendor: 'generic', coaPort: 3799, requireMessageAuthenticator: false }], record, io);
     expect((await exchange(legacy.port, request({ ma: true })))?.[0]).toBe(Code.AccessAccept);
     expect((await exchange(legacy.port, request({ ma: false })))?.[0]).toBe(Code.AccessAccept);
     expect(legacy.table.lookup('127.0.0.1')?.requireMessageAuthenticator).toBe(false);
@@ -161,7 +168,7 @@ describe('requireMessageAuthenticator: auto', () => {
     const { port, lines } = await start([{ name: 'auto-retry', address: '127.0.0.1', secret: SECRET, vendor: 'generic', coaPort: 3799, requireMessageAuthenticator: 'auto' }], () => {
       attempts++;
       return attempts === 1 ? Promise.reject(new Error('database away (test)')) : Promise.resolve(true);
-    });
+    }, io);
     expect((await exchange(port, request({ ma: true })))?.[0]).toBe(Code.AccessAccept);
     expect(await exchange(port, request({ ma: false }), { timeoutMs: 200 })).toBeNull();
     await until(() => attempts >= 2, 4000);

@@ -1,6 +1,7 @@
 /**
  * Warnings about RADIUS input are rate-limited per client and reason (one limiter with unknown clients), while the
- * drop counter counts every event. A real server on a loopback socket, a real logger writing to memory.
+ * drop counter counts every event. A real server on a loopback socket, a real logger writing to memory; on both
+ * UDP I/O paths (radius.io dgram and batch, the latter when the addon is built, as `npm install` does here).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/observability/logger.js';
@@ -8,6 +9,8 @@ import { radiusDropped } from '../../../src/observability/metrics.js';
 import { Attr, Code } from '../../../src/radius/codes.js';
 import { encodeRequest } from '../../../src/radius/crypto.js';
 import { NasTable } from '../../../src/transport/nas-table.js';
+import { loadUdpBatch } from '../../../src/transport/batch-socket.js';
+import type { UdpIo } from '../../../src/transport/udp-endpoint.js';
 import { UdpServer } from '../../../src/transport/udp-server.js';
 import { burst } from '../../helpers/udp-client.js';
 import { logSink } from '../../helpers/log.js';
@@ -20,7 +23,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(nasAddress: string) {
+async function start(nasAddress: string, io: UdpIo) {
   const log = logSink();
   const nas = new NasTable([{ name: 'bras-1', address: nasAddress, secret: SECRET, vendor: 'mikrotik', coaPort: 3799 }], {
     requireMessageAuthenticator: false,
@@ -44,10 +47,12 @@ async function start(nasAddress: string) {
       replyCacheSeconds: 0,
       unknownClientLogIntervalSeconds: 60,
       shared: false,
+      io,
     },
     createLogger('info', log.stream),
   );
   await server.start();
+  expect(server.io()).toBe(io);
   return { ports: server.ports(), lines: log.lines };
 }
 
@@ -57,9 +62,12 @@ async function dropped(reason: string): Promise<number> {
 
 const warnings = (lines: Record<string, unknown>[], msg: string) => lines.filter((l) => l.level === 'warn' && String(l.msg).startsWith(msg));
 
-describe('UdpServer input warnings', () => {
+// The addon is built by `npm install`; without a compiler only the dgram path runs (and says so here).
+const paths: UdpIo[] = loadUdpBatch().ok ? ['dgram', 'batch'] : ['dgram'];
+
+describe.each(paths)('UdpServer input warnings (radius.io %s)', (io) => {
   it('logs one warning per client and reason per interval, and counts every drop', async () => {
-    const { ports, lines } = await start('127.0.0.1');
+    const { ports, lines } = await start('127.0.0.1', io);
     const malformedBefore = await dropped('malformed');
     const badAuthBefore = await dropped('bad_authenticator');
     const short = Buffer.from([Code.AccessRequest, 1, 0, 10]);
@@ -75,7 +83,7 @@ describe('UdpServer input warnings', () => {
   });
 
   it('rate-limits what a handler reports through the same limiter', async () => {
-    const { ports, lines } = await start('127.0.0.1');
+    const { ports, lines } = await start('127.0.0.1', io);
     const request = (id: number) =>
       encodeRequest(Code.AccountingRequest, id, [{ type: Attr.UserName, value: Buffer.from('x') }], Buffer.from(SECRET), { messageAuthenticator: false });
     await burst(ports.acct, Array.from({ length: 3 }, (_, i) => request(i)), 300);
@@ -84,7 +92,7 @@ describe('UdpServer input warnings', () => {
   });
 
   it('logs an unknown client once per address', async () => {
-    const { ports, lines } = await start('192.0.2.1');
+    const { ports, lines } = await start('192.0.2.1', io);
     await burst(ports.auth, Array.from({ length: 3 }, () => Buffer.alloc(20)), 300);
     expect(warnings(lines, 'packet from unknown client dropped')).toHaveLength(1);
   });

@@ -1,0 +1,124 @@
+/**
+ * radius.io batch with several workers: cluster cannot hand a native fd to its workers, so each worker binds the
+ * port itself with SO_REUSEPORT and the kernel spreads the senders over the workers' sockets. The daemon is run as
+ * an operator runs it (dist/src/cli.js serve), on PostgreSQL (several workers need it), where TEST_DATABASE_URL is
+ * set. The ports are fixed for this (each worker must bind the same one): taken free from the kernel just before.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import dgram from 'node:dgram';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Attr, Code } from '../../src/radius/codes.js';
+import { encodeRequest, hidePassword, randomAuthenticator } from '../../src/radius/crypto.js';
+import { createPostgresSql } from '../../src/store/postgres.js';
+import { loadUdpBatch } from '../../src/transport/batch-socket.js';
+import { metricValue, SECRET } from '../helpers/daemon.js';
+import { exchange } from '../helpers/udp-client.js';
+
+const secret = Buffer.from(SECRET);
+const root = join(import.meta.dirname, '../..');
+const databaseUrl = process.env.TEST_DATABASE_URL;
+
+function pap(user: string, password: string, id: number): Buffer {
+  const authenticator = randomAuthenticator();
+  return encodeRequest(
+    Code.AccessRequest,
+    id,
+    [
+      { type: Attr.UserName, value: Buffer.from(user) },
+      { type: Attr.UserPassword, value: hidePassword(Buffer.from(password), secret, authenticator) },
+    ],
+    secret,
+    { messageAuthenticator: true, authenticator },
+  );
+}
+
+/** A UDP port the kernel just gave out and took back (port 0 cannot be shared by separately bound sockets). */
+async function freeUdpPort(): Promise<number> {
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => s.bind({ address: '127.0.0.1', port: 0 }, () => resolve()));
+  const { port } = s.address();
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+describe.skipIf(!databaseUrl || !loadUdpBatch().ok)('radius.io batch with two workers (SO_REUSEPORT, PostgreSQL)', () => {
+  let child: ChildProcess;
+  const schema = `tg_batchio_${randomBytes(5).toString('hex')}`;
+  const url = `${databaseUrl ?? ''}${(databaseUrl ?? '').includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  let ports: { auth: number; acct: number; admin: number };
+  const lines: Record<string, unknown>[] = [];
+
+  beforeAll(async () => {
+    const admin = createPostgresSql(databaseUrl ?? '', { max: 1 });
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.close();
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'ignore' });
+    const configPath = join(mkdtempSync(join(tmpdir(), 'tollgate-batchio-')), 'tollgate.json');
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        dataDir: join(configPath, '..', 'data'),
+        log: { level: 'info' },
+        database: { url, poolSize: 2 },
+        radius: { listen: ['127.0.0.1'], authPort: await freeUdpPort(), acctPort: await freeUdpPort(), workers: 2, io: 'batch' },
+        admin: { listen: '127.0.0.1', port: 0 },
+        portal: { listen: '127.0.0.1', port: 0 },
+        clients: [{ name: 'bras', address: '127.0.0.1', secret: SECRET }],
+        users: [{ username: 'alice', password: 'alice-password' }],
+      }),
+    );
+    child = spawn(process.execPath, [join(root, 'dist/src/cli.js'), 'serve', '--config', configPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+    ports = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('daemon did not start')), 20_000);
+      let buffered = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const parts = buffered.split('\n');
+        buffered = parts.pop() ?? '';
+        for (const part of parts) {
+          const line = JSON.parse(part) as Record<string, unknown>;
+          lines.push(line);
+          if (line.msg === 'tollgate started') {
+            clearTimeout(timer);
+            resolve(line.ports as typeof ports);
+          }
+        }
+      });
+    });
+  }, 90_000); // the build and two workers on a busy 2-core machine
+
+  afterAll(async () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    const admin = createPostgresSql(databaseUrl ?? '', { max: 1 });
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.close();
+  });
+
+  it('each worker binds its own batch socket on the one port; every sender is answered', async () => {
+    const listenerLines = () => lines.filter((l) => l.msg === 'RADIUS listener ready' && l.role === 'auth');
+    // Each worker writes its own log lines to the shared stdout: the second may trail the primary's "started".
+    for (let i = 0; i < 100 && listenerLines().length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    const ready = listenerLines();
+    expect(ready).toHaveLength(2);
+    expect(new Set(ready.map((l) => l.worker)).size).toBe(2);
+    expect(ready.every((l) => l.io === 'batch' && l.port === ports.auth)).toBe(true);
+    // Each exchange comes from a socket (and port) of its own: the kernel's hash sends them to both workers.
+    const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => exchange(ports.auth, pap('alice', 'alice-password', i))));
+    expect(replies.every((r) => r?.[0] === Code.AccessAccept)).toBe(true);
+    const text = await (await fetch(`http://127.0.0.1:${ports.admin}/metrics`)).text();
+    expect(metricValue(text, 'tollgate_radius_responses_total', { code: 'Access-Accept', nas: 'bras' })).toBe(40);
+    // One value for the cluster, not one per worker.
+    expect(metricValue(text, 'tollgate_radius_udp_io_info', { io: 'batch' })).toBe(1);
+    expect(metricValue(text, 'tollgate_radius_udp_io_info', { io: 'dgram' })).toBe(0);
+  });
+
+  it('SIGTERM drains both workers and exits 0', async () => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
