@@ -40,14 +40,8 @@ rm -rf "$S" && mkdir -p "$S"
 tg_prepare_radload
 tg_build
 tg_write_config postgres
-if [ -n "${OVERLOAD:-}" ]; then # radius.overload from the knob (lib.sh writes the radius object on one line)
-  sed -i "s/\"workers\": $WORKERS}/\"workers\": $WORKERS, \"overload\": $OVERLOAD}/" "$cfg"
-  grep -q '"overload"' "$cfg" || { echo "OVERLOAD not applied to $cfg"; exit 1; }
-fi
-if [ -n "${AUTH_LOG:-}" ]; then
-  sed -i "s/\"users\": \[\],/\"users\": [], \"authLog\": $AUTH_LOG,/" "$cfg"
-  grep -q '"authLog"' "$cfg" || { echo "AUTH_LOG not applied to $cfg"; exit 1; }
-fi
+if [ -n "${OVERLOAD:-}" ]; then OVERLOAD=$OVERLOAD tg_config_edit 'c.radius.overload = JSON.parse(env.OVERLOAD)'; fi
+if [ -n "${AUTH_LOG:-}" ]; then AUTH_LOG=$AUTH_LOG tg_config_edit 'c.authLog = JSON.parse(env.AUTH_LOG)'; fi
 sampler=""
 cleanup() {
   [ -n "$sampler" ] && kill "$sampler" 2>/dev/null || true
