@@ -4,9 +4,9 @@
 #
 # Knobs (defaults): BENCH_DIR (/tmp/tollgate-bench), SHARED_DIR (the benchmark kit next to the checkout: docs/benchmarks.md), USERS (100000),
 # STORE (postgres | config), PG_URL (postgres://postgres@127.0.0.1:5432), REDIS_URL (unset: in-process),
-# WORKERS (2), AUTH_PORT (28120), ACCT_PORT (28130), ADMIN_PORT (28112), PORTAL_PORT (28180), REPS (3), DUR (14),
+# WORKERS (unset: the daemon's default, one per core on PostgreSQL), LOG_LEVEL (unset: the default, info), AUTH_PORT (28120), ACCT_PORT (28130), ADMIN_PORT (28112), PORTAL_PORT (28180), REPS (3), DUR (14),
 # WARM (2), BENCH_DB (tollgate_bench), ACCOUNTING (a JSON object for the config's accounting key, e.g.
-# '{"maxInFlight": 2}').
+# '{"maxInFlight": 2}'), SIMUSE (unset; a number: every subscriber gets that Simultaneous-Use limit).
 # shellcheck shell=bash
 
 bench_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,7 +17,8 @@ USERS=${USERS:-100000}
 STORE=${STORE:-postgres}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 BENCH_DB=${BENCH_DB:-tollgate_bench}
-WORKERS=${WORKERS:-2}
+WORKERS=${WORKERS:-}
+LOG_LEVEL=${LOG_LEVEL:-}
 REPS=${REPS:-3}
 DUR=${DUR:-14}
 WARM=${WARM:-2}
@@ -53,20 +54,26 @@ tg_write_config() {
   # Subscribers get the MikroTik profile's reply; static users their own attributes (the NAS is generic then).
   local vendor=generic common
   [ "$store" = postgres ] && vendor=mikrotik
-  common=$(printf '"radius": {"listen": ["127.0.0.1"], "authPort": %s, "acctPort": %s, "workers": %s},\n "admin": {"listen": "127.0.0.1", "port": %s},\n "portal": {"listen": "127.0.0.1", "port": %s},\n "clients": [{"name": "radload", "address": "127.0.0.1", "secret": "%s", "vendor": "%s"}]' \
-    "$AUTH_PORT" "$ACCT_PORT" "$WORKERS" "$ADMIN_PORT" "$PORTAL_PORT" "$SECRET" "$vendor")
+  # Only what a bench must set: loopback listeners and its ports. Workers, log level and pool size are the
+  # daemon's defaults unless WORKERS / LOG_LEVEL say otherwise (docs/performance.md, "Defaults vs the bench").
+  local workers_json="" log_json=""
+  [ -n "$WORKERS" ] && workers_json=", \"workers\": $WORKERS"
+  [ -n "$LOG_LEVEL" ] && log_json="\"log\": {\"level\": \"$LOG_LEVEL\"}, "
+  common=$(printf '"radius": {"listen": ["127.0.0.1"], "authPort": %s, "acctPort": %s%s},\n "admin": {"listen": "127.0.0.1", "port": %s},\n "portal": {"listen": "127.0.0.1", "port": %s},\n "clients": [{"name": "radload", "address": "127.0.0.1", "secret": "%s", "vendor": "%s"}]' \
+    "$AUTH_PORT" "$ACCT_PORT" "$workers_json" "$ADMIN_PORT" "$PORTAL_PORT" "$SECRET" "$vendor")
   if [ "$store" = postgres ]; then
     psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $BENCH_DB" -c "CREATE DATABASE $BENCH_DB" >/dev/null
     node --expose-gc "$root/bench/seed-subscribers.mjs" "$PG_URL/$BENCH_DB" "$USERS"
+    if [ -n "${SIMUSE:-}" ]; then psql "$PG_URL/$BENCH_DB" -qc "UPDATE subscribers SET simultaneous_use = $SIMUSE" >/dev/null; fi
     local store_json
-    store_json=$(printf '"database": {"url": "%s/%s", "poolSize": 8}, "users": [], "accounting": %s,' "$PG_URL" "$BENCH_DB" "${ACCOUNTING:-{\}}")
+    store_json=$(printf '"database": {"url": "%s/%s"}, "users": [], "accounting": %s,' "$PG_URL" "$BENCH_DB" "${ACCOUNTING:-{\}}")
     if [ -n "${REDIS_URL:-}" ]; then store_json="$store_json \"redis\": {\"url\": \"$REDIS_URL\"},"; fi
-    printf '{"dataDir": "%s/data", "log": {"level": "warn"}, %s\n %s}\n' "$B" "$store_json" "$common" >"$cfg"
+    printf '{"dataDir": "%s/data", %s%s\n %s}\n' "$B" "$log_json" "$store_json" "$common" >"$cfg"
   else
     psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $BENCH_DB" -c "CREATE DATABASE $BENCH_DB" >/dev/null
-    awk -v b="$B" -v pg="$PG_URL/$BENCH_DB" -v common="$common" '
+    awk -v b="$B" -v pg="$PG_URL/$BENCH_DB" -v common="$common" -v logj="$log_json" '
       BEGIN {
-        printf "{\"dataDir\": \"%s/data\", \"log\": {\"level\": \"warn\"},\n", b
+        printf "{\"dataDir\": \"%s/data\", %s\n", b, logj
         printf " \"database\": {\"url\": \"%s\"},\n", pg
         printf " %s,\n \"users\": [\n", common
       }

@@ -2,13 +2,14 @@
 # Drives a Tollgate daemon with radload (the project's load generator, docs/benchmarks.md) and
 # prints radload's RESULT lines and the median of each case. Loopback only; each run is bounded by -d.
 #
-#   bench/radius.sh                      # auth and acct, window 64, 3 runs of 14 s each, 2 workers
+#   bench/radius.sh                      # auth and acct, window 64, 3 runs of 14 s each, default workers
 #   CASES="auth" REPS=1 DUR=8 WORKERS=1 bench/radius.sh
 #   WITH_FREERADIUS=1 bench/radius.sh    # also FreeRADIUS 3.2 files backend, same cases, same run
 #   STORE=config bench/radius.sh         # users in the config file instead of PostgreSQL
 #
-# Knobs: CASES (auth acct), WINDOWS (64), REPS (3), DUR (14), WARM (2), WORKERS (2), USERS (100000),
-#        STORE (postgres | config), PG_URL (postgres://postgres@127.0.0.1:5432), REDIS_URL (unset: in-process).
+# Knobs: CASES (auth acct), WINDOWS (64), REPS (3), DUR (14), WARM (2), WORKERS (unset: the default, one per core on PostgreSQL), USERS (100000),
+#        STORE (postgres | config), PG_URL (postgres://postgres@127.0.0.1:5432), REDIS_URL (unset: in-process),
+#        SIMUSE (unset; e.g. 1: every subscriber has that Simultaneous-Use limit).
 # bench/soak.sh (hours-long stability) and bench/compare.sh (FreeRADIUS side by side) share bench/lib.sh.
 set -euo pipefail
 CASES=${CASES:-"auth acct"}

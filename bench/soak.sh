@@ -49,7 +49,7 @@ cleanup() {
 }
 trap cleanup EXIT
 tg_start
-echo "tollgate pid $TG_PID ($WORKERS workers), PostgreSQL $PG_URL/$BENCH_DB, Redis $REDIS_URL"
+echo "tollgate pid $TG_PID (${WORKERS:-default} workers), PostgreSQL $PG_URL/$BENCH_DB, Redis $REDIS_URL"
 
 # The rate: given, or half of what one closed-loop run of each reaches alone.
 measure() { # mode port -> req/s

@@ -1,5 +1,6 @@
 /**
- * Entry: config → app → signals → start. With `radius.workers` > 1 the primary process forks workers that
+ * Entry: config → app → signals → start. With more than one RADIUS process (`radius.workers`, or
+ * by default one per core on PostgreSQL: config/workers.ts) the primary process forks workers that
  * share the RADIUS sockets (node:cluster hands every worker the same UDP socket) and serves the admin
  * listener itself, aggregating the workers' metrics. SIGTERM/SIGINT drain; SIGHUP reloads clients and users.
  *
@@ -13,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { clusterCache, hardStopMs, startApp, type RunningApp } from './app/index.js';
 import { ConfigError } from './config/errors.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
+import { workerCount, type WorkerCount } from './config/workers.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { answerMetricRequests, clusterMetrics } from './observability/cluster-metrics.js';
 import { registry, startDefaultMetrics } from './observability/metrics.js';
@@ -83,10 +85,15 @@ function stopAndExit(app: RunningApp, log: Logger): void {
   );
 }
 
-async function runSingle(loaded: LoadedConfig, log: Logger, configFile?: string): Promise<void> {
+/** The start-up line's account of the process count: how many, whether set or defaulted, and why. */
+export function workersLogFields(workers: WorkerCount): { workers: number; workersSource: WorkerCount['source']; workersReason: string } {
+  return { workers: workers.count, workersSource: workers.source, workersReason: workers.reason };
+}
+
+async function runSingle(loaded: LoadedConfig, log: Logger, workers: WorkerCount, configFile?: string): Promise<void> {
   startDefaultMetrics();
   const app = await startApp({ loaded, log, reloadConfig: () => loadConfig({ file: configFile }) });
-  log.info({ ports: app.ports, source: loaded.source }, 'tollgate started');
+  log.info({ ...workersLogFields(workers), ports: app.ports, source: loaded.source }, 'tollgate started');
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -105,8 +112,9 @@ async function runSingle(loaded: LoadedConfig, log: Logger, configFile?: string)
   });
 }
 
-async function runPrimary(loaded: LoadedConfig, log: Logger, count: number, configFile?: string): Promise<void> {
+async function runPrimary(loaded: LoadedConfig, log: Logger, workers: WorkerCount, configFile?: string): Promise<void> {
   const { config } = loaded;
+  const { count } = workers;
   const ready = new Set<number>();
   const started = new Set<number>();
   let stopping = false;
@@ -133,7 +141,7 @@ async function runPrimary(loaded: LoadedConfig, log: Logger, count: number, conf
       if (msg.type === 'ready') {
         ready.add(w.id);
         started.add(w.id);
-        if (ready.size === count) log.info({ workers: count, ports: { ...msg.ports, admin: adminPort, portal: app.ports.portal }, source: loaded.source }, 'tollgate started');
+        if (ready.size === count) log.info({ ...workersLogFields(workers), ports: { ...msg.ports, admin: adminPort, portal: app.ports.portal }, source: loaded.source }, 'tollgate started');
       }
     });
     return w;
@@ -240,10 +248,11 @@ export async function main(configFile?: string): Promise<void> {
   const log = createLogger(loaded.config.log.level);
   installCrashHandlers(log);
   if (cluster.isPrimary) for (const w of loaded.warnings) log.warn(w);
-  const count = loaded.config.radius.workers === 0 ? availableParallelism() : loaded.config.radius.workers;
+  // The workers inherit the primary's environment and configuration file, so they arrive at the same count.
+  const workers = workerCount(loaded.config, availableParallelism());
   try {
-    if (count <= 1) await runSingle(loaded, log, configFile);
-    else if (cluster.isPrimary) await runPrimary(loaded, log, count, configFile);
+    if (workers.count <= 1) await runSingle(loaded, log, workers, configFile);
+    else if (cluster.isPrimary) await runPrimary(loaded, log, workers, configFile);
     else await runWorker(loaded, log.child({ worker: cluster.worker?.id }), configFile);
   } catch (err) {
     if (err instanceof ConfigError) {

@@ -112,9 +112,17 @@ export interface AccessHandlerDeps {
   readonly profiles: VendorProfiles;
   /** Receives one entry per decision (batched to the database by the caller). */
   readonly authLog: ((entry: AuthLogEntry) => void) | undefined;
-  /** Open sessions of a username, for Simultaneous-Use (asked only for subscribers that have a limit). */
-  readonly activeSessions?: (username: string) => Promise<number>;
+  /**
+   * Simultaneous-Use (asked only for subscribers that have a limit): whether the username may open another
+   * session, from memory when it can (aaa/open-sessions.ts).
+   */
+  readonly sessionLimit?: SessionLimit;
   readonly log: Logger;
+}
+
+/** Decides Simultaneous-Use: synchronously when the answer is in memory. */
+export interface SessionLimit {
+  admits(username: string, limit: number): boolean | Promise<boolean>;
 }
 
 export class AccessHandler {
@@ -153,12 +161,13 @@ export class AccessHandler {
       return this.reject(req, v.method, 'mac_mismatch', NO_ATTRIBUTES);
     }
     const limit = snapshot.simultaneousUse;
-    const count = this.deps.activeSessions;
-    if (limit !== null && count) {
-      // Open sessions are in the database (any instance may have seen their Start): one indexed count.
-      return count(username).then((open) =>
-        open >= limit ? this.reject(req, v.method, 'simultaneous_use', NO_ATTRIBUTES) : this.decide(req, snapshot, v),
-      );
+    const sessions = this.deps.sessionLimit;
+    if (limit !== null && sessions) {
+      // Below the limit in memory: no SQL. At the limit: the database confirms the reject (or overturns it).
+      const admitted = sessions.admits(username, limit);
+      if (admitted === true) return this.decide(req, snapshot, v);
+      if (admitted === false) return this.reject(req, v.method, 'simultaneous_use', NO_ATTRIBUTES);
+      return admitted.then((ok) => (ok ? this.decide(req, snapshot, v) : this.reject(req, v.method, 'simultaneous_use', NO_ATTRIBUTES)));
     }
     return this.decide(req, snapshot, v);
   }

@@ -6,6 +6,7 @@
 import { AccessHandler } from '../aaa/access-handler.js';
 import { AccountingHandler } from '../aaa/accounting-handler.js';
 import { AuthLogWriter } from '../aaa/auth-log-writer.js';
+import { OpenSessions } from '../aaa/open-sessions.js';
 import { SubscriberDirectory } from '../aaa/subscriber-directory.js';
 import { ConfigUserDirectory } from '../aaa/users.js';
 import { AccountingJournal } from '../billing/journal.js';
@@ -14,7 +15,7 @@ import { hotCacheSnapshots } from '../store/change-feed.js';
 import { loadConfiguredDictionary } from '../config/dictionary-files.js';
 import type { Config } from '../config/schema.js';
 import type { Nas } from '../domain/types.js';
-import { setSubscriberCacheStats } from '../observability/metrics.js';
+import { setOpenSessionsTracked, setSubscriberCacheStats } from '../observability/metrics.js';
 import { shippedDictionary } from './paths.js';
 import type { Dictionary } from '../radius/dictionary.js';
 import { MessageAuthenticatorWatch } from '../transport/message-authenticator.js';
@@ -96,6 +97,22 @@ export async function startRadius(ctx: AppContext, options: RadiusOptions): Prom
     stop: () => unregisterStats(),
   });
 
+  // Simultaneous-Use counts in memory, kept by the rater's session events; it follows the feed before it loads.
+  const openSessions = new OpenSessions(store.sessions, { staleAfterSeconds: () => ctx.config().sessions.staleAfterSeconds }, log);
+  let unregisterOpen = (): void => undefined;
+  await life.start({
+    name: 'open-sessions',
+    async start() {
+      await openSessions.follow(ctx.changes);
+      log.info(await openSessions.load(), 'open sessions loaded');
+      unregisterOpen = setOpenSessionsTracked(() => openSessions.size);
+    },
+    stop() {
+      unregisterOpen();
+      openSessions.stop();
+    },
+  });
+
   const authLog = config.authLog.enabled ? new AuthLogWriter(store.authLog, config.authLog, log) : null;
   if (authLog) await life.start({ name: 'auth-log', start: () => authLog.start(), stop: () => authLog.stop() });
 
@@ -104,7 +121,7 @@ export async function startRadius(ctx: AppContext, options: RadiusOptions): Prom
     subscribers,
     profiles: ctx.profiles,
     authLog: authLog ? (entry) => authLog.add(entry) : undefined,
-    activeSessions: (username) => store.sessions.countActive(username),
+    sessionLimit: openSessions,
     log,
   });
   // Accounting is acknowledged once journaled; the rater (here, or the cluster's primary) rates it right after.

@@ -34,6 +34,9 @@ export async function startRater(ctx: AppContext): Promise<Rating> {
     },
     log,
     (changed) => publishAccounts(ctx, changed.map((c) => c.accountId)),
+    // Every instance's Simultaneous-Use counts follow this (aaa/open-sessions.ts); a lost event is caught by
+    // the confirming query of a reject, or by the reload after a feed outage.
+    (sessions) => ctx.changes.publish({ kind: 'sessions', ...sessions }).catch((err: unknown) => log.warn({ err }, 'session changes not published; open-session counts may lag')),
   );
   await ctx.life.start({
     name: 'rater',

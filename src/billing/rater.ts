@@ -31,7 +31,7 @@ import {
   Tally,
 } from '../observability/metrics.js';
 import type { AccountStateChange, RatingRules } from '../domain/accounting.js';
-import type { AccountingRatingStore, FailedRatingPass, RatingPassResult } from '../domain/ports.js';
+import type { AccountingRatingStore, FailedRatingPass, RatingPassResult, SessionChanges } from '../domain/ports.js';
 import { DEFAULT_RATING_RULES } from './core/session-rules.js';
 
 export interface RaterOptions {
@@ -68,7 +68,7 @@ const clamped = Tally.of(accountingClockClamped);
 const heldOctets = Tally.of(accountingHeld, 'octet_rate');
 const heldTime = Tally.of(accountingHeld, 'session_time');
 
-type Outcome = { kind: 'rated'; rows: number; records: number; changes: AccountStateChange[] } | { kind: 'empty' } | { kind: 'busy' };
+type Outcome = { kind: 'rated'; rows: number; records: number; changes: AccountStateChange[]; sessions: SessionChanges | null } | { kind: 'empty' } | { kind: 'busy' };
 
 export class AccountingRater {
   private stopped = true;
@@ -85,6 +85,8 @@ export class AccountingRater {
   private isolate: { upTo: number; rows: number; records: number | null } | null = null;
   private backlogTimer: NodeJS.Timeout | null = null;
   private lastFailureLog = 0;
+  /** The publication of the latest pass's session changes (settled; its failure is the callback's to log). */
+  private published: Promise<void> = Promise.resolve();
   /** A rating pass (transaction and the state-change callback) is running in this process. */
   private passing = false;
 
@@ -94,6 +96,11 @@ export class AccountingRater {
     private readonly log: RaterLog,
     /** Account state transitions of each committed rating transaction (publish them, send CoA). */
     private readonly onStateChanges: (changes: AccountStateChange[]) => void = () => {},
+    /**
+     * The open sessions each committed rating transaction changed, when it changed any (publish them: every
+     * instance keeps its Simultaneous-Use counts from them).
+     */
+    private readonly onSessionChanges: (changes: SessionChanges) => void | Promise<void> = () => {},
   ) {
     if (!Number.isInteger(options.maxRecords) || options.maxRecords < 1) throw new RangeError('maxRecords must be a positive integer');
   }
@@ -126,7 +133,14 @@ export class AccountingRater {
     for (;;) {
       const left = upTo === null ? 0 : await this.store.rowsUpTo(upTo);
       // This process's own pass may have committed and not yet reported its state changes.
-      if (left === 0 && !this.passing) return;
+      if (left === 0 && !this.passing) {
+        // And its last session changes are out (a test or benchmark asks every instance next).
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))));
+        await Promise.race([this.published, late]);
+        clearTimeout(timer);
+        return;
+      }
       if (Date.now() > deadline) throw new Error(`accounting journal not drained within ${timeoutMs} ms (${left} rows left)`);
       this.kick();
       await new Promise((r) => setTimeout(r, 10));
@@ -153,6 +167,7 @@ export class AccountingRater {
         outcome = await this.rateOnce();
         failures = 0;
         if (outcome.kind === 'rated' && outcome.changes.length > 0) this.onStateChanges(outcome.changes);
+        if (outcome.kind === 'rated' && outcome.sessions !== null) this.published = Promise.resolve(this.onSessionChanges(outcome.sessions)).catch(() => undefined);
       } catch (err) {
         accountingFailures.labels('rate').inc();
         const failed = (err as { failedBatch?: FailedRatingPass } | null)?.failedBatch;
@@ -207,7 +222,9 @@ export class AccountingRater {
       heldTime.inc(pass.held.session_time);
       accountingRatingDuration.observe((performance.now() - started) / 1000);
       if (this.isolate !== null && !pass.partial && pass.lastRowId >= this.isolate.upTo) this.isolate = null;
-      return { kind: 'rated', rows: pass.rows, records: pass.records, changes: pass.changes };
+      const s = pass.sessions;
+      const sessions = s.open.length > 0 || s.closed.length > 0 || s.nasRestarts.length > 0 ? s : null;
+      return { kind: 'rated', rows: pass.rows, records: pass.records, changes: pass.changes, sessions };
     }
     if (pass.kind === 'empty') this.isolate = null;
     return pass;
@@ -225,7 +242,7 @@ export class AccountingRater {
     this.log.error({ err: cause, journalId: id, records: moved }, 'accounting record cannot be rated; moved to accounting_journal_rejected');
     // The rest is rated in full batches again; another bad record in it starts its own bisection.
     this.isolate = null;
-    return { kind: 'rated', rows: 1, records: 0, changes: [] };
+    return { kind: 'rated', rows: 1, records: 0, changes: [], sessions: null };
   }
 
   private async refreshBacklog(): Promise<void> {

@@ -93,8 +93,11 @@ export const configSchema = obj({
      * until batch measures better in the daemon, not only in a bare responder (docs/performance.md).
      */
     io: oneOf(['auto', 'batch', 'dgram'], { default: 'dgram' }),
-    /** Processes sharing the RADIUS sockets (node:cluster). 0 = one per CPU core. */
-    workers: int({ default: 1, min: 0, max: 64 }),
+    /**
+     * Processes sharing the RADIUS sockets (node:cluster). 0 = one per CPU core. Unset: one per core with
+     * database.url (PostgreSQL), 1 on the embedded database (it lives in one process); see config/workers.ts.
+     */
+    workers: optional(int({ min: 0, max: 64 })),
     /** RFC 5080 duplicate detection: how long a reply is kept to answer a retransmission. */
     replyCacheSeconds: int({ default: 5, min: 0, max: 120 }),
     /** Defaults for clients that do not set their own. */
@@ -188,8 +191,8 @@ export const configSchema = obj({
   }),
   sessions: obj({
     /**
-     * A session with no accounting for this long is closed as Stale-Session (its Stop was lost). Default: four
-     * missed interims at the profiles' Acct-Interim-Interval of 300 s.
+     * A session with no accounting for this long no longer counts against Simultaneous-Use and is closed as
+     * Stale-Session (its Stop was lost). Default: four missed interims at the profiles' Acct-Interim-Interval of 300 s.
      */
     staleAfterSeconds: int({ default: 1200, min: 60 }),
   }),

@@ -490,6 +490,30 @@ export interface SessionWithNas {
   readonly nas: SessionNas | null;
 }
 
+/** An open session as Simultaneous-Use counts it. */
+export interface OpenSession {
+  /** `sessions.id`. */
+  readonly id: number;
+  readonly username: string;
+  /** NAS name. */
+  readonly nas: string;
+  /** `sessions.updated_at` in whole seconds since the epoch, rounded up (a session never looks older than it is). */
+  readonly updatedAt: number;
+}
+
+/**
+ * What one committed rating pass did to open sessions (published as the `sessions` change event). Applied in
+ * this order: `nasRestarts`, `closed`, `open`.
+ */
+export interface SessionChanges {
+  /** NAS names whose Accounting-On/Off closed every session they had open before it. */
+  readonly nasRestarts: readonly string[];
+  /** Sessions the pass closed (Stop, Accounting-On/Off) or left closed: [id, username]. */
+  readonly closed: readonly (readonly [id: number, username: string])[];
+  /** Sessions open after the pass (started or refreshed by it): [id, username, NAS, updatedAt as in OpenSession]. */
+  readonly open: readonly (readonly [id: number, username: string, nas: string, updatedAt: number])[];
+}
+
 /** Read access to `sessions` (written by the accounting pipeline), plus the stale-session sweep. */
 export interface SessionRepository {
   /** Newest first (started_at, then id). */
@@ -499,8 +523,19 @@ export interface SessionRepository {
   get(id: number): Promise<Session | undefined>;
   /** The session and what a Disconnect-Request needs of its NAS. */
   withNas(id: number): Promise<SessionWithNas | undefined>;
-  /** Open sessions of `username` (Simultaneous-Use). */
+  /** Every open session row of `username`, stale or not (Simultaneous-Use counts with countedSessions). */
   countActive(username: string): Promise<number>;
+  /**
+   * The open sessions of `username` that Simultaneous-Use counts (the confirming query of a reject): not stopped,
+   * updated within `staleAfterSeconds` of the database clock, and on a NAS whose Accounting-On/Off did not come
+   * after the session started (its epoch is the NAS's current one).
+   */
+  countedSessions(username: string, staleAfterSeconds: number): Promise<OpenSession[]>;
+  /**
+   * Every session countedSessions would count, of every username (the load at start and after a feed outage):
+   * one query over the open sessions' partial index, whatever the length of the sessions' history.
+   */
+  allCountedSessions(staleAfterSeconds: number): Promise<OpenSession[]>;
   /**
    * Every session overlapping the filter's range, oldest start first (started_at, then id), in pages of at most
    * `pageSize` rows read by keyset (each page one indexed query), so a month of sessions never sits in memory.
@@ -647,7 +682,9 @@ export type ChangeEvent =
   | { readonly kind: 'subscriber'; readonly id: number; readonly usernames: readonly string[] }
   | { readonly kind: 'account'; readonly id: number }
   | { readonly kind: 'tariff'; readonly id: number }
-  | { readonly kind: 'nas' };
+  | { readonly kind: 'nas' }
+  /** A rating pass committed: the open sessions it changed (one event per pass). */
+  | ({ readonly kind: 'sessions' } & SessionChanges);
 
 export interface ChangeFeed {
   /** Tells every instance (this one included) that something changed. Call after the write committed. */
@@ -753,6 +790,8 @@ export type RatingPassResult =
       readonly changes: AccountStateChange[];
       readonly stats: RatingStats;
       readonly held: Readonly<Record<HeldReason, number>>;
+      /** Sessions the pass opened, refreshed or closed (Simultaneous-Use counts on every instance). */
+      readonly sessions: SessionChanges;
     };
 
 /** What a failed rating pass had taken: the error it throws carries it as `failedBatch` (when it got that far). */

@@ -233,6 +233,41 @@ export const subscribersCached = new Gauge({
   },
 });
 
+export const simultaneousUseChecks = new Counter({
+  name: 'tollgate_simultaneous_use_checks_total',
+  help: 'Simultaneous-Use checks, by what answered: memory (below the limit, no SQL) or database (a reject confirmed by SQL, or memory not trusted after a change-feed outage)',
+  labelNames: ['answered_by'] as const,
+  registers: [registry],
+  collect: flushTallies,
+});
+
+export const simultaneousUseOverturned = new Counter({
+  name: 'tollgate_simultaneous_use_overturned_total',
+  help: 'Confirming queries that found fewer counted sessions than the limit where memory had reached it (a stale count corrected, the login accepted)',
+  registers: [registry],
+  collect: flushTallies,
+});
+
+let openSessionsTracked: (() => number) | null = null;
+/** Registers the source of tollgate_open_sessions_tracked; the returned function unregisters it. */
+export function setOpenSessionsTracked(fn: () => number): () => void {
+  openSessionsTracked = fn;
+  return () => {
+    if (openSessionsTracked === fn) openSessionsTracked = null;
+  };
+}
+
+export const openSessionsTrackedGauge = new Gauge({
+  name: 'tollgate_open_sessions_tracked',
+  help: 'Open sessions held in memory for Simultaneous-Use (per process; the cluster aggregate is the largest worker)',
+  aggregator: 'max',
+  registers: [registry],
+  collect() {
+    const n = openSessionsTracked?.();
+    if (n !== undefined) this.set(n);
+  },
+});
+
 let defaultsStarted = false;
 /** Process metrics (CPU, RSS, event-loop lag) under the tollgate_ prefix. */
 export function startDefaultMetrics(): void {

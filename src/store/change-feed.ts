@@ -2,8 +2,9 @@
  * The change feed on the HotCache: ChangeEvents as JSON on one pub/sub channel (Redis, or in-process), and the
  * subscriber snapshots every instance shares under `snap:<username>`. Writers publish after their write
  * committed; the publish drops the shared snapshots the change makes stale before it tells every instance. Each
- * follower (the subscriber directory, the blocking service, the NAS table) subscribes on its own; one channel
- * subscription serves them all.
+ * follower (the subscriber directory, the open-session counts, the blocking service, the NAS table) subscribes on
+ * its own; one channel subscription serves them all. A `sessions` event (one per rating pass) carries no cached
+ * state to drop: it is delivered as it is.
  */
 import type { ChangeEvent, ChangeFeed, ChangeSource, HotCache, SharedSnapshots, SubscriberRepository } from '../domain/ports.js';
 import type { SubscriberSnapshot } from '../domain/types.js';

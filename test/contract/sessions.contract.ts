@@ -170,6 +170,36 @@ export function sessionsContract(name: string, makeSql: () => Promise<TestSql>):
       expect(await store.sessions.countActive(username.toUpperCase())).toBe(0); // exact match
     });
 
+    it('Simultaneous-Use counts open sessions heard from lately, on a NAS not restarted since', async () => {
+      const username = unique('counted');
+      const recent = new Date(Date.now() - 60_000);
+      const old = new Date(Date.now() - 3 * 3_600_000).toISOString();
+      const rebooted = unique('rebooted');
+      const fresh = await insertSession(sql, { username, startedAt: old, updatedAt: recent.toISOString() });
+      await insertSession(sql, { username, startedAt: old, updatedAt: old }); // silent for three hours: its Stop was lost
+      await insertSession(sql, { username, startedAt: old, stoppedAt: recent.toISOString() });
+      await insertSession(sql, { username, nasName: rebooted, startedAt: old, updatedAt: recent.toISOString() });
+      // The rebooted NAS's epoch is past the session's (0): an Accounting-On/Off came after it started.
+      await sql.query('INSERT INTO accounting_nas_epochs (nas_name, epoch) VALUES ($1, 1)', [rebooted]);
+
+      const counted = await store.sessions.countedSessions(username, 3600);
+      expect(counted).toEqual([{ id: fresh, username, nas: 'bras-1', updatedAt: Math.ceil(recent.getTime() / 1000) }]);
+      expect(await store.sessions.countedSessions(username, 30)).toEqual([]);
+      expect(await store.sessions.countedSessions(username.toUpperCase(), 3600)).toEqual([]);
+      await expect(store.sessions.countedSessions(username, -1)).rejects.toThrow(RangeError);
+
+      // The load holds every username's counted sessions, and no others.
+      const other = unique('counted-other');
+      const more = [
+        await insertSession(sql, { username: other, startedAt: old, updatedAt: recent.toISOString() }),
+        await insertSession(sql, { username: other, startedAt: old, updatedAt: recent.toISOString() }),
+      ];
+      const all = await store.sessions.allCountedSessions(3600);
+      const ours = all.filter((s) => s.username === username || s.username === other).map((s) => s.id);
+      expect(ours.sort((x, y) => x - y)).toEqual([fresh, ...more]);
+      expect(all.every((s) => s.updatedAt >= Date.now() / 1000 - 3600 - 5)).toBe(true);
+    });
+
     it('closes stale sessions with stoppedAt = updatedAt and Stale-Session, and only those', async () => {
       const username = unique('stale');
       const now = new Date('2025-05-01T12:00:00Z');

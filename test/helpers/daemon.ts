@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { startApp, type RunningApp } from '../../src/app/index.js';
+import { startApp, type AppOptions, type RunningApp } from '../../src/app/index.js';
 import { validateConfig } from '../../src/config/load.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import type { Sql } from '../../src/store/sql.js';
@@ -54,6 +54,12 @@ export function testConfigInput(overrides: Record<string, unknown> = {}): Record
   };
 }
 
+/** What a test may give the app beyond its config, and how it may watch the app's SQL. */
+export interface TestDaemonOptions extends Pick<AppOptions, 'cache' | 'rate' | 'onJournalCommitted'> {
+  /** Sees the text of every statement the app sends (not those inside its transactions). */
+  readonly onQuery?: (text: string) => void;
+}
+
 /**
  * The daemon on a fresh database: PostgreSQL (own schema) when TEST_DATABASE_URL is set, else in-memory PGlite.
  * `prepare` runs after migrations, before the daemon starts (to insert subscribers, NAS rows…).
@@ -62,6 +68,7 @@ export async function startTestDaemon(
   input: Record<string, unknown> = testConfigInput(),
   prepare?: (sql: Sql) => Promise<void>,
   shareWith?: TestDaemon,
+  options: TestDaemonOptions = {},
 ): Promise<TestDaemon> {
   const config = validateConfig(input, 'test');
   const { sql, cleanup } = shareWith ? { sql: shareWith.sql, cleanup: () => Promise.resolve() } : await createTestSql();
@@ -79,8 +86,18 @@ export async function startTestDaemon(
   const log = createLogger(config.log.level, sink);
   let current = input;
   // The app closes its Sql on stop; cleanup() closes the real one (and drops the test schema) after it.
-  const appSql: Sql = { kind: sql.kind, query: (t, p) => sql.query(t, p), transaction: (fn) => sql.transaction(fn), close: () => Promise.resolve() };
+  const { onQuery, ...appOptions } = options;
+  const appSql: Sql = {
+    kind: sql.kind,
+    query: (t, p) => {
+      onQuery?.(t);
+      return sql.query(t, p);
+    },
+    transaction: (fn) => sql.transaction(fn),
+    close: () => Promise.resolve(),
+  };
   const app = await startApp({
+    ...appOptions,
     loaded: { config, source: 'test', warnings: [] },
     log,
     sql: appSql,

@@ -258,6 +258,8 @@ describe('the daemon entry point (node dist/src/main.js)', () => {
     try {
       const line = await started(p);
       expect(line.source).toBe('built-in development defaults');
+      // The embedded database keeps one process, and the line says so.
+      expect(line).toMatchObject({ workers: 1, workersSource: 'default', workersReason: 'one process: the embedded database lives in one process' });
       expect(p.lines.some((l) => l.msg === 'empty embedded database: seeded the demo tariff and subscribers')).toBe(true);
       p.child.kill('SIGTERM');
       expect(await p.exited).toBe(0);
@@ -359,6 +361,7 @@ describe.skipIf(!databaseUrl)('several worker processes sharing the sockets (Pos
   });
 
   it('both workers answer on the one port, and the primary aggregates their metrics', async () => {
+    expect(lines.find((l) => l.msg === 'tollgate started')).toMatchObject({ workers: 2, workersSource: 'explicit', workersReason: 'radius.workers 2' });
     const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => exchange(ports.auth, pap('alice', 'alice-password', i))));
     expect(replies.every((r) => r?.[0] === Code.AccessAccept)).toBe(true);
     const text = await (await fetch(`http://127.0.0.1:${ports.admin}/metrics`)).text();

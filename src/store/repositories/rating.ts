@@ -21,7 +21,7 @@
 import { rederiveAccountStates } from '../account-state.js';
 import { isDataError as isDatabaseDataError } from '../db-errors.js';
 import type { AccountingRecord, AccountStateChange, RatingRules, RatingStats } from '../../domain/accounting.js';
-import type { AccountingRatingStore, FailedRatingPass, HeldReason, RatingPassResult } from '../../domain/ports.js';
+import type { AccountingRatingStore, FailedRatingPass, HeldReason, RatingPassResult, SessionChanges } from '../../domain/ports.js';
 import type { Sql } from '../sql.js';
 import {
   addLoadedSession,
@@ -87,6 +87,7 @@ export interface BatchResult {
   readonly changes: AccountStateChange[];
   readonly stats: RatingStats;
   readonly held: Readonly<Record<HeldReason, number>>;
+  readonly sessions: SessionChanges;
 }
 
 /**
@@ -224,7 +225,23 @@ export async function rateBatch(tx: Sql, records: readonly AccountingRecord[], r
     const known = new Set(changes.map((c) => c.accountId));
     for (const m of mismatched) if (!known.has(m.id)) changes.push({ accountId: m.id, state: m.state });
   }
-  return { changes, stats: batch.stats, held: heldCounts(batch) };
+  return { changes, stats: batch.stats, held: heldCounts(batch), sessions: sessionChangesOf(batch) };
+}
+
+/**
+ * The open sessions the batch changed, for Simultaneous-Use in memory (aaa/open-sessions.ts): what it wrote of
+ * each session row it touched, and the NAS whose Accounting-On/Off closed rows it did not load. A row that gave
+ * its key to a newer epoch is closed as far as counting goes (the counting query skips it too).
+ */
+export function sessionChangesOf(batch: Batch): SessionChanges {
+  const closed: [number, string][] = [];
+  const open: [number, string, string, number][] = [];
+  for (const s of batch.all) {
+    if (s.id === null || !s.dirty) continue;
+    if (s.stoppedAt !== null || s.archived || s.epoch < (batch.epochs.get(s.nas) ?? 0)) closed.push([s.id, s.username]);
+    else open.push([s.id, s.username, s.nas, Math.ceil(s.updatedAt.getTime() / 1000)]);
+  }
+  return { nasRestarts: [...new Set(batch.nasCloses.map((c) => c.nas))], closed, open };
 }
 
 /** Loads (and locks) the usage months the batch may rate into it. */
@@ -372,7 +389,17 @@ export function accountingRatingRepository(sql: Sql): AccountingRatingStore {
           const result = await rateBatch(tx, records, request.rules);
           if (partial) await rewriteJournalRow(tx, ids[0] as string, rest);
           else await deleteJournalRows(tx, ids);
-          return { kind: 'rated', lastRowId, rows: rows.length, records: records.length, partial, changes: result.changes, stats: result.stats, held: result.held };
+          return {
+            kind: 'rated',
+            lastRowId,
+            rows: rows.length,
+            records: records.length,
+            partial,
+            changes: result.changes,
+            stats: result.stats,
+            held: result.held,
+            sessions: result.sessions,
+          };
         });
       } catch (err) {
         if (err !== null && typeof err === 'object' && failed !== undefined) Object.assign(err, { failedBatch: failed });

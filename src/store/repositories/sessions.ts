@@ -1,11 +1,12 @@
 /**
  * Sessions as the API and AAA read them (the accounting pipeline writes them): lists newest first, "who had IP X
- * at time T" on the GiST index `sessions_ip_time_idx`, the open-session count for Simultaneous-Use on the
- * partial index `sessions_active_username_idx`, a session with its NAS for a Disconnect-Request, the sweep
- * that closes sessions whose Stop was lost, and the keyset-paged export of the sessions overlapping a range.
+ * at time T" on the GiST index `sessions_ip_time_idx`, the sessions Simultaneous-Use counts (a login's on the
+ * partial index `sessions_active_username_idx`, to confirm a reject; all of them, to load at start), a session
+ * with its NAS for a Disconnect-Request, the sweep that closes sessions whose Stop was lost, and the keyset-paged
+ * export of the sessions overlapping a range.
  */
 import type { Page } from '../../domain/types.js';
-import type { PageRequest, Session, SessionExportFilter, SessionFilter, SessionNas, SessionRepository, SessionWithNas, VendorName } from '../../domain/ports.js';
+import type { OpenSession, PageRequest, Session, SessionExportFilter, SessionFilter, SessionNas, SessionRepository, SessionWithNas, VendorName } from '../../domain/ports.js';
 import type { Sql } from '../sql.js';
 import { isoTime, parseInt8 } from '../sql-values.js';
 import { count, hostAddress, intInRange, nonEmpty, pageRequest } from '../validate.js';
@@ -145,6 +146,25 @@ function exportPageQuery(phase: 'open-at-from' | 'started-within', filter: Sessi
   };
 }
 
+interface OpenSessionRow {
+  id: number;
+  username: string;
+  nas_name: string;
+  updated_s: string;
+}
+
+const COUNTED_COLUMNS = 's.id, s.username, s.nas_name, ceil(extract(epoch FROM s.updated_at))::text AS updated_s';
+/**
+ * What Simultaneous-Use counts ($1: staleAfterSeconds): open, heard from within the stale interval (the sweep's
+ * knob: a session past it has lost its Stop), and not from before its NAS's latest Accounting-On/Off (rating
+ * closes those; the epoch test keeps the count right whatever wrote the row). The partial index
+ * sessions_active_username_idx finds the rows; the epoch is a primary-key probe.
+ */
+const COUNTED_WHERE = `s.stopped_at IS NULL AND s.updated_at >= now() - make_interval(secs => $1::double precision)
+  AND NOT EXISTS (SELECT 1 FROM accounting_nas_epochs e WHERE e.nas_name = s.nas_name AND e.epoch > s.nas_epoch)`;
+
+const toOpenSession = (r: OpenSessionRow): OpenSession => ({ id: r.id, username: r.username, nas: r.nas_name, updatedAt: Number(r.updated_s) });
+
 function checkExportFilter(filter: SessionExportFilter): void {
   validDate('from', filter.from);
   validDate('to', filter.to);
@@ -204,6 +224,22 @@ export function sessionRepository(sql: Sql): SessionRepository {
       nonEmpty('username', username);
       const [row] = await sql.query<{ n: number }>('SELECT count(*) AS n FROM sessions WHERE username = $1 AND stopped_at IS NULL', [username]);
       return row?.n ?? 0;
+    },
+
+    async countedSessions(username, staleAfterSeconds) {
+      nonEmpty('username', username);
+      count('staleAfterSeconds', staleAfterSeconds);
+      const rows = await sql.query<OpenSessionRow>(
+        `SELECT ${COUNTED_COLUMNS} FROM sessions s WHERE s.username = $2 AND ${COUNTED_WHERE} ORDER BY s.id`,
+        [staleAfterSeconds, username],
+      );
+      return rows.map(toOpenSession);
+    },
+
+    async allCountedSessions(staleAfterSeconds) {
+      count('staleAfterSeconds', staleAfterSeconds);
+      const rows = await sql.query<OpenSessionRow>(`SELECT ${COUNTED_COLUMNS} FROM sessions s WHERE ${COUNTED_WHERE}`, [staleAfterSeconds]);
+      return rows.map(toOpenSession);
     },
 
     async *exportRange(filter, pageSize = EXPORT_PAGE_SIZE) {
