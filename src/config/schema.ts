@@ -128,8 +128,8 @@ export const configSchema = obj({
     overload: obj({
       enabled: bool({ default: true }),
       /**
-       * Smoothed event-loop utilisation (percent of the time busy) above which Access-Requests are shed: near 100
-       * the listener cannot keep up and datagrams queue in the socket buffer. 100 = not a signal.
+       * Smoothed event-loop utilisation (percent of the time busy) above which Access-Requests are shed: the
+       * process has no headroom left, and auth would take accounting's share of it. 100 = shed on lag only.
        */
       maxEventLoopUtilizationPercent: int({ default: 95, min: 1, max: 100 }),
       /** Smoothed event-loop lag (ms) above which Access-Requests are shed (long turns, a process starved of CPU). */

@@ -6,9 +6,10 @@
  * cheaper loss), and never more than `maxShedPercent` of them, so neither path starves the other.
  *
  * Three signals, sampled every `sampleIntervalMs`, each smoothed (EWMA) and divided by its limit into a pressure:
- *  - event-loop utilisation: the share of the interval the loop was busy. Near 100 % the listener cannot keep up
- *    and datagrams queue in the socket buffer, then overflow it (accounting with them). A saturated loop still
- *    runs its timers every turn, so this, not the lag, is what shows a datagram backlog.
+ *  - event-loop utilisation: the share of the interval the loop was busy. Near 100 % the process has no headroom:
+ *    datagrams queue in the socket buffers (and overflow them, accounting with them, when the NASes' windows add
+ *    up to more than they hold), and auth work takes the CPU accounting's replies need. A saturated loop still
+ *    runs its timers every turn, so this, not the lag, is what shows it.
  *  - event-loop lag: how late the sampling timer fires: long turns (large synchronous work, the embedded database)
  *    or a process starved of CPU by others; every request waits that long before it is read.
  *  - accounting latency: the mean time from an Accounting-Request's verification to its Accounting-Response (the
