@@ -120,6 +120,31 @@ export const configSchema = obj({
       caFile: optional(str({ minLength: 1 })),
       ...streamLimits(),
     }),
+    /**
+     * Overload protection of the UDP listeners (src/transport/admission.ts): when this process falls behind, new
+     * Access-Requests are shed (dropped unanswered, counted in tollgate_radius_shed_total; the NAS retransmits),
+     * never Accounting-Requests. docs/performance.md, "Overload and shedding".
+     */
+    overload: obj({
+      enabled: bool({ default: true }),
+      /**
+       * Smoothed event-loop utilisation (percent of the time busy) above which Access-Requests are shed: the
+       * process has no headroom left, and auth would take accounting's share of it. 100 = shed on lag only.
+       */
+      maxEventLoopUtilizationPercent: int({ default: 95, min: 1, max: 100 }),
+      /** Smoothed event-loop lag (ms) above which Access-Requests are shed (long turns, a process starved of CPU). */
+      maxEventLoopLagMs: int({ default: 250, min: 1, max: 10_000 }),
+      /**
+       * Smoothed mean time (ms) from an Accounting-Request to its Accounting-Response (the journal commit) above
+       * which Access-Requests are shed, so auth cannot take accounting's share of the machine. 0 = not a signal
+       * (the default: a database slow for its own reasons is not made faster by refusing logins).
+       */
+      maxAccountingLatencyMs: int({ default: 0, min: 0, max: 60_000 }),
+      /** The largest share of Access-Requests ever shed, in percent: logins keep the rest. */
+      maxShedPercent: int({ default: 50, min: 0, max: 100 }),
+      /** How often the two signals are sampled. */
+      sampleIntervalMs: int({ default: 100, min: 10, max: 10_000 }),
+    }),
     /** RADIUS over TCP (RFC 6613), no TLS: off unless port is set. The secret is the client entry's, as UDP. */
     tcp: obj({
       port: optional(int({ min: 0, max: 65535 })),

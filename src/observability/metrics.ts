@@ -493,3 +493,27 @@ export const streamOpen = new Gauge({
   labelNames: ['transport'] as const,
   registers: [registry],
 });
+
+export const radiusShed = new Counter({
+  name: 'tollgate_radius_shed_total',
+  help: 'RADIUS requests dropped unanswered to shed load (radius.overload), by request code: only new Access-Requests are shed, never Accounting-Requests; the NAS retransmits them',
+  labelNames: ['code'] as const,
+  registers: [registry],
+  collect: flushTallies,
+});
+
+/** The tally of shed Access-Requests (the only code ever shed); its series exists at 0 from start-up. */
+export function shedAccessRequests(): Tally {
+  return Tally.of(radiusShed, 'Access-Request');
+}
+
+export const radiusShedFraction = new Gauge({
+  name: 'tollgate_radius_shed_fraction',
+  help: 'Share of new Access-Requests being shed now (0 = none; at most radius.overload.maxShedFraction); the cluster aggregate is the largest worker',
+  aggregator: 'max',
+  registers: [registry],
+});
+
+export function setShedFraction(fraction: number): void {
+  radiusShedFraction.set(fraction);
+}

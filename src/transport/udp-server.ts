@@ -11,6 +11,7 @@ import { countDrop, DropReason, duplicatesInProgress, inFlight, radiusDuration, 
 import { codeName } from '../radius/codes.js';
 import type { HandlerResult, Handlers, PortRole, Reply } from '../radius/handler.js';
 import type { NasTable } from './nas-table.js';
+import { AdmissionController, OVERLOAD_OFF, overloadLog, type OverloadOptions } from './admission.js';
 import { ReplyCache, type CacheEntry } from './reply-cache.js';
 import { Request, RequestPath } from './request-path.js';
 import { chooseIo, openEndpoint, type IoChoice, type UdpEndpoint, type UdpIo, type UdpIoSetting } from './udp-endpoint.js';
@@ -26,6 +27,8 @@ export interface UdpServerOptions {
   readonly unknownClientLogIntervalSeconds: number;
   /** Serve the ports with node:cluster siblings (dgram: the primary's socket; batch: one socket each, SO_REUSEPORT). */
   readonly shared: boolean;
+  /** Shedding new Access-Requests under overload (admission.ts); unset = off. */
+  readonly overload?: OverloadOptions;
   /** radius.io: the UDP I/O path (udp-endpoint.ts). */
   readonly io: UdpIoSetting;
   /** The batched addon's file, when not where the install builds it (tests). */
@@ -66,6 +69,8 @@ export class UdpServer {
     handlers: Handlers,
     private readonly options: UdpServerOptions,
     private readonly log: Logger,
+    /** Which datagrams are processed under overload; built from `options.overload` unless given (tests). */
+    readonly admission: AdmissionController = new AdmissionController(options.overload ?? OVERLOAD_OFF, { onChange: overloadLog(log) }),
   ) {
     this.path = new RequestPath(handlers, log, options.unknownClientLogIntervalSeconds);
   }
@@ -114,6 +119,7 @@ export class UdpServer {
       for (const l of this.listeners) l.cache.sweep(now);
     }, Math.max(250, Math.min(ttl, 1000)));
     this.sweepTimer.unref();
+    this.admission.start();
   }
 
   private async bind(role: PortRole, address: string, port: number): Promise<Listener> {
@@ -156,6 +162,8 @@ export class UdpServer {
 
   private onMessage(listener: Listener, msg: Buffer, address: string, port: number): void {
     if (this.draining) return this.drop(DropReason.ShuttingDown);
+    // Overload: a new Access-Request may be shed before any work is spent on it (counted in admission.ts).
+    if (!this.admission.admit(listener.role, msg[0])) return;
     const client = this.nas.lookup(address);
     if (!client) return this.path.unknownClient(address, port);
     const started = performance.now();
@@ -209,7 +217,9 @@ export class UdpServer {
     listener.cache.complete(entry, bytes);
     listener.socket.send(bytes, ctx.source.port, ctx.source.address);
     ctx.client.counters.response(reply.code);
-    observeDuration(ctx.packet.code, (performance.now() - started) / 1000);
+    const seconds = (performance.now() - started) / 1000;
+    observeDuration(ctx.packet.code, seconds);
+    this.admission.answered(ctx.packet.code, seconds);
   }
 
   private failed(listener: Listener, ctx: Request, entry: CacheEntry | null, err: unknown): void {
@@ -224,6 +234,7 @@ export class UdpServer {
   async stop(timeoutMs: number): Promise<void> {
     this.draining = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.admission.stop();
     if (this.inflight > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timeoutMs);
