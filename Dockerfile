@@ -26,6 +26,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The build also makes dist/pglite-template, the embedded database's initdb done once, here.
+COPY scripts/pglite-template.mjs ./scripts/
 RUN npm run build
 
 # ---- runtime -------------------------------------------------------------------------------------------
@@ -45,6 +47,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/pglite-template ./dist/pglite-template
 COPY package.json ./
 COPY dictionaries ./dictionaries
 COPY config/tollgate.example.yaml ./config/tollgate.example.yaml
