@@ -116,7 +116,12 @@ function phases(lines) {
   const opened = at('embedded database opened');
   const marks = [
     ['process + modules + config', at('using the embedded database (PGlite); set database.url for PostgreSQL')],
-    [`PGlite open${opened?.created ? ` (created: ${opened.created})` : ''}`, opened ?? migrations[0]],
+    [
+      opened?.created
+        ? `PGlite open (new data dir from ${opened.created} ${opened.createMs} ms, PostgreSQL start ${opened.startMs} ms)`
+        : `PGlite open${opened ? ` (PostgreSQL start ${opened.startMs} ms)` : ''}`,
+      opened ?? migrations[0],
+    ],
     [`migrations (${migrations.length}: ${migrations.map((m) => m.ms).join('+')} ms in SQL)`, migrations.at(-1)],
     ['demo seed', at('empty embedded database: seeded the demo tariff and subscribers')],
     ['subscriber snapshots', at('subscriber snapshots loaded')],
@@ -133,8 +138,8 @@ function phases(lines) {
 }
 
 function radclient(port, kind, body) {
-  const r = spawnSync('radclient', ['-q', '-r', '1', '-t', '2', `127.0.0.1:${port}`, kind, SECRET], { input: body, encoding: 'utf8' });
-  return r.error ? 'radclient not installed' : r.status === 0 ? 'ok' : `exit ${r.status}`;
+  const r = spawnSync('radclient', ['-q', '-r', '2', '-t', '5', `127.0.0.1:${port}`, kind, SECRET], { input: body, encoding: 'utf8' });
+  return r.error ? 'radclient not installed' : r.status === 0 ? 'ok' : `exit ${r.status} (${(r.stderr || r.stdout).trim().split('\n')[0]})`;
 }
 
 async function exercise(daemon, adminPort) {

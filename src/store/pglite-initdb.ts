@@ -9,10 +9,12 @@
  *   matches the installed PGlite; else
  * - PGlite's initdb in a child process, whose memory goes with it.
  *
- * Either is made beside the directory and renamed into place, so a crash half-way leaves no half directory.
+ * Either is made beside the directory, synced to disk (the copy and PGlite's initdb only write) and renamed
+ * into place, so neither a crash half-way nor a power loss after the start leaves a half directory.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -78,6 +80,47 @@ export function initdbInChildProcess(dir: string): Promise<void> {
   });
 }
 
+function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function fsyncPathAsync(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * fsync(2) of every file under `dir`, then of every directory (`dir` included): ~1000 small files, so several at
+ * a time on libuv's threads (one after the other they cost seconds on a busy disk).
+ */
+export async function fsyncTree(dir: string): Promise<void> {
+  const files: string[] = [];
+  const dirs: string[] = [dir];
+  for (let i = 0; i < dirs.length; i++) {
+    for (const entry of readdirSync(dirs[i] as string, { withFileTypes: true })) {
+      const path = join(dirs[i] as string, entry.name);
+      if (entry.isDirectory()) dirs.push(path);
+      else if (entry.isFile()) files.push(path);
+    }
+  }
+  for (const paths of [files, dirs]) {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < paths.length) await fsyncPathAsync(paths[next++] as string);
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+  }
+}
+
 /** How a data directory came to be: copied from the template, made by initdb, or there already (undefined). */
 export type DataDirOrigin = 'template' | 'initdb' | undefined;
 
@@ -89,6 +132,7 @@ export async function ensureDataDir(dataDir: string, templateDir?: string): Prom
   if (isDataDir(dataDir)) return undefined;
   if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
     await initdbInChildProcess(dataDir);
+    await fsyncTree(dataDir);
     return 'initdb';
   }
   const staging = join(dirname(dataDir), `.${basename(dataDir)}.new`);
@@ -102,8 +146,10 @@ export async function ensureDataDir(dataDir: string, templateDir?: string): Prom
     await initdbInChildProcess(staging);
     origin = 'initdb';
   }
+  await fsyncTree(staging);
   if (existsSync(dataDir)) rmdirSync(dataDir); // empty (checked above): rmdir refuses anything else
   renameSync(staging, dataDir);
+  fsyncPath(dirname(dataDir)); // the rename itself
   return origin;
 }
 

@@ -7,6 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { DurableNodeFS, durableStartParams } from './pglite-fsync.js';
 import { ensureDataDir, type DataDirOrigin } from './pglite-initdb.js';
 import { lockDataDir } from './pglite-lock.js';
 import type { Sql } from './sql.js';
@@ -77,6 +78,8 @@ export interface OpenedPGlite {
   /** Milliseconds to make the directory (copy or initdb; 0 when it existed) and to start PostgreSQL in it. */
   readonly createMs: number;
   readonly startMs: number;
+  /** fsync(2) calls made so far for PostgreSQL (0 in memory). */
+  readonly fsyncs: () => number;
 }
 
 /**
@@ -91,6 +94,7 @@ export async function openPGlite(dataDir: string, options: PGliteOptions = {}): 
   let db: PGlite;
   let unlock = (): void => undefined;
   let origin: DataDirOrigin;
+  let fs: DurableNodeFS | undefined;
   const began = performance.now();
   let createMs = 0;
   const startParams = pgliteStartParams(options);
@@ -103,7 +107,9 @@ export async function openPGlite(dataDir: string, options: PGliteOptions = {}): 
     try {
       origin = await ensureDataDir(dataDir, options.templateDir);
       createMs = performance.now() - began;
-      db = await PGlite.create(dataDir, { parsers: PARSERS, startParams });
+      // Commits fsync'd before they return (pglite-fsync.ts): PGlite alone never syncs the disk.
+      fs = new DurableNodeFS(dataDir);
+      db = await PGlite.create(dataDir, { parsers: PARSERS, startParams: durableStartParams(startParams), fs });
     } catch (err) {
       unlock();
       throw err;
@@ -135,5 +141,5 @@ export async function openPGlite(dataDir: string, options: PGliteOptions = {}): 
       }
     },
   };
-  return { sql, origin, createMs: Math.round(createMs), startMs: Math.round(startMs) };
+  return { sql, origin, createMs: Math.round(createMs), startMs: Math.round(startMs), fsyncs: () => fs?.fsyncs ?? 0 };
 }

@@ -1,7 +1,7 @@
 /**
  * Opening the embedded database: the PostgreSQL settings Tollgate starts PGlite with, and a new data directory
  * made from the build's template (or by initdb in a child process when there is none that fits) — never by
- * initdb inside this process (docs/performance.md, "Embedded footprint").
+ * initdb inside this process — and commits synced to disk (docs/performance.md, "Embedded footprint").
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +40,7 @@ describe('PGlite settings', () => {
     } finally {
       await larger.sql.close();
     }
-  });
+  }, 120_000); // two in-memory databases, each with its initdb
 });
 
 describe('a new data directory', () => {
@@ -68,7 +68,15 @@ describe('a new data directory', () => {
       expect(existsSync(join(root, 'a', '.pglite.new'))).toBe(false);
       expect(await setting(first.sql, 'shared_buffers')).toBe('16MB');
       expect((await runMigrations(first.sql)).applied).toEqual(MIGRATIONS.map((m) => m.version));
+      // Durable on commit: fsync on, through the one sync method PGlite's Emscripten passes to fsync(2).
+      expect(await setting(first.sql, 'fsync')).toBe('on');
+      expect(await setting(first.sql, 'wal_sync_method')).toBe('fsync');
+      const before = first.fsyncs();
       await first.sql.query(`INSERT INTO tariffs (name) VALUES ('kept')`);
+      expect(first.fsyncs()).toBeGreaterThan(before);
+      const afterCommit = first.fsyncs();
+      await first.sql.query('SELECT count(*) FROM tariffs');
+      expect(first.fsyncs()).toBe(afterCommit); // a read commits nothing to sync
     } finally {
       await first.sql.close();
     }
