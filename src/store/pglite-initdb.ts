@@ -13,7 +13,7 @@
  * into place, so neither a crash half-way nor a power loss after the start leaves a half directory.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, cpSync, existsSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, cpSync, existsSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -98,20 +98,37 @@ async function fsyncPathAsync(path: string): Promise<void> {
   }
 }
 
+/** Every file and directory under `dir` (`dir` itself first among the directories). */
+function treeOf(dir: string): { files: string[]; dirs: string[] } {
+  const files: string[] = [];
+  const dirs: string[] = [dir];
+  for (let i = 0; i < dirs.length; i++) {
+    const parent = dirs[i] as string;
+    for (const entry of readdirSync(parent, { withFileTypes: true })) {
+      const path = join(parent, entry.name);
+      if (entry.isDirectory()) dirs.push(path);
+      else if (entry.isFile()) files.push(path);
+    }
+  }
+  return { files, dirs };
+}
+
+/**
+ * The modes of a tree: PGlite creates its files 0666 whatever the umask. A data directory gets PostgreSQL's own
+ * 0600/0700; the template 0644/0755, so a daemon running as another user (the Docker image) can copy it.
+ */
+export function chmodTree(dir: string, fileMode: number, dirMode: number): void {
+  const { files, dirs } = treeOf(dir);
+  for (const file of files) chmodSync(file, fileMode);
+  for (const d of dirs) chmodSync(d, dirMode);
+}
+
 /**
  * fsync(2) of every file under `dir`, then of every directory (`dir` included): ~1000 small files, so several at
  * a time on libuv's threads (one after the other they cost seconds on a busy disk).
  */
 export async function fsyncTree(dir: string): Promise<void> {
-  const files: string[] = [];
-  const dirs: string[] = [dir];
-  for (let i = 0; i < dirs.length; i++) {
-    for (const entry of readdirSync(dirs[i] as string, { withFileTypes: true })) {
-      const path = join(dirs[i] as string, entry.name);
-      if (entry.isDirectory()) dirs.push(path);
-      else if (entry.isFile()) files.push(path);
-    }
-  }
+  const { files, dirs } = treeOf(dir);
   for (const paths of [files, dirs]) {
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -132,6 +149,7 @@ export async function ensureDataDir(dataDir: string, templateDir?: string): Prom
   if (isDataDir(dataDir)) return undefined;
   if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
     await initdbInChildProcess(dataDir);
+    chmodTree(dataDir, 0o600, 0o700);
     await fsyncTree(dataDir);
     return 'initdb';
   }
@@ -146,6 +164,7 @@ export async function ensureDataDir(dataDir: string, templateDir?: string): Prom
     await initdbInChildProcess(staging);
     origin = 'initdb';
   }
+  chmodTree(staging, 0o600, 0o700);
   await fsyncTree(staging);
   if (existsSync(dataDir)) rmdirSync(dataDir); // empty (checked above): rmdir refuses anything else
   renameSync(staging, dataDir);
@@ -163,6 +182,7 @@ export async function buildTemplate(templateDir: string = DEFAULT_TEMPLATE_DIR):
   rmSync(staging, { recursive: true, force: true });
   await initdbInChildProcess(staging);
   writeFileSync(join(staging, TEMPLATE_STAMP), `${JSON.stringify({ pglite: installedPGlite().version, madeAt: new Date().toISOString() })}\n`);
+  chmodTree(staging, 0o644, 0o755);
   rmSync(templateDir, { recursive: true, force: true });
   renameSync(staging, templateDir);
   return true;

@@ -3,7 +3,7 @@
  * made from the build's template (or by initdb in a child process when there is none that fits) — never by
  * initdb inside this process — and commits synced to disk (docs/performance.md, "Embedded footprint").
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +65,10 @@ describe('a new data directory', () => {
     try {
       expect(first.origin).toBe('template');
       expect(existsSync(join(dir, TEMPLATE_STAMP))).toBe(false);
+      // PostgreSQL's own modes (PGlite makes its files 0666); the template is readable by any user.
+      expect(statSync(join(dir, 'PG_VERSION')).mode & 0o777).toBe(0o600);
+      expect(statSync(join(dir, 'base')).mode & 0o777).toBe(0o700);
+      expect(statSync(join(template, 'PG_VERSION')).mode & 0o777).toBe(0o644);
       expect(existsSync(join(root, 'a', '.pglite.new'))).toBe(false);
       expect(await setting(first.sql, 'shared_buffers')).toBe('16MB');
       expect((await runMigrations(first.sql)).applied).toEqual(MIGRATIONS.map((m) => m.version));
