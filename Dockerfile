@@ -31,6 +31,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The build also makes dist/pglite-template, the embedded database's initdb done once, here.
+COPY scripts/pglite-template.mjs ./scripts/
 RUN npm run build
 # The batched UDP addon (radius.io). On a laptop a failed build falls back to node:dgram; the image must have it.
 COPY scripts/build-native.mjs ./scripts/build-native.mjs
@@ -56,6 +58,7 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/native/udp-batch/build/Release/udp_batch.node ./native/udp-batch/build/Release/udp_batch.node
+COPY --from=build /app/dist/pglite-template ./dist/pglite-template
 COPY package.json ./
 COPY dictionaries ./dictionaries
 COPY config/tollgate.example.yaml ./config/tollgate.example.yaml

@@ -16,8 +16,8 @@ import { runMigrations } from '../store/migrations.js';
 import { createStore } from '../store/store.js';
 import type { Component } from './lifecycle.js';
 
-// The drivers are imported when opened: a process on PostgreSQL never loads PGlite (~700 MB once started, and
-// slow to load), one without redis.url never loads ioredis; the CLI opens its store through these too.
+// The drivers are imported when opened: a process on PostgreSQL never loads PGlite (~170 MB once started, and
+// a second or two to load), one without redis.url never loads ioredis; the CLI opens its store through these too.
 
 export async function openDatabase(config: Config, log: Logger, options: { applicationName?: string } = {}): Promise<Sql> {
   if (config.database.url) {
@@ -26,8 +26,16 @@ export async function openDatabase(config: Config, log: Logger, options: { appli
   }
   const dir = join(resolve(config.dataDir), 'pglite');
   log.info({ dir }, 'using the embedded database (PGlite); set database.url for PostgreSQL');
-  const { createPGliteSql } = await import('../store/pglite.js');
-  return createPGliteSql(dir);
+  const { openPGlite } = await import('../store/pglite.js');
+  const sharedBuffersMb = config.database.pgliteSharedBuffersMb;
+  const opened = await openPGlite(dir, { sharedBuffersMb });
+  // created: 'template' (copied from dist/pglite-template), 'initdb' (no template: initdb in a child process)
+  // or absent (the directory existed); the two times are the start-up's PGlite phases.
+  log.info(
+    { ...(opened.origin ? { created: opened.origin, createMs: opened.createMs } : {}), startMs: opened.startMs, sharedBuffersMb },
+    'embedded database opened',
+  );
+  return opened.sql;
 }
 
 export async function openCache(config: Config, log: Logger): Promise<HotCache> {

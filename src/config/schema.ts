@@ -167,6 +167,11 @@ export const configSchema = obj({
     poolSize: int({ default: 8, min: 1, max: 200 }),
     /** Apply pending migrations at start-up (`tollgate migrate` does it by hand). */
     migrate: bool({ default: true }),
+    /**
+     * The embedded database's shared_buffers in MB (PostgreSQL's 128 MB default is most of PGlite's memory;
+     * its files stay in the OS page cache). Raise it for a large embedded database. Ignored with database.url.
+     */
+    pgliteSharedBuffersMb: int({ default: 16, min: 1, max: 1024 }),
   }),
   redis: obj({
     /** Shared hot state and change notifications across instances; unset = in-process. */
