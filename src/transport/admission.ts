@@ -19,6 +19,9 @@
  * `RELEASE_BELOW` it falls by half a step; in between it holds (a dead band, so it does not oscillate). Shedding is
  * deterministic (a credit counter, not a random draw): with a fraction f, exactly f of the Access-Requests are
  * dropped, evenly spread.
+ *
+ * Shedding protects accounting, so it happens only while accounting arrives: when no Accounting-Request has come
+ * for ACCOUNTING_QUIET_MS, a saturated listener serves every login it can (refusing some would protect nothing).
  */
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Code } from '../radius/codes.js';
@@ -48,6 +51,8 @@ export const OVERLOAD_OFF: OverloadOptions = { enabled: false, maxEventLoopUtili
 export const SHED_STEP = 0.1;
 /** Below this pressure the fraction is released (by half a step per sample). */
 export const RELEASE_BELOW = 0.7;
+/** With no Accounting-Request for this long, there is no accounting to protect: the pressure counts as nil. */
+export const ACCOUNTING_QUIET_MS = 1000;
 /** Weight of the newest sample in the smoothed signals. */
 const EWMA_WEIGHT = 0.3;
 
@@ -87,6 +92,10 @@ export class AdmissionController {
   private acctSum = 0;
   private acctCount = 0;
   private shedCount = 0;
+  private acctArrivals = 0;
+  /** Samples since the last one that saw an Accounting-Request arrive (starts "long ago"). */
+  private samplesSinceAcct = Number.POSITIVE_INFINITY;
+  private readonly quietSamples: number;
   private timer: NodeJS.Timeout | null = null;
   private expectedAt = 0;
   private readonly clock: () => number;
@@ -99,6 +108,7 @@ export class AdmissionController {
     if (!(options.maxShedPercent >= 0 && options.maxShedPercent <= 100)) throw new RangeError('maxShedPercent must be between 0 and 100');
     this.maxFraction = options.maxShedPercent / 100;
     this.clock = deps.clock ?? (() => performance.now());
+    this.quietSamples = Math.ceil(ACCOUNTING_QUIET_MS / options.sampleIntervalMs);
   }
 
   /**
@@ -106,7 +116,11 @@ export class AdmissionController {
    * the authentication port are ever refused; a refused one is counted, the caller drops it unanswered.
    */
   admit(role: PortRole, code: number | undefined): boolean {
-    if (this.fraction === 0 || role !== 'auth' || code !== Code.AccessRequest) return true;
+    if (role !== 'auth') {
+      this.acctArrivals++;
+      return true;
+    }
+    if (this.fraction === 0 || code !== Code.AccessRequest) return true;
     this.credit += this.fraction;
     // (the tolerance: ten additions of 0.1 make 0.9999999999999999)
     if (this.credit < 1 - 1e-9) return true;
@@ -135,8 +149,12 @@ export class AdmissionController {
     this.acctSum = 0;
     this.acctCount = 0;
 
+    this.samplesSinceAcct = this.acctArrivals > 0 ? 0 : this.samplesSinceAcct + 1;
+    this.acctArrivals = 0;
+    const accountingArrives = this.samplesSinceAcct <= this.quietSamples;
+
     const { maxEventLoopUtilizationPercent, maxEventLoopLagMs, maxAccountingLatencyMs } = this.options;
-    const pressure = Math.max(
+    const pressure = !accountingArrives ? 0 : Math.max(
       (this.utilization * 100) / maxEventLoopUtilizationPercent,
       this.lag / maxEventLoopLagMs,
       maxAccountingLatencyMs > 0 ? this.acctLatency / maxAccountingLatencyMs : 0,

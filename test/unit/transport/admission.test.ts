@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { radiusShed, radiusShedFraction } from '../../../src/observability/metrics.js';
 import { Code } from '../../../src/radius/codes.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { AdmissionController, OVERLOAD_OFF, overloadLog, SHED_STEP, type OverloadOptions } from '../../../src/transport/admission.js';
+import { ACCOUNTING_QUIET_MS, AdmissionController, OVERLOAD_OFF, overloadLog, SHED_STEP, type OverloadOptions } from '../../../src/transport/admission.js';
 import { logSink } from '../../helpers/log.js';
 
 const OPTIONS: OverloadOptions = { enabled: true, maxEventLoopUtilizationPercent: 95, maxEventLoopLagMs: 50, maxAccountingLatencyMs: 100, maxShedPercent: 50, sampleIntervalMs: 100 };
@@ -19,13 +19,42 @@ function admitted(c: AdmissionController, n: number): number {
   return ok;
 }
 
-function controller(options: Partial<OverloadOptions> = {}, lag = { ms: 0 }, busy = { share: 0 }) {
+/** A controller on forced signals, with accounting arriving in the intervals sampled (shedding exists to protect it). */
+function controller(options: Partial<OverloadOptions> = {}, lag = { ms: 0 }, busy = { share: 0 }, accounting = { arriving: true }) {
   const changes: boolean[] = [];
   const c = new AdmissionController({ ...OPTIONS, ...options }, { lagSource: () => lag.ms, utilizationSource: () => busy.share, onChange: (shedding) => changes.push(shedding) });
-  return { c, lag, busy, changes };
+  const sample = c.sample.bind(c);
+  // An Accounting-Request arrives in every sampled interval while `accounting.arriving`.
+  c.sample = (measuredLagMs?: number): void => {
+    if (accounting.arriving) c.admit('acct', Code.AccountingRequest);
+    sample(measuredLagMs);
+  };
+  return { c, lag, busy, changes, accounting };
 }
 
 describe('AdmissionController', () => {
+  it('sheds nothing while no accounting arrives, and releases once accounting has been quiet for ACCOUNTING_QUIET_MS', () => {
+    const { c, lag, accounting } = controller();
+    lag.ms = 500;
+    for (let i = 0; i < 5; i++) c.sample();
+    accounting.arriving = false;
+    expect(c.state.shedFraction).toBeCloseTo(0.5);
+    // Accounting stops: after the quiet time (in sampling intervals) the pressure is nil and the fraction falls to 0.
+    for (let i = 0; i < ACCOUNTING_QUIET_MS / OPTIONS.sampleIntervalMs - 5; i++) c.sample();
+    expect(c.state.shedFraction).toBeCloseTo(0.5);
+    for (let i = 0; i < 40; i++) c.sample();
+    expect(c.state.shedFraction).toBe(0);
+    expect(admitted(c, 100)).toBe(100);
+    // A saturated listener with only logins to serve serves them all.
+    const quiet = new AdmissionController(OPTIONS, { lagSource: () => 500, utilizationSource: () => 1 });
+    for (let i = 0; i < 20; i++) quiet.sample();
+    expect(quiet.state.shedFraction).toBe(0);
+    // Accounting arrives again: shedding resumes.
+    accounting.arriving = true;
+    c.sample();
+    expect(c.state.shedFraction).toBeCloseTo(SHED_STEP);
+  });
+
   it('admits everything while the signals are under their limits', () => {
     const { c, lag } = controller();
     lag.ms = 40;
@@ -157,6 +186,7 @@ describe('AdmissionController', () => {
     let now = 0;
     const c = new AdmissionController({ ...OPTIONS, sampleIntervalMs: 5 }, { clock: () => (now += 505), utilizationSource: () => 0 });
     const before = (await radiusShed.get()).values.find((v) => v.labels.code === 'Access-Request')?.value ?? 0;
+    c.admit('acct', Code.AccountingRequest); // accounting arrives (within the quiet time of 200 intervals)
     c.start();
     await new Promise((r) => setTimeout(r, 100));
     expect(c.state.eventLoopLagMs).toBeGreaterThan(50);
