@@ -174,7 +174,7 @@ curl -fs "http://127.0.0.1:$ADMIN_PORT/metrics" | grep -E '^tollgate_radius_stre
 tg_stop
 
 echo
-echo "RadSec auth, window $WINDOW, $WORKERS workers, $REPS x ${DUR}s (${WARM}s warm-up), medians:"
+echo "RadSec auth, window $WINDOW, ${WORKERS:-default (one per core)} workers, $REPS x ${DUR}s (${WARM}s warm-up), medians:"
 echo "(CPU: microseconds of CPU time per request, warm-up included, of Tollgate's primary and workers, and of radsecproxy)"
 printf '%-44s %10s %9s %5s %14s %17s\n' case req/s p99_ms runs tollgate_us/req radsecproxy_us/req
 for c in $CASES; do
