@@ -4,7 +4,7 @@
  * an operator runs it (dist/src/cli.js serve), on PostgreSQL (several workers need it), where TEST_DATABASE_URL is
  * set. The ports are fixed for this (each worker must bind the same one): taken free from the kernel just before.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { createPostgresSql } from '../../src/store/postgres.js';
 import { loadUdpBatch } from '../../src/transport/batch-socket.js';
 import { metricValue, SECRET } from '../helpers/daemon.js';
 import { exchange } from '../helpers/udp-client.js';
+import { spawnServe } from '../helpers/serve-process.js';
 
 const secret = Buffer.from(SECRET);
 const root = join(import.meta.dirname, '../..');
@@ -71,24 +72,9 @@ describe.skipIf(!databaseUrl || !loadUdpBatch().ok)('radius.io batch with two wo
         users: [{ username: 'alice', password: 'alice-password' }],
       }),
     );
-    child = spawn(process.execPath, [join(root, 'dist/src/cli.js'), 'serve', '--config', configPath], { stdio: ['ignore', 'pipe', 'inherit'] });
-    ports = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('daemon did not start')), 20_000);
-      let buffered = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
-        const parts = buffered.split('\n');
-        buffered = parts.pop() ?? '';
-        for (const part of parts) {
-          const line = JSON.parse(part) as Record<string, unknown>;
-          lines.push(line);
-          if (line.msg === 'tollgate started') {
-            clearTimeout(timer);
-            resolve(line.ports as typeof ports);
-          }
-        }
-      });
-    });
+    const serve = spawnServe<typeof ports>(root, configPath, { timeoutMs: 20_000, onLine: (line) => lines.push(line) });
+    child = serve.child;
+    ports = await serve.started;
   }, 90_000); // the build and two workers on a busy 2-core machine
 
   afterAll(async () => {

@@ -4,7 +4,7 @@
  * holding the connection send it there (app/cluster-coa.ts); the NAS's ACK on the connection answers the API. Once
  * the NAS has closed its connection the next one goes over UDP. Runs where TEST_DATABASE_URL is set.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,7 @@ import { apiClient } from '../helpers/api-client.js';
 import { SECRET } from '../helpers/daemon.js';
 import { FakeBras } from '../helpers/fake-bras.js';
 import { makePki, tlsConnect, type Pki, type StreamClient } from '../helpers/radsec.js';
+import { spawnServe } from '../helpers/serve-process.js';
 
 const root = join(import.meta.dirname, '../..');
 const TOKEN = 'coa-radsec-cluster-admin-token';
@@ -58,24 +59,14 @@ describe.skipIf(!databaseUrl)('CoA over RadSec with two workers (PostgreSQL)', (
         clients: [{ name: 'elsewhere', address: '192.0.2.99', secret: SECRET }],
       }),
     );
-    child = spawn(process.execPath, [join(root, 'dist/src/cli.js'), 'serve', '--config', configPath], { stdio: ['ignore', 'pipe', 'inherit'] });
-    ports = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('daemon did not start')), 30_000);
-      let buffered = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
-        const parts = buffered.split('\n');
-        buffered = parts.pop() ?? '';
-        for (const part of parts) {
-          const line = JSON.parse(part) as { msg?: string; port?: number; ports?: { admin: number; radsec: number } };
-          if (line.msg === 'CoA client socket ready' && line.port !== undefined) coaPorts.push(line.port);
-          if (line.msg === 'tollgate started' && line.ports) {
-            clearTimeout(timer);
-            resolve(line.ports);
-          }
-        }
-      });
+    const serve = spawnServe<{ admin: number; radsec: number }>(root, configPath, {
+      timeoutMs: 30_000,
+      onLine: (line) => {
+        if (line.msg === 'CoA client socket ready' && typeof line.port === 'number') coaPorts.push(line.port);
+      },
     });
+    child = serve.child;
+    ports = await serve.started;
     sql = createPostgresSql(url, { max: 1 });
     const created = await api().call('POST', '/api/v1/nas', { name: 'tls-bras', address: '127.0.0.1', secret: SECRET, vendor: 'generic', coaPort: brasPort, tlsName: 'nas1.example.net' });
     expect(created.status, created.text).toBe(201);

@@ -17,6 +17,7 @@ import type { RawAttribute } from '../../src/radius/packet.js';
 import { PORTAL_PATHS } from '../../src/portal/paths.js';
 import { metricValue, SECRET, startTestDaemon, testConfigInput } from '../helpers/daemon.js';
 import { exchange } from '../helpers/udp-client.js';
+import { spawnServe } from '../helpers/serve-process.js';
 
 const secret = Buffer.from(SECRET);
 const root = join(import.meta.dirname, '../..');
@@ -333,24 +334,9 @@ describe.skipIf(!databaseUrl)('several worker processes sharing the sockets (Pos
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'ignore' });
     configPath = join(mkdtempSync(join(tmpdir(), 'tollgate-cluster-')), 'tollgate.json');
     writeConfig([{ username: 'alice', password: 'alice-password' }]);
-    child = spawn(process.execPath, [join(root, 'dist/src/cli.js'), 'serve', '--config', configPath], { stdio: ['ignore', 'pipe', 'inherit'] });
-    ports = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('daemon did not start')), 20_000);
-      let buffered = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
-        const parts = buffered.split('\n');
-        buffered = parts.pop() ?? '';
-        for (const part of parts) {
-          const line = JSON.parse(part) as Record<string, unknown>;
-          lines.push(line);
-          if (line.msg === 'tollgate started') {
-            clearTimeout(timer);
-            resolve(line.ports as typeof ports);
-          }
-        }
-      });
-    });
+    const serve = spawnServe<typeof ports>(root, configPath, { timeoutMs: 20_000, onLine: (line) => lines.push(line) });
+    child = serve.child;
+    ports = await serve.started;
   });
 
   afterAll(async () => {
