@@ -106,7 +106,8 @@ export async function openPGlite(dataDir: string, options: PGliteOptions = {}): 
     unlock = lockDataDir(dataDir);
     try {
       origin = await ensureDataDir(dataDir, options.templateDir);
-      createMs = performance.now() - began;
+      // Only a directory made now has a creation time (the check of an existing one is start-up, not creation).
+      createMs = origin === undefined ? 0 : performance.now() - began;
       // Commits fsync'd before they return (pglite-fsync.ts): PGlite alone never syncs the disk.
       fs = new DurableNodeFS(dataDir);
       db = await PGlite.create(dataDir, { parsers: PARSERS, startParams: durableStartParams(startParams), fs });
