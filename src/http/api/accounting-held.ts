@@ -120,6 +120,7 @@ function decisionRoute(action: 'approve' | 'discard'): ApiRoute {
   const approve = action === 'approve';
   return {
     method: 'POST',
+    permission: 'accounting:decide',
     pattern: `${HELD}/:id/${action}`,
     operationId: approve ? 'approveHeldAccounting' : 'discardHeldAccounting',
     summary: approve
@@ -144,6 +145,7 @@ function decisionRoute(action: 'approve' | 'discard'): ApiRoute {
 export const accountingHeldRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
+    permission: 'read',
     pattern: HELD,
     operationId: 'listHeldAccounting',
     summary: 'Accounting records held for review, oldest first (keyset pages by id)',
@@ -165,6 +167,7 @@ export const accountingHeldRoutes: readonly ApiRoute[] = [
   },
   {
     method: 'GET',
+    permission: 'read',
     pattern: `${HELD}/:id`,
     operationId: 'getHeldAccounting',
     summary: 'One held accounting record',

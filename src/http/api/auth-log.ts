@@ -42,6 +42,7 @@ export const authLogPageSchema: JsonSchema = {
 
 export const authLogRoute: ApiRoute = {
   method: 'GET',
+  permission: 'read',
   pattern: `${API_PREFIX}/auth-log`,
   operationId: 'listAuthLog',
   summary: 'Recent authentication results, newest first',

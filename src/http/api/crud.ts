@@ -42,6 +42,7 @@ export function crudRoutes(def: AnyResource): ApiRoute[] {
   return [
     {
       method: 'GET',
+      permission: 'read',
       pattern: collection,
       operationId: `list${name}`,
       summary: `List ${def.title}s`,
@@ -57,6 +58,7 @@ export function crudRoutes(def: AnyResource): ApiRoute[] {
     },
     {
       method: 'POST',
+      permission: def.writePermission,
       pattern: collection,
       operationId: `create${name}`,
       summary: `Create a ${def.title}`,
@@ -74,6 +76,7 @@ export function crudRoutes(def: AnyResource): ApiRoute[] {
     },
     {
       method: 'GET',
+      permission: 'read',
       pattern: item,
       operationId: `get${name}`,
       summary: `Get one ${def.title}`,
@@ -89,6 +92,7 @@ export function crudRoutes(def: AnyResource): ApiRoute[] {
     },
     {
       method: 'PATCH',
+      permission: def.writePermission,
       pattern: item,
       operationId: `update${name}`,
       summary: `Change some fields of a ${def.title}`,
@@ -113,6 +117,7 @@ export function crudRoutes(def: AnyResource): ApiRoute[] {
     },
     {
       method: 'DELETE',
+      permission: def.writePermission,
       pattern: item,
       operationId: `delete${name}`,
       summary: `Delete a ${def.title}`,

@@ -8,6 +8,7 @@ export const ApiErrorCodes = {
   VALIDATION_FAILED: { status: 400, description: 'a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all' },
   MALFORMED_JSON: { status: 400, description: 'the request body is not valid JSON' },
   UNAUTHORIZED: { status: 401, description: 'the Authorization header is missing or does not carry the admin token' },
+  FORBIDDEN: { status: 403, description: "the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions)" },
   NOT_FOUND: { status: 404, description: 'no route for the path, or no resource with the id' },
   METHOD_NOT_ALLOWED: { status: 405, description: 'the route exists but not for this method; the Allow header lists the methods' },
   CONFLICT: { status: 409, description: 'a unique value (a name, a username, an address) is already taken, a payment externalId belongs to another payment, or the session to disconnect has already stopped' },

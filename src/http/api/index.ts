@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import type { CoaClient } from '../../coa/client.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ChangeEvent, ChangeFeed, Store } from '../../domain/ports.js';
+import { BOOTSTRAP_LOGIN, roleAllows, type Actor } from '../../domain/operators.js';
 import { sendJson } from '../admin-server.js';
 import { createTokenCheck } from './auth.js';
 import { authLogRoute } from './auth-log.js';
@@ -43,6 +44,9 @@ export interface ApiDeps {
   /** Signs billing-widget tokens (portal.widgetSecret); without a secret that route answers 404. */
   readonly widget?: WidgetTokenSettings | undefined;
 }
+
+/** The caller of a public route: no operator, no permission beyond `public`. */
+const ANONYMOUS = (address: string): Actor => ({ kind: 'anonymous', operatorId: null, login: 'anonymous', role: 'readonly', address });
 
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
@@ -82,17 +86,25 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 
   async function dispatch(req: IncomingMessage, method: string, path: string, search: string): Promise<ApiReply> {
     const match = router.match(method, path);
-    if (!(match.kind === 'found' && match.route.public === true)) {
+    const address = req.socket.remoteAddress ?? '';
+    let actor: Actor = ANONYMOUS(address);
+    if (!(match.kind === 'found' && match.route.permission === 'public')) {
       if (!tokenMatches) throw new ApiError('API_DISABLED', 'set admin.token or TOLLGATE_ADMIN_TOKEN to enable the admin API');
       if (!tokenMatches(req.headers.authorization)) {
         throw new ApiError('UNAUTHORIZED', 'send the admin token as Authorization: Bearer <token>', { headers: { 'www-authenticate': 'Bearer' } });
       }
+      actor = { kind: 'bootstrap', operatorId: null, login: BOOTSTRAP_LOGIN, role: 'admin', address };
     }
     if (match.kind === 'not-found') throw new ApiError('NOT_FOUND', `no route for ${path} (ids are positive integers)`);
     if (match.kind === 'method-not-allowed') {
       throw new ApiError('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; use ${match.allow.join(', ')}`, { headers: { allow: match.allow.join(', ') } });
     }
+    const needed = match.route.permission;
+    if (needed !== 'public' && needed !== 'authenticated' && !roleAllows(actor.role, needed)) {
+      throw new ApiError('FORBIDDEN', `${match.route.operationId} needs the ${needed} permission, which the ${actor.role} role does not have`);
+    }
     const ctx: ApiContext = {
+      actor,
       params: match.params,
       query: new URLSearchParams(search),
       store: deps.store,

@@ -154,6 +154,7 @@ function statementRoute(what: 'charges' | 'payments' | 'adjustments', schema: st
   const name = `${what[0]!.toUpperCase()}${what.slice(1)}`;
   return {
     method: 'GET',
+    permission: 'read',
     pattern: `${ACCOUNT_ITEM}/${what}`,
     operationId: `listAccount${name}`,
     summary: `The account's ${what}, newest first`,
@@ -174,6 +175,7 @@ function statementRoute(what: 'charges' | 'payments' | 'adjustments', schema: st
 export const ledgerRoutes: readonly ApiRoute[] = [
   {
     method: 'POST',
+    permission: 'payments:write',
     pattern: `${API_PREFIX}/payments`,
     operationId: 'createPayment',
     summary: 'Take a payment (idempotent on externalId)',
@@ -193,6 +195,7 @@ export const ledgerRoutes: readonly ApiRoute[] = [
   },
   {
     method: 'POST',
+    permission: 'payments:write',
     pattern: `${API_PREFIX}/adjustments`,
     operationId: 'createAdjustment',
     summary: 'Correct a balance by a signed amount',
@@ -210,6 +213,7 @@ export const ledgerRoutes: readonly ApiRoute[] = [
   },
   {
     method: 'POST',
+    permission: 'credits:write',
     pattern: `${ACCOUNT_ITEM}/credits`,
     operationId: 'grantAccountCredit',
     summary: 'Grant temporary credit (e.g. a promised payment)',
@@ -236,6 +240,7 @@ export const ledgerRoutes: readonly ApiRoute[] = [
   },
   {
     method: 'GET',
+    permission: 'read',
     pattern: `${ACCOUNT_ITEM}/credits`,
     operationId: 'listAccountCredits',
     summary: "The account's temporary credits (expired ones too), newest first",

@@ -111,7 +111,7 @@ function operation(route: ApiRoute, schemas: Readonly<Record<string, JsonSchema>
   const byStatus = new Map<number, ApiErrorCode[]>();
   // Every route writing money can answer AMOUNT_OUT_OF_RANGE, whether or not its definition lists it (the CRUD ones).
   const money: ApiErrorCode[] = route.requestBody !== undefined && takesMoney(schemas[route.requestBody]) ? ['AMOUNT_OUT_OF_RANGE'] : [];
-  for (const code of new Set([...route.errors, ...money, ...(route.public ? ['INTERNAL' as const] : COMMON_ERRORS)])) {
+  for (const code of new Set([...route.errors, ...money, ...(route.permission === 'public' ? ['INTERNAL' as const] : COMMON_ERRORS)])) {
     const status = errorStatus(code, route);
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
@@ -137,7 +137,7 @@ function operation(route: ApiRoute, schemas: Readonly<Record<string, JsonSchema>
         }
       : {}),
     responses,
-    ...(route.public ? { security: [] } : {}),
+    ...(route.permission === 'public' ? { security: [] } : {}),
   };
 }
 
@@ -200,7 +200,7 @@ export function openApiRoute(documentText: () => string): ApiRoute {
     operationId: 'getOpenApi',
     summary: 'This OpenAPI 3.1 document (no token needed)',
     tag: 'Meta',
-    public: true,
+    permission: 'public',
     success: { status: 200, description: 'The OpenAPI document', schema: { type: 'object' } },
     errors: [],
     handle: () => Promise.resolve({ status: 200, json: documentText() }),

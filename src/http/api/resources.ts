@@ -3,6 +3,7 @@
  * read-only fields (returned, refused on write with a reason), list filters, store bindings and the change event
  * each write publishes.
  */
+import type { Permission } from '../../domain/operators.js';
 import { ACCOUNT_STATES, type Account, type Nas, type Page, type Subscriber, type Tariff } from '../../domain/types.js';
 import type { ChangeEvent, PageRequest, Store } from '../../domain/ports.js';
 import { messageAuthenticatorCountsOf, type MessageAuthenticatorCounts } from '../../observability/metrics.js';
@@ -37,6 +38,8 @@ export interface Repository<E, C, P, F> {
 export interface ResourceDef<E extends { readonly id: number }, S extends Shape, F extends Shape> {
   /** The path segment under /api/v1 (`nas`, `tariffs`, …). */
   readonly path: string;
+  /** What creating, changing and deleting one needs (reading needs `read`). */
+  readonly writePermission: Permission;
   /** The OpenAPI schema name (`Nas`, `Tariff`, …) and the tag. */
   readonly schemaName: string;
   /** For messages: "no NAS client with id 7". */
@@ -94,6 +97,7 @@ async function oneNasView(row: Nas | undefined): Promise<NasView | undefined> {
 
 export const nasResource: ResourceDef<NasView, typeof nasFields, Record<never, never>> = {
   path: 'nas',
+  writePermission: 'network:write',
   schemaName: 'Nas',
   title: 'NAS client',
   description: 'RADIUS clients (BRAS, BNG, access points): who may send requests and with which secret.',
@@ -123,6 +127,7 @@ export const nasResource: ResourceDef<NasView, typeof nasFields, Record<never, n
 
 export const tariffResource: ResourceDef<Tariff, typeof tariffFields, Record<never, never>> = {
   path: 'tariffs',
+  writePermission: 'network:write',
   schemaName: 'Tariff',
   title: 'tariff',
   description: 'Rate plans: fees, prices and rate limits. Money is integer minor units.',
@@ -143,6 +148,7 @@ const BALANCE_READ_ONLY = 'balance is read-only: payments, adjustments and charg
 
 export const accountResource: ResourceDef<Account, typeof accountFields, Record<never, never>> = {
   path: 'accounts',
+  writePermission: 'accounts:write',
   schemaName: 'Account',
   title: 'account',
   description: 'Billing accounts: one balance shared by one or more subscribers.',
@@ -168,6 +174,7 @@ export const accountResource: ResourceDef<Account, typeof accountFields, Record<
 
 export const subscriberResource: ResourceDef<Subscriber, typeof subscriberFields, typeof subscriberFilters> = {
   path: 'subscribers',
+  writePermission: 'subscribers:write',
   schemaName: 'Subscriber',
   title: 'subscriber',
   description: 'RADIUS users: credentials, bindings and the account and tariff they belong to.',

@@ -2,6 +2,7 @@
  * What a route is: the router's method + pattern, the OpenAPI description of the operation (generated from the
  * same field shapes the handler validates with) and the handler.
  */
+import type { Actor, Permission } from '../../domain/operators.js';
 import type { ChangeEvent, Store } from '../../domain/ports.js';
 import type { ApiErrorCode } from './errors.js';
 import type { JsonSchema } from './fields.js';
@@ -12,6 +13,8 @@ export interface ApiContext {
   readonly params: Readonly<Record<string, number>>;
   readonly query: URLSearchParams;
   readonly store: Store;
+  /** Who sends the request (checked against the route's permission before the handler runs). */
+  readonly actor: Actor;
   /** The parsed JSON body (`{}` when the request has none). Throws ApiError for 413, 415 and bad JSON. */
   readBody(): Promise<unknown>;
   /** Publishes a change after a committed write; a failure is logged, not returned to the client. */
@@ -33,8 +36,11 @@ export interface ApiRoute extends RouteSpec {
   readonly operationId: string;
   readonly summary: string;
   readonly tag: string;
-  /** Served without the token (the OpenAPI document). */
-  readonly public?: boolean;
+  /**
+   * The permission the caller's role needs (src/domain/operators.ts); `public` is served without credentials
+   * (the OpenAPI document, the login), `authenticated` to any signed-in caller (who am I, logout).
+   */
+  readonly permission: Permission | 'public' | 'authenticated';
   /** Query parameters, validated with parseQuery. */
   readonly query?: Shape;
   /** `#/components/schemas/<name>` of the JSON request body. */

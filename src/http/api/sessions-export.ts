@@ -74,6 +74,7 @@ export async function readExport(store: Store, filter: SessionExportFilter): Pro
 
 export const sessionExportRoute: ApiRoute = {
   method: 'GET',
+  permission: 'export',
   pattern: SESSIONS_EXPORT_PATH,
   operationId: 'exportSessions',
   summary: 'Export the sessions overlapping a time range (abuse and lawful-intercept requests) as CSV or JSON, streamed',

@@ -138,6 +138,7 @@ export function sessionRoutes(coa: CoaSender | undefined): ApiRoute[] {
   return [
     {
       method: 'GET',
+      permission: 'read',
       pattern: SESSIONS,
       operationId: 'listSessions',
       summary: 'List sessions newest first, or look up who had an IP address at an instant (ip + at)',
@@ -166,6 +167,7 @@ export function sessionRoutes(coa: CoaSender | undefined): ApiRoute[] {
     },
     {
       method: 'GET',
+      permission: 'read',
       pattern: `${SESSIONS}/:id`,
       operationId: 'getSession',
       summary: 'Get one session',
@@ -181,6 +183,7 @@ export function sessionRoutes(coa: CoaSender | undefined): ApiRoute[] {
     },
     {
       method: 'POST',
+      permission: 'sessions:disconnect',
       pattern: DISCONNECT_PATTERN,
       operationId: 'disconnectSession',
       summary: "Send a Disconnect-Request (RFC 5176) to the session's NAS",

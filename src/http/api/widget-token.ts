@@ -59,6 +59,7 @@ export function widgetTokenRoute(settings: WidgetTokenSettings | undefined): Api
   const maxTtl = Math.min(settings?.ttlSeconds ?? MAX_WIDGET_TTL_SECONDS, MAX_WIDGET_TTL_SECONDS);
   return {
     method: 'POST',
+    permission: 'subscribers:write',
     pattern: WIDGET_TOKEN_PATTERN,
     operationId: 'createSubscriberWidgetToken',
     summary: "Issue a signed token for the subscriber's billing widget (portal listener, /widget/v1/*)",

@@ -10,7 +10,7 @@ const SECRET = 'widget-route-secret-0123456789-abcdefghij';
 
 function context(id: number, body: unknown, known: number[] = [7]): ApiContext {
   const store = { subscribers: { get: (sid: number) => Promise.resolve(known.includes(sid) ? { id: sid } : undefined) } } as unknown as Store;
-  return { params: { id }, query: new URLSearchParams(), store, readBody: () => Promise.resolve(body), publish: () => Promise.resolve() };
+  return { actor: { kind: 'bootstrap', operatorId: null, login: 'bootstrap', role: 'admin', address: '127.0.0.1' }, params: { id }, query: new URLSearchParams(), store, readBody: () => Promise.resolve(body), publish: () => Promise.resolve() };
 }
 
 async function failure(promise: Promise<unknown>): Promise<ApiError> {
