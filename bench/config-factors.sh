@@ -11,16 +11,19 @@
 # Variants (each = the defaults + one change): defaults (a file with only database.url and a NAS client, MikroTik),
 # loopback (radius.listen [127.0.0.1] instead of 0.0.0.0 and ::), warn (log.level warn), no-auth-log
 # (authLog.enabled false), no-reply-cache (radius.replyCacheSeconds 0), one-worker (radius.workers 1),
-# bench (what bench/lib.sh wrote before: loopback + warn + poolSize 8 + 2 workers).
+# bench (what bench/lib.sh wrote before: loopback + warn + poolSize 8 + 2 workers), batch-io (radius.io batch:
+# recvmmsg/sendmmsg), batch-one-worker, batch-no-auth-log (batch-io + no-auth-log).
 # Subscribers: the API-made template of bench/compare.sh (tollgate_compare_api_$USERS) when it exists, else USERS
-# seeded by SQL (bench/seed-subscribers.mjs). Knobs: ROUNDS (3), DUR (6), W (64), USERS (20000), VARIANTS, and
+# seeded by SQL (bench/seed-subscribers.mjs). Knobs: ROUNDS (3), DUR (6), W (64), USERS (20000), VARIANTS, RATE
+# (unset: closed loop; a number: radload -r, an open-loop cap, so every variant does the same work per second and
+# the CPU per request compares on a busy machine), and
 # bench/lib.sh's (ports, PG_URL, BENCH_DIR).
 set -euo pipefail
 USERS=${USERS:-20000}
 ROUNDS=${ROUNDS:-3}
 DUR=${DUR:-6}
 W=${W:-64}
-VARIANTS=${VARIANTS:-"defaults loopback warn no-auth-log no-reply-cache one-worker bench"}
+VARIANTS=${VARIANTS:-"defaults loopback warn no-auth-log no-reply-cache one-worker bench batch-io"}
 BENCH_DB=${BENCH_DB:-tollgate_factors}
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -49,6 +52,9 @@ variant_json() {
     no-auth-log) top='"authLog": {"enabled": false},' ;;
     no-reply-cache) radius="$radius, \"replyCacheSeconds\": 0" ;;
     one-worker) radius="$radius, \"workers\": 1" ;;
+    batch-io) radius="$radius, \"io\": \"batch\"" ;;
+    batch-one-worker) radius="$radius, \"io\": \"batch\", \"workers\": 1" ;;
+    batch-no-auth-log) radius="$radius, \"io\": \"batch\""; top='"authLog": {"enabled": false},' ;;
     bench) radius="$radius, \"listen\": [\"127.0.0.1\"], \"workers\": 2"; top='"log": {"level": "warn"},' ;;
     *) echo "unknown variant $1" >&2; exit 2 ;;
   esac
@@ -75,7 +81,7 @@ for round in $(seq 1 "$ROUNDS"); do
     tg=$(echo "$TG_PID" $(ps -o pid= --ppid "$TG_PID"))
     pgp=$(psql "$PG_URL/postgres" -Atc "select pid from pg_stat_activity where datname = '$BENCH_DB'" | tr '\n' ' ')
     a=$(ticks $tg); b=$(ticks $pgp)
-    out=$("$B/radload" -s "127.0.0.1:$AUTH_PORT" -S "$SECRET" -m auth -u "$B/users.txt" -n 1000000000 -w "$W" -d "$DUR" -W 0 -t 3000 2>&1 | grep '^RESULT' || true)
+    out=$("$B/radload" -s "127.0.0.1:$AUTH_PORT" -S "$SECRET" -m auth -u "$B/users.txt" -n 1000000000 -w "$W" ${RATE:+-r "$RATE"} -d "$DUR" -W 0 -t 3000 2>&1 | grep '^RESULT' || true)
     a2=$(ticks $tg); b2=$(ticks $pgp)
     tg_stop
     awk -v v="$v" -v r="$round" -v o="$out" -v tg=$((a2 - a)) -v pg=$((b2 - b)) -v hz="$hz" 'BEGIN {

@@ -11,7 +11,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { clusterCache, hardStopMs, startApp, type RunningApp } from './app/index.js';
+import { clusterCache, hardStopMs, holdRadiusPorts, startApp, type RunningApp } from './app/index.js';
 import { ConfigError } from './config/errors.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
 import { workerCount, type WorkerCount } from './config/workers.js';
@@ -118,6 +118,9 @@ async function runPrimary(loaded: LoadedConfig, log: Logger, workers: WorkerCoun
   const ready = new Set<number>();
   const started = new Set<number>();
   let stopping = false;
+  // Before anything starts: with radius.io batch the workers' SO_REUSEPORT would let a second daemon share the
+  // ports silently (transport/port-guard.ts). Held until the process exits.
+  await holdRadiusPorts(config.radius.listen, [config.radius.authPort, config.radius.acctPort]);
   startDefaultMetrics();
   // The API's per-NAS Message-Authenticator counts are the workers': they serve the RADIUS.
   useClusterMessageAuthenticatorCounts();
@@ -137,7 +140,7 @@ async function runPrimary(loaded: LoadedConfig, log: Logger, workers: WorkerCoun
   const adminPort = app.ports.admin;
 
   const fork = (): Worker => {
-    const w = cluster.fork({ TOLLGATE_WORKER: '1' });
+    const w = cluster.fork({ TOLLGATE_WORKER: '1', TOLLGATE_WORKER_GROUP: String(count) });
     w.on('message', (msg: WorkerMessage) => {
       if (msg.type === 'journal') return app.kickRater();
       if (msg.type === 'reload-failed') log.error({ worker: w.id, err: msg.error }, 'worker refused the reload');
@@ -196,6 +199,12 @@ async function runPrimary(loaded: LoadedConfig, log: Logger, workers: WorkerCoun
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/** The worker count the primary forked (TOLLGATE_WORKER_GROUP); 0 when it is missing or not a count. */
+export function workerGroup(value: string | undefined): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 && n <= 1024 ? n : 0;
+}
+
 async function runWorker(loaded: LoadedConfig, log: Logger, configFile?: string): Promise<void> {
   answerMetricRequests();
   startDefaultMetrics();
@@ -216,6 +225,7 @@ async function runWorker(loaded: LoadedConfig, log: Logger, configFile?: string)
     rate: false,
     onJournalCommitted: kickPrimary,
     sharedSockets: true,
+    socketGroup: workerGroup(process.env.TOLLGATE_WORKER_GROUP),
     cluster: 'worker',
     prepareDatabase: false,
     reloadConfig: () => loadConfig({ file: configFile }),

@@ -32,6 +32,7 @@ import { startFees, startRater, type Rating } from './rating.js';
 export { clusterCache, openCache, openDatabase, openStore } from './database.js';
 export { hardStopMs } from './lifecycle.js';
 export { buildNasTable, loadDictionary } from './radius.js';
+export { holdRadiusPorts } from '../transport/port-guard.js';
 
 export interface AppOptions {
   readonly loaded: LoadedConfig;
@@ -53,6 +54,8 @@ export interface AppOptions {
   readonly metrics?: () => Promise<{ contentType: string; body: string }>;
   /** Sockets shared by node:cluster workers. */
   readonly sharedSockets?: boolean;
+  /** How many workers share them (the primary's worker count). */
+  readonly socketGroup?: number;
   /** A HotCache to use instead of building one (cluster workers without Redis relay through the primary). */
   readonly cache?: HotCache;
   /** Apply migrations and seed (the primary does it once before forking workers). */
@@ -135,6 +138,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       radius = await startRadius(ctx, {
         wakeRater: rating ? () => rating.kick() : (options.onJournalCommitted ?? (() => {})),
         sharedSockets: options.sharedSockets ?? false,
+        socketGroup: options.socketGroup ?? 0,
       });
     }
     if (serveAdmin) {

@@ -55,6 +55,8 @@ export interface RadiusOptions {
   readonly wakeRater: () => void;
   /** Sockets shared by node:cluster workers. */
   readonly sharedSockets: boolean;
+  /** Workers sharing the sockets (0 when not shared). */
+  readonly socketGroup?: number;
 }
 
 /** RadSec's certificate files, when all three are configured (RadSec is off otherwise). */
@@ -144,7 +146,7 @@ export async function startRadius(ctx: AppContext, options: RadiusOptions): Prom
   const server = new UdpServer(
     nasTable,
     { access: (ctx) => access.handle(ctx), accounting: (ctx) => accounting.handle(ctx) },
-    { ...config.radius, shared: options.sharedSockets },
+    { ...config.radius, shared: options.sharedSockets, groupSize: options.socketGroup ?? 0 },
     log,
   );
   const tlsFiles = radsecFiles(config);

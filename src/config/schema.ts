@@ -89,10 +89,11 @@ export const configSchema = obj({
     sendBufferBytes: int({ default: 1024 * 1024, min: 65536 }),
     /**
      * UDP I/O: dgram = node:dgram; batch = recvmmsg/sendmmsg through the native addon built at install
-     * (native/udp-batch), start fails without it; auto = batch when the addon loads, else dgram. dgram by default
-     * until batch measures better in the daemon, not only in a bare responder (docs/performance.md).
+     * (native/udp-batch), start fails without it; auto = batch when the addon loads, else dgram (logged, and
+     * tollgate_radius_udp_io_info says which). auto by default: batch takes about a third less CPU per request
+     * in the daemon (docs/performance.md).
      */
-    io: oneOf(['auto', 'batch', 'dgram'], { default: 'dgram' }),
+    io: oneOf(['auto', 'batch', 'dgram'], { default: 'auto' }),
     /**
      * Processes sharing the RADIUS sockets (node:cluster). 0 = one per CPU core. Unset: one per core with
      * database.url (PostgreSQL), 1 on the embedded database (it lives in one process); see config/workers.ts.

@@ -35,7 +35,7 @@ export interface BatchSocketStats {
 /** native/udp-batch/src/udp_batch.cc. */
 interface UdpBatchAddon {
   open(
-    options: { address: string; port: number; ipv6: boolean; reusePort: boolean; recvBufferBytes: number; sendBufferBytes: number; batch: number; maxDatagram: number },
+    options: { address: string; port: number; ipv6: boolean; reusePort: boolean; groupSize: number; recvBufferBytes: number; sendBufferBytes: number; batch: number; maxDatagram: number },
     meta: Int32Array,
     onBatch: (data: Buffer, count: number, addresses: string[], truncated: number) => void,
     onError: (err: Error) => void,
@@ -95,7 +95,7 @@ export class BatchSocket implements UdpEndpoint {
   /** Opens and binds (synchronously); throws the errno error (code EADDRINUSE, EADDRNOTAVAIL, …). */
   constructor(
     private readonly addon: UdpBatchAddon,
-    private readonly options: EndpointOptions & { readonly reusePort: boolean },
+    private readonly options: EndpointOptions & { readonly reusePort: boolean; readonly groupSize?: number },
   ) {
     this.handle = addon.open(
       {
@@ -103,6 +103,8 @@ export class BatchSocket implements UdpEndpoint {
         port: options.port,
         ipv6: options.address.includes(':'),
         reusePort: options.reusePort,
+        // The workers' sockets share the load by RADIUS Identifier, not by the sender's address (udp_batch.cc).
+        groupSize: options.reusePort ? (options.groupSize ?? 0) : 0,
         recvBufferBytes: options.receiveBufferBytes,
         sendBufferBytes: options.sendBufferBytes,
         batch: BATCH,

@@ -53,10 +53,10 @@ export function chooseIo(wanted: UdpIoSetting, ctx: { shared: boolean; ports: re
 }
 
 /** Binds one endpoint on the chosen path; rejects with the errno error (code EADDRINUSE, EAFNOSUPPORT, …). */
-export function openEndpoint(choice: IoChoice, options: EndpointOptions & { readonly shared: boolean }): Promise<UdpEndpoint> {
+export function openEndpoint(choice: IoChoice, options: EndpointOptions & { readonly shared: boolean; readonly groupSize?: number }): Promise<UdpEndpoint> {
   if (choice.io === 'batch' && choice.load?.ok) {
     try {
-      return Promise.resolve(new BatchSocket(choice.load.addon, { ...options, reusePort: options.shared }));
+      return Promise.resolve(new BatchSocket(choice.load.addon, { ...options, reusePort: options.shared, groupSize: options.groupSize ?? 0 }));
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }

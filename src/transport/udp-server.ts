@@ -27,6 +27,8 @@ export interface UdpServerOptions {
   readonly unknownClientLogIntervalSeconds: number;
   /** Serve the ports with node:cluster siblings (dgram: the primary's socket; batch: one socket each, SO_REUSEPORT). */
   readonly shared: boolean;
+  /** How many workers share the ports (batch: their sockets split the load by RADIUS Identifier). */
+  readonly groupSize?: number;
   /** Shedding new Access-Requests under overload (admission.ts); unset = off. */
   readonly overload?: OverloadOptions;
   /** radius.io: the UDP I/O path (udp-endpoint.ts). */
@@ -131,6 +133,7 @@ export class UdpServer {
       receiveBufferBytes: this.options.receiveBufferBytes,
       sendBufferBytes: this.options.sendBufferBytes,
       shared: this.options.shared,
+      groupSize: this.options.groupSize ?? 0,
       onMessage: (msg, from, fromPort) => {
         if (listener) this.onMessage(listener, msg, from, fromPort);
       },

@@ -52,18 +52,20 @@ describe.skipIf(!databaseUrl || !loadUdpBatch().ok)('radius.io batch with two wo
   const url = `${databaseUrl ?? ''}${(databaseUrl ?? '').includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   let ports: { auth: number; acct: number; admin: number };
   const lines: Record<string, unknown>[] = [];
+  let configPath = '';
 
   beforeAll(async () => {
     const admin = createPostgresSql(databaseUrl ?? '', { max: 1 });
     await admin.query(`CREATE SCHEMA ${schema}`);
     await admin.close();
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'ignore' });
-    const configPath = join(mkdtempSync(join(tmpdir(), 'tollgate-batchio-')), 'tollgate.json');
+    configPath = join(mkdtempSync(join(tmpdir(), 'tollgate-batchio-')), 'tollgate.json');
     writeFileSync(
       configPath,
       JSON.stringify({
         dataDir: join(configPath, '..', 'data'),
-        log: { level: 'info' },
+        // debug: each decision is logged with the worker that made it.
+        log: { level: 'debug' },
         database: { url, poolSize: 2 },
         radius: { listen: ['127.0.0.1'], authPort: await freeUdpPort(), acctPort: await freeUdpPort(), workers: 2, io: 'batch' },
         admin: { listen: '127.0.0.1', port: 0 },
@@ -100,6 +102,36 @@ describe.skipIf(!databaseUrl || !loadUdpBatch().ok)('radius.io batch with two wo
     // One value for the cluster, not one per worker.
     expect(metricValue(text, 'tollgate_radius_udp_io_info', { io: 'batch' })).toBe(1);
     expect(metricValue(text, 'tollgate_radius_udp_io_info', { io: 'dgram' })).toBe(0);
+  });
+
+  it('one sender on one source port is served by both workers (spread by Identifier), each retransmission by the same', async () => {
+    const socket = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind({ address: '127.0.0.1', port: 0 }, () => resolve()));
+    const replies = new Map<number, number>();
+    socket.on('message', (m) => replies.set(m[1] as number, (replies.get(m[1] as number) ?? 0) + 1));
+    const from = lines.length;
+    // Identifiers 100..131, each sent twice: the copy is a retransmission, answered from the reply cache.
+    const packets = Array.from({ length: 32 }, (_, i) => pap('alice', 'alice-password', 100 + i));
+    for (const p of [...packets, ...packets]) socket.send(p, ports.auth, '127.0.0.1');
+    for (let i = 0; i < 200 && [...replies.values()].reduce((a, b) => a + b, 0) < 64; i++) await new Promise((r) => setTimeout(r, 25));
+    socket.close();
+    expect(replies.size).toBe(32);
+    expect([...replies.values()].every((n) => n === 2)).toBe(true);
+    const decided = lines.slice(from).filter((l) => l.msg === 'access accepted');
+    // Each request decided once (the copies came from the reply cache of the worker that decided it) …
+    expect(decided).toHaveLength(32);
+    // … by both workers, though every datagram came from one address and port.
+    expect(new Set(decided.map((l) => l.worker)).size).toBe(2);
+  });
+
+  it('a second daemon on the same ports is refused at start, naming the port (SO_REUSEPORT would let it in)', async () => {
+    const said: Record<string, unknown>[] = [];
+    const second = spawnServe<typeof ports>(root, configPath, { timeoutMs: 20_000, onLine: (l) => said.push(l) });
+    const code = await new Promise<number | null>((resolve) => second.child.once('exit', (c) => resolve(c)));
+    second.started.catch(() => undefined);
+    expect(code).toBe(1);
+    const fatal = said.find((l) => l.msg === 'start-up failed') as { err?: { message?: string } } | undefined;
+    expect(fatal?.err?.message).toContain(`already serves RADIUS on 127.0.0.1 port ${ports.auth}`);
   });
 
   it('SIGTERM drains both workers and exits 0', async () => {

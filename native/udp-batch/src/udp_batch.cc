@@ -15,6 +15,7 @@
 #include <uv.h>
 
 #include <arpa/inet.h>
+#include <linux/filter.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -424,7 +425,23 @@ bool ParseAddress(const std::string& text, int port, bool ipv6, sockaddr_storage
   return inet_pton(AF_INET, text.c_str(), &in4->sin_addr) == 1;
 }
 
-// open({ address, port, ipv6, reusePort, recvBufferBytes, sendBufferBytes, batch, maxDatagram }, meta, onBatch, onError)
+// Spreads the datagrams of one SO_REUSEPORT group over its `groupSize` sockets by the RADIUS Identifier (the
+// payload's second octet) rather than by the kernel's hash of the sender's address and port: one NAS sending
+// from one source port is then served by every worker, and a retransmission (same Identifier) still reaches
+// the socket that answered the original, whose reply cache has it. The program returns the socket's index in
+// the group; an index the group does not have (a worker restarting) falls back to the hash. A datagram too
+// short to have an Identifier makes the load fail, the program return 0, and the first socket drop it.
+int AttachIdentifierSpread(int fd, uint32_t groupSize) {
+  sock_filter code[] = {
+      {BPF_LD | BPF_B | BPF_ABS, 0, 0, 1},
+      {BPF_ALU | BPF_MOD | BPF_K, 0, 0, groupSize},
+      {BPF_RET | BPF_A, 0, 0, 0},
+  };
+  sock_fprog prog = {static_cast<unsigned short>(sizeof code / sizeof code[0]), code};
+  return setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof prog);
+}
+
+// open({ address, port, ipv6, reusePort, groupSize, recvBufferBytes, sendBufferBytes, batch, maxDatagram }, meta, onBatch, onError)
 napi_value Open(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
@@ -443,6 +460,11 @@ napi_value Open(napi_env env, napi_callback_info info) {
   const bool ipv6 = GetBool(env, argv[0], "ipv6");
   const int64_t batch = GetInt(env, argv[0], "batch", 64);
   const int64_t maxDatagram = GetInt(env, argv[0], "maxDatagram", 4096);
+  const int64_t groupSize = GetInt(env, argv[0], "groupSize", 0);
+  if (groupSize < 0 || groupSize > 1024) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "groupSize 0-1024");
+    return nullptr;
+  }
   if (port < 0 || port > 65535 || batch < 1 || batch > 1024 || maxDatagram < 20 || maxDatagram > 65535) {
     napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "port 0-65535, batch 1-1024, maxDatagram 20-65535");
     return nullptr;
@@ -484,6 +506,8 @@ napi_value Open(napi_env env, napi_callback_info info) {
   const int snd = int(GetInt(env, argv[0], "sendBufferBytes", 0));
   if (snd > 0 && setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &snd, sizeof snd) < 0) return fail("setsockopt");
   if (bind(fd, reinterpret_cast<sockaddr*>(&local), localLen) < 0) return fail("bind");
+  // After bind: the program is the group's, and every member attaches the same one.
+  if (groupSize > 1 && GetBool(env, argv[0], "reusePort") && AttachIdentifierSpread(fd, uint32_t(groupSize)) < 0) return fail("setsockopt(SO_ATTACH_REUSEPORT_CBPF)");
 
   uv_loop_t* loop = nullptr;
   if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr) {

@@ -38,7 +38,7 @@ afterEach(async () => {
 });
 
 /** A batch socket that records what it receives and, when `echo`, sends every datagram back to its sender. */
-function batchSocket(address: string, options: { echo?: boolean; reusePort?: boolean; port?: number } = {}) {
+function batchSocket(address: string, options: { echo?: boolean; reusePort?: boolean; groupSize?: number; port?: number } = {}) {
   if (!addon) throw new Error('the udp-batch addon is not built');
   const received: Received[] = [];
   const errors: Error[] = [];
@@ -49,6 +49,7 @@ function batchSocket(address: string, options: { echo?: boolean; reusePort?: boo
     receiveBufferBytes: 4 << 20,
     sendBufferBytes: 4 << 20,
     reusePort: options.reusePort ?? false,
+    groupSize: options.groupSize ?? 0,
     onMessage: (msg, from, port) => {
       received.push({ msg: Buffer.from(msg), address: from, port });
       if (options.echo) socket.send(msg, port, from);
@@ -230,6 +231,30 @@ describe.runIf(addon)('BatchSocket (the udp-batch addon)', () => {
     // The kernel hashes the sender: 16 senders all on one socket would be a chance of 2^-15.
     expect(a.received.length).toBeGreaterThan(0);
     expect(b.received.length).toBeGreaterThan(0);
+  });
+
+  it('groupSize: one sender is spread over the group by Identifier, and a retransmission reaches the same socket', async () => {
+    const a = batchSocket('127.0.0.1', { reusePort: true, groupSize: 2 });
+    const b = batchSocket('127.0.0.1', { reusePort: true, groupSize: 2, port: a.socket.port });
+    const c = await client('udp4');
+    // Code, Identifier, then anything: Identifier 0..7, each sent twice (the second is the retransmission).
+    const datagram = (id: number) => Buffer.from([1, id, 0, 4]);
+    for (let round = 0; round < 2; round++) for (let id = 0; id < 8; id++) await send(c.socket, datagram(id), a.socket.port, '127.0.0.1');
+    await until(() => a.received.length + b.received.length === 16);
+    const ids = (r: { received: Received[] }) => r.received.map((x) => x.msg[1] as number);
+    // Identifier mod 2 picks the socket by its place in the group (the order they bound in).
+    const [even, odd] = ids(a).every((id) => id % 2 === 0) ? [a, b] : [b, a];
+    expect(ids(even).sort((x, y) => x - y)).toEqual([0, 0, 2, 2, 4, 4, 6, 6]);
+    expect(ids(odd).sort((x, y) => x - y)).toEqual([1, 1, 3, 3, 5, 5, 7, 7]);
+  });
+
+  it('groupSize: a datagram too short to have an Identifier is still delivered (to one socket), not lost in the kernel', async () => {
+    const a = batchSocket('127.0.0.1', { reusePort: true, groupSize: 2 });
+    const b = batchSocket('127.0.0.1', { reusePort: true, groupSize: 2, port: a.socket.port });
+    const c = await client('udp4');
+    await send(c.socket, Buffer.from([1]), a.socket.port, '127.0.0.1');
+    await until(() => a.received.length + b.received.length === 1);
+    expect(a.received.length + b.received.length).toBe(1);
   });
 });
 
