@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * The ceiling of Tollgate's own I/O path: an Access-Request responder that does only what no RADIUS server can
- * skip, on the same socket setup as src/transport/udp-server.ts (node:dgram, the default 4 MiB receive / 1 MiB
- * send buffers, one socket shared by node:cluster workers, one worker per core) and with Tollgate's own codec
+ * skip, on the same socket setup as src/transport/udp-server.ts (its endpoint module, so `radius.io` auto: the
+ * batched addon when it loads, else node:dgram; the default 4 MiB receive / 1 MiB send buffers; with node:cluster
+ * workers one SO_REUSEPORT socket each spread by Identifier, or dgram's one shared socket; one worker per core) and with Tollgate's own codec
  * (the built dist/): parse, verify the Message-Authenticator, unhide User-Password, look the user up in a Map,
  * compare, and answer Access-Accept (or Reject) signed with a Message-Authenticator. No duplicate detection,
  * metrics, auth log, authorization or reply attributes: bench/compare.sh reports Tollgate as a share of this.
@@ -10,17 +11,17 @@
  *   npm run build && node bench/bare-responder.mjs --port 28190 --users /tmp/tollgate-bench/users.txt
  *
  * Options: --host (127.0.0.1), --port (28190), --secret (testing123), --users FILE ("user password" lines),
- * --workers N (0 = one per core, the default; 1 = no cluster). Prints `READY port=… workers=…` once every worker
+ * --workers N (0 = one per core, the default; 1 = no cluster), --io auto|batch|dgram (auto, as the daemon). Prints `READY port=… workers=…` once every worker
  * listens; SIGTERM stops it.
  */
 import cluster from 'node:cluster';
-import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Attr, Code } from '../dist/src/radius/codes.js';
 import { encodeReply, unhidePassword, verifyMessageAuthenticator } from '../dist/src/radius/crypto.js';
 import { attributeValue, parsePacket } from '../dist/src/radius/packet.js';
+import { chooseIo, openEndpoint } from '../dist/src/transport/udp-endpoint.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     secret: { type: 'string', default: 'testing123' },
     users: { type: 'string' },
     workers: { type: 'string', default: '0' },
+    io: { type: 'string', default: 'auto' },
   },
 });
 if (!values.users) {
@@ -44,8 +46,8 @@ const SEND_BUFFER = 1024 * 1024;
 if (workers > 1 && cluster.isPrimary) {
   let listening = 0;
   for (let i = 0; i < workers; i++) {
-    cluster.fork().on('message', (m) => {
-      if (m === 'listening' && ++listening === workers) console.log(`READY port=${values.port} workers=${workers}`);
+    cluster.fork({ BARE_GROUP: String(workers) }).on('message', (m) => {
+      if (m?.listening && ++listening === workers) console.log(`READY port=${values.port} workers=${workers} io=${m.io}`);
     });
   }
   process.on('SIGTERM', () => {
@@ -63,8 +65,11 @@ function serve() {
     const [name, password] = line.trim().split(/\s+/);
     if (name && password) users.set(name, Buffer.from(password));
   }
-  const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: RECV_BUFFER, sendBufferSize: SEND_BUFFER });
-  socket.on('message', (msg, rinfo) => {
+  const shared = cluster.isWorker;
+  const port = Number(values.port);
+  const choice = chooseIo(values.io, { shared, ports: [port] });
+  let socket;
+  const onMessage = (msg, address, fromPort) => {
     let packet;
     try {
       packet = parsePacket(msg);
@@ -84,11 +89,23 @@ function serve() {
       }
     }
     const reply = encodeReply(ok ? Code.AccessAccept : Code.AccessReject, packet.identifier, packet.authenticator, [], secret, { messageAuthenticator: true });
-    socket.send(reply, rinfo.port, rinfo.address);
+    socket.send(reply, fromPort, address);
+  };
+  const options = {
+    address: values.host,
+    port,
+    receiveBufferBytes: RECV_BUFFER,
+    sendBufferBytes: SEND_BUFFER,
+    shared,
+    groupSize: Number(process.env.BARE_GROUP ?? 0),
+    onMessage,
+    onTruncated: () => {},
+    onError: (err) => process.stderr.write(`bare responder: ${err.message}\n`),
+  };
+  openEndpoint(choice, options).then((s) => {
+    socket = s;
+    if (cluster.isWorker) process.send?.({ listening: true, io: s.io });
+    else console.log(`READY port=${s.port} workers=1 io=${s.io}`);
   });
-  socket.bind({ address: values.host, port: Number(values.port), exclusive: workers <= 1 }, () => {
-    if (cluster.isWorker) process.send?.('listening');
-    else console.log(`READY port=${socket.address().port} workers=1`);
-  });
-  process.on('SIGTERM', () => socket.close(() => process.exit(0)));
+  process.on('SIGTERM', () => void socket?.close().then(() => process.exit(0)));
 }

@@ -148,11 +148,12 @@ PY
       PGPASSWORD=radpass psql -h 127.0.0.1 -U radius radius -qc "DELETE FROM radcheck WHERE attribute = 'Simultaneous-Use'"
       ;;
     bare)
-      echo "== $server: bench/bare-responder.mjs, one worker per core"
+      echo "== $server: bench/bare-responder.mjs, one worker per core, radius.io auto as the daemon"
       node "$root/bench/bare-responder.mjs" --port "$BARE_PORT" --users "$B/users.txt" >"$B/bare.log" 2>&1 &
       BARE_PID=$!
       for _ in $(seq 1 100); do grep -q READY "$B/bare.log" && break; sleep 0.1; done
       grep -q READY "$B/bare.log" || { cat "$B/bare.log"; exit 1; }
+      sed -n "s/^READY /  bare responder: /p" "$B/bare.log"
       measure "$server" "$BARE_PORT"
       bare_stop
       ;;
