@@ -37,7 +37,7 @@ export function parseMainArgs(argv: readonly string[]): { config?: string; help:
   return { ...(values.config !== undefined ? { config: values.config } : {}), help: values.help === true };
 }
 
-type WorkerMessage = { type: 'ready'; ports: RunningApp['ports'] } | { type: 'reload-failed'; error: string } | { type: 'journal' };
+type WorkerMessage = { type: 'ready'; ports: RunningApp['ports']; udpIo: RunningApp['udpIo'] } | { type: 'reload-failed'; error: string } | { type: 'journal' };
 type PrimaryMessage = { type: 'reload' } | { type: 'shutdown' };
 
 function loadOrExit(configFile?: string): LoadedConfig {
@@ -93,7 +93,7 @@ export function workersLogFields(workers: WorkerCount): { workers: number; worke
 async function runSingle(loaded: LoadedConfig, log: Logger, workers: WorkerCount, configFile?: string): Promise<void> {
   startDefaultMetrics();
   const app = await startApp({ loaded, log, reloadConfig: () => loadConfig({ file: configFile }) });
-  log.info({ ...workersLogFields(workers), ports: app.ports, source: loaded.source }, 'tollgate started');
+  log.info({ ...workersLogFields(workers), udpIo: app.udpIo, ports: app.ports, source: loaded.source }, 'tollgate started');
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -147,7 +147,7 @@ async function runPrimary(loaded: LoadedConfig, log: Logger, workers: WorkerCoun
       if (msg.type === 'ready') {
         ready.add(w.id);
         started.add(w.id);
-        if (ready.size === count) log.info({ ...workersLogFields(workers), ports: { ...msg.ports, admin: adminPort, portal: app.ports.portal }, source: loaded.source }, 'tollgate started');
+        if (ready.size === count) log.info({ ...workersLogFields(workers), udpIo: msg.udpIo, ports: { ...msg.ports, admin: adminPort, portal: app.ports.portal }, source: loaded.source }, 'tollgate started');
       }
     });
     return w;
@@ -254,7 +254,7 @@ async function runWorker(loaded: LoadedConfig, log: Logger, configFile?: string)
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', stop);
   process.on('SIGHUP', () => undefined);
-  process.send?.({ type: 'ready', ports: app.ports } satisfies WorkerMessage);
+  process.send?.({ type: 'ready', ports: app.ports, udpIo: app.udpIo } satisfies WorkerMessage);
 }
 
 export async function main(configFile?: string): Promise<void> {

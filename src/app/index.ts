@@ -72,6 +72,8 @@ export interface AppOptions {
 }
 
 export interface RunningApp {
+  /** The UDP I/O path of the RADIUS listeners (null when this process serves no RADIUS). */
+  readonly udpIo: 'batch' | 'dgram' | null;
   readonly ports: { readonly auth: number; readonly acct: number; readonly radsec: number; readonly tcp: number; readonly admin: number; readonly portal: number };
   readonly config: Config;
   readonly dictionary: Dictionary;
@@ -156,6 +158,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const reloadConfig = options.reloadConfig ?? (() => loadConfig());
     const running: RunningApp = {
       ports,
+      udpIo: radius ? radius.udpIo() : null,
       get config() {
         return config;
       },

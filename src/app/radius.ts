@@ -69,6 +69,8 @@ export interface RadiusRole {
   readonly subscribers: SubscriberDirectory;
   /** Bound ports; radsec and tcp are 0 when that listener is off. */
   ports(): { auth: number; acct: number; radsec: number; tcp: number };
+  /** The UDP I/O path in use (radius.io resolved: batch or dgram). */
+  udpIo(): 'batch' | 'dgram';
   /**
    * Checks `next` (the NAS table it builds, RadSec's certificate files) and swaps clients, static users and
    * RadSec's certificates (new handshakes use them; established connections stay); returns the client count.
@@ -239,6 +241,7 @@ export async function startRadius(ctx: AppContext, options: RadiusOptions): Prom
   return {
     subscribers,
     ports: () => ({ ...server.ports(), radsec: streams.radsec?.port() ?? 0, tcp: streams.tcp?.port() ?? 0 }),
+    udpIo: () => server.io(),
     reload(next) {
       const table = buildNasTable(next, nasRows, configSeen, { watch });
       const files = radsecFiles(next);

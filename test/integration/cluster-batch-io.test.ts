@@ -94,6 +94,8 @@ describe.skipIf(!databaseUrl || !loadUdpBatch().ok)('radius.io batch with two wo
     expect(ready).toHaveLength(2);
     expect(new Set(ready.map((l) => l.worker)).size).toBe(2);
     expect(ready.every((l) => l.io === 'batch' && l.port === ports.auth)).toBe(true);
+    // The start line says which path the workers use.
+    expect(lines.find((l) => l.msg === 'tollgate started')?.udpIo).toBe('batch');
     // Each exchange comes from a socket (and port) of its own: the kernel's hash sends them to both workers.
     const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => exchange(ports.auth, pap('alice', 'alice-password', i))));
     expect(replies.every((r) => r?.[0] === Code.AccessAccept)).toBe(true);
