@@ -13,20 +13,20 @@
  * (one indexed query, coalesced per username) and memory takes the answer: a session whose Stop was missed, or
  * whose event never came, costs one query instead of a false reject.
  *
- * Stale sessions are not counted, here or in the query: a session not heard from within
- * `sessions.staleAfterSeconds` (the stale sweep's knob: its Stop was lost) or from before its NAS's latest
+ * Stale sessions are not counted, here or in the query: a session not heard from within its NAS's stale limit
+ * (aaa/stale-limits.ts, the stale sweep's too: its Stop was lost) or from before its NAS's latest
  * Accounting-On/Off. Memory keeps a session counted for MEMORY_MARGIN_SECONDS longer than the query does, so a
  * clock difference between this process and the database makes a confirmation, never an under-count.
  */
-import type { ChangeSource, OpenSession, SessionChanges, SessionRepository } from '../domain/ports.js';
+import type { ChangeSource, OpenSession, SessionChanges, SessionRepository, StaleLimits } from '../domain/ports.js';
 import type { Logger } from '../observability/logger.js';
 import { simultaneousUseChecks, simultaneousUseOverturned, Tally } from '../observability/metrics.js';
 
 export type OpenSessionsRepository = Pick<SessionRepository, 'countedSessions' | 'allCountedSessions'>;
 
 export interface OpenSessionsOptions {
-  /** sessions.staleAfterSeconds as configured now (a reload may change it). */
-  readonly staleAfterSeconds: () => number;
+  /** The stale limits as they are now (a reload or a NAS change may change them). */
+  readonly staleLimits: () => StaleLimits;
   /** The clock, ms since the epoch (tests). */
   readonly now?: () => number;
   /** Wait before a failed reload is tried again (default 5 s). */
@@ -37,6 +37,9 @@ export interface OpenSessionsOptions {
 export const MEMORY_MARGIN_SECONDS = 60;
 /** How often sessions past the stale limit are forgotten (a walk over every session held). */
 const PRUNE_EVERY_MS = 5 * 60_000;
+
+/** The oldest updatedAt (seconds since the epoch) still counted for a session of this NAS. */
+type Freshness = (nas: string) => number;
 
 interface Entry {
   readonly id: number;
@@ -95,11 +98,11 @@ class SessionTable {
     }
   }
 
-  /** Drops the sessions not heard from since `freshSince` (not counted; an event brings one back if it lives). */
-  prune(freshSince: number): number {
+  /** Drops the sessions not fresh (not counted; an event brings one back if it lives). */
+  prune(fresh: Freshness): number {
     let dropped = 0;
     for (const [username, list] of this.byUser) {
-      const rest = list.filter((e) => e.updatedAt >= freshSince);
+      const rest = list.filter((e) => e.updatedAt >= fresh(e.nas));
       if (rest.length === list.length) continue;
       dropped += list.length - rest.length;
       if (rest.length === 0) this.byUser.delete(username);
@@ -115,12 +118,12 @@ class SessionTable {
     for (const s of sessions) this.put(s.id, s.username, s.nas, s.updatedAt);
   }
 
-  /** Sessions of `username` heard from at or after `freshSince` (seconds). */
-  count(username: string, freshSince: number): number {
+  /** Sessions of `username` heard from at or after the freshness bound of their NAS. */
+  count(username: string, fresh: Freshness): number {
     const list = this.byUser.get(username);
     if (list === undefined) return 0;
     let n = 0;
-    for (const e of list) if (e.updatedAt >= freshSince) n++;
+    for (const e of list) if (e.updatedAt >= fresh(e.nas)) n++;
     return n;
   }
 
@@ -193,7 +196,7 @@ export class OpenSessions {
 
   /** The sessions memory counts for `username` now. */
   count(username: string): number {
-    return this.table.count(username, this.freshSince());
+    return this.table.count(username, this.freshness());
   }
 
   /**
@@ -201,11 +204,15 @@ export class OpenSessions {
    * would); follow() runs it every PRUNE_EVERY_MS. Returns how many.
    */
   prune(): number {
-    return this.table.prune(this.freshSince());
+    return this.table.prune(this.freshness());
   }
 
-  private freshSince(): number {
-    return Math.floor(this.now() / 1000) - this.options.staleAfterSeconds() - MEMORY_MARGIN_SECONDS;
+  /** The oldest updatedAt (seconds) still counted, per NAS. */
+  private freshness(): Freshness {
+    const limits = this.options.staleLimits();
+    const bound = Math.floor(this.now() / 1000) - MEMORY_MARGIN_SECONDS;
+    const byDefault = bound - limits.defaultSeconds;
+    return (nas) => (Object.hasOwn(limits.byNas, nas) ? bound - (limits.byNas[nas] as number) : byDefault);
   }
 
   /** Applies one rating pass's changes (every instance, in publish order). */
@@ -238,7 +245,7 @@ export class OpenSessions {
     const generation = ++this.loads;
     this.loading = next;
     try {
-      for (const s of await this.repo.allCountedSessions(this.options.staleAfterSeconds())) next.put(s.id, s.username, s.nas, s.updatedAt);
+      for (const s of await this.repo.allCountedSessions(this.options.staleLimits())) next.put(s.id, s.username, s.nas, s.updatedAt);
     } finally {
       if (this.loading === next) this.loading = null;
     }
@@ -299,7 +306,7 @@ export class OpenSessions {
     const c: Confirmation = {
       touched: false,
       result: this.repo
-        .countedSessions(username, this.options.staleAfterSeconds())
+        .countedSessions(username, this.options.staleLimits())
         .then((sessions) => {
           if (!c.touched && this.trusted) this.table.replaceUser(username, sessions);
           return sessions.length;

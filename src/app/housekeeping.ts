@@ -3,6 +3,7 @@
  * credits (which may block an account: re-derived and announced), and sessions whose Stop was lost.
  */
 import { pruneAuthLog } from '../aaa/auth-log-retention.js';
+import { staleLimits } from '../aaa/stale-limits.js';
 import type { ChangeFeed } from '../domain/ports.js';
 import type { AppContext } from './context.js';
 
@@ -30,9 +31,11 @@ export async function housekeepingPass(ctx: Pick<AppContext, 'config' | 'store' 
   );
   // Sessions whose Stop was lost would block Simultaneous-Use for ever: close those silent too long — unless
   // rating is behind, when their Interims may be waiting in the journal.
+  // Each NAS's limit from its vendor's Acct-Interim-Interval (aaa/stale-limits.ts): the configured clients and
+  // the API's NAS rows, read each pass (a NAS added since counts from the next one).
   const stale = store.housekeeping
     .ratingBehind(RATING_BEHIND_SECONDS)
-    .then((behind) => (behind ? -1 : store.sessions.closeStale(config.sessions.staleAfterSeconds)))
+    .then(async (behind) => (behind ? -1 : store.sessions.closeStale(staleLimits(config, [...config.clients, ...(await store.nas.list())]))))
     .then(
       (closed) => {
         if (closed > 0) log.info({ closed }, 'stale sessions closed');

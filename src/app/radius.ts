@@ -7,6 +7,7 @@ import { AccessHandler } from '../aaa/access-handler.js';
 import { AccountingHandler } from '../aaa/accounting-handler.js';
 import { AuthLogWriter } from '../aaa/auth-log-writer.js';
 import { OpenSessions } from '../aaa/open-sessions.js';
+import { staleLimits, type StaleNas } from '../aaa/stale-limits.js';
 import { SubscriberDirectory } from '../aaa/subscriber-directory.js';
 import { ConfigUserDirectory } from '../aaa/users.js';
 import { AccountingJournal } from '../billing/journal.js';
@@ -14,6 +15,7 @@ import { BlockingService } from '../coa/blocking.js';
 import { hotCacheSnapshots } from '../store/change-feed.js';
 import { loadConfiguredDictionary } from '../config/dictionary-files.js';
 import type { Config } from '../config/schema.js';
+import type { StaleLimits } from '../domain/ports.js';
 import type { Nas } from '../domain/types.js';
 import { setOpenSessionsTracked, setSubscriberCacheStats } from '../observability/metrics.js';
 import { shippedDictionary } from './paths.js';
@@ -102,7 +104,17 @@ export async function startRadius(ctx: AppContext, options: RadiusOptions): Prom
   });
 
   // Simultaneous-Use counts in memory, kept by the rater's session events; it follows the feed before it loads.
-  const openSessions = new OpenSessions(store.sessions, { staleAfterSeconds: () => ctx.config().sessions.staleAfterSeconds }, log);
+  // The stale limits follow the configuration and the NAS (the NAS table's clients once it is built; both are
+  // swapped whole on a change, so they are computed once per pair).
+  let nasRows = await store.nas.list();
+  let staleNas: readonly StaleNas[] = [...config.clients, ...nasRows];
+  let limitsFor: { config: Config; nas: readonly StaleNas[]; limits: StaleLimits } | null = null;
+  const currentStaleLimits = (): StaleLimits => {
+    const now = ctx.config();
+    if (limitsFor?.config !== now || limitsFor.nas !== staleNas) limitsFor = { config: now, nas: staleNas, limits: staleLimits(now, staleNas) };
+    return limitsFor.limits;
+  };
+  const openSessions = new OpenSessions(store.sessions, { staleLimits: currentStaleLimits }, log);
   let unregisterOpen = (): void => undefined;
   await life.start({
     name: 'open-sessions',
@@ -142,9 +154,9 @@ export async function startRadius(ctx: AppContext, options: RadiusOptions): Prom
     return first;
   }, log);
   await life.start({ name: 'message-authenticator', stop: () => watch.stop() });
-  let nasRows = await store.nas.list();
   let configSeen = await store.nas.configClientsWithMessageAuthenticator();
   let nasTable = buildNasTable(config, nasRows, configSeen, { watch });
+  staleNas = nasTable.clients;
   const server = new UdpServer(
     nasTable,
     { access: (ctx) => access.handle(ctx), accounting: (ctx) => accounting.handle(ctx) },
@@ -165,6 +177,7 @@ export async function startRadius(ctx: AppContext, options: RadiusOptions): Prom
   ctx.coa.setStreamLinks(streams.radsec);
   const swapNasTable = (next: NasTable): void => {
     nasTable = next;
+    staleNas = next.clients;
     server.setNasTable(next);
     streams.radsec?.setNasTable(next);
     streams.tcp?.setNasTable(next);

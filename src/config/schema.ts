@@ -197,10 +197,13 @@ export const configSchema = obj({
   }),
   sessions: obj({
     /**
-     * A session with no accounting for this long no longer counts against Simultaneous-Use and is closed as
-     * Stale-Session (its Stop was lost). Default: four missed interims at the profiles' Acct-Interim-Interval of 300 s.
+     * A session that missed this many Interim-Updates at its NAS's interval (the Acct-Interim-Interval of the
+     * NAS's vendor profile: 300 s in every built-in one) no longer counts against Simultaneous-Use and is
+     * closed as Stale-Session (its Stop was lost). Never less than 60 s (aaa/stale-limits.ts).
      */
-    staleAfterSeconds: int({ default: 1200, min: 60 }),
+    staleAfterMissedInterims: int({ default: 4, min: 2, max: 100 }),
+    /** One limit in seconds for every NAS instead (unset: from each NAS's interval, as above). */
+    staleAfterSeconds: optional(int({ min: 60 })),
   }),
   fees: obj({
     /** Charge monthly fees daily (floor(fee·d/D) − floor(fee·(d−1)/D) on day d of a D-day month). */

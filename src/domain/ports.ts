@@ -515,6 +515,15 @@ export interface SessionChanges {
 }
 
 /** Read access to `sessions` (written by the accounting pipeline), plus the stale-session sweep. */
+/**
+ * How long a session may go unheard before it is stale (its Stop lost): seconds per NAS name, else the default
+ * (aaa/stale-limits.ts derives them from each NAS's Acct-Interim-Interval).
+ */
+export interface StaleLimits {
+  readonly defaultSeconds: number;
+  readonly byNas: Readonly<Record<string, number>>;
+}
+
 export interface SessionRepository {
   /** Newest first (started_at, then id). */
   list(filter: SessionFilter, page: PageRequest): Promise<Page<Session>>;
@@ -527,26 +536,28 @@ export interface SessionRepository {
   countActive(username: string): Promise<number>;
   /**
    * The open sessions of `username` that Simultaneous-Use counts (the confirming query of a reject): not stopped,
-   * updated within `staleAfterSeconds` of the database clock, and on a NAS whose Accounting-On/Off did not come
-   * after the session started (its epoch is the NAS's current one).
+   * updated within the stale limit of its NAS (`stale`: limits, or one number of seconds for every NAS) of the
+   * database clock, and on a NAS whose Accounting-On/Off did not come after the session started (its epoch is
+   * the NAS's current one).
    */
-  countedSessions(username: string, staleAfterSeconds: number): Promise<OpenSession[]>;
+  countedSessions(username: string, stale: StaleLimits | number): Promise<OpenSession[]>;
   /**
    * Every session countedSessions would count, of every username (the load at start and after a feed outage):
    * one query over the open sessions' partial index, whatever the length of the sessions' history.
    */
-  allCountedSessions(staleAfterSeconds: number): Promise<OpenSession[]>;
+  allCountedSessions(stale: StaleLimits | number): Promise<OpenSession[]>;
   /**
    * Every session overlapping the filter's range, oldest start first (started_at, then id), in pages of at most
    * `pageSize` rows read by keyset (each page one indexed query), so a month of sessions never sits in memory.
    */
   exportRange(filter: SessionExportFilter, pageSize?: number): AsyncIterable<Session[]>;
   /**
-   * Closes open sessions whose `updated_at` is more than `olderThanSeconds` before `now` (default: the database
-   * clock): stopped_at = updated_at, terminate_cause 'Stale-Session'. Returns how many. Rows being written at the
-   * moment are skipped (they are not stale).
+   * Closes open sessions whose `updated_at` is more than their NAS's stale limit (`stale`: limits, or one number
+   * of seconds for every NAS) before `now` (default: the database clock): stopped_at = updated_at,
+   * terminate_cause 'Stale-Session'. Returns how many. Rows being written at the moment are skipped (they are
+   * not stale).
    */
-  closeStale(olderThanSeconds: number, now?: Date): Promise<number>;
+  closeStale(stale: StaleLimits | number, now?: Date): Promise<number>;
 }
 
 export type HeldState = 'held' | 'approved' | 'discarded';

@@ -221,6 +221,33 @@ export function sessionsContract(name: string, makeSql: () => Promise<TestSql>):
       expect(await store.sessions.countActive(username)).toBe(0);
     });
 
+    it("per-NAS stale limits: each session is judged by its NAS's limit, the others by the default", async () => {
+      const username = unique('stale-nas');
+      const now = new Date('2025-06-01T12:00:00Z');
+      const at = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000).toISOString();
+      // A NAS reporting every 900 s (limit 3600 s), one every 60 s (limit 240 s), and one on the default (1200 s).
+      const limits = { defaultSeconds: 1200, byNas: { 'bras-slow': 3600, 'bras-fast': 240 } };
+      const slow = await insertSession(sql, { username, nasName: 'bras-slow', startedAt: at(120), updatedAt: at(50) });
+      const fast = await insertSession(sql, { username, nasName: 'bras-fast', startedAt: at(120), updatedAt: at(5) });
+      const plain = await insertSession(sql, { username, nasName: 'bras-1', startedAt: at(120), updatedAt: at(30) });
+      const plainFresh = await insertSession(sql, { username, nasName: 'bras-1', startedAt: at(120), updatedAt: at(10) });
+      await store.sessions.closeStale(limits, now);
+      const stopped = async (id: number) => (await store.sessions.get(id))?.terminateCause ?? null;
+      expect([await stopped(slow), await stopped(fast), await stopped(plain), await stopped(plainFresh)]).toEqual([null, 'Stale-Session', 'Stale-Session', null]);
+
+      // The counting query judges the same way, on the database clock.
+      const live = unique('counted-nas');
+      const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+      const s1 = await insertSession(sql, { username: live, nasName: 'bras-slow', startedAt: ago(120), updatedAt: ago(50) });
+      await insertSession(sql, { username: live, nasName: 'bras-fast', startedAt: ago(120), updatedAt: ago(5) });
+      const s3 = await insertSession(sql, { username: live, nasName: 'bras-1', startedAt: ago(120), updatedAt: ago(10) });
+      expect((await store.sessions.countedSessions(live, limits)).map((x) => x.id)).toEqual([s1, s3]);
+      expect((await store.sessions.allCountedSessions(limits)).filter((x) => x.username === live).map((x) => x.id).sort((x, y) => x - y)).toEqual([s1, s3]);
+      // A NAS whose name is a JavaScript property of every object is still just a name.
+      expect(await store.sessions.countedSessions(live, { defaultSeconds: 1200, byNas: { constructor: 60 } })).toHaveLength(2);
+      await expect(store.sessions.countedSessions(live, { defaultSeconds: 1200, byNas: { 'bras-1': -5 } })).rejects.toThrow(RangeError);
+    });
+
     it('counts what it closes, and by default uses the database clock', async () => {
       const username = unique('clock');
       const longAgo = new Date(Date.now() - 3 * 3_600_000).toISOString();

@@ -27,7 +27,7 @@ const USER = `racer-${randomBytes(3).toString('hex')}`;
 const NAS = `simuse-${randomBytes(3).toString('hex')}`;
 const STALE_AFTER = 120;
 /** The confirming query (store/repositories/sessions.ts countedSessions). */
-const COUNT_QUERY = 'FROM sessions s WHERE s.username = $2 AND s.stopped_at IS NULL';
+const COUNT_QUERY = 'FROM sessions s WHERE s.username = $3 AND s.stopped_at IS NULL';
 const START = 1;
 const STOP = 2;
 const ACCOUNTING_ON = 7;

@@ -6,7 +6,7 @@
  * export of the sessions overlapping a range.
  */
 import type { Page } from '../../domain/types.js';
-import type { OpenSession, PageRequest, Session, SessionExportFilter, SessionFilter, SessionNas, SessionRepository, SessionWithNas, VendorName } from '../../domain/ports.js';
+import type { OpenSession, PageRequest, Session, SessionExportFilter, SessionFilter, SessionNas, SessionRepository, SessionWithNas, StaleLimits, VendorName } from '../../domain/ports.js';
 import type { Sql } from '../sql.js';
 import { isoTime, parseInt8 } from '../sql-values.js';
 import { count, hostAddress, intInRange, nonEmpty, pageRequest } from '../validate.js';
@@ -155,13 +155,26 @@ interface OpenSessionRow {
 
 const COUNTED_COLUMNS = 's.id, s.username, s.nas_name, ceil(extract(epoch FROM s.updated_at))::text AS updated_s';
 /**
- * What Simultaneous-Use counts ($1: staleAfterSeconds): open, heard from within the stale interval (the sweep's
- * knob: a session past it has lost its Stop), and not from before its NAS's latest Accounting-On/Off (rating
+ * A session's stale limit in seconds ($1: the default, $2: {nas name: seconds} for the NAS with another one).
+ */
+const STALE_SECONDS = `coalesce(($2::jsonb ->> s.nas_name)::double precision, $1::double precision)`;
+
+/**
+ * What Simultaneous-Use counts ($1, $2: the stale limits): open, heard from within its NAS's stale limit (the
+ * sweep's: a session past it has lost its Stop), and not from before its NAS's latest Accounting-On/Off (rating
  * closes those; the epoch test keeps the count right whatever wrote the row). The partial index
  * sessions_active_username_idx finds the rows; the epoch is a primary-key probe.
  */
-const COUNTED_WHERE = `s.stopped_at IS NULL AND s.updated_at >= now() - make_interval(secs => $1::double precision)
+const COUNTED_WHERE = `s.stopped_at IS NULL AND s.updated_at >= now() - make_interval(secs => ${STALE_SECONDS})
   AND NOT EXISTS (SELECT 1 FROM accounting_nas_epochs e WHERE e.nas_name = s.nas_name AND e.epoch > s.nas_epoch)`;
+
+/** The limits as checked query parameters [$1 default seconds, $2 per-NAS JSON]; a number is one limit for all. */
+function staleParams(name: string, stale: StaleLimits | number): [number, string] {
+  const limits = typeof stale === 'number' ? { defaultSeconds: stale, byNas: {} } : stale;
+  count(name, limits.defaultSeconds);
+  for (const [nas, seconds] of Object.entries(limits.byNas)) count(`${name}.byNas.${nas}`, seconds);
+  return [limits.defaultSeconds, JSON.stringify(limits.byNas)];
+}
 
 const toOpenSession = (r: OpenSessionRow): OpenSession => ({ id: r.id, username: r.username, nas: r.nas_name, updatedAt: Number(r.updated_s) });
 
@@ -226,19 +239,19 @@ export function sessionRepository(sql: Sql): SessionRepository {
       return row?.n ?? 0;
     },
 
-    async countedSessions(username, staleAfterSeconds) {
+    async countedSessions(username, stale) {
       nonEmpty('username', username);
-      count('staleAfterSeconds', staleAfterSeconds);
+      const params = staleParams('staleAfterSeconds', stale);
       const rows = await sql.query<OpenSessionRow>(
-        `SELECT ${COUNTED_COLUMNS} FROM sessions s WHERE s.username = $2 AND ${COUNTED_WHERE} ORDER BY s.id`,
-        [staleAfterSeconds, username],
+        `SELECT ${COUNTED_COLUMNS} FROM sessions s WHERE s.username = $3 AND ${COUNTED_WHERE} ORDER BY s.id`,
+        [...params, username],
       );
       return rows.map(toOpenSession);
     },
 
-    async allCountedSessions(staleAfterSeconds) {
-      count('staleAfterSeconds', staleAfterSeconds);
-      const rows = await sql.query<OpenSessionRow>(`SELECT ${COUNTED_COLUMNS} FROM sessions s WHERE ${COUNTED_WHERE}`, [staleAfterSeconds]);
+    async allCountedSessions(stale) {
+      const params = staleParams('staleAfterSeconds', stale);
+      const rows = await sql.query<OpenSessionRow>(`SELECT ${COUNTED_COLUMNS} FROM sessions s WHERE ${COUNTED_WHERE}`, params);
       return rows.map(toOpenSession);
     },
 
@@ -260,22 +273,25 @@ export function sessionRepository(sql: Sql): SessionRepository {
       }
     },
 
-    async closeStale(olderThanSeconds, now) {
-      count('olderThanSeconds', olderThanSeconds);
+    async closeStale(stale, now) {
+      const [defaultSeconds, byNas] = staleParams('olderThanSeconds', stale);
       if (now !== undefined) validDate('now', now);
+      const shortest = Math.min(defaultSeconds, ...Object.values(typeof stale === 'number' ? {} : stale.byNas));
       // Rows locked in id order, skipping those a writer holds right now (being written means not stale), so
       // the sweep never waits on, or deadlocks with, the accounting writer. FOR UPDATE re-checks the condition
       // on the latest row version, so an Interim-Update committed meanwhile keeps its session open.
+      // The shortest limit narrows the scan by the index on open sessions' updated_at; each row's NAS decides.
       const rows = await sql.query<{ id: number }>(
         `WITH stale AS (
-           SELECT id FROM sessions
-           WHERE stopped_at IS NULL AND updated_at < coalesce($1::timestamptz, now()) - make_interval(secs => $2::double precision)
+           SELECT id FROM sessions s
+           WHERE s.stopped_at IS NULL AND s.updated_at < coalesce($3::timestamptz, now()) - make_interval(secs => $4::double precision)
+             AND s.updated_at < coalesce($3::timestamptz, now()) - make_interval(secs => ${STALE_SECONDS})
            ORDER BY id FOR UPDATE SKIP LOCKED
          )
-         UPDATE sessions s SET stopped_at = greatest(s.started_at, s.updated_at), terminate_cause = $3, last_status = 'stop'
+         UPDATE sessions s SET stopped_at = greatest(s.started_at, s.updated_at), terminate_cause = $5, last_status = 'stop'
          FROM stale WHERE s.id = stale.id
          RETURNING s.id`,
-        [now === undefined ? null : now.toISOString(), olderThanSeconds, STALE_TERMINATE_CAUSE],
+        [defaultSeconds, byNas, now === undefined ? null : now.toISOString(), shortest, STALE_TERMINATE_CAUSE],
       );
       return rows.length;
     },

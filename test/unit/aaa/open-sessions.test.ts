@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MEMORY_MARGIN_SECONDS, OpenSessions, type OpenSessionsRepository } from '../../../src/aaa/open-sessions.js';
-import type { ChangeEvent, ChangeSource, OpenSession, SessionChanges } from '../../../src/domain/ports.js';
+import type { ChangeEvent, ChangeSource, OpenSession, SessionChanges, StaleLimits } from '../../../src/domain/ports.js';
 import { simultaneousUseChecks, simultaneousUseOverturned, Tally } from '../../../src/observability/metrics.js';
 import { captureLog } from '../../helpers/log.js';
 
@@ -27,20 +27,22 @@ class Rows implements OpenSessionsRepository {
 
   constructor(private readonly clock: () => number) {}
 
-  private counted(): OpenSession[] {
-    return this.sessions.filter((s) => s.updatedAt >= this.clock() / 1000 - STALE);
+  /** What the store's query counts: heard from within the session's NAS's limit. */
+  private counted(limits: StaleLimits | number): OpenSession[] {
+    const l = typeof limits === 'number' ? { defaultSeconds: limits, byNas: {} } : limits;
+    return this.sessions.filter((s) => s.updatedAt >= this.clock() / 1000 - (l.byNas[s.nas] ?? l.defaultSeconds));
   }
 
-  async countedSessions(username: string): Promise<OpenSession[]> {
+  async countedSessions(username: string, limits: StaleLimits | number): Promise<OpenSession[]> {
     this.queries.push(username);
-    const answer = this.counted().filter((s) => s.username === username);
+    const answer = this.counted(limits).filter((s) => s.username === username);
     if (this.gate) await this.gate;
     return answer;
   }
 
-  async allCountedSessions(): Promise<OpenSession[]> {
+  async allCountedSessions(limits: StaleLimits | number): Promise<OpenSession[]> {
     this.loads++;
-    const all = this.counted();
+    const all = this.counted(limits);
     const gate = this.loadGate;
     this.loadGate = null;
     await (gate ?? Promise.resolve());
@@ -73,13 +75,13 @@ class Feed implements ChangeSource {
   }
 }
 
-function setup(options: { now?: () => number } = {}) {
+function setup(options: { now?: () => number; byNas?: Record<string, number> } = {}) {
   let now = NOW;
   const clock = options.now ?? (() => now);
   const rows = new Rows(clock);
   const feed = new Feed();
   const { log, lines } = captureLog();
-  const open = new OpenSessions(rows, { staleAfterSeconds: () => STALE, now: clock, retryMs: 10 }, log);
+  const open = new OpenSessions(rows, { staleLimits: () => ({ defaultSeconds: STALE, byNas: options.byNas ?? {} }), now: clock, retryMs: 10 }, log);
   return { rows, feed, open, lines, advance: (s: number) => void (now += s * 1000) };
 }
 
@@ -188,6 +190,20 @@ describe('OpenSessions', () => {
     expect(open.count('alice')).toBe(0);
     expect(open.admits('alice', 1)).toBe(true);
     expect(rows.queries).toEqual([]);
+  });
+
+  it("each NAS's own limit: a session on a NAS reporting every 900 s still counts where the default would drop it", async () => {
+    const { rows, open, advance } = setup({ byNas: { 'bras-slow': 4 * 900, 'bras-fast': 4 * 60 } });
+    rows.sessions = [session(1, 'alice', 'bras-slow', nowS), session(2, 'bob', 'bras-fast', nowS), session(3, 'carol', 'bras-1', nowS)];
+    await open.load();
+    advance(4 * 60 + MEMORY_MARGIN_SECONDS + 1);
+    expect([open.count('alice'), open.count('bob'), open.count('carol')]).toEqual([1, 0, 1]);
+    advance(STALE);
+    expect([open.count('alice'), open.count('bob'), open.count('carol')]).toEqual([1, 0, 0]);
+    // At the limit on the slow NAS: a second session of alice is refused (the database agrees), not let in.
+    expect(await open.admits('alice', 1)).toBe(false);
+    advance(4 * 900);
+    expect(open.count('alice')).toBe(0);
   });
 
   it('forgets the sessions past the stale limit (the sweep closes them without an event)', async () => {
