@@ -48,7 +48,7 @@ function parseHash(stored: string): ParsedHash | undefined {
   if (![N, r, p].every(Number.isSafeInteger) || N < 2 || N > 2 ** 20 || (N & (N - 1)) !== 0 || r < 1 || r > 32 || p < 1 || p > 16) return undefined;
   const salt = Buffer.from(parts[4]!, 'base64url');
   const key = Buffer.from(parts[5]!, 'base64url');
-  if (salt.length < 8 || key.length < 16 || key.length > 128) return undefined;
+  if (salt.length < 4 || key.length < 16 || key.length > 128) return undefined;
   return { N, r, p, salt, key };
 }
 
