@@ -137,6 +137,24 @@ describe('signing in', () => {
     expect(sessions.map((s) => s.id)).not.toContain(cookie.split(';')[0]!.slice('tg_session='.length));
   });
 
+  it('sets Secure and takes the client address only from a trusted proxy (admin.trustedProxies)', async () => {
+    const proxied = await startTestApi<J>(store, { security: { trustedProxies: ['127.0.0.1'] } });
+    try {
+      const headers = { 'x-forwarded-proto': 'https', 'x-forwarded-for': '198.51.100.7' };
+      const r = await proxied.call('POST', '/api/v1/auth/login', { login: 'alice', password: PASSWORD }, { token: null, headers });
+      expect(r.status, r.text).toBe(200);
+      expect(r.headers.get('set-cookie')).toMatch(/; Secure$/);
+      const [row] = await auditRows("action = 'auth.login' AND address = '198.51.100.7'");
+      expect(row).toMatchObject({ login: 'alice' });
+    } finally {
+      await proxied.close();
+    }
+    // The same headers from a peer that is not a trusted proxy change nothing.
+    const direct = await call('POST', '/api/v1/auth/login', { login: 'alice', password: PASSWORD }, { token: null, headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': '198.51.100.8' } });
+    expect(direct.headers.get('set-cookie')).not.toMatch(/Secure/);
+    expect(await auditRows("address = '198.51.100.8'")).toHaveLength(0);
+  });
+
   it('answers 401 for a wrong password or an unknown login, and audits the failure without the password', async () => {
     expectError(await login('alice', 'wrong-password-123'), 401, 'UNAUTHORIZED');
     expectError(await login('nobody', PASSWORD), 401, 'UNAUTHORIZED');
