@@ -23,7 +23,15 @@ export interface Listener {
 export async function adminListener(ctx: AppContext, options: AdminOptions): Promise<Listener> {
   const { log, store, changes, coa } = ctx;
   const config = ctx.config();
-  const api = createApiHandler({ store, changes, token: config.admin.token, log, coa, widget: { secret: config.portal.widgetSecret, ttlSeconds: config.portal.widgetTokenTtlSeconds } });
+  const api = createApiHandler({
+    store,
+    changes,
+    token: config.admin.token,
+    log,
+    coa,
+    widget: { secret: config.portal.widgetSecret, ttlSeconds: config.portal.widgetTokenTtlSeconds },
+    security: { sessionIdleMinutes: config.admin.sessionIdleMinutes, sessionMaxHours: config.admin.sessionMaxHours, trustedProxies: config.admin.trustedProxies },
+  });
   const server = createAdminServer({
     log,
     ready: options.ready,
@@ -34,7 +42,7 @@ export async function adminListener(ctx: AppContext, options: AdminOptions): Pro
   return {
     async listen() {
       const port = await listen(server, config.admin.port, config.admin.listen);
-      log.info({ address: config.admin.listen, port, api: config.admin.token ? 'enabled' : 'disabled (no admin.token)' }, 'admin listener ready');
+      log.info({ address: config.admin.listen, port, bootstrapToken: config.admin.token ? 'set' : 'unset (operators only)' }, 'admin listener ready');
       return port;
     },
   };

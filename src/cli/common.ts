@@ -37,6 +37,10 @@ export interface CliEnv {
   openStore(configFile: string | undefined): Promise<OpenedStore>;
   /** stderr is a terminal: long commands show progress on one line there (else they print a summary). */
   readonly interactive?: boolean;
+  /** Standard input, all of it (`operator add` reads the password there, so it is in no argument list). */
+  readonly readStdin?: () => Promise<string>;
+  /** Who runs the command, for the audit log (the OS user; default `cli`). */
+  readonly user?: string;
 }
 
 export type OptionKind = 'string' | 'list' | 'flag';

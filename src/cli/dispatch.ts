@@ -18,6 +18,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   payment: async () => (await import('./payments.js')).paymentCommand,
   sessions: async () => (await import('./sessions.js')).sessionsCommand,
   ledger: async () => (await import('./ledger.js')).ledgerCommand,
+  operator: async () => (await import('./operators.js')).operatorCommand,
   import: () =>
     Promise.resolve(async (sub, argv, env) => {
       if (sub === 'csv') return (await import('./import-csv.js')).importCsv(argv, env);

@@ -74,6 +74,14 @@ export const IMPORT_FREERADIUS_USAGE = `  import freeradius (--from postgres://U
                                  radusergroup, radgroupreply; groups map to tariffs) and NAS clients from its
                                  nas table and/or a clients.conf file (--clients)`;
 
+export const OPERATORS_USAGE = `  operator add LOGIN --role admin|billing|support|readonly [--name NAME] [--json]
+                                 create a console operator; the password (12+ characters) is read from
+                                 stdin, one line (e.g. printf '%s\\n' "$PW" | tollgate operator add alice --role admin)
+  operator list [--json]         list the operators (never their passwords)
+  operator disable LOGIN         an operator who can no longer sign in (sessions end, tokens stop working)
+  operator enable LOGIN          undo disable
+  operator reset-password LOGIN  set a new password, read from stdin (the operator's sessions end)`;
+
 /** The usage of each command group. */
 export const GROUP_USAGE: Readonly<Record<string, string>> = {
   nas: NAS_USAGE,
@@ -83,6 +91,7 @@ export const GROUP_USAGE: Readonly<Record<string, string>> = {
   payment: PAYMENT_USAGE,
   sessions: SESSIONS_USAGE,
   ledger: LEDGER_USAGE,
+  operator: OPERATORS_USAGE,
   import: `${IMPORT_CSV_USAGE}\n${IMPORT_FREERADIUS_USAGE}`,
 };
 

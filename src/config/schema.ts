@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { VENDORS } from '../domain/types.js';
-import { hex32, ipAddress, nasAddress, nasName, nasSecret, username as usernameField } from '../schema/index.js';
+import { addressOrCidr, hex32, ipAddress, nasAddress, nasName, nasSecret, username as usernameField } from '../schema/index.js';
 import { bool, boolOrAuto, int, list, obj, oneOf, optional, record, scalar, secret, shared, sharedSecret, str } from './fields.js';
 import { portalSchema } from './portal.js';
 import { profilesSchema } from './vendors.js';
@@ -158,6 +158,12 @@ export const configSchema = obj({
     listen: str({ default: '127.0.0.1' }),
     port: int({ default: 9812, min: 0, max: 65535 }),
     token: optional(secret({ minLength: 16, hint: 'a bearer token of at least 16 characters' })),
+    /** Proxies in front of the admin listener whose X-Forwarded-For and X-Forwarded-Proto are believed. */
+    trustedProxies: list(shared(addressOrCidr('A proxy address or network.')), { default: [] }),
+    /** A console session ends after this many minutes without a request. */
+    sessionIdleMinutes: int({ default: 30, min: 1, max: 1440 }),
+    /** A console session ends this many hours after sign-in, however busy. */
+    sessionMaxHours: int({ default: 12, min: 1, max: 168 }),
   }),
   /** The captive portal and billing widget (src/config/portal.ts). */
   portal: portalSchema,

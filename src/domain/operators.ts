@@ -80,3 +80,97 @@ export interface Actor {
 }
 
 export const BOOTSTRAP_LOGIN = 'bootstrap';
+
+/** An operator as the API shows it: never the password hash or the TOTP secret. */
+export interface Operator {
+  readonly id: number;
+  readonly login: string;
+  readonly displayName: string;
+  readonly role: Role;
+  readonly disabled: boolean;
+  readonly totpEnabled: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly lastLoginAt: string | null;
+}
+
+/** An operator with what signing in checks (only the API's auth code and the CLI read this). */
+export interface OperatorCredentials extends Operator {
+  readonly passwordHash: string;
+  /** Base32; null without a second factor. */
+  readonly totpSecret: string | null;
+  /** A secret being enrolled (POST /auth/totp), not yet confirmed with a code. */
+  readonly totpPendingSecret: string | null;
+  /** The last TOTP step used: a code of that step or an earlier one is refused. */
+  readonly totpLastStep: number | null;
+}
+
+/** An operator's API token, without its secret (only its SHA-256 is stored). */
+export interface OperatorToken {
+  readonly id: number;
+  readonly operatorId: number;
+  readonly operatorLogin: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly revokedAt: string | null;
+  readonly lastUsedAt: string | null;
+}
+
+/** How a request (or a CLI command) was authenticated, as the audit log records it. */
+export type AuditVia = 'bootstrap' | 'session' | 'token' | 'anonymous' | 'cli';
+
+/** One row of the audit log; `before` and `after` are API views with secrets replaced by "[redacted]". */
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: string;
+  readonly operatorId: number | null;
+  readonly login: string;
+  readonly via: AuditVia;
+  readonly address: string;
+  readonly action: string;
+  readonly target: string | null;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+export type AuditInput = Omit<AuditEntry, 'id' | 'at' | 'before' | 'after'> & { readonly before?: unknown; readonly after?: unknown };
+
+/** The audit entry's who/where/how of an actor. */
+export function auditActor(actor: Actor): Pick<AuditInput, 'operatorId' | 'login' | 'via' | 'address'> {
+  return { operatorId: actor.operatorId, login: actor.login, via: actor.kind, address: actor.address };
+}
+
+/** What the audit log keeps of a secret. */
+export const REDACTED = '[redacted]';
+
+/**
+ * Keys whose values are secrets wherever they appear in a row written to the audit log: subscriber passwords
+ * and NT hashes, NAS and RadSec secrets, operators' password hashes and TOTP secrets, tokens.
+ */
+export const SECRET_KEYS: ReadonlySet<string> = new Set([
+  'password',
+  'ntHash',
+  'secret',
+  'radsecSecret',
+  'passwordHash',
+  'totpSecret',
+  'totpPendingSecret',
+  'token',
+  'currentPassword',
+  'newPassword',
+  'csrfToken',
+]);
+
+/** A copy of `value` with every SECRET_KEYS value (at any depth) replaced by "[redacted]"; null stays null. */
+export function redactSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactSecrets);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (v === undefined) continue;
+    out[k] = SECRET_KEYS.has(k) && v !== null ? REDACTED : redactSecrets(v);
+  }
+  return out;
+}

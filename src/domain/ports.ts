@@ -16,6 +16,7 @@ import type {
   VendorName,
 } from './types.js';
 import type { AccountingRecord, AccountStateChange, RatingRules, RatingStats } from './accounting.js';
+import type { AuditEntry, AuditInput, Operator, OperatorCredentials, OperatorToken, Role } from './operators.js';
 
 export interface PageRequest {
   readonly limit: number;
@@ -180,6 +181,10 @@ export interface Payment {
   readonly externalId: string;
   readonly comment: string | null;
   readonly createdAt: string;
+  /** The operator who made it (null: the bootstrap admin, the CLI, the portal, or an operator since removed). */
+  readonly operatorId: number | null;
+  /** That operator's login, for statements. */
+  readonly operatorLogin: string | null;
 }
 
 /** A manual correction of a balance (signed minor units, never 0). */
@@ -189,6 +194,10 @@ export interface Adjustment {
   readonly amount: number;
   readonly reason: string;
   readonly createdAt: string;
+  /** The operator who made it (null: the bootstrap admin, the CLI, the portal, or an operator since removed). */
+  readonly operatorId: number | null;
+  /** That operator's login, for statements. */
+  readonly operatorLogin: string | null;
 }
 
 /** Temporary credit: counts toward the allowance while `expiresAt` is in the future. Not money: no ledger row. */
@@ -201,6 +210,10 @@ export interface Credit {
   readonly createdAt: string;
   /** Unexpired when read. */
   readonly active: boolean;
+  /** The operator who made it (null: the bootstrap admin, the CLI, the portal, or an operator since removed). */
+  readonly operatorId: number | null;
+  /** That operator's login, for statements. */
+  readonly operatorLogin: string | null;
 }
 
 export type ChargeKind = 'traffic' | 'time' | 'fee' | 'one_off';
@@ -224,6 +237,8 @@ export interface PaymentInput {
   readonly amount: number;
   readonly externalId: string;
   readonly comment?: string | null;
+  /** The operator making it (recorded in the row and shown in statements). */
+  readonly operatorId?: number | null;
 }
 
 export interface PaymentResult {
@@ -236,6 +251,8 @@ export interface AdjustmentInput {
   readonly accountId: number;
   readonly amount: number;
   readonly reason: string;
+  /** The operator making it (recorded in the row and shown in statements). */
+  readonly operatorId?: number | null;
 }
 
 export interface CreditInput {
@@ -244,6 +261,8 @@ export interface CreditInput {
   /** ISO-8601 instant; must be in the future. */
   readonly expiresAt: string;
   readonly reason: string;
+  /** The operator making it (recorded in the row and shown in statements). */
+  readonly operatorId?: number | null;
 }
 
 export interface LedgerMismatch {
@@ -655,6 +674,10 @@ export interface Store {
   readonly accountingHeld: AccountingHeldRepository;
   readonly statements: StatementRepository;
   readonly coa: CoaRepository;
+  readonly operators: OperatorRepository;
+  readonly operatorTokens: OperatorTokenRepository;
+  readonly operatorSessions: OperatorSessionRepository;
+  readonly audit: AuditRepository;
   /**
    * Runs `fn` on a Store bound to one transaction: everything it writes through that Store commits together
    * when `fn` resolves, and none of it when `fn` throws (the error is rethrown). Inside `fn` use only the Store
@@ -666,6 +689,129 @@ export interface Store {
   readonly accountingRating: AccountingRatingStore;
   readonly feeRuns: FeeRunStore;
   readonly housekeeping: HousekeepingRepository;
+}
+
+export interface OperatorCreate {
+  readonly login: string;
+  readonly displayName: string;
+  readonly role: Role;
+  readonly passwordHash: string;
+}
+
+export interface OperatorPatch {
+  readonly displayName?: string;
+  readonly role?: Role;
+  readonly disabled?: boolean;
+}
+
+/** Operators (docs/console.md). Logins are unique case-insensitively; an operator is disabled, never deleted. */
+export interface OperatorRepository {
+  list(): Promise<Operator[]>;
+  get(id: number): Promise<Operator | undefined>;
+  /** By login, case-insensitively. */
+  byLogin(login: string): Promise<Operator | undefined>;
+  /** With the password hash and TOTP state, by login (case-insensitively) or id. */
+  credentials(by: { readonly login: string } | { readonly id: number }): Promise<OperatorCredentials | undefined>;
+  /** STORE_CONFLICT on `login` when it is taken. */
+  create(input: OperatorCreate): Promise<Operator>;
+  update(id: number, patch: OperatorPatch): Promise<Operator | undefined>;
+  setPassword(id: number, passwordHash: string): Promise<boolean>;
+  /** Starts (a secret) or drops (null) an enrolment not yet confirmed. */
+  setPendingTotp(id: number, secret: string | null): Promise<boolean>;
+  /** The pending secret becomes the second factor, with `step` (the confirming code's) used. */
+  confirmTotp(id: number, step: number): Promise<boolean>;
+  /** Removes the second factor (and any pending one). */
+  disableTotp(id: number): Promise<boolean>;
+  /** Records `step` as used unless it (or a later one) already was: false for a code used twice, even concurrently. */
+  useTotpStep(id: number, step: number): Promise<boolean>;
+  recordLogin(id: number): Promise<void>;
+  /**
+   * The ids of the enabled admins, their rows locked until the transaction ends (so two demotions at once cannot
+   * both leave the other as the last one). Call it inside Store.transaction.
+   */
+  lockEnabledAdmins(): Promise<number[]>;
+}
+
+export interface OperatorTokenCreate {
+  readonly operatorId: number;
+  readonly name: string;
+  readonly role: Role;
+  /** SHA-256 hex of the secret. */
+  readonly secretHash: string;
+  readonly expiresAt: string;
+}
+
+/** What authenticating a token needs: the token with its hash and its operator's state now. */
+export interface OperatorTokenCheck extends OperatorToken {
+  readonly secretHash: string;
+  readonly operatorRole: Role;
+  readonly operatorDisabled: boolean;
+}
+
+export interface OperatorTokenRepository {
+  create(input: OperatorTokenCreate): Promise<OperatorToken>;
+  /** Newest first; one operator's, or everyone's. */
+  list(filter: { readonly operatorId?: number }): Promise<OperatorToken[]>;
+  get(id: number): Promise<OperatorToken | undefined>;
+  /** Sets revoked_at (once); the token as it is then, or undefined when there is none. */
+  revoke(id: number): Promise<OperatorToken | undefined>;
+  /** The token by id with its hash and its operator's role and state, whatever its expiry and revocation. */
+  forCheck(id: number): Promise<OperatorTokenCheck | undefined>;
+  /** Notes a use (at most once a minute per token, so a busy script does not write on every request). */
+  touch(id: number): Promise<void>;
+}
+
+export interface OperatorSessionCreate {
+  /** SHA-256 hex of the cookie value. */
+  readonly idHash: string;
+  readonly operatorId: number;
+  /** SHA-256 hex of the CSRF token. */
+  readonly csrfHash: string;
+  readonly maxHours: number;
+  readonly address: string;
+  readonly userAgent: string | null;
+}
+
+/** A live browser session and its operator, as resuming it finds them. */
+export interface OperatorSessionView {
+  readonly operatorId: number;
+  readonly login: string;
+  readonly role: Role;
+  readonly csrfHash: string;
+  readonly expiresAt: string;
+}
+
+export interface OperatorSessionRepository {
+  /** Also drops the operator's sessions that have ended (expired or idle beyond `idleMinutes`). */
+  create(input: OperatorSessionCreate, idleMinutes: number): Promise<{ readonly expiresAt: string }>;
+  /**
+   * The session when it is live (not past its absolute expiry, seen within `idleMinutes`, its operator enabled),
+   * marked seen now; else undefined.
+   */
+  resume(idHash: string, idleMinutes: number): Promise<OperatorSessionView | undefined>;
+  end(idHash: string): Promise<boolean>;
+  /** Ends every session of the operator but `exceptIdHash`; returns how many. */
+  endAll(operatorId: number, exceptIdHash?: string): Promise<number>;
+}
+
+export interface AuditFilter {
+  readonly operatorId?: number;
+  readonly target?: string;
+  readonly action?: string;
+  /** ISO-8601, inclusive. */
+  readonly from?: string;
+  /** ISO-8601, exclusive. */
+  readonly to?: string;
+  /** An entry id: only entries older than it (the next page of a newest-first listing). */
+  readonly before?: number;
+  readonly limit: number;
+}
+
+/** The audit log: append-only. Append inside the change's transaction (Store.transaction) so both commit or neither. */
+export interface AuditRepository {
+  append(entry: AuditInput): Promise<AuditEntry>;
+  /** Newest first (by time, then id). */
+  query(filter: AuditFilter): Promise<AuditEntry[]>;
 }
 
 /** Shared hot state across instances (Redis), or in-process when Redis is not configured. */

@@ -27,6 +27,9 @@ const TABLES = [
   'payments',
   'adjustments',
   'usage_monthly',
+  'operators',
+  'operator_tokens',
+  'operator_sessions',
 ] as const;
 const CONSTRAINT_NAME = new RegExp(`^(${TABLES.join('|')})_(.+?)_(key|fkey)$`);
 

@@ -7,6 +7,7 @@ import type { SnapshotLookup, Store, SubscriberLookup, SubscriberRepository } fr
 import type { Sql } from './sql.js';
 import { accountingHeldRepository } from './repositories/accounting-held.js';
 import { accountRepository } from './repositories/accounts.js';
+import { auditRepository } from './repositories/audit.js';
 import { authLogRepository } from './repositories/auth-log.js';
 import { coaRepository } from './repositories/coa.js';
 import { feeRunRepository } from './repositories/fees.js';
@@ -14,6 +15,7 @@ import { accountingJournalRepository } from './repositories/journal.js';
 import { housekeepingRepository } from './repositories/housekeeping.js';
 import { ledgerRepository } from './repositories/ledger.js';
 import { nasRepository } from './repositories/nas.js';
+import { operatorRepository, operatorSessionRepository, operatorTokenRepository } from './repositories/operators.js';
 import { accountingRatingRepository } from './repositories/rating.js';
 import { sessionRepository } from './repositories/sessions.js';
 import { statementRepository } from './repositories/statements.js';
@@ -65,6 +67,10 @@ function storeOn(sql: Sql, db: Sql, options: StoreOptions): Store {
     accountingHeld: accountingHeldRepository(db),
     statements: statementRepository(db),
     coa: coaRepository(db),
+    operators: operatorRepository(db),
+    operatorTokens: operatorTokenRepository(db),
+    operatorSessions: operatorSessionRepository(db),
+    audit: auditRepository(db),
     // The transaction's Sql is wrapped already (withStoreErrors wraps what it hands to fn).
     transaction: (fn) => db.transaction((tx) => fn(storeOn(tx, tx, options))),
     // The accounting path and the fee run see the driver's errors (they classify SQLSTATEs and retry).

@@ -67,7 +67,7 @@ export function ledgerContract(name: string, makeSql: () => Promise<TestSql>): v
         const externalId = unique('psp');
         const { payment, created } = await store.ledger.pay({ accountId, amount: 500, externalId, comment: 'bank transfer' });
         expect(created).toBe(true);
-        expect(payment).toEqual({ id: expect.any(Number), accountId, amount: 500, externalId, comment: 'bank transfer', createdAt: expect.any(String) });
+        expect(payment).toEqual({ id: expect.any(Number), accountId, amount: 500, externalId, comment: 'bank transfer', createdAt: expect.any(String), operatorId: null, operatorLogin: null });
         expect(await store.accounts.get(accountId)).toMatchObject({ balance: 200, state: 'active' });
         expect(await history(accountId)).toEqual([
           ['active', 'created'],
@@ -134,7 +134,7 @@ export function ledgerContract(name: string, makeSql: () => Promise<TestSql>): v
       it('moves the balance by a signed amount and re-derives the state', async () => {
         const a = await store.accounts.create({ creditLimit: 100 });
         const debit = await store.ledger.adjust({ accountId: a.id, amount: -150, reason: 'correction' });
-        expect(debit).toEqual({ id: expect.any(Number), accountId: a.id, amount: -150, reason: 'correction', createdAt: expect.any(String) });
+        expect(debit).toEqual({ id: expect.any(Number), accountId: a.id, amount: -150, reason: 'correction', createdAt: expect.any(String), operatorId: null, operatorLogin: null });
         expect(await store.accounts.get(a.id)).toMatchObject({ balance: -150, state: 'blocked' });
         await store.ledger.adjust({ accountId: a.id, amount: 50, reason: 'refund' });
         expect(await store.accounts.get(a.id)).toMatchObject({ balance: -100, state: 'active' });

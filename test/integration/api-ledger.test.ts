@@ -74,7 +74,7 @@ describe('payments', () => {
     const mark = api.events.length;
     const created = await call('POST', '/api/v1/payments', body);
     expect(created.status, created.text).toBe(201);
-    expect(created.json).toEqual({ id: expect.any(Number), accountId: id, amount: 1500, externalId: body.externalId, comment: 'card', createdAt: expect.any(String) });
+    expect(created.json).toEqual({ id: expect.any(Number), accountId: id, amount: 1500, externalId: body.externalId, comment: 'card', createdAt: expect.any(String), operatorId: null, operatorLogin: null });
     expect(eventsSince(mark)).toEqual([{ kind: 'account', id }]);
 
     const retry = await call('POST', '/api/v1/payments', body);
@@ -127,7 +127,7 @@ describe('adjustments', () => {
     const mark = api.events.length;
     const debit = await call('POST', '/api/v1/adjustments', { accountId: id, amount: -250, reason: 'manual debit' });
     expect(debit.status, debit.text).toBe(201);
-    expect(debit.json).toEqual({ id: expect.any(Number), accountId: id, amount: -250, reason: 'manual debit', createdAt: expect.any(String) });
+    expect(debit.json).toEqual({ id: expect.any(Number), accountId: id, amount: -250, reason: 'manual debit', createdAt: expect.any(String), operatorId: null, operatorLogin: null });
     expect(await account(id)).toMatchObject({ balance: -250, state: 'blocked' });
     expect((await call('POST', '/api/v1/adjustments', { accountId: id, amount: 150, reason: 'refund' })).status).toBe(201);
     expect(await account(id)).toMatchObject({ balance: -100, state: 'active' });

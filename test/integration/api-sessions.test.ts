@@ -235,7 +235,7 @@ describe('OpenAPI', () => {
     expect(Object.keys(doc.paths['/api/v1/sessions']!)).toEqual(['get']);
     expect(doc.paths['/api/v1/sessions/{id}']!.get).toBeDefined();
     const disconnect = doc.paths['/api/v1/sessions/{id}/disconnect']!.post!;
-    expect(Object.keys(disconnect.responses).sort()).toEqual(['200', '401', '404', '409', '500', '502', '503']);
+    expect(Object.keys(disconnect.responses).sort()).toEqual(['200', '401', '403', '404', '409', '500', '502', '503']);
     expect(disconnect.responses['502']?.content?.['application/json'].schema).toEqual({ $ref: '#/components/schemas/DisconnectFailure' });
   });
 });

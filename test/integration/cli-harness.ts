@@ -26,6 +26,8 @@ export interface CliHarness {
   /** Change events published so far (delivered asynchronously; await `settle()` first). */
   readonly events: ChangeEvent[];
   run(...argv: string[]): Promise<CliRun>;
+  /** `run` with `input` as standard input (the commands that read a password there). */
+  runWithInput(input: string, ...argv: string[]): Promise<CliRun>;
   settle(): Promise<void>;
   close(): Promise<void>;
 }
@@ -39,7 +41,10 @@ export async function createCliHarness(): Promise<CliHarness> {
   await cache.subscribe(CHANGES_CHANNEL, (m) => events.push(JSON.parse(m) as ChangeEvent));
   let stdout = '';
   let stderr = '';
+  let stdin = '';
   const env: CliEnv = {
+    readStdin: () => Promise.resolve(stdin),
+    user: 'test-user',
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
     openStore: () =>
@@ -51,16 +56,25 @@ export async function createCliHarness(): Promise<CliHarness> {
         close: () => Promise.resolve(),
       }),
   };
+  async function run(...argv: string[]): Promise<CliRun> {
+    stdout = '';
+    stderr = '';
+    const code = await runOperatorCommand(argv, env, 'USAGE\n');
+    return { code, stdout, stderr };
+  }
   return {
     db,
     store,
     env,
     events,
-    async run(...argv) {
-      stdout = '';
-      stderr = '';
-      const code = await runOperatorCommand(argv, env, 'USAGE\n');
-      return { code, stdout, stderr };
+    run,
+    async runWithInput(input, ...argv) {
+      stdin = input;
+      try {
+        return await run(...argv);
+      } finally {
+        stdin = '';
+      }
     },
     settle: () => new Promise((resolve) => setTimeout(resolve, 20)),
     async close() {

@@ -135,7 +135,10 @@ function decisionRoute(action: 'approve' | 'discard'): ApiRoute {
       const id = idParam(ctx);
       const body = parseBody(heldDecisionFields, await ctx.readBody(), 'create');
       const decision: HeldDecision = { by: decidedBy(body.by), note: body.note ?? null };
-      const held = approve ? await ctx.store.accountingHeld.approve(id, decision) : await ctx.store.accountingHeld.discard(id, decision);
+      const held = await ctx.audited(`accounting_held.${action}`, `accounting_held:${id}`, async (tx) => {
+        const row = approve ? await tx.accountingHeld.approve(id, decision) : await tx.accountingHeld.discard(id, decision);
+        return { result: row, after: row };
+      });
       await refreshQuietly(ctx.store);
       return { status: 200, body: held };
     },

@@ -1,7 +1,10 @@
 /**
  * The five routes of a resource (list, create, get, patch, delete), built from its definition. Every write reads
- * the row first where the change event needs it (a renamed subscriber's old username), then publishes.
+ * the row first where the change event needs it (a renamed subscriber's old username), changes it and writes its
+ * audit row in one transaction (`<auditName>.create|update|delete`, the API views before and after; a secret
+ * field the body set is recorded as "[redacted]"), then publishes.
  */
+import { REDACTED } from '../../domain/operators.js';
 import { ApiError } from './errors.js';
 import { integer } from './fields.js';
 import { responseMapper, type AnyResource } from './resources.js';
@@ -38,6 +41,12 @@ export function crudRoutes(def: AnyResource): ApiRoute[] {
     return input;
   };
   const notFound = (id: number) => new ApiError('NOT_FOUND', `no ${def.title} with id ${id}`);
+  const audit = def.auditName;
+  /** The API view of a row, with "[redacted]" for each write-only (secret) field the body set. */
+  const auditView = (row: object, input: object = {}): Record<string, unknown> => ({
+    ...toResponse(row),
+    ...Object.fromEntries(Object.keys(input).filter((k) => def.fields[k]?.writeOnly).map((k) => [k, REDACTED])),
+  });
 
   return [
     {
@@ -69,7 +78,10 @@ export function crudRoutes(def: AnyResource): ApiRoute[] {
       errors: [...WRITE_ERRORS],
       async handle(ctx) {
         const input = validated(await ctx.readBody(), 'create');
-        const row = await def.repository(ctx.store).create(input);
+        const row = await ctx.audited(`${audit}.create`, null, async (tx) => {
+          const created = await def.repository(tx).create(input);
+          return { result: created, target: `${audit}:${created.id}`, after: auditView(created, input) };
+        });
         await ctx.publish(def.changeEvent(row, undefined));
         return { status: 201, body: toResponse(row), headers: { location: `${collection}/${row.id}` } };
       },
@@ -104,13 +116,18 @@ export function crudRoutes(def: AnyResource): ApiRoute[] {
       async handle(ctx) {
         const id = idParam(ctx);
         const patch = validated(await ctx.readBody(), 'patch');
-        const repo = def.repository(ctx.store);
-        const before = await repo.get(id);
-        if (!before) throw notFound(id);
-        // Nothing to change: answer with the row as it is, without a write or an event.
-        if (Object.keys(patch).length === 0) return { status: 200, body: toResponse(before) };
-        const after = await repo.update(id, patch);
-        if (!after) throw notFound(id);
+        type Row = { readonly id: number };
+        const { before, after } = await ctx.audited<{ before: Row; after: Row | undefined }>(`${audit}.update`, `${audit}:${id}`, async (tx) => {
+          const repo = def.repository(tx);
+          const old = await repo.get(id);
+          if (!old) throw notFound(id);
+          // Nothing to change: answer with the row as it is, without a write, an audit row or an event.
+          if (Object.keys(patch).length === 0) return { result: { before: old, after: undefined }, skip: true };
+          const changed = await repo.update(id, patch);
+          if (!changed) throw notFound(id);
+          return { result: { before: old, after: changed }, before: auditView(old), after: auditView(changed, patch) };
+        });
+        if (!after) return { status: 200, body: toResponse(before) };
         await ctx.publish(def.changeEvent(after, before));
         return { status: 200, body: toResponse(after) };
       },
@@ -126,9 +143,12 @@ export function crudRoutes(def: AnyResource): ApiRoute[] {
       errors: ['NOT_FOUND', 'REFERENCE'],
       async handle(ctx) {
         const id = idParam(ctx);
-        const repo = def.repository(ctx.store);
-        const before = await repo.get(id);
-        if (!before || !(await repo.delete(id))) throw notFound(id);
+        const before = await ctx.audited(`${audit}.delete`, `${audit}:${id}`, async (tx) => {
+          const repo = def.repository(tx);
+          const old = await repo.get(id);
+          if (!old || !(await repo.delete(id))) throw notFound(id);
+          return { result: old, before: auditView(old) };
+        });
         await ctx.publish(def.changeEvent(before, undefined));
         return { status: 204 };
       },

@@ -1,9 +1,11 @@
 /**
- * The admin REST API under /api/v1: bearer-token auth, a router over the resource routes, JSON errors from one
- * registry, change events after writes, and the OpenAPI document generated from the same definitions.
+ * The admin REST API under /api/v1: authentication (operator API tokens, console sessions with CSRF tokens, the
+ * bootstrap admin token: security.ts), the permission each route names, a router over the routes, JSON errors
+ * from one registry, audited writes (ApiContext.audited, route.ts), change events after writes, and the OpenAPI
+ * document generated from the same definitions.
  *
  * @example
- * const api = createApiHandler({ store, changes, token: config.admin.token, log });
+ * const api = createApiHandler({ store, changes, token: config.admin.token, log, security: { sessionIdleMinutes: 30 } });
  * http.createServer(async (req, res) => { if (!(await api(req, res))) sendError(res, 404, 'NOT_FOUND', 'no route'); });
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,21 +14,23 @@ import { pipeline } from 'node:stream/promises';
 import type { CoaClient } from '../../coa/client.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ChangeEvent, ChangeFeed, Store } from '../../domain/ports.js';
-import { BOOTSTRAP_LOGIN, roleAllows, type Actor } from '../../domain/operators.js';
+import { auditActor, redactSecrets, roleAllows, type Actor } from '../../domain/operators.js';
 import { sendJson } from '../admin-server.js';
-import { createTokenCheck } from './auth.js';
 import { authLogRoute } from './auth-log.js';
+import { authRoutes } from './auth-routes.js';
 import { readJsonBody } from './body.js';
 import { accountingHeldRoutes } from './accounting-held.js';
 import { API_PREFIX, crudRoutes } from './crud.js';
 import { ApiError, toApiError } from './errors.js';
 import { ledgerRoutes } from './ledger.js';
 import { buildOpenApi, openApiRoute } from './openapi.js';
+import { auditLogRoute, operatorRoutes, tokenRoutes } from './operators.js';
+import { createAuthenticator, DEFAULT_SECURITY, LoginThrottle, type SecuritySettings } from './security.js';
 import { RESOURCES } from './resources.js';
 import { sessionRoutes } from './sessions.js';
 import { widgetTokenRoute, type WidgetTokenSettings } from './widget-token.js';
 import { sessionExportRoute } from './sessions-export.js';
-import type { ApiContext, ApiReply, ApiRoute } from './route.js';
+import type { ApiContext, ApiReply, ApiRoute, AuditedChange } from './route.js';
 import { Router } from './router.js';
 
 export { ApiError, ApiErrorCodes, type ApiErrorCode } from './errors.js';
@@ -36,8 +40,13 @@ export { OPENAPI_PATH } from './openapi.js';
 export interface ApiDeps {
   readonly store: Store;
   readonly changes: ChangeFeed;
-  /** The admin token; undefined turns the API off (503 API_DISABLED) except for the OpenAPI document. */
+  /**
+   * The admin token (admin.token): the bootstrap admin's credential. Undefined: only operators sign in (with no
+   * operator yet, every route but the public ones answers 401).
+   */
   readonly token: string | undefined;
+  /** Sessions, trusted proxies and sign-in throttling (admin.* of the configuration); defaults: DEFAULT_SECURITY. */
+  readonly security?: Partial<SecuritySettings> | undefined;
   readonly log: Logger;
   /** Sends Disconnect-Requests for POST /sessions/{id}/disconnect; without it that route answers 503 COA_UNAVAILABLE. */
   readonly coa?: Pick<CoaClient, 'send'> | undefined;
@@ -61,6 +70,10 @@ export function createApiRoutes(options: { readonly coa?: Pick<CoaClient, 'send'
     ...accountingHeldRoutes,
     authLogRoute,
     widgetTokenRoute(options.widget),
+    ...authRoutes,
+    ...operatorRoutes,
+    ...tokenRoutes,
+    auditLogRoute,
     openApiRoute(() => documentText),
   ];
   const openapi = buildOpenApi(routes, RESOURCES);
@@ -72,8 +85,9 @@ export function createApiRoutes(options: { readonly coa?: Pick<CoaClient, 'send'
 export function createApiHandler(deps: ApiDeps): ApiHandler {
   const log = deps.log.child({ component: 'admin-api' });
   const router = new Router(createApiRoutes({ coa: deps.coa, widget: deps.widget }).routes);
-  // An empty token would be a configuration slip, not an open door: treat it as no token.
-  const tokenMatches = deps.token === undefined || deps.token === '' ? undefined : createTokenCheck(deps.token);
+  const settings: SecuritySettings = { ...DEFAULT_SECURITY, ...deps.security, throttle: { ...DEFAULT_SECURITY.throttle, ...deps.security?.throttle } };
+  const authenticator = createAuthenticator({ store: deps.store, bootstrapToken: deps.token, settings });
+  const security = { settings, throttle: new LoginThrottle(settings.throttle) };
 
   const publish = async (event: ChangeEvent): Promise<void> => {
     try {
@@ -86,14 +100,18 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 
   async function dispatch(req: IncomingMessage, method: string, path: string, search: string): Promise<ApiReply> {
     const match = router.match(method, path);
-    const address = req.socket.remoteAddress ?? '';
-    let actor: Actor = ANONYMOUS(address);
+    const facts = authenticator.facts(req);
+    let actor: Actor = ANONYMOUS(facts.address);
+    let sessionIdHash: string | undefined;
     if (!(match.kind === 'found' && match.route.permission === 'public')) {
-      if (!tokenMatches) throw new ApiError('API_DISABLED', 'set admin.token or TOLLGATE_ADMIN_TOKEN to enable the admin API');
-      if (!tokenMatches(req.headers.authorization)) {
-        throw new ApiError('UNAUTHORIZED', 'send the admin token as Authorization: Bearer <token>', { headers: { 'www-authenticate': 'Bearer' } });
+      const authenticated = await authenticator.authenticate(req, method, facts);
+      if (!authenticated) {
+        throw new ApiError('UNAUTHORIZED', 'sign in (POST /api/v1/auth/login), or send Authorization: Bearer <token> with an operator API token or the admin token', {
+          headers: { 'www-authenticate': 'Bearer' },
+        });
       }
-      actor = { kind: 'bootstrap', operatorId: null, login: BOOTSTRAP_LOGIN, role: 'admin', address };
+      actor = authenticated.actor;
+      sessionIdHash = authenticated.sessionIdHash;
     }
     if (match.kind === 'not-found') throw new ApiError('NOT_FOUND', `no route for ${path} (ids are positive integers)`);
     if (match.kind === 'method-not-allowed') {
@@ -103,6 +121,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     if (needed !== 'public' && needed !== 'authenticated' && !roleAllows(actor.role, needed)) {
       throw new ApiError('FORBIDDEN', `${match.route.operationId} needs the ${needed} permission, which the ${actor.role} role does not have`);
     }
+    const who = auditActor(actor);
     const ctx: ApiContext = {
       actor,
       params: match.params,
@@ -110,6 +129,20 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
       store: deps.store,
       readBody: () => readJsonBody(req),
       publish,
+      request: { ...facts, ...(sessionIdHash === undefined ? {} : { sessionIdHash }) },
+      security,
+      log,
+      audited: <T>(action: string, target: string | null, fn: (tx: Store) => Promise<AuditedChange<T>>) =>
+        deps.store.transaction(async (tx) => {
+          const change = await fn(tx);
+          if (!change.skip) {
+            await tx.audit.append({ ...who, action, target: change.target ?? target, before: redactSecrets(change.before), after: redactSecrets(change.after) });
+          }
+          return change.result;
+        }),
+      audit: async (action, target, change = {}) => {
+        await deps.store.audit.append({ ...who, action, target, before: redactSecrets(change.before), after: redactSecrets(change.after) });
+      },
     };
     return match.route.handle(ctx);
   }

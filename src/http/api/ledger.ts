@@ -1,7 +1,8 @@
 /**
  * The ledger routes: payments (idempotent on `externalId`), adjustments, temporary credits and an account's
  * statements (charges, payments, adjustments, credits), newest first. Each write moves the balance and
- * re-derives the account's state in the store's transaction, then publishes an `account` change so every
+ * re-derives the account's state in the store's transaction — with its audit row and the operator in the row
+ * (shown in statements as operatorId and operatorLogin) — then publishes an `account` change so every
  * instance's snapshot sees the new balance and state.
  */
 import { StoreError, type Store } from '../../domain/ports.js';
@@ -85,6 +86,8 @@ export const LEDGER_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     externalId: { type: 'string', description: 'As given, without leading or trailing whitespace.' },
     comment: { type: ['string', 'null'] },
     createdAt: time('When it was applied (UTC).'),
+    operatorId: { type: ['integer', 'null'], description: 'The operator who made it (null: the bootstrap admin, the CLI, the portal, or before operators existed).' },
+    operatorLogin: { type: ['string', 'null'], description: "That operator's login." },
   }),
   PaymentCreate: bodySchema(paymentFields),
   Adjustment: entity('A manual correction of a balance. Integer minor units, signed.', {
@@ -93,6 +96,8 @@ export const LEDGER_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     amount: amount({ description: 'Signed, never 0.' }),
     reason: { type: 'string' },
     createdAt: time('When it was applied (UTC).'),
+    operatorId: { type: ['integer', 'null'], description: 'The operator who made it (null: the bootstrap admin, the CLI, the portal, or before operators existed).' },
+    operatorLogin: { type: ['string', 'null'], description: "That operator's login." },
   }),
   AdjustmentCreate: bodySchema(adjustmentFields),
   Credit: entity('Temporary credit: counts toward the allowance while unexpired. Not money: the balance does not change.', {
@@ -103,6 +108,8 @@ export const LEDGER_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     reason: { type: 'string' },
     createdAt: time('When it was granted (UTC).'),
     active: { type: 'boolean', description: 'Unexpired when read.' },
+    operatorId: { type: ['integer', 'null'], description: 'The operator who made it (null: the bootstrap admin, the CLI, the portal, or before operators existed).' },
+    operatorLogin: { type: ['string', 'null'], description: "That operator's login." },
   }),
   CreditCreate: bodySchema(creditFields, 'Give exactly one of days and expiresAt.'),
   Charge: entity('Money taken (traffic, time, daily fee, one-off). Integer minor units.', {
@@ -187,7 +194,11 @@ export const ledgerRoutes: readonly ApiRoute[] = [
     errors: [...WRITE_ERRORS, 'AMOUNT_OUT_OF_RANGE'],
     async handle(ctx) {
       const input = parseBody(paymentFields, await ctx.readBody(), 'create');
-      const { payment, created } = await ctx.store.ledger.pay(input);
+      const { payment, created } = await ctx.audited('payment.create', null, async (tx) => {
+        const r = await tx.ledger.pay({ ...input, operatorId: ctx.actor.operatorId });
+        // A redelivery changed nothing: no audit row.
+        return { result: r, target: `payment:${r.payment.id}`, after: r.payment, skip: !r.created };
+      });
       if (!created) return { status: 200, body: payment };
       await ctx.publish({ kind: 'account', id: payment.accountId });
       return { status: 201, body: payment };
@@ -206,7 +217,10 @@ export const ledgerRoutes: readonly ApiRoute[] = [
     errors: [...WRITE_ERRORS.filter((c) => c !== 'CONFLICT'), 'AMOUNT_OUT_OF_RANGE'],
     async handle(ctx) {
       const input = parseBody(adjustmentFields, await ctx.readBody(), 'create');
-      const adjustment = await ctx.store.ledger.adjust(input);
+      const adjustment = await ctx.audited('adjustment.create', null, async (tx) => {
+        const row = await tx.ledger.adjust({ ...input, operatorId: ctx.actor.operatorId });
+        return { result: row, target: `adjustment:${row.id}`, after: row };
+      });
       await ctx.publish({ kind: 'account', id: adjustment.accountId });
       return { status: 201, body: adjustment };
     },
@@ -227,7 +241,10 @@ export const ledgerRoutes: readonly ApiRoute[] = [
       const input = parseBody(creditFields, await ctx.readBody(), 'create');
       const expiresAt = creditExpiry(input, Date.now());
       try {
-        const credit = await ctx.store.ledger.grantCredit({ accountId, amount: input.amount, expiresAt, reason: input.reason });
+        const credit = await ctx.audited('credit.create', null, async (tx) => {
+          const row = await tx.ledger.grantCredit({ accountId, amount: input.amount, expiresAt, reason: input.reason, operatorId: ctx.actor.operatorId });
+          return { result: row, target: `credit:${row.id}`, after: row };
+        });
         await ctx.publish({ kind: 'account', id: accountId });
         return { status: 201, body: credit };
       } catch (err) {

@@ -17,11 +17,19 @@ import type { ApiRoute } from './route.js';
 import { openApiPath } from './router.js';
 import { MAX_BODY_BYTES } from './body.js';
 import { WIDGET_TOKEN_SCHEMAS } from './widget-token.js';
+import { AUTH_SCHEMAS } from './auth-routes.js';
+import { OPERATOR_SCHEMAS } from './operators.js';
 
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
 
 /** Errors any authenticated route can answer with. */
-const COMMON_ERRORS: readonly ApiErrorCode[] = ['UNAUTHORIZED', 'API_DISABLED', 'UNAVAILABLE', 'INTERNAL'];
+const COMMON_ERRORS: readonly ApiErrorCode[] = ['UNAUTHORIZED', 'CSRF_FAILED', 'UNAVAILABLE', 'INTERNAL'];
+
+/** What a route's caller can be answered besides its own errors: public, any signed-in caller, or a permission's. */
+function commonErrors(route: ApiRoute): readonly ApiErrorCode[] {
+  if (route.permission === 'public') return ['INTERNAL'];
+  return route.permission === 'authenticated' ? COMMON_ERRORS : [...COMMON_ERRORS, 'FORBIDDEN'];
+}
 
 const errorSchema: JsonSchema = {
   type: 'object',
@@ -111,7 +119,7 @@ function operation(route: ApiRoute, schemas: Readonly<Record<string, JsonSchema>
   const byStatus = new Map<number, ApiErrorCode[]>();
   // Every route writing money can answer AMOUNT_OUT_OF_RANGE, whether or not its definition lists it (the CRUD ones).
   const money: ApiErrorCode[] = route.requestBody !== undefined && takesMoney(schemas[route.requestBody]) ? ['AMOUNT_OUT_OF_RANGE'] : [];
-  for (const code of new Set([...route.errors, ...money, ...(route.permission === 'public' ? ['INTERNAL' as const] : COMMON_ERRORS)])) {
+  for (const code of new Set([...route.errors, ...money, ...commonErrors(route)])) {
     const status = errorStatus(code, route);
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
@@ -152,7 +160,7 @@ export function buildOpenApi(routes: readonly ApiRoute[], resources: readonly An
     ExportedSession: EXPORTED_SESSION_SCHEMA,
   };
   for (const def of resources) Object.assign(schemas, resourceSchemas(def));
-  Object.assign(schemas, WIDGET_TOKEN_SCHEMAS);
+  Object.assign(schemas, WIDGET_TOKEN_SCHEMAS, AUTH_SCHEMAS, OPERATOR_SCHEMAS);
   // A body's schema is always the one generated from the shape its handler validates with.
   for (const route of routes) {
     if (route.requestBody !== undefined && route.body) schemas[route.requestBody] = objectJsonSchema(route.body.shape, route.body.mode, route.body.description);
@@ -173,19 +181,24 @@ export function buildOpenApi(routes: readonly ApiRoute[], resources: readonly An
       description: 'Manage NAS clients, tariffs, accounts and subscribers; take payments, adjustments and credits; look up and disconnect sessions; review held accounting. Money is integer minor units within ±10^15. Errors are `{ "error": { "code", "message", "field"?, "details"? } }`.',
     },
     servers: [{ url: '/' }],
-    security: [{ bearerAuth: [] }],
+    security: [{ bearerAuth: [] }, { sessionCookie: [] }],
     tags: [
       ...resources.map((r) => ({ name: r.schemaName, description: r.description })),
       { name: 'Ledger', description: 'Payments, adjustments, temporary credits and account statements. Money is integer minor units.' },
       { name: 'Sessions', description: 'Accounting sessions: lists, who had an IP address at an instant, the history export (CSV or JSON), Disconnect-Requests.' },
       { name: 'AuthLog', description: 'Authentication results.' },
       { name: 'Accounting', description: 'The held-for-review queue: accounting increments no link could carry, held instead of charged until an operator approves or discards them.' },
+      { name: 'Auth', description: 'Signing in to the console (the tg_session cookie and its CSRF token), who am I, one’s own password and second factor.' },
+      { name: 'Operators', description: 'The people who run the console: logins, roles, disabling, password resets.' },
+      { name: 'Tokens', description: "Operators' API tokens (Authorization: Bearer tg_<id>_<secret>)." },
+      { name: 'Audit', description: 'Who changed what, when, from where: every write, sign-ins and their failures.' },
       { name: 'Meta', description: 'This document.' },
     ],
     paths,
     components: {
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', description: 'The admin token (admin.token or TOLLGATE_ADMIN_TOKEN).' },
+        bearerAuth: { type: 'http', scheme: 'bearer', description: "An operator's API token (tg_<id>_<secret>, POST /api/v1/tokens), or the bootstrap admin token (admin.token or TOLLGATE_ADMIN_TOKEN)." },
+        sessionCookie: { type: 'apiKey', in: 'cookie', name: 'tg_session', description: 'A console session (POST /api/v1/auth/login); unsafe methods also need the X-CSRF-Token header.' },
       },
       schemas,
     },

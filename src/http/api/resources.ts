@@ -44,6 +44,8 @@ export interface ResourceDef<E extends { readonly id: number }, S extends Shape,
   readonly schemaName: string;
   /** For messages: "no NAS client with id 7". */
   readonly title: string;
+  /** The audit log's name: actions `<name>.create|update|delete`, targets `<name>:<id>`. */
+  readonly auditName: string;
   readonly description: string;
   readonly fields: S;
   readonly readOnly: Readonly<Record<string, ReadOnlyField>>;
@@ -97,6 +99,7 @@ async function oneNasView(row: Nas | undefined): Promise<NasView | undefined> {
 
 export const nasResource: ResourceDef<NasView, typeof nasFields, Record<never, never>> = {
   path: 'nas',
+  auditName: 'nas',
   writePermission: 'network:write',
   schemaName: 'Nas',
   title: 'NAS client',
@@ -127,6 +130,7 @@ export const nasResource: ResourceDef<NasView, typeof nasFields, Record<never, n
 
 export const tariffResource: ResourceDef<Tariff, typeof tariffFields, Record<never, never>> = {
   path: 'tariffs',
+  auditName: 'tariff',
   writePermission: 'network:write',
   schemaName: 'Tariff',
   title: 'tariff',
@@ -148,6 +152,7 @@ const BALANCE_READ_ONLY = 'balance is read-only: payments, adjustments and charg
 
 export const accountResource: ResourceDef<Account, typeof accountFields, Record<never, never>> = {
   path: 'accounts',
+  auditName: 'account',
   writePermission: 'accounts:write',
   schemaName: 'Account',
   title: 'account',
@@ -174,6 +179,7 @@ export const accountResource: ResourceDef<Account, typeof accountFields, Record<
 
 export const subscriberResource: ResourceDef<Subscriber, typeof subscriberFields, typeof subscriberFilters> = {
   path: 'subscribers',
+  auditName: 'subscriber',
   writePermission: 'subscribers:write',
   schemaName: 'Subscriber',
   title: 'subscriber',

@@ -1,10 +1,27 @@
 /**
  * What a route is: the router's method + pattern, the OpenAPI description of the operation (generated from the
  * same field shapes the handler validates with) and the handler.
+ *
+ * Every write is audited in its own transaction (docs/console.md, The audit log), in one line:
+ *
+ * @example
+ * const row = await ctx.audited('tariff.update', `tariff:${id}`, async (tx) => {
+ *   const after = await tx.tariffs.update(id, patch);   // through tx, never ctx.store
+ *   return { result: after, before, after };            // before/after: API views; secrets are redacted
+ * });
+ * await ctx.publish({ kind: 'tariff', id });             // after the commit
+ *
+ * `audited` runs `fn` in ctx.store.transaction and appends the audit row (who: ctx.actor; the action; the
+ * target, or `target` of fn's answer when only the change knows it, e.g. a created row's id) through the same
+ * transaction: if `fn` throws, neither the change nor the row is written. `skip: true` writes no row (a change
+ * that changed nothing, e.g. a payment's redelivery). `ctx.audit` writes a row by itself, for what has no
+ * transaction to join (a Disconnect-Request's outcome, a failed sign-in).
  */
 import type { Actor, Permission } from '../../domain/operators.js';
 import type { ChangeEvent, Store } from '../../domain/ports.js';
+import type { Logger } from '../../observability/logger.js';
 import type { ApiErrorCode } from './errors.js';
+import type { LoginThrottle, RequestFacts, SecuritySettings } from './security.js';
 import type { JsonSchema } from './fields.js';
 import type { RouteSpec } from './router.js';
 import type { BodyMode, Shape } from './validate.js';
@@ -19,6 +36,28 @@ export interface ApiContext {
   readBody(): Promise<unknown>;
   /** Publishes a change after a committed write; a failure is logged, not returned to the client. */
   publish(event: ChangeEvent): Promise<void>;
+  /** Where the request came from (the client address is also actor.address) and whether it came over TLS. */
+  readonly request: RequestFacts & {
+    /** The digest of the console session that authenticated the request (actor.kind `session`). */
+    readonly sessionIdHash?: string;
+  };
+  readonly security: { readonly settings: SecuritySettings; readonly throttle: LoginThrottle };
+  readonly log: Logger;
+  /** The change `fn` makes through `tx` and its audit row, in one transaction (the file header shows how). */
+  audited<T>(action: string, target: string | null, fn: (tx: Store) => Promise<AuditedChange<T>>): Promise<T>;
+  /** An audit row of its own (no change to join): a Disconnect-Request's outcome, a failed sign-in. */
+  audit(action: string, target: string | null, change?: { readonly before?: unknown; readonly after?: unknown }): Promise<void>;
+}
+
+/** What the `fn` of ApiContext.audited answers: its result, the rows before and after, a late target. */
+export interface AuditedChange<T> {
+  readonly result: T;
+  readonly before?: unknown;
+  readonly after?: unknown;
+  /** The target when only the change knows it (`subscriber:42` of a created subscriber). */
+  readonly target?: string;
+  /** True: nothing changed, write no audit row. */
+  readonly skip?: boolean;
 }
 
 export interface ApiReply {

@@ -213,6 +213,8 @@ export function sessionRoutes(coa: CoaSender | undefined): ApiRoute[] {
             throw err;
           });
         const body = { result: outcome.result, ...(outcome.errorCause === undefined ? {} : { errorCause: outcome.errorCause }), attempts: outcome.attempts };
+        // Nothing in the database changed (the NAS's Stop closes the session): the request and its outcome are audited.
+        await ctx.audit('session.disconnect', `session:${id}`, { before: { username: session.username, nas: session.nas, acctSessionId: session.acctSessionId }, after: body });
         if (outcome.result === 'ack') return { status: 200, body };
         const error = new ApiError('COA_FAILED', describeOutcome(target.name, outcome));
         return { status: error.status, body: { ...error.toJSON(), ...body } };

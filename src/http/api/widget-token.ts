@@ -76,6 +76,8 @@ export function widgetTokenRoute(settings: WidgetTokenSettings | undefined): Api
       if (ttl > maxTtl) throw ApiError.validation([{ field: 'ttlSeconds', message: `must be at most ${maxTtl} (portal.widgetTokenTtlSeconds), got ${ttl}` }]);
       if (!(await ctx.store.subscribers.get(id))) throw new ApiError('NOT_FOUND', `no subscriber with id ${id}`);
       const { token, expiresAt } = tokens.issue(id, ttl);
+      // The token itself is a credential: the audit row keeps only who got one, for whom and until when.
+      await ctx.audit('widget_token.create', `subscriber:${id}`, { after: { subscriberId: id, expiresAt: expiresAt.toISOString() } });
       return {
         status: 201,
         body: { token, subscriberId: id, expiresAt: expiresAt.toISOString(), summaryPath: WIDGET_PATHS.summary, fragmentPath: WIDGET_PATHS.fragment },

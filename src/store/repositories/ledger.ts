@@ -14,7 +14,12 @@ import { boundedAmount, clampedSql, MONEY_LIMIT, outOfRange, withinMoneyLimit } 
 import { isoTime } from '../sql-values.js';
 import { nonEmpty, pageRequest } from '../validate.js';
 
-interface PaymentRow {
+interface OperatorColumns {
+  operator_id: number | null;
+  operator_login: string | null;
+}
+
+interface PaymentRow extends OperatorColumns {
   id: number;
   account_id: number;
   amount: number;
@@ -23,7 +28,7 @@ interface PaymentRow {
   created_at: Date;
 }
 
-interface AdjustmentRow {
+interface AdjustmentRow extends OperatorColumns {
   id: number;
   account_id: number;
   amount: number;
@@ -31,7 +36,7 @@ interface AdjustmentRow {
   created_at: Date;
 }
 
-interface CreditRow {
+interface CreditRow extends OperatorColumns {
   id: number;
   account_id: number;
   amount: number;
@@ -55,9 +60,11 @@ interface ChargeRow {
 
 // Amounts are read clamped: a legacy row beyond 2^53 must not make a whole statement fail.
 const AMOUNT = `${clampedSql('amount')} AS amount`;
-const PAYMENT_COLUMNS = `id, account_id, ${AMOUNT}, external_id, comment, created_at`;
-const ADJUSTMENT_COLUMNS = `id, account_id, ${AMOUNT}, reason, created_at`;
-const CREDIT_COLUMNS = `id, account_id, ${AMOUNT}, expires_at, reason, created_at, expires_at > now() AS active`;
+// Who made the row: its operator's login (a scalar sub-select, so it works in RETURNING too).
+const OPERATOR = 'operator_id, (SELECT o.login FROM operators o WHERE o.id = operator_id) AS operator_login';
+const PAYMENT_COLUMNS = `id, account_id, ${AMOUNT}, external_id, comment, created_at, ${OPERATOR}`;
+const ADJUSTMENT_COLUMNS = `id, account_id, ${AMOUNT}, reason, created_at, ${OPERATOR}`;
+const CREDIT_COLUMNS = `id, account_id, ${AMOUNT}, expires_at, reason, created_at, expires_at > now() AS active, ${OPERATOR}`;
 const CHARGE_COLUMNS = `id, account_id, kind, ${AMOUNT}, session_id, subscription_id, fee_day, comment, created_at`;
 
 const toPayment = (r: PaymentRow): Payment => ({
@@ -67,6 +74,8 @@ const toPayment = (r: PaymentRow): Payment => ({
   externalId: r.external_id,
   comment: r.comment,
   createdAt: isoTime(r.created_at),
+  operatorId: r.operator_id,
+  operatorLogin: r.operator_login,
 });
 
 const toAdjustment = (r: AdjustmentRow): Adjustment => ({
@@ -75,6 +84,8 @@ const toAdjustment = (r: AdjustmentRow): Adjustment => ({
   amount: r.amount,
   reason: r.reason,
   createdAt: isoTime(r.created_at),
+  operatorId: r.operator_id,
+  operatorLogin: r.operator_login,
 });
 
 const toCredit = (r: CreditRow): Credit => ({
@@ -85,6 +96,8 @@ const toCredit = (r: CreditRow): Credit => ({
   reason: r.reason,
   createdAt: isoTime(r.created_at),
   active: r.active,
+  operatorId: r.operator_id,
+  operatorLogin: r.operator_login,
 });
 
 const toCharge = (r: ChargeRow): Charge => ({
@@ -280,9 +293,9 @@ export function ledgerRepository(sql: Sql): LedgerRepository {
           await lockAccount(tx, input.accountId);
           // A concurrent payment with the same externalId: this INSERT waits for it, then inserts nothing.
           const [row] = await tx.query<PaymentRow>(
-            `INSERT INTO payments (account_id, amount, external_id, comment) VALUES ($1, $2, $3, $4)
+            `INSERT INTO payments (account_id, amount, external_id, comment, operator_id) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (external_id) DO NOTHING RETURNING ${PAYMENT_COLUMNS}`,
-            [input.accountId, input.amount, input.externalId, input.comment ?? null],
+            [input.accountId, input.amount, input.externalId, input.comment ?? null, input.operatorId ?? null],
           );
           if (!row) return undefined;
           await moveBalance(tx, input.accountId, input.amount);
@@ -306,8 +319,8 @@ export function ledgerRepository(sql: Sql): LedgerRepository {
       return sql.transaction(async (tx) => {
         await lockAccount(tx, input.accountId);
         const [row] = await tx.query<AdjustmentRow>(
-          `INSERT INTO adjustments (account_id, amount, reason) VALUES ($1, $2, $3) RETURNING ${ADJUSTMENT_COLUMNS}`,
-          [input.accountId, input.amount, input.reason],
+          `INSERT INTO adjustments (account_id, amount, reason, operator_id) VALUES ($1, $2, $3, $4) RETURNING ${ADJUSTMENT_COLUMNS}`,
+          [input.accountId, input.amount, input.reason, input.operatorId ?? null],
         );
         await moveBalance(tx, input.accountId, input.amount);
         await rederiveAccountStates(tx, [input.accountId], 'adjustment');
@@ -324,8 +337,8 @@ export function ledgerRepository(sql: Sql): LedgerRepository {
       return sql.transaction(async (tx) => {
         await lockAccount(tx, input.accountId);
         const [row] = await tx.query<CreditRow>(
-          `INSERT INTO credits (account_id, amount, expires_at, reason) VALUES ($1, $2, $3::timestamptz, $4) RETURNING ${CREDIT_COLUMNS}`,
-          [input.accountId, input.amount, new Date(expires).toISOString(), input.reason],
+          `INSERT INTO credits (account_id, amount, expires_at, reason, operator_id) VALUES ($1, $2, $3::timestamptz, $4, $5) RETURNING ${CREDIT_COLUMNS}`,
+          [input.accountId, input.amount, new Date(expires).toISOString(), input.reason, input.operatorId ?? null],
         );
         if (!row!.active) fail('expiresAt', `must be in the future, got ${input.expiresAt}`);
         await checkActiveCredit(tx, input.accountId, input.amount);

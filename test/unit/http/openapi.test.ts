@@ -26,10 +26,11 @@ function refs(value: unknown): string[] {
 }
 
 describe('openapi.json', () => {
-  it('is OpenAPI 3.1 with the bearer scheme applied by default', () => {
+  it('is OpenAPI 3.1 with the bearer scheme or the session cookie applied by default', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.components.securitySchemes.bearerAuth).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
-    expect(doc.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.components.securitySchemes.sessionCookie).toEqual(expect.objectContaining({ type: 'apiKey', in: 'cookie', name: 'tg_session' }));
+    expect(doc.security).toEqual([{ bearerAuth: [] }, { sessionCookie: [] }]);
   });
 
   it.each(routes.map((r) => [r.method, r.pattern] as const))('describes %s %s', (method, pattern) => {
@@ -67,9 +68,9 @@ describe('openapi.json', () => {
     expect(new Set(ops.map((o) => o.id)).size).toBe(ops.length);
   });
 
-  it('leaves only the document itself open', () => {
+  it('leaves only the document itself and the login open', () => {
     const open = Object.entries(doc.paths).flatMap(([path, methods]) => Object.values(methods).filter((op) => op.security !== undefined).map(() => path));
-    expect(open).toEqual(['/api/v1/openapi.json']);
+    expect(open.sort()).toEqual(['/api/v1/auth/login', '/api/v1/openapi.json']);
   });
 
   it('resolves every $ref', () => {
@@ -126,9 +127,9 @@ describe('openapi.json', () => {
     expect(sub.framedIp?.anyOf?.[0]?.format).toBe('ipv4');
   });
 
-  it('documents the 401 and the error shape on protected routes', () => {
+  it('documents the 401, the 403 (permission, CSRF) and the error shape on protected routes', () => {
     const op = doc.paths['/api/v1/subscribers/{id}']!.patch!;
-    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '404', '409', '413', '415', '422', '500', '503']);
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409', '413', '415', '422', '500', '503']);
     expect(doc.paths['/api/v1/tariffs/{id}']!.delete!.responses['409']).toBeDefined();
   });
 });

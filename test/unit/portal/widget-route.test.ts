@@ -5,12 +5,27 @@ import type { ApiContext } from '../../../src/http/api/route.js';
 import { WidgetTokens } from '../../../src/domain/widget-token.js';
 import { widgetTokenRoute } from '../../../src/http/api/widget-token.js';
 import type { Store } from '../../../src/domain/ports.js';
+import { DEFAULT_SECURITY, LoginThrottle } from '../../../src/http/api/security.js';
+import { createLogger } from '../../../src/observability/logger.js';
 
 const SECRET = 'widget-route-secret-0123456789-abcdefghij';
 
 function context(id: number, body: unknown, known: number[] = [7]): ApiContext {
   const store = { subscribers: { get: (sid: number) => Promise.resolve(known.includes(sid) ? { id: sid } : undefined) } } as unknown as Store;
-  return { actor: { kind: 'bootstrap', operatorId: null, login: 'bootstrap', role: 'admin', address: '127.0.0.1' }, params: { id }, query: new URLSearchParams(), store, readBody: () => Promise.resolve(body), publish: () => Promise.resolve() };
+  return {
+    actor: { kind: 'bootstrap', operatorId: null, login: 'bootstrap', role: 'admin', address: '127.0.0.1' },
+    params: { id },
+    query: new URLSearchParams(),
+    store,
+    readBody: () => Promise.resolve(body),
+    publish: () => Promise.resolve(),
+    request: { address: '127.0.0.1', userAgent: null, secure: false },
+    security: { settings: DEFAULT_SECURITY, throttle: new LoginThrottle(DEFAULT_SECURITY.throttle) },
+    log: createLogger('silent'),
+    // The route's change is the store's (no transaction to join here); the audit row is the API tests' concern.
+    audited: async (_action, _target, fn) => (await fn(store)).result,
+    audit: () => Promise.resolve(),
+  };
 }
 
 async function failure(promise: Promise<unknown>): Promise<ApiError> {
