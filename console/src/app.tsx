@@ -3,7 +3,7 @@
  * GET /api/v1/auth/me), then the layout with the navigation the role allows, the language switch, and the page of
  * the current route. Any 401 brings the login back.
  */
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiFailure, call, setCsrfToken, setUnauthorizedHandler } from './api/client';
 import type { Operator, SignedIn } from './api/pending';
@@ -11,7 +11,6 @@ import { SettingsContext, ErrorNote, type Settings } from './components/ui';
 import { I18nContext, LOCALES, initialLocale, storeLocale, translator, useI18n, type Key, type Locale } from './i18n';
 import { AdminPage } from './pages/admin';
 import { BillingPage } from './pages/billing';
-import { DashboardPage } from './pages/dashboard';
 import { LoginPage } from './pages/login';
 import { NetworkPage } from './pages/network';
 import { SearchPage } from './pages/search';
@@ -20,6 +19,29 @@ import { TracePage } from './pages/trace';
 import { Link, match, navigate, useLocation } from './router';
 import { SessionContext, sessionOf, useSession, type Session } from './session';
 import type { Permission } from '../../src/domain/operators';
+
+/** A page loaded on first use: the dashboard brings uPlot, which the other pages do not need. */
+function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
+  let loaded: ComponentType<P> | null = null;
+  return function Lazy(props: P) {
+    const [Component, setComponent] = useState<ComponentType<P> | null>(() => loaded);
+    const [error, setError] = useState<unknown>(null);
+    useEffect(() => {
+      if (Component) return;
+      load().then(
+        (c) => {
+          loaded = c;
+          setComponent(() => c);
+        },
+        setError,
+      );
+    }, []);
+    if (error) return <ErrorNote error={error} />;
+    return Component ? <Component {...props} /> : null;
+  };
+}
+
+const DashboardPage = lazyPage(() => import('./pages/dashboard').then((m) => m.DashboardPage));
 
 type Auth = { readonly state: 'loading' } | { readonly state: 'signed-out' } | { readonly state: 'signed-in'; readonly operator: Operator } | { readonly state: 'failed'; readonly error: unknown };
 

@@ -62,6 +62,7 @@ export const en = {
   'subscriber.account': 'Account',
   'subscriber.tariff': 'Tariff',
   'subscriber.framedIp': 'IP address',
+  'subscriber.staticIp': 'Static IP address',
   'subscriber.mac': 'MAC',
   'subscriber.lastCoa': 'Last CoA',
   'subscriber.takePayment': 'Take payment',

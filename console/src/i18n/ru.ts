@@ -64,6 +64,7 @@ export const ru: Readonly<Record<Key, string>> = {
   'subscriber.account': 'Лицевой счёт',
   'subscriber.tariff': 'Тариф',
   'subscriber.framedIp': 'IP-адрес',
+  'subscriber.staticIp': 'Постоянный IP-адрес',
   'subscriber.mac': 'MAC',
   'subscriber.lastCoa': 'Последний CoA',
   'subscriber.takePayment': 'Принять платёж',

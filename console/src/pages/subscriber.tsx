@@ -77,7 +77,7 @@ export function SubscriberPage({ id }: { readonly id: number }) {
           </dd>
           <dt>{t('subscriber.tariff')}</dt>
           <dd>{d.tariff ? d.tariff.name : t('common.none')}</dd>
-          <dt>{t('subscriber.framedIp')}</dt>
+          <dt>{t('subscriber.staticIp')}</dt>
           <dd>{subscriber.framedIp ?? '—'}</dd>
           <dt>{t('subscriber.mac')}</dt>
           <dd>{subscriber.mac ?? '—'}</dd>
