@@ -46,6 +46,13 @@ function ensureConsoleBuilt(): void {
   if (r.status !== 0) throw new Error(`the console build failed:\n${r.stdout}\n${r.stderr}`);
 }
 
+/** In the page: the controls with neither a label nor an accessible name (a string: this project's types have no DOM). */
+const UNNAMED_CONTROLS = `[...document.querySelectorAll('input, select, textarea, button')].filter((el) => {
+  if (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')) return false;
+  if (el.tagName === 'BUTTON') return el.textContent.trim() === '';
+  return !el.labels || el.labels.length === 0;
+}).map((el) => el.outerHTML.slice(0, 120))`;
+
 /**
  * Signs the browser in as an admin. Until the operator-auth routes exist: the bootstrap token on every request,
  * and the bootstrap admin as who-am-I's answer.
@@ -111,11 +118,12 @@ describe.skipIf(skip)('operator console in headless Chromium', () => {
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  /** Opens a console path at each width: screenshot, and at 375 px no horizontal scroll. */
+  /** Opens a console path at each width: screenshot, every control named, and at 375 px no horizontal scroll. */
   async function shoot(page: Page, name: string, ready: () => Promise<unknown>): Promise<void> {
     for (const width of WIDTHS) {
       await page.setViewportSize({ width, height: width < 500 ? 812 : 900 });
       await ready();
+      expect(await page.evaluate<string[]>(UNNAMED_CONTROLS), `${name}: controls without a label or accessible name`).toEqual([]);
       if (width < 500) {
         // Run in the page (a string: this project's types have no DOM).
         const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
@@ -124,6 +132,30 @@ describe.skipIf(skip)('operator console in headless Chromium', () => {
       await page.screenshot({ path: join(ARTIFACTS, `${name}-${width}.png`), fullPage: true });
     }
   }
+
+  it('shows the login with its labelled fields and the API\'s own error when signed out', async () => {
+    const page = await context!.newPage();
+    // A page of its own without the credentials signIn gives the context: the API answers 401.
+    // A page's routes come before the context's, and continue() goes to the network: the real API, no token.
+    await page.route('**/api/v1/**', (route) => {
+      const headers = { ...route.request().headers() };
+      delete headers.authorization;
+      return route.continue({ headers });
+    });
+    await page.goto(`${origin}/console/`, { waitUntil: 'load' });
+    const username = page.getByLabel('Username', { exact: true });
+    await username.waitFor();
+    await shoot(page, 'login', () => username.waitFor());
+    await username.fill('nobody');
+    await page.getByLabel('Password', { exact: true }).fill('wrong-password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    // The message is the API's, as it words it.
+    await page.getByRole('alert').waitFor();
+    const login = await fetch(`${origin}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const { error } = (await login.json()) as { error: { message: string } };
+    expect(await page.getByRole('alert').textContent()).toContain(error.message);
+    await page.close();
+  }, 60_000);
 
   it('loads under its CSP, finds the subscriber, and books a payment typed as 12.34 exactly', async () => {
     const daemon = d!;
