@@ -35,6 +35,11 @@ export function translator(locale: Locale): I18n {
   };
 }
 
+/** Whether a string built at run time (a reason code from the API) is a key of the dictionaries. */
+export function isKey(key: string): key is Key {
+  return Object.hasOwn(en, key);
+}
+
 export function initialLocale(): Locale {
   const stored = localStorage.getItem(STORAGE_KEY);
   if (stored === 'en' || stored === 'ru') return stored;

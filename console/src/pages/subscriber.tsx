@@ -11,7 +11,7 @@ import type { components } from '../api/schema';
 import { CreditForm, PaymentForm } from '../components/forms';
 import { ErrorNote, Field, Money, Notice, onSubmit, Section, Table, When, useAction, useLoad } from '../components/ui';
 import { formatBytes, formatDuration } from '../format';
-import { useI18n, type Key } from '../i18n';
+import { isKey, useI18n, type Key } from '../i18n';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
 
@@ -122,13 +122,25 @@ export function SubscriberPage({ id }: { readonly id: number }) {
           columns={[
             { label: t('common.time'), render: (r) => <When at={r.at} /> },
             { label: t('decision.result'), render: (r) => <span class={`badge ${r.result}`}>{t(`decision.${r.result}` as Key)}</span> },
-            { label: t('common.reason'), render: (r) => r.reason ?? '—' },
+            { label: t('common.reason'), render: (r) => <Reason code={r.reason} /> },
             { label: t('common.nas'), render: (r) => r.nas },
             { label: t('decision.method'), render: (r) => r.method },
           ]}
         />
       </Section>
     </>
+  );
+}
+
+/** A decision's reason in words, its code kept beside (the auth log's own word, for searching the logs). */
+function Reason({ code }: { readonly code: string | null }) {
+  const { t } = useI18n();
+  if (code === null) return <span>—</span>;
+  const key = `reason.${code}`;
+  return (
+    <span data-reason={code}>
+      {isKey(key) ? `${t(key)} (${code})` : code}
+    </span>
   );
 }
 
