@@ -20,8 +20,10 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_CSP } from '../../src/http/console-static.js';
-import { Code } from '../../src/radius/codes.js';
+import { Attr, Code } from '../../src/radius/codes.js';
+import { encodeRequest, hidePassword, randomAuthenticator } from '../../src/radius/crypto.js';
 import { SECRET, startTestDaemon, testConfigInput, type TestDaemon } from '../helpers/daemon.js';
+import { exchange } from '../helpers/udp-client.js';
 import { FakeBras, seedBlockedSubscriber, until, type Seeded } from './portal-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -44,6 +46,17 @@ function ensureConsoleBuilt(): void {
   const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
   const r = spawnSync(process.execPath, [vite, 'build', '--config', join(root, 'console', 'vite.config.ts')], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`the console build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/** A PAP Access-Request from 127.0.0.1 (the NAS `bras`) with Message-Authenticator. */
+function accessRequest(id: number, username: string, password: string): Buffer {
+  const secret = Buffer.from(SECRET);
+  const authenticator = randomAuthenticator();
+  const attrs = [
+    { type: Attr.UserName, value: Buffer.from(username) },
+    { type: Attr.UserPassword, value: hidePassword(Buffer.from(password), secret, authenticator) },
+  ];
+  return encodeRequest(Code.AccessRequest, id, attrs, secret, { messageAuthenticator: true, authenticator });
 }
 
 /** In the page: the controls with neither a label nor an accessible name (a string: this project's types have no DOM). */
@@ -84,6 +97,7 @@ describe.skipIf(skip)('operator console in headless Chromium', () => {
         admin: { listen: '127.0.0.1', port: 0, token: ADMIN_TOKEN },
         clients: [],
         fees: { enabled: false },
+        authLog: { flushIntervalMs: 50 },
         portal: { listen: '127.0.0.1', port: 0, currency: 'USD' },
       }),
       (sql) => seedBlockedSubscriber(sql, seeded),
@@ -92,6 +106,12 @@ describe.skipIf(skip)('operator console in headless Chromium', () => {
     // The session's NAS in the nas table, where Disconnect looks it up; its CoA port is the fake BRAS.
     const nas = await d.api.call('POST', '/api/v1/nas', { name: 'bras', address: '127.0.0.1', secret: SECRET, vendor: 'mikrotik', coaPort: bras.port });
     expect(nas.status).toBe(201);
+    // Two decisions for the subscriber page: the blocked account's redirect, and a reject for a wrong password.
+    const decided = async (): Promise<number> => ((await d!.api.call('GET', '/api/v1/auth-log?username=dana')).json as { items: unknown[] }).items.length;
+    for (let i = 0; i < 50 && (await exchange(d.app.ports.auth, accessRequest(1, 'dana', 'dana-password'))) === null; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await exchange(d.app.ports.auth, accessRequest(2, 'dana', 'not-her-password'))).not.toBeNull();
+    for (let i = 0; i < 100 && (await decided()) < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await decided()).toBe(2);
     profile = mkdtempSync(join(tmpdir(), 'tollgate-console-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -177,7 +197,15 @@ describe.skipIf(skip)('operator console in headless Chromium', () => {
     }
     expect(await page.getByRole('button', { name: 'Disconnect', exact: true }).count()).toBe(1);
     expect(await page.locator('[data-field="balance"]').textContent()).toBe('-$15.00');
-    expect(await page.locator('[data-section="decisions"]').count()).toBe(1);
+    // The last decisions with their reason, as the auth log has them.
+    const log = (await daemon.api.call('GET', '/api/v1/auth-log?username=dana')).json as { items: { result: string; reason: string | null }[] };
+    const reject = log.items.find((e) => e.result === 'reject')!;
+    expect(reject.reason).toBeTruthy();
+    const decisions = page.locator('[data-section="decisions"]');
+    expect(reject.reason).toBe('bad_password');
+    expect(await decisions.locator('[data-reason="bad_password"]').textContent()).toBe('Wrong password (bad_password)');
+    expect(await decisions.locator('tbody tr').count()).toBe(2);
+    expect(await decisions.locator('.badge.redirect').count()).toBe(1);
     await shoot(page, 'subscriber', () => page.getByRole('button', { name: 'Take payment', exact: true }).waitFor());
 
     await page.getByRole('button', { name: 'Take payment', exact: true }).click();
