@@ -11,7 +11,7 @@ import { fromLocalInput } from '../format';
 import { useI18n, type Key } from '../i18n';
 import { navigate } from '../router';
 import { useSession } from '../session';
-import { ROLES, type Role } from '../../../src/domain/operators';
+import { ROLES, roleAtMost, type Role } from '../../../src/domain/operators';
 
 type Tab = 'operators' | 'tokens' | 'audit';
 
@@ -157,7 +157,8 @@ function OperatorPassword({ operator, onDone }: { readonly operator: Operator; r
 function Tokens() {
   const { t } = useI18n();
   const session = useSession();
-  const roles = useRoleOptions().filter(([r]) => r === session.operator.role || session.operator.role === 'admin' || r === 'readonly');
+  // A token's role is at most its owner's (the API refuses more).
+  const roles = useRoleOptions().filter(([r]) => roleAtMost(r, session.operator.role));
   const list = useLoad(() => call<{ items: readonly ApiToken[] }>('GET', '/tokens'), []);
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('readonly');

@@ -133,4 +133,21 @@ describe('console static files', () => {
     expect((await request(port, '/healthz')).status).toBe(200);
     expect((await request(port, '/consoles')).status).toBe(404);
   });
+
+  it('says so when the console is not built', async () => {
+    const bare = createAdminServer({
+      log: captureLog().log,
+      metrics: () => Promise.resolve({ contentType: 'text/plain', body: '' }),
+      ready: () => true,
+      console: createConsoleHandler({ dir: join(parent, 'not-built'), settings: { currency: 'USD' } }),
+    });
+    const barePort = await listen(bare, 0, '127.0.0.1');
+    try {
+      const r = await request(barePort, '/console/');
+      expect(r.status).toBe(404);
+      expect(r.json).toEqual({ error: { code: 'NOT_FOUND', message: 'the console is not built: run npm run build' } });
+    } finally {
+      bare.close();
+    }
+  });
 });
