@@ -8,7 +8,8 @@
 #
 # Three stages: production dependencies only, a build with the dev dependencies (TypeScript) and the C++ tool
 # chain for the batched UDP addon (native/udp-batch), and the runtime image with the first stage's node_modules,
-# the compiled dist/, the addon, the dictionaries and the example config. No compiler reaches the runtime image.
+# the compiled dist/ (the daemon and the operator console), the addon, the dictionaries and the example config.
+# No compiler reaches the runtime image.
 # deploy/compose.yaml runs two instances on PostgreSQL and Redis; docs/operations.md has the details.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -31,6 +32,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The operator console (Vite, into dist/console); it imports the role table from src/domain.
+COPY console ./console
 # The build also makes dist/pglite-template, the embedded database's initdb done once, here.
 COPY scripts/pglite-template.mjs ./scripts/
 RUN npm run build
@@ -59,6 +62,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/native/udp-batch/build/Release/udp_batch.node ./native/udp-batch/build/Release/udp_batch.node
 COPY --from=build /app/dist/pglite-template ./dist/pglite-template
+COPY --from=build /app/dist/console ./dist/console
 COPY package.json ./
 COPY dictionaries ./dictionaries
 COPY config/tollgate.example.yaml ./config/tollgate.example.yaml

@@ -1,5 +1,9 @@
-/** The admin role's listener: the REST API, /metrics, /healthz and /readyz. */
+/** The admin role's listener: the REST API, the operator console (/console/), /metrics, /healthz and /readyz. */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createAdminServer, listen } from '../http/admin-server.js';
+import { createConsoleHandler } from '../http/console-static.js';
 import { createApiHandler } from '../http/api/index.js';
 import { drainServer } from '../http/drain.js';
 import { registry } from '../observability/metrics.js';
@@ -9,6 +13,20 @@ export interface AdminOptions {
   readonly ready: () => boolean;
   /** Metrics text; defaults to this process's registry (a cluster primary passes the aggregate). */
   readonly metrics?: (() => Promise<{ contentType: string; body: string }>) | undefined;
+}
+
+/**
+ * dist/console of this package, whether the code runs compiled (dist/src/app) or from source (src/app, the
+ * tests): the nearest directory above this module holding package.json is the package.
+ */
+export function consoleDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return join(dir, 'dist', 'console');
 }
 
 export interface Listener {
@@ -37,6 +55,7 @@ export async function adminListener(ctx: AppContext, options: AdminOptions): Pro
     ready: options.ready,
     metrics: options.metrics ?? (async () => ({ contentType: registry.contentType, body: await registry.metrics() })),
     api,
+    console: createConsoleHandler({ dir: consoleDir(), settings: { currency: config.portal.currency } }),
   });
   await ctx.life.start({ name: 'admin', stop: (budgetMs) => drainHttp(ctx, 'admin', server, budgetMs) });
   return {

@@ -1,9 +1,11 @@
 /**
  * The admin HTTP listener: Prometheus metrics, liveness and readiness. The admin REST API mounts here
- * too. Errors are JSON `{ "error": { "code", "message" } }`.
+ * too, and the operator console's files under /console/ (./console-static.ts). Errors are JSON
+ * `{ "error": { "code", "message" } }`.
  */
 import http from 'node:http';
 import type { Logger } from '../observability/logger.js';
+import { isConsolePath, type ConsoleHandler } from './console-static.js';
 import { applyServerTimeouts, SERVER_OPTIONS, trackForDrain } from './drain.js';
 
 export interface AdminServerOptions {
@@ -14,6 +16,8 @@ export interface AdminServerOptions {
   readonly ready: () => boolean;
   /** The admin REST API: answers what is under /api/v1 and returns false for anything else. */
   readonly api?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>;
+  /** The operator console's files under /console (createConsoleHandler); without it /console is a 404. */
+  readonly console?: ConsoleHandler;
 }
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
@@ -41,6 +45,14 @@ export function createAdminServer(options: AdminServerOptions): http.Server {
           if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'internal error');
         },
       );
+      return;
+    }
+    if (options.console && isConsolePath(path)) {
+      options.console(req, res, path).catch((err: unknown) => {
+        log.error({ err, path }, 'console request failed');
+        if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'internal error');
+        else res.destroy();
+      });
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

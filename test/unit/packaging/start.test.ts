@@ -65,4 +65,38 @@ describe('npm start', () => {
       rmSync(p.dir, { recursive: true, force: true });
     }
   });
+
+  it('builds the console with Vite when dist/console is missing or older than console/, and not otherwise', () => {
+    const p = fakePackage();
+    try {
+      mkdirSync(join(p.dir, 'console/src'), { recursive: true });
+      writeFileSync(join(p.dir, 'console/src/main.tsx'), 'export {};\n');
+      writeFileSync(join(p.dir, 'console/vite.config.ts'), 'export default {};\n');
+      mkdirSync(join(p.dir, 'node_modules/vite/bin'), { recursive: true });
+      writeFileSync(
+        join(p.dir, 'node_modules/vite/bin/vite.js'),
+        `const fs = require('node:fs'); const path = require('node:path');
+         const root = path.join(__dirname, '../../..');
+         fs.mkdirSync(path.join(root, 'dist/console'), { recursive: true });
+         fs.writeFileSync(path.join(root, 'dist/console/index.html'), '');
+         fs.appendFileSync(path.join(root, 'vite-runs.log'), 'x');\n`,
+      );
+      const viteRuns = (): number => (existsSync(join(p.dir, 'vite-runs.log')) ? readFileSync(join(p.dir, 'vite-runs.log'), 'utf8').length : 0);
+      p.ensure();
+      expect([p.runs(), viteRuns()]).toEqual([1, 1]);
+      p.ensure();
+      expect([p.runs(), viteRuns()]).toEqual([1, 1]);
+      const later = new Date(Date.now() + 5000);
+      utimesSync(join(p.dir, 'console/src/main.tsx'), later, later);
+      p.ensure();
+      expect([p.runs(), viteRuns()]).toEqual([1, 2]);
+      p.ensure();
+      expect(viteRuns()).toBe(2);
+      rmSync(join(p.dir, 'dist/console'), { recursive: true });
+      p.ensure();
+      expect([p.runs(), viteRuns()]).toEqual([1, 3]);
+    } finally {
+      rmSync(p.dir, { recursive: true, force: true });
+    }
+  });
 });

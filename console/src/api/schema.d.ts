@@ -1,0 +1,4254 @@
+/**
+ * Generated from the admin API's OpenAPI document (GET /api/v1/openapi.json) by scripts/gen-api-types.mjs with
+ * openapi-typescript. Do not edit: run `npm run gen:api-types` after changing a route.
+ */
+
+export type paths = {
+    "/api/v1/accounting/held": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accounting records held for review, oldest first (keyset pages by id) */
+        get: operations["listHeldAccounting"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounting/held/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One held accounting record */
+        get: operations["getHeldAccounting"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounting/held/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a held record: it is journaled again, marked approved, and the rater applies it to its session */
+        post: operations["approveHeldAccounting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounting/held/{id}/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Discard a held record: it is closed without effect */
+        post: operations["discardHeldAccounting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List accounts */
+        get: operations["listAccount"];
+        put?: never;
+        /** Create a account */
+        post: operations["createAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one account */
+        get: operations["getAccount"];
+        put?: never;
+        post?: never;
+        /** Delete a account */
+        delete: operations["deleteAccount"];
+        options?: never;
+        head?: never;
+        /** Change some fields of a account */
+        patch: operations["updateAccount"];
+        trace?: never;
+    };
+    "/api/v1/accounts/{id}/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's adjustments, newest first */
+        get: operations["listAccountAdjustments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{id}/charges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's charges, newest first */
+        get: operations["listAccountCharges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{id}/credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's temporary credits (expired ones too), newest first */
+        get: operations["listAccountCredits"];
+        put?: never;
+        /** Grant temporary credit (e.g. a promised payment) */
+        post: operations["grantAccountCredit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's payments, newest first */
+        get: operations["listAccountPayments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Correct a balance by a signed amount */
+        post: operations["createAdjustment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent authentication results, newest first */
+        get: operations["listAuthLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/nas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List NAS clients */
+        get: operations["listNas"];
+        put?: never;
+        /** Create a NAS client */
+        post: operations["createNas"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/nas/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one NAS client */
+        get: operations["getNas"];
+        put?: never;
+        post?: never;
+        /** Delete a NAS client */
+        delete: operations["deleteNas"];
+        options?: never;
+        head?: never;
+        /** Change some fields of a NAS client */
+        patch: operations["updateNas"];
+        trace?: never;
+    };
+    "/api/v1/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This OpenAPI 3.1 document (no token needed) */
+        get: operations["getOpenApi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a payment (idempotent on externalId) */
+        post: operations["createPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List sessions newest first, or look up who had an IP address at an instant (ip + at) */
+        get: operations["listSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one session */
+        get: operations["getSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/{id}/disconnect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a Disconnect-Request (RFC 5176) to the session's NAS */
+        post: operations["disconnectSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the sessions overlapping a time range (abuse and lawful-intercept requests) as CSV or JSON, streamed */
+        get: operations["exportSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscribers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List subscribers */
+        get: operations["listSubscriber"];
+        put?: never;
+        /** Create a subscriber */
+        post: operations["createSubscriber"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscribers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one subscriber */
+        get: operations["getSubscriber"];
+        put?: never;
+        post?: never;
+        /** Delete a subscriber */
+        delete: operations["deleteSubscriber"];
+        options?: never;
+        head?: never;
+        /** Change some fields of a subscriber */
+        patch: operations["updateSubscriber"];
+        trace?: never;
+    };
+    "/api/v1/subscribers/{id}/widget-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a signed token for the subscriber's billing widget (portal listener, /widget/v1/*) */
+        post: operations["createSubscriberWidgetToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tariffs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List tariffs */
+        get: operations["listTariff"];
+        put?: never;
+        /** Create a tariff */
+        post: operations["createTariff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tariffs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one tariff */
+        get: operations["getTariff"];
+        put?: never;
+        post?: never;
+        /** Delete a tariff */
+        delete: operations["deleteTariff"];
+        options?: never;
+        head?: never;
+        /** Change some fields of a tariff */
+        patch: operations["updateTariff"];
+        trace?: never;
+    };
+};
+export type webhooks = Record<string, never>;
+export type components = {
+    schemas: {
+        /** @description Billing accounts: one balance shared by one or more subscribers. */
+        Account: {
+            /** @description Sum of unexpired temporary credits (minor units). */
+            readonly activeCredit: number;
+            /** @description Integer minor units. Changed by payments, adjustments and charges only. */
+            readonly balance: number;
+            /**
+             * Format: date-time
+             * @description When the row was created (UTC).
+             */
+            readonly createdAt: string;
+            /**
+             * @description Permanent credit: the account stays active while balance + creditLimit + activeCredit ≥ 0. Integer minor units (e.g. cents), at most 1000000000000000.
+             * @example 1500
+             */
+            creditLimit: number;
+            /** @description Assigned by the server. */
+            readonly id: number;
+            /**
+             * @description Derived from balance and credit.
+             * @enum {string}
+             */
+            readonly state: "active" | "blocked";
+            /**
+             * Format: date-time
+             * @description When the current state began.
+             */
+            readonly stateSince: string;
+            /**
+             * Format: date-time
+             * @description When the row last changed (UTC).
+             */
+            readonly updatedAt: string;
+        };
+        AccountCreate: {
+            /**
+             * @description Permanent credit: the account stays active while balance + creditLimit + activeCredit ≥ 0. Integer minor units (e.g. cents), at most 1000000000000000.
+             * @default 0
+             * @example 1500
+             */
+            creditLimit: number;
+        };
+        AccountPage: {
+            items: components["schemas"]["Account"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** @description Any subset of the fields; null clears a nullable one. */
+        AccountPatch: {
+            /**
+             * @description Permanent credit: the account stays active while balance + creditLimit + activeCredit ≥ 0. Integer minor units (e.g. cents), at most 1000000000000000.
+             * @example 1500
+             */
+            creditLimit?: number;
+        };
+        /** @description A manual correction of a balance. Integer minor units, signed. */
+        Adjustment: {
+            accountId: number;
+            /** @description Signed, never 0. A legacy value beyond ±9007199254740991 (2^53 − 1) is returned clamped to it. */
+            amount: number;
+            /**
+             * Format: date-time
+             * @description When it was applied (UTC).
+             */
+            createdAt: string;
+            id: number;
+            reason: string;
+        };
+        AdjustmentCreate: {
+            /**
+             * @description The account corrected.
+             * @example 1
+             */
+            accountId: number;
+            /**
+             * @description Added to the balance: negative debits, positive refunds or bonuses. Integer minor units (e.g. cents), signed, not 0, within ±1000000000000000.
+             * @example -500
+             * @example 1500
+             */
+            amount: number;
+            /**
+             * @description Why (shown to the subscriber and auditors).
+             * @example refund: outage 2025-01-31
+             */
+            reason: string;
+        };
+        AdjustmentPage: {
+            items: components["schemas"]["Adjustment"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** @description One authentication result. Passwords are never logged. */
+        AuthLogEntry: {
+            /** Format: date-time */
+            at: string;
+            callingStationId: string | null;
+            /** @description pap, chap, mschapv2, … */
+            method: string;
+            /** @description NAS name. */
+            nas: string;
+            nasPort: string | null;
+            /** @description unknown_user, bad_password, disabled, blocked, suspended, …; null on accept. */
+            reason: string | null;
+            /** @enum {string} */
+            result: "accept" | "redirect" | "reject";
+            username: string;
+        };
+        AuthLogPage: {
+            items: components["schemas"]["AuthLogEntry"][];
+            limit: number;
+            /**
+             * Format: date-time
+             * @description Pass as `before` for the next page; null when this page is the last.
+             */
+            nextBefore: string | null;
+        };
+        /** @description Money taken (traffic, time, daily fee, one-off). Integer minor units. */
+        Charge: {
+            accountId: number;
+            /** @description A legacy value beyond ±9007199254740991 (2^53 − 1) is returned clamped to it. */
+            amount: number;
+            comment: string | null;
+            /**
+             * Format: date-time
+             * @description When it was charged (UTC).
+             */
+            createdAt: string;
+            /**
+             * Format: date
+             * @description The charged UTC day (fee).
+             */
+            feeDay: string | null;
+            id: number;
+            /** @enum {string} */
+            kind: "traffic" | "time" | "fee" | "one_off";
+            /** @description The rated session (traffic, time). */
+            sessionId: number | null;
+            /** @description The charged subscription (fee). */
+            subscriptionId: number | null;
+        };
+        ChargePage: {
+            items: components["schemas"]["Charge"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** @description Temporary credit: counts toward the allowance while unexpired. Not money: the balance does not change. */
+        Credit: {
+            accountId: number;
+            /** @description Unexpired when read. */
+            active: boolean;
+            /** @description A legacy value beyond ±9007199254740991 (2^53 − 1) is returned clamped to it. */
+            amount: number;
+            /**
+             * Format: date-time
+             * @description When it was granted (UTC).
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it stops counting (UTC).
+             */
+            expiresAt: string;
+            id: number;
+            reason: string;
+        };
+        /** @description Give exactly one of days and expiresAt. */
+        CreditCreate: {
+            /**
+             * @description Temporary credit: added to the allowance until it expires. Integer minor units (e.g. cents), 1 to 1000000000000000.
+             * @example 1500
+             */
+            amount: number;
+            /** @description Lifetime in days from now (1–365); give this or expiresAt. */
+            days?: number;
+            /**
+             * Format: date-time
+             * @description When the credit stops counting: in the future, at most 365 days ahead; give this or days.
+             * @example 2025-01-31T12:00:00Z
+             */
+            expiresAt?: string;
+            /**
+             * @description Why (e.g. "promised payment").
+             * @example promised payment
+             */
+            reason: string;
+        };
+        CreditPage: {
+            items: components["schemas"]["Credit"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** @description COA_FAILED: the NAS refused (nak) or did not answer (timeout). The outcome is given next to the error. */
+        DisconnectFailure: {
+            /** @description Transmissions made (1 + retransmissions). */
+            attempts: number;
+            error: {
+                /** @constant */
+                code: "COA_FAILED";
+                /** @description For people; may change between releases. */
+                message: string;
+            };
+            /** @description Error-Cause of a NAK (RFC 5176 §3.5), when the NAS sent one: 503 Session Context Not Found, … */
+            errorCause?: number;
+            /**
+             * @description Disconnect-ACK, Disconnect-NAK, or no verified answer after every retransmission.
+             * @enum {string}
+             */
+            result: "ack" | "nak" | "timeout";
+        };
+        /** @description The NAS acknowledged the Disconnect-Request. */
+        DisconnectResult: {
+            /** @description Transmissions made (1 + retransmissions). */
+            attempts: number;
+            /** @description Error-Cause of a NAK (RFC 5176 §3.5), when the NAS sent one: 503 Session Context Not Found, … */
+            errorCause?: number;
+            /**
+             * @description Disconnect-ACK, Disconnect-NAK, or no verified answer after every retransmission.
+             * @enum {string}
+             */
+            result: "ack" | "nak" | "timeout";
+        };
+        Error: {
+            error: {
+                /**
+                 * @description Stable; see the table in docs/api.md.
+                 * @enum {string}
+                 */
+                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "REFERENCE" | "AMOUNT_OUT_OF_RANGE" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "API_DISABLED" | "UNAVAILABLE" | "COA_FAILED" | "COA_UNAVAILABLE";
+                /** @description VALIDATION_FAILED: every problem, the first of which is repeated in field and message. */
+                details?: {
+                    field: string;
+                    message: string;
+                }[];
+                /** @description The body field or query parameter the (first) problem is about. */
+                field?: string;
+                /** @description For people; may change between releases. */
+                message: string;
+            };
+        };
+        /** @description A session in the export. CSV columns: id, username, framed_ip, calling_station_id, nas, nas_port, acct_session_id, started_at, stopped_at, input_octets, output_octets, session_time, terminate_cause. */
+        ExportedSession: {
+            acctSessionId: string;
+            /** @description Calling-Station-Id (the MAC address on most BRAS). */
+            callingStationId: string | null;
+            /** @description Framed-IP-Address. */
+            framedIp: string | null;
+            id: number;
+            /** @description Bytes from the subscriber. */
+            inputOctets: number;
+            /** @description NAS name. */
+            nas: string;
+            /** @description NAS-Port or NAS-Port-Id. */
+            nasPort: string | null;
+            /** @description Bytes to the subscriber. */
+            outputOctets: number;
+            /** @description Seconds. */
+            sessionTime: number;
+            /** Format: date-time */
+            startedAt: string;
+            /**
+             * Format: date-time
+             * @description Null while open.
+             */
+            stoppedAt: string | null;
+            /** @description Acct-Terminate-Cause. */
+            terminateCause: string | null;
+            username: string;
+        };
+        /** @description An accounting record held for review instead of charged (docs/accounting.md rule 7). */
+        HeldAccounting: {
+            /** @description The session's account, if known. */
+            accountId: number | null;
+            acctSessionId: string;
+            /**
+             * Format: date-time
+             * @description When it was approved or discarded; null while held.
+             */
+            decidedAt: string | null;
+            /** @description Who decided, e.g. "alice (api token)". */
+            decidedBy: string | null;
+            /** @description Receive time since the previous record of the session, seconds (decimal string). */
+            elapsedSeconds: string;
+            /**
+             * Format: date-time
+             * @description When the rater held it.
+             */
+            heldAt: string;
+            id: number;
+            /** @description NAS name. */
+            nas: string;
+            /** @description The note given with the decision. */
+            note: string | null;
+            /** @description Octets the record claimed over the session (a decimal string: it can exceed 2^64). */
+            octets: string;
+            /**
+             * @description octet_rate: more octets than maxRateBitsPerSecond could carry since the previous record; session_time: more session time than has passed.
+             * @enum {string}
+             */
+            reason: "octet_rate" | "session_time";
+            /** @description The record as journaled; null when it does not decode (then it can only be discarded). */
+            record: {
+                acctSessionId: string;
+                /**
+                 * @description The service the Access-Accept gave, as echoed in Class.
+                 * @enum {string|null}
+                 */
+                answered: "restricted" | "normal" | null;
+                /** @description Calling-Station-Id. */
+                callingStationId: string | null;
+                /** @description Acct-Delay-Time, seconds. */
+                delayTime: number;
+                /**
+                 * Format: date-time
+                 * @description Event-Timestamp, else receive time minus Acct-Delay-Time.
+                 */
+                eventTime: string;
+                /** @description Framed-IP-Address. */
+                framedIp: string | null;
+                /** @description Acct-Input-Octets with Gigawords, bytes (decimal string). */
+                inputOctets: string | null;
+                /** @description NAS-Port-Id, or NAS-Port as text. */
+                nasPort: string | null;
+                /** @description Acct-Output-Octets with Gigawords, bytes (decimal string). */
+                outputOctets: string | null;
+                /**
+                 * Format: date-time
+                 * @description When Tollgate received it.
+                 */
+                receivedAt: string;
+                /** @description Acct-Session-Time, seconds (decimal string). */
+                sessionTime: string | null;
+                /** @enum {string} */
+                status: "start" | "stop" | "interim-update" | "accounting-on" | "accounting-off" | "other";
+                /** @description Acct-Status-Type as sent. */
+                statusType: number;
+                /** @description Acct-Terminate-Cause. */
+                terminateCause: string | null;
+                username: string;
+            } | null;
+            /** @description Session seconds the record claimed over the session (decimal string). */
+            seconds: string;
+            /** @description The session it was held for; null when that session was deleted. */
+            sessionId: number | null;
+            /** @enum {string} */
+            state: "held" | "approved" | "discarded";
+            username: string;
+        };
+        HeldAccountingPage: {
+            items: components["schemas"]["HeldAccounting"][];
+            limit: number;
+            /** @description Pass as `after` for the next page; null when this page is the last. */
+            nextAfter: number | null;
+        };
+        HeldDecision: {
+            /**
+             * @description Who decides (an operator name); recorded as "<by> (api token)".
+             * @example alice
+             */
+            by: string;
+            note?: string | null;
+        };
+        /** @description RADIUS clients (BRAS, BNG, access points): who may send requests and with which secret. */
+        Nas: {
+            /**
+             * @description Source address of the NAS: an IPv4/IPv6 address or a CIDR (no host bits set).
+             * @example 192.0.2.10
+             * @example 10.0.0.0/8
+             * @example 2001:db8::/32
+             */
+            address: string;
+            /** @description UDP port for CoA/Disconnect requests (RFC 5176). */
+            coaPort: number;
+            /**
+             * Format: date-time
+             * @description When the row was created (UTC).
+             */
+            readonly createdAt: string;
+            /** @description Assigned by the server. */
+            readonly id: number;
+            /** @description Drop requests with Proxy-State but no Message-Authenticator (BlastRADIUS). */
+            limitProxyState: boolean;
+            /** @description Message-Authenticator from this NAS (BlastRADIUS): the requirement in force and what was seen. */
+            readonly messageAuthenticator: {
+                /** @description Access-Requests from this NAS since this instance started (with workers: summed over them); one whose Message-Authenticator does not verify is not counted. null when no process of this instance has the NAS in its client table. */
+                counts: {
+                    /** @description Access-Requests without Message-Authenticator. */
+                    absent: number;
+                    /** @description Access-Requests with Message-Authenticator as the first attribute. */
+                    first: number;
+                    /** @description Access-Requests with Message-Authenticator elsewhere. */
+                    present: number;
+                    /** @description The same counts for the Access-Requests that carried Proxy-State. */
+                    withProxyState: {
+                        /** @description Of those, the ones without Message-Authenticator. */
+                        absent: number;
+                        /** @description Of those, the ones with Message-Authenticator as the first attribute. */
+                        first: number;
+                        /** @description Of those, the ones with Message-Authenticator elsewhere. */
+                        present: number;
+                    };
+                } | null;
+                /** @description Whether an Access-Request without Message-Authenticator is dropped now (auto: once it has been seen). */
+                required: boolean;
+                /** @description auto: when the NAS first sent a valid Message-Authenticator (stored); null before, and for true and false. */
+                seenAt: string | null;
+            };
+            /**
+             * @description Unique name, used in logs and metrics.
+             * @example bras-1
+             */
+            name: string;
+            /** @description Drop Access-Requests without Message-Authenticator (BlastRADIUS). auto: not until the NAS has sent a valid one, then for good (stored). */
+            requireMessageAuthenticator: boolean | "auto";
+            tlsName: string | null;
+            /**
+             * Format: date-time
+             * @description When the row last changed (UTC).
+             */
+            readonly updatedAt: string;
+            /**
+             * @description Vendor profile for replies and CoA.
+             * @enum {string}
+             */
+            vendor: "generic" | "mikrotik" | "accel-ppp" | "cisco" | "juniper" | "huawei" | "ericsson" | "vasexperts";
+        };
+        NasCreate: {
+            /**
+             * @description Source address of the NAS: an IPv4/IPv6 address or a CIDR (no host bits set).
+             * @example 192.0.2.10
+             * @example 10.0.0.0/8
+             * @example 2001:db8::/32
+             */
+            address: string;
+            /**
+             * @description UDP port for CoA/Disconnect requests (RFC 5176).
+             * @default 3799
+             */
+            coaPort: number;
+            /**
+             * @description Drop requests with Proxy-State but no Message-Authenticator (BlastRADIUS).
+             * @default true
+             */
+            limitProxyState: boolean;
+            /**
+             * @description Unique name, used in logs and metrics.
+             * @example bras-1
+             */
+            name: string;
+            /**
+             * @description Drop Access-Requests without Message-Authenticator (BlastRADIUS). auto: not until the NAS has sent a valid one, then for good (stored).
+             * @default auto
+             */
+            requireMessageAuthenticator: boolean | "auto";
+            /** @description RADIUS shared secret, at least 8 characters. Write-only: never returned. */
+            secret: string;
+            tlsName?: string | null;
+            /**
+             * @description Vendor profile for replies and CoA.
+             * @enum {string}
+             */
+            vendor: "generic" | "mikrotik" | "accel-ppp" | "cisco" | "juniper" | "huawei" | "ericsson" | "vasexperts";
+        };
+        NasPage: {
+            items: components["schemas"]["Nas"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** @description Any subset of the fields; null clears a nullable one. */
+        NasPatch: {
+            /**
+             * @description Source address of the NAS: an IPv4/IPv6 address or a CIDR (no host bits set).
+             * @example 192.0.2.10
+             * @example 10.0.0.0/8
+             * @example 2001:db8::/32
+             */
+            address?: string;
+            /** @description UDP port for CoA/Disconnect requests (RFC 5176). */
+            coaPort?: number;
+            /** @description Drop requests with Proxy-State but no Message-Authenticator (BlastRADIUS). */
+            limitProxyState?: boolean;
+            /**
+             * @description Unique name, used in logs and metrics.
+             * @example bras-1
+             */
+            name?: string;
+            /** @description Drop Access-Requests without Message-Authenticator (BlastRADIUS). auto: not until the NAS has sent a valid one, then for good (stored). */
+            requireMessageAuthenticator?: boolean | "auto";
+            /** @description RADIUS shared secret, at least 8 characters. Write-only: never returned. */
+            secret?: string;
+            tlsName?: string | null;
+            /**
+             * @description Vendor profile for replies and CoA.
+             * @enum {string}
+             */
+            vendor?: "generic" | "mikrotik" | "accel-ppp" | "cisco" | "juniper" | "huawei" | "ericsson" | "vasexperts";
+        };
+        /** @description Money received. Integer minor units. */
+        Payment: {
+            accountId: number;
+            /** @description A legacy value beyond ±9007199254740991 (2^53 − 1) is returned clamped to it. */
+            amount: number;
+            comment: string | null;
+            /**
+             * Format: date-time
+             * @description When it was applied (UTC).
+             */
+            createdAt: string;
+            /** @description As given, without leading or trailing whitespace. */
+            externalId: string;
+            id: number;
+        };
+        PaymentCreate: {
+            /**
+             * @description The account credited.
+             * @example 1
+             */
+            accountId: number;
+            /**
+             * @description Money received. Integer minor units (e.g. cents), 1 to 1000000000000000.
+             * @example 1500
+             */
+            amount: number;
+            comment?: string | null;
+            /**
+             * @description The payment system's transaction id (or one the operator makes up, e.g. manual:<uuid>). A payment is applied once per externalId: a redelivery answers 200 with the existing payment. Leading and trailing whitespace is removed.
+             * @example psp:7f3a9c
+             */
+            externalId: string;
+        };
+        PaymentPage: {
+            items: components["schemas"]["Payment"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** @description An accounting session (RADIUS Accounting Start … Stop). Traffic in bytes, time in seconds. */
+        Session: {
+            /** @description Null when unknown or deleted. */
+            accountId: number | null;
+            /** @description Acct-Session-Id given by the NAS. */
+            acctSessionId: string;
+            /** @description Calling-Station-Id (usually the MAC). */
+            callingStationId: string | null;
+            /** @description Framed-IP-Address. */
+            framedIp: string | null;
+            id: number;
+            /** @description Bytes from the subscriber. */
+            inputOctets: number;
+            /** @description NAS name. */
+            nas: string;
+            /** @description NAS-Port or NAS-Port-Id. */
+            nasPort: string | null;
+            /** @description Bytes to the subscriber. */
+            outputOctets: number;
+            /** @description Acct-Session-Time, seconds. */
+            sessionTime: number;
+            /**
+             * Format: date-time
+             * @description Session start (UTC).
+             */
+            startedAt: string;
+            /**
+             * Format: date-time
+             * @description Session stop (UTC); null while open.
+             */
+            stoppedAt: string | null;
+            /** @description Null when unknown or deleted. */
+            subscriberId: number | null;
+            /** @description Acct-Terminate-Cause, NAS-Reboot, or Stale-Session (closed by the sweep when its Stop was lost). */
+            terminateCause: string | null;
+            /**
+             * Format: date-time
+             * @description Last accounting record (UTC).
+             */
+            updatedAt: string;
+            username: string;
+        };
+        SessionPage: {
+            items: components["schemas"]["Session"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** @description RADIUS users: credentials, bindings and the account and tariff they belong to. */
+        Subscriber: {
+            /**
+             * @description The account whose balance this subscriber uses.
+             * @example 1
+             */
+            accountId: number;
+            /**
+             * Format: date-time
+             * @description When the row was created (UTC).
+             */
+            readonly createdAt: string;
+            framedIp: string | null;
+            framedPool: string | null;
+            /** @description Whether a cleartext password is stored (CHAP needs one); the credentials themselves are never returned. */
+            readonly hasCleartextPassword: boolean;
+            /** @description Assigned by the server. */
+            readonly id: number;
+            mac: string | null;
+            simultaneousUse: number | null;
+            /**
+             * @description active: normal service; suspended: redirected; disabled: rejected.
+             * @enum {string}
+             */
+            status: "active" | "suspended" | "disabled";
+            tariffId: number | null;
+            /**
+             * Format: date-time
+             * @description When the row last changed (UTC).
+             */
+            readonly updatedAt: string;
+            /**
+             * @description RADIUS User-Name, matched exactly.
+             * @example alice@isp
+             */
+            username: string;
+        };
+        SubscriberCreate: {
+            /**
+             * @description The account whose balance this subscriber uses.
+             * @example 1
+             */
+            accountId: number;
+            framedIp?: string | null;
+            framedPool?: string | null;
+            mac?: string | null;
+            /**
+             * @description NT hash (32 hex digits) when only the hash is known (PAP, MS-CHAPv2; no CHAP). Write-only: never returned.
+             * @example 8846f7eaee8fb117ad06bdd830b7586c
+             */
+            ntHash?: string;
+            /** @description Cleartext password (PAP, CHAP, MS-CHAPv2). Write-only: never returned. */
+            password?: string;
+            simultaneousUse?: number | null;
+            /**
+             * @description active: normal service; suspended: redirected; disabled: rejected.
+             * @default active
+             * @enum {string}
+             */
+            status: "active" | "suspended" | "disabled";
+            tariffId?: number | null;
+            /**
+             * @description RADIUS User-Name, matched exactly.
+             * @example alice@isp
+             */
+            username: string;
+        };
+        SubscriberPage: {
+            items: components["schemas"]["Subscriber"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** @description Any subset of the fields; null clears a nullable one. */
+        SubscriberPatch: {
+            /**
+             * @description The account whose balance this subscriber uses.
+             * @example 1
+             */
+            accountId?: number;
+            framedIp?: string | null;
+            framedPool?: string | null;
+            mac?: string | null;
+            /**
+             * @description NT hash (32 hex digits) when only the hash is known (PAP, MS-CHAPv2; no CHAP). Write-only: never returned.
+             * @example 8846f7eaee8fb117ad06bdd830b7586c
+             */
+            ntHash?: string;
+            /** @description Cleartext password (PAP, CHAP, MS-CHAPv2). Write-only: never returned. */
+            password?: string;
+            simultaneousUse?: number | null;
+            /**
+             * @description active: normal service; suspended: redirected; disabled: rejected.
+             * @enum {string}
+             */
+            status?: "active" | "suspended" | "disabled";
+            tariffId?: number | null;
+            /**
+             * @description RADIUS User-Name, matched exactly.
+             * @example alice@isp
+             */
+            username?: string;
+        };
+        /** @description Rate plans: fees, prices and rate limits. Money is integer minor units. */
+        Tariff: {
+            /**
+             * Format: date-time
+             * @description When the row was created (UTC).
+             */
+            readonly createdAt: string;
+            /** @description Download rate limit in kbit/s; 0 = no limit. */
+            downKbps: number;
+            /** @description Assigned by the server. */
+            readonly id: number;
+            /** @description Bytes per calendar month included in the fee. */
+            includedBytes: number;
+            /**
+             * @description Subscription fee per calendar month, charged daily. Integer minor units (e.g. cents), at most 1000000000000000.
+             * @example 1500
+             */
+            monthlyFee: number;
+            /**
+             * @description Unique tariff name.
+             * @example Home 100
+             */
+            name: string;
+            /**
+             * @description Price per 10^9 bytes beyond includedBytes in a calendar month. Integer minor units (e.g. cents), at most 1000000000000000.
+             * @example 1500
+             */
+            pricePerGB: number;
+            /**
+             * @description Price per minute of session time. Integer minor units (e.g. cents), at most 1000000000000000.
+             * @example 1500
+             */
+            pricePerMinute: number;
+            /**
+             * Format: date-time
+             * @description When the row last changed (UTC).
+             */
+            readonly updatedAt: string;
+            /** @description Upload rate limit in kbit/s; 0 = no limit. */
+            upKbps: number;
+        };
+        TariffCreate: {
+            /**
+             * @description Download rate limit in kbit/s; 0 = no limit.
+             * @default 0
+             */
+            downKbps: number;
+            /**
+             * @description Bytes per calendar month included in the fee.
+             * @default 0
+             */
+            includedBytes: number;
+            /**
+             * @description Subscription fee per calendar month, charged daily. Integer minor units (e.g. cents), at most 1000000000000000.
+             * @default 0
+             * @example 1500
+             */
+            monthlyFee: number;
+            /**
+             * @description Unique tariff name.
+             * @example Home 100
+             */
+            name: string;
+            /**
+             * @description Price per 10^9 bytes beyond includedBytes in a calendar month. Integer minor units (e.g. cents), at most 1000000000000000.
+             * @default 0
+             * @example 1500
+             */
+            pricePerGB: number;
+            /**
+             * @description Price per minute of session time. Integer minor units (e.g. cents), at most 1000000000000000.
+             * @default 0
+             * @example 1500
+             */
+            pricePerMinute: number;
+            /**
+             * @description Upload rate limit in kbit/s; 0 = no limit.
+             * @default 0
+             */
+            upKbps: number;
+        };
+        TariffPage: {
+            items: components["schemas"]["Tariff"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** @description Any subset of the fields; null clears a nullable one. */
+        TariffPatch: {
+            /** @description Download rate limit in kbit/s; 0 = no limit. */
+            downKbps?: number;
+            /** @description Bytes per calendar month included in the fee. */
+            includedBytes?: number;
+            /**
+             * @description Subscription fee per calendar month, charged daily. Integer minor units (e.g. cents), at most 1000000000000000.
+             * @example 1500
+             */
+            monthlyFee?: number;
+            /**
+             * @description Unique tariff name.
+             * @example Home 100
+             */
+            name?: string;
+            /**
+             * @description Price per 10^9 bytes beyond includedBytes in a calendar month. Integer minor units (e.g. cents), at most 1000000000000000.
+             * @example 1500
+             */
+            pricePerGB?: number;
+            /**
+             * @description Price per minute of session time. Integer minor units (e.g. cents), at most 1000000000000000.
+             * @example 1500
+             */
+            pricePerMinute?: number;
+            /** @description Upload rate limit in kbit/s; 0 = no limit. */
+            upKbps?: number;
+        };
+        /** @description A bearer token for the subscriber's billing widget on the portal listener. */
+        WidgetToken: {
+            /**
+             * Format: date-time
+             * @description When it stops working (UTC).
+             */
+            expiresAt: string;
+            /**
+             * @description Embeddable HTML fragment, on the portal listener.
+             * @example /widget/v1/fragment
+             */
+            fragmentPath: string;
+            subscriberId: number;
+            /**
+             * @description JSON summary, on the portal listener.
+             * @example /widget/v1/summary
+             */
+            summaryPath: string;
+            /** @description Pass as ?token= or Authorization: Bearer. Treat it like a password of the subscriber. */
+            token: string;
+        };
+        /** @description Every field is optional; an empty body gets the configured lifetime. */
+        WidgetTokenCreate: {
+            /**
+             * @description Lifetime in seconds (60 up to portal.widgetTokenTtlSeconds, which is also the default).
+             * @example 3600
+             */
+            ttlSeconds?: number;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+};
+export type $defs = Record<string, never>;
+export interface operations {
+    listHeldAccounting: {
+        parameters: {
+            query?: {
+                /** @description Only records with a larger id: the nextAfter of the previous page. */
+                after?: number;
+                /** @description Most records to return. */
+                limit?: number;
+                /** @description Only records in this state (held: waiting for a decision). */
+                state?: "held" | "approved" | "discarded";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of held records, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldAccountingPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getHeldAccounting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldAccounting"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    approveHeldAccounting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HeldDecision"];
+            };
+        };
+        responses: {
+            /** @description The record, now approved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldAccounting"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: a unique value (a name, a username, an address) is already taken, a payment externalId belongs to another payment, or the session to disconnect has already stopped */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    discardHeldAccounting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HeldDecision"];
+            };
+        };
+        responses: {
+            /** @description The record, now discarded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldAccounting"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: a unique value (a name, a username, an address) is already taken, a payment externalId belongs to another payment, or the session to disconnect has already stopped */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAccount: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description Items to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of accounts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountCreate"];
+            };
+        };
+        responses: {
+            /** @description The created account; Location names it */
+            201: {
+                headers: {
+                    /** @description The path of the new resource. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: a unique value (a name, a username, an address) is already taken, a payment externalId belongs to another payment, or the session to disconnect has already stopped */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description REFERENCE: a referenced id does not exist (422), or the resource is still referenced and cannot be deleted (409); AMOUNT_OUT_OF_RANGE: a money amount, or the balance, credit limit or active credit it would produce, is beyond ±1000000000000000 (10^15) minor units */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description REFERENCE: a referenced id does not exist (422), or the resource is still referenced and cannot be deleted (409) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountPatch"];
+            };
+        };
+        responses: {
+            /** @description The account after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: a unique value (a name, a username, an address) is already taken, a payment externalId belongs to another payment, or the session to disconnect has already stopped */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description REFERENCE: a referenced id does not exist (422), or the resource is still referenced and cannot be deleted (409); AMOUNT_OUT_OF_RANGE: a money amount, or the balance, credit limit or active credit it would produce, is beyond ±1000000000000000 (10^15) minor units */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAccountAdjustments: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description Items to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of adjustments, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdjustmentPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAccountCharges: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description Items to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of charges, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChargePage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAccountCredits: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description Items to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of credits, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    grantAccountCredit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreditCreate"];
+            };
+        };
+        responses: {
+            /** @description The credit; the account's state is re-derived */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Credit"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description AMOUNT_OUT_OF_RANGE: a money amount, or the balance, credit limit or active credit it would produce, is beyond ±1000000000000000 (10^15) minor units */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAccountPayments: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description Items to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of payments, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createAdjustment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdjustmentCreate"];
+            };
+        };
+        responses: {
+            /** @description The adjustment, applied to the balance */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Adjustment"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description REFERENCE: a referenced id does not exist (422), or the resource is still referenced and cannot be deleted (409); AMOUNT_OUT_OF_RANGE: a money amount, or the balance, credit limit or active credit it would produce, is beyond ±1000000000000000 (10^15) minor units */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAuthLog: {
+        parameters: {
+            query?: {
+                /** @description Only entries strictly older than this (the nextBefore of the previous page). */
+                before?: string;
+                /** @description Most entries to return. */
+                limit?: number;
+                /** @description Only entries for this exact username. */
+                username?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Entries, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthLogPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listNas: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description Items to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of NAS clients */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NasPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createNas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NasCreate"];
+            };
+        };
+        responses: {
+            /** @description The created NAS client; Location names it */
+            201: {
+                headers: {
+                    /** @description The path of the new resource. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Nas"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: a unique value (a name, a username, an address) is already taken, a payment externalId belongs to another payment, or the session to disconnect has already stopped */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description REFERENCE: a referenced id does not exist (422), or the resource is still referenced and cannot be deleted (409) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getNas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The NAS client */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Nas"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteNas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description REFERENCE: a referenced id does not exist (422), or the resource is still referenced and cannot be deleted (409) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateNas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NasPatch"];
+            };
+        };
+        responses: {
+            /** @description The NAS client after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Nas"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: a unique value (a name, a username, an address) is already taken, a payment externalId belongs to another payment, or the session to disconnect has already stopped */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description REFERENCE: a referenced id does not exist (422), or the resource is still referenced and cannot be deleted (409) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOpenApi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentCreate"];
+            };
+        };
+        responses: {
+            /** @description A redelivery: the payment with this externalId, applied before; nothing changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description The payment, applied to the balance now */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: a unique value (a name, a username, an address) is already taken, a payment externalId belongs to another payment, or the session to disconnect has already stopped */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description REFERENCE: a referenced id does not exist (422), or the resource is still referenced and cannot be deleted (409); AMOUNT_OUT_OF_RANGE: a money amount, or the balance, credit limit or active credit it would produce, is beyond ±1000000000000000 (10^15) minor units */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSessions: {
+        parameters: {
+            query?: {
+                /** @description Only sessions charged to this account. */
+                accountId?: number;
+                /** @description true: open sessions only; false: stopped sessions only; absent: both. */
+                active?: boolean;
+                /** @description With ip: the instant (ISO-8601 with a zone). Session start and stop are inclusive; an open session has no end. */
+                at?: string;
+                /** @description With at: the sessions that held this Framed-IP-Address at that instant. Not combinable with active, username, accountId. */
+                ip?: string;
+                /** @description Page size. */
+                limit?: number;
+                /** @description Items to skip. */
+                offset?: number;
+                /** @description Only sessions of this exact username. */
+                username?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of sessions, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    disconnectSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The NAS acknowledged (Disconnect-ACK); its Accounting Stop closes the session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisconnectResult"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: a unique value (a name, a username, an address) is already taken, a payment externalId belongs to another payment, or the session to disconnect has already stopped */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description COA_FAILED: the NAS refused the Disconnect-Request (nak) or did not answer it (timeout); the body also carries result, errorCause and attempts */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisconnectFailure"];
+                };
+            };
+            /** @description COA_UNAVAILABLE: a Disconnect-Request cannot be sent: this instance has no CoA client, or the session's NAS is not in the nas table (or is a network, not one address); API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportSessions: {
+        parameters: {
+            query?: {
+                /** @description csv (RFC 4180, header row, CRLF) or json (an array). */
+                format?: "csv" | "json";
+                /** @description Required. Start of the range (inclusive), ISO-8601 with a zone. Sessions still open at this instant are included. */
+                from?: string;
+                /** @description Only sessions that held this Framed-IP-Address. */
+                ip?: string;
+                /** @description Required. End of the range (exclusive), ISO-8601 with a zone; after from. */
+                to?: string;
+                /** @description Only sessions of this exact username. */
+                username?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every matching session, oldest start first. CSV: a header row then one row per session (RFC 4180). JSON: an array of ExportedSession. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportedSession"][];
+                    "text/csv": string;
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSubscriber: {
+        parameters: {
+            query?: {
+                /** @description Only the subscribers of this account. */
+                accountId?: number;
+                /** @description Page size. */
+                limit?: number;
+                /** @description Items to skip. */
+                offset?: number;
+                /** @description Only the subscriber with this exact username. */
+                username?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of subscribers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriberPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createSubscriber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriberCreate"];
+            };
+        };
+        responses: {
+            /** @description The created subscriber; Location names it */
+            201: {
+                headers: {
+                    /** @description The path of the new resource. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscriber"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: a unique value (a name, a username, an address) is already taken, a payment externalId belongs to another payment, or the session to disconnect has already stopped */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description REFERENCE: a referenced id does not exist (422), or the resource is still referenced and cannot be deleted (409) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSubscriber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscriber */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscriber"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteSubscriber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description REFERENCE: a referenced id does not exist (422), or the resource is still referenced and cannot be deleted (409) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateSubscriber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriberPatch"];
+            };
+        };
+        responses: {
+            /** @description The subscriber after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscriber"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: a unique value (a name, a username, an address) is already taken, a payment externalId belongs to another payment, or the session to disconnect has already stopped */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description REFERENCE: a referenced id does not exist (422), or the resource is still referenced and cannot be deleted (409) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createSubscriberWidgetToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WidgetTokenCreate"];
+            };
+        };
+        responses: {
+            /** @description A new token; earlier ones stay valid until they expire */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetToken"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTariff: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description Items to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tariffs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TariffPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createTariff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TariffCreate"];
+            };
+        };
+        responses: {
+            /** @description The created tariff; Location names it */
+            201: {
+                headers: {
+                    /** @description The path of the new resource. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tariff"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: a unique value (a name, a username, an address) is already taken, a payment externalId belongs to another payment, or the session to disconnect has already stopped */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description REFERENCE: a referenced id does not exist (422), or the resource is still referenced and cannot be deleted (409); AMOUNT_OUT_OF_RANGE: a money amount, or the balance, credit limit or active credit it would produce, is beyond ±1000000000000000 (10^15) minor units */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTariff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tariff */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tariff"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteTariff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description REFERENCE: a referenced id does not exist (422), or the resource is still referenced and cannot be deleted (409) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateTariff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TariffPatch"];
+            };
+        };
+        responses: {
+            /** @description The tariff after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tariff"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: a unique value (a name, a username, an address) is already taken, a payment externalId belongs to another payment, or the session to disconnect has already stopped */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description REFERENCE: a referenced id does not exist (422), or the resource is still referenced and cannot be deleted (409); AMOUNT_OUT_OF_RANGE: a money amount, or the balance, credit limit or active credit it would produce, is beyond ±1000000000000000 (10^15) minor units */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+}

@@ -1,0 +1,27 @@
+/**
+ * Who is signed in, and what their role lets them do: the navigation hides what the role cannot do (the API
+ * checks every request anyway, answering 403 FORBIDDEN). The role table is the server's own
+ * (src/domain/operators.ts), imported, not copied.
+ */
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import { roleAllows, type Permission } from '../../src/domain/operators';
+import type { Operator } from './api/pending';
+
+export interface Session {
+  readonly operator: Operator;
+  readonly can: (permission: Permission) => boolean;
+  readonly signOut: () => void;
+}
+
+export function sessionOf(operator: Operator, signOut: () => void): Session {
+  return { operator, can: (p) => roleAllows(operator.role, p), signOut };
+}
+
+export const SessionContext = createContext<Session | null>(null);
+
+export function useSession(): Session {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useSession outside a signed-in layout');
+  return s;
+}
