@@ -16,6 +16,7 @@ import type {
   VendorName,
 } from './types.js';
 import type { AccountingRecord, AccountStateChange, RatingRules, RatingStats } from './accounting.js';
+import type { ConsoleRepository } from './console.js';
 
 export interface PageRequest {
   readonly limit: number;
@@ -644,6 +645,8 @@ export interface Store {
   readonly accountingHeld: AccountingHeldRepository;
   readonly statements: StatementRepository;
   readonly coa: CoaRepository;
+  /** The operator console's read side: search, statements by day, dashboard figures, NAS last seen (console.ts). */
+  readonly console: ConsoleRepository;
   /**
    * Runs `fn` on a Store bound to one transaction: everything it writes through that Store commits together
    * when `fn` resolves, and none of it when `fn` throws (the error is rethrown). Inside `fn` use only the Store

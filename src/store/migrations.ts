@@ -445,6 +445,39 @@ ALTER TABLE nas ADD COLUMN tls_name text CONSTRAINT nas_tls_name_check CHECK (tl
 ALTER TABLE coa_audit ADD COLUMN transport text NOT NULL DEFAULT 'udp' CONSTRAINT coa_audit_transport_check CHECK (transport IN ('udp', 'radsec'));
 `;
 
+/*
+ * The operator console's read side (docs/console.md, "Read endpoints for the console"; independent of migration 13).
+ * - The search box: a case-insensitive login prefix (lower(username) with text_pattern_ops, so LIKE 'abc%' is an
+ *   index range in any collation), a subscriber's MAC binding, and open sessions by Framed-IP-Address and by
+ *   Calling-Station-Id reduced to its hex digits (every MAC spelling a BRAS sends is the same 12 digits).
+ * - The dashboard: decisions per minute read from (at, result) alone (an index-only scan of the range), and
+ *   today's and this month's payments and non-fee charges from (created_at) with the amount (fees come from
+ *   fee_runs, one row a day).
+ * - NAS last seen: each RADIUS process keeps the time in memory and writes it at most every 30 s; the column is
+ *   not a change of the NAS, so the updated_at trigger leaves rows alone when only last_seen_at moves. Config-file
+ *   clients have no row: theirs is kept by address, as their Message-Authenticator sighting is.
+ */
+const CONSOLE_SEARCH_INDEXES = /* sql */ `
+CREATE INDEX subscribers_username_lower_idx ON subscribers (lower(username) text_pattern_ops);
+CREATE INDEX subscribers_mac_idx ON subscribers (mac) WHERE mac IS NOT NULL;
+CREATE INDEX sessions_active_framed_ip_idx ON sessions (framed_ip) WHERE stopped_at IS NULL AND framed_ip IS NOT NULL;
+CREATE INDEX sessions_active_mac_idx ON sessions ((lower(regexp_replace(calling_station_id, '[^0-9A-Fa-f]', '', 'g'))))
+  WHERE stopped_at IS NULL AND calling_station_id IS NOT NULL;
+CREATE INDEX auth_log_at_result_idx ON auth_log (at) INCLUDE (result);
+CREATE INDEX payments_created_idx ON payments (created_at) INCLUDE (amount);
+CREATE INDEX charges_usage_created_idx ON charges (created_at) INCLUDE (amount) WHERE kind <> 'fee';
+
+ALTER TABLE nas ADD COLUMN last_seen_at timestamptz;
+DROP TRIGGER nas_touch ON nas;
+CREATE TRIGGER nas_touch BEFORE UPDATE ON nas FOR EACH ROW
+  WHEN (OLD.last_seen_at IS NOT DISTINCT FROM NEW.last_seen_at) EXECUTE FUNCTION tollgate_touch_updated_at();
+CREATE TABLE config_client_last_seen (
+  address text PRIMARY KEY,
+  name text NOT NULL,
+  last_seen_at timestamptz NOT NULL
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'core: nas, tariffs, accounts, account_states, credits, subscribers', sql: CORE },
   { version: 2, name: 'billing: subscriptions, sessions, charges, payments, adjustments, usage_monthly', sql: BILLING },
@@ -458,6 +491,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 10, name: 'coa_audit: aborted requests (given up at stop)', sql: COA_AUDIT_ABORTED },
   { version: 11, name: 'nas.require_message_authenticator auto: the first Message-Authenticator seen, per NAS and config-file client', sql: MESSAGE_AUTHENTICATOR_AUTO },
   { version: 12, name: 'nas.tls_name (RadSec certificate name) and coa_audit.transport (udp or radsec)', sql: RADSEC_NAS_AND_COA },
+  { version: 14, name: 'console search indexes', sql: CONSOLE_SEARCH_INDEXES },
 ]);
 
 const CREATE_SCHEMA_MIGRATIONS = /* sql */ `

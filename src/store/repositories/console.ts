@@ -1,0 +1,333 @@
+/**
+ * The operator console's read side (src/domain/console.ts): the one-box search, the support page's extras, the
+ * day-by-day statement, the dashboard figures and the NAS last-seen times. Each figure is one statement over an
+ * index (migration 14 adds the ones the console needs), so the answers stay in milliseconds at a million
+ * subscribers and ten million sessions (bench/console-queries.mjs measures them). Money is read clamped to
+ * ±(2^53 − 1) (src/store/money.ts) so one legacy row cannot fail a page.
+ */
+import type {
+  AccountStatePeriod,
+  CoaAuditEntry,
+  ConsoleRepository,
+  DailyStatement,
+  DashboardFigures,
+  DecisionBucket,
+  SearchHit,
+  SearchMatch,
+  StatementDay,
+} from '../../domain/console.js';
+import type { AccountState } from '../../domain/types.js';
+import { clampedSql } from '../money.js';
+import type { Sql } from '../sql.js';
+import { isoTime } from '../sql-values.js';
+
+/** Each key's rank: a subscriber found by several keys is reported under the first. */
+const RANK: Readonly<Record<SearchMatch, number>> = {
+  framedIp: 1,
+  sessionIp: 2,
+  mac: 3,
+  sessionMac: 4,
+  subscriberId: 5,
+  accountId: 6,
+  login: 7,
+};
+
+/** The hex digits of a Calling-Station-Id, as sessions_active_mac_idx holds them. */
+const SESSION_MAC_SQL = `lower(regexp_replace(se.calling_station_id, '[^0-9A-Fa-f]', '', 'g'))`;
+
+/** `LIKE` treats `%`, `_` and `\` as special: a typed prefix matches them literally. */
+function likePrefix(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+interface StatementRow {
+  balance: number;
+  day: string | null;
+  kind: 'payments' | 'adjustments' | 'charges' | 'fees' | 'credits' | null;
+  amount: number | null;
+}
+
+/*
+ * One statement, one snapshot: the balance now and every movement since the first day, by day of the time zone
+ * (a movement after the last day has day NULL: it only takes the closing balance back from now).
+ */
+const DAILY_STATEMENT = /* sql */ `
+WITH bounds AS (
+  SELECT ($2::date)::timestamp AT TIME ZONE $4 AS t0, ($3::date + 1)::timestamp AT TIME ZONE $4 AS t1
+), account AS (
+  SELECT ${clampedSql('a.balance')} AS balance FROM accounts a WHERE a.id = $1
+), mv AS (
+  SELECT p.created_at AS at, 'payments' AS kind, p.amount::numeric AS amount FROM payments p, bounds b WHERE p.account_id = $1 AND p.created_at >= b.t0
+  UNION ALL
+  SELECT j.created_at, 'adjustments', j.amount FROM adjustments j, bounds b WHERE j.account_id = $1 AND j.created_at >= b.t0
+  UNION ALL
+  SELECT c.created_at, CASE WHEN c.kind = 'fee' THEN 'fees' ELSE 'charges' END, c.amount FROM charges c, bounds b WHERE c.account_id = $1 AND c.created_at >= b.t0
+  UNION ALL
+  SELECT r.created_at, 'credits', r.amount FROM credits r, bounds b WHERE r.account_id = $1 AND r.created_at >= b.t0
+), days AS (
+  SELECT CASE WHEN mv.at < b.t1 THEN (mv.at AT TIME ZONE $4)::date::text END AS day, mv.kind, ${clampedSql('sum(mv.amount)')} AS amount
+  FROM mv, bounds b GROUP BY 1, 2
+)
+SELECT account.balance, days.day, days.kind, days.amount FROM account LEFT JOIN days ON true
+ORDER BY days.day NULLS LAST, days.kind`;
+
+/** The effect of a movement kind on the balance (credits are not money). */
+function balanceEffect(kind: StatementRow['kind'], amount: number): number {
+  switch (kind) {
+    case 'payments':
+    case 'adjustments':
+      return amount;
+    case 'charges':
+    case 'fees':
+      return -amount;
+    default:
+      return 0;
+  }
+}
+
+const BUCKETS = /* sql */ `
+SELECT date_bin(make_interval(secs => $3), at, $1::timestamptz) AS bucket,
+       count(*) FILTER (WHERE result = 'accept')::int AS accept,
+       count(*) FILTER (WHERE result = 'redirect')::int AS redirect,
+       count(*) FILTER (WHERE result = 'reject')::int AS reject
+FROM auth_log WHERE at >= $1::timestamptz AND at < $2::timestamptz
+GROUP BY 1 ORDER BY 1`;
+
+/*
+ * The figures that are counts and sums, in one statement. "Today" and "this month" are of the time zone $3;
+ * fees come from fee_runs (one row per fee day), the other charges from their (created_at) partial index.
+ */
+const FIGURES = /* sql */ `
+WITH clock AS (
+  SELECT (now() AT TIME ZONE $3)::date AS today, date_trunc('month', now() AT TIME ZONE $3)::date AS month_start
+), starts AS (
+  SELECT today, month_start, today::timestamp AT TIME ZONE $3 AS today_at, month_start::timestamp AT TIME ZONE $3 AS month_at FROM clock
+)
+SELECT
+  (SELECT count(*)::int FROM sessions WHERE stopped_at IS NULL) AS online,
+  (SELECT count(*)::int FROM accounts WHERE state = 'blocked') AS blocked,
+  (SELECT count(*)::int FROM sessions WHERE started_at >= $1::timestamptz AND started_at < $2::timestamptz) AS started,
+  c.total, c.ack, c.nak, c.timeout, c.aborted,
+  (SELECT ${clampedSql('coalesce(sum(amount), 0)')} FROM payments, starts WHERE created_at >= starts.today_at) AS payments_today,
+  (SELECT ${clampedSql('coalesce(sum(amount), 0)')} FROM payments, starts WHERE created_at >= starts.month_at) AS payments_month,
+  (SELECT ${clampedSql('coalesce(sum(amount), 0)')} FROM charges, starts WHERE kind <> 'fee' AND created_at >= starts.today_at)
+    + (SELECT ${clampedSql('coalesce(sum(amount), 0)')} FROM fee_runs, starts WHERE day >= starts.today) AS charges_today,
+  (SELECT ${clampedSql('coalesce(sum(amount), 0)')} FROM charges, starts WHERE kind <> 'fee' AND created_at >= starts.month_at)
+    + (SELECT ${clampedSql('coalesce(sum(amount), 0)')} FROM fee_runs, starts WHERE day >= starts.month_start) AS charges_month
+FROM (
+  SELECT count(*)::int AS total,
+         count(*) FILTER (WHERE result = 'ack')::int AS ack,
+         count(*) FILTER (WHERE result = 'nak')::int AS nak,
+         count(*) FILTER (WHERE result = 'timeout')::int AS timeout,
+         count(*) FILTER (WHERE result = 'aborted')::int AS aborted
+  FROM coa_audit WHERE at >= $1::timestamptz AND at < $2::timestamptz
+) c`;
+
+interface FiguresRow {
+  online: number;
+  blocked: number;
+  started: number;
+  total: number;
+  ack: number;
+  nak: number;
+  timeout: number;
+  aborted: number;
+  payments_today: number;
+  payments_month: number;
+  charges_today: number;
+  charges_month: number;
+}
+
+/** Buckets of at most this many per range: a minute for up to a day, wider beyond. */
+const MAX_BUCKETS = 1440;
+
+/** The bucket width of a range in seconds: 60, or wider so the range has at most MAX_BUCKETS of them. */
+export function bucketSeconds(from: Date, to: Date): number {
+  const seconds = Math.max(1, (to.getTime() - from.getTime()) / 1000);
+  return Math.max(60, Math.ceil(seconds / MAX_BUCKETS / 60) * 60);
+}
+
+export function consoleRepository(sql: Sql): ConsoleRepository {
+  return {
+    async search(query, limit) {
+      const params: unknown[] = [];
+      const p = (value: unknown): string => `$${params.push(value)}`;
+      const branches: string[] = [];
+      const lim = p(limit);
+      if (query.ip !== undefined) {
+        const ip = p(query.ip);
+        branches.push(`(SELECT s.id AS sid, ${RANK.framedIp} AS rank, 'framedIp' AS matched FROM subscribers s WHERE s.framed_ip = ${ip}::inet LIMIT ${lim})`);
+        branches.push(`(SELECT se.subscriber_id AS sid, ${RANK.sessionIp} AS rank, 'sessionIp' AS matched FROM sessions se
+          WHERE se.framed_ip = ${ip}::inet AND se.stopped_at IS NULL AND se.subscriber_id IS NOT NULL LIMIT ${lim})`);
+      }
+      if (query.macHex !== undefined) {
+        const hex = query.macHex;
+        const mac = p(hex.replace(/(..)(?!$)/g, '$1:'));
+        const digits = p(hex);
+        branches.push(`(SELECT s.id AS sid, ${RANK.mac} AS rank, 'mac' AS matched FROM subscribers s WHERE s.mac = ${mac}::macaddr LIMIT ${lim})`);
+        branches.push(`(SELECT se.subscriber_id AS sid, ${RANK.sessionMac} AS rank, 'sessionMac' AS matched FROM sessions se
+          WHERE ${SESSION_MAC_SQL} = ${digits} AND se.stopped_at IS NULL AND se.calling_station_id IS NOT NULL AND se.subscriber_id IS NOT NULL LIMIT ${lim})`);
+      }
+      if (query.id !== undefined) {
+        const id = p(query.id);
+        branches.push(`(SELECT s.id AS sid, ${RANK.subscriberId} AS rank, 'subscriberId' AS matched FROM subscribers s WHERE s.id = ${id})`);
+        branches.push(`(SELECT s.id AS sid, ${RANK.accountId} AS rank, 'accountId' AS matched FROM subscribers s WHERE s.account_id = ${id} ORDER BY s.id LIMIT ${lim})`);
+      }
+      if (query.loginPrefix !== '') {
+        const prefix = p(likePrefix(query.loginPrefix));
+        branches.push(`(SELECT s.id AS sid, ${RANK.login} AS rank, 'login' AS matched FROM subscribers s
+          WHERE lower(s.username) LIKE lower(${prefix}) || '%' ESCAPE '\\' ORDER BY lower(s.username) LIMIT ${lim})`);
+      }
+      if (branches.length === 0) return [];
+      const rows = await sql.query<{ id: number; username: string; account_id: number; state: AccountState; matched: SearchMatch }>(
+        `WITH hits AS (${branches.join('\nUNION ALL\n')}),
+         best AS (SELECT DISTINCT ON (sid) sid, rank, matched FROM hits ORDER BY sid, rank)
+         SELECT s.id, s.username, s.account_id, a.state, b.matched
+         FROM best b JOIN subscribers s ON s.id = b.sid JOIN accounts a ON a.id = s.account_id
+         ORDER BY b.rank, lower(s.username), s.id LIMIT ${lim}`,
+        params,
+      );
+      return rows.map((r): SearchHit => ({ subscriberId: r.id, username: r.username, accountId: r.account_id, accountState: r.state, matchedBy: r.matched }));
+    },
+
+    async lastCoa(username) {
+      const [r] = await sql.query<{
+        at: Date;
+        nas: string;
+        session_id: number | null;
+        request: CoaAuditEntry['request'];
+        action: string;
+        result: CoaAuditEntry['result'];
+        error_cause: number | null;
+        attempts: number;
+        rtt_ms: number | null;
+        transport: CoaAuditEntry['transport'];
+      }>(
+        `SELECT at, nas, session_id, request, action, result, error_cause, attempts, rtt_ms, transport
+         FROM coa_audit WHERE username = $1 ORDER BY at DESC, id DESC LIMIT 1`,
+        [username],
+      );
+      if (!r) return undefined;
+      return {
+        at: isoTime(r.at),
+        nas: r.nas,
+        sessionId: r.session_id,
+        request: r.request,
+        action: r.action,
+        result: r.result,
+        errorCause: r.error_cause,
+        attempts: r.attempts,
+        rttMs: r.rtt_ms,
+        transport: r.transport,
+      };
+    },
+
+    async statePeriod(accountId): Promise<AccountStatePeriod | undefined> {
+      const [r] = await sql.query<{ state: AccountState; since: Date; reason: string }>(
+        'SELECT state, since, reason FROM account_states WHERE account_id = $1 AND until IS NULL',
+        [accountId],
+      );
+      return r && { state: r.state, since: isoTime(r.since), reason: r.reason };
+    },
+
+    async dailyStatement(accountId, range): Promise<DailyStatement | undefined> {
+      const rows = await sql.query<StatementRow>(DAILY_STATEMENT, [accountId, range.from, range.to, range.timeZone]);
+      const [first] = rows;
+      if (!first) return undefined;
+      const byDay = new Map<string, { charges: number; fees: number; payments: number; adjustments: number; credits: number }>();
+      let sinceFrom = 0;
+      for (const r of rows) {
+        if (r.kind === null || r.amount === null) continue;
+        sinceFrom += balanceEffect(r.kind, r.amount);
+        if (r.day === null) continue;
+        let d = byDay.get(r.day);
+        if (!d) byDay.set(r.day, (d = { charges: 0, fees: 0, payments: 0, adjustments: 0, credits: 0 }));
+        d[r.kind] += r.amount;
+      }
+      const openingBalance = first.balance - sinceFrom;
+      const totals = { charges: 0, fees: 0, payments: 0, adjustments: 0, credits: 0 };
+      const days: StatementDay[] = [];
+      let balance = openingBalance;
+      for (const [day, d] of [...byDay].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const opening = balance;
+        balance = opening - d.charges - d.fees + d.payments + d.adjustments;
+        for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += d[k];
+        days.push({ day, openingBalance: opening, ...d, closingBalance: balance });
+      }
+      return { accountId, from: range.from, to: range.to, timeZone: range.timeZone, openingBalance, closingBalance: balance, totals, days };
+    },
+
+    async dashboard(from, to, timeZone): Promise<DashboardFigures> {
+      const step = bucketSeconds(from, to);
+      const [figures, buckets] = await Promise.all([
+        sql.query<FiguresRow>(FIGURES, [from.toISOString(), to.toISOString(), timeZone]),
+        sql.query<{ bucket: Date; accept: number; redirect: number; reject: number }>(BUCKETS, [from.toISOString(), to.toISOString(), step]),
+      ]);
+      const f = figures[0] as FiguresRow;
+      return {
+        onlineSessions: f.online,
+        blockedAccounts: f.blocked,
+        sessionsStarted: f.started,
+        decisions: buckets.map((b): DecisionBucket => ({ at: isoTime(b.bucket), accept: b.accept, redirect: b.redirect, reject: b.reject })),
+        coa: { total: f.total, ack: f.ack, nak: f.nak, timeout: f.timeout, aborted: f.aborted },
+        today: { payments: f.payments_today, charges: f.charges_today },
+        month: { payments: f.payments_month, charges: f.charges_month },
+      };
+    },
+
+    async onlineSessions() {
+      const [r] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM sessions WHERE stopped_at IS NULL');
+      return r?.n ?? 0;
+    },
+
+    async decisionsSince(from, to) {
+      const [r] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM auth_log WHERE at >= $1::timestamptz AND at < $2::timestamptz', [
+        from.toISOString(),
+        to.toISOString(),
+      ]);
+      return r?.n ?? 0;
+    },
+
+    async ratingLag() {
+      const [r] = await sql.query<{ records: string; rows: number; lag: number | null }>(
+        `SELECT coalesce(sum(records), 0)::text AS records, count(*)::int AS rows,
+                extract(epoch FROM now() - min(received_at))::float8 AS lag
+         FROM accounting_journal`,
+      );
+      return { unratedRecords: Number(r?.records ?? 0), unratedRows: r?.rows ?? 0, oldestSeconds: Math.max(0, Math.round(r?.lag ?? 0)) };
+    },
+
+    async recordNasSightings(sightings) {
+      const rows = sightings.filter((s) => s.id !== undefined);
+      const clients = sightings.filter((s) => s.id === undefined);
+      if (rows.length > 0) {
+        await sql.query(
+          `UPDATE nas n SET last_seen_at = v.at
+           FROM unnest($1::bigint[], $2::timestamptz[]) AS v(id, at)
+           WHERE n.id = v.id AND (n.last_seen_at IS NULL OR n.last_seen_at < v.at)`,
+          [rows.map((s) => s.id), rows.map((s) => s.at.toISOString())],
+        );
+      }
+      if (clients.length > 0) {
+        await sql.query(
+          `INSERT INTO config_client_last_seen (address, name, last_seen_at)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
+           ON CONFLICT (address) DO UPDATE SET name = EXCLUDED.name,
+             last_seen_at = greatest(config_client_last_seen.last_seen_at, EXCLUDED.last_seen_at)`,
+          [clients.map((s) => s.address), clients.map((s) => s.name), clients.map((s) => s.at.toISOString())],
+        );
+      }
+    },
+
+    async nasLastSeen() {
+      const [rows, clients] = await Promise.all([
+        sql.query<{ id: number; at: Date }>('SELECT id, last_seen_at AS at FROM nas WHERE last_seen_at IS NOT NULL'),
+        sql.query<{ address: string; at: Date }>('SELECT address, last_seen_at AS at FROM config_client_last_seen'),
+      ]);
+      return {
+        byId: new Map(rows.map((r) => [r.id, isoTime(r.at)])),
+        byAddress: new Map(clients.map((r) => [r.address, isoTime(r.at)])),
+      };
+    },
+  };
+}
