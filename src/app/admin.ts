@@ -23,7 +23,24 @@ export interface Listener {
 export async function adminListener(ctx: AppContext, options: AdminOptions): Promise<Listener> {
   const { log, store, changes, coa } = ctx;
   const config = ctx.config();
-  const api = createApiHandler({ store, changes, token: config.admin.token, log, coa, widget: { secret: config.portal.widgetSecret, ttlSeconds: config.portal.widgetTokenTtlSeconds } });
+  const api = createApiHandler({
+    store,
+    changes,
+    token: config.admin.token,
+    log,
+    coa,
+    widget: { secret: config.portal.widgetSecret, ttlSeconds: config.portal.widgetTokenTtlSeconds },
+    console: {
+      profiles: ctx.profiles,
+      dictionary: ctx.dictionary,
+      vendors: config.vendors,
+      // The clients and the default follow a reload (SIGHUP) as the RADIUS role's table does.
+      configClients: () => ctx.config().clients,
+      defaultRequireMessageAuthenticator: () => ctx.config().radius.requireMessageAuthenticator,
+      timeZone: config.fees.timeZone,
+      currency: config.portal.currency,
+    },
+  });
   const server = createAdminServer({
     log,
     ready: options.ready,

@@ -166,3 +166,12 @@ export interface ConsoleRepository {
   /** When each NAS was last seen: database rows by id, config-file clients by address. */
   nasLastSeen(): Promise<{ readonly byId: ReadonlyMap<number, string>; readonly byAddress: ReadonlyMap<string, string> }>;
 }
+
+/** Decision buckets of one range at most: a minute each for up to a day, wider beyond. */
+export const MAX_BUCKETS = 1440;
+
+/** The bucket width of a range in seconds: 60, or a wider whole minute so the range has at most MAX_BUCKETS. */
+export function bucketSeconds(from: Date, to: Date): number {
+  const seconds = Math.max(1, (to.getTime() - from.getTime()) / 1000);
+  return Math.max(60, Math.ceil(seconds / MAX_BUCKETS / 60) * 60);
+}

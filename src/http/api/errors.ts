@@ -14,6 +14,7 @@ export const ApiErrorCodes = {
   CONFLICT: { status: 409, description: 'a unique value (a name, a username, an address) is already taken, a payment externalId belongs to another payment, or the session to disconnect has already stopped' },
   REFERENCE: { status: 422, description: 'a referenced id does not exist (422), or the resource is still referenced and cannot be deleted (409)' },
   AMOUNT_OUT_OF_RANGE: { status: 422, description: 'a money amount, or the balance, credit limit or active credit it would produce, is beyond ±1000000000000000 (10^15) minor units' },
+  TOO_MANY_REQUESTS: { status: 429, description: 'the caller already holds as many of these streams as one operator may (3 live dashboards); close one and retry' },
   BODY_TOO_LARGE: { status: 413, description: 'the request body exceeds 1 MiB' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'a request body was sent without Content-Type: application/json' },
   INTERNAL: { status: 500, description: 'an unexpected failure; the message is generic and the cause is logged' },

@@ -27,6 +27,8 @@ export interface ApiReply {
   readonly body?: unknown;
   /** Sent as is, as application/json (a document serialised once). */
   readonly json?: string;
+  /** Sent as is (a file: a CSV or PDF export); `headers` names the content-type. */
+  readonly bytes?: Buffer;
   /** Sent chunk by chunk with backpressure (an export); `headers` names the content-type. */
   readonly stream?: AsyncIterable<string>;
   readonly headers?: Readonly<Record<string, string>>;

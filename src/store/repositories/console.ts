@@ -16,6 +16,7 @@ import type {
   SearchMatch,
   StatementDay,
 } from '../../domain/console.js';
+import { bucketSeconds } from '../../domain/console.js';
 import type { AccountState } from '../../domain/types.js';
 import { clampedSql } from '../money.js';
 import type { Sql } from '../sql.js';
@@ -136,15 +137,6 @@ interface FiguresRow {
   payments_month: number;
   charges_today: number;
   charges_month: number;
-}
-
-/** Buckets of at most this many per range: a minute for up to a day, wider beyond. */
-const MAX_BUCKETS = 1440;
-
-/** The bucket width of a range in seconds: 60, or wider so the range has at most MAX_BUCKETS of them. */
-export function bucketSeconds(from: Date, to: Date): number {
-  const seconds = Math.max(1, (to.getTime() - from.getTime()) / 1000);
-  return Math.max(60, Math.ceil(seconds / MAX_BUCKETS / 60) * 60);
 }
 
 export function consoleRepository(sql: Sql): ConsoleRepository {
