@@ -99,6 +99,7 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
             'auth_log',
             'charges',
             'coa_audit',
+            'config_client_last_seen',
             'config_client_message_authenticator',
             'credits',
             'fee_runs',
