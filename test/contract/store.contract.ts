@@ -97,6 +97,7 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
             'accounts',
             'adjustments',
             'auth_log',
+            'auth_log_minutes',
             'charges',
             'coa_audit',
             'config_client_last_seen',

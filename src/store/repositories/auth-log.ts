@@ -1,5 +1,6 @@
 /**
- * The post-auth log: appended in batches by the auth-log writer, read newest first by the admin API.
+ * The post-auth log: appended in batches by the auth-log writer, read newest first by the admin API; each batch
+ * also adds to auth_log_minutes, the decisions per minute (the console's dashboard).
  *
  * A batch the database refuses for its data (SQLSTATE class 22 or 23) is split in halves, and halves again, until
  * the one entry that cannot be stored fails alone: that entry is left out and reported, everything around it is
@@ -30,10 +31,23 @@ const COLUMNS = ['at', 'username', 'nas', 'result', 'reason', 'method', 'calling
  * statement PostgreSQL plans once, whatever the batch size, and JSON.stringify (native) instead of the
  * driver escaping thousands of array elements in JavaScript on the daemon's event loop.
  */
-const INSERT = `INSERT INTO auth_log (${COLUMNS.join(', ')})
+/*
+ * The same statement keeps auth_log_minutes, the decisions per minute the console's dashboard reads (migration
+ * 14): one upsert per minute the batch spans, in minute order (two writers lock the rows in the same order).
+ */
+const INSERT = `WITH logged AS (
+  INSERT INTO auth_log (${COLUMNS.join(', ')})
   SELECT at, username, nas, result, reason, method, calling_station_id, nas_port
   FROM json_to_recordset($1::json) AS r(at timestamptz, username text, nas text, result text, reason text,
-    method text, calling_station_id text, nas_port text)`;
+    method text, calling_station_id text, nas_port text)
+  RETURNING at, result
+)
+INSERT INTO auth_log_minutes AS m (minute, accept, redirect, reject)
+SELECT date_trunc('minute', at), count(*) FILTER (WHERE result = 'accept'), count(*) FILTER (WHERE result = 'redirect'),
+       count(*) FILTER (WHERE result = 'reject')
+FROM logged GROUP BY 1 ORDER BY 1
+ON CONFLICT (minute) DO UPDATE SET accept = m.accept + EXCLUDED.accept, redirect = m.redirect + EXCLUDED.redirect,
+  reject = m.reject + EXCLUDED.reject`;
 
 function toEntry(row: AuthLogRow): AuthLogEntry {
   return {

@@ -86,45 +86,43 @@ function balanceEffect(kind: StatementRow['kind'], amount: number): number {
   }
 }
 
+/* Decisions per bucket from the per-minute rollup (migration 14), whole minutes from the minute of $1. */
 const BUCKETS = /* sql */ `
-SELECT date_bin(make_interval(secs => $3), at, $1::timestamptz) AS bucket,
-       count(*) FILTER (WHERE result = 'accept')::int AS accept,
-       count(*) FILTER (WHERE result = 'redirect')::int AS redirect,
-       count(*) FILTER (WHERE result = 'reject')::int AS reject
-FROM auth_log WHERE at >= $1::timestamptz AND at < $2::timestamptz
+SELECT date_bin(make_interval(secs => $3), minute, date_trunc('minute', $1::timestamptz)) AS bucket,
+       sum(accept)::int AS accept, sum(redirect)::int AS redirect, sum(reject)::int AS reject
+FROM auth_log_minutes WHERE minute >= date_trunc('minute', $1::timestamptz) AND minute < $2::timestamptz
 GROUP BY 1 ORDER BY 1`;
 
 /*
- * The figures that are counts and sums, in one statement. "Today" and "this month" are of the time zone $3;
- * fees come from fee_runs (one row per fee day), the other charges from their (created_at) partial index.
+ * The counts of the moment and of the range, in one statement; the money sums each in their own, run together
+ * (each is an index-only scan of its period). "Today" and "this month" are of the time zone $1; fees come from
+ * fee_runs (one row per fee day), the other charges from their (created_at) partial index.
  */
-const FIGURES = /* sql */ `
-WITH clock AS (
-  SELECT (now() AT TIME ZONE $3)::date AS today, date_trunc('month', now() AT TIME ZONE $3)::date AS month_start
-), starts AS (
-  SELECT today, month_start, today::timestamp AT TIME ZONE $3 AS today_at, month_start::timestamp AT TIME ZONE $3 AS month_at FROM clock
-)
+const COUNTS = /* sql */ `
 SELECT
   (SELECT count(*)::int FROM sessions WHERE stopped_at IS NULL) AS online,
   (SELECT count(*)::int FROM accounts WHERE state = 'blocked') AS blocked,
   (SELECT count(*)::int FROM sessions WHERE started_at >= $1::timestamptz AND started_at < $2::timestamptz) AS started,
-  c.total, c.ack, c.nak, c.timeout, c.aborted,
-  (SELECT ${clampedSql('coalesce(sum(amount), 0)')} FROM payments, starts WHERE created_at >= starts.today_at) AS payments_today,
-  (SELECT ${clampedSql('coalesce(sum(amount), 0)')} FROM payments, starts WHERE created_at >= starts.month_at) AS payments_month,
-  (SELECT ${clampedSql('coalesce(sum(amount), 0)')} FROM charges, starts WHERE kind <> 'fee' AND created_at >= starts.today_at)
-    + (SELECT ${clampedSql('coalesce(sum(amount), 0)')} FROM fee_runs, starts WHERE day >= starts.today) AS charges_today,
-  (SELECT ${clampedSql('coalesce(sum(amount), 0)')} FROM charges, starts WHERE kind <> 'fee' AND created_at >= starts.month_at)
-    + (SELECT ${clampedSql('coalesce(sum(amount), 0)')} FROM fee_runs, starts WHERE day >= starts.month_start) AS charges_month
-FROM (
-  SELECT count(*)::int AS total,
-         count(*) FILTER (WHERE result = 'ack')::int AS ack,
-         count(*) FILTER (WHERE result = 'nak')::int AS nak,
-         count(*) FILTER (WHERE result = 'timeout')::int AS timeout,
-         count(*) FILTER (WHERE result = 'aborted')::int AS aborted
-  FROM coa_audit WHERE at >= $1::timestamptz AND at < $2::timestamptz
-) c`;
+  count(*)::int AS total,
+  count(*) FILTER (WHERE result = 'ack')::int AS ack,
+  count(*) FILTER (WHERE result = 'nak')::int AS nak,
+  count(*) FILTER (WHERE result = 'timeout')::int AS timeout,
+  count(*) FILTER (WHERE result = 'aborted')::int AS aborted
+FROM coa_audit WHERE at >= $1::timestamptz AND at < $2::timestamptz`;
 
-interface FiguresRow {
+/** Local midnight of today ('day') or of the month's first day ('month') in the time zone $1. */
+const periodStart = (unit: 'day' | 'month') => `(date_trunc('${unit}', now() AT TIME ZONE $1) AT TIME ZONE $1)`;
+const SUM = (table: string, where: string) => `SELECT ${clampedSql('coalesce(sum(amount), 0)')} AS amount FROM ${table} WHERE ${where}`;
+const MONEY = {
+  paymentsToday: SUM('payments', `created_at >= ${periodStart('day')}`),
+  paymentsMonth: SUM('payments', `created_at >= ${periodStart('month')}`),
+  usageToday: SUM('charges', `kind <> 'fee' AND created_at >= ${periodStart('day')}`),
+  usageMonth: SUM('charges', `kind <> 'fee' AND created_at >= ${periodStart('month')}`),
+  feesToday: SUM('fee_runs', `day >= (now() AT TIME ZONE $1)::date`),
+  feesMonth: SUM('fee_runs', `day >= date_trunc('month', now() AT TIME ZONE $1)::date`),
+} as const;
+
+interface CountsRow {
   online: number;
   blocked: number;
   started: number;
@@ -133,10 +131,6 @@ interface FiguresRow {
   nak: number;
   timeout: number;
   aborted: number;
-  payments_today: number;
-  payments_month: number;
-  charges_today: number;
-  charges_month: number;
 }
 
 export function consoleRepository(sql: Sql): ConsoleRepository {
@@ -167,8 +161,9 @@ export function consoleRepository(sql: Sql): ConsoleRepository {
       }
       if (query.loginPrefix !== '') {
         const prefix = p(likePrefix(query.loginPrefix));
+        // The expression of subscribers_username_lower_idx: a prefix range in index order.
         branches.push(`(SELECT s.id AS sid, ${RANK.login} AS rank, 'login' AS matched FROM subscribers s
-          WHERE lower(s.username) LIKE lower(${prefix}) || '%' ESCAPE '\\' ORDER BY lower(s.username) LIMIT ${lim})`);
+          WHERE (lower(s.username) COLLATE "C") LIKE lower(${prefix}) || '%' ESCAPE '\\' ORDER BY lower(s.username) COLLATE "C" LIMIT ${lim})`);
       }
       if (branches.length === 0) return [];
       const rows = await sql.query<{ id: number; username: string; account_id: number; state: AccountState; matched: SearchMatch }>(
@@ -251,19 +246,27 @@ export function consoleRepository(sql: Sql): ConsoleRepository {
 
     async dashboard(from, to, timeZone): Promise<DashboardFigures> {
       const step = bucketSeconds(from, to);
-      const [figures, buckets] = await Promise.all([
-        sql.query<FiguresRow>(FIGURES, [from.toISOString(), to.toISOString(), timeZone]),
-        sql.query<{ bucket: Date; accept: number; redirect: number; reject: number }>(BUCKETS, [from.toISOString(), to.toISOString(), step]),
+      const range = [from.toISOString(), to.toISOString()];
+      const sum = async (text: string): Promise<number> => (await sql.query<{ amount: number }>(text, [timeZone]))[0]?.amount ?? 0;
+      const [counts, buckets, paymentsToday, paymentsMonth, usageToday, usageMonth, feesToday, feesMonth] = await Promise.all([
+        sql.query<CountsRow>(COUNTS, range),
+        sql.query<{ bucket: Date; accept: number; redirect: number; reject: number }>(BUCKETS, [...range, step]),
+        sum(MONEY.paymentsToday),
+        sum(MONEY.paymentsMonth),
+        sum(MONEY.usageToday),
+        sum(MONEY.usageMonth),
+        sum(MONEY.feesToday),
+        sum(MONEY.feesMonth),
       ]);
-      const f = figures[0] as FiguresRow;
+      const f = counts[0] as CountsRow;
       return {
         onlineSessions: f.online,
         blockedAccounts: f.blocked,
         sessionsStarted: f.started,
         decisions: buckets.map((b): DecisionBucket => ({ at: isoTime(b.bucket), accept: b.accept, redirect: b.redirect, reject: b.reject })),
         coa: { total: f.total, ack: f.ack, nak: f.nak, timeout: f.timeout, aborted: f.aborted },
-        today: { payments: f.payments_today, charges: f.charges_today },
-        month: { payments: f.payments_month, charges: f.charges_month },
+        today: { payments: paymentsToday, charges: usageToday + feesToday },
+        month: { payments: paymentsMonth, charges: usageMonth + feesMonth },
       };
     },
 
