@@ -47,7 +47,14 @@ export async function adminListener(ctx: AppContext, options: AdminOptions): Pro
     metrics: options.metrics ?? (async () => ({ contentType: registry.contentType, body: await registry.metrics() })),
     api,
   });
-  await ctx.life.start({ name: 'admin', stop: (budgetMs) => drainHttp(ctx, 'admin', server, budgetMs) });
+  await ctx.life.start({
+    name: 'admin',
+    stop: (budgetMs) => {
+      // Live dashboards would otherwise hold the drain until its deadline.
+      api.closeStreams();
+      return drainHttp(ctx, 'admin', server, budgetMs);
+    },
+  });
   return {
     async listen() {
       const port = await listen(server, config.admin.port, config.admin.listen);

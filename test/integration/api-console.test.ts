@@ -272,4 +272,23 @@ describe('GET /api/v1/dashboard/live', () => {
     for (let i = 0; i < 100 && liveStreamsOf('bootstrap') > 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(liveStreamsOf('bootstrap')).toBe(0);
   });
+
+  it('ends the streams when the listener drains, instead of holding the drain', async () => {
+    const draining = await startTestApi(store, { console: { timeZone: 'UTC' } });
+    try {
+      const res = await fetch(`${draining.base}/api/v1/dashboard/live`, { headers: { authorization: `Bearer ${TEST_API_TOKEN}` } });
+      const reader = res.body!.getReader();
+      let text = '';
+      while (!text.includes('event: figures')) text += new TextDecoder().decode((await reader.read()).value as Uint8Array);
+      const started = Date.now();
+      draining.closeStreams();
+      while (!(await reader.read()).done);
+      expect(Date.now() - started).toBeLessThan(1000);
+      // Closed for good: a new stream ends after its first figures.
+      const again = await fetch(`${draining.base}/api/v1/dashboard/live`, { headers: { authorization: `Bearer ${TEST_API_TOKEN}` } });
+      expect(await again.text()).toMatch(/^retry: 2000\n\nevent: figures\ndata: .*\n\n$/);
+    } finally {
+      await draining.close();
+    }
+  });
 });

@@ -113,7 +113,21 @@ export function liveStreamsOf(login: string): number {
   return liveStreams.get(login) ?? 0;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+/** Waits `ms`, or less when `signal` aborts; true when it did (the stream should end). */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (aborted: boolean): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(aborted);
+    };
+    const onAbort = (): void => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    timer.unref();
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
 async function liveFigures(ctx: ApiContext): Promise<Record<string, unknown>> {
   const now = new Date();
@@ -134,7 +148,8 @@ async function liveFigures(ctx: ApiContext): Promise<Record<string, unknown>> {
 /**
  * The event stream: the first figures were read before the status line (so a database failure is still a JSON
  * error); then every interval, with a heartbeat comment between. A failed read is sent as an `error` event and
- * the stream goes on. The operator's slot is given back when the client goes away.
+ * the stream goes on. It ends when the listener drains; the operator's slot is given back when it ends or the
+ * client goes away.
  */
 async function* live(ctx: ApiContext, first: Record<string, unknown>, login: string): AsyncGenerator<string> {
   try {
@@ -142,7 +157,8 @@ async function* live(ctx: ApiContext, first: Record<string, unknown>, login: str
     yield `event: figures\ndata: ${JSON.stringify(first)}\n\n`;
     let lastBeat = Date.now();
     for (;;) {
-      await sleep(LIVE_INTERVAL_MS);
+      // The listener drains: end the stream (the client's EventSource reconnects to another instance).
+      if (await sleep(LIVE_INTERVAL_MS, ctx.closing)) return;
       if (Date.now() - lastBeat >= LIVE_HEARTBEAT_MS) {
         lastBeat = Date.now();
         yield `: heartbeat ${new Date(lastBeat).toISOString()}\n\n`;

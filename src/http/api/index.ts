@@ -58,7 +58,10 @@ export interface ApiDeps {
 /** The caller of a public route: no operator, no permission beyond `public`. */
 const ANONYMOUS = (address: string): Actor => ({ kind: 'anonymous', operatorId: null, login: 'anonymous', role: 'readonly', address });
 
-export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+export type ApiHandler = ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>) & {
+  /** Ends the streaming replies in progress (live dashboards), so a drain does not wait its deadline for them. */
+  closeStreams(): void;
+};
 
 /** Every route the API serves and the OpenAPI document describing them, built once. */
 export function createApiRoutes(
@@ -90,6 +93,7 @@ export function createApiRoutes(
 /** Answers requests under /api/v1 and resolves true; resolves false for any other path (left to the caller). */
 export function createApiHandler(deps: ApiDeps): ApiHandler {
   const log = deps.log.child({ component: 'admin-api' });
+  const closing = new AbortController();
   const router = new Router(createApiRoutes({ coa: deps.coa, widget: deps.widget, console: deps.console }).routes);
   // An empty token would be a configuration slip, not an open door: treat it as no token.
   const tokenMatches = deps.token === undefined || deps.token === '' ? undefined : createTokenCheck(deps.token);
@@ -129,11 +133,12 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
       store: deps.store,
       readBody: () => readJsonBody(req),
       publish,
+      closing: closing.signal,
     };
     return match.route.handle(ctx);
   }
 
-  return async (req, res) => {
+  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
@@ -158,6 +163,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     log.info({ method, path, status, durationMs: Number(process.hrtime.bigint() - started) / 1e6 }, 'api request');
     return true;
   };
+  return Object.assign(handler, { closeStreams: () => closing.abort() });
 }
 
 function send(res: ServerResponse, reply: ApiReply): void {

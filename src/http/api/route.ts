@@ -19,6 +19,8 @@ export interface ApiContext {
   readBody(): Promise<unknown>;
   /** Publishes a change after a committed write; a failure is logged, not returned to the client. */
   publish(event: ChangeEvent): Promise<void>;
+  /** Aborted when the listener drains: a long-lived stream (the live dashboard) ends then instead of holding it. */
+  readonly closing?: AbortSignal;
 }
 
 export interface ApiReply {
