@@ -1,7 +1,7 @@
 /**
  * The read side the operator console needs beyond the resource lists (docs/console.md, "Read endpoints for the
- * console"): the one-box search, the support page's extras, the day-by-day statement with its running balance,
- * the dashboard figures and the NAS last-seen times. One port, `ConsoleRepository`, so the SQL behind each figure
+ * console"): the one-box search, the support page's extras, the dashboard figures and the NAS last-seen times,
+ * and the types of the day-by-day statement (StatementRepository.daily, next to the portal's statement). One port, `ConsoleRepository`, so the SQL behind each figure
  * sits in one file of the store (src/store/repositories/console.ts) and each query is one indexed statement.
  * Money is integer minor units; times are ISO-8601 UTC strings.
  */
@@ -152,8 +152,6 @@ export interface ConsoleRepository {
   lastCoa(username: string): Promise<CoaAuditEntry | undefined>;
   /** The open account_states period of the account. */
   statePeriod(accountId: number): Promise<AccountStatePeriod | undefined>;
-  /** The day-by-day statement with its running balance; undefined for an unknown account. */
-  dailyStatement(accountId: number, range: StatementRange): Promise<DailyStatement | undefined>;
   /** The dashboard over [from, to); `timeZone` says what "today" and "this month" are. */
   dashboard(from: Date, to: Date, timeZone: string): Promise<DashboardFigures>;
   /** Sessions not stopped now (the partial index of open sessions). */

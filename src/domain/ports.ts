@@ -16,7 +16,7 @@ import type {
   VendorName,
 } from './types.js';
 import type { AccountingRecord, AccountStateChange, RatingRules, RatingStats } from './accounting.js';
-import type { ConsoleRepository } from './console.js';
+import type { ConsoleRepository, DailyStatement, StatementRange } from './console.js';
 
 export interface PageRequest {
   readonly limit: number;
@@ -421,6 +421,11 @@ export interface StatementRepository {
   chargeLines(accountId: number, from: Date, to: Date, maxLines: number): Promise<ChargeLines>;
   /** When the account's newest credit with this reason was granted, if ever. */
   lastCreditAt(accountId: number, reason: string): Promise<Date | undefined>;
+  /**
+   * The statement by day with its running balance (the balance now minus every movement since the first day, in
+   * one statement); undefined for an unknown account.
+   */
+  daily(accountId: number, range: StatementRange): Promise<DailyStatement | undefined>;
   /**
    * In one transaction holding the account's row lock: reads the subscriber (who must belong to the account),
    * the account and its newest credit with `reason`, asks `decide` (synchronous: nothing else may run while the

@@ -82,7 +82,7 @@ async function read(ctx: ApiContext, q: { from?: string; to?: string }, deps: Co
   const accountId = idParam(ctx);
   const timeZone = deps.timeZone ?? 'UTC';
   const range = period(q, timeZone, new Date());
-  const statement = await ctx.store.console.dailyStatement(accountId, { ...range, timeZone });
+  const statement = await ctx.store.statements.daily(accountId, { ...range, timeZone });
   if (!statement) throw new ApiError('NOT_FOUND', `no account with id ${accountId}`);
   return statement;
 }

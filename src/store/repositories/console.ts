@@ -9,12 +9,10 @@ import type {
   AccountStatePeriod,
   CoaAuditEntry,
   ConsoleRepository,
-  DailyStatement,
   DashboardFigures,
   DecisionBucket,
   SearchHit,
   SearchMatch,
-  StatementDay,
 } from '../../domain/console.js';
 import { bucketSeconds } from '../../domain/console.js';
 import type { AccountState } from '../../domain/types.js';
@@ -39,51 +37,6 @@ const SESSION_MAC_SQL = `lower(regexp_replace(se.calling_station_id, '[^0-9A-Fa-
 /** `LIKE` treats `%`, `_` and `\` as special: a typed prefix matches them literally. */
 function likePrefix(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-interface StatementRow {
-  balance: number;
-  day: string | null;
-  kind: 'payments' | 'adjustments' | 'charges' | 'fees' | 'credits' | null;
-  amount: number | null;
-}
-
-/*
- * One statement, one snapshot: the balance now and every movement since the first day, by day of the time zone
- * (a movement after the last day has day NULL: it only takes the closing balance back from now).
- */
-const DAILY_STATEMENT = /* sql */ `
-WITH bounds AS (
-  SELECT ($2::date)::timestamp AT TIME ZONE $4 AS t0, ($3::date + 1)::timestamp AT TIME ZONE $4 AS t1
-), account AS (
-  SELECT ${clampedSql('a.balance')} AS balance FROM accounts a WHERE a.id = $1
-), mv AS (
-  SELECT p.created_at AS at, 'payments' AS kind, p.amount::numeric AS amount FROM payments p, bounds b WHERE p.account_id = $1 AND p.created_at >= b.t0
-  UNION ALL
-  SELECT j.created_at, 'adjustments', j.amount FROM adjustments j, bounds b WHERE j.account_id = $1 AND j.created_at >= b.t0
-  UNION ALL
-  SELECT c.created_at, CASE WHEN c.kind = 'fee' THEN 'fees' ELSE 'charges' END, c.amount FROM charges c, bounds b WHERE c.account_id = $1 AND c.created_at >= b.t0
-  UNION ALL
-  SELECT r.created_at, 'credits', r.amount FROM credits r, bounds b WHERE r.account_id = $1 AND r.created_at >= b.t0
-), days AS (
-  SELECT CASE WHEN mv.at < b.t1 THEN (mv.at AT TIME ZONE $4)::date::text END AS day, mv.kind, ${clampedSql('sum(mv.amount)')} AS amount
-  FROM mv, bounds b GROUP BY 1, 2
-)
-SELECT account.balance, days.day, days.kind, days.amount FROM account LEFT JOIN days ON true
-ORDER BY days.day NULLS LAST, days.kind`;
-
-/** The effect of a movement kind on the balance (credits are not money). */
-function balanceEffect(kind: StatementRow['kind'], amount: number): number {
-  switch (kind) {
-    case 'payments':
-    case 'adjustments':
-      return amount;
-    case 'charges':
-    case 'fees':
-      return -amount;
-    default:
-      return 0;
-  }
 }
 
 /* Decisions per bucket from the per-minute rollup (migration 14), whole minutes from the minute of $1. */
@@ -215,33 +168,6 @@ export function consoleRepository(sql: Sql): ConsoleRepository {
         [accountId],
       );
       return r && { state: r.state, since: isoTime(r.since), reason: r.reason };
-    },
-
-    async dailyStatement(accountId, range): Promise<DailyStatement | undefined> {
-      const rows = await sql.query<StatementRow>(DAILY_STATEMENT, [accountId, range.from, range.to, range.timeZone]);
-      const [first] = rows;
-      if (!first) return undefined;
-      const byDay = new Map<string, { charges: number; fees: number; payments: number; adjustments: number; credits: number }>();
-      let sinceFrom = 0;
-      for (const r of rows) {
-        if (r.kind === null || r.amount === null) continue;
-        sinceFrom += balanceEffect(r.kind, r.amount);
-        if (r.day === null) continue;
-        let d = byDay.get(r.day);
-        if (!d) byDay.set(r.day, (d = { charges: 0, fees: 0, payments: 0, adjustments: 0, credits: 0 }));
-        d[r.kind] += r.amount;
-      }
-      const openingBalance = first.balance - sinceFrom;
-      const totals = { charges: 0, fees: 0, payments: 0, adjustments: 0, credits: 0 };
-      const days: StatementDay[] = [];
-      let balance = openingBalance;
-      for (const [day, d] of [...byDay].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const opening = balance;
-        balance = opening - d.charges - d.fees + d.payments + d.adjustments;
-        for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += d[k];
-        days.push({ day, openingBalance: opening, ...d, closingBalance: balance });
-      }
-      return { accountId, from: range.from, to: range.to, timeZone: range.timeZone, openingBalance, closingBalance: balance, totals, days };
     },
 
     async dashboard(from, to, timeZone): Promise<DashboardFigures> {
