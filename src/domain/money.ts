@@ -3,7 +3,8 @@
  * balance, a credit limit and an active credit are within ±10^15 minor units; what an older database may still
  * hold beyond ±(2^53 − 1) is read as the nearest safe integer. The store enforces them (src/store/money.ts: the
  * checks in the booking transaction, the clamped reads); the API documents and validates against them; the
- * portal sums clamped values without leaving the safe range.
+ * portal sums clamped values without leaving the safe range. And the decimal text of an amount in a currency's
+ * minor digits (minorToDecimal), which the portal and the admin API's statement files both write.
  */
 
 /** 10^15 minor units: far above any real balance, far below 2^53 so sums of a few stay exact. */

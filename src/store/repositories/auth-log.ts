@@ -31,23 +31,10 @@ const COLUMNS = ['at', 'username', 'nas', 'result', 'reason', 'method', 'calling
  * statement PostgreSQL plans once, whatever the batch size, and JSON.stringify (native) instead of the
  * driver escaping thousands of array elements in JavaScript on the daemon's event loop.
  */
-/*
- * The same statement keeps auth_log_minutes, the decisions per minute the console's dashboard reads (migration
- * 14): one upsert per minute the batch spans, in minute order (two writers lock the rows in the same order).
- */
-const INSERT = `WITH logged AS (
-  INSERT INTO auth_log (${COLUMNS.join(', ')})
+const INSERT = `INSERT INTO auth_log (${COLUMNS.join(', ')})
   SELECT at, username, nas, result, reason, method, calling_station_id, nas_port
   FROM json_to_recordset($1::json) AS r(at timestamptz, username text, nas text, result text, reason text,
-    method text, calling_station_id text, nas_port text)
-  RETURNING at, result
-)
-INSERT INTO auth_log_minutes AS m (minute, accept, redirect, reject)
-SELECT date_trunc('minute', at), count(*) FILTER (WHERE result = 'accept'), count(*) FILTER (WHERE result = 'redirect'),
-       count(*) FILTER (WHERE result = 'reject')
-FROM logged GROUP BY 1 ORDER BY 1
-ON CONFLICT (minute) DO UPDATE SET accept = m.accept + EXCLUDED.accept, redirect = m.redirect + EXCLUDED.redirect,
-  reject = m.reject + EXCLUDED.reject`;
+    method text, calling_station_id text, nas_port text)`;
 
 function toEntry(row: AuthLogRow): AuthLogEntry {
   return {
@@ -95,10 +82,23 @@ function split(run: Run, rejected: AuthLogRejection[]): Run[] {
   return [{ entries: entries.slice(0, mid) }, { entries: entries.slice(mid) }];
 }
 
+/*
+ * The batch's INSERT and, in the same statement, auth_log_minutes, the decisions per minute the console's
+ * dashboard reads (migration 14): one upsert per minute the batch spans, in minute order (two writers lock the
+ * rows in the same order).
+ */
+const INSERT_COUNTED = `WITH logged AS (${INSERT} RETURNING at, result)
+INSERT INTO auth_log_minutes AS m (minute, accept, redirect, reject)
+SELECT date_trunc('minute', at), count(*) FILTER (WHERE result = 'accept'), count(*) FILTER (WHERE result = 'redirect'),
+       count(*) FILTER (WHERE result = 'reject')
+FROM logged GROUP BY 1 ORDER BY 1
+ON CONFLICT (minute) DO UPDATE SET accept = m.accept + EXCLUDED.accept, redirect = m.redirect + EXCLUDED.redirect,
+  reject = m.reject + EXCLUDED.reject`;
+
 export function authLogRepository(sql: Sql): AuthLogRepository {
   const append = async (entries: readonly AuthLogEntry[]): Promise<void> => {
     if (entries.length === 0) return;
-    await sql.query(INSERT, [rowsJson(entries)]);
+    await sql.query(INSERT_COUNTED, [rowsJson(entries)]);
   };
   return {
     append,

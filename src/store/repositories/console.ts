@@ -1,6 +1,6 @@
 /**
  * The operator console's read side (src/domain/console.ts): the one-box search, the support page's extras, the
- * day-by-day statement, the dashboard figures and the NAS last-seen times. Each figure is one statement over an
+ * dashboard figures and the NAS last-seen times (the statement by day is StatementRepository.daily). Each figure is one statement over an
  * index (migration 14 adds the ones the console needs), so the answers stay in milliseconds at a million
  * subscribers and ten million sessions (bench/console-queries.mjs measures them). Money is read clamped to
  * ±(2^53 − 1) (src/store/money.ts) so one legacy row cannot fail a page.
