@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { REASON_TEXTS, reasonText } from '../../../src/aaa/reason-text.js';
 import { bucketSeconds } from '../../../src/domain/console.js';
 import { interpret } from '../../../src/http/api/console-search.js';
-import { statementCsv } from '../../../src/http/api/statement-pdf.js';
+import { statementCsv, statementPdf } from '../../../src/http/api/statement-pdf.js';
 
 describe('search text', () => {
   it('is a login prefix always, and an IP, a MAC or an id when it can be', () => {
@@ -52,6 +52,24 @@ describe('statement CSV', () => {
       'JPY',
     );
     expect(csv).toBe('day,opening_balance,charges,fees,payments,adjustments,credits,closing_balance\r\n2025-01-02,-5,0,0,1000,0,0,995\r\n');
+  });
+});
+
+describe('statement PDF', () => {
+  it('runs a year of days over several A4 pages, each numbered', async () => {
+    const days = Array.from({ length: 366 }, (_, i) => {
+      const day = new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
+      return { day, openingBalance: i * 100, charges: 0, fees: 0, payments: 100, adjustments: 0, credits: 0, closingBalance: (i + 1) * 100 };
+    });
+    const pdf = await statementPdf(
+      { accountId: 9, from: '2024-01-01', to: '2024-12-31', timeZone: 'UTC', openingBalance: 0, closingBalance: 36600, totals: { charges: 0, fees: 0, payments: 36600, adjustments: 0, credits: 0 }, days },
+      'EUR',
+      new Date('2025-01-01T00:00:00Z'),
+    );
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const pages = (pdf.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
+    expect(pages).toBeGreaterThanOrEqual(7);
+    expect(pages).toBeLessThanOrEqual(12);
   });
 });
 
