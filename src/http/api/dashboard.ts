@@ -151,7 +151,7 @@ async function liveFigures(ctx: ApiContext): Promise<Record<string, unknown>> {
  * the stream goes on. It ends when the listener drains; the operator's slot is given back when it ends or the
  * client goes away.
  */
-async function* live(ctx: ApiContext, first: Record<string, unknown>, login: string): AsyncGenerator<string> {
+async function* live(ctx: ApiContext, first: Record<string, unknown>, release: () => void): AsyncGenerator<string> {
   try {
     yield `retry: ${LIVE_INTERVAL_MS}\n\n`;
     yield `event: figures\ndata: ${JSON.stringify(first)}\n\n`;
@@ -170,10 +170,38 @@ async function* live(ctx: ApiContext, first: Record<string, unknown>, login: str
       }
     }
   } finally {
+    release();
+  }
+}
+
+/**
+ * Takes one of the operator's stream slots; the function gives it back, once however often it is called (the
+ * stream's end and its iterator's return both call it: a client gone before the first read ends the iterator
+ * without running the generator's body).
+ */
+function takeSlot(login: string): () => void {
+  liveStreams.set(login, (liveStreams.get(login) ?? 0) + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
     const n = (liveStreams.get(login) ?? 1) - 1;
     if (n <= 0) liveStreams.delete(login);
     else liveStreams.set(login, n);
-  }
+  };
+}
+
+/** The generator, with `release` also called when its consumer returns it early. */
+function releasing(it: AsyncGenerator<string>, release: () => void): AsyncIterable<string> {
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => it.next(),
+      return: async (value?: unknown) => {
+        release();
+        return it.return(value);
+      },
+    }),
+  };
 }
 
 export function dashboardRoutes(deps: ConsoleDeps): ApiRoute[] {
@@ -235,11 +263,18 @@ export function dashboardRoutes(deps: ConsoleDeps): ApiRoute[] {
         if (held >= LIVE_STREAMS_PER_OPERATOR) {
           throw new ApiError('TOO_MANY_REQUESTS', `${login} already has ${held} live dashboard streams open (at most ${LIVE_STREAMS_PER_OPERATOR}); close one`, { headers: { 'retry-after': '5' } });
         }
-        const first = await liveFigures(ctx);
-        liveStreams.set(login, held + 1);
+        // The slot is taken before the first read, so concurrent requests cannot all pass the check above.
+        const release = takeSlot(login);
+        let first: Record<string, unknown>;
+        try {
+          first = await liveFigures(ctx);
+        } catch (err) {
+          release();
+          throw err;
+        }
         return {
           status: 200,
-          stream: live(ctx, first, login),
+          stream: releasing(live(ctx, first, release), release),
           headers: { 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive', 'x-accel-buffering': 'no' },
         };
       },
