@@ -1,12 +1,14 @@
 /**
  * The console's dashboard: `GET /api/v1/dashboard?from=&to=` (the figures of a range) and
  * `GET /api/v1/dashboard/live` (Server-Sent Events: the cheap live figures every 2 s, a heartbeat comment every
- * 10 s, at most 3 streams per operator, the 4th answered 429 TOO_MANY_REQUESTS). Every figure comes from the
- * database, so any instance (a cluster primary counts no RADIUS itself) answers the same: online sessions from the
- * open sessions' partial index, decisions per minute from auth_log's (at, result) index with date_bin, sessions
- * started from (started_at), payments and charges of today and this month in the fee time zone (fees.timeZone;
- * UTC without one), CoA outcomes over the range from coa_audit, and the rating lag from the journal.
+ * 10 s, at most 3 streams per operator, the 4th answered 429 TOO_MANY_REQUESTS; the streams of a process share one
+ * read per interval, however many are open). Every figure comes from the database, so any instance (a cluster
+ * primary counts no RADIUS itself) answers the same: online sessions from the open sessions' partial index,
+ * decisions per minute from the auth log's per-minute rollup, sessions started from (started_at), payments and
+ * charges of today and this month in the fee time zone (fees.timeZone; UTC without one), CoA outcomes over the
+ * range from coa_audit, and the rating lag from the journal.
  */
+import type { Store } from '../../domain/ports.js';
 import type { ConsoleDeps } from './console-deps.js';
 import { ApiError, type FieldIssue } from './errors.js';
 import { timestamp, type JsonSchema } from './fields.js';
@@ -129,7 +131,23 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
   });
 }
 
-async function liveFigures(ctx: ApiContext): Promise<Record<string, unknown>> {
+/** The figures the streams on one store share: read once per interval, however many streams are open. */
+const shared = new WeakMap<Store, { readonly at: number; readonly figures: Promise<Record<string, unknown>> }>();
+
+function liveFigures(ctx: ApiContext): Promise<Record<string, unknown>> {
+  const now = Date.now();
+  const last = shared.get(ctx.store);
+  if (last && now - last.at < LIVE_INTERVAL_MS * 0.75) return last.figures;
+  const figures = readLiveFigures(ctx);
+  shared.set(ctx.store, { at: now, figures });
+  // A failed read is not shared: the next caller reads again.
+  figures.catch(() => {
+    if (shared.get(ctx.store)?.figures === figures) shared.delete(ctx.store);
+  });
+  return figures;
+}
+
+async function readLiveFigures(ctx: ApiContext): Promise<Record<string, unknown>> {
   const now = new Date();
   const [online, decisions, lag] = await Promise.all([
     ctx.store.console.onlineSessions(),
