@@ -53,8 +53,8 @@ type Verified =
 const MPPE_POLICY = vendorAttribute(Vendor.Microsoft, MsAttr.MPPEEncryptionPolicy, Buffer.from([0, 0, 0, 1]));
 const MPPE_TYPES = vendorAttribute(Vendor.Microsoft, MsAttr.MPPEEncryptionTypes, Buffer.from([0, 0, 0, 6]));
 const NO_ATTRIBUTES: readonly RawAttribute[] = [];
-/** Our Class, added after any Class of the vendor profile (a NAS echoes every Class it got). */
-const SERVICE_CLASS = {
+/** Our Class, added after any Class of the vendor profile (a NAS echoes every Class it got); reply-preview.ts too. */
+export const SERVICE_CLASS = {
   normal: { type: Attr.Class, value: Buffer.from(CLASS_NORMAL) },
   restricted: { type: Attr.Class, value: Buffer.from(CLASS_RESTRICTED) },
 } as const satisfies Record<string, RawAttribute>;

@@ -49,6 +49,16 @@ export async function adminListener(ctx: AppContext, options: AdminOptions): Pro
     coa,
     widget: { secret: config.portal.widgetSecret, ttlSeconds: config.portal.widgetTokenTtlSeconds },
     security: { sessionIdleMinutes: config.admin.sessionIdleMinutes, sessionMaxHours: config.admin.sessionMaxHours, trustedProxies: config.admin.trustedProxies },
+    console: {
+      profiles: ctx.profiles,
+      dictionary: ctx.dictionary,
+      vendors: config.vendors,
+      // The clients and the default follow a reload (SIGHUP) as the RADIUS role's table does.
+      configClients: () => ctx.config().clients,
+      defaultRequireMessageAuthenticator: () => ctx.config().radius.requireMessageAuthenticator,
+      timeZone: config.fees.timeZone,
+      currency: config.portal.currency,
+    },
   });
   const server = createAdminServer({
     log,
@@ -57,7 +67,14 @@ export async function adminListener(ctx: AppContext, options: AdminOptions): Pro
     api,
     console: createConsoleHandler({ dir: consoleDir(), settings: { currency: config.portal.currency } }),
   });
-  await ctx.life.start({ name: 'admin', stop: (budgetMs) => drainHttp(ctx, 'admin', server, budgetMs) });
+  await ctx.life.start({
+    name: 'admin',
+    stop: (budgetMs) => {
+      // Live dashboards would otherwise hold the drain until its deadline.
+      api.closeStreams();
+      return drainHttp(ctx, 'admin', server, budgetMs);
+    },
+  });
   return {
     async listen() {
       const port = await listen(server, config.admin.port, config.admin.listen);

@@ -85,6 +85,8 @@ export interface RunningApp {
   drainAccounting(timeoutMs?: number): Promise<void>;
   /** Wakes this process's rater (journal rows were committed elsewhere); no-op without a rater. */
   kickRater(): void;
+  /** Writes when each NAS was last seen now instead of at the next 30 s tick (tests); no-op without RADIUS. */
+  flushNasLastSeen(): Promise<void>;
   /** Re-reads clients and static users; on error keeps the running ones and rethrows. */
   reload(): void;
   /** Stops every component in reverse start order, within shutdown.drainTimeoutMs each (see ./lifecycle.ts). */
@@ -171,6 +173,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         await rating?.drain(timeoutMs);
       },
       kickRater: () => rating?.kick(),
+      flushNasLastSeen: async () => {
+        await radius?.flushLastSeen();
+      },
       reload() {
         try {
           const next = reloadConfig();

@@ -21,6 +21,7 @@ import { setOpenSessionsTracked, setSubscriberCacheStats } from '../observabilit
 import { shippedDictionary } from './paths.js';
 import type { Dictionary } from '../radius/dictionary.js';
 import { MessageAuthenticatorWatch } from '../transport/message-authenticator.js';
+import { NasLastSeen } from '../transport/nas-last-seen.js';
 import { NasTable, type NasClientSpec, type NasTableOptions } from '../transport/nas-table.js';
 import { StreamServer, type StreamTlsFiles } from '../transport/stream-server.js';
 import { UdpServer } from '../transport/udp-server.js';
@@ -78,6 +79,8 @@ export interface RadiusRole {
    * RadSec's certificates (new handshakes use them; established connections stay); returns the client count.
    */
   reload(next: Config): number;
+  /** Writes the NAS last-seen times now (tests; otherwise every 30 s and at stop). */
+  flushLastSeen(): Promise<void>;
 }
 
 /** Builds and starts the RADIUS role's components on `ctx.life`. */
@@ -175,7 +178,11 @@ export async function startRadius(ctx: AppContext, options: RadiusOptions): Prom
   // CoA and Disconnect go down a NAS's open RadSec connection when it has one (RFC 6614 §2.5), else over UDP.
   // With several workers only the worker holding the connection sees it (docs/operations.md, CoA over RadSec).
   ctx.coa.setStreamLinks(streams.radsec);
+  // When each client was last seen: kept on the clients, written every 30 s (the console's NAS status).
+  const lastSeen = new NasLastSeen(() => nasTable.clients, (sightings) => store.console.recordNasSightings(sightings), log);
+  await life.start({ name: 'nas-last-seen', start: () => lastSeen.start(), stop: () => lastSeen.stop() });
   const swapNasTable = (next: NasTable): void => {
+    lastSeen.retire(nasTable.clients);
     nasTable = next;
     staleNas = next.clients;
     server.setNasTable(next);
@@ -255,6 +262,7 @@ export async function startRadius(ctx: AppContext, options: RadiusOptions): Prom
     subscribers,
     ports: () => ({ ...server.ports(), radsec: streams.radsec?.port() ?? 0, tcp: streams.tcp?.port() ?? 0 }),
     udpIo: () => server.io(),
+    flushLastSeen: () => lastSeen.flush(),
     reload(next) {
       const table = buildNasTable(next, nasRows, configSeen, { watch });
       const files = radsecFiles(next);

@@ -17,6 +17,7 @@ import type {
 } from './types.js';
 import type { AccountingRecord, AccountStateChange, RatingRules, RatingStats } from './accounting.js';
 import type { AuditEntry, AuditInput, Operator, OperatorCredentials, OperatorToken, Role } from './operators.js';
+import type { ConsoleRepository, DailyStatement, StatementRange } from './console.js';
 
 export interface PageRequest {
   readonly limit: number;
@@ -440,6 +441,11 @@ export interface StatementRepository {
   /** When the account's newest credit with this reason was granted, if ever. */
   lastCreditAt(accountId: number, reason: string): Promise<Date | undefined>;
   /**
+   * The statement by day with its running balance (the balance now minus every movement since the first day, in
+   * one statement); undefined for an unknown account.
+   */
+  daily(accountId: number, range: StatementRange): Promise<DailyStatement | undefined>;
+  /**
    * In one transaction holding the account's row lock: reads the subscriber (who must belong to the account),
    * the account and its newest credit with `reason`, asks `decide` (synchronous: nothing else may run while the
    * lock is held), and grants the credit it names as LedgerRepository.grantCredit does (the state re-derived).
@@ -678,6 +684,8 @@ export interface Store {
   readonly operatorTokens: OperatorTokenRepository;
   readonly operatorSessions: OperatorSessionRepository;
   readonly audit: AuditRepository;
+  /** The operator console's read side: search, statements by day, dashboard figures, NAS last seen (console.ts). */
+  readonly console: ConsoleRepository;
   /**
    * Runs `fn` on a Store bound to one transaction: everything it writes through that Store commits together
    * when `fn` resolves, and none of it when `fn` throws (the error is rethrown). Inside `fn` use only the Store

@@ -4,28 +4,10 @@
  * exact decimal (ECMA-402 treats a numeric string as an exact decimal).
  */
 
-const digitsCache = new Map<string, number>();
+import { minorDigits, minorToDecimal } from '../domain/money.js';
 
-/** The currency's minor digits (USD 2, JPY 0, BHD 3), as Intl knows them. */
-export function minorDigits(currency: string): number {
-  let d = digitsCache.get(currency);
-  if (d === undefined) {
-    d = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    digitsCache.set(currency, d);
-  }
-  return d;
-}
-
-/** `-12345` minor units with 2 digits → `'-123.45'`. Exact for any integer. */
-export function minorToDecimal(minor: number | bigint, digits: number): string {
-  if (typeof minor === 'number' && !Number.isSafeInteger(minor)) throw new RangeError(`money must be an integer number of minor units, got ${minor}`);
-  const value = BigInt(minor);
-  const negative = value < 0n;
-  const abs = (negative ? -value : value).toString();
-  if (digits === 0) return `${negative ? '-' : ''}${abs}`;
-  const padded = abs.padStart(digits + 1, '0');
-  return `${negative ? '-' : ''}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
-}
+// The decimal text of an amount is the domain's (the admin API's statement exports write the same digits).
+export { minorDigits, minorToDecimal };
 
 const formatters = new Map<string, Intl.NumberFormat>();
 

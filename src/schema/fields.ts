@@ -260,6 +260,20 @@ export function timestamp(description: string): Field<string, 'required'> {
   );
 }
 
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A calendar day, YYYY-MM-DD (a real date: 2025-02-30 is refused). */
+export function day(description: string): Field<string, 'required'> {
+  const valid = (v: string) => {
+    const m = DAY.exec(v);
+    if (!m) return false;
+    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+    return d.toISOString().slice(0, 10) === v;
+  };
+  const s = checkedString(valid, (v) => `must be a calendar day YYYY-MM-DD such as 2025-01-31, ${describeValue(v)}`, { format: 'date', description, examples: ['2025-01-31'] });
+  return new Field(s, 'required');
+}
+
 // ---- the fields of the domain --------------------------------------------------------------------------
 
 /** RADIUS User-Name: at most 253 octets on the wire (RFC 2865 §5.1); no control characters. */

@@ -516,6 +516,56 @@ ALTER TABLE adjustments ADD COLUMN operator_id bigint REFERENCES operators (id) 
 ALTER TABLE credits ADD COLUMN operator_id bigint REFERENCES operators (id) ON DELETE SET NULL;
 `;
 
+/*
+ * The operator console's read side (docs/console.md, "Read endpoints for the console"; independent of migration 13).
+ * - The search box: a case-insensitive login prefix (lower(username) in the C collation, so LIKE 'abc%' is an
+ *   index range and the matches come out in index order, whatever the database's collation), a subscriber's MAC
+ *   binding, and open sessions by Framed-IP-Address and by Calling-Station-Id reduced to its hex digits (every MAC
+ *   spelling a BRAS sends is the same 12 digits).
+ * - The dashboard: decisions per minute from auth_log_minutes, a rollup the auth-log writer keeps in the same
+ *   statement as each batch (a day is 1,440 rows to read, not a million entries; filled here from the entries
+ *   already logged); decisions of the last seconds from auth_log_at_idx, now (at, id) INCLUDE (result), alone (an
+ *   index-only scan; it replaces the (at DESC, id DESC) index, read backwards for the same pages); today's and this
+ *   month's payments and non-fee charges from (created_at) with the amount (fees come from fee_runs, a row a day).
+ * - NAS last seen: each RADIUS process keeps the time in memory and writes it at most every 30 s; the column is
+ *   not a change of the NAS, so the updated_at trigger leaves rows alone when only last_seen_at moves. Config-file
+ *   clients have no row: theirs is kept by address, as their Message-Authenticator sighting is.
+ */
+const CONSOLE_SEARCH_INDEXES = /* sql */ `
+CREATE INDEX subscribers_username_lower_idx ON subscribers ((lower(username) COLLATE "C"));
+CREATE INDEX subscribers_mac_idx ON subscribers (mac) WHERE mac IS NOT NULL;
+CREATE INDEX sessions_active_framed_ip_idx ON sessions (framed_ip) WHERE stopped_at IS NULL AND framed_ip IS NOT NULL;
+CREATE INDEX sessions_active_mac_idx ON sessions ((lower(regexp_replace(calling_station_id, '[^0-9A-Fa-f]', '', 'g'))))
+  WHERE stopped_at IS NULL AND calling_station_id IS NOT NULL;
+-- One index on auth_log's time, as before (its writes cost the access path): (at, id) read backwards is the old
+-- (at DESC, id DESC) for the newest-first pages and retention, and the result it carries makes the dashboard's
+-- counts of the last seconds index-only.
+DROP INDEX auth_log_at_idx;
+CREATE INDEX auth_log_at_idx ON auth_log (at, id) INCLUDE (result);
+CREATE TABLE auth_log_minutes (
+  minute timestamptz PRIMARY KEY,
+  accept bigint NOT NULL DEFAULT 0,
+  redirect bigint NOT NULL DEFAULT 0,
+  reject bigint NOT NULL DEFAULT 0
+);
+INSERT INTO auth_log_minutes (minute, accept, redirect, reject)
+  SELECT date_trunc('minute', at), count(*) FILTER (WHERE result = 'accept'), count(*) FILTER (WHERE result = 'redirect'),
+         count(*) FILTER (WHERE result = 'reject')
+  FROM auth_log GROUP BY 1;
+CREATE INDEX payments_created_idx ON payments (created_at) INCLUDE (amount);
+CREATE INDEX charges_usage_created_idx ON charges (created_at) INCLUDE (amount) WHERE kind <> 'fee';
+
+ALTER TABLE nas ADD COLUMN last_seen_at timestamptz;
+DROP TRIGGER nas_touch ON nas;
+CREATE TRIGGER nas_touch BEFORE UPDATE ON nas FOR EACH ROW
+  WHEN (OLD.last_seen_at IS NOT DISTINCT FROM NEW.last_seen_at) EXECUTE FUNCTION tollgate_touch_updated_at();
+CREATE TABLE config_client_last_seen (
+  address text PRIMARY KEY,
+  name text NOT NULL,
+  last_seen_at timestamptz NOT NULL
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'core: nas, tariffs, accounts, account_states, credits, subscribers', sql: CORE },
   { version: 2, name: 'billing: subscriptions, sessions, charges, payments, adjustments, usage_monthly', sql: BILLING },
@@ -530,6 +580,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 11, name: 'nas.require_message_authenticator auto: the first Message-Authenticator seen, per NAS and config-file client', sql: MESSAGE_AUTHENTICATOR_AUTO },
   { version: 12, name: 'nas.tls_name (RadSec certificate name) and coa_audit.transport (udp or radsec)', sql: RADSEC_NAS_AND_COA },
   { version: 13, name: 'operators, operator_tokens, operator_sessions, audit_log; the operator of payments, adjustments and credits', sql: OPERATORS_AND_AUDIT },
+  { version: 14, name: 'console search indexes', sql: CONSOLE_SEARCH_INDEXES },
 ]);
 
 const CREATE_SCHEMA_MIGRATIONS = /* sql */ `

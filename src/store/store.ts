@@ -10,6 +10,7 @@ import { accountRepository } from './repositories/accounts.js';
 import { auditRepository } from './repositories/audit.js';
 import { authLogRepository } from './repositories/auth-log.js';
 import { coaRepository } from './repositories/coa.js';
+import { consoleRepository } from './repositories/console.js';
 import { feeRunRepository } from './repositories/fees.js';
 import { accountingJournalRepository } from './repositories/journal.js';
 import { housekeepingRepository } from './repositories/housekeeping.js';
@@ -71,6 +72,7 @@ function storeOn(sql: Sql, db: Sql, options: StoreOptions): Store {
     operatorTokens: operatorTokenRepository(db),
     operatorSessions: operatorSessionRepository(db),
     audit: auditRepository(db),
+    console: consoleRepository(db),
     // The transaction's Sql is wrapped already (withStoreErrors wraps what it hands to fn).
     transaction: (fn) => db.transaction((tx) => fn(storeOn(tx, tx, options))),
     // The accounting path and the fee run see the driver's errors (they classify SQLSTATEs and retry).

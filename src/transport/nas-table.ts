@@ -80,6 +80,8 @@ export class NasClient {
   readonly key: string;
   readonly tlsName: string | undefined;
   readonly counters: ClientCounters;
+  /** Wall-clock ms of the last request that passed the checks (0: none in this process); see NasLastSeen. */
+  lastSeenMs = 0;
   private readonly watch: MessageAuthenticatorWatch | undefined;
   private overTls: NasClient | undefined;
   constructor(

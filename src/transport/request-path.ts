@@ -83,6 +83,8 @@ export class RequestPath {
       return null;
     }
     client.counters.request(packet.code);
+    // Last seen: one clock read and a store; NasLastSeen writes it to the database at most every 30 s.
+    client.lastSeenMs = Date.now();
     if (packet.emptyAttributes) client.counters.emptyAttributes.inc(packet.emptyAttributes);
     return packet;
   }

@@ -19,6 +19,8 @@ export const TEST_API_TOKEN = 'test-admin-token-api-helper-5c1d';
 export interface TestApi<J = ApiJson> extends ApiClient<J> {
   /** The change events published, unless `changes` was overridden. */
   readonly events: ChangeEvent[];
+  /** The handler's closeStreams (what the admin listener calls when it drains). */
+  closeStreams(): void;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startTestApi<J = ApiJson>(store: Store, overrides: Partial
   return {
     ...client,
     events,
+    closeStreams: () => handler.closeStreams(),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -242,13 +242,20 @@ describe('statements', () => {
       components: { schemas: Record<string, unknown> };
     };
     expect(Object.keys(doc.paths['/api/v1/payments']!.post!.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '409', '422']));
-    for (const path of ['/api/v1/accounts/{id}/charges', '/api/v1/accounts/{id}/payments', '/api/v1/accounts/{id}/adjustments', '/api/v1/accounts/{id}/credits']) {
+    for (const path of [
+      '/api/v1/accounts/{id}/charges',
+      '/api/v1/accounts/{id}/payments',
+      '/api/v1/accounts/{id}/adjustments',
+      '/api/v1/accounts/{id}/credits',
+      '/api/v1/accounts/{id}/statement',
+      '/api/v1/accounts/{id}/statement/export',
+    ]) {
       expect(doc.paths[path]?.get, path).toBeDefined();
     }
     for (const name of ['Payment', 'PaymentCreate', 'Adjustment', 'AdjustmentCreate', 'Credit', 'CreditCreate', 'Charge', 'ChargePage']) {
       expect(doc.components.schemas[name], name).toBeDefined();
     }
-    expect(createApiRoutes().routes.filter((r) => r.tag === 'Ledger')).toHaveLength(7);
+    expect(createApiRoutes().routes.filter((r) => r.tag === 'Ledger')).toHaveLength(9);
   });
 });
 

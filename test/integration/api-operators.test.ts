@@ -84,6 +84,21 @@ function documentedRoles(): Map<string, Set<Role>> {
   return table;
 }
 
+/**
+ * A stream route's answer: the status and, for an error, its JSON body; an allowed stream (which would run for
+ * ever) is closed once its head has arrived.
+ */
+async function streamStatus(path: string, token: string): Promise<{ status: number; text: string; json: J }> {
+  const abort = new AbortController();
+  const res = await fetch(`${api.base}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
+  if (res.ok) {
+    abort.abort();
+    return { status: res.status, text: '', json: {} };
+  }
+  const text = await res.text();
+  return { status: res.status, text, json: JSON.parse(text) as J };
+}
+
 describe('the permission matrix: every route × every role', () => {
   const table = documentedRoles();
 
@@ -105,7 +120,7 @@ describe('the permission matrix: every route × every role', () => {
       const path = route.pattern.replace(/:\w+/g, '999999');
       for (const role of ROLES) {
         const allowed = route.permission === 'public' || route.permission === 'authenticated' || table.get(route.permission)!.has(role);
-        const r = await call(route.method, path, route.method === 'GET' || route.method === 'DELETE' ? undefined : {}, { token: tokens.get(role)! });
+        const r = route.success.mediaTypes?.['text/event-stream'] ? await streamStatus(path, tokens.get(role)!) : await call(route.method, path, route.method === 'GET' || route.method === 'DELETE' ? undefined : {}, { token: tokens.get(role)! });
         const ok = allowed ? r.status !== 403 && r.status !== 401 : r.status === 403 && r.json.error?.code === 'FORBIDDEN';
         if (!ok) failures.push(`${role} ${route.method} ${route.pattern} (${route.permission}): ${r.status} ${r.text.slice(0, 120)}`);
       }

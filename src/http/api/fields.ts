@@ -6,6 +6,7 @@
 export {
   addressOrCidr,
   boolean,
+  day,
   describeValue,
   Field,
   hex32,

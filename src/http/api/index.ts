@@ -30,12 +30,20 @@ import { RESOURCES } from './resources.js';
 import { sessionRoutes } from './sessions.js';
 import { widgetTokenRoute, type WidgetTokenSettings } from './widget-token.js';
 import { sessionExportRoute } from './sessions-export.js';
+import { statementRoutes } from './account-statement.js';
+import type { ConsoleDeps } from './console-deps.js';
+import { searchRoute } from './console-search.js';
+import { dashboardRoutes } from './dashboard.js';
+import { nasStatusRoute } from './nas-status.js';
+import { replyPreviewRoutes } from './reply-preview.js';
+import { subscriberOverviewRoute } from './subscriber-overview.js';
 import type { ApiContext, ApiReply, ApiRoute, AuditedChange } from './route.js';
 import { Router } from './router.js';
 
 export { ApiError, ApiErrorCodes, type ApiErrorCode } from './errors.js';
 export { API_PREFIX } from './crud.js';
 export { OPENAPI_PATH } from './openapi.js';
+export type { ConfigNasClient, ConsoleDeps } from './console-deps.js';
 
 export interface ApiDeps {
   readonly store: Store;
@@ -52,16 +60,24 @@ export interface ApiDeps {
   readonly coa?: Pick<CoaClient, 'send'> | undefined;
   /** Signs billing-widget tokens (portal.widgetSecret); without a secret that route answers 404. */
   readonly widget?: WidgetTokenSettings | undefined;
+  /** What the console's read routes need beyond the store (vendor profiles, config clients, time zone, currency). */
+  readonly console?: ConsoleDeps | undefined;
 }
 
 /** The caller of a public route: no operator, no permission beyond `public`. */
 const ANONYMOUS = (address: string): Actor => ({ kind: 'anonymous', operatorId: null, login: 'anonymous', role: 'readonly', address });
 
-export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+export type ApiHandler = ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>) & {
+  /** Ends the streaming replies in progress (live dashboards), so a drain does not wait its deadline for them. */
+  closeStreams(): void;
+};
 
 /** Every route the API serves and the OpenAPI document describing them, built once. */
-export function createApiRoutes(options: { readonly coa?: Pick<CoaClient, 'send'> | undefined; readonly widget?: WidgetTokenSettings | undefined } = {}): { routes: readonly ApiRoute[]; openapi: Record<string, unknown> } {
+export function createApiRoutes(
+  options: { readonly coa?: Pick<CoaClient, 'send'> | undefined; readonly widget?: WidgetTokenSettings | undefined; readonly console?: ConsoleDeps | undefined } = {},
+): { routes: readonly ApiRoute[]; openapi: Record<string, unknown> } {
   let documentText = '';
+  const consoleDeps = options.console ?? {};
   const routes: ApiRoute[] = [
     ...RESOURCES.flatMap(crudRoutes),
     ...ledgerRoutes,
@@ -69,6 +85,12 @@ export function createApiRoutes(options: { readonly coa?: Pick<CoaClient, 'send'
     sessionExportRoute,
     ...accountingHeldRoutes,
     authLogRoute,
+    ...statementRoutes(consoleDeps),
+    searchRoute,
+    subscriberOverviewRoute,
+    ...replyPreviewRoutes(consoleDeps),
+    nasStatusRoute(consoleDeps),
+    ...dashboardRoutes(consoleDeps),
     widgetTokenRoute(options.widget),
     ...authRoutes,
     ...operatorRoutes,
@@ -84,7 +106,8 @@ export function createApiRoutes(options: { readonly coa?: Pick<CoaClient, 'send'
 /** Answers requests under /api/v1 and resolves true; resolves false for any other path (left to the caller). */
 export function createApiHandler(deps: ApiDeps): ApiHandler {
   const log = deps.log.child({ component: 'admin-api' });
-  const router = new Router(createApiRoutes({ coa: deps.coa, widget: deps.widget }).routes);
+  const closing = new AbortController();
+  const router = new Router(createApiRoutes({ coa: deps.coa, widget: deps.widget, console: deps.console }).routes);
   const settings: SecuritySettings = { ...DEFAULT_SECURITY, ...deps.security, throttle: { ...DEFAULT_SECURITY.throttle, ...deps.security?.throttle } };
   const authenticator = createAuthenticator({ store: deps.store, bootstrapToken: deps.token, settings });
   const security = { settings, throttle: new LoginThrottle(settings.throttle) };
@@ -143,11 +166,12 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
       audit: async (action, target, change = {}) => {
         await deps.store.audit.append({ ...who, action, target, before: redactSecrets(change.before), after: redactSecrets(change.after) });
       },
+      closing: closing.signal,
     };
     return match.route.handle(ctx);
   }
 
-  return async (req, res) => {
+  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
@@ -172,12 +196,16 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     log.info({ method, path, status, durationMs: Number(process.hrtime.bigint() - started) / 1e6 }, 'api request');
     return true;
   };
+  return Object.assign(handler, { closeStreams: () => closing.abort() });
 }
 
 function send(res: ServerResponse, reply: ApiReply): void {
   res.setHeader('cache-control', 'no-store');
   for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-  if (reply.json !== undefined) {
+  if (reply.bytes !== undefined) {
+    res.writeHead(reply.status, { 'content-length': reply.bytes.length });
+    res.end(reply.bytes);
+  } else if (reply.json !== undefined) {
     res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(reply.json) });
     res.end(reply.json);
   } else if (reply.body === undefined) {

@@ -19,6 +19,12 @@ import { MAX_BODY_BYTES } from './body.js';
 import { WIDGET_TOKEN_SCHEMAS } from './widget-token.js';
 import { AUTH_SCHEMAS } from './auth-routes.js';
 import { OPERATOR_SCHEMAS } from './operators.js';
+import { STATEMENT_SCHEMAS } from './account-statement.js';
+import { SEARCH_SCHEMAS } from './console-search.js';
+import { DASHBOARD_SCHEMAS } from './dashboard.js';
+import { NAS_STATUS_SCHEMAS } from './nas-status.js';
+import { PREVIEW_SCHEMAS } from './reply-preview.js';
+import { OVERVIEW_SCHEMAS } from './subscriber-overview.js';
 
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
 
@@ -158,6 +164,12 @@ export function buildOpenApi(routes: readonly ApiRoute[], resources: readonly An
     ...SESSION_SCHEMAS,
     ...ACCOUNTING_HELD_SCHEMAS,
     ExportedSession: EXPORTED_SESSION_SCHEMA,
+    ...STATEMENT_SCHEMAS,
+    ...SEARCH_SCHEMAS,
+    ...OVERVIEW_SCHEMAS,
+    ...PREVIEW_SCHEMAS,
+    ...NAS_STATUS_SCHEMAS,
+    ...DASHBOARD_SCHEMAS,
   };
   for (const def of resources) Object.assign(schemas, resourceSchemas(def));
   Object.assign(schemas, WIDGET_TOKEN_SCHEMAS, AUTH_SCHEMAS, OPERATOR_SCHEMAS);
@@ -187,6 +199,7 @@ export function buildOpenApi(routes: readonly ApiRoute[], resources: readonly An
       { name: 'Ledger', description: 'Payments, adjustments, temporary credits and account statements. Money is integer minor units.' },
       { name: 'Sessions', description: 'Accounting sessions: lists, who had an IP address at an instant, the history export (CSV or JSON), Disconnect-Requests.' },
       { name: 'AuthLog', description: 'Authentication results.' },
+      { name: 'Console', description: "The operator console's read side: search, the support page, reply previews, NAS status, the dashboard (docs/console.md)." },
       { name: 'Accounting', description: 'The held-for-review queue: accounting increments no link could carry, held instead of charged until an operator approves or discards them.' },
       { name: 'Auth', description: 'Signing in to the console (the tg_session cookie and its CSRF token), who am I, one’s own password and second factor.' },
       { name: 'Operators', description: 'The people who run the console: logins, roles, disabling, password resets.' },

@@ -47,6 +47,8 @@ export interface ApiContext {
   audited<T>(action: string, target: string | null, fn: (tx: Store) => Promise<AuditedChange<T>>): Promise<T>;
   /** An audit row of its own (no change to join): a Disconnect-Request's outcome, a failed sign-in. */
   audit(action: string, target: string | null, change?: { readonly before?: unknown; readonly after?: unknown }): Promise<void>;
+  /** Aborted when the listener drains: a long-lived stream (the live dashboard) ends then instead of holding it. */
+  readonly closing?: AbortSignal;
 }
 
 /** What the `fn` of ApiContext.audited answers: its result, the rows before and after, a late target. */
@@ -66,6 +68,8 @@ export interface ApiReply {
   readonly body?: unknown;
   /** Sent as is, as application/json (a document serialised once). */
   readonly json?: string;
+  /** Sent as is (a file: a CSV or PDF export); `headers` names the content-type. */
+  readonly bytes?: Buffer;
   /** Sent chunk by chunk with backpressure (an export); `headers` names the content-type. */
   readonly stream?: AsyncIterable<string>;
   readonly headers?: Readonly<Record<string, string>>;

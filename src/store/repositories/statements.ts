@@ -1,9 +1,10 @@
 /**
  * Statements: what a subscriber reads of their account on the portal and the billing widget (subscriptions,
- * charges grouped by session, month totals) and the temporary credit they grant themself there (the promised
- * payment). Read-only except `grantCreditIf`. Sums and amounts are read clamped to ±(2^53 − 1)
+ * charges grouped by session, month totals), the temporary credit they grant themself there (the promised
+ * payment), and the statement by day with its running balance (the console's, GET /accounts/{id}/statement). Read-only except `grantCreditIf`. Sums and amounts are read clamped to ±(2^53 − 1)
  * (src/store/money.ts), so a legacy row beyond that renders instead of failing the page.
  */
+import type { DailyStatement, StatementDay } from '../../domain/console.js';
 import type { ChargeKind, ChargeLine, ChargeLines, CreditGrantDecision, CreditGrantFacts, StatementRepository, SubscriptionLine } from '../../domain/ports.js';
 import type { Sql } from '../sql.js';
 import { clampedSql } from '../money.js';
@@ -63,6 +64,51 @@ LIMIT 50`;
 
 const LAST_CREDIT = 'SELECT max(created_at) AS at FROM credits WHERE account_id = $1 AND reason = $2';
 
+interface StatementRow {
+  balance: number;
+  day: string | null;
+  kind: 'payments' | 'adjustments' | 'charges' | 'fees' | 'credits' | null;
+  amount: number | null;
+}
+
+/*
+ * One statement, one snapshot: the balance now and every movement since the first day, by day of the time zone
+ * (a movement after the last day has day NULL: it only takes the closing balance back from now).
+ */
+const DAILY_STATEMENT = /* sql */ `
+WITH bounds AS (
+  SELECT ($2::date)::timestamp AT TIME ZONE $4 AS t0, ($3::date + 1)::timestamp AT TIME ZONE $4 AS t1
+), account AS (
+  SELECT ${clampedSql('a.balance')} AS balance FROM accounts a WHERE a.id = $1
+), mv AS (
+  SELECT p.created_at AS at, 'payments' AS kind, p.amount::numeric AS amount FROM payments p, bounds b WHERE p.account_id = $1 AND p.created_at >= b.t0
+  UNION ALL
+  SELECT j.created_at, 'adjustments', j.amount FROM adjustments j, bounds b WHERE j.account_id = $1 AND j.created_at >= b.t0
+  UNION ALL
+  SELECT c.created_at, CASE WHEN c.kind = 'fee' THEN 'fees' ELSE 'charges' END, c.amount FROM charges c, bounds b WHERE c.account_id = $1 AND c.created_at >= b.t0
+  UNION ALL
+  SELECT r.created_at, 'credits', r.amount FROM credits r, bounds b WHERE r.account_id = $1 AND r.created_at >= b.t0
+), days AS (
+  SELECT CASE WHEN mv.at < b.t1 THEN (mv.at AT TIME ZONE $4)::date::text END AS day, mv.kind, ${clampedSql('sum(mv.amount)')} AS amount
+  FROM mv, bounds b GROUP BY 1, 2
+)
+SELECT account.balance, days.day, days.kind, days.amount FROM account LEFT JOIN days ON true
+ORDER BY days.day NULLS LAST, days.kind`;
+
+/** The effect of a movement kind on the balance (credits are not money). */
+function balanceEffect(kind: StatementRow['kind'], amount: number): number {
+  switch (kind) {
+    case 'payments':
+    case 'adjustments':
+      return amount;
+    case 'charges':
+    case 'fees':
+      return -amount;
+    default:
+      return 0;
+  }
+}
+
 function toChargeLine(r: ChargeLineRow): ChargeLine {
   return {
     kind: r.kind,
@@ -111,6 +157,33 @@ export function statementRepository(sql: Sql): StatementRepository {
     },
 
     lastCreditAt: (accountId, reason) => lastCreditAt(sql, accountId, reason),
+
+    async daily(accountId, range): Promise<DailyStatement | undefined> {
+      const rows = await sql.query<StatementRow>(DAILY_STATEMENT, [accountId, range.from, range.to, range.timeZone]);
+      const [first] = rows;
+      if (!first) return undefined;
+      const byDay = new Map<string, { charges: number; fees: number; payments: number; adjustments: number; credits: number }>();
+      let sinceFrom = 0;
+      for (const r of rows) {
+        if (r.kind === null || r.amount === null) continue;
+        sinceFrom += balanceEffect(r.kind, r.amount);
+        if (r.day === null) continue;
+        let d = byDay.get(r.day);
+        if (!d) byDay.set(r.day, (d = { charges: 0, fees: 0, payments: 0, adjustments: 0, credits: 0 }));
+        d[r.kind] += r.amount;
+      }
+      const openingBalance = first.balance - sinceFrom;
+      const totals = { charges: 0, fees: 0, payments: 0, adjustments: 0, credits: 0 };
+      const days: StatementDay[] = [];
+      let balance = openingBalance;
+      for (const [day, d] of [...byDay].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const opening = balance;
+        balance = opening - d.charges - d.fees + d.payments + d.adjustments;
+        for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += d[k];
+        days.push({ day, openingBalance: opening, ...d, closingBalance: balance });
+      }
+      return { accountId, from: range.from, to: range.to, timeZone: range.timeZone, openingBalance, closingBalance: balance, totals, days };
+    },
 
     grantCreditIf<R>(
       request: { readonly subscriberId: number; readonly accountId: number; readonly reason: string },
