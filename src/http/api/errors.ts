@@ -10,7 +10,7 @@ export const ApiErrorCodes = {
   UNAUTHORIZED: { status: 401, description: 'no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor' },
   FORBIDDEN: { status: 403, description: "the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions)" },
   CSRF_FAILED: { status: 403, description: 'an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one' },
-  TOO_MANY_REQUESTS: { status: 429, description: 'too many failed sign-ins for this login or from this address; Retry-After says when to try again' },
+  TOO_MANY_REQUESTS: { status: 429, description: 'too many failed sign-ins for this login or from this address (Retry-After says when to try again), or a limit of live traces or trace event streams is reached (the message names it)' },
   NOT_FOUND: { status: 404, description: 'no route for the path, or no resource with the id' },
   METHOD_NOT_ALLOWED: { status: 405, description: 'the route exists but not for this method; the Allow header lists the methods' },
   CONFLICT: { status: 409, description: 'a unique value (a name, a username, an address) is already taken, a payment externalId belongs to another payment, or the session to disconnect has already stopped' },

@@ -14,6 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import type { CoaClient } from '../../coa/client.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ChangeEvent, ChangeFeed, Store } from '../../domain/ports.js';
+import type { TraceService } from '../../domain/trace.js';
 import { auditActor, redactSecrets, roleAllows, type Actor } from '../../domain/operators.js';
 import { sendJson } from '../admin-server.js';
 import { authLogRoute } from './auth-log.js';
@@ -30,6 +31,7 @@ import { RESOURCES } from './resources.js';
 import { sessionRoutes } from './sessions.js';
 import { widgetTokenRoute, type WidgetTokenSettings } from './widget-token.js';
 import { sessionExportRoute } from './sessions-export.js';
+import { traceRoutes } from './traces.js';
 import type { ApiContext, ApiReply, ApiRoute, AuditedChange } from './route.js';
 import { Router } from './router.js';
 
@@ -52,6 +54,8 @@ export interface ApiDeps {
   readonly coa?: Pick<CoaClient, 'send'> | undefined;
   /** Signs billing-widget tokens (portal.widgetSecret); without a secret that route answers 404. */
   readonly widget?: WidgetTokenSettings | undefined;
+  /** Live packet traces (the instance's trace hub); without it the trace routes answer 404. */
+  readonly traces?: TraceService | undefined;
 }
 
 /** The caller of a public route: no operator, no permission beyond `public`. */
@@ -60,7 +64,9 @@ const ANONYMOUS = (address: string): Actor => ({ kind: 'anonymous', operatorId: 
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 /** Every route the API serves and the OpenAPI document describing them, built once. */
-export function createApiRoutes(options: { readonly coa?: Pick<CoaClient, 'send'> | undefined; readonly widget?: WidgetTokenSettings | undefined } = {}): { routes: readonly ApiRoute[]; openapi: Record<string, unknown> } {
+export function createApiRoutes(
+  options: { readonly coa?: Pick<CoaClient, 'send'> | undefined; readonly widget?: WidgetTokenSettings | undefined; readonly traces?: TraceService | undefined } = {},
+): { routes: readonly ApiRoute[]; openapi: Record<string, unknown> } {
   let documentText = '';
   const routes: ApiRoute[] = [
     ...RESOURCES.flatMap(crudRoutes),
@@ -74,6 +80,7 @@ export function createApiRoutes(options: { readonly coa?: Pick<CoaClient, 'send'
     ...operatorRoutes,
     ...tokenRoutes,
     auditLogRoute,
+    ...traceRoutes(options.traces),
     openApiRoute(() => documentText),
   ];
   const openapi = buildOpenApi(routes, RESOURCES);
@@ -84,7 +91,7 @@ export function createApiRoutes(options: { readonly coa?: Pick<CoaClient, 'send'
 /** Answers requests under /api/v1 and resolves true; resolves false for any other path (left to the caller). */
 export function createApiHandler(deps: ApiDeps): ApiHandler {
   const log = deps.log.child({ component: 'admin-api' });
-  const router = new Router(createApiRoutes({ coa: deps.coa, widget: deps.widget }).routes);
+  const router = new Router(createApiRoutes({ coa: deps.coa, widget: deps.widget, traces: deps.traces }).routes);
   const settings: SecuritySettings = { ...DEFAULT_SECURITY, ...deps.security, throttle: { ...DEFAULT_SECURITY.throttle, ...deps.security?.throttle } };
   const authenticator = createAuthenticator({ store: deps.store, bootstrapToken: deps.token, settings });
   const security = { settings, throttle: new LoginThrottle(settings.throttle) };
