@@ -2,7 +2,9 @@
  * Live traces end to end, in embedded mode: the real daemon, a trace started through the API with the admin token
  * (the bootstrap admin), a real Access-Request (FreeRADIUS's radtest when installed, else the repo's codec) and the
  * Server-Sent Events stream delivering the request and its reply decoded — User-Name shown, User-Password hidden —
- * until the trace is deleted. Also the API's validation and its limits per operator (429 TOO_MANY_REQUESTS).
+ * until the trace is deleted. Also the API's validation and its limits per operator (429 TOO_MANY_REQUESTS), and
+ * two instances sharing the hot cache (Redis when TEST_REDIS_URL is set): a trace started on one is matched by the
+ * other's RADIUS, whose events reach the first one's stream.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +14,7 @@ import { encodeRequest } from '../../src/radius/crypto.js';
 import type { Dictionary } from '../../src/radius/dictionary.js';
 import { encodeAttributes } from '../../src/radius/encode.js';
 import { expectError } from '../helpers/api.js';
+import { createTestCache, type TestCache } from '../helpers/cache.js';
 import { metricValue } from '../helpers/metrics.js';
 import { haveRadclient, radtest } from '../helpers/radclient.js';
 import { SECRET, startTestDaemon, testConfigInput, type TestDaemon } from '../helpers/daemon.js';
@@ -178,5 +181,46 @@ describe('live trace through the API', () => {
     expect((await again.response).status).toBe(200);
     for (const id of ids) expect((await d.api.call('DELETE', `/api/v1/traces/${id}`)).status).toBe(204);
     await Promise.all([again, ...streams.slice(1)].map((s) => s.done));
+  });
+});
+
+describe('live trace across two instances sharing the hot cache', () => {
+  let a: TestDaemon;
+  let b: TestDaemon;
+  let cache: TestCache;
+  beforeAll(async () => {
+    cache = await createTestCache();
+    const admin = { listen: '127.0.0.1', port: 0, token: TOKEN };
+    a = await startTestDaemon(testConfigInput({ admin }), undefined, undefined, { cache: cache.cache });
+    b = await startTestDaemon(testConfigInput({ admin, fees: { enabled: false } }), undefined, a, { cache: cache.cache });
+  });
+  afterAll(async () => {
+    await b?.stop();
+    await a?.stop();
+    await cache?.cleanup();
+  });
+
+  it("streams from the instance serving the trace what another instance's RADIUS saw", async () => {
+    const created = await a.api.call('POST', '/api/v1/traces', { username: 'alice' });
+    expect(created.status).toBe(201);
+    const id = created.json.id as number;
+    // B learns of it from A's announcement, matches it, and counts it in the operator's limit.
+    for (let i = 0; i < 100 && ((await b.api.call('GET', '/api/v1/traces')).json.items as unknown[]).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect((await b.api.call('GET', '/api/v1/traces')).json.items).toEqual([expect.objectContaining({ id, local: false, owner: 'bootstrap' })]);
+    expectError(await b.api.call('GET', `/api/v1/traces/${id}/events`), 404, 'NOT_FOUND');
+
+    const stream = openStream(a.api.base, id);
+    expect((await stream.response).status).toBe(200);
+    expect(await papRequest(b.app.dictionary, b.app.ports.auth, 'alice', 'alice-password')).toBe('Access-Accept');
+    await until('the events B saw', () => stream.events.filter((e) => e.type === 'packet').length >= 2);
+    expect(stream.events.filter((e) => e.type === 'packet').map((e) => [e.direction, e.code])).toEqual([
+      ['in', 'Access-Request'],
+      ['out', 'Access-Accept'],
+    ]);
+
+    expect((await a.api.call('DELETE', `/api/v1/traces/${id}`)).status).toBe(204);
+    await stream.done;
+    for (let i = 0; i < 100 && ((await b.api.call('GET', '/api/v1/traces')).json.items as unknown[]).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect((await b.api.call('GET', '/api/v1/traces')).json.items).toEqual([]);
   });
 });
