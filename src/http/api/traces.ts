@@ -161,13 +161,17 @@ export function traceRoutes(traces: TraceService | undefined, options: { heartbe
       permission: 'trace',
       pattern: `${TRACES_PATH}/:id`,
       operationId: 'stopTrace',
-      summary: 'End a live trace started on this instance (its event streams end)',
+      summary: 'End a live trace started on this instance (its event streams end); only its owner or an admin may',
       tag: 'Traces',
       success: { status: 204, description: 'Ended' },
-      errors: ['NOT_FOUND'],
+      errors: ['NOT_FOUND', 'FORBIDDEN'],
       handle(ctx) {
-        const id = idParam(ctx);
-        if (!service().stop(id)) throw notFound(id);
+        const t = info(ctx);
+        if (!t.local) throw new ApiError('NOT_FOUND', `trace ${t.id} runs on another instance; end it there`);
+        if (t.owner.toLowerCase() !== ctx.actor.login.toLowerCase() && ctx.actor.role !== 'admin') {
+          throw new ApiError('FORBIDDEN', `trace ${t.id} was started by ${t.owner}; only they or an admin may end it`);
+        }
+        if (!service().stop(t.id)) throw notFound(t.id);
         return Promise.resolve({ status: 204 });
       },
     },
