@@ -15,7 +15,7 @@ import { Code } from '../../../src/radius/codes.js';
 import { encodeRequest } from '../../../src/radius/crypto.js';
 import { encodeAttributes } from '../../../src/radius/encode.js';
 import { NasTable } from '../../../src/transport/nas-table.js';
-import { TraceHub, type TraceControlMessage } from '../../../src/transport/trace-hub.js';
+import { REMOTE_SILENCE_MS, TraceHub, type TraceControlMessage } from '../../../src/transport/trace-hub.js';
 import { describeBytes } from '../../../src/transport/trace-packet.js';
 import { TraceTap, type TapEvent } from '../../../src/transport/trace-tap.js';
 import { UdpServer } from '../../../src/transport/udp-server.js';
@@ -299,6 +299,30 @@ describe('the hub', () => {
     // The other instance ended one: it goes here too.
     h.controlMessage({ op: 'state', instance: 'there', traces: [] });
     expect(h.list()).toEqual([]);
+  });
+  it('forgets the traces of an instance silent too long', () => {
+    let now = 9_000_000;
+    const { h, specs } = hub({ now: () => now });
+    h.controlMessage({ op: 'state', instance: 'there', traces: [{ id: 7, filter: { nas: 'n' }, owner: 'alice', ownerKey: alice.key, createdAt: now, expiresAt: now + 600_000 }] });
+    expect(h.list()).toHaveLength(1);
+    now += REMOTE_SILENCE_MS + 1;
+    expect(h.list()).toEqual([]);
+    expect(specs.at(-1)).toEqual([]);
+  });
+
+  it('leaves out, and then reports, the events of a stream that does not read', async () => {
+    const { h } = hub({ eventsPerSecond: 1_000_000 });
+    const started = h.start({ username: 'u' }, 5, alice);
+    if (!started.ok) throw new Error('not started');
+    const sub = h.subscribe(started.trace.id, alice);
+    if (!sub.ok) throw new Error('not subscribed');
+    for (let i = 0; i < TRACE_LIMITS.streamQueue + 5; i++) h.deliver(packetEvent(started.trace.id, i % 256));
+    h.stop(started.trace.id);
+    const got: TraceStreamEvent[] = [];
+    for (let e = await sub.subscription.next(); e !== null; e = await sub.subscription.next()) got.push(e);
+    expect(got.filter((e) => e.type === 'packet')).toHaveLength(TRACE_LIMITS.streamQueue);
+    expect(got.filter((e) => e.type === 'dropped')).toEqual([{ type: 'dropped', trace: started.trace.id, dropped: 5 }]);
+    expect(got.at(-1)).toEqual({ type: 'end', trace: started.trace.id, reason: 'deleted' });
   });
 });
 
