@@ -43,6 +43,50 @@ export const TRACE_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     required: ['id', 'filter', 'owner', 'createdAt', 'expiresAt', 'events', 'dropped', 'local'],
   },
   TraceList: { type: 'object', properties: { items: { type: 'array', items: schemaRef('Trace') } }, required: ['items'] },
+  TraceEvent: {
+    description: 'One `data:` line of the event stream (domain/trace.ts TraceStreamEvent).',
+    anyOf: [
+      {
+        type: 'object',
+        description: 'A request as received (in) or a reply as sent (out).',
+        properties: {
+          type: { const: 'packet' },
+          trace: { type: 'integer' },
+          at: { type: 'string', format: 'date-time' },
+          direction: { type: 'string', enum: ['in', 'out'] },
+          nas: { type: ['string', 'null'], description: 'The client entry; null for an address no entry covers.' },
+          client: { type: 'string', description: 'address:port ([v6]:port).' },
+          code: { type: 'string', description: 'Access-Request, Access-Accept, Accounting-Request…' },
+          identifier: { type: 'integer', minimum: 0, maximum: 255 },
+          length: { type: 'integer' },
+          attributes: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { name: { type: 'string' }, vendor: { type: 'string' }, value: { type: 'string', description: 'As text; secrets as "[hidden N bytes]".' } },
+              required: ['name', 'value'],
+            },
+          },
+          dropped: { type: 'string', description: 'The drop reason of a request refused before any handler (tollgate_radius_dropped_total reason).' },
+          replayed: { const: true, description: 'A reply sent again from the reply cache.' },
+          seenBy: { type: 'string', description: 'host/pid of the process that saw it.' },
+        },
+        required: ['type', 'trace', 'at', 'direction', 'nas', 'client', 'code', 'identifier', 'length', 'attributes'],
+      },
+      {
+        type: 'object',
+        description: 'Events left out so far (over the per-trace rate, or this stream did not read).',
+        properties: { type: { const: 'dropped' }, trace: { type: 'integer' }, dropped: { type: 'integer', minimum: 0 } },
+        required: ['type', 'trace', 'dropped'],
+      },
+      {
+        type: 'object',
+        description: 'The trace ended; the stream closes.',
+        properties: { type: { const: 'end' }, trace: { type: 'integer' }, reason: { type: 'string', enum: ['expired', 'deleted', 'shutdown'] } },
+        required: ['type', 'trace', 'reason'],
+      },
+    ],
+  },
 };
 
 /** The filter of a validated body: one of username and nas; a nas that parses as an address is matched as one. */
@@ -186,7 +230,7 @@ export function traceRoutes(traces: TraceService | undefined, options: { heartbe
         status: 200,
         description:
           `text/event-stream: each event one \`data:\` line of JSON — {type:"packet",…} (a request, reply or dropped packet), {type:"dropped",dropped} (events left out so far), {type:"end",reason} (expired, deleted, shutdown; the stream then closes). The recent events of the trace come first. A comment line every ${TRACE_LIMITS.heartbeatSeconds} s keeps the connection open.`,
-        mediaTypes: { 'text/event-stream': { type: 'string', description: 'Server-Sent Events; each data line is a JSON TraceEvent.' } },
+        mediaTypes: { 'text/event-stream': { type: 'string', description: 'Server-Sent Events; each data line is a JSON TraceEvent (#/components/schemas/TraceEvent).' } },
       },
       errors: ['NOT_FOUND', 'TOO_MANY_REQUESTS'],
       handle(ctx) {
