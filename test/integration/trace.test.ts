@@ -18,6 +18,7 @@ import { createTestCache, type TestCache } from '../helpers/cache.js';
 import { metricValue } from '../helpers/metrics.js';
 import { haveRadclient, radtest } from '../helpers/radclient.js';
 import { SECRET, startTestDaemon, testConfigInput, type TestDaemon } from '../helpers/daemon.js';
+import { tcpConnect } from '../helpers/radsec.js';
 import { exchange } from '../helpers/udp-client.js';
 
 const TOKEN = 'trace-integration-admin-token-9f2c';
@@ -103,7 +104,12 @@ describe('live trace through the API', () => {
   let d: TestDaemon;
   let base: string;
   beforeAll(async () => {
-    d = await startTestDaemon(testConfigInput({ admin: { listen: '127.0.0.1', port: 0, token: TOKEN } }));
+    d = await startTestDaemon(
+      testConfigInput({
+        admin: { listen: '127.0.0.1', port: 0, token: TOKEN },
+        radius: { listen: ['127.0.0.1', '::1'], authPort: 0, acctPort: 0, replyCacheSeconds: 5, tcp: { port: 0 } },
+      }),
+    );
     base = d.api.base;
   });
   afterAll(() => d.stop());
@@ -152,6 +158,28 @@ describe('live trace through the API', () => {
     expect(stream.events.at(-1)).toEqual({ type: 'end', trace: id, reason: 'deleted' });
     expect((await d.api.call('GET', '/api/v1/traces')).json.items).toEqual([]);
     expectError(await d.api.call('DELETE', `/api/v1/traces/${id}`), 404, 'NOT_FOUND');
+  });
+
+  it('traces a stream listener (RADIUS/TCP) as the UDP one, on the same request path', async () => {
+    const created = await d.api.call('POST', '/api/v1/traces', { username: 'alice', minutes: 1 });
+    const id = created.json.id as number;
+    const stream = openStream(base, id);
+    expect((await stream.response).status).toBe(200);
+    const c = await tcpConnect(d.app.ports.tcp);
+    const secret = Buffer.from(SECRET);
+    const authenticator = randomBytes(16);
+    const attrs = encodeAttributes(d.app.dictionary, [{ name: 'User-Name', value: 'alice' }, { name: 'User-Password', value: 'alice-password' }], { secret, authenticator });
+    c.write(encodeRequest(Code.AccessRequest, 42, attrs, secret, { messageAuthenticator: true, authenticator }));
+    expect((await c.next(3000))[0]).toBe(Code.AccessAccept);
+    const port = c.socket.localPort;
+    c.close();
+    await until('the TCP request and reply', () => stream.events.filter((e) => e.type === 'packet').length >= 2);
+    expect(stream.events.filter((e) => e.type === 'packet').map((e) => [e.direction, e.code, e.identifier, e.client])).toEqual([
+      ['in', 'Access-Request', 42, `127.0.0.1:${port}`],
+      ['out', 'Access-Accept', 42, `127.0.0.1:${port}`],
+    ]);
+    expect((await d.api.call('DELETE', `/api/v1/traces/${id}`)).status).toBe(204);
+    await stream.done;
   });
 
   it('bounds traces and event streams per operator with 429 TOO_MANY_REQUESTS', async () => {
