@@ -187,7 +187,8 @@ export class TraceHub implements TraceService {
 
   subscribe(id: number, owner: TraceOwner): TraceSubscribeResult {
     const t = this.local.get(id);
-    if (!t) return { ok: false, reason: 'not-found' };
+    // Stopping: no new stream may hold the admin listener's drain.
+    if (!t || this.closed) return { ok: false, reason: 'not-found' };
     const open = this.streamsByOwner.get(owner.key) ?? 0;
     if (open >= TRACE_LIMITS.streamsPerOperator) return { ok: false, reason: 'stream-limit', limit: TRACE_LIMITS.streamsPerOperator };
     this.streamsByOwner.set(owner.key, open + 1);
