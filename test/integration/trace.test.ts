@@ -129,6 +129,7 @@ describe('live trace through the API', () => {
     expect(created.json).toMatchObject({ filter: { username: 'alice' }, owner: 'bootstrap', local: true });
     expect(Date.parse(created.json.expiresAt as string) - Date.now()).toBeGreaterThan(100_000);
     expect((await d.api.call('GET', '/api/v1/traces')).json.items).toEqual([expect.objectContaining({ id })]);
+    expect((await d.api.call('GET', `/api/v1/traces/${id}`)).json).toEqual(created.json);
 
     const stream = openStream(base, id);
     const res = await stream.response;
@@ -158,6 +159,7 @@ describe('live trace through the API', () => {
     expect(stream.events.at(-1)).toEqual({ type: 'end', trace: id, reason: 'deleted' });
     expect((await d.api.call('GET', '/api/v1/traces')).json.items).toEqual([]);
     expectError(await d.api.call('DELETE', `/api/v1/traces/${id}`), 404, 'NOT_FOUND');
+    expectError(await d.api.call('GET', `/api/v1/traces/${id}`), 404, 'NOT_FOUND');
   });
 
   it('traces a stream listener (RADIUS/TCP) as the UDP one, on the same request path', async () => {

@@ -201,6 +201,17 @@ export function traceRoutes(traces: TraceService | undefined, options: { heartbe
       handle: () => Promise.resolve({ status: 200, body: { items: traces?.list() ?? [] } }),
     },
     {
+      method: 'GET',
+      permission: 'trace',
+      pattern: `${TRACES_PATH}/:id`,
+      operationId: 'getTrace',
+      summary: 'One active live trace',
+      tag: 'Traces',
+      success: { status: 200, description: 'The trace', schema: schemaRef('Trace') },
+      errors: ['NOT_FOUND'],
+      handle: (ctx) => Promise.resolve({ status: 200, body: info(ctx) }),
+    },
+    {
       method: 'DELETE',
       permission: 'trace',
       pattern: `${TRACES_PATH}/:id`,
