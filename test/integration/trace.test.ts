@@ -160,6 +160,11 @@ describe('live trace through the API', () => {
     expect((await d.api.call('GET', '/api/v1/traces')).json.items).toEqual([]);
     expectError(await d.api.call('DELETE', `/api/v1/traces/${id}`), 404, 'NOT_FOUND');
     expectError(await d.api.call('GET', `/api/v1/traces/${id}`), 404, 'NOT_FOUND');
+    const audit = (await d.api.call('GET', `/api/v1/audit-log?target=trace:${id}`)).json.items as { action: string; login: string }[];
+    expect(audit.map((a) => [a.action, a.login])).toEqual([
+      ['trace.stop', 'bootstrap'],
+      ['trace.start', 'bootstrap'],
+    ]);
   });
 
   it('traces a stream listener (RADIUS/TCP) as the UDP one, on the same request path', async () => {

@@ -3,7 +3,8 @@
  * them, and read one's events as Server-Sent Events — every request, reply and dropped packet of the traced user
  * or NAS, decoded with the dictionary, secrets hidden (what `radiusd -X` shows, without a restart). The hub
  * (transport/trace-hub.ts, behind the domain's TraceService) holds the traces; this module only validates, bounds
- * per operator (429 TOO_MANY_REQUESTS) and writes the stream. docs/console.md "Live trace" describes the events.
+ * per operator (429 TOO_MANY_REQUESTS), audits starting and ending a trace (`trace.start`, `trace.stop`) and writes
+ * the stream. docs/console.md "Live trace" describes the events.
  */
 import { TRACE_LIMITS, traceOwnerOf, type TraceFilter, type TraceInfo, type TraceService, type TraceStreamEvent, type TraceSubscription } from '../../domain/trace.js';
 import { addressText, addressToBigInt } from '../../radius/primitives.js';
@@ -186,7 +187,15 @@ export function traceRoutes(traces: TraceService | undefined, options: { heartbe
               : `at most ${result.limit} traces may run at once; wait for one to end`;
           throw new ApiError('TOO_MANY_REQUESTS', message);
         }
-        return { status: 201, body: result.trace };
+        const { trace } = result;
+        try {
+          // A trace shows a subscriber's traffic: who started one, on what, is in the audit log.
+          await ctx.audit('trace.start', `trace:${trace.id}`, { after: { filter: trace.filter, minutes: input.minutes, expiresAt: trace.expiresAt } });
+        } catch (err) {
+          service().stop(trace.id);
+          throw err;
+        }
+        return { status: 201, body: trace };
       },
     },
     {
@@ -220,14 +229,15 @@ export function traceRoutes(traces: TraceService | undefined, options: { heartbe
       tag: 'Traces',
       success: { status: 204, description: 'Ended' },
       errors: ['NOT_FOUND', 'FORBIDDEN'],
-      handle(ctx) {
+      async handle(ctx) {
         const t = info(ctx);
         if (!t.local) throw new ApiError('NOT_FOUND', `trace ${t.id} runs on another instance; end it there`);
         if (t.owner.toLowerCase() !== ctx.actor.login.toLowerCase() && ctx.actor.role !== 'admin') {
           throw new ApiError('FORBIDDEN', `trace ${t.id} was started by ${t.owner}; only they or an admin may end it`);
         }
+        await ctx.audit('trace.stop', `trace:${t.id}`, { before: { filter: t.filter, owner: t.owner, expiresAt: t.expiresAt } });
         if (!service().stop(t.id)) throw notFound(t.id);
-        return Promise.resolve({ status: 204 });
+        return { status: 204 };
       },
     },
     {
