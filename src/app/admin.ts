@@ -6,6 +6,7 @@ import { createAdminServer, listen } from '../http/admin-server.js';
 import { createConsoleHandler } from '../http/console-static.js';
 import { createApiHandler } from '../http/api/index.js';
 import { drainServer } from '../http/drain.js';
+import type { TraceService } from '../domain/trace.js';
 import { registry } from '../observability/metrics.js';
 import type { AppContext } from './context.js';
 
@@ -13,6 +14,8 @@ export interface AdminOptions {
   readonly ready: () => boolean;
   /** Metrics text; defaults to this process's registry (a cluster primary passes the aggregate). */
   readonly metrics?: (() => Promise<{ contentType: string; body: string }>) | undefined;
+  /** The live-trace hub of this instance (./trace.ts). */
+  readonly traces?: TraceService | null | undefined;
 }
 
 /**
@@ -48,6 +51,7 @@ export async function adminListener(ctx: AppContext, options: AdminOptions): Pro
     log,
     coa,
     widget: { secret: config.portal.widgetSecret, ttlSeconds: config.portal.widgetTokenTtlSeconds },
+    traces: options.traces ?? undefined,
     security: { sessionIdleMinutes: config.admin.sessionIdleMinutes, sessionMaxHours: config.admin.sessionMaxHours, trustedProxies: config.admin.trustedProxies },
     console: {
       profiles: ctx.profiles,

@@ -28,6 +28,7 @@ import { Lifecycle, stopBounds } from './lifecycle.js';
 import { portalListener } from './portal.js';
 import { buildNasTable, loadDictionary, startRadius, type RadiusRole } from './radius.js';
 import { startFees, startRater, type Rating } from './rating.js';
+import { createTraces } from './trace.js';
 
 export { clusterCache, openCache, openDatabase, openStore } from './database.js';
 export { hardStopMs } from './lifecycle.js';
@@ -133,7 +134,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
     // The HTTP listeners are registered here, before RADIUS, so that they stop after it (the API answers and
     // /readyz says 503 throughout the RADIUS drain), and opened at the end, once RADIUS follows the change feed.
-    const admin = serveAdmin ? await adminListener(ctx, { ready: isReady, metrics: options.metrics }) : null;
+    // Live traces: the hub where the API runs, a tap where RADIUS is served (./trace.ts). The hub is registered
+    // after the admin listener so that it stops first: its event streams end before the listener drains.
+    const traces = createTraces(ctx, { admin: serveAdmin, radius: serveRadius, cluster: options.cluster });
+    const admin = serveAdmin ? await adminListener(ctx, { ready: isReady, metrics: options.metrics, traces: traces.hub }) : null;
+    await traces.register();
     const portal = serveAdmin ? await portalListener(ctx) : null;
     // Before RADIUS, so that it stops after the journal flushed: it rates what the journal acknowledged.
     const rating: Rating | null = (options.rate ?? serveRadius) ? await startRater(ctx) : null;
@@ -143,6 +148,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         wakeRater: rating ? () => rating.kick() : (options.onJournalCommitted ?? (() => {})),
         sharedSockets: options.sharedSockets ?? false,
         socketGroup: options.socketGroup ?? 0,
+        trace: traces.tap,
       });
     }
     if (serveAdmin) {

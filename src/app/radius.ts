@@ -24,6 +24,7 @@ import { MessageAuthenticatorWatch } from '../transport/message-authenticator.js
 import { NasLastSeen } from '../transport/nas-last-seen.js';
 import { NasTable, type NasClientSpec, type NasTableOptions } from '../transport/nas-table.js';
 import { StreamServer, type StreamTlsFiles } from '../transport/stream-server.js';
+import type { TraceTap } from '../transport/trace-tap.js';
 import { UdpServer } from '../transport/udp-server.js';
 import type { AppContext } from './context.js';
 
@@ -60,6 +61,8 @@ export interface RadiusOptions {
   readonly sharedSockets: boolean;
   /** Workers sharing the sockets (0 when not shared). */
   readonly socketGroup?: number;
+  /** The live-trace tap of this process (./trace.ts): attached to the request path every listener shares. */
+  readonly trace?: TraceTap | null;
 }
 
 /** RadSec's certificate files, when all three are configured (RadSec is off otherwise). */
@@ -166,6 +169,7 @@ export async function startRadius(ctx: AppContext, options: RadiusOptions): Prom
     { ...config.radius, shared: options.sharedSockets, groupSize: options.socketGroup ?? 0 },
     log,
   );
+  options.trace?.attach(server.path);
   const tlsFiles = radsecFiles(config);
   const { listen } = config.radius;
   const streams: { radsec: StreamServer | null; tcp: StreamServer | null } = {

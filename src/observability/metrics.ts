@@ -517,3 +517,30 @@ export const radiusShedFraction = new Gauge({
 export function setShedFraction(fraction: number): void {
   radiusShedFraction.set(fraction);
 }
+
+// Live traces (transport/trace-hub.ts, transport/trace-tap.ts; docs/console.md "Live trace").
+
+export const tracesActive = new Gauge({
+  name: 'tollgate_traces_active',
+  help: 'Live packet traces started on this instance and still running',
+  registers: [registry],
+});
+
+export const traceEventsProduced = new Counter({
+  name: 'tollgate_trace_events_total',
+  help: 'Packet events live traces matched in this process (requests, replies and dropped packets of a traced user or NAS)',
+  registers: [registry],
+});
+
+export const traceEventsDropped = new Counter({
+  name: 'tollgate_trace_events_dropped_total',
+  help: 'Trace events left out, by reason: rate (beyond the events per second of a trace), slow_consumer (an event stream that did not read)',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+});
+
+export type TraceDropReason = 'rate' | 'slow_consumer';
+
+export function countTraceDropped(reason: TraceDropReason, n = 1): void {
+  traceEventsDropped.labels(reason).inc(n);
+}

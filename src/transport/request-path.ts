@@ -4,6 +4,9 @@
  * attribute, hand the request to its handler, sign the reply (Message-Authenticator first for replies to
  * Access-Request and Status-Server). Bad packets are dropped, counted and warned about at a bounded rate per
  * client and reason; the listener sends the bytes and keeps its own duplicate detection and drain.
+ *
+ * While a live trace is active, `trace` is its tap (trace-tap.ts), shown each request, reply and drop; otherwise
+ * it is null and that one field read is all a trace costs a request.
  */
 import type { Logger } from '../observability/logger.js';
 import { countDrop, DropReason, type DropReasonValue } from '../observability/metrics.js';
@@ -15,6 +18,7 @@ import type { HandlerResult, Handlers, PortRole, Reply, RequestContext } from '.
 import { findAttributes, hasAttribute, parsePacket, type RawPacket } from '../radius/packet.js';
 import { LogLimiter } from './log-limiter.js';
 import type { NasClient } from './nas-table.js';
+import type { TraceTap } from './trace-tap.js';
 
 /** The drop reason (metric label) of each way a request is refused; any other parse error is `malformed`. */
 const DROP_FOR_ERROR: Partial<Record<RadiusErrorCode, DropReasonValue>> = {
@@ -52,6 +56,8 @@ export function streamRole(packet: Buffer): PortRole {
 export class RequestPath {
   /** One limiter for every warning about RADIUS input: keyed by source address (unknown clients) or client and reason. */
   private readonly inputLog: LogLimiter;
+  /** The live-trace tap while a trace is active, else null (set by the tap). */
+  trace: TraceTap | null = null;
 
   constructor(
     private readonly handlers: Handlers,
@@ -61,8 +67,8 @@ export class RequestPath {
     this.inputLog = new LogLimiter(logIntervalSeconds * 1000);
   }
 
-  /** The packet, parsed and verified for `client` on `role`; null when it is dropped (counted, logged). */
-  verify(client: NasClient, msg: Buffer, role: PortRole, address: string): RawPacket | null {
+  /** The packet, parsed and verified for `client` on `role`; null when it is dropped (counted, logged, traced). */
+  verify(client: NasClient, msg: Buffer, role: PortRole, address: string, port: number): RawPacket | null {
     let packet: RawPacket;
     try {
       packet = parsePacket(msg);
@@ -71,6 +77,7 @@ export class RequestPath {
       const reason = (code && DROP_FOR_ERROR[code]) || DropReason.Malformed;
       countDrop(reason);
       this.inputProblem(client.name, reason, { address, code, err: (err as Error).message }, 'malformed packet dropped');
+      this.trace?.dropped(client, msg, null, address, port, reason);
       return null;
     }
     const problem = requestProblem(role, client, packet);
@@ -80,6 +87,7 @@ export class RequestPath {
       const reason = DROP_FOR_ERROR[problem] ?? DropReason.Malformed;
       countDrop(reason);
       this.inputProblem(client.name, reason, { address, id: packet.identifier, code: problem }, 'packet dropped');
+      this.trace?.dropped(client, msg, packet, address, port, reason);
       return null;
     }
     client.counters.request(packet.code);
@@ -89,7 +97,9 @@ export class RequestPath {
     return packet;
   }
 
-  dispatch(ctx: RequestContext): HandlerResult {
+  dispatch(ctx: Request): HandlerResult {
+    const trace = this.trace;
+    if (trace !== null) trace.request(ctx);
     switch (ctx.packet.code) {
       case Code.AccessRequest:
         return this.handlers.access(ctx);
@@ -109,12 +119,16 @@ export class RequestPath {
     const answersAccess = packet.code === Code.AccessRequest || packet.code === Code.StatusServer;
     // RFC 2865 §5.33: every Proxy-State is copied to the reply, unmodified and in order.
     const proxyStates = hasAttribute(packet, Attr.ProxyState) ? findAttributes(packet, Attr.ProxyState) : undefined;
+    let bytes: Buffer;
     try {
-      return encodeReply(reply.code, packet.identifier, packet.authenticator, reply.attributes, client.secret, { messageAuthenticator: answersAccess }, proxyStates);
+      bytes = encodeReply(reply.code, packet.identifier, packet.authenticator, reply.attributes, client.secret, { messageAuthenticator: answersAccess }, proxyStates);
     } catch (err) {
       this.failed(ctx, err);
       return null;
     }
+    const trace = this.trace;
+    if (trace !== null) trace.reply(ctx, bytes);
+    return bytes;
   }
 
   /** A handler threw or its reply could not be encoded: no reply, counted and logged. */

@@ -375,9 +375,12 @@ export class StreamServer implements NasStreamLinks {
     }
     const started = performance.now();
     const role = streamRole(msg);
-    const packet = this.path.verify(client, msg, role, conn.address);
+    const packet = this.path.verify(client, msg, role, conn.address, conn.port);
     if (!packet) return;
-    if (conn.ids.has(packet.identifier)) return countDrop(DropReason.DuplicateInProgress);
+    if (conn.ids.has(packet.identifier)) {
+      this.path.trace?.dropped(client, msg, packet, conn.address, conn.port, DropReason.DuplicateInProgress);
+      return countDrop(DropReason.DuplicateInProgress);
+    }
     const ctx = new Request(client, packet, { address: conn.address, port: conn.port }, role, this.path);
     let result: HandlerResult;
     try {

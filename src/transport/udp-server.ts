@@ -168,19 +168,24 @@ export class UdpServer {
     // Overload: a new Access-Request may be shed before any work is spent on it (counted in admission.ts).
     if (!this.admission.admit(listener.role, msg[0])) return;
     const client = this.nas.lookup(address);
-    if (!client) return this.path.unknownClient(address, port);
+    if (!client) {
+      this.path.trace?.dropped(undefined, msg, null, address, port, DropReason.UnknownClient);
+      return this.path.unknownClient(address, port);
+    }
     const started = performance.now();
-    const packet = this.path.verify(client, msg, listener.role, address);
+    const packet = this.path.verify(client, msg, listener.role, address, port);
     if (!packet) return;
 
     const lookup = listener.cache.begin(address, port, packet.identifier, packet.authenticator, started);
     if (lookup.kind === 'replay') {
       cacheHits.inc();
       listener.socket.send(lookup.reply, port, address);
+      this.path.trace?.replayed(client, packet, address, port, lookup.reply);
       return;
     }
     if (lookup.kind === 'in-progress') {
       duplicates.inc();
+      this.path.trace?.dropped(client, msg, packet, address, port, DropReason.DuplicateInProgress);
       return this.drop(DropReason.DuplicateInProgress);
     }
     const ctx = new Request(client, packet, { address, port }, listener.role, this.path);

@@ -58,6 +58,8 @@ export interface Trace {
 }
 
 export interface TraceEvent {
+  /** `packet`; `dropped` (events left out so far) and `end` (the trace ended) carry no packet. */
+  readonly type: 'packet' | 'dropped' | 'end';
   readonly at: string;
   /** `in` (from the NAS) or `out` (the reply). */
   readonly direction: string;

@@ -195,6 +195,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log, newest first */
+        get: operations["listAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth-log": {
         parameters: {
             query?: never;
@@ -206,6 +223,109 @@ export type paths = {
         get: operations["listAuthLog"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in: sets the tg_session cookie and answers the CSRF token */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out: ends the console session (a no-op for tokens) */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who am I: the operator, the role in force and its permissions */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change one's own password (the other sessions end) */
+        post: operations["changeOwnPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Begin enrolling a second factor: a new TOTP secret, active once confirmed with a code */
+        post: operations["beginTotpEnrolment"];
+        /** Remove one's second factor (needs the password) */
+        delete: operations["removeTotp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the second factor with a code of the new secret: from now on sign-in needs a code */
+        post: operations["confirmTotpEnrolment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -260,6 +380,59 @@ export type paths = {
         get: operations["getOpenApi"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the operators */
+        get: operations["listOperators"];
+        put?: never;
+        /** Create an operator */
+        post: operations["createOperator"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operators/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one operator */
+        get: operations["getOperator"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change display name, role or disabled (disabling ends its sessions) */
+        patch: operations["updateOperator"];
+        trace?: never;
+    };
+    "/api/v1/operators/{id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set an operator's password (its sessions end) */
+        post: operations["resetOperatorPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -442,6 +615,94 @@ export type paths = {
         patch: operations["updateTariff"];
         trace?: never;
     };
+    "/api/v1/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One's own API tokens (or, with operators:manage, an operator's: ?operator=ID) */
+        get: operations["listTokens"];
+        put?: never;
+        /** Make an API token for oneself (role at most one’s own); the token is shown once */
+        post: operations["createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API token (one’s own, or anyone’s with operators:manage) */
+        delete: operations["revokeToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the active live traces (this instance’s and those other instances announced) */
+        get: operations["listTraces"];
+        put?: never;
+        /** Start a live trace of one User-Name or one NAS (at most 2 per operator, 20 in all) */
+        post: operations["startTrace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/traces/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One active live trace */
+        get: operations["getTrace"];
+        put?: never;
+        post?: never;
+        /** End a live trace started on this instance (its event streams end); only its owner or an admin may */
+        delete: operations["stopTrace"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/traces/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A live trace's events as Server-Sent Events (at most 4 streams per operator) */
+        get: operations["traceEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -513,6 +774,10 @@ export type components = {
              */
             createdAt: string;
             id: number;
+            /** @description The operator who made it (null: the bootstrap admin, the CLI, the portal, or before operators existed). */
+            operatorId: number | null;
+            /** @description That operator's login. */
+            operatorLogin: string | null;
             reason: string;
         };
         AdjustmentCreate: {
@@ -538,6 +803,35 @@ export type components = {
             limit: number;
             offset: number;
             total: number;
+        };
+        AuditEntry: {
+            /** @description e.g. subscriber.update, payment.create, auth.login, auth.login_failed, auth.lockout. */
+            action: string;
+            /** @description The client address (empty for the CLI). */
+            address: string;
+            /** @description The row after the change (API view, secrets "[redacted]"), or null. */
+            after: unknown;
+            /**
+             * Format: date-time
+             * @description When (UTC).
+             */
+            at: string;
+            /** @description The row before the change (API view, secrets "[redacted]"), or null. */
+            before: unknown;
+            id: number;
+            login: string;
+            /** @description Null for the bootstrap admin, the CLI and anonymous callers. */
+            operatorId: number | null;
+            /** @description e.g. subscriber:42. */
+            target: string | null;
+            /** @enum {string} */
+            via: "bootstrap" | "session" | "token" | "anonymous" | "cli";
+        };
+        AuditPage: {
+            items: components["schemas"]["AuditEntry"][];
+            limit: number;
+            /** @description Pass as before for the next (older) page; null on the last page. */
+            nextBefore: number | null;
         };
         /** @description One authentication result. Passwords are never logged. */
         AuthLogEntry: {
@@ -612,6 +906,10 @@ export type components = {
              */
             expiresAt: string;
             id: number;
+            /** @description The operator who made it (null: the bootstrap admin, the CLI, the portal, or before operators existed). */
+            operatorId: number | null;
+            /** @description That operator's login. */
+            operatorLogin: string | null;
             reason: string;
         };
         /** @description Give exactly one of days and expiresAt. */
@@ -677,7 +975,7 @@ export type components = {
                  * @description Stable; see the table in docs/api.md.
                  * @enum {string}
                  */
-                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "REFERENCE" | "AMOUNT_OUT_OF_RANGE" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "API_DISABLED" | "UNAVAILABLE" | "COA_FAILED" | "COA_UNAVAILABLE";
+                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "CSRF_FAILED" | "TOO_MANY_REQUESTS" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "REFERENCE" | "AMOUNT_OUT_OF_RANGE" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE" | "COA_FAILED" | "COA_UNAVAILABLE";
                 /** @description VALIDATION_FAILED: every problem, the first of which is repeated in field and message. */
                 details?: {
                     field: string;
@@ -810,6 +1108,46 @@ export type components = {
              */
             by: string;
             note?: string | null;
+        };
+        Login: {
+            /**
+             * @description The operator login (case-insensitive).
+             * @example alice
+             */
+            login: string;
+            /** @description The password. */
+            password: string;
+            /**
+             * @description The 6-digit code of the authenticator app, when the operator has a second factor.
+             * @example 123456
+             */
+            totp?: string;
+        };
+        LoginResult: {
+            /** @description Send it as X-CSRF-Token on every POST, PATCH, PUT and DELETE of this session. */
+            csrfToken: string;
+            /**
+             * Format: date-time
+             * @description When the session ends at the latest (it ends sooner when idle).
+             */
+            expiresAt: string;
+            operator: components["schemas"]["Operator"];
+        };
+        Me: {
+            /**
+             * @description How the request was authenticated.
+             * @enum {string}
+             */
+            kind: "bootstrap" | "session" | "token";
+            login: string;
+            /** @description Null for the bootstrap admin token. */
+            operator: components["schemas"]["Operator"] | null;
+            permissions: string[];
+            /**
+             * @description The role in force (a token's, at most its operator's).
+             * @enum {string}
+             */
+            role: "admin" | "billing" | "support" | "readonly";
         };
         /** @description RADIUS clients (BRAS, BNG, access points): who may send requests and with which secret. */
         Nas: {
@@ -947,6 +1285,147 @@ export type components = {
              */
             vendor?: "generic" | "mikrotik" | "accel-ppp" | "cisco" | "juniper" | "huawei" | "ericsson" | "vasexperts";
         };
+        /** @description An operator of the console (never the password hash or the TOTP secret). */
+        Operator: {
+            /**
+             * Format: date-time
+             * @description When it was created (UTC).
+             */
+            createdAt: string;
+            disabled: boolean;
+            displayName: string;
+            id: number;
+            /**
+             * Format: date-time
+             * @description The last console sign-in.
+             */
+            lastLoginAt: string | null;
+            login: string;
+            /** @enum {string} */
+            role: "admin" | "billing" | "support" | "readonly";
+            /** @description Whether a second factor (TOTP) is enrolled. */
+            totpEnabled: boolean;
+            /**
+             * Format: date-time
+             * @description When it last changed (UTC).
+             */
+            updatedAt: string;
+        };
+        OperatorCreate: {
+            /**
+             * @description The name shown in the console and the audit log.
+             * @example Alice Smith
+             */
+            displayName?: string;
+            /**
+             * @description Unique, case-insensitive: 1–64 letters, digits and . _ @ - (starting with a letter or digit).
+             * @example alice
+             */
+            login: string;
+            /** @description The first password (the operator can change it). At least 12 characters. */
+            password: string;
+            /**
+             * @description The role: admin, billing, support or readonly (docs/console.md).
+             * @enum {string}
+             */
+            role: "admin" | "billing" | "support" | "readonly";
+        };
+        OperatorList: {
+            items: components["schemas"]["Operator"][];
+        };
+        OperatorPasswordReset: {
+            /** @description The new password. At least 12 characters. */
+            password: string;
+        };
+        /** @description Any subset of the fields; null clears a nullable one. */
+        OperatorPatch: {
+            /** @description True: the operator cannot sign in; its sessions end and its tokens stop working. */
+            disabled?: boolean;
+            /** @description The name shown in the console and the audit log. */
+            displayName?: string;
+            /**
+             * @description The role.
+             * @enum {string}
+             */
+            role?: "admin" | "billing" | "support" | "readonly";
+        };
+        /** @description An operator's API token, without its secret. */
+        OperatorToken: {
+            /**
+             * Format: date-time
+             * @description When it was made (UTC).
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it stops working (UTC).
+             */
+            expiresAt: string;
+            id: number;
+            /**
+             * Format: date-time
+             * @description The last use, to the minute.
+             */
+            lastUsedAt: string | null;
+            name: string;
+            operatorId: number;
+            operatorLogin: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** @enum {string} */
+            role: "admin" | "billing" | "support" | "readonly";
+        };
+        OperatorTokenCreate: {
+            /** @description Lifetime in days (1–365). */
+            expiresInDays: number;
+            /**
+             * @description What the token is for (shown in lists).
+             * @example billing export script
+             */
+            name: string;
+            /**
+             * @description The token's role: at most the maker's (default: the maker's role).
+             * @enum {string}
+             */
+            role?: "admin" | "billing" | "support" | "readonly";
+        };
+        /** @description The new token with its text, shown this once. */
+        OperatorTokenCreated: {
+            /**
+             * Format: date-time
+             * @description When it was made (UTC).
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it stops working (UTC).
+             */
+            expiresAt: string;
+            id: number;
+            /**
+             * Format: date-time
+             * @description The last use, to the minute.
+             */
+            lastUsedAt: string | null;
+            name: string;
+            operatorId: number;
+            operatorLogin: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** @enum {string} */
+            role: "admin" | "billing" | "support" | "readonly";
+            /** @description tg_<id>_<secret>: send as Authorization: Bearer. Shown this once. */
+            token: string;
+        };
+        OperatorTokenList: {
+            items: components["schemas"]["OperatorToken"][];
+        };
+        PasswordChange: {
+            /** @description The password now. */
+            currentPassword: string;
+            /** @description The new password. At least 12 characters. */
+            newPassword: string;
+        };
         /** @description Money received. Integer minor units. */
         Payment: {
             accountId: number;
@@ -961,6 +1440,10 @@ export type components = {
             /** @description As given, without leading or trailing whitespace. */
             externalId: string;
             id: number;
+            /** @description The operator who made it (null: the bootstrap admin, the CLI, the portal, or before operators existed). */
+            operatorId: number | null;
+            /** @description That operator's login. */
+            operatorLogin: string | null;
         };
         PaymentCreate: {
             /**
@@ -1253,6 +1736,109 @@ export type components = {
             /** @description Upload rate limit in kbit/s; 0 = no limit. */
             upKbps?: number;
         };
+        TotpConfirm: {
+            /**
+             * @description A code the authenticator app shows for the new secret.
+             * @example 123456
+             */
+            code: string;
+        };
+        TotpDisable: {
+            /** @description The password, to confirm. */
+            password: string;
+        };
+        TotpEnrolment: {
+            /** @description Base32, for typing into an authenticator app. */
+            secret: string;
+            /** @description otpauth://totp/… for a QR code. */
+            uri: string;
+        };
+        Trace: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Events left out so far: over the per-trace rate, or for a stream that did not read. */
+            dropped: number;
+            /** @description Packet events delivered so far (0 for a trace of another instance). */
+            events: number;
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description Exactly one of username, nas (a client name) or address (a NAS source address). */
+            filter: {
+                address?: string;
+                nas?: string;
+                username?: string;
+            };
+            id: number;
+            /** @description False for a trace started on another instance: its events are read there. */
+            local: boolean;
+            /** @description The login of the operator who started it. */
+            owner: string;
+        };
+        /** @description Exactly one of username and nas. */
+        TraceCreate: {
+            /**
+             * @description How long the trace runs, 1–30 minutes (default 5).
+             * @default 5
+             */
+            minutes: number;
+            /**
+             * @description Trace this NAS: its client name, or its source address (IPv4 or IPv6). Give this or username.
+             * @example bras-1
+             */
+            nas?: string;
+            /**
+             * @description Trace this RADIUS User-Name (matched exactly). Give this or nas.
+             * @example alice@isp
+             */
+            username?: string;
+        };
+        /** @description One `data:` line of the event stream (domain/trace.ts TraceStreamEvent). */
+        TraceEvent: {
+            /** Format: date-time */
+            at: string;
+            attributes: {
+                name: string;
+                /** @description As text; secrets as "[hidden N bytes]". */
+                value: string;
+                vendor?: string;
+            }[];
+            /** @description address:port ([v6]:port). */
+            client: string;
+            /** @description Access-Request, Access-Accept, Accounting-Request… */
+            code: string;
+            /** @enum {string} */
+            direction: "in" | "out";
+            /** @description The drop reason of a request refused before any handler (tollgate_radius_dropped_total reason). */
+            dropped?: string;
+            identifier: number;
+            length: number;
+            /** @description The client entry; null for an address no entry covers. */
+            nas: string | null;
+            /**
+             * @description A reply sent again from the reply cache.
+             * @constant
+             */
+            replayed?: true;
+            /** @description host/pid of the process that saw it. */
+            seenBy?: string;
+            trace: number;
+            /** @constant */
+            type: "packet";
+        } | {
+            dropped: number;
+            trace: number;
+            /** @constant */
+            type: "dropped";
+        } | {
+            /** @enum {string} */
+            reason: "expired" | "deleted" | "shutdown";
+            trace: number;
+            /** @constant */
+            type: "end";
+        };
+        TraceList: {
+            items: components["schemas"]["Trace"][];
+        };
         /** @description A bearer token for the subscriber's billing widget on the portal listener. */
         WidgetToken: {
             /**
@@ -1325,10 +1911,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1344,7 +1939,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1375,10 +1970,19 @@ export interface operations {
                     "application/json": components["schemas"]["HeldAccounting"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1403,7 +2007,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1448,10 +2052,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1503,7 +2116,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1548,10 +2161,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1603,7 +2225,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1646,10 +2268,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1665,7 +2296,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1710,10 +2341,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1765,7 +2405,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1796,10 +2436,19 @@ export interface operations {
                     "application/json": components["schemas"]["Account"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1824,7 +2473,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1853,10 +2502,19 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1890,7 +2548,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1935,10 +2593,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1999,7 +2666,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2044,10 +2711,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2072,7 +2748,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2117,10 +2793,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2145,7 +2830,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2190,10 +2875,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2218,7 +2912,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2263,10 +2957,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2318,7 +3021,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2363,10 +3066,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2391,7 +3103,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2434,10 +3146,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2480,7 +3201,88 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAuditLog: {
+        parameters: {
+            query?: {
+                /** @description Only entries of this action, e.g. subscriber.update. */
+                action?: string;
+                /** @description An entry id (nextBefore of the previous page): only older entries. */
+                before?: number;
+                /** @description Entries at or after this instant. */
+                from?: string;
+                /** @description Page size. */
+                limit?: number;
+                /** @description Only entries made by this operator (id). */
+                operator?: number;
+                /** @description Only entries about this target, e.g. subscriber:42. */
+                target?: string;
+                /** @description Entries before this instant. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2525,10 +3327,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2544,7 +3355,555 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Login"];
+            };
+        };
+        responses: {
+            /** @description Signed in; Set-Cookie carries the session (HttpOnly, SameSite=Strict) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResult"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: too many failed sign-ins for this login or from this address (Retry-After says when to try again), or a limit of live traces or trace event streams is reached (the message names it) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session has ended; the cookie is cleared */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    changeOwnPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Changed; every other session of the operator has ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions); CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: too many failed sign-ins for this login or from this address (Retry-After says when to try again), or a limit of live traces or trace event streams is reached (the message names it) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    beginTotpEnrolment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The secret and its otpauth:// URI (shown once) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolment"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions); CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: a unique value (a name, a username, an address) is already taken, a payment externalId belongs to another payment, or the session to disconnect has already stopped */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    removeTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpDisable"];
+            };
+        };
+        responses: {
+            /** @description Removed: sign-in needs the password only */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions); CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: too many failed sign-ins for this login or from this address (Retry-After says when to try again), or a limit of live traces or trace event streams is reached (the message names it) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    confirmTotpEnrolment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpConfirm"];
+            };
+        };
+        responses: {
+            /** @description The operator, totpEnabled true */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operator"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions); CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: a unique value (a name, a username, an address) is already taken, a payment externalId belongs to another payment, or the session to disconnect has already stopped */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2587,10 +3946,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2606,7 +3974,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2651,10 +4019,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2706,7 +4083,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2737,10 +4114,19 @@ export interface operations {
                     "application/json": components["schemas"]["Nas"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2765,7 +4151,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2794,10 +4180,19 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2831,7 +4226,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2876,10 +4271,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2940,7 +4344,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2971,6 +4375,438 @@ export interface operations {
             };
             /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listOperators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every operator, by id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorList"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createOperator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperatorCreate"];
+            };
+        };
+        responses: {
+            /** @description The operator; Location names it */
+            201: {
+                headers: {
+                    /** @description The path of the new resource. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operator"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: a unique value (a name, a username, an address) is already taken, a payment externalId belongs to another payment, or the session to disconnect has already stopped */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOperator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The operator */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operator"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateOperator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperatorPatch"];
+            };
+        };
+        responses: {
+            /** @description The operator after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operator"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: a unique value (a name, a username, an address) is already taken, a payment externalId belongs to another payment, or the session to disconnect has already stopped */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resetOperatorPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperatorPasswordReset"];
+            };
+        };
+        responses: {
+            /** @description Set; every session of the operator has ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3021,10 +4857,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3076,7 +4921,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3129,10 +4974,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3148,7 +5002,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3179,10 +5033,19 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3207,7 +5070,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3238,10 +5101,19 @@ export interface operations {
                     "application/json": components["schemas"]["DisconnectResult"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3284,7 +5156,7 @@ export interface operations {
                     "application/json": components["schemas"]["DisconnectFailure"];
                 };
             };
-            /** @description COA_UNAVAILABLE: a Disconnect-Request cannot be sent: this instance has no CoA client, or the session's NAS is not in the nas table (or is a network, not one address); API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description COA_UNAVAILABLE: a Disconnect-Request cannot be sent: this instance has no CoA client, or the session's NAS is not in the nas table (or is a network, not one address); UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3334,10 +5206,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3353,7 +5234,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3400,10 +5281,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3419,7 +5309,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3464,10 +5354,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3519,7 +5418,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3550,10 +5449,19 @@ export interface operations {
                     "application/json": components["schemas"]["Subscriber"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3578,7 +5486,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3607,10 +5515,19 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3644,7 +5561,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3689,10 +5606,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3753,7 +5679,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3798,10 +5724,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3844,7 +5779,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3887,10 +5822,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3906,7 +5850,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3951,10 +5895,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4006,7 +5959,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4037,10 +5990,19 @@ export interface operations {
                     "application/json": components["schemas"]["Tariff"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4065,7 +6027,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4094,10 +6056,19 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4131,7 +6102,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4176,10 +6147,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: the Authorization header is missing or does not carry the admin token */
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {
                 headers: {
                     "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4240,7 +6220,597 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description API_DISABLED: no admin token is configured, so the API is off; UNAVAILABLE: the database is unreachable; retry later */
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTokens: {
+        parameters: {
+            query?: {
+                /** @description An operator's id: that operator's tokens (someone else's need operators:manage). */
+                operator?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tokens, newest first, without their secrets */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorTokenList"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions); CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperatorTokenCreate"];
+            };
+        };
+        responses: {
+            /** @description The token, with its text (tg_<id>_<secret>) this once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorTokenCreated"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions); CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (it fails from now on) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTraces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every active trace, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TraceList"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    startTrace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON, at most 1048576 bytes. Unknown fields are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TraceCreate"];
+            };
+        };
+        responses: {
+            /** @description The trace, running; read its events at /api/v1/traces/{id}/events */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trace"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all; MALFORMED_JSON: the request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: the request body exceeds 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: too many failed sign-ins for this login or from this address (Retry-After says when to try again), or a limit of live traces or trace event streams is reached (the message names it) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTrace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trace */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trace"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    stopTrace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions); CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    traceEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream: each event one `data:` line of JSON — {type:"packet",…} (a request, reply or dropped packet), {type:"dropped",dropped} (events left out so far), {type:"end",reason} (expired, deleted, shutdown; the stream then closes). The recent events of the trace come first. A comment line every 15 s keeps the connection open. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: too many failed sign-ins for this login or from this address (Retry-After says when to try again), or a limit of live traces or trace event streams is reached (the message names it) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -52,6 +52,9 @@ export function TracePage({ username, nas }: { readonly username: string; readon
     es.onmessage = (m: MessageEvent<string>) => {
       try {
         const event = JSON.parse(m.data) as TraceEvent;
+        // The stream also says how many events were left out (`dropped`) and that the trace ended (`end`).
+        if (event.type === 'end') close();
+        if (event.type !== 'packet') return;
         setEvents((list) => [event, ...list].slice(0, MAX_EVENTS));
       } catch {
         // A line that is not a packet (a comment, a keep-alive) carries nothing to show.
@@ -87,7 +90,7 @@ export function TracePage({ username, nas }: { readonly username: string; readon
         <div class="grid">
           <Field label={t('subscriber.username')} value={who} onValue={setWho} autoComplete="off" />
           <Field label={t('common.nas')} value={device} onValue={setDevice} autoComplete="off" />
-          <Field label={t('trace.minutes')} value={minutes} onValue={setMinutes} type="number" min={1} max={60} inputMode="numeric" />
+          <Field label={t('trace.minutes')} value={minutes} onValue={setMinutes} type="number" min={1} max={30} inputMode="numeric" />
         </div>
         <div class="actions">
           <button type="submit" class="primary" disabled={running || start.busy}>

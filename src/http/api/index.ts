@@ -14,6 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import type { CoaClient } from '../../coa/client.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ChangeEvent, ChangeFeed, Store } from '../../domain/ports.js';
+import type { TraceService } from '../../domain/trace.js';
 import { auditActor, redactSecrets, roleAllows, type Actor } from '../../domain/operators.js';
 import { sendJson } from '../admin-server.js';
 import { authLogRoute } from './auth-log.js';
@@ -37,6 +38,7 @@ import { dashboardRoutes } from './dashboard.js';
 import { nasStatusRoute } from './nas-status.js';
 import { replyPreviewRoutes } from './reply-preview.js';
 import { subscriberOverviewRoute } from './subscriber-overview.js';
+import { traceRoutes } from './traces.js';
 import type { ApiContext, ApiReply, ApiRoute, AuditedChange } from './route.js';
 import { Router } from './router.js';
 
@@ -62,6 +64,8 @@ export interface ApiDeps {
   readonly widget?: WidgetTokenSettings | undefined;
   /** What the console's read routes need beyond the store (vendor profiles, config clients, time zone, currency). */
   readonly console?: ConsoleDeps | undefined;
+  /** Live packet traces (the instance's trace hub); without it the trace routes answer 404. */
+  readonly traces?: TraceService | undefined;
 }
 
 /** The caller of a public route: no operator, no permission beyond `public`. */
@@ -74,7 +78,7 @@ export type ApiHandler = ((req: IncomingMessage, res: ServerResponse) => Promise
 
 /** Every route the API serves and the OpenAPI document describing them, built once. */
 export function createApiRoutes(
-  options: { readonly coa?: Pick<CoaClient, 'send'> | undefined; readonly widget?: WidgetTokenSettings | undefined; readonly console?: ConsoleDeps | undefined } = {},
+  options: { readonly coa?: Pick<CoaClient, 'send'> | undefined; readonly widget?: WidgetTokenSettings | undefined; readonly console?: ConsoleDeps | undefined; readonly traces?: TraceService | undefined } = {},
 ): { routes: readonly ApiRoute[]; openapi: Record<string, unknown> } {
   let documentText = '';
   const consoleDeps = options.console ?? {};
@@ -96,6 +100,7 @@ export function createApiRoutes(
     ...operatorRoutes,
     ...tokenRoutes,
     auditLogRoute,
+    ...traceRoutes(options.traces),
     openApiRoute(() => documentText),
   ];
   const openapi = buildOpenApi(routes, RESOURCES);
@@ -107,7 +112,7 @@ export function createApiRoutes(
 export function createApiHandler(deps: ApiDeps): ApiHandler {
   const log = deps.log.child({ component: 'admin-api' });
   const closing = new AbortController();
-  const router = new Router(createApiRoutes({ coa: deps.coa, widget: deps.widget, console: deps.console }).routes);
+  const router = new Router(createApiRoutes({ coa: deps.coa, widget: deps.widget, console: deps.console, traces: deps.traces }).routes);
   const settings: SecuritySettings = { ...DEFAULT_SECURITY, ...deps.security, throttle: { ...DEFAULT_SECURITY.throttle, ...deps.security?.throttle } };
   const authenticator = createAuthenticator({ store: deps.store, bootstrapToken: deps.token, settings });
   const security = { settings, throttle: new LoginThrottle(settings.throttle) };

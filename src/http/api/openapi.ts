@@ -25,6 +25,7 @@ import { DASHBOARD_SCHEMAS } from './dashboard.js';
 import { NAS_STATUS_SCHEMAS } from './nas-status.js';
 import { PREVIEW_SCHEMAS } from './reply-preview.js';
 import { OVERVIEW_SCHEMAS } from './subscriber-overview.js';
+import { TRACE_SCHEMAS } from './traces.js';
 
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
 
@@ -172,7 +173,7 @@ export function buildOpenApi(routes: readonly ApiRoute[], resources: readonly An
     ...DASHBOARD_SCHEMAS,
   };
   for (const def of resources) Object.assign(schemas, resourceSchemas(def));
-  Object.assign(schemas, WIDGET_TOKEN_SCHEMAS, AUTH_SCHEMAS, OPERATOR_SCHEMAS);
+  Object.assign(schemas, WIDGET_TOKEN_SCHEMAS, AUTH_SCHEMAS, OPERATOR_SCHEMAS, TRACE_SCHEMAS);
   // A body's schema is always the one generated from the shape its handler validates with.
   for (const route of routes) {
     if (route.requestBody !== undefined && route.body) schemas[route.requestBody] = objectJsonSchema(route.body.shape, route.body.mode, route.body.description);
@@ -205,6 +206,7 @@ export function buildOpenApi(routes: readonly ApiRoute[], resources: readonly An
       { name: 'Operators', description: 'The people who run the console: logins, roles, disabling, password resets.' },
       { name: 'Tokens', description: "Operators' API tokens (Authorization: Bearer tg_<id>_<secret>)." },
       { name: 'Audit', description: 'Who changed what, when, from where: every write, sign-ins and their failures.' },
+      { name: 'Traces', description: 'Live packet traces of one User-Name or one NAS: requests, replies and dropped packets, decoded, secrets hidden, as Server-Sent Events.' },
       { name: 'Meta', description: 'This document.' },
     ],
     paths,
