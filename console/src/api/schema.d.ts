@@ -178,6 +178,40 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/{id}/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's statement by day with the running balance (JSON) */
+        get: operations["getAccountStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{id}/statement/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's statement by day as a CSV or PDF file */
+        get: operations["exportAccountStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/adjustments": {
         parameters: {
             query?: never;
@@ -332,6 +366,40 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The dashboard figures: sessions online, decisions per minute, accounting and rating lag, blocked accounts, money today and this month, CoA outcomes */
+        get: operations["getDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live figures as Server-Sent Events every 2 s (at most 3 streams per operator) */
+        get: operations["streamDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/nas": {
         parameters: {
             query?: never;
@@ -344,6 +412,23 @@ export type paths = {
         put?: never;
         /** Create a NAS client */
         post: operations["createNas"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/nas-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every NAS client with its Message-Authenticator state and when it was last seen */
+        get: operations["listNasStatus"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -456,6 +541,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find subscribers by login prefix, IP address, MAC address, subscriber id or account id */
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sessions": {
         parameters: {
             query?: never;
@@ -559,6 +661,40 @@ export type paths = {
         head?: never;
         /** Change some fields of a subscriber */
         patch: operations["updateSubscriber"];
+        trace?: never;
+    };
+    "/api/v1/subscribers/{id}/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The support page in one call: subscriber, account and its state since when, last decisions, open sessions, last CoA */
+        get: operations["getSubscriberOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscribers/{id}/reply-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reply attributes the subscriber would get now from a NAS (computed, nothing sent) */
+        get: operations["previewSubscriberReply"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/subscribers/{id}/widget-token": {
@@ -703,6 +839,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/vendor-profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every vendor's reply profile as configured (built-in, with the vendors overrides applied) */
+        get: operations["listVendorProfiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -833,6 +986,23 @@ export type components = {
             /** @description Pass as before for the next (older) page; null on the last page. */
             nextBefore: number | null;
         };
+        /** @description An auth log entry with its reason in words. */
+        AuthDecision: {
+            /**
+             * Format: date-time
+             * @description When it was decided.
+             */
+            at: string;
+            callingStationId: string | null;
+            method: string;
+            nas: string;
+            nasPort: string | null;
+            reason: string | null;
+            /** @description The reason as a sentence (docs/api.md lists them); null on accept. */
+            reasonText: string | null;
+            /** @enum {string} */
+            result: "accept" | "redirect" | "reject";
+        };
         /** @description One authentication result. Passwords are never logged. */
         AuthLogEntry: {
             /** Format: date-time */
@@ -888,6 +1058,28 @@ export type components = {
             offset: number;
             total: number;
         };
+        /** @description A CoA or Disconnect request and its outcome. */
+        CoaAuditEntry: {
+            /** @description restrict, restore, disconnect, … */
+            action: string;
+            /**
+             * Format: date-time
+             * @description When it was first sent.
+             */
+            at: string;
+            attempts: number;
+            /** @description Error-Cause of a NAK (RFC 5176). */
+            errorCause: number | null;
+            nas: string;
+            /** @enum {string} */
+            request: "coa" | "disconnect";
+            /** @enum {string} */
+            result: "ack" | "nak" | "timeout" | "aborted";
+            rttMs: number | null;
+            sessionId: number | null;
+            /** @enum {string} */
+            transport: "udp" | "radsec";
+        };
         /** @description Temporary credit: counts toward the allowance while unexpired. Not money: the balance does not change. */
         Credit: {
             accountId: number;
@@ -938,6 +1130,100 @@ export type components = {
             limit: number;
             offset: number;
             total: number;
+        };
+        /** @description The days that had a movement or a credit, oldest first, with the running balance. */
+        DailyStatement: {
+            accountId: number;
+            /** @description The balance at the end of to. Integer minor units. */
+            closingBalance: number;
+            /** @description portal.currency: what the minor units are of. */
+            currency: string;
+            days: components["schemas"]["StatementDay"][];
+            /** Format: date */
+            from: string;
+            /** @description The balance at the start of from. Integer minor units. */
+            openingBalance: number;
+            /** @description The IANA time zone of the days (fees.timeZone). */
+            timeZone: string;
+            /** Format: date */
+            to: string;
+            totals: {
+                /** @description Adjustments, signed. Integer minor units. */
+                adjustments: number;
+                /** @description Traffic, time and one-off charges (money taken). Integer minor units. */
+                charges: number;
+                /** @description Temporary credit granted: not money, it does not move the balance. Integer minor units. */
+                credits: number;
+                /** @description Daily fees (money taken). Integer minor units. */
+                fees: number;
+                /** @description Payments received. Integer minor units. */
+                payments: number;
+            };
+        };
+        Dashboard: {
+            accounting: {
+                /** @description Age of the oldest unrated journal row; 0 when none. */
+                oldestUnratedSeconds: number;
+                /** @description sessionsStarted over the range in minutes. */
+                sessionsPerMinute: number;
+                /** @description Sessions started in the range. */
+                sessionsStarted: number;
+                /** @description Accounting records journaled and not yet rated. */
+                unratedRecords: number;
+            };
+            /** @description Accounts blocked now. */
+            blockedAccounts: number;
+            /** @description 60, or wider for ranges over a day (at most 1440 buckets). */
+            bucketSeconds: number;
+            coa: {
+                aborted: number;
+                ack: number;
+                nak: number;
+                /** @description ack / total; null without requests. */
+                successRate: number | null;
+                timeout: number;
+                /** @description CoA and Disconnect requests in the range. */
+                total: number;
+            };
+            /** @description Access decisions per bucket, oldest first; buckets without any are left out. */
+            decisions: {
+                accept: number;
+                /** Format: date-time */
+                at: string;
+                redirect: number;
+                reject: number;
+            }[];
+            /** Format: date-time */
+            from: string;
+            month: {
+                /** @description Charges and daily fees. Integer minor units. */
+                charges: number;
+                /** @description Payments received. Integer minor units. */
+                payments: number;
+            };
+            /** @description Sessions open now. */
+            onlineSessions: number;
+            /** @description What today and this month are days of (fees.timeZone; UTC when none is configured). */
+            timeZone: string;
+            /** Format: date-time */
+            to: string;
+            today: {
+                /** @description Charges and daily fees. Integer minor units. */
+                charges: number;
+                /** @description Payments received. Integer minor units. */
+                payments: number;
+            };
+        };
+        /** @description One `event: figures` of the live stream (its data, JSON). */
+        DashboardLive: {
+            /** Format: date-time */
+            at: string;
+            /** @description Access decisions per second over the last 60 s of the auth log. */
+            decisionsPerSecond: number;
+            oldestUnratedSeconds: number;
+            /** @description Sessions open now. */
+            onlineSessions: number;
+            unratedRecords: number;
         };
         /** @description COA_FAILED: the NAS refused (nak) or did not answer (timeout). The outcome is given next to the error. */
         DisconnectFailure: {
@@ -1285,6 +1571,36 @@ export type components = {
              */
             vendor?: "generic" | "mikrotik" | "accel-ppp" | "cisco" | "juniper" | "huawei" | "ericsson" | "vasexperts";
         };
+        NasStatus: {
+            address: string;
+            /** @description The nas row; null for a config-file client. */
+            id: number | null;
+            /**
+             * Format: date-time
+             * @description The last request that passed the checks, to within 30 s; null when never seen.
+             */
+            lastSeenAt: string | null;
+            messageAuthenticator: {
+                /** @description As in Nas.messageAuthenticator.counts. */
+                counts: Record<string, never> | null;
+                /** @description The requirement in force (auto: whether a valid one has been seen). */
+                required: boolean;
+                /**
+                 * Format: date-time
+                 * @description auto rows: the first valid one; null otherwise.
+                 */
+                seenAt: string | null;
+                /** @description true, false or "auto". */
+                setting: boolean | string;
+            };
+            name: string;
+            /** @enum {string} */
+            source: "database" | "config";
+            vendor: string;
+        };
+        NasStatusList: {
+            items: components["schemas"]["NasStatus"][];
+        };
         /** @description An operator of the console (never the password hash or the TOTP secret). */
         Operator: {
             /**
@@ -1469,6 +1785,49 @@ export type components = {
             offset: number;
             total: number;
         };
+        ReplyAttribute: {
+            /** @description The dictionary name. */
+            name: string;
+            tag?: number;
+            /** @description The value as text: integers by their VALUE name when they have one, printable octets as text, other octets as 0x hex. */
+            value: string;
+            /** @description The vendor's dictionary name; null for a standard attribute. */
+            vendor: string | null;
+        };
+        /** @description What an Access-Request from this NAS would be answered now. Not included: the credential check, the MAC binding and Simultaneous-Use (each a reject of its own), a Framed-IP-Address the request carries, MS-CHAPv2's MS-CHAP2-Success and MPPE keys. */
+        ReplyPreview: {
+            attributes: components["schemas"]["ReplyAttribute"][];
+            /** @enum {string} */
+            code: "Access-Accept" | "Access-Reject";
+            nas: {
+                id: number | null;
+                name: string;
+                vendor: string;
+            };
+            reason: string | null;
+            reasonText: string | null;
+            /** @enum {string} */
+            result: "accept" | "redirect" | "reject";
+        };
+        /** @description A subscriber the search found, once, under the first key that found it. */
+        SearchHit: {
+            accountId: number;
+            /** @enum {string} */
+            accountState: "active" | "blocked";
+            /**
+             * @description framedIp: the subscriber's static address; sessionIp: an open session holds it; mac: the MAC binding; sessionMac: an open session's Calling-Station-Id; subscriberId, accountId: the number; login: the username starts with the text.
+             * @enum {string}
+             */
+            matchedBy: "framedIp" | "sessionIp" | "mac" | "sessionMac" | "subscriberId" | "accountId" | "login";
+            subscriberId: number;
+            username: string;
+        };
+        SearchResult: {
+            /** @description The keys the text was looked up as. */
+            interpretedAs: ("login" | "ip" | "mac" | "id")[];
+            items: components["schemas"]["SearchHit"][];
+            limit: number;
+        };
         /** @description An accounting session (RADIUS Accounting Start … Stop). Traffic in bytes, time in seconds. */
         Session: {
             /** @description Null when unknown or deleted. */
@@ -1516,6 +1875,24 @@ export type components = {
             limit: number;
             offset: number;
             total: number;
+        };
+        StatementDay: {
+            /** @description Adjustments, signed. Integer minor units. */
+            adjustments: number;
+            /** @description Traffic, time and one-off charges (money taken). Integer minor units. */
+            charges: number;
+            /** @description openingBalance − charges − fees + payments + adjustments. Integer minor units. */
+            closingBalance: number;
+            /** @description Temporary credit granted: not money, it does not move the balance. Integer minor units. */
+            credits: number;
+            /** Format: date */
+            day: string;
+            /** @description Daily fees (money taken). Integer minor units. */
+            fees: number;
+            /** @description The balance at the start of the day. Integer minor units. */
+            openingBalance: number;
+            /** @description Payments received. Integer minor units. */
+            payments: number;
         };
         /** @description RADIUS users: credentials, bindings and the account and tariff they belong to. */
         Subscriber: {
@@ -1583,6 +1960,27 @@ export type components = {
              * @example alice@isp
              */
             username: string;
+        };
+        SubscriberOverview: {
+            account: components["schemas"]["Account"];
+            /** @description The last 20 decisions for the username, newest first. */
+            authLog: components["schemas"]["AuthDecision"][];
+            /** @description The newest CoA or Disconnect about the username, or null. */
+            lastCoa: components["schemas"]["CoaAuditEntry"] | null;
+            /** @description Open sessions, newest first (at most 50). */
+            openSessions: components["schemas"]["Session"][];
+            /** @description The account's current state period: since when, and what moved it there (created, payment, charge, credit_limit, credit_expired, …). */
+            state: {
+                reason: string;
+                /**
+                 * Format: date-time
+                 * @description When it began.
+                 */
+                since: string;
+                /** @enum {string} */
+                state: "active" | "blocked";
+            };
+            subscriber: components["schemas"]["Subscriber"];
         };
         SubscriberPage: {
             items: components["schemas"]["Subscriber"][];
@@ -1838,6 +2236,28 @@ export type components = {
         };
         TraceList: {
             items: components["schemas"]["Trace"][];
+        };
+        VendorProfile: {
+            /** @description Attribute name (Name:tag for a tagged one) → value template, or a list of them. */
+            accept: Record<string, never>;
+            /** @description Attribute name (Name:tag for a tagged one) → value template, or a list of them. */
+            coaRestore: Record<string, never>;
+            /** @description Attribute name (Name:tag for a tagged one) → value template, or a list of them. */
+            coaRestrict: Record<string, never>;
+            disconnectOnRestore: boolean;
+            redirect: {
+                /** @description Attribute name (Name:tag for a tagged one) → value template, or a list of them. */
+                attributes: Record<string, never>;
+                /** @enum {string} */
+                code: "Access-Accept" | "Access-Reject";
+            };
+            /** @description The profile's constants. */
+            vars: Record<string, never>;
+            /** @enum {string} */
+            vendor: "generic" | "mikrotik" | "accel-ppp" | "cisco" | "juniper" | "huawei" | "ericsson" | "vasexperts";
+        };
+        VendorProfileList: {
+            items: components["schemas"]["VendorProfile"][];
         };
         /** @description A bearer token for the subscriber's billing widget on the portal listener. */
         WidgetToken: {
@@ -3114,6 +3534,173 @@ export interface operations {
             };
         };
     };
+    getAccountStatement: {
+        parameters: {
+            query?: {
+                /** @description First day (inclusive), a day of the fee time zone; default the first of the current month. */
+                from?: string;
+                /** @description Last day (inclusive); default today. At most 366 days after from. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statement */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyStatement"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportAccountStatement: {
+        parameters: {
+            query?: {
+                /** @description csv (RFC 4180, a header row, amounts as decimal text in the currency’s minor digits) or pdf (a printable statement). */
+                format?: "csv" | "pdf";
+                /** @description First day (inclusive), a day of the fee time zone; default the first of the current month. */
+                from?: string;
+                /** @description Last day (inclusive); default today. At most 366 days after from. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statement as an attachment (Content-Disposition names the file). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     createAdjustment: {
         parameters: {
             query?: never;
@@ -3426,7 +4013,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description TOO_MANY_REQUESTS: too many failed sign-ins for this login or from this address (Retry-After says when to try again), or a limit of live traces or trace event streams is reached (the message names it) */
+            /** @description TOO_MANY_REQUESTS: too many failed sign-ins for this login or from this address, or the operator already holds as many live streams or traces as one may; Retry-After says when to try again */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3625,7 +4212,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description TOO_MANY_REQUESTS: too many failed sign-ins for this login or from this address (Retry-After says when to try again), or a limit of live traces or trace event streams is reached (the message names it) */
+            /** @description TOO_MANY_REQUESTS: too many failed sign-ins for this login or from this address, or the operator already holds as many live streams or traces as one may; Retry-After says when to try again */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3787,7 +4374,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description TOO_MANY_REQUESTS: too many failed sign-ins for this login or from this address (Retry-After says when to try again), or a limit of live traces or trace event streams is reached (the message names it) */
+            /** @description TOO_MANY_REQUESTS: too many failed sign-ins for this login or from this address, or the operator already holds as many live streams or traces as one may; Retry-After says when to try again */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3887,6 +4474,143 @@ export interface operations {
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: a request body was sent without Content-Type: application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (inclusive); default one hour before to. */
+                from?: string;
+                /** @description End of the range (exclusive); default now. At most 31 days after from. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    streamDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream: `event: figures` with a DashboardLive as data every 2 s, a `: heartbeat` comment every 10 s, `event: error` when a read failed (the stream goes on). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: too many failed sign-ins for this login or from this address, or the operator already holds as many live streams or traces as one may; Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4067,6 +4791,63 @@ export interface operations {
             };
             /** @description REFERENCE: a referenced id does not exist (422), or the resource is still referenced and cannot be deleted (409) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listNasStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Database rows first (by id), then config-file clients */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NasStatusList"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4932,6 +5713,77 @@ export interface operations {
             };
         };
     };
+    search: {
+        parameters: {
+            query?: {
+                /** @description Most subscribers to return. */
+                limit?: number;
+                /** @description Required. What was typed: a login prefix, an IP address, a MAC address (any common spelling), a subscriber id or an account id. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscribers found, best key first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResult"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listSessions: {
         parameters: {
             query?: {
@@ -5663,6 +6515,154 @@ export interface operations {
             };
             /** @description REFERENCE: a referenced id does not exist (422), or the resource is still referenced and cannot be deleted (409) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSubscriberOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The overview */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriberOverview"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    previewSubscriberReply: {
+        parameters: {
+            query?: {
+                /** @description Required. The NAS: a nas row id, or the name of a row or of a config-file client. */
+                nas?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The decision and the attributes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplyPreview"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a body field or query parameter is invalid or unknown; `field` names the first, `details` lists them all */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6581,7 +7581,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description TOO_MANY_REQUESTS: too many failed sign-ins for this login or from this address (Retry-After says when to try again), or a limit of live traces or trace event streams is reached (the message names it) */
+            /** @description TOO_MANY_REQUESTS: too many failed sign-ins for this login or from this address, or the operator already holds as many live streams or traces as one may; Retry-After says when to try again */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6792,8 +7792,65 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description TOO_MANY_REQUESTS: too many failed sign-ins for this login or from this address (Retry-After says when to try again), or a limit of live traces or trace event streams is reached (the message names it) */
+            /** @description TOO_MANY_REQUESTS: too many failed sign-ins for this login or from this address, or the operator already holds as many live streams or traces as one may; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listVendorProfiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profiles, one per vendor */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VendorProfileList"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
