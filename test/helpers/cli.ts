@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { buildOnce } from './build.js';
 import type { TestSql } from './sql.js';
 
 const run = promisify(execFile);
@@ -18,9 +19,9 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** `npm run build`: the tests run what dist/ holds. */
+/** `npm run build` (once per test run: ./build.ts): the tests run what dist/ holds. */
 export async function buildCli(): Promise<void> {
-  await run('npm', ['run', 'build', '--silent'], { cwd: ROOT });
+  await buildOnce();
 }
 
 /**

@@ -4,7 +4,7 @@
  * an operator runs it (dist/src/cli.js serve), on PostgreSQL (several workers need it), where TEST_DATABASE_URL is
  * set. The ports are fixed for this (each worker must bind the same one): taken free from the kernel just before.
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ import { loadUdpBatch } from '../../src/transport/batch-socket.js';
 import { metricValue, SECRET } from '../helpers/daemon.js';
 import { exchange } from '../helpers/udp-client.js';
 import { spawnServe } from '../helpers/serve-process.js';
+import { buildOnce } from '../helpers/build.js';
 
 const secret = Buffer.from(SECRET);
 const root = join(import.meta.dirname, '../..');
@@ -58,7 +59,7 @@ describe.skipIf(!databaseUrl || !loadUdpBatch().ok)('radius.io batch with two wo
     const admin = createPostgresSql(databaseUrl ?? '', { max: 1 });
     await admin.query(`CREATE SCHEMA ${schema}`);
     await admin.close();
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'ignore' });
+    await buildOnce();
     configPath = join(mkdtempSync(join(tmpdir(), 'tollgate-batchio-')), 'tollgate.json');
     writeFileSync(
       configPath,

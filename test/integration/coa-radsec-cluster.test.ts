@@ -4,7 +4,7 @@
  * holding the connection send it there (app/cluster-coa.ts); the NAS's ACK on the connection answers the API. Once
  * the NAS has closed its connection the next one goes over UDP. Runs where TEST_DATABASE_URL is set.
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ import { SECRET } from '../helpers/daemon.js';
 import { FakeBras } from '../helpers/fake-bras.js';
 import { makePki, tlsConnect, type Pki, type StreamClient } from '../helpers/radsec.js';
 import { spawnServe } from '../helpers/serve-process.js';
+import { buildOnce } from '../helpers/build.js';
 
 const root = join(import.meta.dirname, '../..');
 const TOKEN = 'coa-radsec-cluster-admin-token';
@@ -45,7 +46,7 @@ describe.skipIf(!databaseUrl)('CoA over RadSec with two workers (PostgreSQL)', (
     await admin.close();
     pki = makePki();
     const brasPort = await bras.start();
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'ignore' });
+    await buildOnce();
     const configPath = join(mkdtempSync(join(tmpdir(), 'tollgate-coa-radsec-')), 'tollgate.json');
     writeFileSync(
       configPath,

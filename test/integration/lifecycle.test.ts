@@ -18,6 +18,7 @@ import { PORTAL_PATHS } from '../../src/portal/paths.js';
 import { metricValue, SECRET, startTestDaemon, testConfigInput } from '../helpers/daemon.js';
 import { exchange } from '../helpers/udp-client.js';
 import { spawnServe } from '../helpers/serve-process.js';
+import { buildOnce } from '../helpers/build.js';
 
 const secret = Buffer.from(SECRET);
 const root = join(import.meta.dirname, '../..');
@@ -331,7 +332,7 @@ describe.skipIf(!databaseUrl)('several worker processes sharing the sockets (Pos
     const admin = createPostgresSql(databaseUrl ?? '', { max: 1 });
     await admin.query(`CREATE SCHEMA ${schema}`);
     await admin.close();
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'ignore' });
+    await buildOnce();
     configPath = join(mkdtempSync(join(tmpdir(), 'tollgate-cluster-')), 'tollgate.json');
     writeConfig([{ username: 'alice', password: 'alice-password' }]);
     const serve = spawnServe<typeof ports>(root, configPath, { timeoutMs: 20_000, onLine: (line) => lines.push(line) });

@@ -4,7 +4,7 @@
  * events come back the same way to the primary's event stream; workers started later (both killed and replaced)
  * ask for the active traces and trace from their first packet. Runs where TEST_DATABASE_URL is set.
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ import { apiClient } from '../helpers/api-client.js';
 import { SECRET } from '../helpers/daemon.js';
 import { spawnServe } from '../helpers/serve-process.js';
 import { exchange } from '../helpers/udp-client.js';
+import { buildOnce } from '../helpers/build.js';
 
 const root = join(import.meta.dirname, '../..');
 const TOKEN = 'trace-cluster-admin-token-31d7';
@@ -67,7 +68,7 @@ describe.skipIf(!databaseUrl)('live trace with two workers (PostgreSQL)', () => 
     const admin = createPostgresSql(databaseUrl ?? '', { max: 1 });
     await admin.query(`CREATE SCHEMA ${schema}`);
     await admin.close();
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'ignore' });
+    await buildOnce();
     const configPath = join(mkdtempSync(join(tmpdir(), 'tollgate-trace-cluster-')), 'tollgate.json');
     writeFileSync(
       configPath,
