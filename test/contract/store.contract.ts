@@ -105,6 +105,7 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
             'config_client_message_authenticator',
             'credits',
             'fee_runs',
+            'money_quarter_hours',
             'nas',
             'operator_sessions',
             'operator_tokens',

@@ -224,6 +224,8 @@ describe('GET /api/v1/dashboard', () => {
     await openSession(db.sql, { username: 'bob', subscriberId: ids.bob!, accountId: accounts.alicia!, startedAt: at(1, 0) });
     await store.ledger.pay({ accountId: accounts.alice!, amount: 777, externalId: 'dash-today' });
     await store.ledger.adjust({ accountId: accounts.alice!, amount: -1000, reason: 'into debt' });
+    // Usage charges reach the quarter-hour rollup (migration 15) from any insert, one statement of several rows too.
+    await db.sql.query(`INSERT INTO charges (account_id, kind, amount) VALUES ($1, 'traffic', 40), ($1, 'time', 2)`, [accounts.alice!]);
 
     const r = await api.call('GET', `/api/v1/dashboard?from=${at(0, 0)}&to=${at(5, 0)}`);
     expect(r.status, r.text).toBe(200);
@@ -235,8 +237,8 @@ describe('GET /api/v1/dashboard', () => {
     ]);
     expect(d.accounting).toMatchObject({ sessionsStarted: 1, sessionsPerMinute: 0.2, unratedRecords: 0, oldestUnratedSeconds: 0 });
     expect(d.coa).toEqual({ total: 4, ack: 3, nak: 0, timeout: 1, aborted: 0, successRate: 0.75 });
-    expect(d.today).toEqual({ payments: 777, charges: 0 });
-    expect(d.month).toEqual({ payments: 777, charges: 0 });
+    expect(d.today).toEqual({ payments: 777, charges: 42 });
+    expect(d.month).toEqual({ payments: 777, charges: 42 });
     expectError(await api.call('GET', `/api/v1/dashboard?from=${at(5, 0)}&to=${at(0, 0)}`), 400, 'VALIDATION_FAILED', 'to');
   });
 });

@@ -66,11 +66,14 @@ FROM coa_audit WHERE at >= $1::timestamptz AND at < $2::timestamptz`;
 /** Local midnight of today ('day') or of the month's first day ('month') in the time zone $1. */
 const periodStart = (unit: 'day' | 'month') => `(date_trunc('${unit}', now() AT TIME ZONE $1) AT TIME ZONE $1)`;
 const SUM = (table: string, where: string) => `SELECT ${clampedSql('coalesce(sum(amount), 0)')} AS amount FROM ${table} WHERE ${where}`;
+/* Payments and usage charges from their quarter-hour rollup (migration 15): a local midnight is a quarter hour. */
+const ROLLUP = (column: string, unit: 'day' | 'month') =>
+  `SELECT ${clampedSql(`coalesce(sum(${column}), 0)`)} AS amount FROM money_quarter_hours WHERE bucket >= ${periodStart(unit)}`;
 const MONEY = {
-  paymentsToday: SUM('payments', `created_at >= ${periodStart('day')}`),
-  paymentsMonth: SUM('payments', `created_at >= ${periodStart('month')}`),
-  usageToday: SUM('charges', `kind <> 'fee' AND created_at >= ${periodStart('day')}`),
-  usageMonth: SUM('charges', `kind <> 'fee' AND created_at >= ${periodStart('month')}`),
+  paymentsToday: ROLLUP('payments', 'day'),
+  paymentsMonth: ROLLUP('payments', 'month'),
+  usageToday: ROLLUP('usage_charges', 'day'),
+  usageMonth: ROLLUP('usage_charges', 'month'),
   feesToday: SUM('fee_runs', `day >= (now() AT TIME ZONE $1)::date`),
   feesMonth: SUM('fee_runs', `day >= date_trunc('month', now() AT TIME ZONE $1)::date`),
 } as const;
