@@ -1,7 +1,8 @@
 /**
  * Administration: operators (add one, change the role, disable, reset the password; operators:manage), one's
  * API tokens (the secret is shown once, at creation; revoke), and the audit log with its filters (audit:read).
- * Each tab shows only when the role has its permission; the API decides anyway.
+ * Each tab shows only when the role has its permission; the API decides anyway (a link to a tab the role lacks
+ * opens it, and the API's 403 is shown as it words it).
  */
 import { useState } from 'preact/hooks';
 import { api, unwrap } from '../api/client';
@@ -27,7 +28,8 @@ export function AdminPage({ tab }: { readonly tab: string }) {
     ['tokens', t('admin.tokens'), session.can('self')],
     ['audit', t('admin.audit'), session.can('audit:read')],
   ] as const).filter(([, , allowed]) => allowed).map(([k, label]) => [k, label] as const);
-  const active = (tabs.find(([k]) => k === tab) ?? tabs[0])?.[0];
+  // The tabs shown are the role's; a link to another tab still asks the API, which refuses it (403, shown).
+  const active: Tab | undefined = tab === 'operators' || tab === 'tokens' || tab === 'audit' ? tab : tabs[0]?.[0];
   if (!active) return null;
   return (
     <>
