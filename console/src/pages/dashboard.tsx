@@ -82,6 +82,7 @@ export function DashboardPage() {
         <Chart
           labelledBy="chart-decisions"
           points={data?.decisions ?? []}
+          {...(data ? { from: data.from, to: data.to } : {})}
           lines={[
             { label: t('decision.accept'), value: (p) => p.accept, stroke: '#1b7f3b' },
             { label: t('decision.redirect'), value: (p) => p.redirect, stroke: '#b26a00' },
@@ -99,10 +100,13 @@ interface Line {
   readonly stroke: string;
 }
 
-/** A uPlot time chart sized to its container (it follows the container's width on resize). */
-function Chart({ points, lines, labelledBy }: { readonly points: readonly Point[]; readonly lines: readonly Line[]; readonly labelledBy: string }) {
+/** A uPlot time chart of the range `from`–`to` (ISO), sized to its container (it follows its width on resize). */
+function Chart({ points, lines, labelledBy, from, to }: { readonly points: readonly Point[]; readonly lines: readonly Line[]; readonly labelledBy: string; readonly from?: string; readonly to?: string }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  // The x axis is the range asked for, not just the buckets that had decisions (the others are left out).
+  const span = useRef<{ min: number | null; max: number | null }>({ min: null, max: null });
+  span.current = { min: from ? Date.parse(from) / 1000 : null, max: to ? Date.parse(to) / 1000 : null };
   const data = (): uPlot.AlignedData => [points.map((p) => Date.parse(p.at) / 1000), ...lines.map((l) => points.map(l.value))];
 
   useEffect(() => {
@@ -115,6 +119,7 @@ function Chart({ points, lines, labelledBy }: { readonly points: readonly Point[
         height: 220,
         series: [{}, ...lines.map((l) => ({ label: l.label, stroke: l.stroke, width: 2 }))],
         axes: [{}, { size: 50 }],
+        scales: { x: { time: true, range: (_u, dataMin, dataMax) => [span.current.min ?? dataMin, span.current.max ?? dataMax] } },
         legend: { live: false },
         cursor: { show: true },
       },
@@ -133,7 +138,7 @@ function Chart({ points, lines, labelledBy }: { readonly points: readonly Point[
 
   useEffect(() => {
     plot.current?.setData(data());
-  }, [points]);
+  }, [points, from, to]);
 
   return <div class="chart" ref={box} role="img" aria-labelledby={labelledBy} />;
 }
