@@ -312,7 +312,13 @@ describe.skipIf(skip)('operator console in headless Chromium', () => {
       await shoot(page, name, () => page.getByRole('heading', { name: heading, exact: true }).first().waitFor());
     };
     await visit('/dashboard', 'dashboard', 'Dashboard');
+    // The figures of GET /api/v1/dashboard: today's payments are the seeded 10.00 and the console's 12.34.
+    await page.locator('[data-field="payments-today"]', { hasText: '$22.34' }).waitFor();
+    expect(await page.locator('[data-field="online"]').textContent()).toBe('1');
     await visit(`/billing?account=${seeded.accountId}`, 'billing', 'Billing');
+    // The daily statement of this month: its payments and the closing balance the subscriber page showed.
+    await page.locator('[data-field="payments"]', { hasText: '$22.34' }).waitFor();
+    expect(await page.locator('[data-field="closing"]').textContent()).toBe('-$2.66');
     await visit('/network?tab=nas', 'network-nas', 'Network');
     await page.getByRole('cell', { name: 'bras', exact: true }).first().waitFor();
     await visit('/network?tab=tariffs', 'network-tariffs', 'Network');
@@ -327,6 +333,12 @@ describe.skipIf(skip)('operator console in headless Chromium', () => {
     await page.getByRole('link', { name: 'dana', exact: true }).waitFor();
     await shoot(page, 'network-ip-result', () => page.getByRole('link', { name: 'dana', exact: true }).waitFor());
     await visit('/network?tab=preview', 'network-preview', 'Network');
+    await page.getByLabel('Subscriber (username or id)', { exact: true }).fill('dana');
+    await page.getByLabel('NAS', { exact: true }).fill('bras');
+    await page.getByRole('button', { name: 'Preview', exact: true }).click();
+    // The promised payment made the account active: the NAS would answer an Access-Accept.
+    await page.locator('[data-field="preview-result"]', { hasText: 'Access-Accept · accept' }).waitFor();
+    await shoot(page, 'network-preview-result', () => page.locator('[data-field="preview-result"]').waitFor());
     await visit('/trace?username=dana', 'trace', 'Live trace');
     await visit('/admin?tab=operators', 'admin-operators', 'Administration');
     await visit('/admin?tab=tokens', 'admin-tokens', 'Administration');
@@ -341,8 +353,9 @@ describe.skipIf(skip)('operator console in headless Chromium', () => {
     await page.getByRole('button', { name: 'Принять платёж', exact: true }).waitFor();
     await shoot(page, 'subscriber-ru', () => page.getByRole('button', { name: 'Принять платёж', exact: true }).waitFor());
     await page.getByLabel('Язык', { exact: true }).selectOption('en');
-    // English again (kept in localStorage) for the next test.
+    // English again for the next test: once it is in localStorage (the switch stores it after rendering).
     await page.getByLabel('Language', { exact: true }).waitFor();
+    await page.waitForFunction("localStorage.getItem('tollgate.locale') === 'en'");
     await page.close();
   }, 120_000);
 
