@@ -341,13 +341,27 @@ describe.skipIf(skip)('operator console in headless Chromium', () => {
     await shoot(page, 'network-preview-result', () => page.locator('[data-field="preview-result"]').waitFor());
     await visit('/trace?username=dana', 'trace', 'Live trace');
     await visit('/admin?tab=operators', 'admin-operators', 'Administration');
+    // An admin resets sam's password (POST /operators/{id}/password; to the same text, so sam can still sign in).
+    await page.getByRole('row').filter({ has: page.getByRole('cell', { name: SUPPORT.login, exact: true }) }).getByRole('button', { name: 'Reset password', exact: true }).click();
+    await page.getByLabel('New password', { exact: true }).fill(SUPPORT.password);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByLabel('New password', { exact: true }).waitFor({ state: 'detached' });
+    const resets = (await d!.api.call('GET', '/api/v1/audit-log?action=operator.password_reset')).json as { items: { login: string; target: string }[] };
+    expect(resets.items).toEqual([expect.objectContaining({ login: ADMIN.login })]);
     await visit('/admin?tab=tokens', 'admin-tokens', 'Administration');
+    // A token of one's own (POST /tokens {name, role, expiresInDays}): its text is shown once.
+    await page.getByLabel('Name', { exact: true }).fill('export script');
+    await page.getByRole('button', { name: 'Create token', exact: true }).click();
+    expect(await page.getByLabel('New token', { exact: true }).inputValue()).toMatch(/^tg_\d+_[A-Za-z0-9_-]+$/);
+    await page.getByRole('button', { name: 'Revoke token export script', exact: true }).waitFor();
+    await shoot(page, 'admin-token-created', () => page.getByLabel('New token', { exact: true }).waitFor());
     await visit('/admin?tab=audit', 'admin-audit', 'Administration');
 
     await page.goto(`${origin}/console/`, { waitUntil: 'load' });
     await page.getByLabel('Language', { exact: true }).selectOption('ru');
     await page.getByLabel('Поиск', { exact: true }).waitFor();
-    expect(await page.locator('html').getAttribute('lang')).toBe('ru');
+    // The document's language follows (set after the render).
+    await page.waitForFunction("document.documentElement.lang === 'ru'");
     await shoot(page, 'search-ru', () => page.getByLabel('Поиск', { exact: true }).waitFor());
     await page.goto(`${origin}/console/subscribers/${seeded.subscriberId}`, { waitUntil: 'load' });
     await page.getByRole('button', { name: 'Принять платёж', exact: true }).waitFor();
@@ -361,7 +375,10 @@ describe.skipIf(skip)('operator console in headless Chromium', () => {
 
   it('shows a support operator no admin-only navigation, and the API\'s 403 when it goes there anyway', async () => {
     const page = await context!.newPage();
+    // In English whatever the test before left (the language is kept in localStorage).
     await page.goto(`${origin}/console/`, { waitUntil: 'load' });
+    await page.evaluate("localStorage.setItem('tollgate.locale', 'en')");
+    await page.reload({ waitUntil: 'load' });
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await signIn(page, origin, SUPPORT);
     await page.getByText(`${SUPPORT.displayName} · Support`, { exact: true }).waitFor();
