@@ -5,8 +5,7 @@
  */
 import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiFailure, call, setCsrfToken, setUnauthorizedHandler } from './api/client';
-import type { Operator, SignedIn } from './api/pending';
+import { api, ApiFailure, setCsrfToken, setUnauthorizedHandler, unwrap } from './api/client';
 import { SettingsContext, ErrorNote, type Settings } from './components/ui';
 import { I18nContext, LOCALES, initialLocale, storeLocale, translator, useI18n, type Key, type Locale } from './i18n';
 import { AdminPage } from './pages/admin';
@@ -17,7 +16,7 @@ import { SearchPage } from './pages/search';
 import { SubscriberPage } from './pages/subscriber';
 import { TracePage } from './pages/trace';
 import { Link, match, navigate, useLocation } from './router';
-import { SessionContext, sessionOf, useSession, type Session } from './session';
+import { SessionContext, sessionOf, useSession, type Operator, type Session } from './session';
 import type { Permission } from '../../src/domain/operators';
 
 /** A page loaded on first use: the dashboard brings uPlot, which the other pages do not need. */
@@ -66,10 +65,11 @@ export function App() {
   useEffect(() => {
     setUnauthorizedHandler(() => setAuth({ state: 'signed-out' }));
     loadSettings().then(setSettings, () => {});
-    call<SignedIn>('GET', '/auth/me').then(
+    unwrap(api.GET('/api/v1/auth/me')).then(
       (me) => {
+        // A session's CSRF token comes again with who-am-I: a reload (or a new tab) can still change things.
         if (me.csrfToken) setCsrfToken(me.csrfToken);
-        setAuth({ state: 'signed-in', operator: me.operator });
+        setAuth({ state: 'signed-in', operator: me.operator ?? { login: me.login, displayName: me.login, role: me.role } });
       },
       (error: unknown) => setAuth(error instanceof ApiFailure && error.status === 401 ? { state: 'signed-out' } : { state: 'failed', error }),
     );
@@ -79,7 +79,7 @@ export function App() {
     () =>
       auth.state === 'signed-in'
         ? sessionOf(auth.operator, () => {
-            call('POST', '/auth/logout').then(
+            api.POST('/api/v1/auth/logout').then(
               () => {},
               () => {},
             );
@@ -97,7 +97,7 @@ export function App() {
     body = (
       <LoginPage
         onSignedIn={(signed) => {
-          if (signed.csrfToken) setCsrfToken(signed.csrfToken);
+          setCsrfToken(signed.csrfToken);
           setAuth({ state: 'signed-in', operator: signed.operator });
         }}
       />

@@ -5,8 +5,14 @@
  */
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import { roleAllows, type Permission } from '../../src/domain/operators';
-import type { Operator } from './api/pending';
+import { roleAllows, type Permission, type Role } from '../../src/domain/operators';
+
+/** Who is signed in: the operator of GET /auth/me (or, for the bootstrap admin token, its login and role). */
+export interface Operator {
+  readonly login: string;
+  readonly displayName: string;
+  readonly role: Role;
+}
 
 export interface Session {
   readonly operator: Operator;

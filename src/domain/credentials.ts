@@ -174,6 +174,15 @@ export function randomSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/**
+ * A console session's CSRF token: HMAC-SHA256 of a fixed label keyed by the session cookie, base64url. Derived,
+ * not random, so that GET /auth/me can answer it again from the cookie (a reloaded console keeps working) while
+ * the store keeps only its digest; the cookie is HttpOnly and the HMAC does not reveal it.
+ */
+export function csrfTokenFor(sessionCookie: string): string {
+  return createHmac('sha256', sessionCookie).update('tollgate console csrf v1').digest('base64url');
+}
+
 /** The text an operator is shown once: `tg_<id>_<secret>`. */
 export function formatApiToken(id: number, secret: string): string {
   return `tg_${id}_${secret}`;

@@ -145,6 +145,12 @@ describe('signing in', () => {
     expect(cookie).not.toMatch(/Secure/);
     const me = await call('GET', '/api/v1/auth/me', undefined, { token: null, headers: { cookie: cookie.split(';')[0]! } });
     expect(me.json).toMatchObject({ kind: 'session', login: 'alice', role: 'admin', operator: { login: 'alice' } });
+    // Who-am-I answers the session's CSRF token again (a reloaded console needs it); it works on an unsafe method.
+    expect(me.json.csrfToken).toBe(r.json.csrfToken);
+    const again = await call('POST', '/api/v1/auth/logout', undefined, { token: null, headers: { cookie: cookie.split(';')[0]!, 'x-csrf-token': me.json.csrfToken as string } });
+    expect(again.status, again.text).toBe(204);
+    // An API token's caller has no CSRF token.
+    expect((await call('GET', '/api/v1/auth/me')).json).not.toHaveProperty('csrfToken');
     const [row] = await auditRows("action = 'auth.login' AND login = 'alice'");
     expect(row).toMatchObject({ login: 'alice', via: 'session', target: expect.stringMatching(/^operator:\d+$/) });
     // Only the digest of the cookie is stored.

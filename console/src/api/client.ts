@@ -1,8 +1,8 @@
 /**
- * The console's one way to the admin API. `api` is openapi-fetch typed by schema.d.ts (generated from the
- * OpenAPI document, scripts/gen-api-types.mjs); `call` is the same transport for the operations that are not in
- * the document this console was built against (their shapes are in ./pending.ts). Both send the session cookie
- * (credentials 'same-origin') and, on unsafe methods, the CSRF token the login answered with as X-CSRF-Token.
+ * The console's one way to the admin API: `api`, openapi-fetch typed by schema.d.ts (generated from the OpenAPI
+ * document, `npm run gen:api-types`). It sends the session cookie (credentials 'same-origin') and, on unsafe
+ * methods, the session's CSRF token as X-CSRF-Token (answered by the login and again by GET /auth/me, so a
+ * reload keeps it). The event streams are read with EventSource (./events.ts types their payloads).
  * A failure is thrown as ApiFailure carrying the API's own code and message, which the pages show as worded.
  */
 import createClient, { type Middleware } from 'openapi-fetch';
@@ -15,7 +15,7 @@ const CSRF_KEY = 'tollgate.csrf';
 let csrfToken: string | null = sessionStorage.getItem(CSRF_KEY);
 let onUnauthorized: () => void = () => {};
 
-/** The token the login (or who-am-I) answered with; null at logout. Kept for this tab only. */
+/** The token the login (or who-am-I) answered with; null at logout. Kept for this tab (sessionStorage). */
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
   if (token === null) sessionStorage.removeItem(CSRF_KEY);
@@ -40,13 +40,9 @@ export class ApiFailure extends Error {
   }
 }
 
-function headersFor(method: string): Record<string, string> {
-  return UNSAFE.has(method.toUpperCase()) && csrfToken ? { 'x-csrf-token': csrfToken } : {};
-}
-
 const csrf: Middleware = {
   onRequest({ request }) {
-    for (const [k, v] of Object.entries(headersFor(request.method))) request.headers.set(k, v);
+    if (UNSAFE.has(request.method.toUpperCase()) && csrfToken) request.headers.set('x-csrf-token', csrfToken);
     return request;
   },
   onResponse({ response }) {
@@ -77,28 +73,6 @@ export async function unwrap<T>(pending: Promise<{ data?: T; error?: unknown; re
   }
   if (result.error !== undefined || !result.response.ok) throw failureOf(result.response.status, result.error);
   return result.data as T;
-}
-
-/** A JSON request to `/api/v1<path>` outside the typed document; resolves the parsed body (undefined for 204). */
-export async function call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', ...headersFor(method) };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  let res: Response;
-  try {
-    res = await fetch(`${API}${path}`, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  } catch (err) {
-    throw new ApiFailure(0, 'NETWORK', err instanceof Error ? err.message : String(err));
-  }
-  if (res.status === 401) onUnauthorized();
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (!res.ok) throw failureOf(res.status, parsed);
-  return parsed as T;
 }
 
 /** A query string from the defined, non-empty values. */

@@ -1420,6 +1420,8 @@ export type components = {
             operator: components["schemas"]["Operator"];
         };
         Me: {
+            /** @description A console session's X-CSRF-Token (the one the login answered), so a reloaded console can send it; absent for tokens. */
+            csrfToken?: string;
             /**
              * @description How the request was authenticated.
              * @enum {string}

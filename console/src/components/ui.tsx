@@ -35,7 +35,7 @@ interface InputProps {
   readonly value: string;
   readonly onValue: (value: string) => void;
   readonly hint?: string;
-  readonly type?: 'text' | 'password' | 'number' | 'search' | 'datetime-local';
+  readonly type?: 'text' | 'password' | 'number' | 'search' | 'datetime-local' | 'date';
   readonly inputMode?: 'text' | 'numeric' | 'decimal' | 'search';
   readonly autoComplete?: string;
   readonly required?: boolean;

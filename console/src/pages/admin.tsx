@@ -1,11 +1,12 @@
 /**
  * Administration: operators (add one, change the role, disable, reset the password; operators:manage), one's
  * API tokens (the secret is shown once, at creation; revoke), and the audit log with its filters (audit:read).
- * Each tab shows only when the role has its permission; the API decides anyway.
+ * Each tab shows only when the role has its permission; the API decides anyway (a link to a tab the role lacks
+ * opens it, and the API's 403 is shown as it words it).
  */
 import { useState } from 'preact/hooks';
-import { call, query } from '../api/client';
-import type { ApiToken, AuditEntry, Operator } from '../api/pending';
+import { api, unwrap } from '../api/client';
+import type { components, operations } from '../api/schema';
 import { Checkbox, ErrorNote, Field, Notice, onSubmit, Section, Select, Table, Tabs, When, useAction, useLoad } from '../components/ui';
 import { fromLocalInput } from '../format';
 import { useI18n, type Key } from '../i18n';
@@ -14,6 +15,10 @@ import { useSession } from '../session';
 import { ROLES, roleAtMost, type Role } from '../../../src/domain/operators';
 
 type Tab = 'operators' | 'tokens' | 'audit';
+type Operator = components['schemas']['Operator'];
+type ApiToken = components['schemas']['OperatorTokenCreated'];
+type AuditEntry = components['schemas']['AuditEntry'];
+type AuditQuery = NonNullable<operations['listAuditLog']['parameters']['query']>;
 
 export function AdminPage({ tab }: { readonly tab: string }) {
   const { t } = useI18n();
@@ -23,7 +28,8 @@ export function AdminPage({ tab }: { readonly tab: string }) {
     ['tokens', t('admin.tokens'), session.can('self')],
     ['audit', t('admin.audit'), session.can('audit:read')],
   ] as const).filter(([, , allowed]) => allowed).map(([k, label]) => [k, label] as const);
-  const active = (tabs.find(([k]) => k === tab) ?? tabs[0])?.[0];
+  // The tabs shown are the role's; a link to another tab still asks the API, which refuses it (403, shown).
+  const active: Tab | undefined = tab === 'operators' || tab === 'tokens' || tab === 'audit' ? tab : tabs[0]?.[0];
   if (!active) return null;
   return (
     <>
@@ -45,12 +51,12 @@ function useRoleOptions(): readonly (readonly [Role, string])[] {
 
 function Operators() {
   const { t } = useI18n();
-  const list = useLoad(() => call<{ items: readonly Operator[] }>('GET', '/operators'), []);
+  const list = useLoad(() => unwrap(api.GET('/api/v1/operators')), []);
   const [adding, setAdding] = useState(false);
   const [resetting, setResetting] = useState<Operator | null>(null);
   const roles = useRoleOptions();
-  const change = useAction(async (op: Operator, patch: Record<string, unknown>) => {
-    await call('PATCH', `/operators/${op.id}`, patch);
+  const change = useAction(async (op: Operator, patch: components['schemas']['OperatorPatch']) => {
+    await unwrap(api.PATCH('/api/v1/operators/{id}', { params: { path: { id: op.id } }, body: patch }));
     list.reload();
   });
   return (
@@ -58,7 +64,7 @@ function Operators() {
       <ErrorNote error={list.error ?? change.error} />
       <Table
         rows={list.data?.items ?? []}
-        rowKey={(o) => o.id ?? o.login}
+        rowKey={(o) => o.id}
         columns={[
           { label: t('admin.login'), render: (o) => o.login },
           { label: t('admin.displayName'), render: (o) => o.displayName },
@@ -67,12 +73,12 @@ function Operators() {
             render: (o) => <Select label={t('admin.roleOf', { login: o.login })} value={o.role} options={roles} onValue={(role) => change.run(o, { role })} />,
           },
           { label: t('admin.totp'), render: (o) => (o.totpEnabled ? t('common.yes') : t('common.no')) },
-          { label: t('admin.lastLogin'), render: (o) => <When at={o.lastLoginAt ?? null} /> },
+          { label: t('admin.lastLogin'), render: (o) => <When at={o.lastLoginAt} /> },
           {
             label: t('common.actions'),
             render: (o) => (
               <div class="actions">
-                <Checkbox label={t('admin.disabled')} checked={o.disabled === true} onValue={(disabled) => change.run(o, { disabled })} />
+                <Checkbox label={t('admin.disabled')} checked={o.disabled} onValue={(disabled) => change.run(o, { disabled })} />
                 <button type="button" onClick={() => setResetting(o)}>
                   {t('subscriber.resetPassword')}
                 </button>
@@ -116,7 +122,7 @@ function AddOperator({ onDone }: { readonly onDone: () => void }) {
   const [role, setRole] = useState<Role>('support');
   const [password, setPassword] = useState('');
   const save = useAction(async () => {
-    await call('POST', '/operators', { login: login.trim(), displayName: displayName.trim(), role, password });
+    await unwrap(api.POST('/api/v1/operators', { body: { login: login.trim(), displayName: displayName.trim(), role, password } }));
     onDone();
   });
   return (
@@ -139,7 +145,7 @@ function OperatorPassword({ operator, onDone }: { readonly operator: Operator; r
   const { t } = useI18n();
   const [password, setPassword] = useState('');
   const save = useAction(async () => {
-    await call('PATCH', `/operators/${operator.id}`, { password });
+    await unwrap(api.POST('/api/v1/operators/{id}/password', { params: { path: { id: operator.id } }, body: { password } }));
     onDone();
   });
   return (
@@ -159,19 +165,19 @@ function Tokens() {
   const session = useSession();
   // A token's role is at most its owner's (the API refuses more).
   const roles = useRoleOptions().filter(([r]) => roleAtMost(r, session.operator.role));
-  const list = useLoad(() => call<{ items: readonly ApiToken[] }>('GET', '/tokens'), []);
+  const list = useLoad(() => unwrap(api.GET('/api/v1/tokens')), []);
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('readonly');
   const [days, setDays] = useState('90');
   const [created, setCreated] = useState<ApiToken | null>(null);
   const create = useAction(async () => {
-    const token = await call<ApiToken>('POST', '/tokens', { name: name.trim(), role, days: Number(days) });
+    const token = await unwrap(api.POST('/api/v1/tokens', { body: { name: name.trim(), role, expiresInDays: Number(days) } }));
     setCreated(token);
     setName('');
     list.reload();
   });
   const revoke = useAction(async (id: number) => {
-    await call('DELETE', `/tokens/${id}`);
+    await unwrap(api.DELETE('/api/v1/tokens/{id}', { params: { path: { id } } }));
     list.reload();
   });
   return (
@@ -197,17 +203,17 @@ function Tokens() {
         rows={list.data?.items ?? []}
         rowKey={(k) => k.id}
         columns={[
-          { label: t('common.name'), render: (k) => k.name ?? `#${k.id}` },
+          { label: t('common.name'), render: (k) => k.name },
           { label: t('admin.role'), render: (k) => t(`role.${k.role}` as Key) },
           { label: t('token.expires'), render: (k) => <When at={k.expiresAt} /> },
-          { label: t('token.lastUsed'), render: (k) => <When at={k.lastUsedAt ?? null} /> },
+          { label: t('token.lastUsed'), render: (k) => <When at={k.lastUsedAt} /> },
           {
             label: t('common.actions'),
             render: (k) =>
               k.revokedAt ? (
                 t('token.revoked')
               ) : (
-                <button type="button" class="danger" onClick={() => revoke.run(k.id)} aria-label={t('token.revokeNamed', { name: k.name ?? String(k.id) })}>
+                <button type="button" class="danger" onClick={() => revoke.run(k.id)} aria-label={t('token.revokeNamed', { name: k.name })}>
                   {t('token.revoke')}
                 </button>
               ),
@@ -226,16 +232,33 @@ function Audit() {
   const [action, setAction] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const [filters, setFilters] = useState<Record<string, string>>({});
-  const [before, setBefore] = useState<string | null>(null);
-  const list = useLoad(() => call<{ items: readonly AuditEntry[]; nextBefore?: string | null }>('GET', `/audit-log${query({ ...filters, limit: 50, before })}`), [filters, before]);
-  const apply = () => {
+  const [filters, setFilters] = useState<AuditQuery>({});
+  const [before, setBefore] = useState<number | null>(null);
+  const list = useLoad(() => unwrap(api.GET('/api/v1/audit-log', { params: { query: { ...filters, limit: 50, ...(before === null ? {} : { before }) } } })), [filters, before]);
+  // The API filters by the operator's id; the field takes a login too (looked up among the operators).
+  const apply = useAction(async () => {
+    const who = operator.trim();
+    let operatorId: number | undefined;
+    if (/^\d+$/.test(who)) operatorId = Number(who);
+    else if (who) {
+      const found = (await unwrap(api.GET('/api/v1/operators'))).items.find((o) => o.login.toLowerCase() === who.toLowerCase());
+      if (!found) throw new Error(t('audit.noOperator', { login: who }));
+      operatorId = found.id;
+    }
+    const since = fromLocalInput(from);
+    const until = fromLocalInput(to);
     setBefore(null);
-    setFilters({ operator: operator.trim(), target: target.trim(), action: action.trim(), from: fromLocalInput(from) ?? '', to: fromLocalInput(to) ?? '' });
-  };
+    setFilters({
+      ...(operatorId === undefined ? {} : { operator: operatorId }),
+      ...(target.trim() ? { target: target.trim() } : {}),
+      ...(action.trim() ? { action: action.trim() } : {}),
+      ...(since ? { from: since } : {}),
+      ...(until ? { to: until } : {}),
+    });
+  });
   return (
     <Section title={t('admin.audit')} id="audit">
-      <form class="grid" onSubmit={onSubmit(apply)} aria-label={t('audit.filters')}>
+      <form class="grid" onSubmit={onSubmit(() => apply.run())} aria-label={t('audit.filters')}>
         <Field label={t('audit.operator')} value={operator} onValue={setOperator} autoComplete="off" />
         <Field label={t('audit.target')} value={target} onValue={setTarget} autoComplete="off" hint="subscriber:42" />
         <Field label={t('audit.action')} value={action} onValue={setAction} autoComplete="off" hint="payment.create" />
@@ -247,7 +270,7 @@ function Audit() {
           </button>
         </div>
       </form>
-      <ErrorNote error={list.error} />
+      <ErrorNote error={apply.error ?? list.error} />
       <Table
         rows={list.data?.items ?? []}
         rowKey={(e) => e.id}
@@ -271,7 +294,7 @@ function Audit() {
 
 function AuditChange({ entry }: { readonly entry: AuditEntry }) {
   const { t } = useI18n();
-  if (entry.before === undefined && entry.after === undefined) return <span>—</span>;
+  if ((entry.before === undefined || entry.before === null) && (entry.after === undefined || entry.after === null)) return <span>—</span>;
   return (
     <details>
       <summary>{t('audit.show')}</summary>

@@ -4,11 +4,9 @@
  * a balance adjustment with its reason and a temporary credit. Money is integer minor units throughout.
  */
 import { useState } from 'preact/hooks';
-import { API, api, call, query, unwrap } from '../api/client';
-import type { Statement } from '../api/pending';
+import { API, api, query, unwrap } from '../api/client';
 import { AdjustmentForm, CreditForm, PaymentForm } from '../components/forms';
 import { ErrorNote, Field, Money, onSubmit, Section, Table, Tabs, When, useLoad } from '../components/ui';
-import { fromLocalInput, toLocalInput } from '../format';
 import { useI18n, type Key } from '../i18n';
 import { navigate } from '../router';
 import { useSession } from '../session';
@@ -113,23 +111,26 @@ function AccountBilling({ id }: { readonly id: number }) {
   );
 }
 
-function monthStart(): Date {
-  const d = new Date();
-  return new Date(d.getFullYear(), d.getMonth(), 1);
+/** A local calendar day as YYYY-MM-DD (what a date field holds and the statement's from and to are). */
+function dayOf(d: Date): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
+/** The daily statement (GET /accounts/{id}/statement?from=&to=, days of the fee time zone) and its downloads. */
 function StatementView({ id, version, canExport }: { readonly id: number; readonly version: number; readonly canExport: boolean }) {
   const { t } = useI18n();
-  const [from, setFrom] = useState(toLocalInput(monthStart()));
-  const [to, setTo] = useState(toLocalInput(new Date(Date.now() + 60_000)));
-  const range = { from: fromLocalInput(from), to: fromLocalInput(to) };
-  const statement = useLoad(() => call<Statement>('GET', `/accounts/${id}/statement${query(range)}`), [id, version, range.from, range.to]);
+  const now = new Date();
+  const [from, setFrom] = useState(dayOf(new Date(now.getFullYear(), now.getMonth(), 1)));
+  const [to, setTo] = useState(dayOf(now));
+  const range = { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+  const statement = useLoad(() => unwrap(api.GET('/api/v1/accounts/{id}/statement', { params: { path: { id }, query: range } })), [id, version, from, to]);
   const exportHref = (format: 'csv' | 'pdf') => `${API}/accounts/${id}/statement/export${query({ ...range, format })}`;
+  const st = statement.data;
   return (
     <div data-section="statement">
       <div class="grid">
-        <Field label={t('common.from')} type="datetime-local" value={from} onValue={setFrom} />
-        <Field label={t('common.to')} type="datetime-local" value={to} onValue={setTo} />
+        <Field label={t('common.from')} type="date" value={from} onValue={setFrom} />
+        <Field label={t('common.to')} type="date" value={to} onValue={setTo} />
       </div>
       {canExport ? (
         <p class="downloads">
@@ -142,28 +143,48 @@ function StatementView({ id, version, canExport }: { readonly id: number; readon
         </p>
       ) : null}
       <ErrorNote error={statement.error} />
-      {statement.data ? (
+      {st ? (
         <>
           <dl class="facts">
             <dt>{t('billing.opening')}</dt>
+            <dd data-field="opening">
+              <Money minor={st.openingBalance} />
+            </dd>
+            <dt>{t('billing.payments')}</dt>
+            <dd data-field="payments">
+              <Money minor={st.totals.payments} />
+            </dd>
+            <dt>{t('billing.charges')}</dt>
             <dd>
-              <Money minor={statement.data.opening} />
+              <Money minor={st.totals.charges + st.totals.fees} />
+            </dd>
+            <dt>{t('billing.adjustments')}</dt>
+            <dd>
+              <Money minor={st.totals.adjustments} />
+            </dd>
+            <dt>{t('billing.credits')}</dt>
+            <dd>
+              <Money minor={st.totals.credits} />
             </dd>
             <dt>{t('billing.closing')}</dt>
-            <dd>
-              <Money minor={statement.data.closing} />
+            <dd data-field="closing">
+              <Money minor={st.closingBalance} />
             </dd>
           </dl>
+          <p class="muted">{t('billing.timeZone', { zone: st.timeZone })}</p>
           <Table
-            rows={statement.data.lines}
-            rowKey={(l) => `${l.at}-${l.kind}-${l.amount}-${l.description ?? ''}`}
+            rows={st.days}
+            rowKey={(d) => d.day}
+            empty={t('billing.noDays')}
             columns={[
-              { label: t('common.time'), render: (l) => <When at={l.at} /> },
-              { label: t('billing.kind'), render: (l) => l.kind },
-              { label: t('billing.description'), render: (l) => l.description ?? '—' },
-              { label: t('payment.amount'), render: (l) => <Money minor={l.amount} />, className: 'num' },
-              { label: t('account.balance'), render: (l) => <Money minor={l.balance} />, className: 'num' },
-              { label: t('billing.operator'), render: (l) => l.operator ?? '—' },
+              { label: t('billing.day'), render: (d) => d.day },
+              { label: t('billing.opening'), render: (d) => <Money minor={d.openingBalance} />, className: 'num' },
+              { label: t('billing.payments'), render: (d) => <Money minor={d.payments} />, className: 'num' },
+              { label: t('billing.charges'), render: (d) => <Money minor={d.charges} />, className: 'num' },
+              { label: t('billing.fees'), render: (d) => <Money minor={d.fees} />, className: 'num' },
+              { label: t('billing.adjustments'), render: (d) => <Money minor={d.adjustments} />, className: 'num' },
+              { label: t('billing.credits'), render: (d) => <Money minor={d.credits} />, className: 'num' },
+              { label: t('billing.closing'), render: (d) => <Money minor={d.closingBalance} />, className: 'num' },
             ]}
           />
         </>

@@ -4,10 +4,12 @@
  * goes with every unsafe request. Errors are shown as the API words them (a lockout's 429 included).
  */
 import { useState } from 'preact/hooks';
-import { ApiFailure, call } from '../api/client';
-import type { SignedIn } from '../api/pending';
+import { api, ApiFailure, unwrap } from '../api/client';
+import type { components } from '../api/schema';
 import { ErrorNote, Field, onSubmit, useAction } from '../components/ui';
 import { useI18n } from '../i18n';
+
+type SignedIn = components['schemas']['LoginResult'];
 
 /** Whether a failed login asks for the second factor (the API names the `totp` field or a TOTP code). */
 function needsTotp(err: unknown): boolean {
@@ -22,7 +24,7 @@ export function LoginPage({ onSignedIn }: { readonly onSignedIn: (s: SignedIn) =
   const [askTotp, setAskTotp] = useState(false);
   const submit = useAction(async () => {
     try {
-      const signed = await call<SignedIn>('POST', '/auth/login', { login, password, ...(askTotp && totp ? { totp } : {}) });
+      const signed = await unwrap(api.POST('/api/v1/auth/login', { body: { login, password, ...(askTotp && totp ? { totp } : {}) } }));
       onSignedIn(signed);
     } catch (err) {
       if (needsTotp(err)) setAskTotp(true);

@@ -4,12 +4,11 @@
  * subscriber would get from a NAS (the reply preview).
  */
 import { useState } from 'preact/hooks';
-import { api, call, query, unwrap } from '../api/client';
-import type { NasStatus, ReplyPreview } from '../api/pending';
+import { api, unwrap } from '../api/client';
 import type { components } from '../api/schema';
 import { Checkbox, ErrorNote, Field, Money, Notice, onSubmit, Section, Table, Tabs, When, useAction, useLoad, useSettings } from '../components/ui';
 import { fromLocalInput, toLocalInput } from '../format';
-import { useI18n } from '../i18n';
+import { useI18n, type Key } from '../i18n';
 import { formatMoney, minorDigits, minorToDecimal, parseMoney } from '../money';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
@@ -51,7 +50,7 @@ function NasList() {
   const { t } = useI18n();
   const list = useLoad(() => unwrap(api.GET('/api/v1/nas', { params: { query: { limit: 1000 } } })), []);
   // Last seen comes from the NAS status; without it the column says so rather than hiding the list.
-  const status = useLoad(() => call<NasStatus>('GET', '/nas-status'), []);
+  const status = useLoad(() => unwrap(api.GET('/api/v1/nas-status')), []);
   const seen = new Map((status.data?.items ?? []).map((s) => [s.name, s.lastSeenAt]));
   const ma = (n: components['schemas']['Nas']) => {
     const setting = n.requireMessageAuthenticator === 'auto' ? t('nas.auto') : n.requireMessageAuthenticator ? t('common.yes') : t('common.no');
@@ -238,7 +237,7 @@ function Preview() {
   const { t } = useI18n();
   const [subscriber, setSubscriber] = useState('');
   const [nas, setNas] = useState('');
-  const [preview, setPreview] = useState<ReplyPreview | null>(null);
+  const [preview, setPreview] = useState<components['schemas']['ReplyPreview'] | null>(null);
   const run = useAction(async () => {
     const name = subscriber.trim();
     let id = /^\d+$/.test(name) ? Number(name) : undefined;
@@ -247,7 +246,7 @@ function Preview() {
       id = page.items[0]?.id;
       if (id === undefined) throw new Error(t('preview.noSubscriber', { name }));
     }
-    setPreview(await call<ReplyPreview>('GET', `/subscribers/${id}/reply-preview${query({ nas: nas.trim() })}`));
+    setPreview(await unwrap(api.GET('/api/v1/subscribers/{id}/reply-preview', { params: { path: { id }, query: nas.trim() ? { nas: nas.trim() } : {} } })));
   });
   return (
     <Section title={t('network.preview')} id="reply-preview">
@@ -263,17 +262,21 @@ function Preview() {
       <ErrorNote error={run.error} />
       {preview ? (
         <>
-          {preview.decision ? (
-            <Notice>
-              {preview.decision}
-              {preview.reason ? ` — ${preview.reason}` : ''}
-            </Notice>
-          ) : null}
+          <Notice>
+            <span data-field="preview-result">
+              {preview.code} · {t(`decision.${preview.result}` as Key)}
+            </span>
+            {preview.reasonText ? ` — ${preview.reasonText}` : ''} · {preview.nas.name} ({preview.nas.vendor})
+          </Notice>
           <dl class="attrs">
             {preview.attributes.map((a, i) => (
               <div key={i}>
-                <dt>{a.name}</dt>
-                <dd>{typeof a.value === 'string' ? a.value : JSON.stringify(a.value)}</dd>
+                <dt>
+                  {a.vendor ? `${a.vendor} ` : ''}
+                  {a.name}
+                  {a.tag === undefined ? '' : `:${a.tag}`}
+                </dt>
+                <dd>{a.value}</dd>
               </div>
             ))}
           </dl>

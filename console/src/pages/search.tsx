@@ -4,32 +4,31 @@
  * away. A result opens the subscriber page.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, call, query, unwrap, ApiFailure } from '../api/client';
-import type { SearchHit } from '../api/pending';
+import { api, query, unwrap, ApiFailure } from '../api/client';
+import type { components } from '../api/schema';
 import { ErrorNote, Field, onSubmit, Section, Table } from '../components/ui';
-import { useI18n } from '../i18n';
+import { useI18n, type Key } from '../i18n';
 import { Link, navigate } from '../router';
 
-interface Result {
-  readonly subscriberId: number;
-  readonly username: string;
-  readonly detail: string;
-}
+type Hit = components['schemas']['SearchHit'];
 
-async function search(q: string): Promise<{ results: Result[]; error: unknown }> {
-  const results = new Map<number, Result>();
+async function search(q: string): Promise<{ results: Hit[]; error: unknown }> {
+  const results = new Map<number, Hit>();
   let error: unknown = null;
-  const exact = unwrap(api.GET('/api/v1/subscribers', { params: { query: { username: q, limit: 1 } } })).then((page) => {
-    for (const s of page.items) results.set(s.id, { subscriberId: s.id, username: s.username, detail: s.status });
+  // The search's hits first (each says what it matched by); the exact username adds one it did not find.
+  const broad = unwrap(api.GET('/api/v1/search', { params: { query: { q } } })).then((page) => {
+    for (const hit of page.items) results.set(hit.subscriberId, hit);
   });
-  const broad = call<{ items: readonly SearchHit[] }>('GET', `/search${query({ q })}`).then((page) => {
-    for (const hit of page.items) {
-      const id = hit.subscriberId ?? ((hit.kind ?? hit.type) === 'subscriber' ? hit.id : undefined);
-      if (id === undefined || results.has(id)) continue;
-      results.set(id, { subscriberId: id, username: hit.username ?? hit.title ?? hit.label ?? `#${id}`, detail: hit.detail ?? hit.matched ?? hit.kind ?? hit.type ?? '' });
+  const exact = unwrap(api.GET('/api/v1/subscribers', { params: { query: { username: q, limit: 1 } } }));
+  const outcomes = await Promise.allSettled([broad, exact]);
+  const [, exactOutcome] = outcomes;
+  if (exactOutcome.status === 'fulfilled') {
+    for (const s of exactOutcome.value.items) {
+      if (results.has(s.id)) continue;
+      const account = await unwrap(api.GET('/api/v1/accounts/{id}', { params: { path: { id: s.accountId } } })).catch(() => null);
+      results.set(s.id, { subscriberId: s.id, username: s.username, accountId: s.accountId, accountState: account?.state ?? 'active', matchedBy: 'login' });
     }
-  });
-  const outcomes = await Promise.allSettled([exact, broad]);
+  }
   for (const o of outcomes) if (o.status === 'rejected' && !(o.reason instanceof ApiFailure && o.reason.code === 'VALIDATION_FAILED')) error ??= o.reason;
   return { results: [...results.values()], error: results.size > 0 ? null : error };
 }
@@ -37,7 +36,7 @@ async function search(q: string): Promise<{ results: Result[]; error: unknown }>
 export function SearchPage({ q }: { readonly q: string }) {
   const { t } = useI18n();
   const [text, setText] = useState(q);
-  const [state, setState] = useState<{ results: Result[]; error: unknown; done: boolean }>({ results: [], error: null, done: false });
+  const [state, setState] = useState<{ results: Hit[]; error: unknown; done: boolean }>({ results: [], error: null, done: false });
 
   useEffect(() => {
     setText(q);
@@ -72,7 +71,9 @@ export function SearchPage({ q }: { readonly q: string }) {
             empty={t('search.nothing')}
             columns={[
               { label: t('subscriber.username'), render: (r) => <Link href={`/subscribers/${r.subscriberId}`}>{r.username}</Link> },
-              { label: t('search.matched'), render: (r) => r.detail },
+              { label: t('search.matched'), render: (r) => t(`matched.${r.matchedBy}` as Key) },
+              { label: t('subscriber.account'), render: (r) => <Link href={`/billing?account=${r.accountId}`}>#{r.accountId}</Link> },
+              { label: t('subscriber.state'), render: (r) => <span class={`badge ${r.accountState}`}>{t(`state.${r.accountState}` as Key)}</span> },
             ]}
           />
         </Section>

@@ -5,8 +5,7 @@
  * reset. Each action shows only when the role has its permission; the API checks it again.
  */
 import { useState } from 'preact/hooks';
-import { api, call, unwrap, ApiFailure } from '../api/client';
-import type { Overview } from '../api/pending';
+import { api, unwrap } from '../api/client';
 import type { components } from '../api/schema';
 import { CreditForm, PaymentForm } from '../components/forms';
 import { ErrorNote, Field, Money, Notice, onSubmit, Section, Table, When, useAction, useLoad } from '../components/ui';
@@ -17,17 +16,14 @@ import { useSession } from '../session';
 
 type Session = components['schemas']['Session'];
 
+type Coa = components['schemas']['CoaAuditEntry'];
+
+/** GET /subscribers/{id}/overview (state and since when, decisions, open sessions, last CoA) and the tariff. */
 async function loadSubscriber(id: number) {
-  const subscriber = await unwrap(api.GET('/api/v1/subscribers/{id}', { params: { path: { id } } }));
-  const [account, tariff, sessions, decisions] = await Promise.all([
-    unwrap(api.GET('/api/v1/accounts/{id}', { params: { path: { id: subscriber.accountId } } })),
-    subscriber.tariffId === null ? Promise.resolve(null) : unwrap(api.GET('/api/v1/tariffs/{id}', { params: { path: { id: subscriber.tariffId } } })).catch(() => null),
-    unwrap(api.GET('/api/v1/sessions', { params: { query: { username: subscriber.username, active: true, limit: 50 } } })),
-    unwrap(api.GET('/api/v1/auth-log', { params: { query: { username: subscriber.username, limit: 10 } } })),
-  ]);
-  // The last CoA comes with the overview; an API without it leaves the figure out, not the page.
-  const overview = await call<Overview>('GET', `/subscribers/${id}/overview`).catch((err: unknown) => (err instanceof ApiFailure ? err : null));
-  return { subscriber, account, tariff, sessions: sessions.items, decisions: decisions.items, overview };
+  const overview = await unwrap(api.GET('/api/v1/subscribers/{id}/overview', { params: { path: { id } } }));
+  const tariffId = overview.subscriber.tariffId;
+  const tariff = tariffId === null ? null : await unwrap(api.GET('/api/v1/tariffs/{id}', { params: { path: { id: tariffId } } })).catch(() => null);
+  return { ...overview, tariff };
 }
 
 type Panel = 'none' | 'payment' | 'credit' | 'password';
@@ -42,8 +38,8 @@ export function SubscriberPage({ id }: { readonly id: number }) {
   if (loaded.error) return <ErrorNote error={loaded.error} />;
   const d = loaded.data;
   if (!d) return <p class="loading">{t('common.loading')}</p>;
-  const { subscriber, account } = d;
-  const overview = d.overview instanceof ApiFailure ? null : d.overview;
+  const { subscriber, account, state } = d;
+  const stateReason = `stateReason.${state.reason}`;
 
   return (
     <>
@@ -52,11 +48,13 @@ export function SubscriberPage({ id }: { readonly id: number }) {
         <dl class="facts">
           <dt>{t('subscriber.state')}</dt>
           <dd>
-            <span class={`badge ${account.state}`} data-field="state">
-              {t(`state.${account.state}` as Key)}
+            <span class={`badge ${state.state}`} data-field="state">
+              {t(`state.${state.state}` as Key)}
             </span>{' '}
-            {t('subscriber.since')} <When at={account.stateSince} />
+            {t('subscriber.since')} <When at={state.since} />
           </dd>
+          <dt>{t('subscriber.stateReason')}</dt>
+          <dd data-field="state-reason">{isKey(stateReason) ? t(stateReason) : state.reason}</dd>
           <dt>{t('subscriber.status')}</dt>
           <dd>{t(`status.${subscriber.status}` as Key)}</dd>
           <dt>{t('account.balance')}</dt>
@@ -82,7 +80,7 @@ export function SubscriberPage({ id }: { readonly id: number }) {
           <dt>{t('subscriber.mac')}</dt>
           <dd>{subscriber.mac ?? '—'}</dd>
           <dt>{t('subscriber.lastCoa')}</dt>
-          <dd data-field="last-coa">{overview?.lastCoa ? <LastCoa coa={overview.lastCoa} /> : '—'}</dd>
+          <dd data-field="last-coa">{d.lastCoa ? <LastCoa coa={d.lastCoa} /> : '—'}</dd>
         </dl>
         <div class="actions">
           {session.can('payments:write') ? (
@@ -112,17 +110,17 @@ export function SubscriberPage({ id }: { readonly id: number }) {
       </section>
 
       <Section title={t('subscriber.openSessions')} id="sessions">
-        <SessionsTable rows={d.sessions} onChange={loaded.reload} />
+        <SessionsTable rows={d.openSessions} onChange={loaded.reload} />
       </Section>
 
       <Section title={t('subscriber.decisions')} id="decisions">
         <Table
-          rows={d.decisions}
+          rows={d.authLog}
           rowKey={(r) => `${r.at}-${r.nas}-${r.result}`}
           columns={[
             { label: t('common.time'), render: (r) => <When at={r.at} /> },
             { label: t('decision.result'), render: (r) => <span class={`badge ${r.result}`}>{t(`decision.${r.result}` as Key)}</span> },
-            { label: t('common.reason'), render: (r) => <Reason code={r.reason} /> },
+            { label: t('common.reason'), render: (r) => <Reason code={r.reason} text={r.reasonText} /> },
             { label: t('common.nas'), render: (r) => r.nas },
             { label: t('decision.method'), render: (r) => r.method },
           ]}
@@ -132,23 +130,25 @@ export function SubscriberPage({ id }: { readonly id: number }) {
   );
 }
 
-/** A decision's reason in words, its code kept beside (the auth log's own word, for searching the logs). */
-function Reason({ code }: { readonly code: string | null }) {
+/**
+ * A decision's reason in words (the console's language when it has the reason, else the API's sentence), its
+ * code kept beside (the auth log's own word, for searching the logs).
+ */
+function Reason({ code, text }: { readonly code: string | null; readonly text: string | null }) {
   const { t } = useI18n();
   if (code === null) return <span>—</span>;
   const key = `reason.${code}`;
-  return (
-    <span data-reason={code}>
-      {isKey(key) ? `${t(key)} (${code})` : code}
-    </span>
-  );
+  const words = isKey(key) ? t(key) : text;
+  return <span data-reason={code}>{words ? `${words} (${code})` : code}</span>;
 }
 
-function LastCoa({ coa }: { readonly coa: NonNullable<Overview['lastCoa']> }) {
+/** The newest CoA or Disconnect: when, which request and action, the NAS's answer (and its Error-Cause). */
+function LastCoa({ coa }: { readonly coa: Coa }) {
+  const { t } = useI18n();
   return (
     <>
-      <When at={coa.at} /> {coa.kind ?? ''} {coa.result ?? ''}
-      {coa.errorCause ? ` (${coa.errorCause})` : ''}
+      <When at={coa.at} /> {t(`coa.${coa.request}` as Key)} ({coa.action}) → {coa.result}
+      {coa.errorCause ? ` (Error-Cause ${coa.errorCause})` : ''} · {coa.nas}
     </>
   );
 }

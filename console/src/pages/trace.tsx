@@ -4,8 +4,8 @@
  * shown attribute by attribute), DELETE /api/v1/traces/{id} stops it; a countdown shows how long it has left.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { API, call } from '../api/client';
-import type { Trace, TraceEvent } from '../api/pending';
+import { API, api, unwrap } from '../api/client';
+import { parseEvent, type TraceEvent, type TracePacket } from '../api/events';
 import { ErrorNote, Field, Notice, onSubmit, useAction } from '../components/ui';
 import { formatTime } from '../format';
 import { useI18n } from '../i18n';
@@ -17,17 +17,14 @@ function remaining(until: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-function valueText(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
-
 export function TracePage({ username, nas }: { readonly username: string; readonly nas: string }) {
   const { t, intl } = useI18n();
   const [who, setWho] = useState(username);
   const [device, setDevice] = useState(nas);
   const [minutes, setMinutes] = useState('5');
-  const [trace, setTrace] = useState<{ id: string; until: number } | null>(null);
-  const [events, setEvents] = useState<TraceEvent[]>([]);
+  const [trace, setTrace] = useState<{ id: number; until: number } | null>(null);
+  const [events, setEvents] = useState<TracePacket[]>([]);
+  const [dropped, setDropped] = useState(0);
   const [streamState, setStreamState] = useState<'idle' | 'open' | 'closed'>('idle');
   const [, setTick] = useState(0);
   const source = useRef<EventSource | null>(null);
@@ -41,24 +38,21 @@ export function TracePage({ username, nas }: { readonly username: string; readon
   const start = useAction(async () => {
     const mins = Number(minutes) || 5;
     const body = { ...(who.trim() ? { username: who.trim() } : {}), ...(device.trim() ? { nas: device.trim() } : {}), minutes: mins };
-    const created = await call<Trace>('POST', '/traces', body);
-    const id = String(created.id);
-    const until = created.expiresAt ? Date.parse(created.expiresAt) : Date.now() + mins * 60_000;
+    const created = await unwrap(api.POST('/api/v1/traces', { body }));
+    const id = created.id;
+    const until = Date.parse(created.expiresAt);
     setEvents([]);
+    setDropped(0);
     setTrace({ id, until });
-    const es = new EventSource(`${API}/traces/${encodeURIComponent(id)}/events`, { withCredentials: true });
+    const es = new EventSource(`${API}/traces/${id}/events`, { withCredentials: true });
     source.current = es;
     es.onopen = () => setStreamState('open');
     es.onmessage = (m: MessageEvent<string>) => {
-      try {
-        const event = JSON.parse(m.data) as TraceEvent;
-        // The stream also says how many events were left out (`dropped`) and that the trace ended (`end`).
-        if (event.type === 'end') close();
-        if (event.type !== 'packet') return;
-        setEvents((list) => [event, ...list].slice(0, MAX_EVENTS));
-      } catch {
-        // A line that is not a packet (a comment, a keep-alive) carries nothing to show.
-      }
+      const event = parseEvent<TraceEvent>(m.data);
+      // The stream also says how many events were left out (`dropped`) and that the trace ended (`end`).
+      if (event?.type === 'end') close();
+      else if (event?.type === 'dropped') setDropped(event.dropped);
+      else if (event?.type === 'packet') setEvents((list) => [event, ...list].slice(0, MAX_EVENTS));
     };
     es.onerror = () => {
       if (es.readyState === EventSource.CLOSED) close();
@@ -68,7 +62,7 @@ export function TracePage({ username, nas }: { readonly username: string; readon
   const stop = useAction(async () => {
     const id = trace?.id;
     close();
-    if (id) await call('DELETE', `/traces/${encodeURIComponent(id)}`);
+    if (id !== undefined) await unwrap(api.DELETE('/api/v1/traces/{id}', { params: { path: { id } } }));
   });
 
   useEffect(() => {
@@ -107,6 +101,7 @@ export function TracePage({ username, nas }: { readonly username: string; readon
         </div>
         <ErrorNote error={start.error ?? stop.error} />
         {streamState === 'closed' ? <Notice>{t('trace.ended')}</Notice> : null}
+        {dropped > 0 ? <Notice>{t('trace.dropped', { n: dropped })}</Notice> : null}
       </form>
       <section class="card" aria-live="polite" data-section="trace-events">
         <h2>{t('trace.packets', { n: events.length })}</h2>
@@ -115,13 +110,15 @@ export function TracePage({ username, nas }: { readonly username: string; readon
           {events.map((e, i) => (
             <li key={`${e.at}-${e.identifier}-${i}`} class={`packet ${e.direction}`}>
               <p class="packet-head">
-                <time dateTime={e.at}>{formatTime(e.at, intl)}</time> <strong>{String(e.code)}</strong> {e.direction === 'in' ? '←' : '→'} {e.nas} · id {e.identifier}
+                <time dateTime={e.at}>{formatTime(e.at, intl)}</time> <strong>{e.code}</strong> {e.direction === 'in' ? '←' : '→'} {e.nas ?? e.client} · id {e.identifier}
+                {e.dropped ? ` · ${t('trace.droppedPacket', { reason: e.dropped })}` : ''}
+                {e.replayed ? ` · ${t('trace.replayed')}` : ''}
               </p>
               <dl class="attrs">
                 {e.attributes.map((a, j) => (
                   <div key={j}>
-                    <dt>{a.name}</dt>
-                    <dd>{valueText(a.value)}</dd>
+                    <dt>{a.vendor ? `${a.vendor} ${a.name}` : a.name}</dt>
+                    <dd>{a.value}</dd>
                   </div>
                 ))}
               </dl>

@@ -2,9 +2,10 @@
  * Signing in and one's own credentials (docs/console.md, Identities): POST /auth/login (public) opens a console
  * session — the `tg_session` cookie and a CSRF token — after the password (scrypt) and, when enrolled, a TOTP code
  * (used once); failures are throttled per login and per address (LoginThrottle, 429 with Retry-After) and
- * audited, as is the lockout. /auth/logout, /auth/me, and the `self` routes: one's password and second factor.
+ * audited, as is the lockout. /auth/logout, /auth/me (which answers a session's CSRF token again, derived from its
+ * cookie, so a reload keeps working), and the `self` routes: one's password and second factor.
  */
-import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, newTotpSecret, randomSecret, sha256Hex, totpUri, verifyPassword, verifyTotp } from '../../domain/credentials.js';
+import { csrfTokenFor, hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, newTotpSecret, randomSecret, sha256Hex, totpUri, verifyPassword, verifyTotp } from '../../domain/credentials.js';
 import { PERMISSIONS, roleAllows, type Actor, type Operator, type OperatorCredentials } from '../../domain/operators.js';
 import type { Store } from '../../domain/ports.js';
 import { API_PREFIX, schemaRef } from './crud.js';
@@ -73,6 +74,7 @@ export const AUTH_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       role: { type: 'string', enum: ['admin', 'billing', 'support', 'readonly'], description: "The role in force (a token's, at most its operator's)." },
       permissions: { type: 'array', items: { type: 'string' } },
       operator: { anyOf: [schemaRef('Operator'), { type: 'null' }], description: 'Null for the bootstrap admin token.' },
+      csrfToken: { type: 'string', description: "A console session's X-CSRF-Token (the one the login answered), so a reloaded console can send it; absent for tokens." },
     },
   },
   TotpEnrolment: {
@@ -164,7 +166,7 @@ const loginRoute: ApiRoute = {
     }
     ctx.security.throttle.succeed(input.login);
     const cookie = randomSecret();
-    const csrfToken = randomSecret();
+    const csrfToken = csrfTokenFor(cookie);
     const { settings } = ctx.security;
     const { expiresAt, operator } = await ctx.store.transaction(async (tx) => {
       const session = await tx.operatorSessions.create(
@@ -221,6 +223,7 @@ const meRoute: ApiRoute = {
         role: actor.role,
         permissions: PERMISSIONS.filter((p) => roleAllows(actor.role, p)),
         operator: operator ? operatorView(operator) : null,
+        ...(ctx.request.csrfToken === undefined ? {} : { csrfToken: ctx.request.csrfToken }),
       },
     };
   },

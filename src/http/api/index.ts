@@ -131,6 +131,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     const facts = authenticator.facts(req);
     let actor: Actor = ANONYMOUS(facts.address);
     let sessionIdHash: string | undefined;
+    let csrfToken: string | undefined;
     if (!(match.kind === 'found' && match.route.permission === 'public')) {
       const authenticated = await authenticator.authenticate(req, method, facts);
       if (!authenticated) {
@@ -140,6 +141,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
       }
       actor = authenticated.actor;
       sessionIdHash = authenticated.sessionIdHash;
+      csrfToken = authenticated.csrfToken;
     }
     if (match.kind === 'not-found') throw new ApiError('NOT_FOUND', `no route for ${path} (ids are positive integers)`);
     if (match.kind === 'method-not-allowed') {
@@ -157,7 +159,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
       store: deps.store,
       readBody: () => readJsonBody(req),
       publish,
-      request: { ...facts, ...(sessionIdHash === undefined ? {} : { sessionIdHash }) },
+      request: { ...facts, ...(sessionIdHash === undefined ? {} : { sessionIdHash }), ...(csrfToken === undefined ? {} : { csrfToken }) },
       security,
       log,
       audited: <T>(action: string, target: string | null, fn: (tx: Store) => Promise<AuditedChange<T>>) =>

@@ -40,6 +40,8 @@ export interface ApiContext {
   readonly request: RequestFacts & {
     /** The digest of the console session that authenticated the request (actor.kind `session`). */
     readonly sessionIdHash?: string;
+    /** That session's CSRF token (GET /auth/me answers it, so a reloaded console can send it again). */
+    readonly csrfToken?: string;
   };
   readonly security: { readonly settings: SecuritySettings; readonly throttle: LoginThrottle };
   readonly log: Logger;

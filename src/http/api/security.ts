@@ -17,7 +17,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { digestsEqual, parseApiToken, sha256Hex } from '../../domain/credentials.js';
+import { csrfTokenFor, digestsEqual, parseApiToken, sha256Hex } from '../../domain/credentials.js';
 import { BOOTSTRAP_LOGIN, roleAtMost, type Actor } from '../../domain/operators.js';
 import type { Store } from '../../domain/ports.js';
 import { ClientAddressResolver } from '../client-address.js';
@@ -66,6 +66,8 @@ export interface Authenticated {
   readonly sessionIdHash?: string;
   /** The session's CSRF token digest. */
   readonly csrfHash?: string;
+  /** The session's CSRF token itself, derived from the cookie (absent for a session whose token was random). */
+  readonly csrfToken?: string;
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -156,10 +158,12 @@ export function createAuthenticator(deps: { readonly store: Store; readonly boot
         const ok = digestsEqual(sha256Hex(typeof given === 'string' ? given : ''), session.csrfHash);
         if (!ok) throw new ApiError('CSRF_FAILED', `a ${method} with a session cookie needs the X-CSRF-Token header the login answered with`);
       }
+      const csrfToken = csrfTokenFor(cookie);
       return {
         actor: { kind: 'session', operatorId: session.operatorId, login: session.login, role: session.role, address: facts.address },
         sessionIdHash: idHash,
         csrfHash: session.csrfHash,
+        ...(digestsEqual(sha256Hex(csrfToken), session.csrfHash) ? { csrfToken } : {}),
       };
     },
   };
