@@ -47,16 +47,23 @@ async function lock(): Promise<void> {
   }
 }
 
+/** Runs `fn` holding the build lock: no build of another test file writes dist/ meanwhile. */
+export async function withBuildLock<T>(fn: () => Promise<T> | T): Promise<T> {
+  await lock();
+  try {
+    return await fn();
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
 /** Builds dist/ (daemon, PGlite template, console) unless this test run already did. */
 export async function buildOnce(): Promise<void> {
   const runId = process.env.TOLLGATE_TEST_RUN;
   if (runId !== undefined && readStamp() === runId) return;
-  await lock();
-  try {
+  await withBuildLock(async () => {
     if (runId !== undefined && readStamp() === runId) return;
     await run('npm', ['run', 'build', '--silent'], { cwd: ROOT, maxBuffer: 16 << 20 });
     if (runId !== undefined) writeFileSync(STAMP, runId);
-  } finally {
-    rmSync(LOCK, { recursive: true, force: true });
-  }
+  });
 }

@@ -28,6 +28,7 @@ import { decodeAttributes } from '../../src/radius/decode.js';
 import { haveRadclient, radclient } from '../helpers/radclient.js';
 import { exchange } from '../helpers/udp-client.js';
 import { FakeBras, seedBlockedSubscriber, until, type Seeded } from './portal-fixture.js';
+import { withBuildLock } from '../helpers/build.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = join(import.meta.dirname, '../..');
@@ -103,7 +104,8 @@ describe.skipIf(skip)('operator console in headless Chromium', () => {
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
+    // Under the build lock: another test file's `npm run build` rebuilds dist/console too.
+    await withBuildLock(ensureConsoleBuilt);
     mkdirSync(ARTIFACTS, { recursive: true });
     await bras.start();
     d = await startTestDaemon(
