@@ -5,30 +5,13 @@
  * never through a float ("12.34" is 1234, "0.1" + "0.2" never happens).
  */
 
+import { minorDigits, minorToDecimal } from '../../src/domain/money';
+
 /** The API's bound on any amount (docs/api.md): ±10^15 minor units. */
 export const MONEY_LIMIT = 1_000_000_000_000_000n;
 
-const digitsCache = new Map<string, number>();
-
-/** The currency's minor digits (USD 2, JPY 0, BHD 3), as Intl knows them. */
-export function minorDigits(currency: string): number {
-  let d = digitsCache.get(currency);
-  if (d === undefined) {
-    d = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    digitsCache.set(currency, d);
-  }
-  return d;
-}
-
-/** `-12345` minor units with 2 digits → `'-123.45'`. Exact for any integer. */
-export function minorToDecimal(minor: number | bigint, digits: number): string {
-  const value = BigInt(minor);
-  const negative = value < 0n;
-  const abs = (negative ? -value : value).toString();
-  if (digits === 0) return `${negative ? '-' : ''}${abs}`;
-  const padded = abs.padStart(digits + 1, '0');
-  return `${negative ? '-' : ''}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
-}
+// The same digits and decimal text as the server's statements and portal (one implementation, src/domain/money.ts).
+export { minorDigits, minorToDecimal };
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
