@@ -5,7 +5,7 @@
  * never through a float ("12.34" is 1234, "0.1" + "0.2" never happens).
  */
 
-import { minorDigits, minorToDecimal } from '../../src/domain/money';
+import { minorDigits, minorToDecimal } from '../../src/domain/money.js';
 
 /** The API's bound on any amount (docs/api.md): ±10^15 minor units. */
 export const MONEY_LIMIT = 1_000_000_000_000_000n;
