@@ -5,27 +5,11 @@
  * never through a float ("12.34" is 1234, "0.1" + "0.2" never happens).
  */
 
-import { minorDigits, minorToDecimal } from '../../src/domain/money.js';
-
 /** The API's bound on any amount (docs/api.md): ±10^15 minor units. */
 export const MONEY_LIMIT = 1_000_000_000_000_000n;
 
-// The same digits and decimal text as the server's statements and portal (one implementation, src/domain/money.ts).
-export { minorDigits, minorToDecimal };
-
-const formatters = new Map<string, Intl.NumberFormat>();
-
-/** `formatMoney(-150050, 'RUB', 'ru')` → `'-1 500,50 ₽'`; `formatMoney(1999, 'USD', 'en')` → `'$19.99'`. */
-export function formatMoney(minor: number | bigint, currency: string, locale: string): string {
-  const key = `${locale}\u0000${currency}`;
-  let f = formatters.get(key);
-  if (!f) {
-    const digits = minorDigits(currency);
-    f = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
-    formatters.set(key, f);
-  }
-  return f.format(minorToDecimal(minor, minorDigits(currency)) as `${number}`);
-}
+// The same digits, decimal text and formatting as the server's statements and portal (src/domain/money.ts).
+export { formatMoney, minorDigits, minorToDecimal } from '../../src/domain/money.js';
 
 export type ParsedMoney = { readonly ok: true; readonly minor: number } | { readonly ok: false; readonly problem: 'format' | 'digits' | 'range' | 'sign' | 'zero' };
 

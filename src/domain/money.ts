@@ -42,3 +42,24 @@ export function minorToDecimal(minor: number | bigint, digits: number): string {
   const padded = abs.padStart(digits + 1, '0');
   return `${negative ? '-' : ''}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
 }
+
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/**
+ * Integer minor units in the currency's notation for people, without floating point: the decimal string is built
+ * from the integer and handed to Intl.NumberFormat as a string, which formats the exact decimal (ECMA-402).
+ *
+ * @example
+ * formatMoney(-150050, 'RUB', 'ru') // '-1 500,50 ₽'
+ * formatMoney(1999, 'USD', 'en')    // '$19.99'
+ */
+export function formatMoney(minor: number | bigint, currency: string, locale: string): string {
+  const key = `${locale}\u0000${currency}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const digits = minorDigits(currency);
+    f = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    formatters.set(key, f);
+  }
+  return f.format(minorToDecimal(minor, minorDigits(currency)) as `${number}`);
+}
