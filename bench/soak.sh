@@ -8,8 +8,8 @@
 # tollgate_radius_shed_total; radload does not retransmit, so each one is also an auth timeout there) and, with
 # ACCT_MIN set, the slowest slice's accounting rate is checked against it: PASS at or above, else FAIL (exit 1).
 # wal_MB is the WAL PostgreSQL wrote in the slice (the whole server's): accounting is acknowledged after a WAL flush,
-# and the auth log's random inserts into auth_log_username_at_idx write more of it as that index outgrows
-# shared_buffers (full-page images); the sizes of the auth log and of that index are printed at the end.
+# and the auth log's inserts into its per-username index write more of it once that index outgrows shared_buffers
+# (full-page images; why migration 16 keys it by hour); the sizes of the auth log and its indexes are printed at the end.
 #
 #   bench/soak.sh                                   # 600 s; rates: half of a closed-loop maximum measured first
 #   AUTH_RATE=15000 ACCT_RATE=2500 bench/soak.sh    # rates given (e.g. half of docs/performance.md's figures)
@@ -134,7 +134,7 @@ echo " also a radload timeout; raw radload output and rss.txt in $S)"
 curl -fs "http://127.0.0.1:$ADMIN_PORT/metrics" >"$S/metrics.txt" || true
 grep -E '^tollgate_radius_(dropped|shed)_total\{.*\} [1-9]|^tollgate_accounting_(failures_total|journal_backlog)' "$S/metrics.txt" || true
 echo "RSS samples (s kB): $(tr '\n' ' ' <"$S/rss.txt")"
-echo "auth log: $(psql "$PG_URL/$BENCH_DB" -Atc "select count(*) || ' rows, ' || pg_size_pretty(pg_total_relation_size('auth_log')) || '; auth_log_username_at_idx ' || pg_size_pretty(pg_relation_size('auth_log_username_at_idx')) || ' (shared_buffers ' || current_setting('shared_buffers') || ')' from auth_log" 2>&1)"
+echo "auth log: $(psql "$PG_URL/$BENCH_DB" -Atc "select count(*) || ' rows, ' || pg_size_pretty(pg_total_relation_size('auth_log')) || '; auth_log_username_hour_idx ' || pg_size_pretty(pg_relation_size('auth_log_username_hour_idx')) || ', auth_log_at_idx ' || pg_size_pretty(pg_relation_size('auth_log_at_idx')) || ' (shared_buffers ' || current_setting('shared_buffers') || ')' from auth_log" 2>&1)"
 
 # Growth between minute 2 and the last minute, in %: the median of the sampler's 10-s readings in each (one
 # reading at a slice boundary lands anywhere on the garbage collector's saw-tooth, ±5 % here).

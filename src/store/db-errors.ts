@@ -82,6 +82,13 @@ export function withStoreErrors(sql: Sql): Sql {
         throw toStoreError(err);
       }
     },
+    async copyIn(table, columns, rows) {
+      try {
+        await sql.copyIn(table, columns, rows);
+      } catch (err) {
+        throw toStoreError(err);
+      }
+    },
     async transaction(fn) {
       try {
         return await sql.transaction((tx) => fn(withStoreErrors(tx)));

@@ -609,6 +609,22 @@ CREATE TRIGGER charges_money_rollup AFTER INSERT ON charges REFERENCING NEW TABL
   FOR EACH STATEMENT EXECUTE FUNCTION tollgate_money_rollup_charges();
 `;
 
+/*
+ * The auth log's per-username index, rebuilt to stay small: (username, hour) instead of (username, at, id). Every
+ * Access-Request adds an entry, and the old index took them in username order, a random page each: once it
+ * outgrew shared_buffers each checkpoint cycle rewrote its pages into the WAL as full-page images, and the WAL the
+ * accounting journal's commits wait on grew tenfold within a 10-minute soak (docs/performance.md, 2026-12-08).
+ * With the hour in the key, a username's entries of one hour are equal keys, which B-tree deduplication
+ * (PostgreSQL 13+) stores as one posting list: a fraction of the pages for a login that authenticates often,
+ * the same as before for one that does not. Newest-first pages read it backwards by hour and sort within an hour
+ * (an incremental sort), so a login's history still costs an index range, not a scan of the log.
+ * `at AT TIME ZONE 'UTC'` makes the expression immutable (independent of the session's TimeZone).
+ */
+const AUTH_LOG_USERNAME_HOUR = /* sql */ `
+DROP INDEX auth_log_username_at_idx;
+CREATE INDEX auth_log_username_hour_idx ON auth_log (username, (date_trunc('hour', at AT TIME ZONE 'UTC')));
+`;
+
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'core: nas, tariffs, accounts, account_states, credits, subscribers', sql: CORE },
   { version: 2, name: 'billing: subscriptions, sessions, charges, payments, adjustments, usage_monthly', sql: BILLING },
@@ -625,6 +641,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 13, name: 'operators, operator_tokens, operator_sessions, audit_log; the operator of payments, adjustments and credits', sql: OPERATORS_AND_AUDIT },
   { version: 14, name: 'console search indexes', sql: CONSOLE_SEARCH_INDEXES },
   { version: 15, name: 'money_quarter_hours: the dashboard\'s payments and usage charges by quarter hour', sql: MONEY_ROLLUP },
+  { version: 16, name: 'auth_log: the per-username index by (username, hour), deduplicated', sql: AUTH_LOG_USERNAME_HOUR },
 ]);
 
 const CREATE_SCHEMA_MIGRATIONS = /* sql */ `

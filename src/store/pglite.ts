@@ -29,10 +29,16 @@ async function run<T>(db: Runner, text: string, params: readonly unknown[] | und
   return (await db.query<T>(text, params as unknown[])).rows;
 }
 
+/** COPY from a Blob: PGlite reads `/dev/blob` as the statement's input. */
+async function copyIn(db: Runner, table: string, columns: readonly string[], rows: string): Promise<void> {
+  await db.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], { blob: new Blob([rows]) });
+}
+
 function transactionSql(tx: Transaction, depth: number): Sql {
   return {
     kind: 'pglite',
     query: (text, params) => run(tx, text, params),
+    copyIn: (table, columns, rows) => copyIn(tx, table, columns, rows),
     async transaction(fn) {
       const savepoint = `tg_sp_${depth}`;
       await tx.exec(`SAVEPOINT ${savepoint}`);
@@ -129,6 +135,10 @@ export async function openPGlite(dataDir: string, options: PGliteOptions = {}): 
     query(text, params) {
       guard();
       return run(db, text, params);
+    },
+    copyIn(table, columns, rows) {
+      guard();
+      return copyIn(db, table, columns, rows);
     },
     transaction(fn) {
       guard();

@@ -4,6 +4,7 @@
  * STORE_UNAVAILABLE so callers can tell "the database is down" (retry later, do not ack) from a bad query.
  */
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { StoreError } from '../domain/ports.js';
 import type { Sql } from './sql.js';
 import { PG_OID, lastRows, parseInt8, parseNumeric } from './sql-values.js';
@@ -64,11 +65,26 @@ async function run<T>(db: Queryable, text: string, params: readonly unknown[] | 
   }
 }
 
+/** COPY … FROM STDIN on one connection; resolves once the server has taken every row. */
+async function copyIn(client: pg.PoolClient, table: string, columns: readonly string[], rows: string): Promise<void> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+      stream.on('error', reject);
+      stream.on('finish', resolve);
+      stream.end(rows);
+    });
+  } catch (err) {
+    throw mapError(err);
+  }
+}
+
 /** The Sql of one transaction; nested transactions become savepoints. */
 function clientSql(client: pg.PoolClient, depth: number): Sql {
   return {
     kind: 'postgres',
     query: (text, params) => run(client, text, params),
+    copyIn: (table, columns, rows) => copyIn(client, table, columns, rows),
     async transaction(fn) {
       const savepoint = `tg_sp_${depth}`;
       await run(client, `SAVEPOINT ${savepoint}`, undefined);
@@ -104,6 +120,29 @@ export function createPostgresSql(url: string, options: PostgresSqlOptions = {})
   return {
     kind: 'postgres',
     query: (text, params) => run(pool, text, params),
+    async copyIn(table, columns, rows) {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (err) {
+        throw mapError(err);
+      }
+      let broken = false;
+      const onError = (): void => {
+        broken = true;
+      };
+      client.on('error', onError);
+      try {
+        await copyIn(client, table, columns, rows);
+      } catch (err) {
+        // A refused row leaves the connection usable (the server ends the COPY); a lost one does not.
+        if (err instanceof StoreError) broken = true;
+        throw err;
+      } finally {
+        client.off('error', onError);
+        client.release(broken);
+      }
+    },
     async transaction(fn) {
       let client: pg.PoolClient;
       try {

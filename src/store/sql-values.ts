@@ -36,3 +36,23 @@ export function isoTime(value: unknown): string {
 export function lastRows<T>(results: readonly { rows: T[] }[]): T[] {
   return results.length > 0 ? (results[results.length - 1]?.rows ?? []) : [];
 }
+
+const COPY_SPECIAL = /[\\\n\r\t]/;
+const COPY_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * One row of COPY's text format (Sql.copyIn): fields joined by tabs, null as \N, and the four characters COPY
+ * reads specially (backslash, newline, carriage return, tab) escaped, so no value can end its row, start another
+ * or spell the end-of-data marker. A NUL stays as it is: PostgreSQL refuses it in text (SQLSTATE 22021), as it
+ * does in any other statement.
+ */
+export function copyLine(fields: readonly (string | null)[]): string {
+  let line = '';
+  for (let i = 0; i < fields.length; i++) {
+    const v = fields[i];
+    if (i > 0) line += '\t';
+    if (v === null || v === undefined) line += '\\N';
+    else line += COPY_SPECIAL.test(v) ? v.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c] as string) : v;
+  }
+  return `${line}\n`;
+}

@@ -14,6 +14,8 @@ import { MIGRATIONS, runMigrations } from '../../src/store/migrations.js';
 import { StoreError, type Store } from '../../src/domain/ports.js';
 import type { Sql } from '../../src/store/sql.js';
 import { createStore } from '../../src/store/store.js';
+import { sqlStateOf } from '../../src/store/db-errors.js';
+import { isoTime as isoOf } from '../../src/store/sql-values.js';
 import type { TestSql } from '../helpers/sql.js';
 import { insertSession } from './sessions.contract.js';
 
@@ -799,6 +801,65 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
         expect(older).toEqual([entries[1], entries[0]]);
         const any = await store.authLog.query({ limit: 2, before: new Date(t0 + 1000).toISOString() });
         expect(any.map((e) => e.at)).toEqual([new Date(t0 + 500).toISOString(), entries[0]!.at]);
+      });
+
+      it("stores the characters COPY's text format reads specially as they are, and counts the batch by minute", async () => {
+        // Batches go in by COPY: a tab, newline, carriage return or backslash in a value must neither split
+        // a row nor shift a column, and "\N" or "\." spelled by a NAS are text, not null or the end of data.
+        const user = unique('copy');
+        const t0 = Date.parse('2030-03-01T12:00:59.500Z');
+        const odd = [`${user}\tx`, `${user}\ny`, `${user}\r\n`, `${user}\\N`, `${user}\\`, '\\.', `${user} \u00e9\u{1F600}`];
+        const entries = odd.map((username, i) => ({
+          ...entry(username, new Date(t0 + i * 100).toISOString(), i === 2 ? 'redirect' : 'accept'),
+          callingStationId: i === 3 ? '\\N' : i === 4 ? null : 'a\tb',
+          nasPort: '\\.',
+        }));
+        await store.authLog.append(entries);
+        for (const e of entries) expect(await store.authLog.query({ username: e.username, limit: 5 })).toEqual([e]);
+        const minutes = await sql.query<{ minute: Date; accept: number; redirect: number }>(
+          "SELECT minute, accept::int AS accept, redirect::int AS redirect FROM auth_log_minutes WHERE minute IN ('2030-03-01T12:00:00Z', '2030-03-01T12:01:00Z') ORDER BY minute",
+        );
+        expect(minutes.map((m) => [isoOf(m.minute), m.accept, m.redirect])).toEqual([
+          ['2030-03-01T12:00:00.000Z', 4, 1],
+          ['2030-03-01T12:01:00.000Z', 2, 0],
+        ]);
+      });
+
+      it('a refused COPY leaves the connection usable for the next statements', async () => {
+        const user = unique('refused');
+        const bad = { ...entry(user, '2030-04-01T00:00:00.000Z'), nas: 'bras\u0000x' };
+        for (let i = 0; i < 3; i++) await expect(store.authLog.append([bad])).rejects.toThrow();
+        await store.authLog.append([entry(user, '2030-04-01T00:00:01.000Z')]);
+        expect((await store.authLog.query({ username: user, limit: 5 })).map((e) => e.at)).toEqual(['2030-04-01T00:00:01.000Z']);
+        await sql.copyIn('auth_log_minutes', ['minute', 'accept'], '2030-04-01T00:00:00Z\tnot a number\n').then(
+          () => expect.unreachable(),
+          (err: unknown) => expect(sqlStateOf(err)).toMatch(/^22/),
+        );
+        expect(await sql.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+      });
+
+      it("reads a login's history newest first across hours and pages whose cursor falls inside an hour", async () => {
+        // The per-username index keys by (username, hour): the order within an hour comes from a sort, the
+        // order of hours from the index; a cursor in the middle of an hour must continue inside that hour.
+        const user = unique('hours');
+        const t0 = Date.parse('2030-02-01T09:59:59.000Z');
+        const offsets = [0, 1_000, 1_500, 1_800_000, 3_599_000, 3_601_000, 7_200_000, 7_200_001, 10_799_999];
+        const entries = offsets.map((ms, i) => entry(user, new Date(t0 + ms).toISOString(), i % 3 === 0 ? 'reject' : 'accept'));
+        await store.authLog.append([...entries].reverse().filter((_e, i) => i % 2 === 0));
+        await store.authLog.append([...entries].reverse().filter((_e, i) => i % 2 === 1));
+        await store.authLog.append([entry(unique('other'), new Date(t0 + 1_000).toISOString())]);
+        const newestFirst = [...entries].reverse();
+        expect(await store.authLog.query({ username: user, limit: 100 })).toEqual(newestFirst);
+        const pages: AuthLogEntry[][] = [];
+        let before: string | undefined;
+        for (;;) {
+          const page = await store.authLog.query({ username: user, limit: 2, ...(before !== undefined ? { before } : {}) });
+          if (page.length === 0) break;
+          pages.push(page);
+          before = page.at(-1)!.at;
+        }
+        expect(pages.map((p) => p.length)).toEqual([2, 2, 2, 2, 1]);
+        expect(pages.flat()).toEqual(newestFirst);
       });
 
       it('deletes the oldest entries before a cutoff, a bounded chunk at a time', async () => {

@@ -93,6 +93,10 @@ export async function startTestDaemon(
       onQuery?.(t);
       return sql.query(t, p);
     },
+    copyIn: (table, columns, rows) => {
+      onQuery?.(`COPY ${table}`);
+      return sql.copyIn(table, columns, rows);
+    },
     transaction: (fn) => sql.transaction(fn),
     close: () => Promise.resolve(),
   };

@@ -180,6 +180,7 @@ describe('CoaClient against a UDP BRAS', () => {
     const failing: Sql = {
       kind: 'pglite',
       query: () => Promise.reject(new Error('database down')),
+      copyIn: () => Promise.reject(new Error('database down')),
       transaction: () => Promise.reject(new Error('database down')),
       close: () => Promise.resolve(),
     };

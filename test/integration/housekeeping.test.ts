@@ -28,7 +28,7 @@ describe('demo seed', () => {
     const { log } = captureLog();
     const count = async () => Number((await sql.query<{ n: number }>('SELECT count(*) AS n FROM subscribers'))[0]?.n);
     // A configuration file that says nothing about it: no demo subscribers (embedded database only).
-    const embedded: Sql = { kind: 'pglite', query: (t, p) => sql.query(t, p), transaction: (fn) => sql.transaction(fn), close: () => Promise.resolve() };
+    const embedded: Sql = { kind: 'pglite', query: (t, p) => sql.query(t, p), copyIn: (t, c, r) => sql.copyIn(t, c, r), transaction: (fn) => sql.transaction(fn), close: () => Promise.resolve() };
     await prepareDatabase(embedded, validateConfig({}, 'test'), log);
     expect(await count()).toBe(0);
     await prepareDatabase(embedded, validateConfig({ demo: { seed: true } }, 'test'), log);

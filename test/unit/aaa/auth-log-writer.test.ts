@@ -48,6 +48,7 @@ function flaky(sql: Sql, down: (n: number) => boolean): Sql {
   return {
     kind: sql.kind,
     query: (text, params) => (down(++n) ? unavailable() : sql.query(text, params)),
+    copyIn: (table, columns, rows) => (down(++n) ? unavailable() : sql.copyIn(table, columns, rows)),
     transaction: (fn) => (down(++n) ? unavailable() : sql.transaction(fn)),
     close: () => Promise.resolve(),
   };

@@ -64,7 +64,7 @@ describe('subscriber directory lookups', () => {
 
   it('a database that is away is still an error, not an unknown user', async () => {
     const down = (): Promise<never> => Promise.reject(new StoreError('STORE_UNAVAILABLE', 'PostgreSQL is unavailable: connect ECONNREFUSED'));
-    const away = createStore({ kind: db.sql.kind, query: down, transaction: down, close: () => Promise.resolve() }).subscribers;
+    const away = createStore({ kind: db.sql.kind, query: down, copyIn: down, transaction: down, close: () => Promise.resolve() }).subscribers;
     const directory = new SubscriberDirectory(away, hotCacheSnapshots(cache.cache), OPTIONS, quietLogger([]));
     await expect(Promise.resolve(directory.get('someone'))).rejects.toThrow(/unavailable/);
   });
