@@ -22,6 +22,7 @@ const layers = {
 /** Packages that do I/O or hold drivers, and the layers that may import them. */
 const packages = {
   pg: ['store'],
+  'pg-copy-streams': ['store'],
   '@electric-sql/pglite': ['store'],
   ioredis: ['store'],
   pino: ['observability'],

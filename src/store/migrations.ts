@@ -613,8 +613,8 @@ CREATE TRIGGER charges_money_rollup AFTER INSERT ON charges REFERENCING NEW TABL
  * The auth log's per-username index, rebuilt to stay small: (username, hour) instead of (username, at, id). Every
  * Access-Request adds an entry, and the old index took them in username order, a random page each: once it
  * outgrew shared_buffers each checkpoint cycle rewrote its pages into the WAL as full-page images, and the WAL the
- * accounting journal's commits wait on grew tenfold within a 10-minute soak (docs/performance.md, 2026-12-08).
- * With the hour in the key, a username's entries of one hour are equal keys, which B-tree deduplication
+ * accounting journal's commits wait on grew tenfold within a 10-minute soak (docs/performance.md, "The auth log's
+ * write path"). With the hour in the key, a username's entries of one hour are equal keys, which B-tree deduplication
  * (PostgreSQL 13+) stores as one posting list: a fraction of the pages for a login that authenticates often,
  * the same as before for one that does not. Newest-first pages read it backwards by hour and sort within an hour
  * (an incremental sort), so a login's history still costs an index range, not a scan of the log.
