@@ -7,6 +7,7 @@ import type {
   Account,
   AccountState,
   AuthLogEntry,
+  AuthLogRecord,
   Nas,
   Page,
   Subscriber,
@@ -138,10 +139,13 @@ export interface SubscriberLookup {
 }
 
 export interface AuthLogRepository {
-  /** One multi-row INSERT for the batch. */
+  /** One transaction for the batch (a COPY and the per-minute counts). */
   append(entries: readonly AuthLogEntry[]): Promise<void>;
-  /** Newest first. */
-  query(filter: { username?: string; limit: number; before?: string }): Promise<AuthLogEntry[]>;
+  /**
+   * Newest first (by at, then id). `before` alone: entries strictly older than that time; with `beforeId`, entries
+   * after (before, beforeId) in that order, so a page boundary between entries of the same millisecond loses none.
+   */
+  query(filter: { username?: string; limit: number; before?: string; beforeId?: number }): Promise<AuthLogRecord[]>;
   /** Deletes up to `limit` of the oldest entries dated before `cutoff` (ISO time); returns how many. */
   deleteOlderThan(cutoff: string, limit: number): Promise<number>;
   /**

@@ -106,6 +106,9 @@ export interface SubscriberSnapshot {
   readonly tariff: Pick<Tariff, 'id' | 'name' | 'downKbps' | 'upKbps'> | null;
 }
 
+/** A stored auth-log entry: the entry and its id (the tie-breaker of entries with the same `at`). */
+export type AuthLogRecord = AuthLogEntry & { readonly id: number };
+
 export interface AuthLogEntry {
   readonly at: string;
   readonly username: string;

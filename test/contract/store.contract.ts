@@ -789,6 +789,9 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
         nasPort: '15',
       });
 
+      /** The entries of stored records (their ids aside). */
+      const entriesOf = (records: readonly (AuthLogEntry & { id: number })[]): AuthLogEntry[] => records.map(({ id: _id, ...e }) => e);
+
       it('appends a batch and reads it back newest first, filtered by user, with a before cursor', async () => {
         const user = unique('log');
         const t0 = Date.parse('2030-01-01T00:00:00.000Z');
@@ -796,9 +799,9 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
         await store.authLog.append([entries[2]!, entries[0]!, entries[4]!, entries[1]!, entries[3]!]);
         await store.authLog.append([entry(unique('other'), new Date(t0 + 500).toISOString())]);
         const newest = await store.authLog.query({ username: user, limit: 3 });
-        expect(newest).toEqual([entries[4], entries[3], entries[2]]);
+        expect(entriesOf(newest)).toEqual([entries[4], entries[3], entries[2]]);
         const older = await store.authLog.query({ username: user, limit: 10, before: entries[2]!.at });
-        expect(older).toEqual([entries[1], entries[0]]);
+        expect(entriesOf(older)).toEqual([entries[1], entries[0]]);
         const any = await store.authLog.query({ limit: 2, before: new Date(t0 + 1000).toISOString() });
         expect(any.map((e) => e.at)).toEqual([new Date(t0 + 500).toISOString(), entries[0]!.at]);
       });
@@ -815,7 +818,7 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
           nasPort: '\\.',
         }));
         await store.authLog.append(entries);
-        for (const e of entries) expect(await store.authLog.query({ username: e.username, limit: 5 })).toEqual([e]);
+        for (const e of entries) expect(entriesOf(await store.authLog.query({ username: e.username, limit: 5 }))).toEqual([e]);
         const minutes = await sql.query<{ minute: Date; accept: number; redirect: number }>(
           "SELECT minute, accept::int AS accept, redirect::int AS redirect FROM auth_log_minutes WHERE minute IN ('2030-03-01T12:00:00Z', '2030-03-01T12:01:00Z') ORDER BY minute",
         );
@@ -849,17 +852,36 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
         await store.authLog.append([...entries].reverse().filter((_e, i) => i % 2 === 1));
         await store.authLog.append([entry(unique('other'), new Date(t0 + 1_000).toISOString())]);
         const newestFirst = [...entries].reverse();
-        expect(await store.authLog.query({ username: user, limit: 100 })).toEqual(newestFirst);
+        expect(entriesOf(await store.authLog.query({ username: user, limit: 100 }))).toEqual(newestFirst);
         const pages: AuthLogEntry[][] = [];
-        let before: string | undefined;
+        let cursor: { before: string; beforeId: number } | undefined;
         for (;;) {
-          const page = await store.authLog.query({ username: user, limit: 2, ...(before !== undefined ? { before } : {}) });
+          const page = await store.authLog.query({ username: user, limit: 2, ...cursor });
           if (page.length === 0) break;
-          pages.push(page);
-          before = page.at(-1)!.at;
+          pages.push(entriesOf(page));
+          cursor = { before: page.at(-1)!.at, beforeId: page.at(-1)!.id };
         }
         expect(pages.map((p) => p.length)).toEqual([2, 2, 2, 2, 1]);
         expect(pages.flat()).toEqual(newestFirst);
+      });
+
+      it("pages a login's entries of one millisecond by (before, beforeId) without losing any", async () => {
+        const user = unique('same-ms');
+        const at = '2030-05-01T10:00:00.007Z';
+        const entries = Array.from({ length: 5 }, (_v, i) => ({ ...entry(user, at), nasPort: String(i) }));
+        await store.authLog.append(entries);
+        await store.authLog.append([entry(user, '2030-05-01T09:59:59.999Z')]);
+        const seen: string[] = [];
+        let cursor: { before: string; beforeId: number } | undefined;
+        for (let n = 0; n < 10; n++) {
+          const page = await store.authLog.query({ username: user, limit: 2, ...cursor });
+          if (page.length === 0) break;
+          seen.push(...page.map((e) => `${e.at} ${e.nasPort}`));
+          cursor = { before: page.at(-1)!.at, beforeId: page.at(-1)!.id };
+        }
+        expect(seen).toEqual([...['4', '3', '2', '1', '0'].map((p) => `${at} ${p}`), '2030-05-01T09:59:59.999Z 15']);
+        // `before` alone is "strictly older": the rest of the millisecond is skipped, as documented.
+        expect((await store.authLog.query({ username: user, limit: 10, before: at })).map((e) => e.at)).toEqual(['2030-05-01T09:59:59.999Z']);
       });
 
       it('deletes the oldest entries before a cutoff, a bounded chunk at a time', async () => {
@@ -885,7 +907,7 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
         await store.authLog.append([]);
         const [{ n }] = (await sql.query<{ n: number }>('SELECT count(*) AS n FROM auth_log WHERE username = $1', [user])) as [{ n: number }];
         expect(n).toBe(2_345);
-        expect((await store.authLog.query({ username: user, limit: 1 }))[0]).toEqual(many.at(-1));
+        expect(entriesOf(await store.authLog.query({ username: user, limit: 1 }))[0]).toEqual(many.at(-1));
 
         const failing = [...many.slice(0, 1_500).map((e) => ({ ...e, username: `${user}-x` })), { ...entry(user, 'not a time') }];
         await expect(store.authLog.append(failing)).rejects.toThrow();

@@ -25,6 +25,7 @@ const SECRETS = [NAS_SECRET, NAS_SECRET_2, PASSWORD, PASSWORD_2, NT_HASH, NT_HAS
 /** Every shape a response body takes here, loosely: the assertions do the checking. */
 interface Body extends ApiBody {
   readonly nextBefore: string | null;
+  readonly nextBeforeId: number | null;
   readonly openapi: string;
   readonly paths: Record<string, Record<string, unknown> | undefined>;
 }
@@ -385,12 +386,37 @@ describe('auth log', () => {
     expect(next.json.nextBefore).toBeNull();
     const all = await call('GET', '/api/v1/auth-log');
     expect(all.json.items.map((e) => e.username).slice(0, 4)).toEqual(['eve', 'eve', 'frank', 'eve']);
-    expect(all.json.items[0]).toEqual(entry('2025-01-01T00:00:04.000Z', 'eve'));
+    expect(all.json.items[0]).toEqual({ id: expect.any(Number), ...entry('2025-01-01T00:00:04.000Z', 'eve') });
+  });
+
+  it('pages through entries that share one millisecond with before and beforeId, losing none', async () => {
+    // The access path stamps tens of decisions with the same millisecond at high rates: a page boundary inside
+    // such a run must continue inside it.
+    const entry = (username: string) => ({ at: '2025-02-01T00:00:00.123Z', username, nas: 'bras-1', result: 'reject' as const, reason: 'bad_password', method: 'pap', callingStationId: null, nasPort: null });
+    const names = Array.from({ length: 7 }, (_v, i) => `same-ms-${i}`);
+    await store.authLog.append(names.map(entry));
+    const seen: string[] = [];
+    const sameMs = '2025-02-01T00:00:00.123Z';
+    let cursor = `before=${encodeURIComponent('2025-02-01T00:00:01.000Z')}`;
+    for (let page = 0; page < 10; page++) {
+      const res = await call('GET', `/api/v1/auth-log?limit=3&${cursor}`);
+      expect(res.status, res.text).toBe(200);
+      seen.push(...res.json.items.filter((e) => e.at === sameMs).map((e) => String(e.username)));
+      if (res.json.nextBefore !== sameMs) break;
+      cursor = `before=${encodeURIComponent(res.json.nextBefore)}&beforeId=${res.json.nextBeforeId}`;
+    }
+    expect(seen.sort()).toEqual([...names].sort());
+    // Newest first means the highest id first among equal times.
+    const first = await call('GET', `/api/v1/auth-log?limit=7&before=${encodeURIComponent('2025-02-01T00:00:01.000Z')}`);
+    const ids = first.json.items.map((e) => Number(e.id));
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
   });
 
   it('refuses a bad before or limit', async () => {
     expectError(await call('GET', '/api/v1/auth-log?before=yesterday'), 400, 'VALIDATION_FAILED', 'before');
     expectError(await call('GET', '/api/v1/auth-log?limit=5000'), 400, 'VALIDATION_FAILED', 'limit');
+    expectError(await call('GET', '/api/v1/auth-log?beforeId=5'), 400, 'VALIDATION_FAILED', 'beforeId');
+    expectError(await call('GET', '/api/v1/auth-log?before=2025-01-01T00:00:00Z&beforeId=x'), 400, 'VALIDATION_FAILED', 'beforeId');
   });
 });
 

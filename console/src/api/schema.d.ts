@@ -1008,6 +1008,8 @@ export type components = {
             /** Format: date-time */
             at: string;
             callingStationId: string | null;
+            /** @description The entry id: the order of entries with the same at. */
+            id: number;
             /** @description pap, chap, mschapv2, … */
             method: string;
             /** @description NAS name. */
@@ -1024,9 +1026,11 @@ export type components = {
             limit: number;
             /**
              * Format: date-time
-             * @description Pass as `before` for the next page; null when this page is the last.
+             * @description Pass as `before` (with nextBeforeId as `beforeId`) for the next page; null when this page is the last.
              */
             nextBefore: string | null;
+            /** @description Pass as `beforeId` with `before` for the next page; null when this page is the last. */
+            nextBeforeId: number | null;
         };
         /** @description Money taken (traffic, time, daily fee, one-off). Integer minor units. */
         Charge: {
@@ -3885,8 +3889,10 @@ export interface operations {
     listAuthLog: {
         parameters: {
             query?: {
-                /** @description Only entries strictly older than this (the nextBefore of the previous page). */
+                /** @description Only entries older than this (the nextBefore of the previous page); alone, strictly older. */
                 before?: string;
+                /** @description With before: only entries after (before, beforeId) newest first (the nextBeforeId of the previous page). */
+                beforeId?: number;
                 /** @description Most entries to return. */
                 limit?: number;
                 /** @description Only entries for this exact username. */

@@ -100,7 +100,7 @@ export const subscriberOverviewRoute: ApiRoute = {
         subscriber: toSubscriber(subscriber),
         account: toAccount(account),
         state: period ?? { state: account.state, since: account.stateSince, reason: 'unknown' },
-        authLog: decisions.map(({ username: _u, ...e }) => ({ ...e, reasonText: reasonText(e.reason) })),
+        authLog: decisions.map(({ username: _u, id: _id, ...e }) => ({ ...e, reasonText: reasonText(e.reason) })),
         openSessions: sessions.items,
         lastCoa: lastCoa ?? null,
       },

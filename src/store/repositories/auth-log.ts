@@ -6,7 +6,7 @@
  * the one entry that cannot be stored fails alone: that entry is left out and reported, everything around it is
  * written. Retrying the whole batch would stall the log behind one bad entry for good.
  */
-import type { AuthLogEntry } from '../../domain/types.js';
+import type { AuthLogEntry, AuthLogRecord } from '../../domain/types.js';
 import type { AuthLogAppendOutcome, AuthLogRejection, AuthLogRepository } from '../../domain/ports.js';
 import type { Sql } from '../sql.js';
 import { isDataError, sqlStateOf } from '../db-errors.js';
@@ -14,6 +14,7 @@ import { copyLine, isoTime } from '../sql-values.js';
 import { intInRange } from '../validate.js';
 
 interface AuthLogRow {
+  id: number;
   at: Date;
   username: string;
   nas: string;
@@ -26,8 +27,9 @@ interface AuthLogRow {
 
 const COLUMNS = ['at', 'username', 'nas', 'result', 'reason', 'method', 'calling_station_id', 'nas_port'] as const;
 
-function toEntry(row: AuthLogRow): AuthLogEntry {
+function toRecord(row: AuthLogRow): AuthLogRecord {
   return {
+    id: row.id,
     at: isoTime(row.at),
     username: row.username,
     nas: row.nas,
@@ -169,9 +171,13 @@ export function authLogRepository(sql: Sql): AuthLogRepository {
       }
       if (filter.before !== undefined) {
         params.push(filter.before);
-        where.push(`at < $${params.length}::timestamptz`);
+        const before = `$${params.length}::timestamptz`;
+        if (filter.beforeId !== undefined) {
+          params.push(filter.beforeId);
+          where.push(`(at, id) < (${before}, $${params.length}::bigint)`);
+        } else where.push(`at < ${before}`);
         // The same bound on the index's hour, so a login's later pages start inside its index range.
-        if (byUser) where.push(`${HOUR} <= date_trunc('hour', $${params.length}::timestamptz AT TIME ZONE 'UTC')`);
+        if (byUser) where.push(`${HOUR} <= date_trunc('hour', ${before} AT TIME ZONE 'UTC')`);
       }
       params.push(filter.limit);
       const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
@@ -179,10 +185,10 @@ export function authLogRepository(sql: Sql): AuthLogRepository {
       // hour rises with at, so both orders are newest first.
       const order = byUser ? `${HOUR} DESC, at DESC, id DESC` : 'at DESC, id DESC';
       const rows = await sql.query<AuthLogRow>(
-        `SELECT ${COLUMNS.join(', ')} FROM auth_log ${clause} ORDER BY ${order} LIMIT $${params.length}`,
+        `SELECT id, ${COLUMNS.join(', ')} FROM auth_log ${clause} ORDER BY ${order} LIMIT $${params.length}`,
         params,
       );
-      return rows.map(toEntry);
+      return rows.map(toRecord);
     },
     async deleteOlderThan(cutoff, limit) {
       intInRange('limit', limit, 1, 100_000);
