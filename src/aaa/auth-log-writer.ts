@@ -1,7 +1,12 @@
 /**
  * Every access decision goes to the auth log, written in batches: the access path only pushes to an array;
- * a timer (or a full batch) writes them with one multi-row INSERT. If the database is unavailable the entries
+ * a timer (or a full batch) writes them, one transaction per batch. If the database is unavailable the entries
  * wait, up to `maxQueued`; beyond that the oldest are dropped and counted (the decision itself never waits).
+ *
+ * A timer's write takes what is queued, and goes on only while full batches wait: the entries that arrive while
+ * a batch is being written wait for the next tick. Writing them at once, as this did, turned the writer into a
+ * loop of small batches back to back (measured: 150 transactions a second instead of 10 at 15,000 decisions a
+ * second), each paying its statements' round trips in the daemon and its commit in PostgreSQL.
  *
  * A batch the database refuses for its data is written around the one entry it cannot store (the repository
  * isolates it); that entry is dropped, counted and logged. Retrying the whole batch would stall the log behind
@@ -37,28 +42,46 @@ export class AuthLogWriter {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
+    this.timer = setInterval(() => void this.write(false), this.options.flushIntervalMs);
     this.timer.unref();
   }
 
   add(entry: AuthLogEntry): void {
     this.queue.push(entry);
     if (this.queue.length > this.options.maxQueued) this.dropOldest();
-    if (this.queue.length >= this.options.batchSize && !this.flushing) void this.flush();
+    if (this.queue.length >= this.options.batchSize && !this.flushing) void this.write(false);
   }
 
-  /** Writes what is queued; resolves when written (or when the write failed and the entries were kept). */
-  flush(): Promise<void> {
+  /**
+   * Writes everything queued, including what arrives meanwhile (stop, tests); resolves when written, or when a
+   * write failed and the entries were kept (a later tick retries them).
+   */
+  async flush(): Promise<void> {
+    for (;;) {
+      if (this.flushing) {
+        await this.flushing;
+        continue;
+      }
+      if (this.queue.length === 0) return;
+      await this.write(true);
+      if (this.failing) return;
+    }
+  }
+
+  /** One write pass; with `drain`, also entries that arrive during it; without, only full batches after the first. */
+  private write(drain: boolean): Promise<void> {
     if (this.flushing) return this.flushing;
     if (this.queue.length === 0) return Promise.resolve();
-    this.flushing = this.writeAll().finally(() => {
+    this.flushing = this.writeAll(drain).finally(() => {
       this.flushing = null;
     });
     return this.flushing;
   }
 
-  private async writeAll(): Promise<void> {
-    while (this.queue.length > 0) {
+  private async writeAll(drain: boolean): Promise<void> {
+    let first = true;
+    while (this.queue.length > 0 && (first || drain || this.queue.length >= this.options.batchSize)) {
+      first = false;
       // Taken out while written, so entries dropped for space meanwhile are never the ones being written.
       const batch = this.queue.splice(0, this.options.batchSize);
       this.inFlight = batch.length;

@@ -164,4 +164,43 @@ describe('auth-log writer', () => {
     await writer.flush();
     expect(await usernames(db.sql)).toEqual(['kept']);
   });
+
+  it('a full batch is written at once, and entries that arrive during a write wait for the next tick unless a full batch waits', async () => {
+    // Writing every arrival at once turned the writer into a loop of small transactions back to back.
+    const { log } = capturingLogger();
+    const sizes: number[] = [];
+    let release: (() => void) | null = null;
+    const gated: AuthLogRepository = {
+      ...repo,
+      appendIsolating: async (entries) => {
+        sizes.push(entries.length);
+        await new Promise<void>((resolve) => (release = resolve));
+        return repo.appendIsolating(entries);
+      },
+    };
+    const opened = async (): Promise<void> => {
+      for (let i = 0; i < 100 && release === null; i++) await new Promise((r) => setImmediate(r));
+      expect(release).not.toBeNull();
+    };
+    const open = async (): Promise<void> => {
+      await opened();
+      const r = release as unknown as () => void;
+      release = null;
+      r();
+    };
+    const writer = new AuthLogWriter(gated, OPTIONS, log);
+    for (let i = 0; i < 8; i++) writer.add(entry(`a${i}`)); // a full batch: written at once
+    for (let i = 0; i < 3; i++) writer.add(entry(`b${i}`)); // during its write
+    await open();
+    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+    expect(sizes).toEqual([8]);
+    expect(await counter(authLogBacklog)).toBe(3);
+
+    for (let i = 0; i < 17; i++) writer.add(entry(`c${i}`)); // now 20 waiting: two full batches, 4 left
+    const draining = writer.flush(); // flush writes everything, in batches
+    for (let n = 0; n < 3; n++) await open();
+    await draining;
+    expect(sizes).toEqual([8, 8, 8, 4]);
+    expect((await usernames(db.sql)).length).toBe(28);
+  });
 });
