@@ -146,8 +146,9 @@ export const DEFAULT_PROFILES: Readonly<Record<VendorName, ProfileConfig>> = {
   // define the attribute named by `[ipoe] attr-l4-redirect=` in a site dictionary (radius.dictionaries), then
   // override redirect.attributes { Framed-Pool: null, Filter-Id: null, <attr>: 1 }, coaRestrict { <attr>: 1 },
   // coaRestore { <attr>: 0 } and disconnectOnRestore: false (needs [dae-server]).
-  // Rate change = CoA with the accept's Filter-Id: accel-ppp's shaper module reads its `[shaper] attr=` from a
-  // CoA-Request as from the Access-Accept and re-applies the shaper to the live session (needs [dae-server]).
+  // Rate change = CoA with the accept's Filter-Id ("down/up" kbit/s, docs.accel-ppp.org [shaper] attr=): the shaper
+  // module handles the RADIUS CoA event as it does the Access-Accept and re-applies the rate to the live session
+  // (needs [dae-server]).
   'accel-ppp': {
     vars: { interimInterval: 300, unpaidPool: 'unpaid', unpaidRate: '1024/1024' },
     accept: { ...FRAMED, 'Filter-Id': '${downKbps}/${upKbps}', ...INTERIM },
@@ -209,8 +210,9 @@ export const DEFAULT_PROFILES: Readonly<Record<VendorName, ProfileConfig>> = {
   // Huawei ME60/NE (§5 vendor 2011, §6): CAR in bit/s, Input = from the subscriber (upload). Portal = a restricted
   // user group (Huawei-Policy-Name) plus Huawei-PortalURL (FreeRADIUS's spelling of HW-Portal-URL) when portalUrl
   // is set; otherwise the user group's own redirect applies. Restore = Disconnect unless normalPolicy is set.
-  // Rate change = CoA with the accept's CAR pair: the BRAS applies Input/Output-Average-Rate from a CoA-Request to
-  // the online user (Huawei's RADIUS attribute reference lists them as CoA attributes), no user group change.
+  // Rate change = CoA with the accept's CAR pair, no user group change: the ME60 applies the committed rates (our
+  // Input/Output-Average-Rate are its HW-Input/Output-Committed-Information-Rate, 2011/2 and /5) delivered to an
+  // online PPP user by CoA (Huawei support case "DL PIR delivered by a RADIUS server through CoA", ME60 V600R002).
   huawei: {
     vars: { interimInterval: 300, redirectPolicy: 'unpaid', normalPolicy: '', portalUrl: '' },
     accept: { ...FRAMED, 'Huawei-Input-Average-Rate': '${upBps}', 'Huawei-Output-Average-Rate': '${downBps}', 'Huawei-Policy-Name': '${normalPolicy}', ...INTERIM },
@@ -224,9 +226,10 @@ export const DEFAULT_PROFILES: Readonly<Record<VendorName, ProfileConfig>> = {
   // Ericsson-AB / Redback SmartEdge (§5 vendor 2352; names carry no prefix): speed by named QoS profiles configured
   // on the router, policing = inbound (upload), metering = outbound (download), named after the rate. Portal = an
   // HTTP-Redirect-Profile-Name (plus HTTP-Redirect-URL when portalUrl is set); restore = Disconnect.
-  // Rate change = CoA naming the policing and metering profiles of the new speed, as the accept names them
-  // (SmartEdge applies Qos-Policing/Metering-Profile-Name from a CoA to the live circuit); the router must have a
-  // profile for every speed a tariff, FUP step, window or add-on can give, as it must for the accept.
+  // Rate change = CoA naming the policing and metering profiles of the new speed, as the accept names them; the
+  // router must have a profile for every speed a tariff, FUP step, window or add-on can give, as for the accept.
+  // Source: the design table (docs/tariffs.md); Ericsson's list of CoA attributes was not reachable to re-check it,
+  // so an operator confirms on a lab router (or sets rateChangeBy: disconnect).
   ericsson: {
     vars: { interimInterval: 300, redirectProfile: 'unpaid', portalUrl: '' },
     accept: { ...FRAMED, 'Qos-Policing-Profile-Name': 'up-${upKbps}k', 'Qos-Metering-Profile-Name': 'down-${downKbps}k', ...INTERIM },
@@ -241,8 +244,9 @@ export const DEFAULT_PROFILES: Readonly<Record<VendorName, ProfileConfig>> = {
   // an Access-Reject carrying the address, the login, a restricted policing profile and service 5 (allow-list +
   // HTTP redirect), which SKAT treats as "restricted", not "denied" (without Framed-IP-Address it IS a denial).
   // Restore = CoA switching service 5 off.
-  // Rate change = CoA with the new inline policing profile (SKAT's CoA replaces the subscriber's Policing-Profile,
-  // §5: Policing-Profile 1 is a CoA attribute as Enable-Service is), the accept's form.
+  // Rate change = CoA with the new inline policing profile in the accept's form: SKAT's RADIUS CoA sets the
+  // subscriber's Policing-Profile as it sets Enable-Service for restore. Source: the design table (docs/tariffs.md);
+  // VAS Experts' documentation was not reachable to re-check it, so an operator confirms on a lab SKAT.
   vasexperts: {
     vars: { interimInterval: 300, classFlags: '++++++++', allowList: 'allowlist', redirectPolicing: 'BV##1024#1024#++++++++' },
     accept: {

@@ -35,7 +35,8 @@ class RecordingSender {
   send(req: CoaRequest): Promise<CoaOutcome> {
     this.sent.push(req);
     const result = this.answers[req.kind] ?? 'ack';
-    return Promise.resolve(result === 'nak' ? { result, errorCause: 503, attempts: 1, transport: 'udp' } : { result, attempts: 1, transport: 'udp' });
+    const outcome: CoaOutcome = result === 'nak' ? { result, errorCause: 503, attempts: 1, transport: 'udp' } : { result, attempts: 1, transport: 'udp' };
+    return Promise.resolve(outcome);
   }
 
   /** kind, action and the decoded attributes of each request, in order. */
