@@ -438,9 +438,9 @@ function isDynamic(item: Item): item is DynamicItem {
  * cache, and on a miss interpolate and encode the dynamic attributes only (the static ones are shared Buffers).
  *
  * Cache: one Map for all vendors and sets, keyed by the set (vendor + accept/redirect/coaRestrict/coaRestore/
- * rateChange) and
- * the length-prefixed values of exactly the variables that set uses — e.g. `mikrotik/accept|5:50000|6:100000|
- * 9:192.0.2.1|0:` for upKbps, downKbps, framedIp, framedPool. So the key holds (vendor, tariff speeds/name,
+ * rateChange) and the length-prefixed values of exactly the variables that set uses — e.g. `mikrotik/accept|
+ * 5:50000|6:100000|9:192.0.2.1|0:` for upKbps, downKbps, framedIp, framedPool (for rateChange the speed values are
+ * the new speed's, so each speed has its own entry). So the key holds (vendor, tariff speeds/name,
  * framedIp, framedPool) and the username only where a template uses it; keying on values rather than the tariff id
  * means an edited tariff can never be answered from a stale entry. Subscribers on pools share one entry per tariff;
  * with static addresses there is one per subscriber. Bound: `cacheSize` entries (default 16384, ≈ 10 MB at ~600
