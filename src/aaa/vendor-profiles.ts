@@ -1,14 +1,17 @@
 /**
  * Vendor profiles: what Tollgate answers each kind of BRAS, as data (DESIGN invariant 7). A profile holds
  * attribute templates for normal service (`accept`), for the captive portal (`redirect`, an Access-Accept for most
- * BRAS, the restricted Access-Reject for VAS Experts SKAT), and for CoA restrict/restore, plus constants (`vars`).
+ * BRAS, the restricted Access-Reject for VAS Experts SKAT), for CoA restrict/restore, and for the CoA that changes
+ * a live session's speed (`rateChange`, rendered with the new speed: docs/tariffs.md), plus constants (`vars`).
  *
  * Templates are `Name: value` maps; `Name:<tag>` sets an RFC 2868 tag (`ERX-Service-Activate:1`); a list value sends
  * the attribute once per item (two `Cisco-AVPair`). String values may hold `${variable}` placeholders:
  * - per subscriber: `username`, `tariff` (name), `tariffId`, `downKbps`, `upKbps`, `downBps`, `upBps`, `downMbps`,
  *   `upMbps`, `downBurstBytes`/`upBurstBytes` (1.5 s at the rate, a policer's usual normal burst), `framedIp`,
  *   `framedPool`, and `clientIp` (framedIp, else the Framed-IP-Address of the Access-Request: SKAT's L3 BRAS sends
- *   the subscriber's address there and wants it echoed);
+ *   the subscriber's address there and wants it echoed); in `rateChange` the speed variables are the new speed's;
+ * - in `rateChange` only: `prevDownKbps`, `prevUpKbps`, `prevDownBps`, `prevUpBps`, the speed the session had (what
+ *   the NAS was last told), for a BRAS that names the service instance to deactivate by its arguments (Juniper);
  * - per profile: the constants of its `vars` map (`unpaidList`, `redirectService`, `portalUrl`, `interimInterval`…).
  * An attribute whose template uses a variable that is empty for this subscriber (no framedIp, no tariff) or an
  * empty constant (`portalUrl: ""`) is left out, never sent empty. `${…}` is the only syntax: there is no escape.
@@ -17,8 +20,8 @@
  * redirect answer after these attributes, so a Class in a template is sent as well, never instead.
  *
  * Configuration (`vendors.<vendor>`) overrides a built-in profile key by key: `vars` entry by entry, templates
- * attribute by attribute (names compared case-insensitively; `null` removes a built-in attribute), `redirect.code`
- * and `disconnectOnRestore` as values.
+ * attribute by attribute (names compared case-insensitively; `null` removes a built-in attribute), `redirect.code`,
+ * `disconnectOnRestore` and `rateChangeBy` as values.
  *
  * Compilation resolves every name against the dictionary, encodes every attribute without a subscriber variable
  * once, and trial-encodes the others with a sample subscriber, so a bad name or value stops start-up with its key
@@ -27,7 +30,7 @@
  */
 import { ConfigError } from '../config/errors.js';
 import type { Issue } from '../config/errors.js';
-import { REDIRECT_CODES } from '../config/vendors.js';
+import { RATE_CHANGE_BY, REDIRECT_CODES } from '../config/vendors.js';
 import { VENDORS, type SubscriberSnapshot, type VendorName } from '../domain/types.js';
 import type { Attribute } from '../radius/attributes.js';
 import { encodeAttribute } from '../radius/encode.js';
@@ -46,8 +49,9 @@ export type AttributeTemplates = Readonly<Record<string, TemplateValue>>;
 /** Templates in an override: `null` removes the built-in attribute of that name. */
 export type TemplateOverrides = Readonly<Record<string, TemplateValue | null>>;
 
-export { REDIRECT_CODES };
+export { RATE_CHANGE_BY, REDIRECT_CODES };
 export type RedirectCode = (typeof REDIRECT_CODES)[number];
+export type RateChangeBy = (typeof RATE_CHANGE_BY)[number];
 
 export interface ProfileConfig {
   /** Operator constants for the templates, e.g. `unpaidList: unpaid`. */
@@ -62,6 +66,23 @@ export interface ProfileConfig {
   readonly coaRestore: AttributeTemplates;
   /** Restore by Disconnect-Request (the subscriber re-authenticates into normal service) rather than by CoA. */
   readonly disconnectOnRestore: boolean;
+  /**
+   * CoA-Request that changes a live session's speed (FUP step, schedule window, add-on, tariff change), rendered
+   * with the new speed in `${downKbps}`, `${upKbps}` and the other speed variables. Sent when rateChangeBy is 'coa'.
+   */
+  readonly rateChange: AttributeTemplates;
+  /**
+   * How a live session gets a new speed: 'coa' sends rateChange (a NAK falls back to a Disconnect-Request);
+   * 'disconnect' sends a Disconnect-Request, and the subscriber re-authenticates into the new speed. 'coa' with no
+   * rateChange attribute is a configuration error.
+   */
+  readonly rateChangeBy: RateChangeBy;
+}
+
+/** The speed a rate change gives a live session, in kbit/s like the tariff's. */
+export interface RateSpeed {
+  readonly downKbps: number;
+  readonly upKbps: number;
 }
 
 export interface PartialProfileConfig {
@@ -71,6 +92,8 @@ export interface PartialProfileConfig {
   readonly coaRestrict?: TemplateOverrides | undefined;
   readonly coaRestore?: TemplateOverrides | undefined;
   readonly disconnectOnRestore?: boolean | undefined;
+  readonly rateChange?: TemplateOverrides | undefined;
+  readonly rateChangeBy?: RateChangeBy | undefined;
 }
 
 /** `vendors` in the configuration: per vendor, what changes from the built-in profile. */
@@ -87,7 +110,9 @@ const NONE: AttributeTemplates = {};
 
 export const DEFAULT_PROFILES: Readonly<Record<VendorName, ProfileConfig>> = {
   // Any RFC 2865 NAS: address or pool only, no speed. No standard attribute restricts a session, so the portal is
-  // an Access-Reject with a Reply-Message, and a paid-up subscriber gets service back by reconnecting.
+  // an Access-Reject with a Reply-Message, and a paid-up subscriber gets service back by reconnecting. Rate change
+  // = Disconnect: RFC 2865/5176 define no attribute that sets a session's speed, so the subscriber reconnects and
+  // gets whatever the NAS does with the new Access-Accept.
   generic: {
     vars: { interimInterval: 300, rejectMessage: 'Service restricted: please top up your account' },
     accept: { ...FRAMED, ...INTERIM },
@@ -95,10 +120,14 @@ export const DEFAULT_PROFILES: Readonly<Record<VendorName, ProfileConfig>> = {
     coaRestrict: NONE,
     coaRestore: NONE,
     disconnectOnRestore: true,
+    rateChange: NONE,
+    rateChangeBy: 'disconnect',
   },
   // MikroTik (§5 vendor 14988, §6): Rate-Limit is "rx/tx" from the router's side, so rx = the subscriber's upload.
   // Portal = the unpaid Address-List that the operator's firewall NATs to the portal (optionally a low Rate-Limit
   // via redirectRateLimit). Restore = Disconnect, as CoA adds the new list without taking the old one away.
+  // Rate change = CoA with the accept's Rate-Limit: RouterOS's RADIUS client takes Mikrotik-Rate-Limit in an
+  // incoming CoA (`/radius incoming set accept=yes`, port 3799) and updates the session's dynamic queue in place.
   mikrotik: {
     vars: { interimInterval: 300, unpaidList: 'unpaid', paidList: '', redirectRateLimit: '' },
     accept: { ...FRAMED, 'Mikrotik-Rate-Limit': '${upKbps}k/${downKbps}k', ...INTERIM },
@@ -109,12 +138,17 @@ export const DEFAULT_PROFILES: Readonly<Record<VendorName, ProfileConfig>> = {
     coaRestrict: { 'Mikrotik-Address-List': '${unpaidList}', 'Mikrotik-Rate-Limit': '${redirectRateLimit}' },
     coaRestore: { 'Mikrotik-Address-List': '${paidList}', 'Mikrotik-Rate-Limit': '${upKbps}k/${downKbps}k' },
     disconnectOnRestore: true,
+    rateChange: { 'Mikrotik-Rate-Limit': '${upKbps}k/${downKbps}k' },
+    rateChangeBy: 'coa',
   },
   // accel-ppp (§5 vendor 55999, §6): speed in Filter-Id "down/up" kbit/s ([shaper] attr=Filter-Id). PPPoE portal =
   // an address from the unpaid pool + a low Filter-Id, restored by Disconnect so the client redials. IPoE option:
   // define the attribute named by `[ipoe] attr-l4-redirect=` in a site dictionary (radius.dictionaries), then
   // override redirect.attributes { Framed-Pool: null, Filter-Id: null, <attr>: 1 }, coaRestrict { <attr>: 1 },
   // coaRestore { <attr>: 0 } and disconnectOnRestore: false (needs [dae-server]).
+  // Rate change = CoA with the accept's Filter-Id ("down/up" kbit/s, docs.accel-ppp.org [shaper] attr=): the shaper
+  // module handles the RADIUS CoA event as it does the Access-Accept and re-applies the rate to the live session
+  // (needs [dae-server]).
   'accel-ppp': {
     vars: { interimInterval: 300, unpaidPool: 'unpaid', unpaidRate: '1024/1024' },
     accept: { ...FRAMED, 'Filter-Id': '${downKbps}/${upKbps}', ...INTERIM },
@@ -122,10 +156,20 @@ export const DEFAULT_PROFILES: Readonly<Record<VendorName, ProfileConfig>> = {
     coaRestrict: NONE,
     coaRestore: { 'Filter-Id': '${downKbps}/${upKbps}' },
     disconnectOnRestore: true,
+    rateChange: { 'Filter-Id': '${downKbps}/${upKbps}' },
+    rateChangeBy: 'coa',
   },
   // Cisco ISG (§5 vendor 9, §6): user-profile policing in Cisco-Account-Info "QU;rate;burst;D;rate;burst" (bit/s,
   // bytes); portal = activate the L4-redirect service "A<service>"; restore = CoA deactivating that service (the
   // policing from the logon stays).
+  // Rate change = CoA pushing the accept's policing again with the new rates. The accept polices at the user-profile
+  // level (VSA 250, "Config level = Per-user" in `show subscriber session`: "Configuring ISG Policies for
+  // Regulating Network Access"), and ISG's precedence is per-user > service profile > interface, except that "a CoA
+  // per-user push replaces the current per-user configuration for any overlapping feature" ("Configuring MQC
+  // Support for IP Sessions"). So a CoA carrying the per-user "QU;…;D;…" replaces the policing in place, while
+  // activating a speed service (VSA 251 policing) would stay shadowed by the per-user policing from the logon, and
+  // RADIUS-Based Policing (`qos-policy-in/out=add-class(sub,…)` in Cisco-AVPair) needs an MQC policy active on the
+  // session, which this accept does not apply. An ISG that gives speed by services or MQC overrides rateChange.
   cisco: {
     vars: { interimInterval: 300, redirectService: 'REDIRECT' },
     accept: { ...FRAMED, 'Cisco-Account-Info': 'QU;${upBps};${upBurstBytes};D;${downBps};${downBurstBytes}', ...INTERIM },
@@ -136,11 +180,20 @@ export const DEFAULT_PROFILES: Readonly<Record<VendorName, ProfileConfig>> = {
     coaRestrict: { 'Cisco-AVPair': ['subscriber:command=activate-service', 'subscriber:service-name=${redirectService}'] },
     coaRestore: { 'Cisco-AVPair': ['subscriber:command=deactivate-service', 'subscriber:service-name=${redirectService}'] },
     disconnectOnRestore: false,
+    rateChange: { 'Cisco-Account-Info': 'QU;${upBps};${upBurstBytes};D;${downBps};${downBurstBytes}' },
+    rateChangeBy: 'coa',
   },
   // Juniper MX BNG / E-series (§5 vendor 4874, §6): service activation, tag 1. The internet service takes
   // (upstream, downstream) in bit/s as JunosE's tiered(inputBW, outputBW) example does; its dynamic profile on the
   // router defines what the arguments mean. ERX-Qos-Profile-Name or ERX-Ingress/Egress-Policy-Name are the static
   // alternatives (override accept). Portal = the redirect service; CoA swaps the two services.
+  // Rate change = one CoA deactivating the internet service instance in force and activating it with the new
+  // arguments. Junos subscriber management identifies a service instance in a CoA by its complete activation string,
+  // arguments included ("Management of Subscriber Services with Multiple Instances": INTERNET(1,2) and INTERNET(3,4)
+  // are two instances), so the deactivation names the previous speed (${prevUpBps}, ${prevDownBps}); and it runs a
+  // CoA's deactivations before its activations (Junos 16.1R4, "multiple activation and deactivation requests in a
+  // single CoA message"). Without a known previous speed the session is disconnected instead (see rateChange()).
+  // A JunosE router that deactivates by bare name overrides ERX-Service-Deactivate with '${internetService}'.
   juniper: {
     vars: { interimInterval: 300, internetService: 'INTERNET', redirectService: 'REDIRECT' },
     accept: { ...FRAMED, 'ERX-Service-Activate:1': '${internetService}(${upBps},${downBps})', ...INTERIM },
@@ -148,10 +201,18 @@ export const DEFAULT_PROFILES: Readonly<Record<VendorName, ProfileConfig>> = {
     coaRestrict: { 'ERX-Service-Deactivate': '${internetService}', 'ERX-Service-Activate:1': '${redirectService}' },
     coaRestore: { 'ERX-Service-Deactivate': '${redirectService}', 'ERX-Service-Activate:1': '${internetService}(${upBps},${downBps})' },
     disconnectOnRestore: false,
+    rateChange: {
+      'ERX-Service-Deactivate': '${internetService}(${prevUpBps},${prevDownBps})',
+      'ERX-Service-Activate:1': '${internetService}(${upBps},${downBps})',
+    },
+    rateChangeBy: 'coa',
   },
   // Huawei ME60/NE (§5 vendor 2011, §6): CAR in bit/s, Input = from the subscriber (upload). Portal = a restricted
   // user group (Huawei-Policy-Name) plus Huawei-PortalURL (FreeRADIUS's spelling of HW-Portal-URL) when portalUrl
   // is set; otherwise the user group's own redirect applies. Restore = Disconnect unless normalPolicy is set.
+  // Rate change = CoA with the accept's CAR pair, no user group change: the ME60 applies the committed rates (our
+  // Input/Output-Average-Rate are its HW-Input/Output-Committed-Information-Rate, 2011/2 and /5) delivered to an
+  // online PPP user by CoA (Huawei support case "DL PIR delivered by a RADIUS server through CoA", ME60 V600R002).
   huawei: {
     vars: { interimInterval: 300, redirectPolicy: 'unpaid', normalPolicy: '', portalUrl: '' },
     accept: { ...FRAMED, 'Huawei-Input-Average-Rate': '${upBps}', 'Huawei-Output-Average-Rate': '${downBps}', 'Huawei-Policy-Name': '${normalPolicy}', ...INTERIM },
@@ -159,10 +220,16 @@ export const DEFAULT_PROFILES: Readonly<Record<VendorName, ProfileConfig>> = {
     coaRestrict: { 'Huawei-Policy-Name': '${redirectPolicy}', 'Huawei-PortalURL': '${portalUrl}' },
     coaRestore: { 'Huawei-Policy-Name': '${normalPolicy}', 'Huawei-Input-Average-Rate': '${upBps}', 'Huawei-Output-Average-Rate': '${downBps}' },
     disconnectOnRestore: true,
+    rateChange: { 'Huawei-Input-Average-Rate': '${upBps}', 'Huawei-Output-Average-Rate': '${downBps}' },
+    rateChangeBy: 'coa',
   },
   // Ericsson-AB / Redback SmartEdge (§5 vendor 2352; names carry no prefix): speed by named QoS profiles configured
   // on the router, policing = inbound (upload), metering = outbound (download), named after the rate. Portal = an
   // HTTP-Redirect-Profile-Name (plus HTTP-Redirect-URL when portalUrl is set); restore = Disconnect.
+  // Rate change = CoA naming the policing and metering profiles of the new speed, as the accept names them; the
+  // router must have a profile for every speed a tariff, FUP step, window or add-on can give, as for the accept.
+  // Source: the design table (docs/tariffs.md); Ericsson's list of CoA attributes was not reachable to re-check it,
+  // so an operator confirms on a lab router (or sets rateChangeBy: disconnect).
   ericsson: {
     vars: { interimInterval: 300, redirectProfile: 'unpaid', portalUrl: '' },
     accept: { ...FRAMED, 'Qos-Policing-Profile-Name': 'up-${upKbps}k', 'Qos-Metering-Profile-Name': 'down-${downKbps}k', ...INTERIM },
@@ -170,11 +237,16 @@ export const DEFAULT_PROFILES: Readonly<Record<VendorName, ProfileConfig>> = {
     coaRestrict: { 'HTTP-Redirect-Profile-Name': '${redirectProfile}', 'HTTP-Redirect-URL': '${portalUrl}' },
     coaRestore: { 'Qos-Policing-Profile-Name': 'up-${upKbps}k', 'Qos-Metering-Profile-Name': 'down-${downKbps}k' },
     disconnectOnRestore: true,
+    rateChange: { 'Qos-Policing-Profile-Name': 'up-${upKbps}k', 'Qos-Metering-Profile-Name': 'down-${downKbps}k' },
+    rateChangeBy: 'coa',
   },
   // VAS Experts SKAT (§5 vendor 43823, §6): inline policing "BV##<down kbps>#<up kbps>#<cs0..cs7 flags>". Portal =
   // an Access-Reject carrying the address, the login, a restricted policing profile and service 5 (allow-list +
   // HTTP redirect), which SKAT treats as "restricted", not "denied" (without Framed-IP-Address it IS a denial).
   // Restore = CoA switching service 5 off.
+  // Rate change = CoA with the new inline policing profile in the accept's form: SKAT's RADIUS CoA sets the
+  // subscriber's Policing-Profile as it sets Enable-Service for restore. Source: the design table (docs/tariffs.md);
+  // VAS Experts' documentation was not reachable to re-check it, so an operator confirms on a lab SKAT.
   vasexperts: {
     vars: { interimInterval: 300, classFlags: '++++++++', allowList: 'allowlist', redirectPolicing: 'BV##1024#1024#++++++++' },
     accept: {
@@ -195,6 +267,8 @@ export const DEFAULT_PROFILES: Readonly<Record<VendorName, ProfileConfig>> = {
     coaRestrict: { 'VasExperts-Policing-Profile': '${redirectPolicing}', 'VasExperts-Service-Profile': '5:${allowList}' },
     coaRestore: { 'VasExperts-Enable-Service': '5:off', 'VasExperts-Policing-Profile': 'BV##${downKbps}#${upKbps}#${classFlags}' },
     disconnectOnRestore: false,
+    rateChange: { 'VasExperts-Policing-Profile': 'BV##${downKbps}#${upKbps}#${classFlags}' },
+    rateChangeBy: 'coa',
   },
 };
 
@@ -211,6 +285,8 @@ export function mergeProfile(base: ProfileConfig, override: PartialProfileConfig
     coaRestrict: mergeTemplates(base.coaRestrict, override.coaRestrict),
     coaRestore: mergeTemplates(base.coaRestore, override.coaRestore),
     disconnectOnRestore: override.disconnectOnRestore ?? base.disconnectOnRestore,
+    rateChange: mergeTemplates(base.rateChange, override.rateChange),
+    rateChangeBy: override.rateChangeBy ?? base.rateChangeBy,
   };
 }
 
@@ -235,7 +311,16 @@ export interface AccessRequestInfo {
   readonly framedIp?: string | undefined;
 }
 
-type VariableReader = (s: SubscriberSnapshot, request: AccessRequestInfo | undefined) => string;
+/**
+ * One variable's value for a render. `speed` is the new speed of a rate change (it replaces the tariff's), and
+ * `previous` the speed the session had; both undefined outside rateChange.
+ */
+type VariableReader = (
+  s: SubscriberSnapshot,
+  request: AccessRequestInfo | undefined,
+  speed: RateSpeed | undefined,
+  previous: RateSpeed | undefined,
+) => string;
 
 const kbps = (n: number | undefined): string => (n === undefined ? '' : String(n));
 const bps = (n: number | undefined): string => (n === undefined ? '' : String(n * 1000));
@@ -249,18 +334,25 @@ const SUBSCRIBER_VARIABLES: ReadonlyMap<string, VariableReader> = new Map<string
   ['username', (s) => s.username],
   ['tariff', (s) => s.tariff?.name ?? ''],
   ['tariffId', (s) => (s.tariff === null ? '' : String(s.tariff.id))],
-  ['downKbps', (s) => kbps(s.tariff?.downKbps)],
-  ['upKbps', (s) => kbps(s.tariff?.upKbps)],
-  ['downBps', (s) => bps(s.tariff?.downKbps)],
-  ['upBps', (s) => bps(s.tariff?.upKbps)],
-  ['downMbps', (s) => mbps(s.tariff?.downKbps)],
-  ['upMbps', (s) => mbps(s.tariff?.upKbps)],
-  ['downBurstBytes', (s) => burst(s.tariff?.downKbps)],
-  ['upBurstBytes', (s) => burst(s.tariff?.upKbps)],
+  ['downKbps', (s, _r, sp) => kbps(sp?.downKbps ?? s.tariff?.downKbps)],
+  ['upKbps', (s, _r, sp) => kbps(sp?.upKbps ?? s.tariff?.upKbps)],
+  ['downBps', (s, _r, sp) => bps(sp?.downKbps ?? s.tariff?.downKbps)],
+  ['upBps', (s, _r, sp) => bps(sp?.upKbps ?? s.tariff?.upKbps)],
+  ['downMbps', (s, _r, sp) => mbps(sp?.downKbps ?? s.tariff?.downKbps)],
+  ['upMbps', (s, _r, sp) => mbps(sp?.upKbps ?? s.tariff?.upKbps)],
+  ['downBurstBytes', (s, _r, sp) => burst(sp?.downKbps ?? s.tariff?.downKbps)],
+  ['upBurstBytes', (s, _r, sp) => burst(sp?.upKbps ?? s.tariff?.upKbps)],
   ['framedIp', (s) => s.framedIp ?? ''],
   ['framedPool', (s) => s.framedPool ?? ''],
   ['clientIp', (s, r) => (s.framedIp !== null && s.framedIp !== '' ? s.framedIp : (r?.framedIp ?? ''))],
+  ['prevDownKbps', (_s, _r, _sp, prev) => kbps(prev?.downKbps)],
+  ['prevUpKbps', (_s, _r, _sp, prev) => kbps(prev?.upKbps)],
+  ['prevDownBps', (_s, _r, _sp, prev) => bps(prev?.downKbps)],
+  ['prevUpBps', (_s, _r, _sp, prev) => bps(prev?.upKbps)],
 ]);
+
+/** The variables of the previous speed: known only to a rate change, so only its templates may use them. */
+const PREVIOUS_SPEED_VARIABLES: ReadonlySet<string> = new Set(['prevDownKbps', 'prevUpKbps', 'prevDownBps', 'prevUpBps']);
 
 /** Names of the per-subscriber template variables (profile vars may not reuse them). */
 export const SUBSCRIBER_VARIABLE_NAMES: readonly string[] = [...SUBSCRIBER_VARIABLES.keys()];
@@ -283,6 +375,8 @@ const SAMPLE: SubscriberSnapshot = {
   accountState: 'active',
   tariff: { id: 1, name: 'Sample', downKbps: 100_000, upKbps: 50_000 },
 };
+/** The previous speed a rate-change template is trial-encoded with. */
+const SAMPLE_PREVIOUS: RateSpeed = { downKbps: 50_000, upKbps: 25_000 };
 
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -312,6 +406,8 @@ interface CompiledSet {
   readonly slots: readonly VariableReader[];
   /** Reused per call to hold the slot values (rendering is synchronous). */
   readonly values: string[];
+  /** A template reads the previous speed (rateChange only): without it there is nothing to send. */
+  readonly needsPrevious: boolean;
 }
 
 interface CompiledProfile {
@@ -321,6 +417,8 @@ interface CompiledProfile {
   readonly coaRestrict: CompiledSet;
   readonly coaRestore: CompiledSet;
   readonly disconnectOnRestore: boolean;
+  readonly rateChange: CompiledSet;
+  readonly rateChangeBy: RateChangeBy;
 }
 
 export interface CompileOptions {
@@ -339,9 +437,10 @@ function isDynamic(item: Item): item is DynamicItem {
  * The compiled profiles of every vendor. Per call: read the set's subscriber variables, look the answer up in the
  * cache, and on a miss interpolate and encode the dynamic attributes only (the static ones are shared Buffers).
  *
- * Cache: one Map for all vendors and sets, keyed by the set (vendor + accept/redirect/coaRestrict/coaRestore) and
- * the length-prefixed values of exactly the variables that set uses — e.g. `mikrotik/accept|5:50000|6:100000|
- * 9:192.0.2.1|0:` for upKbps, downKbps, framedIp, framedPool. So the key holds (vendor, tariff speeds/name,
+ * Cache: one Map for all vendors and sets, keyed by the set (vendor + accept/redirect/coaRestrict/coaRestore/
+ * rateChange) and the length-prefixed values of exactly the variables that set uses — e.g. `mikrotik/accept|
+ * 5:50000|6:100000|9:192.0.2.1|0:` for upKbps, downKbps, framedIp, framedPool (for rateChange the speed values are
+ * the new speed's, so each speed has its own entry). So the key holds (vendor, tariff speeds/name,
  * framedIp, framedPool) and the username only where a template uses it; keying on values rather than the tariff id
  * means an edited tariff can never be answered from a stale entry. Subscribers on pools share one entry per tariff;
  * with static addresses there is one per subscriber. Bound: `cacheSize` entries (default 16384, ≈ 10 MB at ~600
@@ -410,6 +509,29 @@ export class VendorProfiles {
     return this.profile(vendor).disconnectOnRestore;
   }
 
+  /**
+   * CoA-Request attributes that give a live session a new speed: the profile's `rateChange` rendered with `speed`
+   * in place of the tariff's (every speed variable: kbit/s, bit/s, Mbit/s, bursts) and `previous`, the speed the
+   * NAS was last told, in the `prev…` variables. Empty — so the caller disconnects instead — when the set has no
+   * attribute, or reads the previous speed and `previous` is unknown (a session from before speeds were
+   * recorded). Whether to send it at all is rateChangeBy's to say.
+   *
+   * @example
+   * const attrs = profiles.rateChange('mikrotik', snapshot, { downKbps: 20_000, upKbps: 10_000 }); // 10000k/20000k
+   */
+  rateChange(vendor: VendorName, snapshot: SubscriberSnapshot, speed: RateSpeed, previous?: RateSpeed | null): readonly RawAttribute[] {
+    checkSpeed('speed', speed);
+    if (previous !== undefined && previous !== null) checkSpeed('previous', previous);
+    const set = this.profile(vendor).rateChange;
+    if (set.needsPrevious && (previous === undefined || previous === null)) return EMPTY;
+    return this.render(set, snapshot, undefined, speed, previous ?? undefined);
+  }
+
+  /** 'coa': send rateChange (Disconnect when NAKed); 'disconnect': the subscriber reconnects into the new speed. */
+  rateChangeBy(vendor: VendorName): RateChangeBy {
+    return this.profile(vendor).rateChangeBy;
+  }
+
   /** Entries in the answer cache (tests, metrics). */
   get cachedEntries(): number {
     return this.cache.size;
@@ -421,12 +543,18 @@ export class VendorProfiles {
     return p;
   }
 
-  private render(set: CompiledSet, snapshot: SubscriberSnapshot, request: AccessRequestInfo | undefined): readonly RawAttribute[] {
+  private render(
+    set: CompiledSet,
+    snapshot: SubscriberSnapshot,
+    request: AccessRequestInfo | undefined,
+    speed?: RateSpeed,
+    previous?: RateSpeed,
+  ): readonly RawAttribute[] {
     if (set.fixed !== undefined) return set.fixed;
     const { values, slots } = set;
     let key = set.id;
     for (let i = 0; i < slots.length; i++) {
-      const v = (slots[i] as VariableReader)(snapshot, request);
+      const v = (slots[i] as VariableReader)(snapshot, request, speed, previous);
       values[i] = v;
       key += `|${v.length}:${v}`;
     }
@@ -441,6 +569,13 @@ export class VendorProfiles {
       this.cache.set(key, out);
     }
     return out;
+  }
+}
+
+/** A speed is whole kbit/s, as a tariff's is: anything else is the caller's bug, not a value to send. */
+function checkSpeed(what: string, speed: RateSpeed): void {
+  for (const [k, v] of [['downKbps', speed.downKbps], ['upKbps', speed.upKbps]] as const) {
+    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`rate change ${what}.${k} must be a non-negative integer (kbit/s), got ${String(v)}`);
   }
 }
 
@@ -495,7 +630,31 @@ function compileProfile(dict: Dictionary, vendor: VendorName, profile: ProfileCo
     coaRestrict: compileSet(dict, `${vendor}/coaRestrict`, `${base}.coaRestrict`, profile.coaRestrict, vars, issues),
     coaRestore: compileSet(dict, `${vendor}/coaRestore`, `${base}.coaRestore`, profile.coaRestore, vars, issues),
     disconnectOnRestore: profile.disconnectOnRestore,
+    rateChange: compileRateChange(dict, vendor, profile, vars, issues),
+    rateChangeBy: profile.rateChangeBy,
   };
+}
+
+/**
+ * The rate-change set, and its consistency with rateChangeBy: 'coa' with nothing to send (no attribute, or every
+ * one switched off by an empty constant) would have every rate change fall back to a Disconnect after a CoA that
+ * cannot be built, so it is refused, naming the key; 'disconnect' ignores the attributes (as disconnectOnRestore
+ * ignores coaRestore). A value other than the two is refused too (the schema checks it for a file; this is for
+ * a profile built in code).
+ */
+function compileRateChange(dict: Dictionary, vendor: VendorName, profile: ProfileConfig, vars: ReadonlyMap<string, string>, issues: Issue[]): CompiledSet {
+  const base = `vendors.${vendor}`;
+  const before = issues.length;
+  const set = compileSet(dict, `${vendor}/rateChange`, `${base}.rateChange`, profile.rateChange, vars, issues, true);
+  if (!(RATE_CHANGE_BY as readonly string[]).includes(profile.rateChangeBy)) {
+    issues.push({ key: `${base}.rateChangeBy`, message: `must be one of ${RATE_CHANGE_BY.join(', ')}, got ${JSON.stringify(profile.rateChangeBy)}` });
+  } else if (profile.rateChangeBy === 'coa' && set.items.length === 0 && issues.length === before) {
+    issues.push({
+      key: `${base}.rateChangeBy`,
+      message: `is "coa" but ${base}.rateChange has no attribute to send: give rateChange the CoA attributes that change this BRAS's speed, or set rateChangeBy: disconnect`,
+    });
+  }
+  return set;
 }
 
 function compileSet(
@@ -505,6 +664,7 @@ function compileSet(
   templates: AttributeTemplates,
   vars: ReadonlyMap<string, string>,
   issues: Issue[],
+  rateChange = false,
 ): CompiledSet {
   const items: Item[] = [];
   const slotNames: string[] = [];
@@ -515,7 +675,7 @@ function compileSet(
     const list: readonly TemplateScalar[] = Array.isArray(raw) ? raw : [raw as TemplateScalar];
     list.forEach((value, i) => {
       const itemKey = Array.isArray(raw) ? `${attrKey}[${i}]` : attrKey;
-      const item = compileItem(dict, target.name, target.tag, String(value), itemKey, vars, slotNames, issues);
+      const item = compileItem(dict, target.name, target.tag, String(value), itemKey, vars, slotNames, issues, rateChange);
       if (item !== undefined) items.push(item);
     });
   }
@@ -524,7 +684,7 @@ function compileSet(
   const fixed = dynamic ? undefined : items.length === 0 ? EMPTY : Object.freeze(items as RawAttribute[]);
   if (dynamic) {
     // Trial-encode with a sample subscriber so a template that cannot encode stops start-up, not a request.
-    const sample = slots.map((read) => read(SAMPLE, { framedIp: '192.0.2.1' }));
+    const sample = slots.map((read) => read(SAMPLE, { framedIp: '192.0.2.1' }, undefined, SAMPLE_PREVIOUS));
     for (const item of items) {
       if (!isDynamic(item)) continue;
       const text = interpolate(item, sample);
@@ -536,7 +696,8 @@ function compileSet(
       }
     }
   }
-  return { id, fixed, items, slots, values: new Array<string>(slots.length).fill('') };
+  const needsPrevious = slotNames.some((n) => PREVIOUS_SPEED_VARIABLES.has(n));
+  return { id, fixed, items, slots, values: new Array<string>(slots.length).fill(''), needsPrevious };
 }
 
 /** `Name` or `Name:<tag>` → the dictionary's name and the tag (0 = none). */
@@ -579,6 +740,7 @@ function compileItem(
   vars: ReadonlyMap<string, string>,
   slotNames: string[],
   issues: Issue[],
+  rateChange: boolean,
 ): Item | undefined {
   const literals: string[] = [];
   const slots: number[] = [];
@@ -599,6 +761,9 @@ function compileItem(
     if (constant !== undefined) {
       if (constant === '') return undefined; // an empty constant switches the attribute off
       literal += constant;
+    } else if (PREVIOUS_SPEED_VARIABLES.has(varName) && !rateChange) {
+      issues.push({ key, message: `\${${varName}} is the speed before a rate change: only rateChange templates can use it` });
+      return undefined;
     } else if (SUBSCRIBER_VARIABLES.has(varName)) {
       let slot = slotNames.indexOf(varName);
       if (slot === -1) slot = slotNames.push(varName) - 1;

@@ -1,12 +1,12 @@
 /**
- * Restrict and restore a live session (docs/reference.md §6): the NAS's vendor profile says which CoA attributes do it
- * and whether restore is a Disconnect instead; the session's identity (User-Name, Acct-Session-Id,
- * Framed-IP-Address) says which session. A NAKed CoA falls back to a Disconnect-Request, after which the
- * subscriber re-authenticates and gets the answer for the new state; so does a profile without a CoA form for
- * the action (an empty template set).
+ * Restrict, restore and change the speed of a live session (docs/reference.md §6, docs/tariffs.md): the NAS's
+ * vendor profile says which CoA attributes do it and whether restore or a rate change is a Disconnect instead; the
+ * session's identity (User-Name, Acct-Session-Id, Framed-IP-Address) says which session. A NAKed CoA falls back to
+ * a Disconnect-Request, after which the subscriber re-authenticates and gets the answer for the new state; so does
+ * a profile without a CoA form for the action (an empty template set).
  */
 import { isIPv4 } from 'node:net';
-import type { VendorProfiles } from '../aaa/vendor-profiles.js';
+import type { RateSpeed, VendorProfiles } from '../aaa/vendor-profiles.js';
 import type { SubscriberSnapshot, VendorName } from '../domain/types.js';
 import { Attr } from '../radius/codes.js';
 import { textToOctets } from '../radius/octets.js';
@@ -40,8 +40,14 @@ export interface ActionOutcome {
 
 type Sender = Pick<CoaClient, 'send'>;
 
+/** The speeds of a rate change: the new one, and the one the NAS was last told (null: not known). */
+export interface RateChangeSpeeds {
+  readonly speed: RateSpeed;
+  readonly previous?: RateSpeed | null | undefined;
+}
+
 interface ActionPlan {
-  readonly templates: (profiles: VendorProfiles, vendor: VendorName, snapshot: SubscriberSnapshot) => readonly RawAttribute[];
+  readonly templates: (profiles: VendorProfiles, vendor: VendorName, snapshot: SubscriberSnapshot, speeds: RateChangeSpeeds | undefined) => readonly RawAttribute[];
   /** Skip the CoA and disconnect straight away. */
   readonly disconnectOnly: (profiles: VendorProfiles, vendor: VendorName) => boolean;
 }
@@ -49,6 +55,12 @@ interface ActionPlan {
 const PLANS = {
   restrict: { templates: (p, v, s) => p.coaRestrict(v, s), disconnectOnly: () => false },
   restore: { templates: (p, v, s) => p.coaRestore(v, s), disconnectOnly: (p, v) => p.disconnectOnRestore(v) },
+  // `rate_change` is the audit's name for it (coa_audit.action, docs/tariffs.md). Without speeds there is nothing
+  // to render; only rateChange() runs this plan, and it always passes them.
+  rate_change: {
+    templates: (p, v, s, speeds) => (speeds === undefined ? [] : p.rateChange(v, s, speeds.speed, speeds.previous)),
+    disconnectOnly: (p, v) => p.rateChangeBy(v) === 'disconnect',
+  },
 } as const satisfies Record<string, ActionPlan>;
 
 export type CoaAction = keyof typeof PLANS;
@@ -70,11 +82,12 @@ async function run(
   nas: CoaTarget,
   session: CoaSession,
   snapshot: SubscriberSnapshot,
+  speeds?: RateChangeSpeeds,
 ): Promise<ActionOutcome> {
   const plan: ActionPlan = PLANS[action];
   const identity = sessionIdentity(session);
   const common = { nas, username: session.username, sessionId: session.id ?? null, action };
-  const templates = plan.disconnectOnly(profiles, nas.vendor) ? [] : plan.templates(profiles, nas.vendor, snapshot);
+  const templates = plan.disconnectOnly(profiles, nas.vendor) ? [] : plan.templates(profiles, nas.vendor, snapshot, speeds);
   let coa: CoaOutcome | undefined;
   if (templates.length > 0) {
     coa = await client.send({ ...common, kind: 'coa', attributes: [...identity, ...templates] });
@@ -105,4 +118,23 @@ export function restore(
   snapshot: SubscriberSnapshot,
 ): Promise<ActionOutcome> {
   return run('restore', client, profiles, nas, session, snapshot);
+}
+
+/**
+ * Gives a live session a new speed (FUP step, schedule window, add-on, tariff change): profile `rateChange` rendered
+ * with `speeds.speed` (and `speeds.previous`, the speed the NAS was last told, where the vendor names the instance
+ * to replace by it), or a Disconnect-Request per `rateChangeBy`, when the CoA is NAKed, or when there is nothing to
+ * send (e.g. the previous speed a Juniper CoA needs is not known); the subscriber then reconnects and the
+ * Access-Accept carries the speed. Audited as action `rate_change`. A timeout is not followed by a Disconnect
+ * (the NAS is unreachable): the caller keeps the old speed recorded so a later pass retries.
+ */
+export function rateChange(
+  client: Sender,
+  profiles: VendorProfiles,
+  nas: CoaTarget,
+  session: CoaSession,
+  snapshot: SubscriberSnapshot,
+  speeds: RateChangeSpeeds,
+): Promise<ActionOutcome> {
+  return run('rate_change', client, profiles, nas, session, snapshot, speeds);
 }

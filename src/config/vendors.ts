@@ -8,6 +8,8 @@ import { VENDORS, type VendorName } from '../domain/types.js';
 import { bool, obj, oneOf, optional, record, typeOf } from './fields.js';
 
 export const REDIRECT_CODES = ['Access-Accept', 'Access-Reject'] as const;
+/** How a live session gets a new speed (vendors.<vendor>.rateChangeBy): the rateChange CoA, or a Disconnect. */
+export const RATE_CHANGE_BY = ['coa', 'disconnect'] as const;
 
 const isScalar = (v: unknown): boolean => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
 
@@ -39,6 +41,8 @@ export const profileSchema = obj({
   coaRestrict: templates(),
   coaRestore: templates(),
   disconnectOnRestore: optional(bool()),
+  rateChange: templates(),
+  rateChangeBy: optional(oneOf(RATE_CHANGE_BY)),
 });
 
 /** The `vendors` key: a mapping VendorName → overrides; an unknown vendor name is reported. */

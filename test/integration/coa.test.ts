@@ -7,13 +7,13 @@
 import dgram from 'node:dgram';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { VendorProfiles } from '../../src/aaa/vendor-profiles.js';
-import { restore, restrict, type CoaTarget } from '../../src/coa/actions.js';
+import { rateChange, restore, restrict, type CoaTarget } from '../../src/coa/actions.js';
 import type { RetryPolicy } from '../../src/coa/backoff.js';
 import { CoaClient, CoaStoppedError, type CoaNas } from '../../src/coa/client.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { coaRepliesDropped, coaRequests } from '../../src/observability/metrics.js';
 import { shippedDictionary } from '../../src/app/paths.js';
-import { Attr, Code, encodeReply, findAttribute, type RawAttribute } from '../../src/radius/index.js';
+import { Attr, Code, decodeAttributes, encodeReply, findAttribute, type RawAttribute } from '../../src/radius/index.js';
 import type { Sql } from '../../src/store/sql.js';
 import { createStore } from '../../src/store/store.js';
 import { errorCause, FakeBras } from '../helpers/fake-bras.js';
@@ -275,7 +275,8 @@ describe('stop', () => {
 });
 
 describe('restrict and restore helpers', () => {
-  const profiles = VendorProfiles.compile(loadDictionaryFiles([shippedDictionary()]));
+  const dict = loadDictionaryFiles([shippedDictionary()]);
+  const profiles = VendorProfiles.compile(dict);
   const target = (vendor: CoaTarget['vendor']): CoaTarget => ({ ...nas, vendor });
 
   it('restrict on Juniper: the CoA is NAKed (503), so a Disconnect-Request with the identity follows and is ACKed', async () => {
@@ -321,6 +322,24 @@ describe('restrict and restore helpers', () => {
     const out = await restrict(client, profiles, target('generic'), session, snapshot({ username: 'gen-user' }));
     expect(out).toMatchObject({ ok: true, disconnect: { result: 'ack' } });
     expect(bras.received.map((r) => r.packet.code)).toEqual([Code.DisconnectRequest]);
+  });
+
+  it('rate change on MikroTik: a signed CoA with the new Rate-Limit, audited as rate_change', async () => {
+    bras.behaviour = () => ({ code: Code.CoAACK });
+    const session = { id: 9, username: 'mt-speed', acctSessionId: 'mt-9', framedIp: '10.1.2.9' };
+    const out = await rateChange(client, profiles, target('mikrotik'), session, snapshot({ username: 'mt-speed' }), { speed: { downKbps: 20_000, upKbps: 10_000 } });
+    expect(out).toMatchObject({ ok: true, coa: { result: 'ack' } });
+    expect(bras.received.map((r) => r.packet.code)).toEqual([Code.CoARequest]);
+    const { packet, requestAuthenticatorOk, messageAuthenticatorOk } = bras.received[0]!;
+    expect(requestAuthenticatorOk && messageAuthenticatorOk).toBe(true);
+    const attrs = decodeAttributes(dict, packet.attributes.filter((a) => a.type !== Attr.MessageAuthenticator)).map((a) => [a.name, a.value]);
+    expect(attrs).toEqual([
+      ['User-Name', 'mt-speed'],
+      ['Acct-Session-Id', 'mt-9'],
+      ['Framed-IP-Address', '10.1.2.9'],
+      ['Mikrotik-Rate-Limit', '10000k/20000k'],
+    ]);
+    expect(await auditOf('mt-speed')).toMatchObject([{ request: 'coa', action: 'rate_change', result: 'ack', acct_session_id: 'mt-9' }]);
   });
 
   it('a CoA timeout does not fall back to Disconnect', async () => {

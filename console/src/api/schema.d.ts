@@ -2251,6 +2251,13 @@ export type components = {
             /** @description Attribute name (Name:tag for a tagged one) → value template, or a list of them. */
             coaRestrict: Record<string, never>;
             disconnectOnRestore: boolean;
+            /** @description Attribute name (Name:tag for a tagged one) → value template, or a list of them. */
+            rateChange: Record<string, never>;
+            /**
+             * @description How a live session gets a new speed: the rateChange CoA, or a Disconnect (it reconnects).
+             * @enum {string}
+             */
+            rateChangeBy: "coa" | "disconnect";
             redirect: {
                 /** @description Attribute name (Name:tag for a tagged one) → value template, or a list of them. */
                 attributes: Record<string, never>;

@@ -6,7 +6,7 @@
  * profile as configured (the built-in one with the `vendors` overrides applied), the templates the preview renders.
  */
 import { previewReply } from '../../aaa/reply-preview.js';
-import { DEFAULT_PROFILES, mergeProfile } from '../../aaa/vendor-profiles.js';
+import { DEFAULT_PROFILES, mergeProfile, RATE_CHANGE_BY } from '../../aaa/vendor-profiles.js';
 import { VENDORS, type VendorName } from '../../domain/types.js';
 import type { ConsoleDeps } from './console-deps.js';
 import { ApiError } from './errors.js';
@@ -60,8 +60,10 @@ export const PREVIEW_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       coaRestrict: templates,
       coaRestore: templates,
       disconnectOnRestore: { type: 'boolean' },
+      rateChange: templates,
+      rateChangeBy: { type: 'string', enum: RATE_CHANGE_BY, description: 'How a live session gets a new speed: the rateChange CoA, or a Disconnect (it reconnects).' },
     },
-    required: ['vendor', 'vars', 'accept', 'redirect', 'coaRestrict', 'coaRestore', 'disconnectOnRestore'],
+    required: ['vendor', 'vars', 'accept', 'redirect', 'coaRestrict', 'coaRestore', 'disconnectOnRestore', 'rateChange', 'rateChangeBy'],
   },
   VendorProfileList: { type: 'object', properties: { items: { type: 'array', items: schemaRef('VendorProfile') } }, required: ['items'] },
 };

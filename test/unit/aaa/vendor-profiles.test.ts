@@ -1,8 +1,8 @@
 /**
  * Vendor profiles against the shipped dictionary: every built-in profile compiles; per vendor the accept and
  * redirect answers go through the codec (decoded, asserted, re-encoded byte for byte), with hand-built RFC 2865
- * §5.26 bytes for the MikroTik Rate-Limit and SKAT Service-Profile VSAs; overrides, empty placeholders, tags,
- * configuration errors with their keys, and the answer cache.
+ * §5.26 bytes for the MikroTik Rate-Limit and SKAT Service-Profile VSAs; the rate-change CoA per vendor for a new
+ * speed; overrides, empty placeholders, tags, configuration errors with their keys, and the answer cache.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,6 +10,8 @@ import {
   VendorProfiles,
   type AttributeTemplates,
   type ProfileOverrides,
+  type RateChangeBy,
+  type RateSpeed,
 } from '../../../src/aaa/vendor-profiles.js';
 import { ConfigError } from '../../../src/config/errors.js';
 import { checkSection } from '../../../src/config/load.js';
@@ -59,7 +61,7 @@ describe('built-in profiles', () => {
   });
 
   it('name only attributes of the shipped dictionary, with tags only where it allows them', () => {
-    const sets = (p: (typeof DEFAULT_PROFILES)[VendorName]): AttributeTemplates[] => [p.accept, p.redirect.attributes, p.coaRestrict, p.coaRestore];
+    const sets = (p: (typeof DEFAULT_PROFILES)[VendorName]): AttributeTemplates[] => [p.accept, p.redirect.attributes, p.coaRestrict, p.coaRestore, p.rateChange];
     for (const vendor of VENDORS) {
       for (const templates of sets(DEFAULT_PROFILES[vendor])) {
         for (const key of Object.keys(templates)) {
@@ -81,7 +83,15 @@ describe('built-in profiles', () => {
         decoded(profiles.redirect(vendor, s).attributes);
         decoded(profiles.coaRestrict(vendor, s));
         decoded(profiles.coaRestore(vendor, s));
+        decoded(profiles.rateChange(vendor, s, { downKbps: 20_000, upKbps: 10_000 }, { downKbps: 100_000, upKbps: 50_000 }));
       }
+    }
+  });
+
+  it('a vendor without a rate-change CoA is changed by Disconnect, and every other one has attributes to send', () => {
+    for (const vendor of VENDORS) {
+      const p = DEFAULT_PROFILES[vendor];
+      expect(p.rateChangeBy, vendor).toBe(Object.keys(p.rateChange).length === 0 ? 'disconnect' : 'coa');
     }
   });
 });
@@ -205,6 +215,84 @@ describe('CoA templates', () => {
   });
 });
 
+describe('rate change per vendor, through the codec', () => {
+  const SLOWER: RateSpeed = { downKbps: 20_000, upKbps: 10_000 };
+  const TOLD: RateSpeed = { downKbps: 100_000, upKbps: 50_000 };
+  const cases: Record<VendorName, { by: RateChangeBy; attrs: [string, unknown][] }> = {
+    generic: { by: 'disconnect', attrs: [] },
+    // rx/tx from the router: the subscriber's upload first, as in the accept.
+    mikrotik: { by: 'coa', attrs: [['Mikrotik-Rate-Limit', '10000k/20000k']] },
+    'accel-ppp': { by: 'coa', attrs: [['Filter-Id', '20000/10000']] },
+    // Upstream 10 Mbit/s with 1.5 s of burst (1,875,000 bytes), downstream 20 Mbit/s (3,750,000 bytes).
+    cisco: { by: 'coa', attrs: [['Cisco-Account-Info', 'QU;10000000;1875000;D;20000000;3750000']] },
+    // The instance in force is named by its arguments (the previous speed), then activated with the new ones.
+    juniper: {
+      by: 'coa',
+      attrs: [
+        ['ERX-Service-Deactivate', 'INTERNET(50000000,100000000)'],
+        ['ERX-Service-Activate:1', 'INTERNET(10000000,20000000)'],
+      ],
+    },
+    huawei: { by: 'coa', attrs: [['Huawei-Input-Average-Rate', 10_000_000], ['Huawei-Output-Average-Rate', 20_000_000]] },
+    ericsson: { by: 'coa', attrs: [['Qos-Policing-Profile-Name', 'up-10000k'], ['Qos-Metering-Profile-Name', 'down-20000k']] },
+    vasexperts: { by: 'coa', attrs: [['VasExperts-Policing-Profile', 'BV##20000#10000#++++++++']] },
+  };
+
+  for (const vendor of VENDORS) {
+    const c = cases[vendor];
+    it(`${vendor}: ${c.by === 'coa' ? 'a CoA with the new speed' : 'by Disconnect'}`, () => {
+      expect(profiles.rateChangeBy(vendor)).toBe(c.by);
+      expect(decoded(profiles.rateChange(vendor, snapshot(), SLOWER, TOLD))).toEqual(c.attrs);
+    });
+  }
+
+  it('MikroTik Rate-Limit in the CoA: exact bytes', () => {
+    const [attr] = profiles.rateChange('mikrotik', snapshot(), SLOWER);
+    const text = Buffer.from('10000k/20000k', 'ascii'); // 13 octets
+    const expected = Buffer.concat([Buffer.from([0x1a, 21, 0x00, 0x00, 0x3a, 0x8c]), Buffer.from([0x08, 15]), text]);
+    expect(wire([attr!]).toString('hex')).toBe(expected.toString('hex'));
+  });
+
+  it('renders the new speed, not the tariff, in every speed variable, for a subscriber without a tariff too', () => {
+    const p = VendorProfiles.compile(dict, {
+      mikrotik: { rateChange: { 'Mikrotik-Rate-Limit': '${upMbps}M/${downMbps}M', 'Mikrotik-Group': '${upBps}/${downBps}/${upBurstBytes}/${downBurstBytes}' } },
+    });
+    const speed = { downKbps: 1500, upKbps: 512 };
+    for (const s of [snapshot(), snapshot({ tariff: null })]) {
+      expect(decoded(p.rateChange('mikrotik', s, speed))).toEqual([
+        ['Mikrotik-Rate-Limit', '0.512M/1.5M'],
+        ['Mikrotik-Group', '512000/1500000/96000/281250'],
+      ]);
+    }
+    // The accept still renders the tariff.
+    expect(decoded(p.accept('mikrotik', snapshot()))[1]).toEqual(['Mikrotik-Rate-Limit', '50000k/100000k']);
+  });
+
+  it('keys the cache on the speed, so two speeds for one subscriber never share an answer', () => {
+    const p = VendorProfiles.compile(dict);
+    const slow = p.rateChange('huawei', snapshot(), SLOWER);
+    const fast = p.rateChange('huawei', snapshot(), TOLD);
+    expect(decoded(fast)).toEqual([['Huawei-Input-Average-Rate', 50_000_000], ['Huawei-Output-Average-Rate', 100_000_000]]);
+    expect(p.rateChange('huawei', snapshot(), { ...SLOWER })).toBe(slow);
+    // The accept's entry for the same subscriber is not the rate change's.
+    expect(decoded(p.accept('huawei', snapshot()))[1]).toEqual(['Huawei-Input-Average-Rate', 50_000_000]);
+    expect(p.cachedEntries).toBe(3);
+  });
+
+  it('Juniper without the previous speed has nothing to send (the action disconnects instead)', () => {
+    expect(profiles.rateChange('juniper', snapshot(), SLOWER)).toEqual([]);
+    expect(profiles.rateChange('juniper', snapshot(), SLOWER, null)).toEqual([]);
+    // A vendor that does not read the previous speed does not need it.
+    expect(decoded(profiles.rateChange('vasexperts', snapshot(), SLOWER, null))).toEqual(cases.vasexperts.attrs);
+  });
+
+  it('refuses a speed that is not whole kbit/s', () => {
+    expect(() => profiles.rateChange('mikrotik', snapshot(), { downKbps: 1.5, upKbps: 1 })).toThrow(/speed\.downKbps must be a non-negative integer/);
+    expect(() => profiles.rateChange('mikrotik', snapshot(), { downKbps: 1, upKbps: -1 })).toThrow(RangeError);
+    expect(() => profiles.rateChange('juniper', snapshot(), SLOWER, { downKbps: Number.NaN, upKbps: 1 })).toThrow(/previous\.downKbps/);
+  });
+});
+
 describe('placeholders', () => {
   it('leave out an attribute whose variable is empty for the subscriber', () => {
     const s = snapshot({ framedIp: null, framedPool: 'pool-a', tariff: null });
@@ -297,16 +385,40 @@ describe('overrides', () => {
     expect(p.disconnectOnRestore('mikrotik')).toBe(false);
   });
 
+  it('replace and remove (null) rate-change attributes, and switch the method', () => {
+    const p = VendorProfiles.compile(dict, {
+      mikrotik: { rateChange: { 'mikrotik-rate-limit': '${upKbps}k/${downKbps}k 0/0 0/0 0/0 8' } },
+      huawei: { rateChange: { 'Huawei-Input-Average-Rate': null } },
+      vasexperts: { rateChangeBy: 'disconnect' },
+    });
+    const speed = { downKbps: 20_000, upKbps: 10_000 };
+    expect(decoded(p.rateChange('mikrotik', snapshot(), speed))).toEqual([['Mikrotik-Rate-Limit', '10000k/20000k 0/0 0/0 0/0 8']]);
+    expect(decoded(p.rateChange('huawei', snapshot(), speed))).toEqual([['Huawei-Output-Average-Rate', 20_000_000]]);
+    expect(p.rateChangeBy('vasexperts')).toBe('disconnect');
+    // Untouched elsewhere: the accept keeps its Rate-Limit, the other vendors their method.
+    expect(decoded(p.accept('mikrotik', snapshot()))[1]).toEqual(['Mikrotik-Rate-Limit', '50000k/100000k']);
+    expect(p.rateChangeBy('mikrotik')).toBe('coa');
+  });
+
+  it('give a generic NAS a rate-change CoA of its own', () => {
+    const p = VendorProfiles.compile(dict, { generic: { rateChange: { 'Filter-Id': 'speed-${downKbps}' }, rateChangeBy: 'coa' } });
+    expect(p.rateChangeBy('generic')).toBe('coa');
+    expect(decoded(p.rateChange('generic', snapshot(), { downKbps: 20_000, upKbps: 10_000 }))).toEqual([['Filter-Id', 'speed-20000']]);
+  });
+
   it('come from the config schema: parsed, then compiled', () => {
     const { value: parsed, issues } = checkSection(
       profilesSchema,
       {
         mikrotik: { accept: { 'Mikrotik-Rate-Limit': '2M/4M', 'Framed-Pool': null }, redirect: { attributes: { 'Mikrotik-Rate-Limit': '512k/512k' } } },
         cisco: { coaRestrict: { 'Cisco-AVPair': ['subscriber:command=activate-service', 'subscriber:service-name=PORTAL'] } },
+        juniper: { rateChange: { 'ERX-Service-Deactivate': '${internetService}' }, rateChangeBy: 'coa' },
+        huawei: { rateChange: { 'Huawei-Input-Average-Rate': null }, rateChangeBy: 'disconnect' },
       },
       'vendors',
     );
     expect(issues).toEqual([]);
+    expect(parsed?.huawei).toEqual({ rateChange: { 'Huawei-Input-Average-Rate': null }, rateChangeBy: 'disconnect' });
     const p = VendorProfiles.compile(dict, parsed ?? {});
     expect(decoded(p.accept('mikrotik', snapshot({ framedPool: 'pool-a' })))).toEqual([IP, ['Mikrotik-Rate-Limit', '2M/4M'], INTERIM]);
     expect(decoded(p.redirect('mikrotik', snapshot()).attributes)).toEqual([
@@ -316,6 +428,12 @@ describe('overrides', () => {
       INTERIM,
     ]);
     expect(decoded(p.coaRestrict('cisco', snapshot()))[1]).toEqual(['Cisco-AVPair', 'subscriber:service-name=PORTAL']);
+    // JunosE-style deactivation by bare name: no previous speed needed any more.
+    expect(decoded(p.rateChange('juniper', snapshot(), { downKbps: 20_000, upKbps: 10_000 }))).toEqual([
+      ['ERX-Service-Deactivate', 'INTERNET'],
+      ['ERX-Service-Activate:1', 'INTERNET(10000000,20000000)'],
+    ]);
+    expect(p.rateChangeBy('huawei')).toBe('disconnect');
   });
 
   it('the schema names every malformed key at once', () => {
@@ -325,6 +443,8 @@ describe('overrides', () => {
         mikrotk: {},
         cisco: { acept: {}, redirect: { code: 'Access-Challenge' }, accept: { 'Cisco-AVPair': { a: 1 }, 'Cisco-Account-Info': ['Ax', true] } },
         juniper: { vars: { internetService: ['x'] }, disconnectOnRestore: 'maybe' },
+        huawei: { rateChangeBy: 'maybe', rateChange: { 'Huawei-Input-Average-Rate': { rate: 1 } } },
+        ericsson: { rateChangeBy: true, ratechange: {} },
       },
       'vendors',
     );
@@ -337,6 +457,10 @@ describe('overrides', () => {
         'vendors.cisco.accept.Cisco-Account-Info[1]',
         'vendors.juniper.vars.internetService',
         'vendors.juniper.disconnectOnRestore',
+        'vendors.huawei.rateChangeBy',
+        'vendors.huawei.rateChange.Huawei-Input-Average-Rate',
+        'vendors.ericsson.rateChangeBy',
+        'vendors.ericsson.ratechange',
       ].sort(),
     );
   });
@@ -366,11 +490,32 @@ describe('compilation errors name the key', () => {
     ['a constant redefining a subscriber variable', { cisco: { vars: { framedIp: '1.2.3.4' } } }, 'vendors.cisco.vars.framedIp', /subscriber variable/],
     ['a malformed constant name', { cisco: { vars: { 'portal-url': 'x' } } }, 'vendors.cisco.vars.portal-url', /variable name/],
     ['an unknown vendor', { nokia: {} } as ProfileOverrides, 'vendors.nokia', /not a vendor/],
+    ['an unknown rate-change attribute', { huawei: { rateChange: { 'Huawei-Input-Average-Rat': '${upBps}' } } }, 'vendors.huawei.rateChange.Huawei-Input-Average-Rat', /not in the dictionary/],
+    ['a rate-change template that cannot encode', { huawei: { rateChange: { 'Huawei-Input-Average-Rate': '${upKbps}k' } } }, 'vendors.huawei.rateChange.Huawei-Input-Average-Rate', /sample value "50000k"/],
+    ['the previous speed outside rateChange', { juniper: { coaRestrict: { 'ERX-Service-Deactivate': '${internetService}(${prevUpBps},${prevDownBps})' } } }, 'vendors.juniper.coaRestrict.ERX-Service-Deactivate', /only rateChange templates/],
+    ['a rateChangeBy that is neither coa nor disconnect', { mikrotik: { rateChangeBy: 'reconnect' } } as unknown as ProfileOverrides, 'vendors.mikrotik.rateChangeBy', /must be one of coa, disconnect/],
   ])('%s', (_label, overrides, key, message) => {
     const err = configError(() => VendorProfiles.compile(dict, overrides));
     const issue = err.issues.find((i) => i.key === key);
     expect(issue, JSON.stringify(err.issues)).toBeDefined();
     expect(issue!.message).toMatch(message);
+  });
+
+  it('rateChangeBy coa with no rate-change attribute, naming the key', () => {
+    for (const overrides of [
+      { generic: { rateChangeBy: 'coa' } },
+      { mikrotik: { rateChange: { 'Mikrotik-Rate-Limit': null } } },
+      // Every attribute switched off by an empty constant is nothing to send either.
+      { 'accel-ppp': { vars: { speed: '' }, rateChange: { 'Filter-Id': '${speed}' } } },
+    ] satisfies ProfileOverrides[]) {
+      const err = configError(() => VendorProfiles.compile(dict, overrides));
+      const vendor = Object.keys(overrides)[0]!;
+      expect(err.issues).toEqual([{ key: `vendors.${vendor}.rateChangeBy`, message: expect.stringMatching(new RegExp(`^is "coa" but vendors\\.${vendor}\\.rateChange has no attribute to send`)) }]);
+    }
+    // The same with rateChangeBy: disconnect is a consistent profile.
+    const p = VendorProfiles.compile(dict, { mikrotik: { rateChange: { 'Mikrotik-Rate-Limit': null }, rateChangeBy: 'disconnect' } });
+    expect(p.rateChangeBy('mikrotik')).toBe('disconnect');
+    expect(p.rateChange('mikrotik', snapshot(), { downKbps: 1, upKbps: 1 })).toEqual([]);
   });
 
   it('every problem at once, across vendors', () => {
