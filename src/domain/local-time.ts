@@ -16,13 +16,20 @@ export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
-/** Throws RangeError unless `timeZone` is an IANA zone Intl knows; returns it (as the billing calendar's). */
+const knownZones = new Set<string>();
+
+/**
+ * Throws RangeError unless `timeZone` is an IANA zone Intl knows; returns it (as the billing calendar's). A zone
+ * once found is remembered: building a DateTimeFormat costs far more than the rest of an effectiveSpeed call.
+ */
 export function checkTimeZone(timeZone: string): string {
+  if (knownZones.has(timeZone)) return timeZone;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
   } catch {
     throw new RangeError(`unknown time zone ${JSON.stringify(timeZone)}`);
   }
+  knownZones.add(timeZone);
   return timeZone;
 }
 
@@ -100,11 +107,24 @@ function buildTimeline(start: number, end: number, timeZone: string): Timeline {
 
 const timelines = new Map<string, Timeline>();
 
-/** A timeline of `timeZone` covering [from, to]: the cached one when it does, else a new one around them. */
+/** At most this span is cached per zone: beyond it the cache starts again around the new request. */
+const MAX_SPAN_MS = 800 * DAY_MS;
+
+/**
+ * A timeline of `timeZone` covering [from, to]: the cached one when it does, else one around them — grown to
+ * include the cached range while that stays under MAX_SPAN_MS, so calls that alternate between two months (a
+ * period start and a window edge) do not rebuild it each time.
+ */
 function timelineFor(from: number, to: number, timeZone: string): Timeline {
   const cached = timelines.get(timeZone);
   if (cached && cached.start <= from && to <= cached.end) return cached;
-  const t = buildTimeline(from - MARGIN_MS, to + MARGIN_MS, timeZone);
+  let start = from - MARGIN_MS;
+  let end = to + MARGIN_MS;
+  if (cached && Math.max(end, cached.end) - Math.min(start, cached.start) <= MAX_SPAN_MS) {
+    start = Math.min(start, cached.start);
+    end = Math.max(end, cached.end);
+  }
+  const t = buildTimeline(start, end, timeZone);
   timelines.set(timeZone, t);
   return t;
 }

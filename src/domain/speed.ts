@@ -112,9 +112,10 @@ function todayMidnight(t: number, timeZone: string): number {
 
 /**
  * The index of the schedule entry in force at `at`, or null. Windows starting yesterday, today and tomorrow
- * (local) are looked at: one starting earlier has ended (a window is shorter than a day), and tomorrow's matters
- * where the clock falls back over midnight (America/Santiago), when the new day was read before `at`. Should a
- * stored schedule overlap after all (it was not validated), the lowest index wins.
+ * (local) are looked at: one starting earlier has ended (a window is shorter than a day), and tomorrow's would
+ * matter were a clock to fall back across midnight after reading the new day (America/Santiago falls back at
+ * 24:00, before it reads 00:00, so no zone does today; the look costs little). Should a stored schedule overlap
+ * after all (it was not validated), the lowest index wins.
  */
 export function scheduleWindowAt(plan: TariffPlan, at: Date, timeZone: string): number | null {
   const t = instantOf(at);
@@ -172,11 +173,14 @@ function startInMonth(year: number, month: number, day: number, timeZone: string
   return firstInstantAtWall(Date.UTC(year, month - 1, d), timeZone);
 }
 
-/** The period starts around `t`: those starting in the local month before, of, and the two after `t`'s. */
+/**
+ * The period starts around `t`: those starting in the local month before `t`'s, in it, and in the one after. The
+ * one before has always begun and the one after never has, so the period containing `t` and the next are among them.
+ */
 function periodStartsAround(t: number, timeZone: string, period: Period, anniversaryDay: number | undefined): number[] {
   const day = checkAnniversaryDay(period, anniversaryDay);
   const { year, month } = localDayOf(wallAt(t, timeZone));
-  return [-1, 0, 1, 2].map((k) => startInMonth(year, month + k, day, timeZone));
+  return [-1, 0, 1].map((k) => startInMonth(year, month + k, day, timeZone));
 }
 
 /**

@@ -213,6 +213,29 @@ describe('DST in America/New_York (2026-03-08 02:00 → 03:00, 2026-11-01 02:00 
   });
 });
 
+describe('America/Santiago: the clock changes at midnight (2026-04-04 24:00 → 23:00, 2026-09-06 00:00 → 01:00)', () => {
+  const SCL = 'America/Santiago';
+
+  it('a period starting on a day whose midnight is skipped starts at the jump', () => {
+    expect(periodStart(at('2026-09-10T12:00:00Z'), SCL, 'anniversary', 6)).toEqual(at('2026-09-06T04:00:00Z')); // 01:00 -03
+    expect(periodStart(at('2026-09-06T03:59:59Z'), SCL, 'anniversary', 6)).toEqual(at('2026-08-06T04:00:00Z'));
+  });
+
+  it('a window over the skipped midnight ends at 01:00, one inside it does not happen', () => {
+    const p = plan({ schedule: [win(['sat'], '23:30', '00:30'), win(['sun'], '00:30', '00:45')] });
+    expect(effectiveSpeed(input({ plan: p }), at('2026-09-06T03:30:00Z'), SCL)).toMatchObject({ window: 0, changesAt: at('2026-09-06T04:00:00Z') });
+    expect(effectiveSpeed(input({ plan: p }), at('2026-09-06T04:00:00Z'), SCL)).toMatchObject({ window: null, changesAt: at('2026-09-13T02:30:00Z') }); // next Sat 23:30 -03
+  });
+
+  it('fall back before midnight: a window ending at 23:30 ends on the first pass; Sunday 00:00 is read once, at 04:00Z', () => {
+    const p = plan({ schedule: [win(['sat'], '23:00', '23:30'), win(['sun'], '00:00', '01:00')] });
+    expect(scheduleWindowAt(p, at('2026-04-05T02:15:00Z'), SCL)).toBe(0); // 23:15 -03
+    expect(effectiveSpeed(input({ plan: p }), at('2026-04-05T02:30:00Z'), SCL)).toMatchObject({ window: null, changesAt: at('2026-04-05T04:00:00Z') });
+    expect(scheduleWindowAt(p, at('2026-04-05T03:15:00Z'), SCL)).toBeNull(); // 23:15 -04, the second pass
+    expect(scheduleWindowAt(p, at('2026-04-05T04:00:00Z'), SCL)).toBe(1);
+  });
+});
+
 describe('anniversary periods (Europe/Moscow)', () => {
   it('the 31st falls on 28 February in a common year and 29 February in a leap year', () => {
     expect(periodStart(at('2027-02-15T12:00:00Z'), MSK, 'anniversary', 31)).toEqual(at('2027-01-30T21:00:00Z')); // 31 Jan 00:00 MSK
