@@ -92,7 +92,8 @@ function buildTimeline(start: number, end: number, timeZone: string): Timeline {
       let lo = prevAt;
       let hi = t;
       while (hi - lo > 1000) {
-        const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+        // Whole seconds (offsets change on them), and always strictly between lo and hi.
+        const mid = lo + Math.max(1000, Math.floor((hi - lo) / 2000) * 1000);
         if (offsetAt(mid, timeZone) === prev) lo = mid;
         else hi = mid;
       }
@@ -118,8 +119,8 @@ const MAX_SPAN_MS = 800 * DAY_MS;
 function timelineFor(from: number, to: number, timeZone: string): Timeline {
   const cached = timelines.get(timeZone);
   if (cached && cached.start <= from && to <= cached.end) return cached;
-  let start = from - MARGIN_MS;
-  let end = to + MARGIN_MS;
+  let start = Math.floor((from - MARGIN_MS) / 1000) * 1000;
+  let end = Math.ceil((to + MARGIN_MS) / 1000) * 1000;
   if (cached && Math.max(end, cached.end) - Math.min(start, cached.start) <= MAX_SPAN_MS) {
     start = Math.min(start, cached.start);
     end = Math.max(end, cached.end);
@@ -156,7 +157,6 @@ export function firstInstantAtWall(wall: number, timeZone: string): number {
     const t = wall - s.offset;
     if (t < until) return Math.max(s.from, t);
   }
-  /* c8 ignore next */
   throw new RangeError('local time outside the zone timeline');
 }
 

@@ -236,6 +236,24 @@ describe('America/Santiago: the clock changes at midnight (2026-04-04 24:00 → 
   });
 });
 
+describe('other clocks', () => {
+  it('Australia/Lord_Howe falls back half an hour: 01:30–02:00 on 2026-04-05 lasts an hour', () => {
+    const p = plan({ schedule: [win(['sun'], '01:30', '02:00')] });
+    expect(effectiveSpeed(input({ plan: p }), at('2026-04-04T14:30:00Z'), 'Australia/Lord_Howe')).toMatchObject({ window: 0, changesAt: at('2026-04-04T15:30:00Z') });
+    expect(scheduleWindowAt(p, at('2026-04-04T15:15:00Z'), 'Australia/Lord_Howe')).toBe(0); // 01:45 +10:30, the second pass
+  });
+
+  it('gives the same answers whatever was asked before (the zone offsets are cached per zone)', () => {
+    const p = plan({ schedule: [win('all', '02:00', '03:00')] });
+    const autumn = () => effectiveSpeed(input({ plan: p }), at('2026-10-25T01:30:00Z'), BERLIN);
+    const first = autumn();
+    effectiveSpeed(input({ plan: p }), at('2031-06-01T12:00:00Z'), BERLIN);
+    effectiveSpeed(input({ plan: p }), at('1999-01-01T12:00:00Z'), BERLIN);
+    expect(autumn()).toEqual(first);
+    expect(first).toMatchObject({ window: 0, changesAt: at('2026-10-25T02:00:00Z') });
+  });
+});
+
 describe('anniversary periods (Europe/Moscow)', () => {
   it('the 31st falls on 28 February in a common year and 29 February in a leap year', () => {
     expect(periodStart(at('2027-02-15T12:00:00Z'), MSK, 'anniversary', 31)).toEqual(at('2027-01-30T21:00:00Z')); // 31 Jan 00:00 MSK
