@@ -18,9 +18,10 @@
  * next day for a window crossing midnight. So on a spring-forward day a window inside the skipped hour
  * (02:00–03:00 in Europe/Berlin or America/New_York) does not happen, one starting in it starts at the jump; on a
  * fall-back day a window over the repeated hour lasts through both passes (Berlin's 02:00–03:00 is two hours),
- * one ending in it ends on the first pass and one starting in it starts on the first pass. The
- * instant of a wall time never decreases as the wall time grows, so windows that the validator found apart on the
- * weekly clock are apart as instants too: at most one is in force.
+ * one ending in it ends on the first pass and one starting in it starts on the first pass. The instant of a wall
+ * time never decreases as the wall time grows, so windows that the validator found apart on the weekly clock are
+ * apart as instants too: at most one is in force. Next edges are found by stepping local days and converting each
+ * edge's wall time, never by adding 86,400 s to an instant.
  */
 import { DAY_MS, MINUTE_MS, checkTimeZone, daysInMonth, firstInstantAtWall, localDayOf, wallAt } from './local-time.js';
 import { isRedirectStep, minutesOf, weekdaysOf, type Period, type TariffPlan } from './tariff-plan.js';
@@ -40,7 +41,10 @@ export interface SpeedInput {
   /** Bytes (input + output) of the current period, the FUP counter. */
   readonly usedBytes: number;
   readonly addons: readonly ActiveAddon[];
-  /** The subscription's `activated_on` day of month (1–31): needed when the plan's period is `anniversary`. */
+  /**
+   * The subscription's `activated_on` day of month (1–31). Needed for an `anniversary` period when the plan has
+   * FUP steps (the period start is then a wake-up); a RangeError without it.
+   */
   readonly anniversaryDay?: number | undefined;
 }
 
