@@ -5,8 +5,20 @@
  * that name the path the API reports.
  */
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { MONEY_LIMIT } from '../../../src/domain/money.js';
-import { checkTariffPlan, FLAT_PLAN, MAX_FUP_STEPS, parseTariffPlan, scheduleOverlap, type PlanIssue, type ScheduleEntry } from '../../../src/domain/tariff-plan.js';
+import {
+  checkTariffPlan,
+  FLAT_PLAN,
+  fupSchema,
+  MAX_FUP_STEPS,
+  parseTariffPlan,
+  planIssues,
+  scheduleOverlap,
+  tariffPlanSchema,
+  type PlanIssue,
+  type ScheduleEntry,
+} from '../../../src/domain/tariff-plan.js';
 
 const GB = 1_000_000_000;
 
@@ -164,5 +176,16 @@ describe('the plan object', () => {
     expect(parseTariffPlan({ period: 'anniversary' })).toEqual({ ...FLAT_PLAN, period: 'anniversary' });
     expect(() => parseTariffPlan({ fup: [step(5), step(5)], period: 'x' })).toThrow(RangeError);
     expect(() => parseTariffPlan({ fup: [step(5), step(5)] })).toThrow('fup[1].afterBytes must be greater than fup[0].afterBytes (5), got 5');
+  });
+
+  it('checks one part on its own under its key, as the API will for the fup and schedule columns', () => {
+    const r = fupSchema.safeParse([step(5), step(5)]);
+    expect(r.success).toBe(false);
+    expect(planIssues(r.error!, ['fup'])).toEqual([{ key: 'fup[1].afterBytes', message: 'fup[1].afterBytes must be greater than fup[0].afterBytes (5), got 5' }]);
+  });
+
+  it('has a JSON Schema for the OpenAPI document: a step is one of the two shapes', () => {
+    const json = z.toJSONSchema(tariffPlanSchema, { io: 'input', unrepresentable: 'any' }) as { properties: { fup: { items: { anyOf: unknown[] } } } };
+    expect(json.properties.fup.items.anyOf).toHaveLength(2);
   });
 });
