@@ -4,6 +4,7 @@
  * key, and calendar months of a time zone as instants (the portal's "this month" and "last month" are months of the
  * fee time zone, the same calendar the daily fees are charged on). Pure: Intl only.
  */
+import { checkTimeZone, offsetAt } from '../../domain/local-time.js';
 
 const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -34,15 +35,8 @@ export function addDays(day: string, n: number): string {
   return formatDay(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
 }
 
-/** Throws RangeError unless `timeZone` is an IANA zone Intl knows; returns it. */
-export function checkTimeZone(timeZone: string): string {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-  } catch {
-    throw new RangeError(`unknown time zone ${JSON.stringify(timeZone)}`);
-  }
-  return timeZone;
-}
+/** Throws RangeError unless `timeZone` is an IANA zone Intl knows; returns it (domain/local-time.ts). */
+export { checkTimeZone };
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -70,30 +64,8 @@ export function monthOf(date: Date): string {
   return `${y}-${m}-01`;
 }
 
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The zone's offset from UTC at `instant`, in milliseconds (east positive). */
-function offsetMs(instant: number, timeZone: string): number {
-  let f = offsetFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-      calendar: 'gregory',
-      numberingSystem: 'latn',
-    });
-    offsetFormatters.set(timeZone, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(new Date(instant)).map((x) => [x.type, x.value]));
-  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-  return asUtc - Math.floor(instant / 1000) * 1000;
-}
+/** The zone's offset from UTC at `instant`, in milliseconds (east positive): the tariff rules' (domain/local-time.ts). */
+const offsetMs = offsetAt;
 
 /** The instant of local midnight starting day 1 of `month` (1–12, may overflow into other years) in `timeZone`. */
 export function monthStart(year: number, month: number, timeZone: string): Date {
