@@ -3,10 +3,10 @@
  * `HH:MM` (tariff schedule windows, period starts: docs/tariffs.md "Time"). The zone check and the offset live
  * here, in the domain, and the billing calendar (src/billing/core/calendar.ts) uses them, since the domain may
  * not import billing (eslint.boundaries.js). The rules here need a form of their own: not "the instant of a
- * wall time", which on a DST change is two instants or none, but **the first instant the local clock reads a wall time or later**. That one is defined for
- * every wall time, it never decreases as the wall time grows (so windows that do not overlap on the wall clock do
- * not overlap as instants either), and it is what a person watching the clock on the wall would call "when it
- * was 02:00". Pure: Intl only, plus a cache of the zone's offsets that only makes repeated calls cheaper.
+ * wall time", which on a DST change is two instants or none, but **the first instant the local clock reads a
+ * wall time or later**. That one is defined for every wall time, it never decreases as the wall time grows (so
+ * windows that do not overlap on the wall clock do not overlap as instants either), and it is what a person
+ * watching the clock on the wall would call "when it was 02:00". Pure: Intl only, plus a cache of the zone's offsets that only makes repeated calls cheaper.
  *
  * "Wall" values below are milliseconds since 1970 of the local date and time read as if it were UTC
  * (`Date.UTC(y, m - 1, d, hh, mm)`), so calendar arithmetic on them is plain UTC date arithmetic.
