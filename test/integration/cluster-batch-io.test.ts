@@ -120,7 +120,12 @@ describe.skipIf(!databaseUrl || !loadUdpBatch().ok)('radius.io batch with two wo
     socket.close();
     expect(replies.size).toBe(32);
     expect([...replies.values()].every((n) => n === 2)).toBe(true);
-    const decided = lines.slice(from).filter((l) => l.msg === 'access accepted');
+    // The workers' log lines come through their stdout, which may trail the replies on a loaded machine: wait for
+    // them (bounded) before counting, so a late line is not taken for a decision that never happened.
+    const decidedLines = () => lines.slice(from).filter((l) => l.msg === 'access accepted');
+    for (let i = 0; i < 200 && decidedLines().length < 32; i++) await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 100)); // and a moment more: a 33rd line would be a second decision
+    const decided = decidedLines();
     // Each request decided once (the copies came from the reply cache of the worker that decided it) …
     expect(decided).toHaveLength(32);
     // … by both workers, though every datagram came from one address and port.

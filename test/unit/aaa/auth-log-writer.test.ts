@@ -169,30 +169,45 @@ describe('auth-log writer', () => {
     // Writing every arrival at once turned the writer into a loop of small transactions back to back.
     const { log } = capturingLogger();
     const sizes: number[] = [];
-    let release: (() => void) | null = null;
+    // Each write waits at a gate until the test opens it; `gates` holds the writes waiting there, in order.
+    const gates: (() => void)[] = [];
+    let arrived: (() => void) | null = null;
     const gated: AuthLogRepository = {
       ...repo,
       appendIsolating: async (entries) => {
         sizes.push(entries.length);
-        await new Promise<void>((resolve) => (release = resolve));
-        return repo.appendIsolating(entries);
+        await new Promise<void>((resolve) => {
+          gates.push(resolve);
+          arrived?.();
+        });
+        const outcome = await repo.appendIsolating(entries);
+        completed++;
+        return outcome;
       },
     };
-    const opened = async (): Promise<void> => {
-      for (let i = 0; i < 100 && release === null; i++) await new Promise((r) => setImmediate(r));
-      expect(release).not.toBeNull();
+    let completed = 0;
+    /** Waits (bounded) until `n` writes have reached the database, and a few turns more for the writer to go on. */
+    const written = async (n: number): Promise<void> => {
+      for (let i = 0; i < 500 && completed < n; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(completed).toBe(n);
+      for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
     };
+    /** Opens the next gate, waiting (bounded) for a write to reach it. */
     const open = async (): Promise<void> => {
-      await opened();
-      const r = release as unknown as () => void;
-      release = null;
-      r();
+      if (gates.length === 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => (arrived = resolve)),
+          new Promise((_r, reject) => setTimeout(() => reject(new Error('no write reached the gate')), 5000)),
+        ]);
+        arrived = null;
+      }
+      (gates.shift() as () => void)();
     };
     const writer = new AuthLogWriter(gated, OPTIONS, log);
     for (let i = 0; i < 8; i++) writer.add(entry(`a${i}`)); // a full batch: written at once
     for (let i = 0; i < 3; i++) writer.add(entry(`b${i}`)); // during its write
     await open();
-    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+    await written(1);
     expect(sizes).toEqual([8]);
     expect(await counter(authLogBacklog)).toBe(3);
 
