@@ -53,11 +53,25 @@ export async function startRater(ctx: AppContext): Promise<Rating> {
   return { drain: (timeoutMs) => rater.drain(timeoutMs), kick: () => rater.kick() };
 }
 
-/** Daily fees: exactly once per (subscription, day) by the database's unique key, whichever instance runs. */
+/**
+ * Daily fees: exactly once per (subscription, day) by the database's unique key, whichever instance runs; the
+ * scheduled tariff changes due by each day are applied before it is charged.
+ */
 export async function startFees(ctx: AppContext): Promise<void> {
   const config = ctx.config();
-  const fees = new FeeScheduler(ctx.store.feeRuns, { timeZone: config.fees.timeZone, intervalMs: config.fees.intervalMinutes * 60_000 }, ctx.log, (changed) =>
-    publishAccounts(ctx, changed.map((c) => c.accountId), 'account change not published'),
+  const fees = new FeeScheduler(
+    ctx.store.feeRuns,
+    { timeZone: config.fees.timeZone, intervalMs: config.fees.intervalMinutes * 60_000 },
+    ctx.log,
+    (changed) => publishAccounts(ctx, changed.map((c) => c.accountId), 'account change not published'),
+    // A scheduled tariff change is a subscriber write: every instance reloads the snapshot (the new speed).
+    (applied) => {
+      for (const c of applied) {
+        ctx.changes
+          .publish({ kind: 'subscriber', id: c.subscriberId, usernames: [c.username] })
+          .catch((err: unknown) => ctx.log.warn({ err, subscriberId: c.subscriberId }, 'subscriber change not published; the snapshot follows at the next reload'));
+      }
+    },
   );
   await ctx.life.start({ name: 'fees', start: () => fees.start(), stop: () => fees.stop() });
 }

@@ -5,9 +5,14 @@
  * Every instance may run it: UNIQUE (subscription_id, fee_day) makes each charge exactly-once, and an instance
  * that finds another one charging (the store's fee-run lock) leaves the rest to it until its next tick. The rows are
  * the store's (FeeRunStore: store/repositories/fees.ts).
+ *
+ * Before it charges a day D it applies the scheduled tariff changes due by D (tariff_changes, effective_on ≤ D),
+ * each with D as the day the new tariff starts: days before D were charged on the old tariff, D and after are
+ * charged on the new one, also when the run is catching up on days missed while no instance ran. Each change is
+ * claimed in the transaction that changes the tariff, so with several instances exactly one applies it.
  */
 import type { AccountStateChange } from '../domain/accounting.js';
-import type { FeeRunStore } from '../domain/ports.js';
+import type { AppliedTariffChange, FeeRunStore } from '../domain/ports.js';
 import { addDays, checkTimeZone, dayInTimeZone } from './core/calendar.js';
 
 export interface FeeSchedulerOptions {
@@ -54,10 +59,21 @@ export class FeeScheduler {
   readonly #now: () => Date;
   readonly #log: FeeSchedulerLog;
   readonly #onStateChanges: ((changes: AccountStateChange[]) => void) | undefined;
+  readonly #onTariffChanges: ((changes: AppliedTariffChange[]) => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<FeeRunResult> | undefined;
 
-  constructor(fees: FeeRunStore, options: FeeSchedulerOptions, log: FeeSchedulerLog, onStateChanges?: (changes: AccountStateChange[]) => void) {
+  /**
+   * `onStateChanges`: accounts a day's fees blocked (for CoA); `onTariffChanges`: subscribers whose scheduled tariff
+   * change this run applied (for the subscriber change event, so every instance's snapshot gets the new speed).
+   */
+  constructor(
+    fees: FeeRunStore,
+    options: FeeSchedulerOptions,
+    log: FeeSchedulerLog,
+    onStateChanges?: (changes: AccountStateChange[]) => void,
+    onTariffChanges?: (changes: AppliedTariffChange[]) => void,
+  ) {
     this.#fees = fees;
     this.#timeZone = checkTimeZone(options.timeZone ?? 'UTC');
     this.#intervalMs = options.intervalMs ?? 15 * 60_000;
@@ -67,6 +83,7 @@ export class FeeScheduler {
     this.#now = options.now ?? (() => new Date());
     this.#log = log;
     this.#onStateChanges = onStateChanges;
+    this.#onTariffChanges = onTariffChanges;
   }
 
   /** Runs now and then every intervalMs. A failed run is logged and retried at the next tick. */
@@ -113,11 +130,32 @@ export class FeeScheduler {
     return start < today ? start : today;
   }
 
+  /**
+   * Applies the scheduled tariff changes due by `day`, one transaction each, starting the new tariffs on `day`. A
+   * change another instance applied first (or one cancelled meanwhile) answers null and is skipped. A failure stops
+   * the run before `day` is charged, so no day is charged on a tariff it should not have; the next tick retries.
+   */
+  async #applyTariffChanges(day: string): Promise<void> {
+    const applied: AppliedTariffChange[] = [];
+    try {
+      for (const id of await this.#fees.dueTariffChanges(day)) {
+        const change = await this.#fees.applyTariffChange(id, day);
+        if (change) applied.push(change);
+      }
+    } finally {
+      if (applied.length > 0) {
+        this.#log.info({ day, subscribers: applied.map((c) => c.subscriberId) }, 'scheduled tariff changes applied');
+        this.#onTariffChanges?.(applied);
+      }
+    }
+  }
+
   async #run(): Promise<FeeRunResult> {
     const today = this.today();
     const days: FeeDayResult[] = [];
     for (let day = await this.#firstDay(today); day <= today; day = addDays(day, 1)) {
       const started = performance.now();
+      await this.#applyTariffChanges(day);
       const result = await this.#fees.chargeDay(day, { yieldToOtherRun: true, ...(this.#chunkSize === undefined ? {} : { chunkSize: this.#chunkSize }) });
       if (result.accountStateChanges.length > 0) this.#onStateChanges?.(result.accountStateChanges);
       if (result.busy) {

@@ -10,6 +10,7 @@ import type {
   AuthLogRecord,
   Nas,
   Page,
+  ScheduledTariffChange,
   Subscriber,
   SubscriberSnapshot,
   SubscriberStatus,
@@ -111,11 +112,55 @@ export interface AccountRepository {
   delete(id: number): Promise<boolean>;
 }
 
+export interface SubscriberUpdateOptions {
+  /**
+   * The fee day the write takes effect on ('YYYY-MM-DD', fee time zone), default today: where the subscription
+   * bookkeeping ends the open subscription (the day before) and opens the new one. The fee scheduler passes the day
+   * it is about to charge when it applies a scheduled tariff change, so a catch-up over missed days starts the new
+   * tariff on its day, not on the day the scheduler happened to run.
+   */
+  readonly fromDay?: string;
+}
+
+/** What scheduling a tariff change answers (TariffChangeRepository.schedule). */
+export type ScheduleTariffChangeResult =
+  | { readonly kind: 'scheduled'; readonly change: ScheduledTariffChange; readonly replaced: ScheduledTariffChange | null }
+  | { readonly kind: 'no-subscriber' }
+  /** The subscriber has no tariff: a first tariff is given now, there is no period to wait for. */
+  | { readonly kind: 'no-current-tariff' }
+  /** The tariff is the subscriber's current one. */
+  | { readonly kind: 'same-tariff' };
+
+/** A scheduled change the fee scheduler applied (for the subscriber change event). */
+export interface AppliedTariffChange {
+  readonly subscriberId: number;
+  readonly username: string;
+  readonly tariffId: number;
+  /** The fee day the new tariff starts on: the day being charged. */
+  readonly fromDay: string;
+}
+
+/**
+ * Tariff changes scheduled for the next period (tariff_changes, docs/schema.md): at most one pending (neither
+ * applied nor cancelled) per subscriber; scheduling another replaces it in the same transaction.
+ */
+export interface TariffChangeRepository {
+  /**
+   * Schedules `tariffId` from the next period's first day (billing/core/periods.ts nextPeriodStart of today in
+   * the fee time zone), cancelling the pending one. A tariff that does not exist is STORE_REFERENCE on `tariffId`.
+   */
+  schedule(input: { readonly subscriberId: number; readonly tariffId: number; readonly operatorId: number | null }): Promise<ScheduleTariffChangeResult>;
+  /** The pending change of each subscriber that has one, by subscriber id. */
+  pending(subscriberIds: readonly number[]): Promise<Map<number, ScheduledTariffChange>>;
+  /** Cancels the pending change; the cancelled change, or null when there was none. */
+  cancel(subscriberId: number): Promise<ScheduledTariffChange | null>;
+}
+
 export interface SubscriberRepository {
   list(page: PageRequest, filter?: { username?: string; accountId?: number }): Promise<Page<Subscriber>>;
   get(id: number): Promise<Subscriber | undefined>;
   create(input: SubscriberInput): Promise<Subscriber>;
-  update(id: number, patch: SubscriberPatch): Promise<Subscriber | undefined>;
+  update(id: number, patch: SubscriberPatch, options?: SubscriberUpdateOptions): Promise<Subscriber | undefined>;
   delete(id: number): Promise<boolean>;
   /** The AAA view of one subscriber by username (exact match), or undefined. */
   snapshot(username: string): Promise<SubscriberSnapshot | undefined>;
@@ -678,6 +723,7 @@ export interface Store {
   readonly tariffs: TariffRepository;
   readonly accounts: AccountRepository;
   readonly subscribers: SubscriberRepository & SubscriberLookup;
+  readonly tariffChanges: TariffChangeRepository;
   readonly authLog: AuthLogRepository;
   readonly ledger: LedgerRepository;
   readonly sessions: SessionRepository;
@@ -1056,6 +1102,13 @@ export interface FeeRunStore {
   chargeDay(day: string, options?: FeeDayOptions): Promise<FeeDayCharges>;
   /** Adds a run's charges to the day's fee_runs row. */
   recordRun(day: string, charged: number, amount: number): Promise<void>;
+  /** The ids of the pending scheduled tariff changes due on or before `day`, oldest first. */
+  dueTariffChanges(day: string): Promise<number[]>;
+  /**
+   * Applies one scheduled change through the subscribers repository's update with `fromDay = day`, claiming the row
+   * (applied_at) in the same transaction: null when another instance applied it first or it was cancelled.
+   */
+  applyTariffChange(id: number, day: string): Promise<AppliedTariffChange | null>;
 }
 
 /**

@@ -85,6 +85,18 @@ export interface Subscriber {
   readonly updatedAt: string;
 }
 
+/**
+ * A tariff change scheduled for a later fee day (`PATCH /api/v1/subscribers/{id} { tariffId, effective:
+ * "next-period" }`): the pending row of tariff_changes, at most one per subscriber. The fee scheduler applies it
+ * before it charges `effectiveOn` (docs/schema.md, `tariff_changes`).
+ */
+export interface ScheduledTariffChange {
+  readonly tariffId: number;
+  readonly tariffName: string;
+  /** The first fee day on the new tariff ('YYYY-MM-DD', fee time zone). */
+  readonly effectiveOn: string;
+}
+
 /** What the AAA core needs about one subscriber, in one read: subscriber + account + tariff + credentials. */
 export interface SubscriberSnapshot {
   readonly subscriberId: number;

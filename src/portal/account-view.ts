@@ -1,11 +1,11 @@
 /**
  * What the portal and the widget show, read from the store: the subscriber whose open session holds an address,
- * and one account's statement (balance and credit, tariff, subscriptions, the charges of this month and last
+ * and one account's statement (balance and credit, tariff and its scheduled change, subscriptions, the charges of this month and last
  * month, payments, corrections), through the store's ports (StatementRepository and the rest). Read-only; money
  * stays integer minor units until it is rendered. Sums and amounts are read clamped to ±(2^53 − 1) (the store
  * does), so a legacy row beyond that renders instead of failing the page.
  */
-import type { Account, Subscriber, SubscriberStatus, Tariff } from '../domain/types.js';
+import type { Account, ScheduledTariffChange, Subscriber, SubscriberStatus, Tariff } from '../domain/types.js';
 import type { Adjustment, ChargeLines, Credit, Payment, Session, Store, SubscriptionLine } from '../domain/ports.js';
 import { allowance } from '../billing/core/allowance.js';
 import { currentAndPreviousMonth, dayInTimeZone, type MonthPeriod } from '../billing/core/calendar.js';
@@ -47,6 +47,8 @@ export interface AccountStatement {
   readonly subscriber: Subscriber;
   readonly account: Account;
   readonly tariff: Tariff | null;
+  /** The tariff change scheduled for the next period ("From 1 February: Home 200"), or null. */
+  readonly scheduledTariffChange: ScheduledTariffChange | null;
   readonly subscriptions: readonly SubscriptionLine[];
   /** Unexpired temporary credits, newest first. */
   readonly credits: readonly Credit[];
@@ -76,8 +78,9 @@ export async function loadStatement(store: Store, subscriber: Subscriber, accoun
   const { current, previous } = currentAndPreviousMonth(now, options.timeZone);
   const today = dayInTimeZone(now, options.timeZone);
   const page = { limit: 20, offset: 0 };
-  const [tariff, subscriptions, credits, thisMonth, lastMonth, payments, adjustments] = await Promise.all([
+  const [tariff, scheduled, subscriptions, credits, thisMonth, lastMonth, payments, adjustments] = await Promise.all([
     subscriber.tariffId === null ? Promise.resolve(undefined) : store.tariffs.get(subscriber.tariffId),
+    store.tariffChanges.pending([subscriber.id]),
     store.statements.subscriptions(account.id, today),
     store.ledger.listCredits(account.id),
     monthCharges(store, account.id, current, maxLines),
@@ -89,6 +92,7 @@ export async function loadStatement(store: Store, subscriber: Subscriber, accoun
     subscriber,
     account,
     tariff: tariff ?? null,
+    scheduledTariffChange: scheduled.get(subscriber.id) ?? null,
     subscriptions,
     credits: credits.filter((c) => c.active),
     thisMonth,

@@ -150,6 +150,14 @@ ${creditsList(ctx, s.credits)}
 </dl>`;
 }
 
+/** The tariff change scheduled for the next period, under the tariff: "From February 1: Home 200". */
+function scheduledChange(ctx: PageContext, s: AccountStatement): Html | '' {
+  const change = s.scheduledTariffChange;
+  if (!change) return '';
+  const date = new Intl.DateTimeFormat(ctx.locale, { day: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(`${change.effectiveOn}T12:00:00Z`));
+  return html`<p data-field="scheduled-tariff-change" data-effective-on="${change.effectiveOn}">${t(ctx.locale, 'scheduledTariff', { date, tariff: change.tariffName })}</p>`;
+}
+
 function subscriptionsBlock(ctx: PageContext, s: AccountStatement): Html {
   const tariff = s.tariff;
   return html`<h2>${t(ctx.locale, 'tariff')}</h2>
@@ -158,6 +166,7 @@ ${tariff
 <dt>${t(ctx.locale, 'monthlyFee')}</dt><dd>${moneyCell(ctx, tariff.monthlyFee, 'monthly-fee')}</dd>
 <dt>${t(ctx.locale, 'speed')}</dt><dd>${speed(ctx.locale, tariff.downKbps)} / ${speed(ctx.locale, tariff.upKbps)}</dd></dl>`
   : html`<p class="muted">${t(ctx.locale, 'noTariff')}</p>`}
+${scheduledChange(ctx, s)}
 <h2>${t(ctx.locale, 'subscriptions')}</h2>
 ${s.subscriptions.length === 0
   ? html`<p class="muted">${t(ctx.locale, 'noSubscriptions')}</p>`

@@ -100,6 +100,21 @@ export const subscriberFields = {
   status: oneOf(SUBSCRIBER_STATUSES, 'active: normal service; suspended: redirected; disabled: rejected.').withDefault('active'),
 };
 
+/** When a subscriber PATCH's `tariffId` takes effect. */
+export const TARIFF_CHANGE_EFFECTIVE = ['now', 'next-period'] as const;
+export type TariffChangeEffective = (typeof TARIFF_CHANGE_EFFECTIVE)[number];
+
+/**
+ * What a subscriber PATCH may say about how to apply itself, besides the fields: request-only, never stored or
+ * returned (the scheduled change shows as the subscriber's `scheduledTariffChange`).
+ */
+export const subscriberPatchOptions = {
+  effective: oneOf(
+    TARIFF_CHANGE_EFFECTIVE,
+    'When the tariffId of this body takes effect. now (default): today is the first fee day on the new tariff. next-period: the first day of the next period (the next calendar month of the fee time zone); the change is scheduled, replacing one scheduled before, and applied by the fee run on that day; the other fields of the body still change now. Needs tariffId, a current tariff and a different one. Not stored.',
+  ).withDefault('now'),
+};
+
 export const subscriberFilters = {
   username: text({ description: 'Only the subscriber with this exact username.', maxLength: 253 }).optional(),
   accountId: ref('Only the subscribers of this account.').optional(),

@@ -22,6 +22,7 @@ const TABLES = [
   'credits',
   'subscribers',
   'subscriptions',
+  'tariff_changes',
   'sessions',
   'charges',
   'payments',
@@ -36,6 +37,7 @@ const CONSTRAINT_NAME = new RegExp(`^(${TABLES.join('|')})_(.+?)_(key|fkey)$`);
 const SPECIAL: Readonly<Record<string, string>> = {
   charges_subscription_fee_day_key: 'feeDay',
   account_states_open_key: 'accountId',
+  tariff_changes_pending_key: 'tariffId',
 };
 
 const camel = (snake: string): string => snake.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());

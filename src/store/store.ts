@@ -21,6 +21,7 @@ import { accountingRatingRepository } from './repositories/rating.js';
 import { sessionRepository } from './repositories/sessions.js';
 import { statementRepository } from './repositories/statements.js';
 import { subscriberRepository } from './repositories/subscribers.js';
+import { tariffChangeRepository } from './repositories/tariff-changes.js';
 import { tariffRepository } from './repositories/tariffs.js';
 
 /**
@@ -37,6 +38,8 @@ import { tariffRepository } from './repositories/tariffs.js';
 export interface StoreOptions {
   /** IANA time zone whose calendar days are fee days (subscriptions open and end on them); default UTC. */
   readonly feeTimeZone?: string;
+  /** The clock of the fee days the repositories write (subscriptions, scheduled tariff changes); tests fake it. */
+  readonly now?: () => Date;
 }
 
 /** The subscriber repository with the access path's look-up: a username refused as data is `refused`, not thrown. */
@@ -55,13 +58,19 @@ function withLookup(repo: SubscriberRepository): SubscriberRepository & Subscrib
   };
 }
 
+/** The fee time zone and clock of the repositories that write fee days, as given. */
+function dayOptions(options: StoreOptions): { feeTimeZone?: string; now?: () => Date } {
+  return { ...(options.feeTimeZone !== undefined ? { feeTimeZone: options.feeTimeZone } : {}), ...(options.now ? { now: options.now } : {}) };
+}
+
 /** The repositories on `db` (already turning violations into StoreErrors); `sql` is the driver's own, for the paths that classify its errors. */
 function storeOn(sql: Sql, db: Sql, options: StoreOptions): Store {
   return {
     nas: nasRepository(db),
     tariffs: tariffRepository(db),
     accounts: accountRepository(db),
-    subscribers: withLookup(subscriberRepository(db, options.feeTimeZone !== undefined ? { feeTimeZone: options.feeTimeZone } : {})),
+    subscribers: withLookup(subscriberRepository(db, dayOptions(options))),
+    tariffChanges: tariffChangeRepository(db, dayOptions(options)),
     authLog: authLogRepository(db),
     ledger: ledgerRepository(db),
     sessions: sessionRepository(db),

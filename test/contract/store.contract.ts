@@ -117,6 +117,7 @@ export function storeContract(name: string, makeSql: () => Promise<TestSql>): vo
             'sessions',
             'subscribers',
             'subscriptions',
+            'tariff_changes',
             'tariffs',
             'usage_monthly',
           ].sort(),

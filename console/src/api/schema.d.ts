@@ -697,6 +697,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/subscribers/{id}/scheduled-tariff-change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Cancel the subscriber's tariff change scheduled for the next period */
+        delete: operations["cancelScheduledTariffChange"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/subscribers/{id}/widget-token": {
         parameters: {
             query?: never;
@@ -1815,6 +1832,16 @@ export type components = {
             /** @enum {string} */
             result: "accept" | "redirect" | "reject";
         };
+        /** @description A tariff change scheduled for the next period (PATCH with effective "next-period"); the fee run applies it before it charges effectiveOn. */
+        ScheduledTariffChange: {
+            /**
+             * Format: date
+             * @description The first fee day on the new tariff (a day of the fee time zone).
+             */
+            effectiveOn: string;
+            tariffId: number;
+            tariffName: string;
+        };
         /** @description A subscriber the search found, once, under the first key that found it. */
         SearchHit: {
             accountId: number;
@@ -1919,6 +1946,8 @@ export type components = {
             /** @description Assigned by the server. */
             readonly id: number;
             mac: string | null;
+            /** @description The tariff change scheduled for the next period, or null. PATCH with tariffId and effective "next-period" schedules one; DELETE /api/v1/subscribers/{id}/scheduled-tariff-change cancels it. */
+            readonly scheduledTariffChange: components["schemas"]["ScheduledTariffChange"] | null;
             simultaneousUse: number | null;
             /**
              * @description active: normal service; suspended: redirected; disabled: rejected.
@@ -2001,6 +2030,11 @@ export type components = {
              * @example 1
              */
             accountId?: number;
+            /**
+             * @description When the tariffId of this body takes effect. now (default): today is the first fee day on the new tariff. next-period: the first day of the next period (the next calendar month of the fee time zone); the change is scheduled, replacing one scheduled before, and applied by the fee run on that day; the other fields of the body still change now. Needs tariffId, a current tariff and a different one. Not stored.
+             * @enum {string}
+             */
+            effective?: "now" | "next-period";
             framedIp?: string | null;
             framedPool?: string | null;
             mac?: string | null;
@@ -6656,6 +6690,72 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+            /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_FAILED: an unsafe method (POST, PATCH, PUT, DELETE) with a console session cookie came without the X-CSRF-Token header the login answered with, or with another one; FORBIDDEN: the caller is signed in but the role does not allow this operation (docs/console.md lists each role's permissions) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no route for the path, or no resource with the id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: an unexpected failure; the message is generic and the cause is logged */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: the database is unreachable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelScheduledTariffChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled: the subscriber stays on its tariff */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description UNAUTHORIZED: no credentials, or credentials that do not hold: a wrong or expired API token, an ended console session, a wrong login or password, a missing or wrong second factor */
             401: {

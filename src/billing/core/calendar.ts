@@ -35,6 +35,12 @@ export function addDays(day: string, n: number): string {
   return formatDay(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
 }
 
+/** The first day of the calendar month after the month of `day` ('2030-01-31' → '2030-02-01'). */
+export function firstDayOfNextMonth(day: string): string {
+  const [y, m] = parseDay(day);
+  return m === 12 ? formatDay(y + 1, 1, 1) : formatDay(y, m + 1, 1);
+}
+
 /** Throws RangeError unless `timeZone` is an IANA zone Intl knows; returns it (domain/local-time.ts). */
 export { checkTimeZone };
 

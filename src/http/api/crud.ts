@@ -2,7 +2,9 @@
  * The five routes of a resource (list, create, get, patch, delete), built from its definition. Every write reads
  * the row first where the change event needs it (a renamed subscriber's old username), changes it and writes its
  * audit row in one transaction (`<auditName>.create|update|delete`, the API views before and after; a secret
- * field the body set is recorded as "[redacted]"), then publishes.
+ * field the body set is recorded as "[redacted]"), then publishes. A PATCH body may also carry the resource's
+ * request-only patch options (the subscriber's `effective`): validated and documented with it, handed to the
+ * repository's update apart from the patch, never stored as fields.
  */
 import { REDACTED } from '../../domain/operators.js';
 import { ApiError } from './errors.js';
@@ -39,6 +41,19 @@ export function crudRoutes(def: AnyResource): ApiRoute[] {
     const issues = def.crossCheck?.(input, mode) ?? [];
     if (issues.length > 0) throw ApiError.validation(issues);
     return input;
+  };
+  // A PATCH body is the fields and the request-only patch options together (one validation, one list of
+  // issues, unknown fields refused), then split: the options never reach the stored patch.
+  const options = def.patchOptions ?? {};
+  const patchShape: Shape = { ...def.fields, ...options };
+  const validatedPatch = (body: unknown): { patch: PatchOf<Shape>; options: Record<string, unknown> } => {
+    const all = parseBody(patchShape, body, 'patch', readOnly) as Record<string, unknown>;
+    const patch = Object.fromEntries(Object.entries(all).filter(([k]) => !Object.hasOwn(options, k)));
+    const given = Object.fromEntries(Object.entries(all).filter(([k]) => Object.hasOwn(options, k)));
+    const chosen = parseBody(options, given, 'create');
+    const issues = [...(def.crossCheck?.(patch, 'patch') ?? []), ...(def.checkPatchOptions?.(patch, chosen) ?? [])];
+    if (issues.length > 0) throw ApiError.validation(issues);
+    return { patch, options: chosen };
   };
   const notFound = (id: number) => new ApiError('NOT_FOUND', `no ${def.title} with id ${id}`);
   const audit = def.auditName;
@@ -79,7 +94,7 @@ export function crudRoutes(def: AnyResource): ApiRoute[] {
       async handle(ctx) {
         const input = validated(await ctx.readBody(), 'create');
         const row = await ctx.audited(`${audit}.create`, null, async (tx) => {
-          const created = await def.repository(tx).create(input);
+          const created = await def.repository(tx, { operatorId: ctx.actor.operatorId }).create(input);
           return { result: created, target: `${audit}:${created.id}`, after: auditView(created, input) };
         });
         await ctx.publish(def.changeEvent(row, undefined));
@@ -110,20 +125,20 @@ export function crudRoutes(def: AnyResource): ApiRoute[] {
       summary: `Change some fields of a ${def.title}`,
       tag: name,
       requestBody: `${name}Patch`,
-      body: { shape: def.fields, mode: 'patch', description: PATCH_DESCRIPTION },
+      body: { shape: patchShape, mode: 'patch', description: PATCH_DESCRIPTION },
       success: { status: 200, description: `The ${def.title} after the change`, schema: schemaRef(name) },
       errors: ['NOT_FOUND', ...WRITE_ERRORS],
       async handle(ctx) {
         const id = idParam(ctx);
-        const patch = validated(await ctx.readBody(), 'patch');
+        const { patch, options: patchOptions } = validatedPatch(await ctx.readBody());
         type Row = { readonly id: number };
         const { before, after } = await ctx.audited<{ before: Row; after: Row | undefined }>(`${audit}.update`, `${audit}:${id}`, async (tx) => {
-          const repo = def.repository(tx);
+          const repo = def.repository(tx, { operatorId: ctx.actor.operatorId });
           const old = await repo.get(id);
           if (!old) throw notFound(id);
           // Nothing to change: answer with the row as it is, without a write, an audit row or an event.
           if (Object.keys(patch).length === 0) return { result: { before: old, after: undefined }, skip: true };
-          const changed = await repo.update(id, patch);
+          const changed = await repo.update(id, patch, patchOptions);
           if (!changed) throw notFound(id);
           return { result: { before: old, after: changed }, before: auditView(old), after: auditView(changed, patch) };
         });
@@ -144,7 +159,7 @@ export function crudRoutes(def: AnyResource): ApiRoute[] {
       async handle(ctx) {
         const id = idParam(ctx);
         const before = await ctx.audited(`${audit}.delete`, `${audit}:${id}`, async (tx) => {
-          const repo = def.repository(tx);
+          const repo = def.repository(tx, { operatorId: ctx.actor.operatorId });
           const old = await repo.get(id);
           if (!old || !(await repo.delete(id))) throw notFound(id);
           return { result: old, before: auditView(old) };

@@ -38,6 +38,7 @@ import { dashboardRoutes } from './dashboard.js';
 import { nasStatusRoute } from './nas-status.js';
 import { replyPreviewRoutes } from './reply-preview.js';
 import { subscriberOverviewRoute } from './subscriber-overview.js';
+import { cancelScheduledTariffChangeRoute } from './tariff-changes.js';
 import { traceRoutes } from './traces.js';
 import type { ApiContext, ApiReply, ApiRoute, AuditedChange } from './route.js';
 import { Router } from './router.js';
@@ -92,6 +93,7 @@ export function createApiRoutes(
     ...statementRoutes(consoleDeps),
     searchRoute,
     subscriberOverviewRoute,
+    cancelScheduledTariffChangeRoute,
     ...replyPreviewRoutes(consoleDeps),
     nasStatusRoute(consoleDeps),
     ...dashboardRoutes(consoleDeps),

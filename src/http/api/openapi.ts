@@ -12,7 +12,7 @@ import { LEDGER_SCHEMAS } from './ledger.js';
 import { DISCONNECT_PATTERN, SESSION_SCHEMAS } from './sessions.js';
 import { EXPORTED_SESSION_SCHEMA } from './sessions-export.js';
 import { API_PREFIX, PATCH_DESCRIPTION, schemaRef } from './crud.js';
-import { outputKeys, type AnyResource } from './resources.js';
+import { outputKeys, SCHEDULED_TARIFF_CHANGE_SCHEMAS, type AnyResource } from './resources.js';
 import type { ApiRoute } from './route.js';
 import { openApiPath } from './router.js';
 import { MAX_BODY_BYTES } from './body.js';
@@ -77,7 +77,7 @@ export function resourceSchemas(def: AnyResource): Record<string, JsonSchema> {
   return {
     [name]: { type: 'object', description: def.description, properties: outputProps, required: Object.keys(outputProps) },
     [`${name}Create`]: objectJsonSchema(def.fields, 'create'),
-    [`${name}Patch`]: objectJsonSchema(def.fields, 'patch', PATCH_DESCRIPTION),
+    [`${name}Patch`]: objectJsonSchema({ ...def.fields, ...def.patchOptions }, 'patch', PATCH_DESCRIPTION),
     [`${name}Page`]: {
       type: 'object',
       required: ['items', 'total', 'limit', 'offset'],
@@ -171,6 +171,7 @@ export function buildOpenApi(routes: readonly ApiRoute[], resources: readonly An
     ...PREVIEW_SCHEMAS,
     ...NAS_STATUS_SCHEMAS,
     ...DASHBOARD_SCHEMAS,
+    ...SCHEDULED_TARIFF_CHANGE_SCHEMAS,
   };
   for (const def of resources) Object.assign(schemas, resourceSchemas(def));
   Object.assign(schemas, WIDGET_TOKEN_SCHEMAS, AUTH_SCHEMAS, OPERATOR_SCHEMAS, TRACE_SCHEMAS);

@@ -4,7 +4,7 @@
  * each write publishes.
  */
 import type { Permission } from '../../domain/operators.js';
-import { ACCOUNT_STATES, type Account, type Nas, type Page, type Subscriber, type Tariff } from '../../domain/types.js';
+import { ACCOUNT_STATES, type Account, type Nas, type Page, type ScheduledTariffChange, type Subscriber, type Tariff } from '../../domain/types.js';
 import type { ChangeEvent, PageRequest, Store } from '../../domain/ports.js';
 import { messageAuthenticatorCountsOf, type MessageAuthenticatorCounts } from '../../observability/metrics.js';
 import {
@@ -14,10 +14,11 @@ import {
   subscriberCrossCheck,
   subscriberFields,
   subscriberFilters,
+  subscriberPatchOptions,
   tariffFields,
   type NasMessageAuthenticator,
 } from '../../schema/index.js';
-import type { FieldIssue } from './errors.js';
+import { ApiError, type FieldIssue } from './errors.js';
 import type { JsonSchema } from './fields.js';
 import type { BodyMode, CreateOf, PatchOf, Shape } from './validate.js';
 
@@ -27,15 +28,22 @@ export interface ReadOnlyField {
   readonly message: string;
 }
 
-export interface Repository<E, C, P, F> {
+export interface Repository<E, C, P, F, O = Record<never, never>> {
   list(page: PageRequest, filter: F): Promise<Page<E>>;
   get(id: number): Promise<E | undefined>;
   create(input: C): Promise<E>;
-  update(id: number, patch: P): Promise<E | undefined>;
+  /** `options`: the request-only patch options of the body (ResourceDef.patchOptions), defaults applied. */
+  update(id: number, patch: P, options: O): Promise<E | undefined>;
   delete(id: number): Promise<boolean>;
 }
 
-export interface ResourceDef<E extends { readonly id: number }, S extends Shape, F extends Shape> {
+/** Who writes through a resource's repository (an operator's id is recorded on rows that keep it). */
+export interface ResourceWriter {
+  /** null: the bootstrap admin token. */
+  readonly operatorId: number | null;
+}
+
+export interface ResourceDef<E extends { readonly id: number }, S extends Shape, F extends Shape, O extends Shape = Record<never, never>> {
   /** The path segment under /api/v1 (`nas`, `tariffs`, …). */
   readonly path: string;
   /** What creating, changing and deleting one needs (reading needs `read`). */
@@ -52,7 +60,16 @@ export interface ResourceDef<E extends { readonly id: number }, S extends Shape,
   readonly filters: F;
   /** Rules across fields, run after every field is valid on its own. */
   crossCheck?(input: PatchOf<S>, mode: BodyMode): FieldIssue[];
-  repository(store: Store): Repository<E, CreateOf<S>, PatchOf<S>, CreateOf<F>>;
+  /**
+   * Request-only fields of a PATCH body that say how to make the change rather than what to store (the
+   * subscriber's `effective`): validated and documented with the body, refused on create, never returned; the
+   * repository's update receives them apart from the patch, with their defaults.
+   */
+  readonly patchOptions?: O;
+  /** Rules across a patch and its options, run once both are valid. */
+  checkPatchOptions?(patch: PatchOf<S>, options: CreateOf<O>): FieldIssue[];
+  /** `writer`: who writes, for the writes that record it (given by the routes that write). */
+  repository(store: Store, writer?: ResourceWriter): Repository<E, CreateOf<S>, PatchOf<S>, CreateOf<F>, CreateOf<O>>;
   /** The event after a write of `row` (the created, updated or deleted row); `previous` is the row before an update. */
   changeEvent(row: E, previous: E | undefined): ChangeEvent;
 }
@@ -177,7 +194,57 @@ export const accountResource: ResourceDef<Account, typeof accountFields, Record<
   changeEvent: (row) => ({ kind: 'account', id: row.id }),
 };
 
-export const subscriberResource: ResourceDef<Subscriber, typeof subscriberFields, typeof subscriberFilters> = {
+/** A subscriber as the API shows it: with the tariff change scheduled for the next period, if any. */
+export type SubscriberView = Subscriber & { readonly scheduledTariffChange: ScheduledTariffChange | null };
+
+/** The component schema of a scheduled tariff change (merged into the OpenAPI document). */
+export const SCHEDULED_TARIFF_CHANGE_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
+  ScheduledTariffChange: {
+    type: 'object',
+    description: 'A tariff change scheduled for the next period (PATCH with effective "next-period"); the fee run applies it before it charges effectiveOn.',
+    properties: {
+      tariffId: { type: 'integer', minimum: 1 },
+      tariffName: { type: 'string' },
+      effectiveOn: { type: 'string', format: 'date', description: 'The first fee day on the new tariff (a day of the fee time zone).' },
+    },
+    required: ['tariffId', 'tariffName', 'effectiveOn'],
+  },
+};
+
+/** Each subscriber with its pending scheduled change (one query for the lot). */
+export async function subscriberViews(store: Store, rows: readonly Subscriber[]): Promise<SubscriberView[]> {
+  const pending = await store.tariffChanges.pending(rows.map((r) => r.id));
+  return rows.map((r) => ({ ...r, scheduledTariffChange: pending.get(r.id) ?? null }));
+}
+
+async function subscriberView(store: Store, row: Subscriber | undefined): Promise<SubscriberView | undefined> {
+  return row && (await subscriberViews(store, [row]))[0];
+}
+
+/**
+ * `effective: "next-period"`: the other fields of the patch change now, the tariff is scheduled (the store checks
+ * it against the current tariff under the subscriber's row lock). Runs in the route's audited transaction, so a
+ * refused schedule also undoes the fields changed now.
+ */
+async function scheduleTariffChange(store: Store, id: number, patch: PatchOf<typeof subscriberFields>, writer: ResourceWriter | undefined): Promise<SubscriberView | undefined> {
+  const { tariffId, ...now } = patch;
+  if (typeof tariffId !== 'number') throw new TypeError('checkPatchOptions lets next-period through only with a tariffId');
+  const row = Object.keys(now).length > 0 ? await store.subscribers.update(id, now) : await store.subscribers.get(id);
+  if (!row) return undefined;
+  const result = await store.tariffChanges.schedule({ subscriberId: id, tariffId, operatorId: writer?.operatorId ?? null });
+  switch (result.kind) {
+    case 'no-subscriber':
+      return undefined;
+    case 'no-current-tariff':
+      throw ApiError.validation([{ field: 'effective', message: 'the subscriber has no tariff yet: a first tariff takes effect now (effective "now", the default)' }]);
+    case 'same-tariff':
+      throw ApiError.validation([{ field: 'tariffId', message: `tariff ${tariffId} is the subscriber's current tariff: nothing to schedule (DELETE /api/v1/subscribers/${id}/scheduled-tariff-change cancels a scheduled change)` }]);
+    case 'scheduled':
+      return { ...row, scheduledTariffChange: result.change };
+  }
+}
+
+export const subscriberResource: ResourceDef<SubscriberView, typeof subscriberFields, typeof subscriberFilters, typeof subscriberPatchOptions> = {
   path: 'subscribers',
   auditName: 'subscriber',
   writePermission: 'subscribers:write',
@@ -191,15 +258,33 @@ export const subscriberResource: ResourceDef<Subscriber, typeof subscriberFields
       schema: { type: 'boolean', description: 'Whether a cleartext password is stored (CHAP needs one); the credentials themselves are never returned.' },
       message: 'hasCleartextPassword is derived: set password or ntHash instead',
     },
+    scheduledTariffChange: {
+      schema: {
+        anyOf: [{ $ref: '#/components/schemas/ScheduledTariffChange' }, { type: 'null' }],
+        description: 'The tariff change scheduled for the next period, or null. PATCH with tariffId and effective "next-period" schedules one; DELETE /api/v1/subscribers/{id}/scheduled-tariff-change cancels it.',
+      },
+      message: 'scheduledTariffChange is read-only: PATCH tariffId with effective "next-period" to schedule a change',
+    },
     ...timestamps,
   },
   filters: subscriberFilters,
   crossCheck: (input, mode) => subscriberCrossCheck(input, mode).map(({ key, message }) => ({ field: key, message })),
-  repository: (store) => ({
-    list: (page, filter) => store.subscribers.list(page, filter),
-    get: (id) => store.subscribers.get(id),
-    create: (input) => store.subscribers.create(input),
-    update: (id, patch) => store.subscribers.update(id, patch),
+  patchOptions: subscriberPatchOptions,
+  checkPatchOptions(patch, { effective }) {
+    if (effective !== 'next-period') return [];
+    if (patch.tariffId === undefined) return [{ field: 'effective', message: 'effective "next-period" schedules a tariff change: give tariffId too' }];
+    if (patch.tariffId === null) return [{ field: 'tariffId', message: 'removing the tariff (null) takes effect now: drop effective "next-period"' }];
+    return [];
+  },
+  repository: (store, writer) => ({
+    list: async (page, filter) => {
+      const shown = await store.subscribers.list(page, filter);
+      return { ...shown, items: await subscriberViews(store, shown.items) };
+    },
+    get: async (id) => subscriberView(store, await store.subscribers.get(id)),
+    create: async (input) => ({ ...(await store.subscribers.create(input)), scheduledTariffChange: null }),
+    update: async (id, patch, { effective }) =>
+      effective === 'next-period' ? scheduleTariffChange(store, id, patch, writer) : subscriberView(store, await store.subscribers.update(id, patch)),
     delete: (id) => store.subscribers.delete(id),
   }),
   changeEvent(row, previous) {
@@ -210,7 +295,7 @@ export const subscriberResource: ResourceDef<Subscriber, typeof subscriberFields
 };
 
 /** Any resource, for code that treats them alike (routes, OpenAPI); each is type-checked where it is defined. */
-export type AnyResource = ResourceDef<{ readonly id: number }, Shape, Shape>;
+export type AnyResource = ResourceDef<{ readonly id: number }, Shape, Shape, Shape>;
 
 export const RESOURCES: readonly AnyResource[] = [nasResource, tariffResource, accountResource, subscriberResource];
 

@@ -1,6 +1,6 @@
 /**
  * `GET /api/v1/subscribers/{id}/overview`: the console's support page in one call — the subscriber (without
- * secrets), the account (balance, credit limit, active credits, state) with its current state period (since when
+ * secrets, with its scheduled tariff change), the account (balance, credit limit, active credits, state) with its current state period (since when
  * and why, from account_states), the last 20 access decisions with a plain English sentence for each reason, the
  * open sessions and the last CoA or Disconnect request with the NAS's answer (coa_audit). The reads are
  * independent indexed look-ups, run together.
@@ -85,19 +85,20 @@ export const subscriberOverviewRoute: ApiRoute = {
     const subscriber = await ctx.store.subscribers.get(id);
     if (!subscriber) throw new ApiError('NOT_FOUND', `no subscriber with id ${id}`);
     const { username, accountId } = subscriber;
-    const [account, period, decisions, sessions, lastCoa] = await Promise.all([
+    const [account, period, decisions, sessions, lastCoa, scheduled] = await Promise.all([
       ctx.store.accounts.get(accountId),
       ctx.store.console.statePeriod(accountId),
       ctx.store.authLog.query({ username, limit: OVERVIEW_AUTH_LOG }),
       ctx.store.sessions.list({ username, active: true }, { limit: OVERVIEW_SESSIONS, offset: 0 }),
       ctx.store.console.lastCoa(username),
+      ctx.store.tariffChanges.pending([id]),
     ]);
     // Deleted between the reads: as if the subscriber had gone first.
     if (!account) throw new ApiError('NOT_FOUND', `no subscriber with id ${id}`);
     return {
       status: 200,
       body: {
-        subscriber: toSubscriber(subscriber),
+        subscriber: toSubscriber({ ...subscriber, scheduledTariffChange: scheduled.get(id) ?? null }),
         account: toAccount(account),
         state: period ?? { state: account.state, since: account.stateSince, reason: 'unknown' },
         authLog: decisions.map(({ username: _u, id: _id, ...e }) => ({ ...e, reasonText: reasonText(e.reason) })),

@@ -17,7 +17,7 @@
  */
 import { ntPasswordHash } from '../../auth/mschapv2.js';
 import { checkTimeZone, dayInTimeZone } from '../../billing/core/calendar.js';
-import { FEE_SUBSCRIPTIONS_LOCK_KEY } from './fees.js';
+import { FEE_SUBSCRIPTIONS_LOCK_KEY } from './fee-locks.js';
 import { SUBSCRIBER_STATUSES } from '../../domain/types.js';
 import { StoreError, subscriberPatchOf, type BulkImportOptions, type BulkImportRepository, type BulkImportResult, type BulkRowOutcome, type BulkSubscriberRow } from '../../domain/ports.js';
 import type { Sql } from '../sql.js';

@@ -11,15 +11,10 @@ import type { AccountStateChange } from '../../domain/accounting.js';
 import type { FeeDayCharges, FeeDayOptions, FeeRunStore } from '../../domain/ports.js';
 import type { Sql } from '../sql.js';
 import { daysInMonth, parseDay } from '../../billing/core/calendar.js';
+import { FEE_RUN_LOCK_KEY, FEE_SUBSCRIPTIONS_LOCK_KEY } from './fee-locks.js';
+import { applyTariffChange, dueTariffChanges } from './tariff-changes.js';
 
-/**
- * Advisory-lock key serialising fee chunks against subscription changes: a fee chunk takes it exclusively, a
- * subscription change (subscribers repository) shared. So a chunk's INSERT … SELECT never reads a subscription
- * that a concurrent tariff change is ending, and a change sees every charge committed before it.
- */
-export const FEE_SUBSCRIPTIONS_LOCK_KEY = 0x746f_6c6c_6665;
-/** Advisory-lock key a fee chunk tries first: held by another session = another instance is charging. */
-export const FEE_RUN_LOCK_KEY = 0x746f_6c6c_6672;
+export { FEE_RUN_LOCK_KEY, FEE_SUBSCRIPTIONS_LOCK_KEY } from './fee-locks.js';
 
 // The subscriptions due on $1 of accounts in ($2, $3], with their fee: $4 = day of month d, $5 = days in month D.
 const DUE = /* sql */ `
@@ -135,5 +130,7 @@ export function feeRunRepository(sql: Sql): FeeRunStore {
         [day, charged, amount],
       );
     },
+    dueTariffChanges: (day) => dueTariffChanges(sql, day),
+    applyTariffChange: (id, day) => applyTariffChange(sql, id, day),
   };
 }

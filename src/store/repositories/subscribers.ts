@@ -5,13 +5,14 @@
  *
  * Subscriptions (what the daily fee run charges) follow the subscriber in the same transaction as the subscriber
  * write: a subscriber with a tariff and a status other than 'disabled' has exactly one open-ended subscription
- * (its tariff, its account); a 'suspended' one keeps paying. Days are days of the fee time zone. See
- * docs/schema.md, "Subscription bookkeeping".
+ * (its tariff, its account); a 'suspended' one keeps paying. Days are days of the fee time zone: today, or the
+ * `fromDay` the fee scheduler gives when it applies a scheduled tariff change. See docs/schema.md, "Subscription
+ * bookkeeping".
  */
 import { ntPasswordHash } from '../../auth/mschapv2.js';
-import { checkTimeZone, dayInTimeZone } from '../../billing/core/calendar.js';
-import { FEE_SUBSCRIPTIONS_LOCK_KEY } from './fees.js';
-import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberSnapshot, type SubscriberStatus } from '../../domain/types.js';
+import { checkTimeZone, dayInTimeZone, parseDay } from '../../billing/core/calendar.js';
+import { FEE_SUBSCRIPTIONS_LOCK_KEY } from './fee-locks.js';
+import { SUBSCRIBER_STATUSES, type ScheduledTariffChange, type Subscriber, type SubscriberSnapshot, type SubscriberStatus } from '../../domain/types.js';
 import { clampedSql } from '../money.js';
 import type { AccountState, SubscriberPatch, SubscriberRepository } from '../../domain/ports.js';
 import type { Sql } from '../sql.js';
@@ -208,8 +209,40 @@ async function syncSubscriptions(tx: Sql, subscriberId: number, row: SubscriberR
  * Shared with other subscription changes, exclusive with a fee chunk: a chunk never charges from a subscription
  * this transaction is ending, and this transaction sees every fee charge committed before it.
  */
-async function lockSubscriptions(tx: Sql): Promise<void> {
+export async function lockSubscriptions(tx: Sql): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [FEE_SUBSCRIPTIONS_LOCK_KEY]);
+}
+
+/** A pending tariff_changes row with its tariff's name (tariff-changes.ts reads them too). */
+export interface PendingTariffChangeRow {
+  subscriber_id: number;
+  tariff_id: number;
+  tariff_name: string;
+  effective_on: string;
+}
+
+/** Pending: neither applied nor cancelled (the predicate of tariff_changes_pending_key), on alias `tc`. */
+export const PENDING_TARIFF_CHANGE = 'tc.applied_at IS NULL AND tc.cancelled_at IS NULL';
+
+export function toScheduledTariffChange(row: PendingTariffChangeRow): ScheduledTariffChange {
+  return { tariffId: row.tariff_id, tariffName: row.tariff_name, effectiveOn: row.effective_on };
+}
+
+/**
+ * Cancels the pending scheduled tariff change of a subscriber whose row the caller holds; the cancelled change, or
+ * null. An immediate tariff change cancels it here (the operator's latest decision wins), and so do the API's
+ * DELETE and a newer schedule (tariff-changes.ts).
+ */
+export async function cancelPendingTariffChange(tx: Sql, subscriberId: number): Promise<ScheduledTariffChange | null> {
+  const [row] = await tx.query<PendingTariffChangeRow>(
+    `WITH cancelled AS (
+       UPDATE tariff_changes tc SET cancelled_at = now() WHERE tc.subscriber_id = $1 AND ${PENDING_TARIFF_CHANGE}
+       RETURNING tc.subscriber_id, tc.tariff_id, tc.effective_on
+     )
+     SELECT c.subscriber_id, c.tariff_id, t.name AS tariff_name, c.effective_on FROM cancelled c JOIN tariffs t ON t.id = c.tariff_id`,
+    [subscriberId],
+  );
+  return row ? toScheduledTariffChange(row) : null;
 }
 
 async function getSubscriber(sql: Sql, id: number): Promise<Subscriber | undefined> {
@@ -261,7 +294,7 @@ export function subscriberRepository(sql: Sql, options: SubscriberRepositoryOpti
       });
       return toSubscriber(row);
     },
-    async update(id, patch) {
+    async update(id, patch, options = {}) {
       const params: unknown[] = [id];
       const values = columnValues(patch);
       const sets = assignments(values, PATCH_COLUMNS, params);
@@ -271,11 +304,16 @@ export function subscriberRepository(sql: Sql, options: SubscriberRepositoryOpti
         const [plain] = await sql.query<SubscriberRow>(text, params);
         return plain && toSubscriber(plain);
       }
-      const day = today();
+      const day = options.fromDay ?? today();
+      parseDay(day);
       const row = await sql.transaction(async (tx) => {
         await lockSubscriptions(tx);
+        const [before] = values.tariffId === undefined ? [] : await tx.query<{ tariff_id: number | null }>('SELECT tariff_id FROM subscribers WHERE id = $1 FOR UPDATE', [id]);
         const [updated] = await tx.query<SubscriberRow>(text, params);
         if (updated) await syncSubscriptions(tx, id, updated, day);
+        // A tariff changed now overrides what was scheduled for later (the scheduler's own application has already
+        // claimed its row, so this finds nothing to cancel then).
+        if (updated && before && before.tariff_id !== updated.tariff_id) await cancelPendingTariffChange(tx, id);
         return updated;
       });
       return row && toSubscriber(row);
