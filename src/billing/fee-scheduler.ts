@@ -144,7 +144,8 @@ export class FeeScheduler {
       }
     } finally {
       if (applied.length > 0) {
-        this.#log.info({ day, subscribers: applied.map((c) => c.subscriberId) }, 'scheduled tariff changes applied');
+        // The count, and the first ids for the reader: at a month's start this may be every subscriber.
+        this.#log.info({ day, count: applied.length, subscribers: applied.slice(0, 20).map((c) => c.subscriberId) }, 'scheduled tariff changes applied');
         this.#onTariffChanges?.(applied);
       }
     }
