@@ -15,6 +15,7 @@
  */
 import { z } from 'zod';
 import { MONEY_LIMIT } from './money.js';
+import { describeValue } from './describe.js';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -84,18 +85,6 @@ export function weekdaysOf(entry: ScheduleEntry): readonly number[] {
 }
 
 // ---- messages ------------------------------------------------------------------------------------------
-
-/** `got string "12"`, `got 1.5`, `got null`, as src/schema/describe.ts words a value. */
-function describeValue(v: unknown): string {
-  if (v === null) return 'got null';
-  if (v === undefined) return 'got nothing';
-  if (Array.isArray(v)) return 'got an array';
-  if (typeof v === 'object') return 'got an object';
-  if (typeof v === 'string') return `got string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
-  if (typeof v === 'number') return `got ${v}`;
-  if (typeof v === 'boolean') return `got boolean ${v}`;
-  return `got ${typeof v}`;
-}
 
 /** A value's message: `is required` when the key is absent, else `must be <what>, got …`. */
 const must = (what: string) => (iss: { readonly input?: unknown }) => (iss.input === undefined ? 'is required' : `must be ${what}, ${describeValue(iss.input)}`);

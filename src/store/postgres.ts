@@ -79,6 +79,32 @@ async function copyIn(client: pg.PoolClient, table: string, columns: readonly st
   }
 }
 
+/**
+ * Runs `fn` on a client checked out of the pool and gives it back. A checked-out client's connection can die
+ * between two statements (the server stopped, a failover): pg then emits 'error' on the client, which would crash
+ * the process without a listener. The failing statement rejects anyway; the client is marked so it is destroyed
+ * rather than returned to the pool, as it is when `fn` calls markBroken.
+ */
+async function checkedOut<T>(pool: pg.Pool, fn: (client: pg.PoolClient, markBroken: () => void) => Promise<T>): Promise<T> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (err) {
+    throw mapError(err);
+  }
+  let broken = false;
+  const markBroken = (): void => {
+    broken = true;
+  };
+  client.on('error', markBroken);
+  try {
+    return await fn(client, markBroken);
+  } finally {
+    client.off('error', markBroken);
+    client.release(broken);
+  }
+}
+
 /** The Sql of one transaction; nested transactions become savepoints. */
 function clientSql(client: pg.PoolClient, depth: number): Sql {
   return {
@@ -120,61 +146,32 @@ export function createPostgresSql(url: string, options: PostgresSqlOptions = {})
   return {
     kind: 'postgres',
     query: (text, params) => run(pool, text, params),
-    async copyIn(table, columns, rows) {
-      let client: pg.PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (err) {
-        throw mapError(err);
-      }
-      let broken = false;
-      const onError = (): void => {
-        broken = true;
-      };
-      client.on('error', onError);
-      try {
-        await copyIn(client, table, columns, rows);
-      } catch (err) {
-        // A refused row leaves the connection usable (the server ends the COPY); a lost one does not.
-        if (err instanceof StoreError) broken = true;
-        throw err;
-      } finally {
-        client.off('error', onError);
-        client.release(broken);
-      }
-    },
-    async transaction(fn) {
-      let client: pg.PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (err) {
-        throw mapError(err);
-      }
-      let broken = false;
-      // A checked-out client's connection can die between two statements (the server stopped, a failover):
-      // pg then emits 'error' on the client, which would crash the process without a listener. The failing
-      // statement rejects anyway; mark the client so it is destroyed rather than returned to the pool.
-      const onError = (): void => {
-        broken = true;
-      };
-      client.on('error', onError);
-      try {
-        await run(client, 'BEGIN', undefined);
-        const result = await fn(clientSql(client, 1));
-        await run(client, 'COMMIT', undefined);
-        return result;
-      } catch (err) {
+    copyIn: (table, columns, rows) =>
+      checkedOut(pool, async (client, markBroken) => {
         try {
-          await client.query('ROLLBACK');
-        } catch {
-          broken = true; // the connection is unusable: destroy it rather than return it to the pool
+          await copyIn(client, table, columns, rows);
+        } catch (err) {
+          // A refused row leaves the connection usable (the server ends the COPY); a lost one does not.
+          if (err instanceof StoreError) markBroken();
+          throw err;
         }
-        throw err;
-      } finally {
-        client.off('error', onError);
-        client.release(broken);
-      }
-    },
+      }),
+    transaction: (fn) =>
+      checkedOut(pool, async (client, markBroken) => {
+        try {
+          await run(client, 'BEGIN', undefined);
+          const result = await fn(clientSql(client, 1));
+          await run(client, 'COMMIT', undefined);
+          return result;
+        } catch (err) {
+          try {
+            await client.query('ROLLBACK');
+          } catch {
+            markBroken(); // the connection is unusable: destroy it rather than return it to the pool
+          }
+          throw err;
+        }
+      }),
     close: () => pool.end(),
   };
 }
